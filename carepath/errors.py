@@ -1,0 +1,59 @@
+"""All of carepath's exceptions, in one place.
+
+Each is also a built-in exception chosen by meaning, so callers can catch either.
+
+>>> issubclass(DataValidationError, ValueError)
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class CarepathError(Exception):
+    """Base class of carepath's errors."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with input data, located as precisely as the input allows.
+
+    >>> str(Problem("error", "unknown-tier", "data/dorset.yaml", 41, "tier", "unknown tier 'x'"))
+    "data/dorset.yaml:41: tier: unknown tier 'x'"
+    """
+
+    level: str  # "error" or "warning"
+    code: str
+    file: str
+    line: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        what = f"{self.field}: " if self.field else ""
+        return f"{where}: {what}{self.message}"
+
+
+class DataValidationError(CarepathError, ValueError):
+    """Input data has problems; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        errors = [p for p in self.problems if p.level == "error"]
+        first = str(errors[0]) if errors else "no errors"
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        super().__init__(first + more)
+
+
+class RangeParseError(CarepathError, ValueError):
+    """An age range that cannot be read, or that ends before it starts."""
+
+
+class QueryError(CarepathError, ValueError):
+    """A query that cannot run: unknown name, missing parameter, syntax error."""
+
+
+class ExportError(CarepathError, OSError):
+    """An export that could not be written or delivered."""

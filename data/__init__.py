@@ -1,0 +1,1 @@
+"""The curated reference data (package data; see README.md in this folder)."""

@@ -1,0 +1,1 @@
+"""Views of the model: networkx, RDF and Cypher, all generated from the one typed model."""

@@ -1,0 +1,350 @@
+"""The typed model: carepath's single source of truth.
+
+Every view (networkx, RDF, Cypher) is generated from a :class:`Model`; nothing re-reads the
+source files. Objects are frozen; ids are plain strings with names that say what they point at.
+
+>>> from carepath import load_reference
+>>> model = load_reference()
+>>> model.services["dorset-pmmhs"].tier
+'specialist-perinatal'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import NewType
+
+from carepath.graph.stages import Interval, union_span
+
+ServiceId = NewType("ServiceId", str)
+ProfessionId = NewType("ProfessionId", str)
+AreaId = NewType("AreaId", str)
+SourceId = NewType("SourceId", str)
+TermId = NewType("TermId", str)
+NodeId = NewType("NodeId", str)  # a service, a profession or FAMILY
+
+FAMILY = NodeId("family")
+
+
+class RelationKind(str, Enum):
+    """The kinds of relation between services, professions and the family.
+
+    Each knows its property-graph type and its RDF property local name.
+
+    >>> RelationKind("refers_to").graph_type, RelationKind.HANDS_OVER_TO.rdf_name
+    ('REFERS_TO', 'handsOverTo')
+    """
+
+    REFERS_TO = "refers_to"
+    SIGNPOSTS_TO = "signposts_to"
+    ADVISES = "advises"
+    TRAINS = "trains"
+    COLLABORATES_WITH = "collaborates_with"
+    HANDS_OVER_TO = "hands_over_to"
+    STEPS_UP_TO = "steps_up_to"
+    STEPS_DOWN_TO = "steps_down_to"
+
+    @property
+    def graph_type(self) -> str:
+        return self.value.upper()
+
+    @property
+    def rdf_name(self) -> str:
+        head, *rest = self.value.split("_")
+        return head + "".join(word.title() for word in rest)
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class NodeKind(str, Enum):
+    """Labels of the property graph, and classes of the ontology."""
+
+    SERVICE = "Service"
+    AREA = "Area"
+    TIER = "Tier"
+    AGE_STAGE = "AgeStage"
+    PROFESSION = "Profession"
+    INTERVENTION = "Intervention"
+    CONCERN = "Concern"
+    SOURCE = "Source"
+    FAMILY = "Family"
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a fact came from: a source document, and the line and passage in it."""
+
+    source: SourceId
+    line: int | None = None
+    passage: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    id: SourceId
+    title: str
+    publisher: str | None = None
+    file: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A controlled-vocabulary term: profession, intervention, concern, level, severity..."""
+
+    id: TermId
+    name: str
+    aliases: tuple[str, ...] = ()
+    description: str | None = None
+    rank: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Tier:
+    """A step of the stepped-care model; equal ranks are parallel steps."""
+
+    id: TermId
+    name: str
+    rank: int
+    aliases: tuple[str, ...] = ()
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AgeStage:
+    """A stage of the canonical partition of the timeline."""
+
+    id: TermId
+    name: str
+    interval: Interval
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Area:
+    id: AreaId
+    name: str
+    provenance: Provenance
+    country: str | None = None
+    births_per_year: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConcernNeed:
+    """A concern a service addresses, at the severities it addresses it (empty: unstated)."""
+
+    concern: TermId
+    severities: frozenset[TermId] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    """One inclusion or exclusion criterion, with whatever of it can be checked mechanically."""
+
+    type: str  # "inclusion" | "exclusion"
+    text: str
+    provenance: Provenance
+    windows: tuple[Interval, ...] = ()
+    concerns: frozenset[TermId] = frozenset()
+    severities: frozenset[TermId] = frozenset()
+    parent_age_below: int | None = None
+    parent_age_from: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseTime:
+    urgency: TermId
+    within: str
+    hours: float | None
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    id: ServiceId
+    name: str
+    area: AreaId
+    provenance: Provenance
+    aliases: tuple[str, ...] = ()
+    tier: TermId | None = None
+    tier_note: str | None = None
+    level: TermId | None = None
+    need_min: float | None = None
+    need_max: float | None = None
+    need_note: str | None = None
+    stage_texts: tuple[str, ...] = ()
+    windows: tuple[Interval, ...] = ()
+    addresses: tuple[ConcernNeed, ...] = ()
+    not_addressed: tuple[TermId, ...] = ()
+    professions: tuple[ProfessionId, ...] = ()
+    interventions: tuple[TermId, ...] = ()
+    eligibility: tuple[Criterion, ...] = ()
+    response_times: tuple[ResponseTime, ...] = ()
+    notes: str | None = None
+    evidence: tuple[Provenance, ...] = ()
+
+    @property
+    def span(self) -> Interval | None:
+        """The whole window the service covers, from its earliest start to its latest end."""
+        return union_span(self.windows)
+
+    def covers(self, interval: Interval) -> bool:
+        """Whether any of the service's windows overlaps ``interval``."""
+        return any(w.overlaps(interval) for w in self.windows)
+
+    @property
+    def concerns(self) -> frozenset[TermId]:
+        return frozenset(c.concern for c in self.addresses)
+
+    def addresses_concern(self, concern: TermId, severity: TermId | None = None) -> bool:
+        """Whether the service addresses ``concern`` (at ``severity``, where it says)."""
+        for need in self.addresses:
+            if need.concern == concern:
+                return severity is None or not need.severities or severity in need.severities
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A directed relation: refers to, advises, trains, collaborates with, hands over to..."""
+
+    id: str
+    kind: RelationKind
+    source: NodeId
+    target: NodeId
+    provenance: Provenance
+    stage_texts: tuple[str, ...] = ()
+    windows: tuple[Interval, ...] = ()
+    concerns: frozenset[TermId] = frozenset()
+    severities: frozenset[TermId] = frozenset()
+    urgency: TermId | None = None
+    response_time: str | None = None
+    level: TermId | None = None
+    note: str | None = None
+
+    def applies(self, *, week: float | None = None, concern: TermId | None = None,
+                severity: TermId | None = None) -> bool:
+        """Whether the relation holds for a family at ``week`` with ``concern``/``severity``.
+
+        Unstated conditions do not restrict: a referral with no stages applies at any stage.
+        """
+        if week is not None and self.windows and not any(w.contains_week(week)
+                                                         for w in self.windows):
+            return False
+        if concern is not None and self.concerns and concern not in self.concerns:
+            return False
+        return not (severity is not None and self.severities
+                    and severity not in self.severities)
+
+
+@dataclass(frozen=True, slots=True)
+class Overlap:
+    """An overlap between services that a document marks as deliberate."""
+
+    services: tuple[ServiceId, ...]
+    note: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True)
+class PathwayCell:
+    """One cell of a stage x service x level pathway tool: rationale and actions."""
+
+    stage_text: str
+    window: Interval
+    service: ServiceId
+    provenance: Provenance
+    level: TermId | None = None
+    heading: str | None = None
+    rationale: str | None = None
+    actions: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Model:
+    """Everything carepath knows, keyed by id. Build one with :func:`carepath.load`."""
+
+    sources: dict[SourceId, Source] = field(default_factory=dict)
+    areas: dict[AreaId, Area] = field(default_factory=dict)
+    tiers: dict[TermId, Tier] = field(default_factory=dict)
+    stages: dict[TermId, AgeStage] = field(default_factory=dict)
+    levels: dict[TermId, Term] = field(default_factory=dict)
+    severities: dict[TermId, Term] = field(default_factory=dict)
+    urgencies: dict[TermId, Term] = field(default_factory=dict)
+    concerns: dict[TermId, Term] = field(default_factory=dict)
+    professions: dict[ProfessionId, Term] = field(default_factory=dict)
+    interventions: dict[TermId, Term] = field(default_factory=dict)
+    services: dict[ServiceId, Service] = field(default_factory=dict)
+    relations: list[Relation] = field(default_factory=list)
+    overlaps: list[Overlap] = field(default_factory=list)
+    pathway: list[PathwayCell] = field(default_factory=list)
+
+    def node_kind(self, node: str) -> NodeKind | None:
+        """The kind of a relation end point, or None if ``node`` is unknown.
+
+        >>> from carepath import load_reference
+        >>> m = load_reference()
+        >>> m.node_kind("gp"), m.node_kind("family"), m.node_kind("dorset-pmmhs")
+        (<NodeKind.PROFESSION: 'Profession'>, <NodeKind.FAMILY: 'Family'>, <NodeKind.SERVICE: 'Service'>)
+        """
+        if node in self.services:
+            return NodeKind.SERVICE
+        if node in self.professions:
+            return NodeKind.PROFESSION
+        if node == FAMILY:
+            return NodeKind.FAMILY
+        return None
+
+    def name_of(self, node: str) -> str:
+        """Human name of any id in the model (the id itself if unknown)."""
+        if node == FAMILY:
+            return "Family (self-referral)"
+        for table in (self.services, self.professions, self.areas, self.tiers, self.stages,
+                      self.concerns, self.interventions, self.sources, self.levels):
+            if node in table:
+                item = table[node]
+                return getattr(item, "name", None) or getattr(item, "title", node)
+        return node
+
+    def relations_of(self, kind: RelationKind | None = None) -> Iterator[Relation]:
+        return (r for r in self.relations if kind is None or r.kind is kind)
+
+    def services_in(self, area: AreaId) -> list[Service]:
+        return [s for s in self.services.values() if s.area == area]
+
+    def tiers_in_order(self) -> list[Tier]:
+        return sorted(self.tiers.values(), key=lambda t: (t.rank, t.id))
+
+    def stages_in_order(self) -> list[AgeStage]:
+        return sorted(self.stages.values(), key=lambda s: s.interval.start)
+
+    def stages_covered(self, service: Service) -> list[TermId]:
+        """Canonical stages a service's windows overlap, in timeline order."""
+        return [s.id for s in self.stages_in_order() if service.covers(s.interval)]
+
+    def counts(self) -> dict[str, int]:
+        """Counts by kind.
+
+        >>> from carepath import load_reference
+        >>> load_reference().counts()["areas"]
+        5
+        """
+        counts = {
+            "areas": len(self.areas),
+            "services": len(self.services),
+            "professions": len(self.professions),
+            "interventions": len(self.interventions),
+            "concerns": len(self.concerns),
+            "tiers": len(self.tiers),
+            "stages": len(self.stages),
+            "sources": len(self.sources),
+            "relations": len(self.relations),
+        }
+        for kind in RelationKind:
+            counts[f"relations:{kind.value}"] = sum(1 for r in self.relations if r.kind is kind)
+        counts["deliberate overlaps"] = len(self.overlaps)
+        counts["pathway cells"] = len(self.pathway)
+        return counts

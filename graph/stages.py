@@ -1,0 +1,197 @@
+"""Age windows on one timeline, in weeks relative to the child's birth.
+
+Pregnancy is negative (conception is week -40), preconception lies before it. Windows are
+half-open intervals ``[start, end)``. :func:`parse_range` reads the human ranges the source
+documents use.
+
+>>> parse_range("Birth - 6 weeks")
+Interval(start=0, end=6)
+>>> parse_range("6 months - 5 years")
+Interval(start=26, end=260)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from carepath.errors import RangeParseError
+
+WEEKS_PER_YEAR = 52
+CONCEPTION = -40
+PRECONCEPTION_START = -92  # one year before conception: the timeline's left edge
+FIFTH_BIRTHDAY = 5 * WEEKS_PER_YEAR
+TIMELINE_START, TIMELINE_END = PRECONCEPTION_START, FIFTH_BIRTHDAY
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Interval:
+    """A half-open window ``[start, end)`` in weeks relative to birth.
+
+    >>> Interval(0, 6).overlaps(Interval(6, 8))
+    False
+    >>> Interval(0, 104).overlaps(Interval(52, 104))
+    True
+    """
+
+    start: int
+    end: int
+
+    def overlaps(self, other: Interval) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def contains_week(self, week: float) -> bool:
+        return self.start <= week < self.end
+
+    def __str__(self) -> str:
+        return f"[{self.start}, {self.end}) weeks"
+
+
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "nineteen": 19,
+    "twenty-four": 24, "a": 1,
+}
+_UNIT_WEEKS = {"week": 1.0, "month": WEEKS_PER_YEAR / 12, "year": float(WEEKS_PER_YEAR)}
+_NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_ALT = rf"{_NUM}(?:\s*/\s*{_NUM})?"  # "6/8": alternatives, the later one wins for an end
+_UNIT = r"(weeks?|months?|years?|wks?|mths?|yrs?)"
+_POINT = rf"(?:birth|delivery|childbirth|conception|{_ALT}\s*{_UNIT}?)"
+_SPAN = re.compile(rf"^(?P<a>{_POINT})\s*(?:-|–|—|to|until)\s*(?P<b>{_POINT})$")
+_UP_TO = re.compile(
+    rf"^(?:up\s+to|until|within)\s+(?:the\s+infant\s+is\s+)?(?P<n>{_ALT})\s*(?P<u>{_UNIT})"
+    r"(?:\s+(?:postnatally|postnatal|postpartum|after\s+(?:birth|delivery)|"
+    r"of\s+(?:childbirth|birth|delivery)|old))?$"
+)
+_SPECIAL = {
+    "preconception": Interval(PRECONCEPTION_START, CONCEPTION),
+    "pre-conception": Interval(PRECONCEPTION_START, CONCEPTION),
+    "pre-pregnancy": Interval(PRECONCEPTION_START, CONCEPTION),
+    "pregnancy": Interval(CONCEPTION, 0),
+    "antenatal": Interval(CONCEPTION, 0),
+    "antenatally": Interval(CONCEPTION, 0),
+    "all age groups": Interval(TIMELINE_START, TIMELINE_END),
+    "all ages": Interval(TIMELINE_START, TIMELINE_END),
+}
+EXAMPLES = "'Birth - 6 weeks', '8 weeks to 6 months', 'up to two years postnatally', 'Pregnancy'"
+
+
+def _number(text: str) -> float:
+    text = text.strip()
+    return float(_NUMBER_WORDS[text]) if text in _NUMBER_WORDS else float(text)
+
+
+def _unit_weeks(unit: str | None) -> float | None:
+    if not unit:
+        return None
+    unit = unit.rstrip("s")
+    unit = {"wk": "week", "mth": "month", "yr": "year"}.get(unit, unit)
+    return _UNIT_WEEKS[unit]
+
+
+def _point(text: str, *, is_end: bool, default_unit: float | None) -> tuple[int, float | None]:
+    """Week of one end point, and the length of its unit in weeks (None for birth/conception)."""
+    text = text.strip()
+    if text in ("birth", "delivery", "childbirth"):
+        return 0, None
+    if text == "conception":
+        return CONCEPTION, None
+    m = re.fullmatch(rf"{_ALT}\s*{_UNIT}?", text)
+    if m is None:  # pragma: no cover - guarded by the span regex
+        raise RangeParseError(f"cannot read end point {text!r}")
+    first, second, unit = m.group(1), m.group(2), m.group(3)
+    value = _number(second) if (second and is_end) else _number(first)
+    weeks = _unit_weeks(unit) or default_unit
+    if weeks is None:
+        raise RangeParseError(f"no unit for {text!r}")
+    return round(value * weeks), _unit_weeks(unit)
+
+
+def parse_range(text: str, *, stages: dict[str, Interval] | None = None) -> Interval:
+    """Read a human age range into an :class:`Interval` of weeks relative to birth.
+
+    ``stages`` maps extra names (e.g. the canonical stage names, lower-cased) to intervals.
+
+    >>> parse_range("1 week - 6/8 weeks")
+    Interval(start=1, end=8)
+    >>> parse_range("8 weeks to 6 months")
+    Interval(start=8, end=26)
+    >>> parse_range("up to two years postnatally")
+    Interval(start=0, end=104)
+    >>> parse_range("within 19 months of childbirth")
+    Interval(start=0, end=82)
+    >>> parse_range("conception to 3 years")
+    Interval(start=-40, end=156)
+    >>> parse_range("1 - 5 years")
+    Interval(start=52, end=260)
+    >>> parse_range("All Age Groups")
+    Interval(start=-92, end=260)
+    >>> parse_range("soon-ish")
+    Traceback (most recent call last):
+    ...
+    carepath.errors.RangeParseError: cannot read age range 'soon-ish'; write it like 'Birth - 6 weeks', '8 weeks to 6 months', 'up to two years postnatally', 'Pregnancy'
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise RangeParseError(f"empty age range; write it like {EXAMPLES}")
+    key = " ".join(text.strip().lower().replace("–", "-").split())
+    if key in _SPECIAL:
+        return _SPECIAL[key]
+    if stages and key in stages:
+        return stages[key]
+    interval = _parse_span(key) or _parse_up_to(key)
+    if interval is None:
+        raise RangeParseError(f"cannot read age range {text!r}; write it like {EXAMPLES}")
+    if interval.end <= interval.start:
+        raise RangeParseError(
+            f"age range {text!r} ends before it starts ({interval.end} <= {interval.start} weeks)"
+        )
+    return interval
+
+
+def _parse_span(key: str) -> Interval | None:
+    m = _SPAN.match(key)
+    if m is None:
+        return None
+    end_week, end_unit = _point(m.group("b"), is_end=True, default_unit=None)
+    start_week, _ = _point(m.group("a"), is_end=False, default_unit=end_unit)
+    return Interval(start_week, end_week)
+
+
+def _parse_up_to(key: str) -> Interval | None:
+    m = _UP_TO.match(key)
+    if m is None:
+        return None
+    first, second = m.group(2), m.group(3)  # the two numbers of "N" or "N/M"
+    return Interval(0, round(_number(second or first) * _unit_weeks(m.group("u"))))
+
+
+def union_span(intervals: list[Interval] | tuple[Interval, ...]) -> Interval | None:
+    """The smallest interval holding all of ``intervals`` (None for none).
+
+    >>> union_span([Interval(-40, 0), Interval(0, 104)])
+    Interval(start=-40, end=104)
+    """
+    if not intervals:
+        return None
+    return Interval(min(i.start for i in intervals), max(i.end for i in intervals))
+
+
+def format_week(week: int) -> str:
+    """A week on the timeline in words.
+
+    >>> format_week(-40), format_week(0), format_week(26), format_week(104)
+    ('conception', 'birth', '6 months', '2 years')
+    """
+    if week == CONCEPTION:
+        return "conception"
+    if week == 0:
+        return "birth"
+    if week < 0:
+        return f"{-week} weeks before birth"
+    if week % WEEKS_PER_YEAR == 0:
+        years = week // WEEKS_PER_YEAR
+        return f"{years} year" + ("s" if years > 1 else "")
+    months = week * 12 / WEEKS_PER_YEAR
+    if week >= 8 and abs(months - round(months)) < 0.05:
+        return f"{round(months)} months"
+    return f"{week} weeks"

@@ -1,0 +1,168 @@
+"""Typed records of the input formats (pydantic v2), before references are resolved.
+
+YAML and the spreadsheet format both produce these records; :mod:`carepath.loaders.resolve`
+turns them into the :class:`~carepath.graph.model.Model`. Unknown fields are errors, so a typo
+such as ``teir:`` is reported instead of silently ignored.
+
+>>> ServiceRec.model_validate({"id": "x-a", "name": "A", "stages": "Birth - 6 weeks"}).stages
+['Birth - 6 weeks']
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=120)]
+
+
+def _listify(value: Any) -> Any:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return value
+
+
+StrList = Annotated[list[str], BeforeValidator(_listify)]
+IdList = Annotated[list[Id], BeforeValidator(_listify)]
+
+
+class Rec(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
+
+class Cited(Rec):
+    source: Id | None = None
+    line: int | None = Field(default=None, ge=1)
+    passage: str | None = None
+
+
+class SourceRec(Rec):
+    id: Id
+    title: str
+    publisher: str | None = None
+    file: str | None = None
+
+
+class TermRec(Rec):
+    id: Id
+    name: str
+    aliases: StrList = []
+    description: str | None = None
+    rank: int | None = None
+
+
+class TierRec(TermRec):
+    rank: int
+
+
+class StageRec(Rec):
+    id: Id
+    name: str
+    aliases: StrList = []
+    start_week: int
+    end_week: int
+
+
+class AreaRec(Cited):
+    id: Id
+    name: str
+    country: str | None = None
+    births_per_year: int | None = Field(default=None, ge=0)
+
+
+class NeedRec(Rec):
+    min: float | None = Field(default=None, ge=0, le=100)
+    max: float | None = Field(default=None, ge=0, le=100)
+    note: str | None = None
+
+
+class ConcernNeedRec(Rec):
+    concern: Id
+    severity: IdList = []
+
+
+class CriterionRec(Cited):
+    type: Literal["inclusion", "exclusion"]
+    text: str
+    stages: StrList = []
+    concerns: IdList = []
+    severity: IdList = []
+    parent_age_below: int | None = Field(default=None, ge=0, le=120)
+    parent_age_from: int | None = Field(default=None, ge=0, le=120)
+
+
+class ResponseTimeRec(Cited):
+    urgency: Id
+    within: str
+
+
+class EvidenceRec(Cited):
+    pass
+
+
+class ServiceRec(Cited):
+    id: Id
+    name: str
+    area: Id | None = None
+    aliases: StrList = []
+    tier: Id | None = None
+    tier_note: str | None = None
+    level: Id | None = None
+    need: NeedRec | None = None
+    stages: StrList = []
+    addresses: list[ConcernNeedRec] = []
+    not_addressed: IdList = []
+    professions: IdList = []
+    interventions: IdList = []
+    eligibility: list[CriterionRec] = []
+    response_times: list[ResponseTimeRec] = []
+    notes: str | None = None
+    evidence: list[EvidenceRec] = []
+
+
+RELATION_KINDS = (
+    "refers_to", "signposts_to", "advises", "trains", "collaborates_with", "hands_over_to",
+    "steps_up_to", "steps_down_to",
+)
+
+
+class RelationRec(Cited):
+    kind: str
+    from_: Id = Field(alias="from")
+    to: IdList = Field(min_length=1)
+    stages: StrList = []
+    concerns: IdList = []
+    severity: IdList = []
+    urgency: Id | None = None
+    response_time: str | None = None
+    level: Id | None = None
+    note: str | None = None
+
+
+class OverlapRec(Cited):
+    services: IdList = Field(min_length=2)
+    note: str
+
+
+class PathwayRec(Cited):
+    stage: str
+    service: Id
+    heading: str | None = None
+    level: Id | None = None
+    rationale: str | None = None
+    actions: StrList = []
+
+
+# top-level keys of a data file, and the record type of each list item
+VOCABULARY_KEYS: dict[str, type[Rec]] = {
+    "tiers": TierRec, "stages": StageRec, "levels": TermRec, "severities": TermRec,
+    "urgencies": TermRec, "concerns": TermRec, "professions": TermRec, "interventions": TermRec,
+}
+LIST_KEYS: dict[str, type[Rec]] = {
+    "sources": SourceRec, "services": ServiceRec, "relations": RelationRec,
+    "overlaps": OverlapRec, "pathway": PathwayRec, **VOCABULARY_KEYS,
+}
+SCALAR_KEYS = ("source", "area")

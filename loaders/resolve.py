@@ -1,0 +1,445 @@
+"""Turning input records into the :class:`Model`, collecting every problem on the way.
+
+Loading never stops at the first problem: each is recorded with file, line and field, and one
+:class:`DataValidationError` carries them all.
+
+>>> f = RawFile("tiny.yaml", {"source": "s", "sources": [{"id": "s", "title": "S"}],
+...     "area": {"id": "a", "name": "A"}, "services": [{"id": "a-x", "name": "X", "tier": "nope"}]})
+>>> try:
+...     build_model([f])
+... except DataValidationError as e:
+...     print(e.problems[0].message)
+unknown tier 'nope'; expected one of: none (no tiers loaded)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from carepath.errors import DataValidationError, Problem, RangeParseError
+from carepath.graph.model import (
+    FAMILY,
+    AgeStage,
+    Area,
+    ConcernNeed,
+    Criterion,
+    Model,
+    Overlap,
+    PathwayCell,
+    Provenance,
+    Relation,
+    RelationKind,
+    ResponseTime,
+    Service,
+    Source,
+    Term,
+    Tier,
+)
+from carepath.graph.stages import Interval, parse_range
+from carepath.loaders.records import (
+    LIST_KEYS,
+    RELATION_KINDS,
+    SCALAR_KEYS,
+    AreaRec,
+    Cited,
+    OverlapRec,
+    PathwayRec,
+    RelationRec,
+    ServiceRec,
+    SourceRec,
+    StageRec,
+    TermRec,
+    TierRec,
+)
+
+
+@dataclass(slots=True)
+class RawFile:
+    """One input file after parsing: its display name and top-level mapping."""
+
+    display: str
+    data: Any
+
+
+@dataclass(slots=True)
+class _Item:
+    rec: Any
+    file: str
+    raw: Any
+    default_source: str | None
+    area: str | None = None
+
+
+def _line(raw: Any, field: str | None = None) -> int | None:
+    lines = getattr(raw, "lines", None)
+    if field and lines and field in lines:
+        return lines[field]
+    return getattr(raw, "line", None)
+
+
+def _choices(values: Iterable[str]) -> str:
+    values = sorted(values)
+    if not values:
+        return "none (no tiers loaded)"
+    shown = ", ".join(values[:12])
+    return shown + (f", ... ({len(values)} in all)" if len(values) > 12 else "")
+
+
+_RESPONSE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(working\s+days?|hours?|hrs?|days?|weeks?)\b",
+                       re.IGNORECASE)
+_UNIT_HOURS = {"hour": 1, "hr": 1, "day": 24, "week": 24 * 7}
+
+
+def response_hours(text: str) -> float | None:
+    """Hours in a response time such as ``"4 hours"`` or ``"28 days"`` (None if unreadable).
+
+    >>> response_hours("4 hours"), response_hours("28 days"), response_hours("same day")
+    (4.0, 672.0, None)
+    """
+    m = _RESPONSE.match(text)
+    if m is None:
+        return None
+    unit = m.group(2).lower()
+    if unit.startswith("working"):
+        return float(m.group(1)) * 24
+    return float(m.group(1)) * _UNIT_HOURS[unit.rstrip("s")]
+
+
+class _Resolver:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.model = Model()
+        self.items: dict[str, list[_Item]] = {key: [] for key in LIST_KEYS}
+        self.area_items: list[_Item] = []
+        self.ids: dict[str, tuple[str, str, int | None]] = {FAMILY: ("reserved", "carepath", None)}
+        self.stage_names: dict[str, Interval] = {}
+
+    # -- reporting -------------------------------------------------------------------------
+    def error(self, code: str, file: str, line: int | None, field: str | None, msg: str) -> None:
+        self.problems.append(Problem("error", code, file, line, field, msg))
+
+    def warn(self, code: str, file: str, line: int | None, field: str | None, msg: str) -> None:
+        self.problems.append(Problem("warning", code, file, line, field, msg))
+
+    # -- pass 1: shape ---------------------------------------------------------------------
+    def read_file(self, raw_file: RawFile) -> None:
+        data, file = raw_file.data, raw_file.display
+        if data is None:
+            self.warn("empty-file", file, None, None, "file is empty")
+            return
+        if not isinstance(data, dict):
+            self.error("not-a-mapping", file, None, None,
+                       "top level must be a mapping with keys such as services, relations")
+            return
+        for key in data:
+            if key not in LIST_KEYS and key not in SCALAR_KEYS:
+                self.error("unknown-key", file, _line(data, key), str(key),
+                           f"unknown top-level key {key!r}; expected one of: "
+                           f"{_choices([*LIST_KEYS, *SCALAR_KEYS])}")
+        default_source = data.get("source")
+        if default_source is not None and not isinstance(default_source, str):
+            self.error("bad-source", file, _line(data, "source"), "source",
+                       "source must be a source id")
+            default_source = None
+        area_id = None
+        if data.get("area") is not None:
+            rec = self.validate(AreaRec, data["area"], file, "area")
+            if rec is not None:
+                area_id = rec.id
+                self.area_items.append(_Item(rec, file, data["area"], default_source))
+        for key, rec_type in LIST_KEYS.items():
+            if key not in data:
+                continue
+            values = data[key]
+            if not isinstance(values, list):
+                self.error("not-a-list", file, _line(data, key), key, f"{key} must be a list")
+                continue
+            for index, raw in enumerate(values):
+                rec = self.validate(rec_type, raw, file, f"{key}[{index}]")
+                if rec is not None:
+                    self.items[key].append(_Item(rec, file, raw, default_source, area_id))
+
+    def validate(self, rec_type: type, raw: Any, file: str, where: str) -> Any:
+        if not isinstance(raw, dict):
+            self.error("not-a-mapping", file, None, where, "expected a mapping of fields")
+            return None
+        try:
+            return rec_type.model_validate(raw)
+        except ValidationError as exc:
+            ident = raw.get("id")
+            label = f"{where} ({ident})" if ident else where
+            for err in exc.errors():
+                loc = [str(p) for p in err["loc"]]
+                field = loc[0] if loc else None
+                if err["type"] == "missing":
+                    msg = f"missing required field {'.'.join(loc)!r}"
+                elif err["type"] == "extra_forbidden":
+                    msg = f"unknown field {'.'.join(loc)!r}"
+                else:
+                    msg = f"{'.'.join(loc)}: {err['msg']} (got {err.get('input')!r})"
+                self.error("bad-field", file, _line(raw, field), label, msg)
+            return None
+
+    # -- ids -------------------------------------------------------------------------------
+    def claim(self, ident: str, kind: str, file: str, line: int | None) -> bool:
+        if ident in self.ids:
+            other_kind, other_file, other_line = self.ids[ident]
+            where = other_file if other_line is None else f"{other_file}:{other_line}"
+            self.error("duplicate-id", file, line, "id",
+                       f"duplicate id {ident!r} ({kind}); already used by a {other_kind} at {where}")
+            return False
+        self.ids[ident] = (kind, file, line)
+        return True
+
+    def provenance(self, item: _Item, rec: Cited, raw: Any = None) -> Provenance:
+        source = rec.source or item.default_source
+        raw = item.raw if raw is None else raw
+        if source is None:
+            self.error("no-source", item.file, _line(raw), "source",
+                       "no source: give the fact a `source:` or the file a top-level `source:`")
+            source = "unknown"
+        elif source not in self.model.sources:
+            self.error("unknown-source", item.file, _line(raw, "source"), "source",
+                       f"unknown source {source!r}; expected one of: "
+                       f"{_choices(self.model.sources)}")
+        return Provenance(source, rec.line, rec.passage)
+
+    def check_term(self, value: str | None, table: dict, kind: str, item: _Item, field: str,
+                   raw: Any = None) -> bool:
+        if value is None or value in table:
+            return True
+        self.error(f"unknown-{kind}", item.file, _line(item.raw if raw is None else raw, field),
+                   field, f"unknown {kind} {value!r}; expected one of: {_choices(table)}")
+        return False
+
+    def windows(self, texts: list[str], item: _Item, field: str, raw: Any = None) -> tuple:
+        out = []
+        for text in texts:
+            try:
+                out.append(parse_range(text, stages=self.stage_names))
+            except RangeParseError as exc:
+                self.error("bad-range", item.file, _line(item.raw if raw is None else raw, field),
+                           field, str(exc))
+        return tuple(out)
+
+    # -- pass 2: vocabularies and sources ------------------------------------------------------
+    def resolve_vocabularies(self) -> None:
+        m = self.model
+        for item in self.items["sources"]:
+            rec: SourceRec = item.rec
+            if self.claim(rec.id, "source", item.file, _line(item.raw)):
+                m.sources[rec.id] = Source(rec.id, rec.title, rec.publisher, rec.file)
+        for item in self.items["tiers"]:
+            rec: TierRec = item.rec
+            if self.claim(rec.id, "tier", item.file, _line(item.raw)):
+                m.tiers[rec.id] = Tier(rec.id, rec.name, rec.rank, tuple(rec.aliases),
+                                       rec.description)
+        for item in self.items["stages"]:
+            rec: StageRec = item.rec
+            if rec.end_week <= rec.start_week:
+                self.error("bad-range", item.file, _line(item.raw, "end_week"), "end_week",
+                           f"stage {rec.id!r} ends (week {rec.end_week}) before it starts "
+                           f"(week {rec.start_week})")
+                continue
+            if self.claim(rec.id, "stage", item.file, _line(item.raw)):
+                interval = Interval(rec.start_week, rec.end_week)
+                m.stages[rec.id] = AgeStage(rec.id, rec.name, interval, tuple(rec.aliases))
+                for name in (rec.id, rec.name, *rec.aliases):
+                    self.stage_names.setdefault(name.lower(), interval)
+        tables = {"levels": m.levels, "severities": m.severities, "urgencies": m.urgencies,
+                  "concerns": m.concerns, "professions": m.professions,
+                  "interventions": m.interventions}
+        for key, table in tables.items():
+            for item in self.items[key]:
+                rec: TermRec = item.rec
+                kind = key[:-3] + "y" if key.endswith("ies") else key[:-1]
+                # levels share ids with tiers by design (universal is both): not claimed globally
+                if key in ("levels", "severities", "urgencies"):
+                    if rec.id in table:
+                        self.error("duplicate-id", item.file, _line(item.raw), "id",
+                                   f"duplicate {kind} id {rec.id!r}")
+                        continue
+                elif not self.claim(rec.id, kind, item.file, _line(item.raw)):
+                    continue
+                table[rec.id] = Term(rec.id, rec.name, tuple(rec.aliases), rec.description,
+                                     rec.rank)
+
+    # -- pass 3: areas, services, relations ------------------------------------------------------
+    def resolve_areas(self) -> None:
+        for item in self.area_items:
+            rec: AreaRec = item.rec
+            if self.claim(rec.id, "area", item.file, _line(item.raw)):
+                self.model.areas[rec.id] = Area(rec.id, rec.name, self.provenance(item, rec),
+                                                rec.country, rec.births_per_year)
+
+    def resolve_services(self) -> None:
+        m = self.model
+        for item in self.items["services"]:
+            rec: ServiceRec = item.rec
+            area = rec.area or item.area
+            if area is None:
+                self.error("no-area", item.file, _line(item.raw), "area",
+                           f"service {rec.id!r} has no area: give the file an `area:` "
+                           "or the service an `area` field")
+                continue
+            if area not in m.areas:
+                self.error("unknown-area", item.file, _line(item.raw, "area"), "area",
+                           f"unknown area {area!r}; expected one of: {_choices(m.areas)}")
+            self.check_term(rec.tier, m.tiers, "tier", item, "tier")
+            self.check_term(rec.level, m.levels, "level", item, "level")
+            need_min = need_max = need_note = None
+            if rec.need is not None:
+                need_min, need_max, need_note = rec.need.min, rec.need.max, rec.need.note
+                if need_min is not None and need_max is not None and need_max < need_min:
+                    self.error("bad-range", item.file, _line(item.raw, "need"), "need",
+                               f"need max {need_max} is below need min {need_min}")
+            addresses = []
+            for i, need in enumerate(rec.addresses):
+                raw = item.raw["addresses"][i]
+                self.check_term(need.concern, m.concerns, "concern", item, "concern", raw)
+                for sev in need.severity:
+                    self.check_term(sev, m.severities, "severity", item, "severity", raw)
+                addresses.append(ConcernNeed(need.concern, frozenset(need.severity)))
+            for concern in rec.not_addressed:
+                self.check_term(concern, m.concerns, "concern", item, "not_addressed")
+            for prof in rec.professions:
+                self.check_term(prof, m.professions, "profession", item, "professions")
+            for intervention in rec.interventions:
+                self.check_term(intervention, m.interventions, "intervention", item,
+                                "interventions")
+            criteria = []
+            for i, crit in enumerate(rec.eligibility):
+                raw = item.raw["eligibility"][i]
+                for concern in crit.concerns:
+                    self.check_term(concern, m.concerns, "concern", item, "concerns", raw)
+                for sev in crit.severity:
+                    self.check_term(sev, m.severities, "severity", item, "severity", raw)
+                criteria.append(Criterion(
+                    crit.type, crit.text, self.provenance(item, crit, raw),
+                    self.windows(crit.stages, item, "stages", raw), frozenset(crit.concerns),
+                    frozenset(crit.severity), crit.parent_age_below, crit.parent_age_from))
+            responses = []
+            for i, resp in enumerate(rec.response_times):
+                raw = item.raw["response_times"][i]
+                self.check_term(resp.urgency, m.urgencies, "urgency", item, "urgency", raw)
+                hours = response_hours(resp.within)
+                if hours is None:
+                    self.error("bad-response-time", item.file, _line(raw, "within"), "within",
+                               f"cannot read response time {resp.within!r}; "
+                               "write it like '4 hours' or '28 days'")
+                responses.append(ResponseTime(resp.urgency, resp.within, hours,
+                                              self.provenance(item, resp, raw)))
+            evidence = tuple(self.provenance(item, ev, item.raw["evidence"][i])
+                             for i, ev in enumerate(rec.evidence))
+            service = Service(
+                id=rec.id, name=rec.name, area=area, provenance=self.provenance(item, rec),
+                aliases=tuple(rec.aliases), tier=rec.tier, tier_note=rec.tier_note,
+                level=rec.level, need_min=need_min, need_max=need_max, need_note=need_note,
+                stage_texts=tuple(rec.stages), windows=self.windows(rec.stages, item, "stages"),
+                addresses=tuple(addresses), not_addressed=tuple(rec.not_addressed),
+                professions=tuple(rec.professions), interventions=tuple(rec.interventions),
+                eligibility=tuple(criteria), response_times=tuple(responses), notes=rec.notes,
+                evidence=evidence)
+            if self.claim(rec.id, "service", item.file, _line(item.raw)):
+                m.services[rec.id] = service
+
+    def endpoint(self, node: str, item: _Item, field: str, *, allow_family: bool) -> bool:
+        m = self.model
+        if node in m.services or node in m.professions or (allow_family and node == FAMILY):
+            return True
+        if node == FAMILY:
+            self.error("bad-endpoint", item.file, _line(item.raw, field), field,
+                       "the family can only be the source of a relation, not its target")
+            return False
+        kind = self.ids.get(node, ("",))[0]
+        hint = f" ({node!r} is a {kind}, not a service or profession)" if kind else ""
+        self.error("unknown-reference", item.file, _line(item.raw, field), field,
+                   f"unknown {'source' if field == 'from' else 'target'} {node!r}{hint}; "
+                   "expected a service id, a profession id or 'family'")
+        return False
+
+    def resolve_relations(self) -> None:
+        m = self.model
+        seen: dict[str, int] = {}
+        for item in self.items["relations"]:
+            rec: RelationRec = item.rec
+            if rec.kind not in RELATION_KINDS:
+                self.error("unknown-kind", item.file, _line(item.raw, "kind"), "kind",
+                           f"unknown relation kind {rec.kind!r}; expected one of: "
+                           f"{', '.join(RELATION_KINDS)}")
+                continue
+            kind = RelationKind(rec.kind)
+            ok = self.endpoint(rec.from_, item, "from", allow_family=True)
+            for target in rec.to:
+                ok &= self.endpoint(target, item, "to", allow_family=False)
+            for concern in rec.concerns:
+                ok &= self.check_term(concern, m.concerns, "concern", item, "concerns")
+            for sev in rec.severity:
+                ok &= self.check_term(sev, m.severities, "severity", item, "severity")
+            ok &= self.check_term(rec.urgency, m.urgencies, "urgency", item, "urgency")
+            ok &= self.check_term(rec.level, m.levels, "level", item, "level")
+            windows = self.windows(rec.stages, item, "stages")
+            provenance = self.provenance(item, rec)
+            if not ok or len(windows) != len(rec.stages):
+                continue
+            for target in rec.to:
+                key = "|".join([kind.value, rec.from_, target, *rec.stages, *sorted(rec.concerns),
+                                *sorted(rec.severity), rec.urgency or "", rec.level or "",
+                                provenance.source, str(rec.line or "")])
+                digest = "r-" + hashlib.sha1(key.encode()).hexdigest()[:12]
+                seen[digest] = seen.get(digest, 0) + 1
+                ident = digest if seen[digest] == 1 else f"{digest}-{seen[digest]}"
+                m.relations.append(Relation(
+                    ident, kind, rec.from_, target, provenance, tuple(rec.stages), windows,
+                    frozenset(rec.concerns), frozenset(rec.severity), rec.urgency,
+                    rec.response_time, rec.level, rec.note))
+
+    def resolve_overlaps_and_pathway(self) -> None:
+        m = self.model
+        for item in self.items["overlaps"]:
+            rec: OverlapRec = item.rec
+            for service in rec.services:
+                self.check_term(service, m.services, "service", item, "services")
+            m.overlaps.append(Overlap(tuple(rec.services), rec.note, self.provenance(item, rec)))
+        for item in self.items["pathway"]:
+            rec: PathwayRec = item.rec
+            self.check_term(rec.service, m.services, "service", item, "service")
+            self.check_term(rec.level, m.levels, "level", item, "level")
+            windows = self.windows([rec.stage], item, "stage")
+            if windows:
+                m.pathway.append(PathwayCell(
+                    rec.stage, windows[0], rec.service, self.provenance(item, rec), rec.level,
+                    rec.heading, rec.rationale, tuple(rec.actions)))
+
+
+def build_model(files: list[RawFile], *, extra_problems: Iterable[Problem] = ()) -> Model:
+    """Resolve parsed files into a :class:`Model`; raise with every problem found.
+
+    Warnings alone do not stop the build; they are kept on the returned model's
+    ``warnings`` attribute via :func:`build_model_with_warnings`.
+    """
+    model, problems = build_model_with_warnings(files, extra_problems=extra_problems)
+    return model
+
+
+def build_model_with_warnings(files: list[RawFile], *,
+                              extra_problems: Iterable[Problem] = ()) -> tuple[Model, list[Problem]]:
+    """Like :func:`build_model`, also returning the warnings."""
+    resolver = _Resolver()
+    resolver.problems.extend(extra_problems)
+    for raw_file in files:
+        resolver.read_file(raw_file)
+    resolver.resolve_vocabularies()
+    resolver.resolve_areas()
+    resolver.resolve_services()
+    resolver.resolve_relations()
+    resolver.resolve_overlaps_and_pathway()
+    if any(p.level == "error" for p in resolver.problems):
+        raise DataValidationError(resolver.problems)
+    return resolver.model, resolver.problems

@@ -1,0 +1,179 @@
+"""The planners' spreadsheet format: CSV files or one .xlsx workbook, a sheet per table.
+
+Sheets (or ``NAME.csv`` files): ``areas``, ``sources``, ``services``, ``relations`` and
+optionally ``overlaps``. Lists go in one cell separated by ``;``; a concern with severities is
+written ``maternal-mental-health:moderate|severe``. Rows become the same records as YAML, so
+both formats load into the same model with the same checks; problems name the sheet and row.
+
+>>> rows = [{"id": "x-hv", "name": "Health visiting", "area": "x", "stages": "Birth - 5 years",
+...          "addresses": "maternal-mental-health:mild|moderate"}]
+>>> service_records(rows, "services.csv")[0]["addresses"]
+[{'concern': 'maternal-mental-health', 'severity': ['mild', 'moderate']}]
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from carepath.errors import DataValidationError, Problem
+from carepath.loaders.resolve import RawFile
+from carepath.loaders.yamlfile import LineDict, read_text
+
+SHEETS: dict[str, list[str]] = {
+    "areas": ["id", "name", "country", "births_per_year", "source", "line", "passage"],
+    "sources": ["id", "title", "publisher", "file"],
+    "services": [
+        "id", "name", "area", "aliases", "tier", "tier_note", "level", "need_min", "need_max",
+        "need_note", "stages", "addresses", "not_addressed", "professions", "interventions",
+        "inclusion_criteria", "exclusion_criteria", "parent_age_below", "response_emergency",
+        "response_urgent", "response_routine", "notes", "source", "line", "passage",
+    ],
+    "relations": [
+        "kind", "from", "to", "stages", "concerns", "severity", "urgency", "response_time",
+        "level", "note", "source", "line", "passage",
+    ],
+    "overlaps": ["services", "note", "source", "line", "passage"],
+}
+REQUIRED_SHEETS = ("areas", "sources", "services")
+HELP: dict[str, str] = {
+    "id": "unique lower-case id, e.g. myarea-health-visiting",
+    "aliases": "other spellings, separated by ;",
+    "tier": "a tier id (see the tiers sheet)",
+    "stages": "age ranges separated by ;, e.g. Pregnancy; Birth - 2 years",
+    "addresses": "concern[:severity|severity] separated by ;",
+    "inclusion_criteria": "criteria texts separated by ;",
+    "kind": "refers_to, signposts_to, advises, trains, collaborates_with, hands_over_to, ...",
+    "from": "a service id, a profession id, or family",
+    "to": "service or profession ids separated by ;",
+    "source": "a source id from the sources sheet",
+    "line": "line or page in the source document",
+}
+_LIST_FIELDS = {"aliases", "stages", "not_addressed", "professions", "interventions", "to",
+                "concerns", "severity", "services"}
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+def _clean(row: dict[str, Any]) -> dict[str, str]:
+    out = {}
+    for key, value in row.items():
+        if key is None or value is None:
+            continue
+        text = str(value).strip()
+        if text.endswith(".0") and text[:-2].isdigit():  # Excel numbers
+            text = text[:-2]
+        if text:
+            out[str(key).strip()] = text
+    return out
+
+
+def _record(row: dict[str, str], line: int) -> LineDict:
+    rec = LineDict(line=line)
+    for key, value in row.items():
+        rec[key] = _split(value) if key in _LIST_FIELDS else value
+        rec.lines[key] = line
+    return rec
+
+
+def service_records(rows: list[dict[str, Any]], sheet: str, first_row: int = 2) -> list[LineDict]:
+    """Turn services rows into service records (row numbers as lines)."""
+    out = []
+    for n, row in enumerate(rows, start=first_row):
+        row = _clean(row)
+        need = {k[5:]: row.pop(k) for k in ("need_min", "need_max", "need_note") if k in row}
+        addresses = []
+        for part in _split(row.pop("addresses", "")):
+            concern, _, severities = part.partition(":")
+            addresses.append({"concern": concern.strip(),
+                              "severity": [s.strip() for s in severities.split("|") if s.strip()]})
+        criteria = []
+        below = row.pop("parent_age_below", None)
+        for kind in ("inclusion", "exclusion"):
+            for text in _split(row.pop(f"{kind}_criteria", "")):
+                criteria.append({"type": kind, "text": text})
+        if below is not None:
+            criteria.append({"type": "exclusion", "text": f"parents under {below}",
+                             "parent_age_below": below})
+        responses = [{"urgency": urgency, "within": row.pop(f"response_{urgency}")}
+                     for urgency in ("emergency", "urgent", "routine")
+                     if f"response_{urgency}" in row]
+        rec = _record(row, n)
+        for key, value in (("need", need), ("addresses", addresses),
+                           ("eligibility", criteria), ("response_times", responses)):
+            if value:
+                rec[key] = ([_record({}, n) | v for v in value] if isinstance(value, list)
+                            else _record({}, n) | value)
+                rec.lines[key] = n
+        out.append(rec)
+    return out
+
+
+def rows_to_file(tables: dict[str, list[dict[str, Any]]], display: str) -> RawFile:
+    """Assemble the tables of one spreadsheet into one :class:`RawFile`."""
+    data = LineDict(line=1)
+    for sheet, rows in tables.items():
+        if sheet == "services":
+            data["services"] = service_records(rows, f"{display}:{sheet}")
+        else:
+            data[sheet] = [_record(_clean(row), n) for n, row in enumerate(rows, start=2)]
+    return RawFile(display, data)
+
+
+def read_csv_folder(folder: Path) -> list[RawFile]:
+    """Read ``areas.csv``, ``services.csv``, ... of a folder; one RawFile per CSV file."""
+    files = []
+    for sheet in SHEETS:
+        path = folder / f"{sheet}.csv"
+        if not path.exists():
+            continue
+        display = str(path)
+        text = read_text(path, display)
+        reader = csv.DictReader(text.splitlines())
+        _check_header(reader.fieldnames or [], sheet, display)
+        files.append(rows_to_file({sheet: list(reader)}, display))
+    return files
+
+
+def _check_header(header: list[str], sheet: str, display: str) -> None:
+    unknown = [h for h in header if h and h.strip() not in SHEETS[sheet]]
+    if unknown:
+        raise DataValidationError([Problem(
+            "error", "unknown-column", display, 1, unknown[0],
+            f"unknown column {unknown[0]!r} in {sheet}; expected: {', '.join(SHEETS[sheet])}")])
+
+
+def read_workbook(path: Path) -> RawFile:
+    """Read an .xlsx workbook with one sheet per table."""
+    from openpyxl import load_workbook
+
+    display = str(path)
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
+        raise DataValidationError([Problem(
+            "error", "bad-workbook", display, None, None,
+            f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})")]) from None
+    tables: dict[str, list[dict[str, Any]]] = {}
+    try:
+        for sheet in SHEETS:
+            if sheet not in workbook.sheetnames:
+                continue
+            rows = list(workbook[sheet].iter_rows(values_only=True))
+            if not rows:
+                continue
+            header = [str(h).strip() if h is not None else "" for h in rows[0]]
+            _check_header(header, sheet, f"{display}[{sheet}]")
+            tables[sheet] = [dict(zip(header, row, strict=False)) for row in rows[1:]
+                             if any(cell not in (None, "") for cell in row)]
+    finally:
+        workbook.close()
+    missing = [s for s in REQUIRED_SHEETS if s not in tables]
+    if missing:
+        raise DataValidationError([Problem(
+            "error", "missing-sheet", display, None, missing[0],
+            f"workbook has no {missing[0]!r} sheet; use `carepath template` for the layout")])
+    return rows_to_file(tables, display)
