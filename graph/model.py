@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import NewType
 
 from carepath.graph.stages import Interval, union_span
@@ -28,7 +28,7 @@ NodeId = NewType("NodeId", str)  # a service, a profession or FAMILY
 FAMILY = NodeId("family")
 
 
-class RelationKind(str, Enum):
+class RelationKind(StrEnum):
     """The kinds of relation between services, professions and the family.
 
     Each knows its property-graph type and its RDF property local name.
@@ -60,7 +60,7 @@ class RelationKind(str, Enum):
         return self.value.replace("_", " ")
 
 
-class NodeKind(str, Enum):
+class NodeKind(StrEnum):
     """Labels of the property graph, and classes of the ontology."""
 
     SERVICE = "Service"
@@ -287,8 +287,8 @@ class Model:
 
         >>> from carepath import load_reference
         >>> m = load_reference()
-        >>> m.node_kind("gp"), m.node_kind("family"), m.node_kind("dorset-pmmhs")
-        (<NodeKind.PROFESSION: 'Profession'>, <NodeKind.FAMILY: 'Family'>, <NodeKind.SERVICE: 'Service'>)
+        >>> [str(m.node_kind(n)) for n in ("gp", "family", "dorset-pmmhs")]
+        ['Profession', 'Family', 'Service']
         """
         if node in self.services:
             return NodeKind.SERVICE

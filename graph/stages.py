@@ -129,7 +129,7 @@ def parse_range(text: str, *, stages: dict[str, Interval] | None = None) -> Inte
     >>> parse_range("soon-ish")
     Traceback (most recent call last):
     ...
-    carepath.errors.RangeParseError: cannot read age range 'soon-ish'; write it like 'Birth - 6 weeks', '8 weeks to 6 months', 'up to two years postnatally', 'Pregnancy'
+    carepath.errors.RangeParseError: cannot read age range 'soon-ish'; write it like ...
     """
     if not isinstance(text, str) or not text.strip():
         raise RangeParseError(f"empty age range; write it like {EXAMPLES}")

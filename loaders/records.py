@@ -162,7 +162,7 @@ VOCABULARY_KEYS: dict[str, type[Rec]] = {
     "urgencies": TermRec, "concerns": TermRec, "professions": TermRec, "interventions": TermRec,
 }
 LIST_KEYS: dict[str, type[Rec]] = {
-    "sources": SourceRec, "services": ServiceRec, "relations": RelationRec,
+    "sources": SourceRec, "areas": AreaRec, "services": ServiceRec, "relations": RelationRec,
     "overlaps": OverlapRec, "pathway": PathwayRec, **VOCABULARY_KEYS,
 }
 SCALAR_KEYS = ("source", "area")

@@ -20,9 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
-
-from carepath.errors import DataValidationError, Problem, RangeParseError
 from carepath.graph.model import (
     FAMILY,
     AgeStage,
@@ -57,6 +54,9 @@ from carepath.loaders.records import (
     TermRec,
     TierRec,
 )
+from pydantic import ValidationError
+
+from carepath.errors import DataValidationError, Problem, RangeParseError
 
 
 @dataclass(slots=True)
@@ -192,13 +192,16 @@ class _Resolver:
             other_kind, other_file, other_line = self.ids[ident]
             where = other_file if other_line is None else f"{other_file}:{other_line}"
             self.error("duplicate-id", file, line, "id",
-                       f"duplicate id {ident!r} ({kind}); already used by a {other_kind} at {where}")
+                       f"duplicate id {ident!r} ({kind}); "
+                       f"already used by a {other_kind} at {where}")
             return False
         self.ids[ident] = (kind, file, line)
         return True
 
-    def provenance(self, item: _Item, rec: Cited, raw: Any = None) -> Provenance:
-        source = rec.source or item.default_source
+    def provenance(self, item: _Item, rec: Cited, raw: Any = None,
+                   parent: Cited | None = None) -> Provenance:
+        """Provenance of a fact: its own source, else its parent record's, else the file's."""
+        source = rec.source or (parent.source if parent else None) or item.default_source
         raw = item.raw if raw is None else raw
         if source is None:
             self.error("no-source", item.file, _line(raw), "source",
@@ -272,7 +275,7 @@ class _Resolver:
 
     # -- pass 3: areas, services, relations ------------------------------------------------------
     def resolve_areas(self) -> None:
-        for item in self.area_items:
+        for item in [*self.area_items, *self.items["areas"]]:
             rec: AreaRec = item.rec
             if self.claim(rec.id, "area", item.file, _line(item.raw)):
                 self.model.areas[rec.id] = Area(rec.id, rec.name, self.provenance(item, rec),
@@ -321,7 +324,7 @@ class _Resolver:
                 for sev in crit.severity:
                     self.check_term(sev, m.severities, "severity", item, "severity", raw)
                 criteria.append(Criterion(
-                    crit.type, crit.text, self.provenance(item, crit, raw),
+                    crit.type, crit.text, self.provenance(item, crit, raw, rec),
                     self.windows(crit.stages, item, "stages", raw), frozenset(crit.concerns),
                     frozenset(crit.severity), crit.parent_age_below, crit.parent_age_from))
             responses = []
@@ -334,8 +337,8 @@ class _Resolver:
                                f"cannot read response time {resp.within!r}; "
                                "write it like '4 hours' or '28 days'")
                 responses.append(ResponseTime(resp.urgency, resp.within, hours,
-                                              self.provenance(item, resp, raw)))
-            evidence = tuple(self.provenance(item, ev, item.raw["evidence"][i])
+                                              self.provenance(item, resp, raw, rec)))
+            evidence = tuple(self.provenance(item, ev, item.raw["evidence"][i], rec)
                              for i, ev in enumerate(rec.evidence))
             service = Service(
                 id=rec.id, name=rec.name, area=area, provenance=self.provenance(item, rec),
@@ -428,8 +431,9 @@ def build_model(files: list[RawFile], *, extra_problems: Iterable[Problem] = ())
     return model
 
 
-def build_model_with_warnings(files: list[RawFile], *,
-                              extra_problems: Iterable[Problem] = ()) -> tuple[Model, list[Problem]]:
+def build_model_with_warnings(
+    files: list[RawFile], *, extra_problems: Iterable[Problem] = ()
+) -> tuple[Model, list[Problem]]:
     """Like :func:`build_model`, also returning the warnings."""
     resolver = _Resolver()
     resolver.problems.extend(extra_problems)
@@ -440,6 +444,9 @@ def build_model_with_warnings(files: list[RawFile], *,
     resolver.resolve_services()
     resolver.resolve_relations()
     resolver.resolve_overlaps_and_pathway()
+    if not resolver.model.services:
+        resolver.warn("no-services", files[-1].display if files else "(no files)", None, None,
+                      "no services found: is this the right folder or file?")
     if any(p.level == "error" for p in resolver.problems):
         raise DataValidationError(resolver.problems)
     return resolver.model, resolver.problems

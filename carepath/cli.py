@@ -1,0 +1,170 @@
+"""The ``carepath`` command line: thin wrappers that parse, call the library and print.
+
+Exit codes: 0 success, 1 data problems (invalid data, failed query), 2 usage or I/O errors.
+Errors are one line on stderr; data goes to stdout.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from carepath.errors import CarepathError, DataValidationError, ExportError, Problem
+from carepath.output import Format, emit
+
+app = typer.Typer(
+    name="carepath",
+    help="A knowledge graph of perinatal and infant mental health services.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+DataOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--data", "-d", help="Data folder or file (.yaml/.csv/.xlsx); repeatable. "
+                 "Default: the bundled reference data."),
+]
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+
+
+class UsageError(CarepathError):
+    """A command used wrongly (exit code 2)."""
+
+
+def fail(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    sys.exit(code)
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for p in problems:
+        colour = "red" if p.level == "error" else "yellow"
+        err.print(f"[{colour}]{p.level}[/]: {p}", highlight=False, soft_wrap=True)
+
+
+def _load(data: list[Path] | None):
+    from carepath.loaders import load_with_warnings
+
+    model, warnings = load_with_warnings(*(data or []))
+    _print_problems(warnings)
+    return model
+
+
+@app.command()
+def build(
+    data: DataOpt = None,
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path(
+        "carepath-build"),
+    shacl: Annotated[bool, typer.Option(help="Check the RDF against the SHACL shapes.")] = True,
+) -> None:
+    """Load and validate data, build every view, write them to a folder and print a summary."""
+    from carepath.build import build as run_build
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("starting", total=None)
+        result = run_build(data or [], out=out_dir, shacl=shacl,
+                           step=lambda name: progress.update(task, description=name))
+    _print_problems(result.warnings)
+    counts = result.model.counts()
+    rows = [(k, v) for k, v in counts.items() if not k.startswith("relations:") or v]
+    rows += [("RDF triples", result.triples), ("graph nodes", result.graph_nodes),
+             ("graph edges", result.graph_edges)]
+    emit(pd.DataFrame(rows, columns=["what", "count"]), Format.table,
+         title=f"carepath build -> {result.out}", console=out)
+
+
+@app.command("validate")
+def validate_cmd(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Data folders or files; default: the bundled reference data.")] = None,
+    shacl: Annotated[bool, typer.Option(help="Also check the RDF against SHACL.")] = True,
+) -> None:
+    """Check data and report every problem at once (file, line or row, field)."""
+    from carepath.loaders import load_with_warnings
+    from carepath.ontology import shacl_problems
+
+    try:
+        model, warnings = load_with_warnings(*(paths or []))
+    except DataValidationError as exc:
+        _print_problems(exc.problems)
+        errors = sum(1 for p in exc.problems if p.level == "error")
+        err.print(f"[red]{errors} error(s)[/]: nothing was built", highlight=False)
+        raise typer.Exit(1) from None
+    problems = warnings + (shacl_problems(model) if shacl else [])
+    _print_problems(problems)
+    if any(p.level == "error" for p in problems):
+        raise typer.Exit(1)
+    counts = model.counts()
+    out.print(f"[green]valid[/]: {counts['areas']} areas, {counts['services']} services, "
+              f"{counts['relations']} relations, {len(warnings)} warning(s)", highlight=False)
+
+
+@app.command()
+def info(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """Counts by kind, and the areas, tiers, stages and sources."""
+    model = _load(data)
+    rows = [("count", k, k, v) for k, v in model.counts().items()]
+    for area in model.areas.values():
+        rows.append(("area", area.id, area.name, len(model.services_in(area.id))))
+    for tier in model.tiers_in_order():
+        rows.append(("tier", tier.id, f"{tier.rank}. {tier.name}",
+                     sum(1 for s in model.services.values() if s.tier == tier.id)))
+    for stage in model.stages_in_order():
+        rows.append(("stage", stage.id, f"{stage.name} {stage.interval}",
+                     sum(1 for s in model.services.values() if s.covers(stage.interval))))
+    facts: dict[str, int] = {}
+    for s in model.services.values():
+        facts[s.provenance.source] = facts.get(s.provenance.source, 0) + 1
+    for r in model.relations:
+        facts[r.provenance.source] = facts.get(r.provenance.source, 0) + 1
+    for src in model.sources.values():
+        rows.append(("source", src.id, src.title, facts.get(src.id, 0)))
+    df = pd.DataFrame(rows, columns=["section", "id", "name", "count"])
+    if fmt is not Format.table:
+        emit(df, fmt)
+        return
+    for section, title in (("count", "counts by kind"), ("area", "areas (services)"),
+                           ("tier", "tiers (services)"), ("stage", "stages (services covering)"),
+                           ("source", "sources (services + relations cited)")):
+        part = df[df.section == section].drop(columns="section")
+        if section == "count":
+            part = part[(part["count"] > 0) | ~part["id"].str.startswith("relations:")]
+            part = part.drop(columns="name")
+        emit(part, fmt, title=title, console=out)
+
+
+@app.command()
+def template(
+    path: Annotated[Path, typer.Argument(help="out.xlsx for a workbook, or a folder for CSVs.")],
+) -> None:
+    """Write the spreadsheet template planners fill in."""
+    from carepath.loaders.template import write_template
+
+    written = write_template(path)
+    out.print(f"wrote {written}", highlight=False)
+
+
+def main() -> None:
+    """Entry point: run the app, turning carepath's errors into one-line messages.
+
+    Usage errors (unknown command, bad option value) are handled by typer itself (exit 2).
+    """
+    try:
+        app()
+    except DataValidationError as exc:
+        _print_problems(exc.problems)
+        sys.exit(1)
+    except (ExportError, UsageError, OSError) as exc:
+        fail(str(exc), 2)
+    except CarepathError as exc:
+        fail(str(exc), 1)

@@ -1,0 +1,130 @@
+"""The property-graph view of the model as a networkx ``MultiDiGraph``.
+
+Nodes are keyed by id and carry ``label`` (Service, Area, Tier, AgeStage, Profession,
+Intervention, Concern, Source, Family), ``id`` and ``name``. Edges are keyed by their type
+(REFERS_TO, ADVISES, ..., COVERS, AT_TIER, STAFFED_BY, DELIVERS, ADDRESSES, IN_AREA); relation
+edges (keyed ``TYPE:relation-id``, so parallel relations stay apart) carry ``type``,
+``stages``, ``concerns``, ``urgency``, ``response_time``, ``note``, ``source`` and
+``rel_id``. The same schema is used by the Cypher engines.
+
+>>> from carepath import load_reference
+>>> G = to_networkx(load_reference())
+>>> G.nodes["dorset-pmmhs"]["label"], G.nodes["dorset-pmmhs"]["tier"]
+('Service', 'specialist-perinatal')
+>>> sorted({d["type"] for *_, d in G.in_edges("dorset-pmmhs", data=True)})
+['HANDS_OVER_TO', 'REFERS_TO']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+from carepath.graph.model import FAMILY, Model, NodeKind, Relation, RelationKind
+
+STRUCTURAL_TYPES = ("COVERS", "AT_TIER", "STAFFED_BY", "DELIVERS", "ADDRESSES", "IN_AREA")
+RELATION_TYPES = tuple(kind.graph_type for kind in RelationKind)
+
+
+def relation_properties(model: Model, rel: Relation) -> dict[str, Any]:
+    """Properties of a relation edge, shared by every property-graph engine."""
+    stages = [s.id for s in model.stages_in_order()
+              if any(w.overlaps(s.interval) for w in rel.windows)]
+    return {
+        "rel_id": rel.id,
+        "stages": stages,
+        "stage_text": "; ".join(rel.stage_texts),
+        "concerns": sorted(rel.concerns),
+        "severity": sorted(rel.severities),
+        "urgency": rel.urgency or "",
+        "response_time": rel.response_time or "",
+        "level": rel.level or "",
+        "note": rel.note or "",
+        "source": rel.provenance.source,
+        "line": rel.provenance.line if rel.provenance.line is not None else -1,
+        "passage": rel.provenance.passage or "",
+    }
+
+
+def service_properties(model: Model, svc: Any) -> dict[str, Any]:
+    """Properties of a Service node, shared by every property-graph engine."""
+    span = svc.span
+    return {
+        "name": svc.name,
+        "aliases": list(svc.aliases),
+        "area": svc.area,
+        "tier": svc.tier or "",
+        "level": svc.level or "",
+        "start_week": span.start if span else None,
+        "end_week": span.end if span else None,
+        "stage_text": "; ".join(svc.stage_texts),
+        "need_min": svc.need_min,
+        "need_max": svc.need_max,
+        "concerns": sorted(svc.concerns),
+        "eligibility": [f"{c.type}: {c.text}" for c in svc.eligibility],
+        "response_times": [f"{r.urgency}: {r.within}" for r in svc.response_times],
+        "source": svc.provenance.source,
+        "line": svc.provenance.line if svc.provenance.line is not None else -1,
+    }
+
+
+def to_networkx(model: Model) -> nx.MultiDiGraph:
+    """The model as a property graph (networkx MultiDiGraph keyed by relationship type)."""
+    G = nx.MultiDiGraph()
+
+    def add(kind: NodeKind, ident: str, name: str, **props: Any) -> None:
+        G.add_node(ident, label=kind.value, id=ident, name=name, **props)
+
+    for src in model.sources.values():
+        add(NodeKind.SOURCE, src.id, src.title, file=src.file or "")
+    for area in model.areas.values():
+        add(NodeKind.AREA, area.id, area.name, country=area.country or "")
+    for tier in model.tiers.values():
+        add(NodeKind.TIER, tier.id, tier.name, rank=tier.rank)
+    for stage in model.stages.values():
+        add(NodeKind.AGE_STAGE, stage.id, stage.name, start_week=stage.interval.start,
+            end_week=stage.interval.end)
+    for table, kind in ((model.professions, NodeKind.PROFESSION),
+                        (model.interventions, NodeKind.INTERVENTION),
+                        (model.concerns, NodeKind.CONCERN)):
+        for term in table.values():
+            add(kind, term.id, term.name)
+    if any(r.source == FAMILY for r in model.relations):
+        add(NodeKind.FAMILY, FAMILY, model.name_of(FAMILY))
+    stages = model.stages_in_order()
+    for svc in model.services.values():
+        G.add_node(svc.id, label=NodeKind.SERVICE.value, id=svc.id,
+                   **service_properties(model, svc))
+        G.add_edge(svc.id, svc.area, key="IN_AREA")
+        if svc.tier:
+            G.add_edge(svc.id, svc.tier, key="AT_TIER")
+        for stage in stages:
+            if svc.covers(stage.interval):
+                G.add_edge(svc.id, stage.id, key="COVERS")
+        for prof in svc.professions:
+            G.add_edge(svc.id, prof, key="STAFFED_BY")
+        for intervention in svc.interventions:
+            G.add_edge(svc.id, intervention, key="DELIVERS")
+        for need in svc.addresses:
+            G.add_edge(svc.id, need.concern, key="ADDRESSES",
+                       severity=sorted(need.severities))
+    for rel in model.relations:
+        G.add_edge(rel.source, rel.target, key=f"{rel.kind.graph_type}:{rel.id}",
+                   type=rel.kind.graph_type, **relation_properties(model, rel))
+    return G
+
+
+def relation_graph(model: Model, kinds: tuple[RelationKind, ...] = (RelationKind.REFERS_TO,),
+                   **conditions: Any) -> nx.MultiDiGraph:
+    """Only services, professions and the family, joined by relations of ``kinds``.
+
+    ``conditions`` (``week``, ``concern``, ``severity``) keep only relations that apply.
+    """
+    G = nx.MultiDiGraph()
+    for rel in model.relations:
+        if rel.kind in kinds and rel.applies(**conditions):
+            for node in (rel.source, rel.target):
+                if node not in G:
+                    G.add_node(node, label=model.node_kind(node).value, name=model.name_of(node))
+            G.add_edge(rel.source, rel.target, key=rel.id, kind=rel.kind.value, relation=rel)
+    return G

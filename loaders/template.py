@@ -1,0 +1,105 @@
+"""The spreadsheet template planners fill in: an .xlsx workbook, or a folder of CSV files.
+
+The workbook has one sheet per table (headers with a help comment each), drop-downs for
+tiers and relation kinds, and read-only sheets listing every valid vocabulary id.
+
+>>> import tempfile, pathlib
+>>> out = write_template(pathlib.Path(tempfile.mkdtemp()) / "my-area.xlsx")
+>>> from openpyxl import load_workbook
+>>> load_workbook(out).sheetnames[:5]
+['README', 'areas', 'sources', 'services', 'relations']
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from carepath.loaders.records import RELATION_KINDS
+from carepath.loaders.spreadsheet import HELP, SHEETS
+
+from carepath.files import atomic_dir, atomic_path
+
+README_LINES = [
+    "carepath spreadsheet template",
+    "Fill in the sheets areas, sources, services and relations (overlaps is optional).",
+    "One row per area, source document, service or relation statement.",
+    "Lists go in one cell separated by ';'. A concern with severities: "
+    "maternal-mental-health:moderate|severe",
+    "Age ranges read like the documents: 'Pregnancy', 'Birth - 6 weeks', "
+    "'8 weeks to 6 months', 'up to two years postnatally'.",
+    "Valid ids for tiers, stages, concerns, professions and interventions are on the "
+    "vocabulary sheets.",
+    "Then run: carepath validate THIS-FILE.xlsx   and   carepath build --data THIS-FILE.xlsx",
+]
+
+
+def write_template(path: Path | str) -> Path:
+    """Write the template: ``.xlsx`` for a workbook, otherwise a folder of CSV files."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        return _write_workbook(path)
+    with atomic_dir(path) as tmp:
+        for sheet, columns in SHEETS.items():
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerow(columns)
+            (tmp / f"{sheet}.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    return path
+
+
+def _write_workbook(path: Path) -> Path:
+    from carepath.loaders import load_reference
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    model = load_reference()
+    wb = Workbook()
+    readme = wb.active
+    readme.title = "README"
+    for n, line in enumerate(README_LINES, start=1):
+        readme.cell(row=n, column=1, value=line)
+    readme["A1"].font = Font(bold=True)
+    for sheet, columns in SHEETS.items():
+        ws = wb.create_sheet(sheet)
+        for col, name in enumerate(columns, start=1):
+            cell = ws.cell(row=1, column=col, value=name)
+            cell.font = Font(bold=True)
+            if name in HELP:
+                cell.comment = Comment(HELP[name], "carepath")
+        ws.freeze_panes = "A2"
+    vocab = {
+        "tiers": [(t.id, t.name) for t in model.tiers_in_order()],
+        "stages": [(s.id, s.name) for s in model.stages_in_order()],
+        "concerns": [(t.id, t.name) for t in model.concerns.values()],
+        "severities": [(t.id, t.name) for t in model.severities.values()],
+        "professions": [(t.id, t.name) for t in model.professions.values()],
+        "interventions": [(t.id, t.name) for t in model.interventions.values()],
+        "levels": [(t.id, t.name) for t in model.levels.values()],
+        "urgencies": [(t.id, t.name) for t in model.urgencies.values()],
+        "relation kinds": [(k, k.replace("_", " ")) for k in RELATION_KINDS],
+    }
+    for name, rows in vocab.items():
+        ws = wb.create_sheet(f"list {name}")
+        ws.append(["id", "name"])
+        for row in rows:
+            ws.append(list(row))
+    _dropdown(wb, "services", "tier", "list tiers", len(vocab["tiers"]), DataValidation)
+    _dropdown(wb, "relations", "kind", "list relation kinds", len(RELATION_KINDS), DataValidation)
+    _dropdown(wb, "relations", "urgency", "list urgencies", len(vocab["urgencies"]),
+              DataValidation)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path
+
+
+def _dropdown(wb, sheet: str, column: str, source: str, count: int, DataValidation) -> None:
+    from openpyxl.utils import get_column_letter
+
+    col = get_column_letter(SHEETS[sheet].index(column) + 1)
+    rule = DataValidation(type="list", formula1=f"='{source}'!$A$2:$A${count + 1}",
+                          allow_blank=True)
+    wb[sheet].add_data_validation(rule)
+    rule.add(f"{col}2:{col}1000")

@@ -1,0 +1,1 @@
+"""Named queries (library/*.rq, *.cypher) and the analyses over the graph."""

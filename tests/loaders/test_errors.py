@@ -1,0 +1,94 @@
+"""Every kind of bad input gets a located, one-line error and builds nothing."""
+
+from pathlib import Path
+
+import pytest
+
+import carepath
+from carepath import DataValidationError
+
+HEAD = """\
+source: s
+sources: [{id: s, title: S}]
+area: {id: a, name: A}
+services:
+  - {id: a-hv, name: HV, tier: universal, stages: ["Birth - 5 years"]}
+"""
+
+BAD = {
+    "referral-to-unknown-service": (
+        HEAD + "relations:\n  - {kind: refers_to, from: a-hv, to: a-nowhere}\n",
+        7, "unknown target 'a-nowhere'"),
+    "referral-from-unknown-profession": (
+        HEAD + "relations:\n  - {kind: refers_to, from: plumber, to: a-hv}\n",
+        7, "unknown source 'plumber'"),
+    "duplicate-service-id": (
+        HEAD + "  - {id: a-hv, name: Again}\n", 6, "duplicate id 'a-hv'"),
+    "unknown-tier": (
+        HEAD + "  - {id: a-x, name: X, tier: specialst}\n", 6,
+        "unknown tier 'specialst'; expected one of: inpatient"),
+    "unknown-stage": (
+        HEAD + "  - {id: a-x, name: X, stages: [sometime]}\n", 6,
+        "cannot read age range 'sometime'"),
+    "unknown-profession": (
+        HEAD + "  - {id: a-x, name: X, professions: [wizard]}\n", 6,
+        "unknown profession 'wizard'"),
+    "end-before-start": (
+        HEAD + "  - {id: a-x, name: X, stages: ['6 months - 2 weeks']}\n", 6,
+        "ends before it starts"),
+    "missing-required-field": (
+        HEAD + "  - {id: a-x}\n", 6, "missing required field 'name'"),
+    "misspelt-field": (
+        HEAD + "  - {id: a-x, name: X, teir: universal}\n", 6, "unknown field 'teir'"),
+    "family-as-target": (
+        HEAD + "relations:\n  - {kind: refers_to, from: a-hv, to: family}\n", 7,
+        "family can only be the source"),
+    "unknown-relation-kind": (
+        HEAD + "relations:\n  - {kind: pushes, from: a-hv, to: a-hv}\n", 7,
+        "unknown relation kind 'pushes'"),
+    "malformed-yaml": ("services: [\n  - {id: x\n", None, "malformed YAML"),
+    "duplicate-yaml-key": (
+        HEAD + "  - id: a-x\n    name: X\n    name: Y\n", 8, "duplicate key 'name'"),
+    "need-max-below-min": (
+        HEAD + "  - {id: a-x, name: X, need: {min: 5, max: 3}}\n", 6, "need max 3"),
+    "unknown-source": (
+        HEAD + "  - {id: a-x, name: X, source: nowhere}\n", 6, "unknown source 'nowhere'"),
+    "unreadable-response-time": (
+        HEAD + "  - {id: a-x, name: X, response_times: [{urgency: routine, within: soon}]}\n",
+        6, "cannot read response time 'soon'"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD), ids=list(BAD))
+def test_bad_input_is_reported_with_file_and_line(tmp_path: Path, case: str):
+    text, line, message = BAD[case]
+    path = tmp_path / "area.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataValidationError) as info:
+        carepath.load(tmp_path)
+    problem = next(p for p in info.value.problems if message in p.message)
+    assert problem.file == str(path)
+    if line is not None:
+        assert problem.line == line
+
+
+def test_wrong_encoding_names_the_byte(tmp_path: Path):
+    (tmp_path / "area.yaml").write_bytes(HEAD.encode() + "  - {id: a-x, name: Caf\xe9}\n".encode(
+        "latin-1"))
+    with pytest.raises(DataValidationError, match=r"not UTF-8 \(byte 0xe9"):
+        carepath.load(tmp_path)
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path):
+    (tmp_path / "one.yaml").write_text(
+        HEAD + "  - {id: a-x, name: X, tier: nope, stages: [never]}\n"
+        "relations:\n  - {kind: refers_to, from: a-hv, to: a-none}\n", encoding="utf-8")
+    (tmp_path / "two.yaml").write_text("services: [\n", encoding="utf-8")
+    problems = carepath.validate(tmp_path)
+    codes = sorted(p.code for p in problems)
+    assert codes == ["bad-range", "malformed-yaml", "unknown-reference", "unknown-tier"]
+
+
+def test_a_missing_path_is_an_error_not_a_crash(tmp_path: Path):
+    with pytest.raises(DataValidationError, match="no such file or folder"):
+        carepath.load(tmp_path / "absent")

@@ -1,0 +1,121 @@
+"""Curated facts checked against what the source documents say."""
+
+from carepath.graph.model import FAMILY
+
+from carepath import RelationKind
+
+
+def _sources_into(model, target, kind=RelationKind.REFERS_TO):
+    return {r.source for r in model.relations if r.target == target and r.kind is kind}
+
+
+def test_dorset_referral_sources_are_those_listed_in_the_specification(reference):
+    # doc 002 lines 30-34: GP, Families, Community MH Teams, Social Care services, Midwives,
+    # Health visitors. Self-referral by service users is only "being explored" (line 35).
+    assert _sources_into(reference, "dorset-pmmhs") == {
+        "gp", FAMILY, "dorset-cmht", "dorset-social-care", "midwife", "health-visitor"}
+    rels = [r for r in reference.relations if r.target == "dorset-pmmhs"
+            and r.kind is RelationKind.REFERS_TO]
+    assert {r.provenance.line for r in rels} <= set(range(30, 35))
+
+
+def test_dorset_response_times(reference):
+    pmmhs = reference.services["dorset-pmmhs"]
+    times = {r.urgency: (r.within, r.hours) for r in pmmhs.response_times}
+    assert times == {"emergency": ("4 hours", 4.0), "routine": ("28 days", 672.0)}
+    assert {r.provenance.line for r in pmmhs.response_times} == {39}
+
+
+def test_dorset_excludes_parents_under_18_and_covers_two_years_postnatally(reference):
+    pmmhs = reference.services["dorset-pmmhs"]
+    exclusions = [c for c in pmmhs.eligibility if c.type == "exclusion"]
+    assert [c.parent_age_below for c in exclusions] == [18]
+    assert "Child and Adolescent Mental Health" in exclusions[0].text
+    assert pmmhs.span.end == 104  # up to two years postnatally
+    assert reference.stages_covered(pmmhs)[-1] == "years-1-2"
+
+
+def test_dorset_team_and_interventions(reference):
+    pmmhs = reference.services["dorset-pmmhs"]
+    assert {"psychiatrist", "psychologist", "parent-infant-psychotherapist", "nursery-nurse",
+            "occupational-therapist", "social-worker", "attachment-practitioner",
+            "dads-partners-wellbeing-practitioner", "care-coordinator"} <= set(pmmhs.professions)
+    assert {"medication-advice", "cbt", "ipt", "dbt", "trauma-focused-therapy",
+            "compassion-focused-therapy", "family-work", "occupational-therapy", "cat", "act",
+            "emdr"} <= set(pmmhs.interventions)
+
+
+def test_cheshire_merseyside_tiers_and_population_need(reference):
+    # doc 000: Universal 100%, IAPT 12-17%, Secondary care MH 3-4%, PMHS 3-5%, PIMHS 20%
+    got = {s.tier: (s.need_min, s.need_max)
+           for s in reference.services_in("cheshire-merseyside")}
+    assert got == {
+        "universal": (100, 100),
+        "primary-care-mh": (12, 17),
+        "secondary-care-mh": (3, 4),
+        "specialist-perinatal": (3, 5),
+        "specialist-parent-infant": (20, 20),
+    }
+
+
+def test_iapt_and_secondary_care_do_not_work_on_the_parent_infant_relationship(reference):
+    for sid in ("cm-iapt", "cm-secondary-mh"):
+        assert "parent-infant-relationship" in reference.services[sid].not_addressed
+
+
+def test_specialist_services_advise_and_train_the_other_tiers(reference):
+    for kind in (RelationKind.ADVISES, RelationKind.TRAINS):
+        for target in ("cm-universal", "cm-iapt", "cm-secondary-mh"):
+            assert {"cm-pmhs", "cm-pimhs"} <= _sources_into(reference, target, kind)
+
+
+def test_perinatal_and_parent_infant_overlap_is_marked_deliberate(reference):
+    [overlap] = [o for o in reference.overlaps if "cm-pmhs" in o.services]
+    assert set(overlap.services) == {"cm-pmhs", "cm-pimhs"}
+    assert "one does not replace the need for the other" in overlap.note
+
+
+def test_health_visiting_referral_targets_in_the_0_5_pathway(reference):
+    # doc 001 lines 68, 112, 152-164, 174, 246: every target the health visitor refers to
+    targets = {reference.name_of(r.target) for r in reference.relations
+               if r.source == "p05-health-visiting" and r.kind is RelationKind.REFERS_TO}
+    assert targets == {
+        "Adult Mental Health Services", "Third sector (voluntary) organisations",
+        "Mental health link worker", "Perinatal Mental Health Services",
+        "Cruse Bereavement Support", "Team Around the Child (TAC) via the Common Assessment "
+        "Framework (CAF)", "Children's Social Care", "Specialist mental health service",
+        "CBT groups facilitated by the Mental Health Team", "Substance misuse teams",
+        "Community drug and alcohol team (DAT)", "Parent-infant psychotherapy service",
+        "Women's Aid", "Primary Infant Mental Health Services",
+    }
+
+
+def test_health_visiting_hands_over_to_school_nursing_at_3_to_5(reference):
+    [handover] = [r for r in reference.relations if r.kind is RelationKind.HANDS_OVER_TO
+                  and r.source == "p05-health-visiting"]
+    assert handover.target == "p05-school-nursing"
+    assert handover.stage_texts == ("3 - 5 years",)
+
+
+def test_every_referral_target_named_in_the_0_5_pathway_is_present(reference):
+    named = {"Adult Mental Health Services", "Mental health link worker",
+             "Cruse Bereavement Support",
+             "Sands (stillbirth and neonatal death charity)", "Mother and Baby Unit",
+             "Perinatal psychiatrist", "Named nurse for safeguarding", "Women's Aid",
+             "Parent-infant psychotherapy service", "School Nursing Service"}
+    targets = {reference.name_of(r.target) for r in reference.relations
+               if r.provenance.source == "doc-001"}
+    assert named <= targets
+
+
+def test_perinatal_mental_health_lead_trains_the_workforce(reference):
+    trained = {r.target for r in reference.relations
+               if r.source == "pmhl-lead" and r.kind is RelationKind.TRAINS}
+    assert {"midwife", "health-visitor", "gp", "mental-health-practitioner",
+            "family-support-worker", "pmhl-social-care"} <= trained
+    assert {"vig", "watch-wait-wonder"} <= set(reference.services["pmhl-lead"].interventions)
+
+
+def test_scottish_imh_team_covers_conception_to_three(reference):
+    imh = reference.services["scot-imh-team"]
+    assert imh.span.start == -40 and imh.span.end == 156

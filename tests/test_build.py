@@ -1,0 +1,63 @@
+"""The build: the bundled data passes SHACL, every view agrees with the model, output is atomic."""
+
+import json
+
+import pytest
+from carepath.graph.networkx import to_networkx
+from carepath.graph.rdf import to_rdflib
+from carepath.ontology import shacl_problems
+
+import carepath
+from carepath.build import build
+
+
+def test_reference_data_builds_and_passes_shacl(reference):
+    assert shacl_problems(reference) == []
+
+
+def test_shacl_catches_a_service_without_an_area(reference):
+    import dataclasses
+
+    broken = dataclasses.replace(reference, services=dict(reference.services))
+    svc = broken.services["cm-iapt"]
+    broken.services["cm-iapt"] = dataclasses.replace(svc, need_min=150.0)
+    problems = shacl_problems(broken)
+    assert [p.field for p in problems] == ["needMin"]
+    assert problems[0].file.endswith("/service/cm-iapt")
+
+
+def test_views_agree_with_the_model(reference):
+    G = to_networkx(reference)
+    rdf = to_rdflib(reference)
+    referrals = [r for r in reference.relations if r.kind is carepath.RelationKind.REFERS_TO]
+    nx_referrals = [e for e in G.edges(keys=True, data=True) if e[3].get("type") == "REFERS_TO"]
+    assert len(nx_referrals) == len(referrals)
+    q = """PREFIX cp: <https://w3id.org/carepath/ontology#>
+           SELECT (COUNT(?r) AS ?n) WHERE { ?r a cp:Referral }"""
+    assert int(next(iter(rdf.query(q)))[0]) == len(referrals)
+    services = [n for n, d in G.nodes(data=True) if d["label"] == "Service"]
+    assert len(services) == len(reference.services)
+
+
+def test_build_writes_every_output(tmp_path):
+    result = build(out=tmp_path / "out")
+    names = sorted(p.name for p in result.out.iterdir())
+    assert names == ["carepath.ttl", "graph.json", "ontology.ttl", "shapes.ttl"]
+    graph = json.loads((result.out / "graph.json").read_text())
+    assert len(graph["nodes"]) == result.graph_nodes
+    import rdflib
+
+    assert len(rdflib.Graph().parse(result.out / "carepath.ttl")) == result.triples
+
+
+def test_failed_build_leaves_the_previous_output_untouched(tmp_path):
+    out = tmp_path / "out"
+    build(out=out)
+    before = (out / "carepath.ttl").read_bytes()
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "area.yaml").write_text("services: [\n")
+    with pytest.raises(carepath.DataValidationError):
+        build([bad], out=out)
+    assert (out / "carepath.ttl").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad", "out"]

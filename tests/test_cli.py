@@ -1,0 +1,55 @@
+"""The command line, run as a user runs it (a subprocess)."""
+
+import json
+
+from .conftest import FIXTURES, run_cli
+
+
+def test_build_prints_a_summary(tmp_path):
+    result = run_cli("build", "-o", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    assert "services" in result.stdout and "61" in result.stdout
+    assert (tmp_path / "out" / "carepath.ttl").exists()
+
+
+def test_validate_reports_every_problem_without_a_traceback(tmp_path):
+    (tmp_path / "area.yaml").write_text(
+        "source: s\nsources: [{id: s, title: S}]\narea: {id: a, name: A}\n"
+        "services:\n  - {id: a-x, name: X, tier: nope}\n"
+        "relations:\n  - {kind: refers_to, from: a-x, to: a-missing}\n")
+    result = run_cli("validate", str(tmp_path))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert any(f"{tmp_path / 'area.yaml'}:5: tier: unknown tier 'nope'" in line for line in lines)
+    assert any("unknown target 'a-missing'" in line for line in lines)
+
+
+def test_build_of_bad_data_writes_nothing(tmp_path):
+    (tmp_path / "area.yaml").write_bytes(b"services:\n  - id: caf\xe9\n")
+    result = run_cli("build", "--data", str(tmp_path), "-o", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "not UTF-8" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_info_as_json(tmp_path):
+    result = run_cli("info", "--data", str(FIXTURES / "tiny"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    counts = {r["id"]: r["count"] for r in rows if r["section"] == "count"}
+    assert counts["services"] == 2 and counts["relations"] == 3
+
+
+def test_template_then_validate(tmp_path):
+    book = tmp_path / "mine.xlsx"
+    assert run_cli("template", str(book)).returncode == 0
+    result = run_cli("validate", str(book))
+    assert result.returncode == 0
+    assert "no services found" in result.stderr
+
+
+def test_unknown_command_is_a_usage_error():
+    result = run_cli("frobnicate")
+    assert result.returncode == 2
+    assert "No such command" in result.stderr
