@@ -136,6 +136,12 @@ def triples(model: Model) -> Iterator[ox.Triple]:
                 yield ox.Triple(s, cp("coversStage"), iri(NodeKind.AGE_STAGE, stage.id))
         for need in svc.addresses:
             yield ox.Triple(s, cp("addresses"), iri(NodeKind.CONCERN, need.concern))
+            n = ox.NamedNode(f"{s.value}/need/{need.concern}")
+            yield ox.Triple(s, cp("hasNeed"), n)
+            yield ox.Triple(n, A, cp("ConcernNeed"))
+            yield ox.Triple(n, cp("forConcern"), iri(NodeKind.CONCERN, need.concern))
+            for sev in sorted(need.severities):
+                yield ox.Triple(n, cp("atSeverity"), iri("severity", sev))
         for concern in svc.not_addressed:
             yield ox.Triple(s, cp("doesNotAddress"), iri(NodeKind.CONCERN, concern))
         for prof in svc.professions:

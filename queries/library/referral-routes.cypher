@@ -1,0 +1,11 @@
+// title: Referral routes from an entry point to a service
+// answers: Every referral route of 1 to 4 hops (no service visited twice) from an entry point (a profession such as midwife or gp, a service, or family) to a target service, with the stages and concerns stated on each hop.
+// param source: node - the entry point, e.g. health-visitor or p05-health-visiting
+// param target: service - the service to reach, e.g. p05-mother-and-baby-unit
+// dialect: ladybug (Neo4j users: replace `* ACYCLIC 1..4` with `*1..4` and `properties(nodes(p), 'id')` with `[n IN nodes(p) | n.id]`)
+MATCH p = (s)-[:REFERS_TO* ACYCLIC 1..4]->(t:Service)
+WHERE s.id = $source AND t.id = $target
+RETURN DISTINCT properties(nodes(p), 'id') AS path, length(p) AS hops,
+       properties(rels(p), 'stage_text') AS stages_per_hop,
+       properties(rels(p), 'source') AS evidence_per_hop
+ORDER BY hops
