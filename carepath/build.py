@@ -5,7 +5,7 @@ The output folder is written atomically: a failed build leaves the previous one 
 >>> import tempfile, pathlib
 >>> result = build(out=pathlib.Path(tempfile.mkdtemp()) / "out")
 >>> sorted(p.name for p in result.out.iterdir())
-['carepath.ttl', 'graph.json', 'ontology.ttl', 'shapes.ttl']
+['carepath.ttl', 'graph.json', 'graph.lbdb', 'ontology.ttl', 'shapes.ttl']
 """
 
 from __future__ import annotations
@@ -73,6 +73,10 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
                    from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
         (tmp / "ontology.ttl").write_text(ontology_turtle(), encoding="utf-8")
         (tmp / "shapes.ttl").write_text(read_resource(SHAPES_FILE), encoding="utf-8")
+        step("build Cypher view (LadybugDB)")
+        from carepath.graph.cypher import to_ladybug
+
+        to_ladybug(model, tmp / "graph.lbdb").close()
         node_link = nx.node_link_data(G, edges="edges")
         (tmp / "graph.json").write_text(json.dumps(node_link, ensure_ascii=False, default=list),
                                         encoding="utf-8")

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 import networkx as nx
+
 from carepath.graph.model import FAMILY, Model, NodeKind, RelationKind
 from carepath.graph.properties import relation_properties, service_properties
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
+
 from carepath.graph.model import FAMILY, Model, NodeKind, Provenance
 
 CP = "https://w3id.org/carepath/ontology#"

@@ -8,8 +8,8 @@ Each file starts with a header of comment lines::
 
 Parameters are always bound by the engine (Oxigraph ``substitutions``, Cypher ``$params``);
 nothing is pasted into query text. Oxigraph substitutes only variables in the SELECT list, so
-SPARQL library queries project their parameters and the engine drops those columns. A parameter's type (``service``, ``node``, ``stage``, ...)
-says how an id becomes an RDF IRI.
+SPARQL library queries project their parameters and the engine drops those columns.
+A parameter's type (``service``, ``node``, ``stage``, ...) says how an id becomes an RDF IRI.
 
 >>> from carepath import load_reference
 >>> engine = SparqlEngine(load_reference())
@@ -91,7 +91,8 @@ class Library:
 def parse_header(name: str, language: str, text: str) -> NamedQuery:
     """Read a named query's header.
 
-    >>> q = parse_header("x", "sparql", "# title: T\\n# answers: A\\n# param s: service - S\\nSELECT")
+    >>> text = "# title: T\\n# answers: A\\n# param s: service - S\\nSELECT"
+    >>> q = parse_header("x", "sparql", text)
     >>> q.params
     (Param(name='s', type='service', help='S'),)
     """

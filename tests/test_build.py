@@ -3,12 +3,12 @@
 import json
 
 import pytest
-from carepath.graph.networkx import to_networkx
-from carepath.graph.rdf import to_rdflib
-from carepath.ontology import shacl_problems
 
 import carepath
 from carepath.build import build
+from carepath.graph.networkx import to_networkx
+from carepath.graph.rdf import to_rdflib
+from carepath.ontology import shacl_problems
 
 
 def test_reference_data_builds_and_passes_shacl(reference):
@@ -42,12 +42,17 @@ def test_views_agree_with_the_model(reference):
 def test_build_writes_every_output(tmp_path):
     result = build(out=tmp_path / "out")
     names = sorted(p.name for p in result.out.iterdir())
-    assert names == ["carepath.ttl", "graph.json", "ontology.ttl", "shapes.ttl"]
+    assert names == ["carepath.ttl", "graph.json", "graph.lbdb", "ontology.ttl", "shapes.ttl"]
     graph = json.loads((result.out / "graph.json").read_text())
     assert len(graph["nodes"]) == result.graph_nodes
     import rdflib
 
     assert len(rdflib.Graph().parse(result.out / "carepath.ttl")) == result.triples
+    import ladybug
+
+    conn = ladybug.Connection(ladybug.Database(str(result.out / "graph.lbdb"), read_only=True))
+    services = conn.execute("MATCH (s:Service) RETURN count(*) AS n").get_as_df()["n"][0]
+    assert services == len(result.model.services)
 
 
 def test_failed_build_leaves_the_previous_output_untouched(tmp_path):
