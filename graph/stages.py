@@ -195,3 +195,34 @@ def format_week(week: int) -> str:
     if week >= 8 and abs(months - round(months)) < 0.05:
         return f"{round(months)} months"
     return f"{week} weeks"
+
+
+_AGE = re.compile(rf"^(-?\s*{_NUM})\s*{_UNIT}?(?:\s+(old|postnatal(?:ly)?|after birth|"
+                  r"pregnant|before birth|antenatal(?:ly)?|of pregnancy))?$")
+
+
+def parse_age(text: str | float) -> float:
+    """A point on the timeline, in weeks relative to birth.
+
+    Reads a number of weeks, ``"4 months"``, ``"2 years"``, ``"20 weeks pregnant"`` (20 weeks
+    into pregnancy) or ``"10 weeks before birth"``.
+
+    >>> parse_age("4 months"), parse_age("20 weeks pregnant"), parse_age(-3), parse_age("2 years")
+    (17.0, -20.0, -3.0, 104.0)
+    """
+    if isinstance(text, (int, float)):
+        return float(text)
+    key = " ".join(str(text).strip().lower().split())
+    m = _AGE.match(key)
+    if m is None:
+        raise RangeParseError(f"cannot read age {text!r}; write it like '4 months', "
+                              "'2 years', '20 weeks pregnant' or a number of weeks")
+    number = m.group(1).replace(" ", "")
+    negative = number.startswith("-")
+    value = _number(number.lstrip("-")) * (_unit_weeks(m.group(3)) or 1.0)
+    suffix = m.group(4) or ""
+    if suffix in ("pregnant", "of pregnancy"):
+        return float(round(CONCEPTION + value))
+    if negative or suffix.startswith(("before", "antenatal")):
+        return -float(round(value))
+    return float(round(value))

@@ -17,9 +17,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
-from carepath.graph.model import FAMILY, Model, Provenance, Relation, RelationKind
 
 from carepath.errors import QueryError
+from carepath.graph.model import FAMILY, Model, Provenance, Relation, RelationKind
 
 __all__ = ["COLUMNS", "referrals", "self_referrals"]
 
@@ -62,7 +62,8 @@ def referrals(model: Model, *, source: str | None = None, target: str | None = N
     --------
     >>> from carepath import load_reference
     >>> model = load_reference()
-    >>> out = referrals(model, source="p05-health-visiting", week=4, concern="perinatal-loss-bereavement")
+    >>> out = referrals(model, source="p05-health-visiting", week=4,
+    ...                 concern="perinatal-loss-bereavement")
     >>> sorted(set(out["target"]))[:3]
     ['mental-health-link-worker', 'p05-adult-mental-health-services', 'p05-caf-tac']
     >>> referrals(model, target="dorset-pmmhs").loc[0, "evidence"]

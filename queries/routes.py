@@ -1,0 +1,358 @@
+"""Referral routes: every way a family can get from a first contact to a service.
+
+A route is a simple path over the relations of ``kinds`` (referrals by default) in which every
+hop applies to the family: at ``week``, for ``concern``, at ``severity`` (conditions a relation
+does not state do not restrict it). Two rules keep routes meaningful:
+
+- A route stays within one area. Professions (``gp``, ``health-visitor``...) and the family are
+  shared by every area, so without this rule a midwife who signposts to a health visitor in one
+  document would seem to reach a team named in another. Each hop must touch a service of the
+  route's area.
+- A route ends at the first target it reaches: with a tier as target, a route through one
+  inpatient unit to another is not listed.
+
+Targets are resolved by :func:`resolve_targets`: a service or profession id, a tier id or alias
+(``"inpatient"``: every Mother and Baby Unit), or words matching service names and aliases.
+
+>>> from carepath import load_reference
+>>> model = load_reference()
+>>> referral_routes(model, "health-visitor", "dorset-pmmhs").loc[0, "names"]
+'Health visitor -> Perinatal and Maternal Mental Health Service'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from carepath.errors import QueryError
+from carepath.graph.model import FAMILY, Model, Relation
+from carepath.graph.networkx import relation_graph
+from carepath.queries.referrals import (
+    check_area,
+    check_kinds,
+    check_node,
+    check_term,
+    check_week,
+    choices,
+    did_you_mean,
+    evidence,
+)
+
+__all__ = ["COLUMNS", "ENTRY_PROFESSIONS", "NEED_COLUMNS", "area_view", "entry_points",
+           "referral_routes", "resolve_targets", "routes_for_need", "shortest_route"]
+
+COLUMNS = ["route", "hops", "path", "names", "conditions", "evidence"]
+NEED_COLUMNS = ["route", "entry", "target", "target_name", "area", "hops", "path", "names",
+                "conditions", "evidence"]
+ENTRY_PROFESSIONS = ("midwife", "health-visitor", "gp")
+"""The professions families meet first; with the family and universal services, the default
+entry points of :func:`routes_for_need`."""
+
+
+def resolve_targets(model: Model, target: str) -> list[str]:
+    """The node ids a route target names, sorted.
+
+    In order of preference: a service, profession or ``family`` id (itself); a tier id, name or
+    alias (every service at that tier); otherwise words found in service names, aliases or ids
+    (case-insensitive, every word must occur).
+
+    Raises :class:`QueryError` naming the tiers and close service ids when nothing matches.
+
+    >>> from carepath import load_reference
+    >>> model = load_reference()
+    >>> resolve_targets(model, "inpatient")
+    ['dorset-mbu', 'p05-mother-and-baby-unit', 'scot-mbu']
+    >>> resolve_targets(model, "IAPT")
+    ['cm-iapt']
+    >>> resolve_targets(model, "mother baby")
+    ['dorset-mbu', 'p05-mother-and-baby-unit', 'scot-mbu']
+    """
+    if model.node_kind(target) is not None:
+        return [target]
+    try:
+        tier = check_term(model.tiers, target, "tier")
+    except QueryError:
+        tier = None
+    if tier is not None:
+        return sorted(s.id for s in model.services.values() if s.tier == tier)
+    words = str(target).lower().split()
+    found = sorted(
+        s.id for s in model.services.values()
+        if words and all(any(w in text.lower() for text in (s.id, s.name, *s.aliases))
+                         for w in words))
+    if found:
+        return found
+    raise QueryError(
+        f"unknown target {target!r}{did_you_mean(str(target), model.services)}; expected a "
+        f"service or profession id, a tier ({choices(model.tiers)}) or words from a service's "
+        f"name")
+
+
+def entry_points(model: Model, *, area: str | None = None) -> list[str]:
+    """Where families come in: universal-tier services (of ``area``), the first-contact
+    professions (:data:`ENTRY_PROFESSIONS`, those in the model) and the family, sorted.
+
+    >>> from carepath import load_reference
+    >>> entry_points(load_reference(), area="pathway-0-5")  # doctest: +NORMALIZE_WHITESPACE
+    ['family', 'gp', 'health-visitor', 'midwife', 'p05-childrens-centres-eyfs',
+     'p05-health-visiting', 'p05-midwifery', 'p05-primary-care-gp']
+    """
+    area = check_area(model, area)
+    services = [s.id for s in model.services.values()
+                if s.tier == "universal" and (area is None or s.area == area)]
+    professions = [p for p in ENTRY_PROFESSIONS if p in model.professions]
+    return sorted({*services, *professions, FAMILY})
+
+
+def referral_routes(model: Model, source: str, target: str, *, week: float | None = None,
+                    concern: str | None = None, severity: str | None = None, max_hops: int = 4,
+                    kinds: Iterable[str] = ("refers_to",)) -> pd.DataFrame:
+    """Every simple route of at most ``max_hops`` hops from ``source`` to ``target``.
+
+    Parameters
+    ----------
+    model : the carepath model.
+    source : where the family starts: a service id, a profession id or ``"family"``.
+    target : a service or profession id, a tier (``"inpatient"``) or words from service names;
+        see :func:`resolve_targets`.
+    week, concern, severity : the family's situation; every hop must apply to it.
+    max_hops : the longest route searched, in hops.
+    kinds : relation kinds a hop may use (e.g. add ``"signposts_to"``, ``"hands_over_to"``).
+
+    Returns
+    -------
+    DataFrame with columns route (1..n), hops, path (ids), names (joined with " -> "),
+    conditions (per hop: the stages, concerns, severities, urgency of the relations used) and
+    evidence (per hop: ``"doc-001:68, doc-001:80"``), shortest first. Empty if there is none.
+
+    Raises
+    ------
+    QueryError
+        for an unknown source, target, term or kind.
+
+    Examples
+    --------
+    >>> from carepath import load_reference
+    >>> model = load_reference()
+    >>> routes = referral_routes(model, "p05-health-visiting", "p05-adult-mental-health-services",
+    ...                          week=4)
+    >>> routes.loc[0, "names"], routes.loc[0, "evidence"]
+    ('Health Visiting -> Adult Mental Health Services', ['doc-001:68, doc-001:112, doc-001:174'])
+    >>> routes.loc[0, "conditions"][0].split(" | ")  # doctest: +NORMALIZE_WHITESPACE
+    ['Birth - 6 weeks, level universal-partnership-plus',
+     '1 week - 6/8 weeks, level universal-partnership-plus', 'Birth - 6 months']
+    >>> len(referral_routes(model, "p05-health-visiting", "p05-adult-mental-health-services",
+    ...                     week=30))
+    0
+    """
+    return _routes(model, source, target, week=week, concern=concern, severity=severity,
+                   max_hops=max_hops, kinds=kinds, shortest=False)
+
+
+def shortest_route(model: Model, source: str, target: str, *, week: float | None = None,
+                   concern: str | None = None, severity: str | None = None, max_hops: int = 4,
+                   kinds: Iterable[str] = ("refers_to",)) -> pd.DataFrame:
+    """The shortest of :func:`referral_routes` (fewest hops, then by ids): one row or none.
+
+    Found by breadth-first search, so it stays fast where listing every route would not.
+
+    >>> from carepath import load_reference
+    >>> shortest_route(load_reference(), "family", "specialist perinatal")["names"].tolist()
+    ['Family (self-referral) -> Perinatal and Maternal Mental Health Service']
+    """
+    return _routes(model, source, target, week=week, concern=concern, severity=severity,
+                   max_hops=max_hops, kinds=kinds, shortest=True)
+
+
+def routes_for_need(model: Model, *, concern: str, severity: str | None = None,
+                    week: float, entry: str | Iterable[str] | None = None,
+                    area: str | None = None, max_hops: int = 4,
+                    kinds: Iterable[str] = ("refers_to",)) -> pd.DataFrame:
+    """Routes to the services that meet a need: ``concern`` at ``severity``, at ``week``.
+
+    Targets are the services (of ``area``) that address the concern at that severity (or at
+    unstated severity) and whose windows include ``week`` (or that state none); services that
+    are themselves entry points need no route and are left out. Entry points default to
+    :func:`entry_points`; give ``entry`` (one id or several) to start elsewhere.
+
+    Returns
+    -------
+    DataFrame with columns route (1..n), entry, target, target_name, area, then the columns of
+    :func:`referral_routes`; sorted by area, target, hops and path.
+
+    Examples
+    --------
+    "What route exists for moderate maternal anxiety at 4 months?" (week 17):
+
+    >>> from carepath import load_reference
+    >>> out = routes_for_need(load_reference(), concern="maternal-mental-health",
+    ...                       severity="moderate", week=17, area="dorset")
+    >>> out["names"].tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['Family (self-referral) -> Perinatal and Maternal Mental Health Service',
+     'General practitioner -> Perinatal and Maternal Mental Health Service',
+     'Health visitor -> Perinatal and Maternal Mental Health Service',
+     'Midwife -> Perinatal and Maternal Mental Health Service']
+    """
+    week = check_week(week)
+    if week is None:
+        raise QueryError("routes_for_need needs a week (weeks relative to birth)")
+    concern = check_term(model.concerns, concern, "concern")
+    if concern is None:
+        raise QueryError(f"routes_for_need needs a concern; expected one of: "
+                         f"{choices(model.concerns)}")
+    severity = check_term(model.severities, severity, "severity")
+    area = check_area(model, area)
+    _check_hops(max_hops)
+    if entry is None:
+        entries = entry_points(model, area=area)
+    else:
+        entries = sorted({check_node(model, e, "entry")
+                          for e in ([entry] if isinstance(entry, str) else entry)})
+    targets = [s.id for s in model.services.values()
+               if (area is None or s.area == area) and s.id not in entries
+               and s.addresses_concern(concern, severity)
+               and (not s.windows or any(w.contains_week(week) for w in s.windows))]
+    graph = relation_graph(model, check_kinds(kinds), week=week, concern=concern,
+                           severity=severity)
+    rows, views = [], {}
+    for start in entries:
+        for path in _paths(model, graph, start, targets, max_hops=max_hops, shortest=False,
+                           views=views):
+            end = path[-1]
+            rows.append({"entry": start, "target": end, "target_name": model.name_of(end),
+                         "area": model.services[end].area, **_route_row(model, graph, path)})
+    df = pd.DataFrame(rows, columns=[c for c in NEED_COLUMNS if c != "route"])
+    df["_key"] = df["path"].map(tuple)
+    df = df.sort_values(["area", "target", "hops", "_key"], kind="stable").drop(columns="_key")
+    df.insert(0, "route", range(1, len(df) + 1))
+    return df.reset_index(drop=True)
+
+
+# -- the search ---------------------------------------------------------------------------------
+
+def _routes(model: Model, source: str, target: str, *, week: float | None,
+            concern: str | None, severity: str | None, max_hops: int,
+            kinds: Iterable[str], shortest: bool) -> pd.DataFrame:
+    source = check_node(model, source, "source")
+    targets = resolve_targets(model, target)
+    week = check_week(week)
+    concern = check_term(model.concerns, concern, "concern")
+    severity = check_term(model.severities, severity, "severity")
+    _check_hops(max_hops)
+    graph = relation_graph(model, check_kinds(kinds), week=week, concern=concern,
+                           severity=severity)
+    paths = _paths(model, graph, source, targets, max_hops=max_hops, shortest=shortest)
+    return _frame([_route_row(model, graph, p) for p in paths])
+
+
+def _check_hops(max_hops: int) -> None:
+    if isinstance(max_hops, bool) or not isinstance(max_hops, int) or max_hops < 1:
+        raise QueryError(f"max_hops must be a whole number of hops, at least 1, not {max_hops!r}")
+
+
+def area_view(model: Model, graph: nx.MultiDiGraph, area: str) -> nx.DiGraph:
+    """The part of a relation graph that routes in ``area`` may use.
+
+    Keeps the edges that touch a service of ``area`` (so professions and the family join
+    that area's services only), merges parallel relations into one edge, and inserts nodes
+    and edges in id order, so that searches break ties by id.
+
+    >>> from carepath import load_reference
+    >>> from carepath.graph.networkx import relation_graph
+    >>> model = load_reference()
+    >>> sorted(area_view(model, relation_graph(model), "dorset").predecessors("dorset-pmmhs"))
+    ['dorset-cmht', 'dorset-social-care', 'family', 'gp', 'health-visitor', 'midwife']
+    """
+    def in_area(node: str) -> bool:
+        svc = model.services.get(node)
+        return svc is not None and svc.area == area
+
+    edges = sorted({(u, v) for u, v in graph.edges() if in_area(u) or in_area(v)})
+    view = nx.DiGraph()
+    view.add_nodes_from(sorted({n for e in edges for n in e}))
+    view.add_edges_from(edges)
+    return view
+
+
+def _areas(model: Model, source: str, targets: list[str]) -> list[str]:
+    if source in model.services:
+        return [model.services[source].area]
+    areas = {model.services[t].area for t in targets if t in model.services}
+    return sorted(areas) if areas else sorted(model.areas)
+
+
+def _paths(model: Model, graph: nx.MultiDiGraph, source: str, targets: list[str], *,
+           max_hops: int, shortest: bool,
+           views: dict[str, nx.DiGraph] | None = None) -> list[list[str]]:
+    """Simple paths from ``source`` to the first target they reach, area by area.
+
+    ``views`` caches each area's view of ``graph`` between calls on the same graph.
+    """
+    views = {} if views is None else views
+    found: set[tuple[str, ...]] = set()
+    for area in _areas(model, source, targets):
+        if area not in views:
+            views[area] = area_view(model, graph, area)
+        view = views[area]
+        ends = {t for t in targets if t != source and t in view
+                and (t not in model.services or model.services[t].area == area)}
+        if source not in view or not ends:
+            continue
+        if shortest:
+            found.update(_shortest(view, source, ends, max_hops))
+            continue
+        for path in nx.all_simple_paths(view, source, ends, cutoff=max_hops):
+            if not ends.intersection(path[1:-1]):
+                found.add(tuple(path))
+    ordered = sorted(found, key=lambda p: (len(p), p))
+    return [list(p) for p in (ordered[:1] if shortest else ordered)]
+
+
+def _shortest(view: nx.DiGraph, source: str, ends: set[str], max_hops: int) -> list[tuple]:
+    """The lexicographically first shortest path to the nearest of ``ends`` (or none)."""
+    lengths = nx.single_source_shortest_path_length(view, source, cutoff=max_hops)
+    reached = [(d, t) for t, d in lengths.items() if t in ends]
+    if not reached:
+        return []
+    best = min(d for d, _ in reached)
+    return [min(tuple(p) for t in sorted(t for d, t in reached if d == best)
+                for p in nx.all_shortest_paths(view, source, t))]
+
+
+def _route_row(model: Model, graph: nx.MultiDiGraph, path: list[str]) -> dict[str, Any]:
+    conditions, proofs = [], []
+    for u, v in zip(path, path[1:], strict=False):
+        rels = sorted((d["relation"] for d in graph[u][v].values()),
+                      key=lambda r: (r.provenance.source, r.provenance.line or -1, r.id))
+        conditions.append(" | ".join(dict.fromkeys(_describe(r) for r in rels)))
+        proofs.append(", ".join(dict.fromkeys(evidence(r.provenance) for r in rels)))
+    return {"hops": len(path) - 1, "path": list(path),
+            "names": " -> ".join(model.name_of(n) for n in path),
+            "conditions": conditions, "evidence": proofs}
+
+
+def _describe(rel: Relation) -> str:
+    """A relation's conditions in a few words: stages, concerns, severity, urgency, level."""
+    parts = [rel.kind.label] if rel.kind.value != "refers_to" else []
+    parts.append("; ".join(rel.stage_texts) or "any stage")
+    if rel.concerns:
+        parts.append("for " + " or ".join(sorted(rel.concerns)))
+    if rel.severities:
+        parts.append("at " + " or ".join(sorted(rel.severities)))
+    if rel.urgency:
+        parts.append(rel.urgency)
+    if rel.response_time:
+        parts.append("within " + rel.response_time)
+    if rel.level:
+        parts.append("level " + rel.level)
+    return ", ".join(parts)
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=COLUMNS[1:])
+    df.insert(0, "route", range(1, len(df) + 1))
+    return df
