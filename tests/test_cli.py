@@ -53,3 +53,45 @@ def test_unknown_command_is_a_usage_error():
     result = run_cli("frobnicate")
     assert result.returncode == 2
     assert "No such command" in result.stderr
+
+
+def test_refers_as_json_traces_each_answer_to_its_source():
+    result = run_cli("refers", "--to", "dorset-pmmhs", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert {r["source"] for r in rows} == {"gp", "family", "dorset-cmht", "dorset-social-care",
+                                            "midwife", "health-visitor"}
+    assert all(r["evidence"].startswith("doc-002:") for r in rows)
+
+
+def test_routes_respect_the_age_of_the_child():
+    args = ("routes", "p05-health-visiting", "p05-adult-mental-health-services", "-f", "json")
+    at_4_weeks = json.loads(run_cli(*args, "--at", "4 weeks").stdout)
+    at_30_weeks = json.loads(run_cli(*args, "--at", "30 weeks").stdout)
+    assert at_4_weeks and not at_30_weeks
+
+
+def test_named_query_through_the_cli_as_csv():
+    result = run_cli("query", "run", "who-refers-to", "--param", "service=dorset-pmmhs",
+                     "--engine", "cypher", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "source,source_name,evidence_source,evidence_line"
+    assert len(result.stdout.splitlines()) == 7
+
+
+def test_query_errors_are_one_line_with_exit_1():
+    for args in (("query", "run", "who-refers-to"),
+                 ("query", "run", "no-such-query"),
+                 ("query", "sparql", "SELEC ?x"),
+                 ("query", "cypher", "MATCH (n RETURN n"),
+                 ("routes", "nobody", "dorset-pmmhs")):
+        result = run_cli(*args)
+        assert result.returncode == 1, args
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_bad_param_syntax_is_a_usage_error():
+    result = run_cli("query", "run", "who-refers-to", "--param", "service")
+    assert result.returncode == 2
+    assert "NAME=VALUE" in result.stderr

@@ -1,0 +1,214 @@
+"""Building blocks shared by the analyses (gaps, overlaps, stepped care, comparison).
+
+Not public API: the analyses in :mod:`carepath.queries.gaps` and its siblings are. What is
+settled here is settled for all of them:
+
+- a *route* is a relation a family can travel along: refers to, signposts to, hands over to,
+  steps up to, steps down to (:data:`ROUTE_KINDS`); advice, training and collaboration are not
+  routes;
+- a relation belongs to the area of its service end (the source's if both are services);
+  professions and the family are shared by every area, so routes are followed inside one area
+  only, never through a profession into another area's services;
+- *specialist* help is any service at a tier of rank 5 or more (specialist perinatal,
+  specialist parent-infant, inpatient);
+- *entry points* of an area are its universal-tier services, the professions that refer in
+  it, and the family where it self-refers there;
+- *evidence* is a list of ``"source:line"`` strings (the source id alone when there is no line).
+
+>>> from carepath import load_reference
+>>> model = load_reference()
+>>> sorted(reachable_specialists(model, "dorset")["gp"])
+['dorset-pmmhs']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+
+from carepath.errors import QueryError
+from carepath.graph.model import (
+    FAMILY,
+    AreaId,
+    Model,
+    NodeId,
+    Provenance,
+    Relation,
+    RelationKind,
+    Service,
+    ServiceId,
+    Tier,
+)
+from carepath.graph.stages import PRECONCEPTION_START, format_week
+
+ROUTE_KINDS: frozenset[RelationKind] = frozenset({
+    RelationKind.REFERS_TO, RelationKind.SIGNPOSTS_TO, RelationKind.HANDS_OVER_TO,
+    RelationKind.STEPS_UP_TO, RelationKind.STEPS_DOWN_TO,
+})
+SPECIALIST_RANK = 5
+
+
+def evidence(provenances: Iterable[Provenance | None]) -> list[str]:
+    """``"source:line"`` for each provenance, in order, without repeats."""
+    out: list[str] = []
+    for prov in provenances:
+        if prov is None:
+            continue
+        ref = prov.source if prov.line is None else f"{prov.source}:{prov.line}"
+        if ref not in out:
+            out.append(ref)
+    return out
+
+
+def areas_for(model: Model, area: str | None) -> list[AreaId]:
+    """The areas an analysis runs over: ``area`` (checked) or all of them, sorted by id."""
+    if area is None:
+        return sorted(model.areas)
+    if area not in model.areas:
+        raise QueryError(f"unknown area {area!r}; expected one of: "
+                         f"{', '.join(sorted(model.areas)) or 'none (no areas loaded)'}")
+    return [AreaId(area)]
+
+
+def check_services(model: Model, services: Iterable[str]) -> list[ServiceId]:
+    """``services`` as a list, every id checked."""
+    ids = list(services)
+    unknown = [s for s in ids if s not in model.services]
+    if unknown:
+        raise QueryError(f"unknown service {unknown[0]!r}; expected service ids such as: "
+                         f"{', '.join(sorted(model.services)[:5])}, ...")
+    return [ServiceId(s) for s in ids]
+
+
+def relation_area(model: Model, rel: Relation) -> AreaId | None:
+    """The area a relation belongs to: that of its source service, else its target service."""
+    for node in (rel.source, rel.target):
+        svc = model.services.get(node)
+        if svc is not None:
+            return svc.area
+    return None
+
+
+def area_sources(model: Model, area: AreaId) -> list[str]:
+    """Source documents the area's data comes from: the evidence for what is absent."""
+    provs = [model.areas[area].provenance, *(s.provenance for s in model.services_in(area))]
+    return sorted({p.source for p in provs})
+
+
+def tiers_in_rank_order(model: Model) -> list[Tier]:
+    """Tiers by rank; parallel tiers (equal rank) in the vocabulary's own order.
+
+    >>> from carepath import load_reference
+    >>> [t.id for t in tiers_in_rank_order(load_reference())][3:6]
+    ['secondary-care-mh', 'specialist-perinatal', 'specialist-parent-infant']
+    """
+    return sorted(model.tiers.values(), key=lambda t: t.rank)
+
+
+def tier_rank(model: Model, tier: str | None) -> int | None:
+    return model.tiers[tier].rank if tier in model.tiers else None
+
+
+def is_specialist(model: Model, svc: Service) -> bool:
+    rank = tier_rank(model, svc.tier)
+    return rank is not None and rank >= SPECIALIST_RANK
+
+
+def describe_window(svc: Service) -> str:
+    """The service's span in words: 'preconception to 2 years', 'no age window stated'."""
+    span = svc.span
+    if span is None:
+        return "no age window stated"
+    start = "preconception" if span.start <= PRECONCEPTION_START else _week(span.start)
+    return f"{start} to {_week(span.end)}"
+
+
+def _week(week: int) -> str:
+    return "1 week" if week == 1 else format_week(week)
+
+
+def relations_by_area(model: Model) -> dict[AreaId | None, list[Relation]]:
+    """Every relation, grouped by :func:`relation_area` (in model order within an area)."""
+    out: dict[AreaId | None, list[Relation]] = {}
+    for rel in model.relations:
+        out.setdefault(relation_area(model, rel), []).append(rel)
+    return out
+
+
+def route_graph(model: Model, area: AreaId,
+                relations: Iterable[Relation] | None = None) -> nx.MultiDiGraph:
+    """The area's routes (:data:`ROUTE_KINDS`) as a graph; edges keep their ``relation``.
+
+    ``relations`` are the area's relations if already at hand (from :func:`relations_by_area`).
+    """
+    if relations is None:
+        relations = relations_by_area(model).get(area, [])
+    G = nx.MultiDiGraph()
+    for rel in relations:
+        if rel.kind in ROUTE_KINDS:
+            G.add_edge(rel.source, rel.target, key=rel.id, relation=rel)
+    return G
+
+
+def entry_points(model: Model, area: AreaId,
+                 relations: Iterable[Relation] | None = None) -> list[NodeId]:
+    """Universal-tier services, professions that refer in the area, and the family if it does.
+
+    >>> from carepath import load_reference
+    >>> entry_points(load_reference(), "dorset")
+    ['family', 'gp', 'health-visitor', 'midwife']
+    """
+    if relations is None:
+        relations = relations_by_area(model).get(area, [])
+    nodes = {NodeId(s.id) for s in model.services_in(area) if s.tier == "universal"}
+    for rel in relations:
+        if rel.kind is RelationKind.REFERS_TO and rel.source not in model.services:
+            nodes.add(rel.source)
+    return sorted(nodes, key=lambda n: (n != FAMILY, n))
+
+
+def specialists(model: Model, area: AreaId) -> list[Service]:
+    """The area's specialist services (tier rank 5 or more), by tier then id."""
+    position = {t.id: i for i, t in enumerate(tiers_in_rank_order(model))}
+    found = [s for s in model.services_in(area) if is_specialist(model, s)]
+    return sorted(found, key=lambda s: (position[s.tier], s.id))
+
+
+def reachable_specialists(model: Model, area: AreaId,
+                          relations: Iterable[Relation] | None = None,
+                          ) -> dict[NodeId, set[ServiceId]]:
+    """For each entry point of the area, the specialist services some route reaches."""
+    if relations is None:
+        relations = relations_by_area(model).get(area, [])
+    relations = list(relations)
+    G = route_graph(model, area, relations)
+    wanted = {s.id for s in specialists(model, area)}
+    out: dict[NodeId, set[ServiceId]] = {}
+    for entry in entry_points(model, area, relations):
+        reached = nx.descendants(G, entry) if entry in G else set()
+        out[entry] = {ServiceId(n) for n in reached & wanted}
+    return out
+
+
+def remove_services(model: Model, services: Iterable[str]) -> Model:
+    """A copy of ``model`` without ``services``, their relations, overlaps and pathway cells.
+
+    An overlap keeps its other services while at least two remain.
+    """
+    gone = set(check_services(model, services))
+    overlaps = []
+    for ov in model.overlaps:
+        kept = tuple(s for s in ov.services if s not in gone)
+        if len(kept) >= 2:
+            overlaps.append(type(ov)(kept, ov.note, ov.provenance))
+    return Model(
+        sources=model.sources, areas=model.areas, tiers=model.tiers, stages=model.stages,
+        levels=model.levels, severities=model.severities, urgencies=model.urgencies,
+        concerns=model.concerns, professions=model.professions,
+        interventions=model.interventions,
+        services={k: v for k, v in model.services.items() if k not in gone},
+        relations=[r for r in model.relations if r.source not in gone and r.target not in gone],
+        overlaps=overlaps,
+        pathway=[c for c in model.pathway if c.service not in gone],
+    )

@@ -1,0 +1,474 @@
+"""Gaps in an area's services: empty cells of the timeline, and routes that are not there.
+
+:func:`gaps` finds every kind in :data:`GAP_KINDS`; :func:`coverage_matrix` shows the stage x
+tier (or stage x concern) grid the cell gaps are read from. Each gap comes with a sentence a
+planner can read and the evidence behind it; a gap is an absence, so where nothing can be
+cited its evidence is the area's source documents (``"doc-002"``), the place the absence was
+looked for.
+
+The kinds, and the choices behind them:
+
+``stage-tier``
+    A canonical stage that no service of a tier is known to cover, for each tier the area has
+    a service at. A service covers the stages its stated age windows overlap; one that states
+    no window covers none that the data can show, and the reason says so (see
+    ``unstated-window``) - the documents are silent, so the cell cannot be counted as covered.
+``missing-tier``
+    A tier the area has no service at, reported cell by cell (one row per stage) so that
+    ``stage-tier`` and ``missing-tier`` rows together are exactly the empty cells of
+    :func:`coverage_matrix`.
+``stage-concern``
+    A stage that no service addressing a concern is known to cover, for each concern some
+    service of the area addresses (a concern the area's documents never mention is not a gap
+    the data can show; severities are not split).
+``unstated-window``
+    A service with a tier or a concern that states no age window, so its cells are unknown.
+``no-inbound-referral``
+    A service that nobody refers, signposts, hands over or steps up/down to. Universal-tier
+    services are left out: families reach them without referral.
+``no-route-to-specialist``
+    An entry point (a universal-tier service, a profession that refers in the area, or the
+    family where it self-refers there) with no route - referral, signposting, hand-over or
+    step, directly or through other services of the area - to any specialist service (tier rank
+    5 or more). Areas without a specialist service are left out (see ``missing-tier``).
+``profession-no-route``
+    A profession that refers in the area, and a specialist tier the area has, that none of the
+    profession's routes reaches: help its families may need but cannot be referred on to.
+``transition``
+    A service whose care ends before the fifth birthday with no hand-over, referral or
+    signposting (that applies at the end of care) to a service covering the weeks after it:
+    the "24-month hand-over gap". ``stage`` is the stage care ends into.
+
+>>> from carepath import load_reference
+>>> model = load_reference()
+>>> found = gaps(model, area="dorset", kinds=["transition"])
+>>> found[["subject", "stage"]].values.tolist()
+[['dorset-pmmhs', 'years-2-3']]
+>>> print(found.reason[0])  # doctest: +ELLIPSIS
+In Dorset, Perinatal and Maternal Mental Health Service ends at 2 years (week 104) ...
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+import networkx as nx
+import pandas as pd
+
+from carepath.errors import QueryError
+from carepath.graph.model import (
+    FAMILY,
+    AgeStage,
+    AreaId,
+    Model,
+    NodeId,
+    Relation,
+    RelationKind,
+    Service,
+)
+from carepath.graph.stages import FIFTH_BIRTHDAY, Interval, format_week
+from carepath.queries._analysis import (
+    ROUTE_KINDS,
+    area_sources,
+    areas_for,
+    describe_window,
+    entry_points,
+    evidence,
+    relations_by_area,
+    route_graph,
+    specialists,
+    tiers_in_rank_order,
+)
+
+GAP_KINDS: tuple[str, ...] = (
+    "stage-tier",
+    "missing-tier",
+    "stage-concern",
+    "unstated-window",
+    "no-inbound-referral",
+    "no-route-to-specialist",
+    "profession-no-route",
+    "transition",
+)
+COLUMNS = ["area", "kind", "subject", "subject_name", "stage", "tier", "concern", "reason",
+           "evidence"]
+UNSTATED = "unstated"  # the coverage-matrix row of services with no age window
+UNTIERED = "untiered"  # the coverage-matrix column of services with no tier
+_TRANSITION_KINDS = frozenset({RelationKind.HANDS_OVER_TO, RelationKind.REFERS_TO,
+                               RelationKind.SIGNPOSTS_TO, RelationKind.STEPS_UP_TO,
+                               RelationKind.STEPS_DOWN_TO})
+
+
+def gaps(model: Model, *, area: str | None = None,
+         kinds: Iterable[str] | None = None) -> pd.DataFrame:
+    """Every gap of the ``kinds`` asked for (default: all of :data:`GAP_KINDS`).
+
+    Parameters
+    ----------
+    model : the model to analyse.
+    area : an area id; default every area.
+    kinds : gap kinds from :data:`GAP_KINDS`.
+
+    Returns
+    -------
+    DataFrame with columns ``area, kind, subject, subject_name, stage, tier, concern, reason,
+    evidence`` (evidence a list of ``"source:line"``), ordered by area, kind (in
+    :data:`GAP_KINDS` order), stage, tier rank and subject. ``subject`` is the service,
+    profession or family for route kinds, the tier or concern for cell kinds.
+
+    Raises
+    ------
+    QueryError : an unknown area or kind.
+
+    Examples
+    --------
+    No specialist parent-infant service covers 3-5 years in Dorset (there is none at all):
+
+    >>> from carepath import load_reference
+    >>> g = gaps(load_reference(), area="dorset", kinds=["missing-tier"])
+    >>> row = g[(g.tier == "specialist-parent-infant") & (g.stage == "years-3-5")].iloc[0]
+    >>> print(row.reason)
+    Dorset has no service at the Specialist parent-infant mental health tier, so nothing at
+    that step covers 3-5 years.
+    >>> row.evidence
+    ['doc-002']
+    """
+    return find_gaps(model, areas_for(model, area), _check_kinds(kinds))
+
+
+def find_gaps(model: Model, areas: list[AreaId], kinds: list[str], *,
+              concerns: dict[AreaId, set[str]] | None = None) -> pd.DataFrame:
+    """:func:`gaps` for checked ``areas`` and ``kinds``. ``concerns`` adds, per area, concerns
+    to check for ``stage-concern`` even if no service addresses them (any more: what-if).
+
+    >>> from carepath import load_reference
+    >>> found = find_gaps(load_reference(), ["dorset"], ["stage-concern"],
+    ...                   concerns={"dorset": {"substance-misuse"}})
+    >>> len(found[found.concern == "substance-misuse"])
+    9
+    """
+    by_area = relations_by_area(model)
+    inbound: dict[str, list[Relation]] = {}
+    for rel in model.relations:
+        inbound.setdefault(rel.target, []).append(rel)
+    rows: list[dict] = []
+    for area_id in areas:
+        facts = _AreaFacts(model, area_id, by_area.get(area_id, []), inbound,
+                           (concerns or {}).get(area_id, set()))
+        for kind in kinds:
+            rows.extend(_FINDERS[kind](facts))
+    return _ordered(model, pd.DataFrame(rows, columns=COLUMNS))
+
+
+def coverage_matrix(model: Model, *, area: str, by: str = "tier") -> pd.DataFrame:
+    """The area's services on a grid: canonical stages down, tiers (or concerns) across.
+
+    Rows are the stages in timeline order, then ``unstated`` for services that state no age
+    window; columns are the tiers in rank order then ``untiered`` (``by="tier"``), or every
+    concern of the vocabulary (``by="concern"``). Each cell lists the names of the services
+    there (empty list: nobody).
+
+    Raises
+    ------
+    QueryError : an unknown area, or ``by`` not "tier" or "concern".
+
+    Examples
+    --------
+    >>> from carepath import load_reference
+    >>> m = coverage_matrix(load_reference(), area="dorset")
+    >>> m.loc["years-1-2", "specialist-perinatal"]
+    ['Perinatal and Maternal Mental Health Service']
+    >>> m.loc["years-2-3", "specialist-perinatal"], m.loc["years-3-5", "specialist-parent-infant"]
+    ([], [])
+    >>> m.loc["unstated", "inpatient"]
+    ['Mother and Baby Unit']
+    """
+    stages, columns, cells = coverage_cells(model, area=area, by=by)
+    frame = pd.DataFrame([[[svc.name for svc in cells[s, c]] for c in columns] for s in stages],
+                         index=pd.Index(stages, name="stage"), columns=columns)
+    frame.columns.name = by
+    return frame
+
+
+def coverage_cells(model: Model, *, area: str, by: str = "tier",
+                   ) -> tuple[list[str], list[str], dict[tuple[str, str], list[Service]]]:
+    """The cells behind :func:`coverage_matrix`: row ids, column ids, and the services in
+    each ``(stage, column)`` cell (sorted by name).
+
+    >>> from carepath import load_reference
+    >>> rows, cols, cells = coverage_cells(load_reference(), area="dorset")
+    >>> [s.id for s in cells["pregnancy", "specialist-perinatal"]]
+    ['dorset-pmmhs']
+    """
+    [area_id] = areas_for(model, area)
+    if by not in ("tier", "concern"):
+        raise QueryError(f"cannot group the coverage matrix by {by!r}; "
+                         "expected one of: tier, concern")
+    stages = [s.id for s in model.stages_in_order()] + [UNSTATED]
+    if by == "tier":
+        columns = [t.id for t in tiers_in_rank_order(model)] + [UNTIERED]
+    else:
+        columns = list(model.concerns)
+    cells: dict[tuple[str, str], list[Service]] = {(s, c): [] for s in stages for c in columns}
+    for svc in sorted(model.services_in(area_id), key=lambda s: (s.name, s.id)):
+        rows = model.stages_covered(svc) if svc.windows else [UNSTATED]
+        cols = [svc.tier or UNTIERED] if by == "tier" else sorted(svc.concerns)
+        for stage in rows:
+            for col in cols:
+                if (stage, col) in cells:
+                    cells[stage, col].append(svc)
+    return stages, columns, cells
+
+
+# -- facts about one area, computed once ----------------------------------------------------
+
+class _AreaFacts:
+    """What the finders need to know about one area."""
+
+    def __init__(self, model: Model, area: AreaId, relations: list[Relation],
+                 inbound: dict[str, list[Relation]], concerns: set[str]) -> None:
+        self.model = model
+        self.extra_concerns = concerns  # checked even if no service addresses them
+        self.area = area
+        self.area_name = model.areas[area].name
+        self.relations = relations
+        self.inbound = inbound  # every relation into a node, whichever area states it
+        self.outbound: dict[str, list[Relation]] = {}
+        for rel in relations:
+            self.outbound.setdefault(rel.source, []).append(rel)
+        self.services = sorted(model.services_in(area), key=lambda s: s.id)
+        self.stages: list[AgeStage] = model.stages_in_order()
+        self.covered = {s.id: set(model.stages_covered(s)) for s in self.services}
+        self.sources = area_sources(model, area)
+
+    def name(self, node: str) -> str:
+        return self.model.name_of(node)
+
+    def listing(self, services: Iterable[Service]) -> str:
+        return "; ".join(f"{s.name} ({describe_window(s)})" for s in services)
+
+    def uncovered(self, nobody: str, stage: AgeStage, candidates: list[Service]) -> str:
+        """Why a cell is empty: what the candidates cover, or that they state no window."""
+        if not candidates:
+            return (f"In {self.area_name}, {nobody} is left at any stage, so none covers "
+                    f"{stage.name}.")
+        if any(s.windows for s in candidates):
+            return (f"In {self.area_name}, {nobody} covers {stage.name}. "
+                    f"Candidates: {self.listing(candidates)}.")
+        names = "; ".join(s.name for s in candidates)
+        verb = "states" if len(candidates) == 1 else "state"
+        return (f"In {self.area_name}, {nobody} is known to cover {stage.name}: {names} "
+                f"{verb} no age window.")
+
+    def row(self, kind: str, subject: str, *, stage: str | None = None,
+            tier: str | None = None, concern: str | None = None, reason: str,
+            evidence: list[str]) -> dict:
+        return {"area": self.area, "kind": kind, "subject": subject,
+                "subject_name": self.name(subject), "stage": stage, "tier": tier,
+                "concern": concern, "reason": reason, "evidence": evidence}
+
+
+def _check_kinds(kinds: Iterable[str] | None) -> list[str]:
+    if kinds is None:
+        return list(GAP_KINDS)
+    if isinstance(kinds, str):
+        kinds = [kinds]
+    asked = list(kinds)
+    for kind in asked:
+        if kind not in GAP_KINDS:
+            raise QueryError(f"unknown gap kind {kind!r}; expected one of: "
+                             f"{', '.join(GAP_KINDS)}")
+    return [k for k in GAP_KINDS if k in asked]
+
+
+def _ordered(model: Model, frame: pd.DataFrame) -> pd.DataFrame:
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    stage_pos = {s.id: i for i, s in enumerate(model.stages_in_order())}
+    tier_pos = {t.id: i for i, t in enumerate(tiers_in_rank_order(model))}
+    keys = pd.DataFrame({
+        "area": frame["area"],
+        "kind": frame["kind"].map(GAP_KINDS.index),
+        "stage": frame["stage"].map(lambda s: stage_pos.get(s, -1)),
+        "tier": frame["tier"].map(lambda t: tier_pos.get(t, -1)),
+        "subject": frame["subject"],
+    })
+    order = keys.sort_values(list(keys.columns), kind="stable").index
+    return frame.loc[order].reset_index(drop=True)
+
+
+# -- the finders, one per kind --------------------------------------------------------------
+
+def _stage_tier(f: _AreaFacts) -> list[dict]:
+    rows = []
+    for tier in tiers_in_rank_order(f.model):
+        at_tier = [s for s in f.services if s.tier == tier.id]
+        for stage in f.stages:
+            if not at_tier or any(stage.id in f.covered[s.id] for s in at_tier):
+                continue
+            rows.append(f.row(
+                "stage-tier", tier.id, stage=stage.id, tier=tier.id,
+                reason=f.uncovered(f"no service at the {tier.name} tier", stage, at_tier),
+                evidence=evidence(s.provenance for s in at_tier)))
+    return rows
+
+
+def _missing_tier(f: _AreaFacts) -> list[dict]:
+    present = {s.tier for s in f.services}
+    rows = []
+    for tier in tiers_in_rank_order(f.model):
+        if tier.id in present:
+            continue
+        for stage in f.stages:
+            rows.append(f.row(
+                "missing-tier", tier.id, stage=stage.id, tier=tier.id,
+                reason=(f"{f.area_name} has no service at the {tier.name} tier, so nothing at "
+                        f"that step covers {stage.name}."),
+                evidence=list(f.sources)))
+    return rows
+
+
+def _stage_concern(f: _AreaFacts) -> list[dict]:
+    rows = []
+    for concern in f.model.concerns.values():
+        addressing = [s for s in f.services if concern.id in s.concerns]
+        if not addressing and concern.id not in f.extra_concerns:
+            continue
+        for stage in f.stages:
+            if any(stage.id in f.covered[s.id] for s in addressing):
+                continue
+            rows.append(f.row(
+                "stage-concern", concern.id, stage=stage.id, concern=concern.id,
+                reason=f.uncovered(f"no service addressing {concern.name}", stage,
+                                   addressing),
+                evidence=evidence(s.provenance for s in addressing) or list(f.sources)))
+    return rows
+
+
+def _unstated_window(f: _AreaFacts) -> list[dict]:
+    return [f.row("unstated-window", s.id, tier=s.tier,
+                  reason=(f"In {f.area_name}, {s.name} states no age window, so the stages "
+                          "it covers cannot be checked against the timeline."),
+                  evidence=evidence([s.provenance]))
+            for s in f.services if not s.windows and (s.tier or s.addresses)]
+
+
+def _no_inbound_referral(f: _AreaFacts) -> list[dict]:
+    rows = []
+    for svc in f.services:
+        if svc.tier == "universal":
+            continue
+        inbound = f.inbound.get(svc.id, [])
+        if any(r.kind in ROUTE_KINDS for r in inbound):
+            continue
+        others = Counter(r.kind.label for r in inbound)
+        linked = ("it is linked only by: "
+                  + ", ".join(f"{k} ({n})" for k, n in sorted(others.items())) + "."
+                  if others else "no relation of any kind leads into it.")
+        rows.append(f.row(
+            "no-inbound-referral", svc.id, tier=svc.tier,
+            reason=(f"In {f.area_name}, nobody is recorded as referring, signposting or "
+                    f"handing over to {svc.name}; {linked}"),
+            evidence=evidence([svc.provenance, *(r.provenance for r in inbound)])))
+    return rows
+
+
+def _routes_from(f: _AreaFacts, node: NodeId) -> list[Relation]:
+    return [r for r in f.outbound.get(node, []) if r.kind in ROUTE_KINDS]
+
+
+def _entry_evidence(f: _AreaFacts, node: NodeId) -> list[str]:
+    own = [f.model.services[node].provenance] if node in f.model.services else []
+    return evidence([*own, *(r.provenance for r in _routes_from(f, node))])
+
+
+def _no_route_to_specialist(f: _AreaFacts) -> list[dict]:
+    targets = specialists(f.model, f.area)
+    if not targets:
+        return []
+    G = route_graph(f.model, f.area, f.relations)
+    wanted = {s.id for s in targets}
+    rows = []
+    for entry in entry_points(f.model, f.area, f.relations):
+        reached = _descendants(G, entry)
+        if reached & wanted:
+            continue
+        onward = sorted({f.name(n) for n in reached})
+        where = (f" Its routes reach only: {'; '.join(onward)}." if onward
+                 else " It has no recorded route onward at all.")
+        who = "families have" if entry == FAMILY else f"{f.name(entry)} has"
+        rows.append(f.row(
+            "no-route-to-specialist", entry,
+            tier=f.model.services[entry].tier if entry in f.model.services else None,
+            reason=(f"In {f.area_name}, {who} no route (referral, signposting or hand-over, "
+                    "directly or through other services) to any specialist service "
+                    f"({'; '.join(s.name for s in targets)}).{where}"),
+            evidence=_entry_evidence(f, entry)))
+    return rows
+
+
+def _profession_no_route(f: _AreaFacts) -> list[dict]:
+    targets = specialists(f.model, f.area)
+    G = route_graph(f.model, f.area, f.relations)
+    rows = []
+    for entry in entry_points(f.model, f.area, f.relations):
+        if entry not in f.model.professions:
+            continue
+        reached = _descendants(G, entry)
+        direct = sorted({f.name(r.target) for r in _routes_from(f, entry)})
+        for tier in tiers_in_rank_order(f.model):
+            at_tier = [s for s in targets if s.tier == tier.id]
+            if not at_tier or any(s.id in reached for s in at_tier):
+                continue
+            rows.append(f.row(
+                "profession-no-route", entry, tier=tier.id,
+                reason=(f"In {f.area_name}, {f.name(entry)} refers (to {'; '.join(direct)}) "
+                        f"but has no route to the {tier.name} tier "
+                        f"({'; '.join(s.name for s in at_tier)})."),
+                evidence=evidence([*(r.provenance for r in _routes_from(f, entry)),
+                                   *(s.provenance for s in at_tier)])))
+    return rows
+
+
+def _transition(f: _AreaFacts) -> list[dict]:
+    rows = []
+    for svc in f.services:
+        span = svc.span
+        if span is None or span.end >= FIFTH_BIRTHDAY:
+            continue
+        after = next(s for s in f.stages if s.interval.contains_week(span.end))
+        ending = Interval(span.end - 1, after.interval.end)
+        onward = Interval(span.end, after.interval.end)
+        handed = [r for r in f.outbound.get(svc.id, [])
+                  if r.kind in _TRANSITION_KINDS
+                  and (not r.windows or any(w.overlaps(ending) for w in r.windows))
+                  and r.target in f.model.services
+                  and f.model.services[r.target].covers(onward)]
+        if handed:
+            continue
+        window_lines = [c.provenance for c in svc.eligibility
+                        if c.windows and max(w.end for w in c.windows) == span.end]
+        rows.append(f.row(
+            "transition", svc.id, stage=after.id, tier=svc.tier,
+            reason=(f"In {f.area_name}, {svc.name} ends at {format_week(span.end)} "
+                    f"(week {span.end}) with no hand-over, referral or signposting to a "
+                    f"service covering {after.name}."),
+            evidence=evidence([svc.provenance, *window_lines])))
+    return rows
+
+
+def _descendants(G: nx.MultiDiGraph, node: str) -> set[str]:
+    return nx.descendants(G, node) if node in G else set()
+
+
+_FINDERS = {
+    "stage-tier": _stage_tier,
+    "missing-tier": _missing_tier,
+    "stage-concern": _stage_concern,
+    "unstated-window": _unstated_window,
+    "no-inbound-referral": _no_inbound_referral,
+    "no-route-to-specialist": _no_route_to_specialist,
+    "profession-no-route": _profession_no_route,
+    "transition": _transition,
+}

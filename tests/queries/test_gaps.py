@@ -1,0 +1,209 @@
+"""Gaps: the hand-built Gapton area (every kind present and known) and the reference areas."""
+
+from pathlib import Path
+
+import pytest
+
+import carepath
+from carepath.errors import QueryError
+from carepath.queries.gaps import GAP_KINDS, UNSTATED, UNTIERED, coverage_matrix, gaps
+
+ANALYSIS = Path(__file__).parents[1] / "data" / "analysis"
+STAGES = ["preconception", "pregnancy", "weeks-0-6", "weeks-6-8", "months-2-6", "months-6-12",
+          "years-1-2", "years-2-3", "years-3-5"]
+
+
+@pytest.fixture(scope="module")
+def gapton() -> carepath.Model:
+    return carepath.load(ANALYSIS / "gaps-town.yaml")
+
+
+def _rows(frame, kind):
+    return frame[frame.kind == kind]
+
+
+def _pairs(frame, kind, *cols):
+    return {tuple(row) for row in _rows(frame, kind)[list(cols)].itertuples(index=False)}
+
+
+# -- the hand-built area: every kind, known in advance ------------------------------------------
+
+EXPECTED = {
+    "stage-tier": ("tier", "stage", {
+        ("universal", "preconception"),                      # midwifery starts at conception
+        ("specialist-perinatal", "years-2-3"), ("specialist-perinatal", "years-3-5"),
+        ("specialist-parent-infant", "preconception"), ("specialist-parent-infant", "years-3-5"),
+        ("inpatient", "preconception"), ("inpatient", "pregnancy"), ("inpatient", "years-1-2"),
+        ("inpatient", "years-2-3"), ("inpatient", "years-3-5"),
+    }),
+    "missing-tier": ("tier", "stage", {(t, s) for t in ("targeted", "secondary-care-mh")
+                                       for s in STAGES}),
+    "stage-concern": ("concern", "stage", {("parent-infant-relationship", "preconception")}),
+    "unstated-window": ("subject", "tier", {("gt-iapt-digital", "primary-care-mh")}),
+    "no-inbound-referral": ("subject", "tier", {("gt-mbu", "inpatient")}),
+    "no-route-to-specialist": ("subject", "tier", {("gt-cc", "universal")}),
+    "profession-no-route": ("subject", "tier", {("gp", "inpatient")}),
+    "transition": ("subject", "stage", {("gt-pmh", "years-2-3")}),
+}
+
+
+@pytest.mark.parametrize("kind", list(EXPECTED), ids=list(EXPECTED))
+def test_every_gap_kind_in_the_hand_built_area(gapton, kind):
+    first, second, expected = EXPECTED[kind]
+    found = gaps(gapton)
+    assert _pairs(found, kind, first, second) == expected
+    assert set(found.kind) == set(GAP_KINDS)
+
+
+def test_perinatal_team_ending_at_two_years_is_a_transition_gap(gapton):
+    # gt-pmh refers to health visiting only in pregnancy: that does not hand over at 2 years,
+    # while the unit (hands over to gt-pmh) and the parent-infant team (hands over to the
+    # children's centre at 3 years) and midwifery (to health visiting) are handed on.
+    [row] = _rows(gaps(gapton, kinds=["transition"]), "transition").itertuples()
+    assert row.reason == ("In Gapton, Perinatal mental health team ends at 2 years (week 104) "
+                          "with no hand-over, referral or signposting to a service covering "
+                          "2-3 years.")
+    assert row.evidence == ["gaps-doc:15"]
+
+
+def test_profession_reaches_parent_infant_team_through_other_services(gapton):
+    # gp -> perinatal team -> health visiting -> parent-infant team: reached, so no gap there
+    found = gaps(gapton, kinds=["profession-no-route"])
+    assert "specialist-parent-infant" not in set(found.tier)
+    [reason] = found.reason
+    assert "Mother and baby unit" in reason and "Perinatal mental health team" in reason
+
+
+def test_gaps_name_their_evidence(gapton):
+    found = gaps(gapton)
+    mbu = _rows(found, "no-inbound-referral").iloc[0]
+    assert mbu.evidence == ["gaps-doc:17", "gaps-doc:33"]  # the unit, and its only link in
+    assert "collaborates with (1)" in mbu.reason
+    absent = _rows(found, "missing-tier").iloc[0]
+    assert absent.evidence == ["gaps-doc"]  # an absence cites the document searched
+    perinatal = found[(found.kind == "stage-tier") & (found.tier == "specialist-perinatal")]
+    assert {tuple(e) for e in perinatal.evidence} == {("gaps-doc:15",)}
+
+
+@pytest.mark.parametrize("kinds", [["transition"], ("missing-tier", "stage-tier"), "transition"],
+                         ids=["list", "tuple", "one-kind-as-string"])
+def test_kinds_filter(gapton, kinds):
+    wanted = {kinds} if isinstance(kinds, str) else set(kinds)
+    assert set(gaps(gapton, kinds=kinds).kind) == wanted
+
+
+def test_rows_ordered_by_kind_then_stage(gapton):
+    found = gaps(gapton)
+    assert list(dict.fromkeys(found.kind)) == list(GAP_KINDS)
+    stage_tier = _rows(found, "stage-tier")
+    positions = [STAGES.index(s) for s in stage_tier.stage]
+    assert positions == sorted(positions)
+    assert list(found.columns) == ["area", "kind", "subject", "subject_name", "stage", "tier",
+                                   "concern", "reason", "evidence"]
+
+
+def test_coverage_matrix_of_the_hand_built_area(gapton):
+    m = coverage_matrix(gapton, area="gapton")
+    assert list(m.index) == [*STAGES, UNSTATED]
+    assert list(m.columns) == ["universal", "targeted", "primary-care-mh", "secondary-care-mh",
+                               "specialist-perinatal", "specialist-parent-infant", "inpatient",
+                               UNTIERED]
+    assert m.loc["pregnancy", "universal"] == ["Midwifery"]
+    assert m.loc["weeks-0-6", "universal"] == ["Children's centre", "Health visiting",
+                                               "Midwifery"]
+    assert m.loc[UNSTATED, "primary-care-mh"] == ["Digital talking therapies"]
+    assert m.loc["years-3-5", UNTIERED] == ["Bereavement charity"]
+    assert m.loc["years-2-3", "specialist-perinatal"] == []
+
+
+def test_coverage_matrix_by_concern(gapton):
+    m = coverage_matrix(gapton, area="gapton", by="concern")
+    assert m.loc["preconception", "maternal-mental-health"] == [
+        "Perinatal mental health team", "Talking therapies"]
+    assert m.loc["preconception", "parent-infant-relationship"] == []
+    assert "infant-development" in m.columns
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda m: gaps(m, area="gaptown"), "unknown area 'gaptown'; expected one of: gapton"),
+    (lambda m: gaps(m, kinds=["overlap"]), "unknown gap kind 'overlap'; expected one of: "),
+    (lambda m: coverage_matrix(m, area="gapton", by="stage"), "cannot group the coverage"),
+], ids=["unknown-area", "unknown-kind", "unknown-grouping"])
+def test_bad_arguments_name_the_choices(gapton, call, message):
+    with pytest.raises(QueryError, match=message.replace("(", r"\(")):
+        call(gapton)
+
+
+# -- the reference data ---------------------------------------------------------------------------
+
+def test_no_specialist_parent_infant_service_covers_3_to_5_years_in_dorset(reference):
+    found = gaps(reference, area="dorset")
+    cell = found[(found.tier == "specialist-parent-infant") & (found.stage == "years-3-5")]
+    assert cell.kind.tolist() == ["missing-tier"]
+    assert cell.evidence.tolist() == [["doc-002"]]
+    assert coverage_matrix(reference, area="dorset").loc["years-3-5",
+                                                         "specialist-parent-infant"] == []
+
+
+def test_dorset_24_month_hand_over_gap(reference):
+    # doc 002: care "up to two years postnatally" (line 7), intervention "up until the infant is
+    # 24 months" (line 25); nobody is named to hand over to.
+    found = gaps(reference, area="dorset", kinds=["transition"])
+    assert found[["subject", "stage", "tier"]].values.tolist() == [
+        ["dorset-pmmhs", "years-2-3", "specialist-perinatal"]]
+    assert {"doc-002:7", "doc-002:25"} <= set(found.evidence[0])
+    assert "ends at 2 years (week 104)" in found.reason[0]
+
+
+def test_dorset_specialist_perinatal_care_stops_at_two_years(reference):
+    found = _rows(gaps(reference, area="dorset"), "stage-tier")
+    assert set(found[found.tier == "specialist-perinatal"].stage) == {"years-2-3", "years-3-5"}
+
+
+def test_dorset_professions_have_no_route_to_the_mother_and_baby_unit(reference):
+    # doc 002 lists GP, midwives and health visitors as referrers (lines 31-34) but says nothing
+    # of how a family reaches the regional Mother and Baby Unit.
+    found = gaps(reference, area="dorset")
+    assert _pairs(found, "profession-no-route", "subject", "tier") == {
+        ("gp", "inpatient"), ("midwife", "inpatient"), ("health-visitor", "inpatient")}
+    assert ("dorset-mbu", "inpatient") in _pairs(found, "no-inbound-referral", "subject", "tier")
+
+
+def test_cheshire_merseyside_universal_services_have_no_referral_route(reference):
+    # doc 000 line 42: universal staff "work collaboratively alongside specialist services";
+    # no referral from them is stated.
+    found = gaps(reference, area="cheshire-merseyside", kinds=["no-route-to-specialist"])
+    assert set(found.subject) == {"cm-universal", "family"}
+    family = found[found.subject == "family"].iloc[0]
+    assert "Its routes reach only: Universal services." in family.reason
+
+
+def test_cheshire_merseyside_states_no_age_windows(reference):
+    found = gaps(reference, area="cheshire-merseyside", kinds=["unstated-window"])
+    assert set(found.subject) == {"cm-universal", "cm-iapt", "cm-secondary-mh", "cm-pmhs",
+                                  "cm-pimhs"}
+
+
+def test_scottish_imh_team_ends_at_three_years(reference):
+    found = gaps(reference, area="scotland", kinds=["transition"])
+    assert found[["subject", "stage"]].values.tolist() == [["scot-imh-team", "years-3-5"]]
+
+
+@pytest.mark.parametrize("area", ["cheshire-merseyside", "dorset", "pathway-0-5",
+                                  "pmh-lead-area", "scotland"])
+def test_cell_gaps_are_the_empty_cells_of_the_coverage_matrix(reference, area):
+    m = coverage_matrix(reference, area=area).drop(index=UNSTATED, columns=UNTIERED)
+    empty = {(s, t) for s in m.index for t in m.columns if not m.loc[s, t]}
+    found = gaps(reference, area=area, kinds=["stage-tier", "missing-tier"])
+    assert set(zip(found.stage, found.tier, strict=True)) == empty
+    assert len(found) == len(empty)
+
+
+def test_every_evidence_entry_names_a_known_source(reference):
+    found = gaps(reference)
+    for refs in found.evidence:
+        assert refs
+        for ref in refs:
+            source, _, line = ref.partition(":")
+            assert source in reference.sources
+            assert line == "" or line.isdigit()
