@@ -17,12 +17,11 @@ from functools import cache
 from importlib.resources import as_file, files
 from pathlib import Path
 
+from carepath.errors import DataValidationError, Problem
 from carepath.graph.model import Model
 from carepath.loaders.resolve import RawFile, build_model_with_warnings
 from carepath.loaders.spreadsheet import read_csv_folder, read_workbook
 from carepath.loaders.yamlfile import load_yaml_file
-
-from carepath.errors import DataValidationError, Problem
 
 VOCABULARY_FILE = "vocabularies.yaml"
 

@@ -20,6 +20,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
+
+from carepath.errors import DataValidationError, Problem, RangeParseError
 from carepath.graph.model import (
     FAMILY,
     AgeStage,
@@ -54,9 +57,6 @@ from carepath.loaders.records import (
     TermRec,
     TierRec,
 )
-from pydantic import ValidationError
-
-from carepath.errors import DataValidationError, Problem, RangeParseError
 
 
 @dataclass(slots=True)

@@ -17,10 +17,9 @@ import csv
 from pathlib import Path
 from typing import Any
 
+from carepath.errors import DataValidationError, Problem
 from carepath.loaders.resolve import RawFile
 from carepath.loaders.yamlfile import LineDict, read_text
-
-from carepath.errors import DataValidationError, Problem
 
 SHEETS: dict[str, list[str]] = {
     "areas": ["id", "name", "country", "births_per_year", "source", "line", "passage"],

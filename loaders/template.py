@@ -16,10 +16,9 @@ import csv
 import io
 from pathlib import Path
 
+from carepath.files import atomic_dir, atomic_path
 from carepath.loaders.records import RELATION_KINDS
 from carepath.loaders.spreadsheet import HELP, SHEETS
-
-from carepath.files import atomic_dir, atomic_path
 
 README_LINES = [
     "carepath spreadsheet template",
@@ -49,11 +48,12 @@ def write_template(path: Path | str) -> Path:
 
 
 def _write_workbook(path: Path) -> Path:
-    from carepath.loaders import load_reference
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
+
+    from carepath.loaders import load_reference
 
     model = load_reference()
     wb = Workbook()

@@ -1,6 +1,5 @@
-from carepath.graph.stages import Interval
-
 from carepath import RelationKind
+from carepath.graph.stages import Interval
 
 
 def test_relation_kind_names_in_each_view():

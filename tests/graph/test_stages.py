@@ -1,7 +1,7 @@
 import pytest
-from carepath.graph.stages import format_week
 
 from carepath import Interval, RangeParseError, parse_range
+from carepath.graph.stages import format_week
 
 CASES = [
     ("Birth - 6 weeks", (0, 6)),

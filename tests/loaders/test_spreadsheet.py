@@ -3,11 +3,11 @@
 from pathlib import Path
 
 import pytest
-from carepath.loaders.spreadsheet import SHEETS
-from carepath.loaders.template import write_template
 from openpyxl import load_workbook
 
 import carepath
+from carepath.loaders.spreadsheet import SHEETS
+from carepath.loaders.template import write_template
 
 FIXTURES = Path(__file__).parents[1] / "data"
 

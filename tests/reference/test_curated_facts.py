@@ -1,8 +1,7 @@
 """Curated facts checked against what the source documents say."""
 
-from carepath.graph.model import FAMILY
-
 from carepath import RelationKind
+from carepath.graph.model import FAMILY
 
 
 def _sources_into(model, target, kind=RelationKind.REFERS_TO):
