@@ -1,0 +1,38 @@
+"""The ``carepath`` command line: thin wrappers that parse, call the library and print.
+
+Each module registers its commands on the shared app: ``core`` (build, validate, info, template),
+``analyses`` (refers, routes, gaps, ...), ``query`` (SPARQL, Cypher, named queries).
+Exit codes: 0 success, 1 data problems (invalid data, failed query), 2 usage or I/O errors.
+"""
+
+from __future__ import annotations
+
+import sys
+
+# Each import registers its commands, in the order `carepath --help` lists them.
+from carepath.cli import core  # noqa: F401
+
+# isort: split
+from carepath.cli import analyses, query  # noqa: F401
+
+# isort: split
+from carepath.cli._common import UsageError, app, fail, print_problems
+from carepath.errors import CarepathError, DataValidationError, ExportError
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Entry point: run the app, turning carepath's errors into one-line messages.
+
+    Usage errors (unknown command, bad option value) are handled by typer itself (exit 2).
+    """
+    try:
+        app()
+    except DataValidationError as exc:
+        print_problems(exc.problems)
+        sys.exit(1)
+    except (ExportError, UsageError, OSError) as exc:
+        fail(str(exc), 2)
+    except CarepathError as exc:
+        fail(str(exc), 1)

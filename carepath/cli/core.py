@@ -1,0 +1,117 @@
+"""Commands that build, check and describe the graph: build, validate, info, template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from carepath.cli._common import (
+    DataOpt,
+    FormatOpt,
+    app,
+    err,
+    load,
+    out,
+    print_problems,
+)
+from carepath.errors import DataValidationError
+from carepath.output import Format, emit
+
+
+@app.command()
+def build(
+    data: DataOpt = None,
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path(
+        "carepath-build"),
+    shacl: Annotated[bool, typer.Option(help="Check the RDF against the SHACL shapes.")] = True,
+) -> None:
+    """Load and validate data, build every view, write them to a folder and print a summary."""
+    from carepath.build import build as run_build
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("starting", total=None)
+        result = run_build(data or [], out=out_dir, shacl=shacl,
+                           step=lambda name: progress.update(task, description=name))
+    print_problems(result.warnings)
+    counts = result.model.counts()
+    rows = [(k, v) for k, v in counts.items() if not k.startswith("relations:") or v]
+    rows += [("RDF triples", result.triples), ("graph nodes", result.graph_nodes),
+             ("graph edges", result.graph_edges)]
+    emit(pd.DataFrame(rows, columns=["what", "count"]), Format.table,
+         title=f"carepath build -> {result.out}", console=out)
+
+
+@app.command("validate")
+def validate_cmd(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Data folders or files; default: the bundled reference data.")] = None,
+    shacl: Annotated[bool, typer.Option(help="Also check the RDF against SHACL.")] = True,
+) -> None:
+    """Check data and report every problem at once (file, line or row, field)."""
+    from carepath.loaders import load_with_warnings
+    from carepath.ontology import shacl_problems
+
+    try:
+        model, warnings = load_with_warnings(*(paths or []))
+    except DataValidationError as exc:
+        print_problems(exc.problems)
+        errors = sum(1 for p in exc.problems if p.level == "error")
+        err.print(f"[red]{errors} error(s)[/]: nothing was built", highlight=False)
+        raise typer.Exit(1) from None
+    problems = warnings + (shacl_problems(model) if shacl else [])
+    print_problems(problems)
+    if any(p.level == "error" for p in problems):
+        raise typer.Exit(1)
+    counts = model.counts()
+    out.print(f"[green]valid[/]: {counts['areas']} areas, {counts['services']} services, "
+              f"{counts['relations']} relations, {len(warnings)} warning(s)", highlight=False)
+
+
+@app.command()
+def info(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """Counts by kind, and the areas, tiers, stages and sources."""
+    model = load(data)
+    rows = [("count", k, k, v) for k, v in model.counts().items()]
+    for area in model.areas.values():
+        rows.append(("area", area.id, area.name, len(model.services_in(area.id))))
+    for tier in model.tiers_in_order():
+        rows.append(("tier", tier.id, f"{tier.rank}. {tier.name}",
+                     sum(1 for s in model.services.values() if s.tier == tier.id)))
+    for stage in model.stages_in_order():
+        rows.append(("stage", stage.id, f"{stage.name} {stage.interval}",
+                     sum(1 for s in model.services.values() if s.covers(stage.interval))))
+    facts: dict[str, int] = {}
+    for s in model.services.values():
+        facts[s.provenance.source] = facts.get(s.provenance.source, 0) + 1
+    for r in model.relations:
+        facts[r.provenance.source] = facts.get(r.provenance.source, 0) + 1
+    for src in model.sources.values():
+        rows.append(("source", src.id, src.title, facts.get(src.id, 0)))
+    df = pd.DataFrame(rows, columns=["section", "id", "name", "count"])
+    if fmt is not Format.table:
+        emit(df, fmt)
+        return
+    for section, title in (("count", "counts by kind"), ("area", "areas (services)"),
+                           ("tier", "tiers (services)"), ("stage", "stages (services covering)"),
+                           ("source", "sources (services + relations cited)")):
+        part = df[df.section == section].drop(columns="section")
+        if section == "count":
+            part = part[(part["count"] > 0) | ~part["id"].str.startswith("relations:")]
+            part = part.drop(columns="name")
+        emit(part, fmt, title=title, console=out)
+
+
+@app.command()
+def template(
+    path: Annotated[Path, typer.Argument(help="out.xlsx for a workbook, or a folder for CSVs.")],
+) -> None:
+    """Write the spreadsheet template planners fill in."""
+    from carepath.loaders.template import write_template
+
+    written = write_template(path)
+    out.print(f"wrote {written}", highlight=False)

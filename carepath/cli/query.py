@@ -1,0 +1,112 @@
+"""``carepath query``: SPARQL, Cypher and the named query library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from carepath.cli._common import (
+    DataOpt,
+    FormatOpt,
+    UsageError,
+    app,
+    load,
+    out,
+)
+from carepath.output import Format, emit
+
+query_app = typer.Typer(help="Run SPARQL or Cypher, or the named query library.",
+                         no_args_is_help=True)
+app.add_typer(query_app, name="query")
+ParamOpt = Annotated[list[str] | None, typer.Option(
+    "--param", "-p", help="A query parameter as NAME=VALUE; repeatable.")]
+
+
+def _params(items: list[str] | None) -> dict[str, str]:
+    params = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise UsageError(f"bad --param {item!r}; write it as NAME=VALUE, "
+                             "e.g. --param service=dorset-pmmhs")
+        params[name.strip()] = value.strip()
+    return params
+
+
+def _query_text(query: str) -> str:
+    path = Path(query)
+    if path.suffix in (".rq", ".sparql", ".cypher", ".cql") and path.exists():
+        return path.read_text(encoding="utf-8")
+    return query
+
+
+@query_app.command("list")
+def query_list(fmt: FormatOpt = Format.table) -> None:
+    """The named queries: name, title, languages, parameters."""
+    from carepath.queries.named import load_library
+
+    table = load_library().table()
+    if fmt is Format.table:
+        table = table.drop(columns="answers")
+    emit(table, fmt, title="named queries (carepath query run NAME --param k=v)", console=out)
+
+
+@query_app.command("run")
+def query_run(
+    name: Annotated[str, typer.Argument(help="A named query (see `carepath query list`).")],
+    params: ParamOpt = None,
+    engine: Annotated[str, typer.Option(help="sparql or cypher (default: the first the "
+                                        "query has, SPARQL preferred).")] = "",
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Run a named query with bound parameters."""
+    from carepath.queries.named import ENGINES, load_library
+
+    library = load_library()
+    languages = [lang for n, lang in sorted(library.queries, key=lambda k: k[1] != "sparql")
+                 if n == name]
+    if not languages:
+        library.get(name, "sparql")  # raises with the valid names
+    language = engine or languages[0]
+    if language not in ENGINES:
+        raise UsageError(f"unknown engine {language!r}; expected sparql or cypher")
+    df = ENGINES[language](load(data)).run_named(name, _params(params), library=library)
+    emit(df, fmt, title=library.get(name, language).title, console=out)
+
+
+@query_app.command("sparql")
+def query_sparql(
+    query: Annotated[str, typer.Argument(help="SPARQL text, or a .rq file.")],
+    params: ParamOpt = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Run SPARQL on the embedded Oxigraph store. Parameters bind projected variables; an id
+    of the model binds as its IRI, anything else as a string."""
+    import pyoxigraph as ox
+
+    from carepath.graph.rdf import iri
+    from carepath.queries.named import SparqlEngine
+
+    model = load(data)
+    subs = {}
+    for name, value in _params(params).items():
+        kind = model.node_kind(value)
+        subs[ox.Variable(name)] = iri(kind, value) if kind else ox.Literal(value)
+    emit(SparqlEngine(model).query(_query_text(query), subs), fmt, console=out)
+
+
+@query_app.command("cypher")
+def query_cypher(
+    query: Annotated[str, typer.Argument(help="Cypher text, or a .cypher file.")],
+    params: ParamOpt = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Run Cypher on the embedded LadybugDB graph, with $parameters bound."""
+    from carepath.queries.named import CypherEngine
+
+    emit(CypherEngine(load(data)).query(_query_text(query), _params(params)), fmt, console=out)
