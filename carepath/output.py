@@ -73,8 +73,12 @@ def to_rich_table(df: pd.DataFrame, title: str | None = None) -> Table:
 
 
 def emit(df: pd.DataFrame, fmt: Format, *, title: str | None = None,
-         console: Console | None = None) -> None:
-    """Print ``df`` to stdout in ``fmt``; tables through rich, JSON/CSV as plain text."""
+         console: Console | None = None, brief: list[str] | None = None) -> None:
+    """Print ``df`` to stdout in ``fmt``; tables through rich, JSON/CSV as plain text.
+
+    ``brief`` names the columns a terminal table shows (JSON and CSV always carry every
+    column); a caption says what the table leaves out.
+    """
     if fmt is Format.json:
         print(to_json(df))
     elif fmt is Format.csv:
@@ -83,5 +87,9 @@ def emit(df: pd.DataFrame, fmt: Format, *, title: str | None = None,
         console = console or Console()
         if df.empty:
             console.print(f"[dim]{title + ': ' if title else ''}no rows[/dim]")
-        else:
-            console.print(to_rich_table(df, title))
+            return
+        shown = [c for c in brief if c in df.columns] if brief else list(df.columns)
+        table = to_rich_table(df[shown], title)
+        if hidden := [c for c in df.columns if c not in shown]:
+            table.caption = f"also in --format csv/json: {', '.join(hidden)}"
+        console.print(table)

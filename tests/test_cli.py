@@ -1,6 +1,7 @@
 """The command line, run as a user runs it (a subprocess)."""
 
 import json
+from pathlib import Path
 
 from .conftest import FIXTURES, run_cli
 
@@ -95,3 +96,36 @@ def test_bad_param_syntax_is_a_usage_error():
     result = run_cli("query", "run", "who-refers-to", "--param", "service")
     assert result.returncode == 2
     assert "NAME=VALUE" in result.stderr
+
+
+def test_gaps_as_csv_name_their_reason_and_evidence():
+    result = run_cli("gaps", "--area", "dorset", "--kind", "transition", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    header, *rows = result.stdout.splitlines()
+    assert header.split(",")[:3] == ["area", "kind", "subject"]
+    assert rows and all(row.startswith("dorset,transition,") for row in rows)
+
+
+def test_stepped_care_sizes_need_for_the_births_given():
+    rows = json.loads(run_cli("stepped-care", "--area", "cheshire-merseyside", "--births",
+                              "10000", "-f", "json").stdout)
+    iapt = next(r for r in rows if r["tier"] == "primary-care-mh")
+    assert (iapt["families_min"], iapt["families_max"]) == (1200, 1700)
+
+
+def test_table_output_names_the_columns_it_leaves_out():
+    result = run_cli("overlaps", "--area", "cheshire-merseyside")
+    assert result.returncode == 0, result.stderr
+    assert "also in --format csv/json" in result.stdout and "evidence" in result.stdout
+
+
+def test_diff_and_whatif_from_the_command_line():
+    analysis = Path(__file__).parent / "data" / "analysis"
+    changes = json.loads(run_cli("diff", str(analysis / "compare-old.yaml"),
+                                 str(analysis / "compare-new.yaml"), "-f", "json").stdout)
+    assert {"added", "removed", "changed"} == {c["change"] for c in changes}
+    lost = json.loads(run_cli("whatif", "rh-triage", "--data",
+                              str(analysis / "compare-routes.yaml"), "-f", "json").stdout)
+    assert {"midwife", "rh-hv"} <= {r["subject"] for r in lost if r["kind"] == "broken-route"}
+    bad = run_cli("whatif", "rh-nowhere", "--data", str(analysis / "compare-routes.yaml"))
+    assert bad.returncode == 1 and "unknown service 'rh-nowhere'" in bad.stderr

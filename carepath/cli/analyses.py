@@ -106,7 +106,8 @@ def gaps(
     referral, no route to specialist help, transitions with no hand-over."""
     from carepath.queries.gaps import gaps as find_gaps
 
-    emit(find_gaps(load(data), area=area, kinds=kind or None), fmt, title="gaps", console=out)
+    emit(find_gaps(load(data), area=area, kinds=kind or None), fmt, title="gaps", console=out,
+         brief=["area", "kind", "stage", "tier", "concern", "reason", "evidence"])
 
 
 @app.command()
@@ -114,7 +115,8 @@ def overlaps(area: AreaOpt = None, data: DataOpt = None, fmt: FormatOpt = Format
     """Services covering the same stage x tier x concern, duplicated routes, deliberate overlaps."""
     from carepath.queries.overlaps import overlaps as find_overlaps
 
-    emit(find_overlaps(load(data), area=area), fmt, title="overlaps", console=out)
+    emit(find_overlaps(load(data), area=area), fmt, title="overlaps", console=out,
+         brief=["area", "kind", "names", "similarity", "deliberate", "note"])
 
 
 @app.command("stepped-care")
@@ -130,8 +132,13 @@ def stepped_care_cmd(
     from carepath.queries.stepped_care import stepped_care, tier_flows
 
     model = load(data)
-    df = tier_flows(model, area=area) if flows else stepped_care(model, area=area, births=births)
-    emit(df, fmt, title="stepped care", console=out)
+    if flows:
+        emit(tier_flows(model, area=area), fmt, title="flows between tiers", console=out,
+             brief=["area", "source_tier", "target_tier", "flow", "count", "evidence"])
+        return
+    emit(stepped_care(model, area=area, births=births), fmt, title="stepped care", console=out,
+         brief=["area", "rank", "tier_name", "names", "need_min", "need_max", "families_min",
+                "families_max"])
 
 
 @app.command()
@@ -170,7 +177,8 @@ def compare(
     """Two areas side by side: stage x tier coverage and the differences."""
     from carepath.queries.compare import compare_areas
 
-    emit(compare_areas(load(data), area_a, area_b), fmt, title="compare", console=out)
+    emit(compare_areas(load(data), area_a, area_b), fmt, title=f"{area_a} (a) and {area_b} (b)",
+         console=out, brief=["stage", "tier", "services_a", "services_b", "difference"])
 
 
 @app.command()
@@ -187,12 +195,13 @@ def diff(
 
 @app.command()
 def whatif(
-    remove: Annotated[list[str], typer.Option("--remove", help="Service ids to remove; "
-                                              "repeatable.")],
+    remove: Annotated[list[str], typer.Argument(help="Service ids to remove.")],
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The gaps and broken routes that appear if services are decommissioned."""
     from carepath.queries.compare import whatif_remove
 
-    emit(whatif_remove(load(data), remove), fmt, title="what if removed", console=out)
+    emit(whatif_remove(load(data), remove), fmt, title=f"without {', '.join(remove)}",
+         console=out, brief=["area", "kind", "subject_name", "target_name", "stage", "tier",
+                             "reason"])

@@ -1,0 +1,285 @@
+"""Where services overlap or duplicate each other, and where the sources say that is deliberate.
+
+:func:`overlaps` reports, per area, one row per finding of the kinds in :data:`OVERLAP_KINDS`:
+
+``same-cell``
+    Two services at the same tier that address the same concern at the same canonical stage
+    (the cells are stage x tier x concern; severities are not split). ``stages`` and
+    ``concerns`` are the ones they share.
+``same-concern``
+    Two services at the same tier that address the same concern where at least one states no
+    age window, so whether their stages overlap cannot be told.
+``duplicate-route``
+    The same source and target joined by more than one route statement (refers to, signposts
+    to, hands over to, steps up/down to), e.g. a pathway tool restating a referral at every
+    stage; ``stages`` and ``concerns`` are those of all the statements.
+``deliberate``
+    An overlap the sources mark as deliberate (``model.overlaps``) that none of the computed
+    rows already shows. A computed pair that the sources mark is kept under its computed kind
+    with ``deliberate`` true and the sources' words in ``note``, so ``df[df.deliberate]`` lists
+    every deliberate overlap.
+
+The similarity score (:func:`similarity`) is a Jaccard index over what the services are known
+to do. Each service has the feature set::
+
+    F(s) = {concern c it addresses}
+         | {(stage, c): a canonical stage its windows cover, for each concern c}
+         | {profession p it is staffed by} | {intervention i it delivers}
+
+and the score of services s1..sn is ``|F(s1) & ... & F(sn)| / |F(s1) | ... | F(sn)|`` (0 when
+nothing is known of any of them): 1 for services doing exactly the same things at the same
+stages with the same staff and interventions, 0 for nothing in common. Services that state no
+window contribute no (stage, concern) cells. Route rows have no score.
+
+>>> from carepath import load_reference
+>>> found = overlaps(load_reference(), area="cheshire-merseyside")
+>>> found[["kind", "services", "deliberate"]].values.tolist()
+[['deliberate', ['cm-pmhs', 'cm-pimhs'], True]]
+>>> print(found.note[0])
+Marked deliberate by the source: "These are separate services; one does not replace the
+need for the other". They share no concern, profession or intervention in the data
+(similarity 0).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from carepath.graph.model import AreaId, Model, Overlap, Relation, Service, ServiceId
+from carepath.queries._analysis import (
+    ROUTE_KINDS,
+    areas_for,
+    check_services,
+    evidence,
+    relations_by_area,
+)
+
+OVERLAP_KINDS: tuple[str, ...] = ("same-cell", "same-concern", "duplicate-route", "deliberate")
+COLUMNS = ["area", "kind", "services", "names", "stages", "tier", "concerns", "similarity",
+           "deliberate", "note", "evidence"]
+
+
+def similarity(model: Model, services: Iterable[str]) -> float:
+    """The Jaccard similarity of services over concerns, (stage, concern) cells, professions
+    and interventions (see the module docstring for the formula).
+
+    Raises
+    ------
+    QueryError : an unknown service id.
+
+    Examples
+    --------
+    >>> from carepath import load_reference
+    >>> model = load_reference()
+    >>> similarity(model, ["cm-pmhs", "cm-pimhs"])
+    0.0
+    >>> similarity(model, ["p05-health-visiting", "p05-childrens-centres-eyfs"])
+    0.4
+    """
+    ids = check_services(model, services)
+    sets = [_features(model, model.services[s]) for s in ids]
+    if not sets:
+        return 0.0
+    union = set().union(*sets)
+    return len(set.intersection(*sets)) / len(union) if union else 0.0
+
+
+def overlaps(model: Model, *, area: str | None = None) -> pd.DataFrame:
+    """Overlapping services, duplicated routes and deliberate overlaps, area by area.
+
+    Parameters
+    ----------
+    model : the model to analyse.
+    area : an area id; default every area.
+
+    Returns
+    -------
+    DataFrame with columns ``area, kind, services, names, stages, tier, concerns, similarity,
+    deliberate, note, evidence`` (``services``, ``names``, ``stages``, ``concerns`` and
+    ``evidence`` are lists), ordered by area, kind (in :data:`OVERLAP_KINDS` order), highest
+    similarity first, then services. ``tier`` is the services' common tier, or their tiers
+    joined by " / " when a deliberate overlap spans tiers.
+
+    Raises
+    ------
+    QueryError : an unknown area.
+
+    Examples
+    --------
+    Health Visiting and Children's Centres both address maternal mental health and perinatal
+    loss at the universal tier from birth to five:
+
+    >>> from carepath import load_reference
+    >>> found = overlaps(load_reference(), area="pathway-0-5")
+    >>> row = found[found.services.map(
+    ...     lambda s: s == ["p05-childrens-centres-eyfs", "p05-health-visiting"])].iloc[0]
+    >>> row.kind, row.tier, row.concerns
+    ('same-cell', 'universal', ['maternal-mental-health', 'perinatal-loss-bereavement'])
+    >>> row.stages[0], row.stages[-1], float(row.similarity)
+    ('weeks-0-6', 'years-3-5', 0.4)
+    """
+    by_area = relations_by_area(model)
+    rows: list[dict] = []
+    for area_id in areas_for(model, area):
+        services = [s for s in model.services_in(area_id)]
+        marked = [ov for ov in model.overlaps
+                  if any(model.services[s].area == area_id for s in ov.services
+                         if s in model.services)]
+        computed = _service_pairs(model, area_id, services)
+        _mark_deliberate(model, computed, marked)
+        rows.extend(computed)
+        rows.extend(_duplicate_routes(model, area_id, by_area.get(area_id, [])))
+        rows.extend(_deliberate_rows(model, area_id, computed, marked))
+    return _ordered(pd.DataFrame(rows, columns=COLUMNS))
+
+
+# -- features and pairs ---------------------------------------------------------------------
+
+def _features(model: Model, svc: Service) -> set[tuple]:
+    stages = model.stages_covered(svc)
+    return ({("concern", c) for c in svc.concerns}
+            | {("cell", st, c) for st in stages for c in svc.concerns}
+            | {("profession", p) for p in svc.professions}
+            | {("intervention", i) for i in svc.interventions})
+
+
+def _service_pairs(model: Model, area: AreaId, services: list[Service]) -> list[dict]:
+    """``same-cell`` and ``same-concern`` pairs, found by joining services on shared cells."""
+    cells = pd.DataFrame(
+        [(s.id, s.tier, st, c, bool(s.windows))
+         for s in services if s.tier
+         for c in sorted(s.concerns)
+         for st in (model.stages_covered(s) or [None])],
+        columns=["service", "tier", "stage", "concern", "windowed"])
+    if cells.empty:
+        return []
+    pairs = cells.merge(cells, on=["tier", "concern"], suffixes=("_a", "_b"))
+    pairs = pairs[pairs.service_a < pairs.service_b]
+    same_cell = pairs[pairs.stage_a.notna() & (pairs.stage_a == pairs.stage_b)]
+    unknown = pairs[~(pairs.windowed_a & pairs.windowed_b)]
+    order = {s.id: i for i, s in enumerate(model.stages_in_order())}
+    rows = []
+    for (a, b, tier), group in same_cell.groupby(["service_a", "service_b", "tier"]):
+        stages = sorted(set(group.stage_a), key=order.__getitem__)
+        rows.append(_pair_row(model, area, "same-cell", a, b, tier, stages,
+                              sorted(set(group.concern))))
+    for (a, b, tier), group in unknown.groupby(["service_a", "service_b", "tier"]):
+        rows.append(_pair_row(model, area, "same-concern", a, b, tier, [],
+                              sorted(set(group.concern))))
+    return rows
+
+
+def _pair_row(model: Model, area: AreaId, kind: str, a: str, b: str, tier: str,
+              stages: list[str], concerns: list[str]) -> dict:
+    sa, sb = model.services[a], model.services[b]
+    score = similarity(model, [a, b])
+    what = ", ".join(model.concerns[c].name for c in concerns)
+    if kind == "same-cell":
+        note = (f"Both at the {model.tiers[tier].name} tier address {what} at "
+                f"{len(stages)} shared stage{'s' if len(stages) != 1 else ''}.")
+    else:
+        silent = " and ".join(s.name for s in (sa, sb) if not s.windows)
+        note = (f"Both at the {model.tiers[tier].name} tier address {what}; {silent} "
+                "states no age window, so whether their stages overlap cannot be told.")
+    note += _shared_staff(model, [sa, sb])
+    return {"area": area, "kind": kind, "services": [a, b], "names": [sa.name, sb.name],
+            "stages": stages, "tier": tier, "concerns": concerns, "similarity": score,
+            "deliberate": False, "note": note,
+            "evidence": evidence([sa.provenance, sb.provenance])}
+
+
+def _shared_staff(model: Model, services: list[Service]) -> str:
+    profs = set.intersection(*(set(s.professions) for s in services))
+    ints = set.intersection(*(set(s.interventions) for s in services))
+    parts = []
+    if profs:
+        parts.append("professions " + ", ".join(sorted(model.name_of(p) for p in profs)))
+    if ints:
+        parts.append("interventions " + ", ".join(sorted(model.name_of(i) for i in ints)))
+    return f" They share {' and '.join(parts)}." if parts else ""
+
+
+# -- deliberate overlaps --------------------------------------------------------------------
+
+def _mark_deliberate(model: Model, rows: list[dict], marked: list[Overlap]) -> None:
+    for row in rows:
+        for ov in marked:
+            if set(row["services"]) <= set(ov.services):
+                row["deliberate"] = True
+                row["note"] += f' Marked deliberate by the source: "{ov.note}".'
+                row["evidence"] = evidence([ov.provenance]) + row["evidence"]
+
+
+def _deliberate_rows(model: Model, area: AreaId, computed: list[dict],
+                     marked: list[Overlap]) -> list[dict]:
+    shown = [set(r["services"]) for r in computed]
+    rows = []
+    for ov in marked:
+        ids = [ServiceId(s) for s in ov.services if s in model.services]
+        if len(ids) == 2 and set(ids) in shown:
+            continue
+        svcs = [model.services[s] for s in ids]
+        stages = [st for st in (s.id for s in model.stages_in_order())
+                  if all(st in model.stages_covered(s) for s in svcs)]
+        concerns = sorted(set.intersection(*(set(s.concerns) for s in svcs)))
+        tiers = list(dict.fromkeys(s.tier for s in svcs if s.tier))
+        score = similarity(model, ids)
+        shared = _shared_staff(model, svcs)
+        if score == 0:
+            detail = (" They share no concern, profession or intervention in the data "
+                      "(similarity 0).")
+        else:
+            detail = (f" In the data they share concerns {', '.join(concerns) or 'none'}."
+                      f"{shared}")
+        rows.append({
+            "area": area, "kind": "deliberate", "services": ids,
+            "names": [s.name for s in svcs], "stages": stages, "tier": " / ".join(tiers),
+            "concerns": concerns, "similarity": score, "deliberate": True,
+            "note": f'Marked deliberate by the source: "{ov.note}".{detail}',
+            "evidence": evidence([ov.provenance, *(s.provenance for s in svcs)])})
+    return rows
+
+
+# -- duplicated routes ----------------------------------------------------------------------
+
+def _duplicate_routes(model: Model, area: AreaId, relations: list[Relation]) -> list[dict]:
+    routes: dict[tuple[str, str], list[Relation]] = {}
+    for rel in relations:
+        if rel.kind in ROUTE_KINDS:
+            routes.setdefault((rel.source, rel.target), []).append(rel)
+    stage_list = model.stages_in_order()
+    rows = []
+    for (source, target), rels in routes.items():
+        if len(rels) < 2:
+            continue
+        stages = [s.id for s in stage_list
+                  if any(w.overlaps(s.interval) for r in rels for w in r.windows)]
+        concerns = sorted(set().union(*(r.concerns for r in rels)))
+        statements = "; ".join(
+            f"{r.kind.label}{' at ' + ', '.join(r.stage_texts) if r.stage_texts else ''} "
+            f"({evidence([r.provenance])[0]})" for r in rels)
+        target_svc = model.services.get(target)
+        rows.append({
+            "area": area, "kind": "duplicate-route", "services": [source, target],
+            "names": [model.name_of(source), model.name_of(target)], "stages": stages,
+            "tier": target_svc.tier if target_svc else None, "concerns": concerns,
+            "similarity": float("nan"), "deliberate": False,
+            "note": (f"{model.name_of(source)} to {model.name_of(target)} is stated "
+                     f"{len(rels)} times: {statements}."),
+            "evidence": evidence(r.provenance for r in rels)})
+    return rows
+
+
+def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    keys = pd.DataFrame({
+        "area": frame["area"],
+        "kind": frame["kind"].map(OVERLAP_KINDS.index),
+        "score": -frame["similarity"].fillna(-1.0),
+        "services": frame["services"].map(" ".join),
+    })
+    order = keys.sort_values(list(keys.columns), kind="stable").index
+    return frame.loc[order].reset_index(drop=True)
