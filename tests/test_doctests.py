@@ -9,9 +9,9 @@ import pytest
 PACKAGES = ["carepath", "carepath.graph", "carepath.loaders", "carepath.queries",
             "carepath.ontology"]
 MODULES = sorted(
-    {pkg for pkg in PACKAGES}
+    set(PACKAGES)
     | {name for pkg in PACKAGES
-       for _, name, _ in pkgutil.iter_modules(importlib.import_module(pkg).__path__, pkg + ".")
+       for _, name, _ in pkgutil.walk_packages(importlib.import_module(pkg).__path__, pkg + ".")
        if not name.endswith("__main__")}
 )
 
