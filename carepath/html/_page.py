@@ -1,0 +1,302 @@
+"""What every HTML view shares: the selection of services, the palette, the page frame.
+
+Pages are rendered by Jinja2 with autoescaping on; data reaches scripts only as JSON in a
+``<script type="application/json">`` block (``|tojson`` escapes ``<``, ``>``, ``&`` and ``'``),
+and scripts build the page with ``textContent``, never ``innerHTML``. A Content-Security-Policy
+in every page allows only the page's own scripts (by hash) and no request to anywhere.
+
+>>> from carepath import load_reference
+>>> sel = select(load_reference(), area="dorset", stage="years-1-2")
+>>> sel.describe(), len(sel.services)
+('Dorset · 1-2 years', 1)
+>>> step_codes(load_reference())["specialist-perinatal"]
+'5b'
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib.resources
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+import carepath
+from carepath.errors import ExportError, QueryError
+from carepath.graph.model import (
+    AgeStage,
+    Area,
+    Model,
+    Provenance,
+    Relation,
+    RelationKind,
+    Service,
+    Term,
+    Tier,
+)
+from carepath.graph.stages import format_week
+
+# Okabe & Ito's colour-blind-safe palette; every colour is always paired with a text code.
+PALETTE = ("#56B4E9", "#009E73", "#F0E442", "#E69F00", "#CC79A7", "#D55E00", "#0072B2",
+           "#999999")
+NO_TIER_COLOUR = "#DDDDDD"
+NO_TIER_CODE = "–"
+
+
+@dataclass(frozen=True, slots=True)
+class RelationStyle:
+    """How a relation kind is drawn: colour, dash pattern and arrow head (never colour alone)."""
+
+    label: str
+    colour: str
+    dashes: tuple[int, ...]  # () for a solid line
+    arrow: str | None  # a vis-network arrow type; None for no arrow head
+    width: float = 1.5
+
+
+RELATION_STYLES: dict[RelationKind, RelationStyle] = {
+    RelationKind.REFERS_TO: RelationStyle("refers to", "#0072B2", (), "arrow", 2.0),
+    RelationKind.SIGNPOSTS_TO: RelationStyle("signposts to", "#009E73", (2, 5), "vee"),
+    RelationKind.ADVISES: RelationStyle("advises", "#E69F00", (10, 5), "circle"),
+    RelationKind.TRAINS: RelationStyle("trains", "#CC79A7", (12, 4, 2, 4), "bar"),
+    RelationKind.COLLABORATES_WITH: RelationStyle("collaborates with", "#555555", (), None, 1.0),
+    RelationKind.HANDS_OVER_TO: RelationStyle("hands over to", "#D55E00", (), "triangle", 4.0),
+    RelationKind.STEPS_UP_TO: RelationStyle("steps up to", "#56B4E9", (6, 3), "arrow", 2.0),
+    RelationKind.STEPS_DOWN_TO: RelationStyle("steps down to", "#56B4E9", (2, 3), "arrow", 2.0),
+}
+
+TEMPLATES = importlib.resources.files("carepath.html") / "templates"
+STATIC = importlib.resources.files("carepath.html") / "static"
+
+
+# -- choosing what to draw ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The services and relations a view draws, after ``--area/--stage/--tier/--concern``."""
+
+    model: Model
+    area: Area | None
+    stage: AgeStage | None
+    tier: Tier | None
+    concern: Term | None
+    services: list[Service]
+    relations: list[Relation]
+    service_ids: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def filtered(self) -> bool:
+        return any((self.area, self.stage, self.tier, self.concern))
+
+    def describe(self) -> str:
+        """The filters in words, or 'all areas'."""
+        parts = [x.name for x in (self.area, self.stage, self.tier, self.concern)
+                 if x is not None]
+        return " · ".join(parts) if parts else "all areas"
+
+
+def _resolve(kind: str, value: str, table: dict[str, Any]) -> Any:
+    """Find ``value`` in ``table`` by id or (case-insensitively) by name."""
+    if value in table:
+        return table[value]
+    folded = value.strip().casefold()
+    for item in table.values():
+        if getattr(item, "name", "").casefold() == folded:
+            return item
+    raise QueryError(f"unknown {kind} {value!r}; expected one of: {', '.join(table)}")
+
+
+def relation_applies_at(rel: Relation, stage: AgeStage) -> bool:
+    """Whether a relation holds at ``stage`` (a relation without stages holds at every stage)."""
+    return not rel.windows or any(w.overlaps(stage.interval) for w in rel.windows)
+
+
+def select(model: Model, *, area: str | None = None, stage: str | None = None,
+           tier: str | None = None, concern: str | None = None) -> Selection:
+    """Services in ``area``, covering ``stage``, at ``tier``, addressing ``concern``.
+
+    Each filter takes an id or a name. A relation is kept when it holds at ``stage`` and for
+    ``concern`` (an unstated condition does not restrict), and each end is a kept service, a
+    profession or the family, with at least one kept service when any filter is set. A service
+    that states no age window is dropped by ``stage``: the data cannot show that it covers it.
+
+    Raises
+    ------
+    QueryError : an unknown area, stage, tier or concern, naming the valid ids.
+
+    Examples
+    --------
+    >>> from carepath import load_reference
+    >>> sel = select(load_reference(), tier="inpatient")
+    >>> sorted(s.id for s in sel.services)
+    ['dorset-mbu', 'p05-mother-and-baby-unit', 'scot-mbu']
+    >>> select(load_reference(), area="atlantis")
+    Traceback (most recent call last):
+    ...
+    carepath.errors.QueryError: unknown area 'atlantis'; expected one of: cheshire-merseyside, ...
+    """
+    the_area = _resolve("area", area, model.areas) if area else None
+    the_stage = _resolve("stage", stage, model.stages) if stage else None
+    the_tier = _resolve("tier", tier, model.tiers) if tier else None
+    the_concern = _resolve("concern", concern, model.concerns) if concern else None
+    services = [
+        s for s in model.services.values()
+        if (the_area is None or s.area == the_area.id)
+        and (the_stage is None or s.covers(the_stage.interval))
+        and (the_tier is None or s.tier == the_tier.id)
+        and (the_concern is None or the_concern.id in s.concerns)
+    ]
+    ranks = {t.id: i for i, t in enumerate(model.tiers_in_order())}
+    services.sort(key=lambda s: (ranks.get(s.tier, len(ranks)), s.area, s.name.casefold(), s.id))
+    ids = frozenset(s.id for s in services)
+    filtered = any((the_area, the_stage, the_tier, the_concern))
+
+    def end_ok(node: str) -> bool:
+        return node in ids or (node not in model.services and model.node_kind(node) is not None)
+
+    relations = [
+        r for r in model.relations
+        if (the_stage is None or relation_applies_at(r, the_stage))
+        and (the_concern is None or not r.concerns or the_concern.id in r.concerns)
+        and end_ok(r.source) and end_ok(r.target)
+        and (not filtered or r.source in ids or r.target in ids)
+    ]
+    return Selection(model, the_area, the_stage, the_tier, the_concern, services, relations, ids)
+
+
+# -- words, codes and colours -----------------------------------------------------------------
+
+
+def step_codes(model: Model) -> dict[str, str]:
+    """A short code per tier: its rank, with a letter where tiers are parallel ('5a', '5b')."""
+    tiers = model.tiers_in_order()
+    codes = {}
+    for tier in tiers:
+        same = [t.id for t in tiers if t.rank == tier.rank]
+        codes[tier.id] = str(tier.rank) + ("abcdefgh"[same.index(tier.id)] if len(same) > 1
+                                           else "")
+    return codes
+
+
+def tier_colours(model: Model) -> dict[str, str]:
+    """A palette colour per tier, in stepped-care order."""
+    return {t.id: PALETTE[i % len(PALETTE)] for i, t in enumerate(model.tiers_in_order())}
+
+
+def evidence(prov: Provenance) -> str:
+    """``doc-002:31`` (or just the source id when the line is unknown)."""
+    return prov.source if prov.line is None else f"{prov.source}:{prov.line}"
+
+
+def service_evidence(svc: Service) -> list[Provenance]:
+    """The service's own provenance, then its further evidence, without repeats."""
+    seen: dict[tuple, Provenance] = {}
+    for prov in (svc.provenance, *svc.evidence):
+        seen.setdefault((prov.source, prov.line, prov.passage), prov)
+    return list(seen.values())
+
+
+def window_text(svc: Service) -> str:
+    """The service's age windows in words: '1 year – 5 years'."""
+    return "; ".join(f"{format_week(w.start)} – {format_week(w.end)}" for w in svc.windows)
+
+
+def stage_names(model: Model, stage_ids: Iterable[str]) -> list[str]:
+    return [model.stages[s].name for s in stage_ids]
+
+
+def relation_stage_ids(model: Model, rel: Relation) -> list[str]:
+    return [s.id for s in model.stages_in_order() if relation_applies_at(rel, s)] \
+        if rel.windows else []
+
+
+def shorten(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def source_rows(model: Model, provs: Iterable[Provenance]) -> list[dict[str, str]]:
+    """Evidence as rows for the page: where, the document's title, and the quoted passage."""
+    rows = []
+    for prov in provs:
+        src = model.sources.get(prov.source)
+        rows.append({"where": evidence(prov), "title": src.title if src else prov.source,
+                     "passage": prov.passage or ""})
+    return rows
+
+
+# -- the page frame -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NavLink:
+    """A link in a site's navigation bar."""
+
+    href: str
+    title: str
+    current: bool = False
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("carepath.html", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["evidence"] = evidence
+    env.filters["week"] = format_week
+    return env
+
+
+@cache
+def static(name: str) -> str:
+    """One of carepath's own static files (CSS or JS)."""
+    return (STATIC / name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def vis_network_js() -> str:
+    """The vis-network script that pyvis ships, to be inlined (no CDN)."""
+    try:
+        lib = importlib.resources.files("pyvis") / "templates" / "lib"
+        versions = sorted((d for d in lib.iterdir() if d.name.startswith("vis-")),
+                          key=lambda d: tuple(int(x) for x in d.name[4:].split(".")))
+        return (versions[-1] / "vis-network.min.js").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, IndexError, ValueError) as exc:
+        raise ExportError("the network view needs pyvis's vis-network script: "
+                          "pip install pyvis") from exc
+
+
+def script_hash(script: str) -> str:
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def render_page(template: str, *, model: Model, title: str, selection: Selection | None,
+                nav: Sequence[NavLink] = (), scripts: Sequence[str] = (),
+                data: Any = None, **context: Any) -> str:
+    """Render ``template`` inside the common frame, with ``scripts`` inlined and hashed."""
+    scripts = [static("common.js"), *scripts]
+    for script in scripts:
+        if "</script" in script.lower():  # would end the inline script early
+            raise ExportError("an inlined script contains '</script'")
+    csp = ("default-src 'none'; script-src " + " ".join(script_hash(s) for s in scripts)
+           + "; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
+    sources = sorted(model.sources.values(), key=lambda s: s.id)
+    return environment().get_template(template).render(
+        title=title, model=model, selection=selection, nav=list(nav), csp=csp,
+        css=Markup(static("page.css")), scripts=[Markup(s) for s in scripts],
+        data=data, sources=sources, version=carepath.__version__,
+        step_codes=step_codes(model), tier_colours=tier_colours(model),
+        no_tier_colour=NO_TIER_COLOUR, **context,
+    )

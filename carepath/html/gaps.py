@@ -1,0 +1,111 @@
+"""The gaps view: for each area, the stage x tier and stage x concern grids.
+
+Each cell lists the services there, or is marked as a gap with the reason and evidence from the
+gap analysis (:func:`carepath.queries.gaps.gaps`); below the grids, the area's other gaps
+(routes, hand-overs, services nobody refers to).
+
+>>> from carepath import load_reference
+>>> grid = matrices(load_reference(), area="dorset")[0]
+>>> cell = grid.tier.cells["years-3-5"]["specialist-parent-infant"]
+>>> cell.gap, cell.reason.startswith("Dorset has no service at the Specialist parent-infant")
+(True, True)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from carepath.graph.model import Area, Model, Service
+from carepath.html._page import NavLink, Selection, render_page, select, static
+from carepath.queries.gaps import UNSTATED, UNTIERED, coverage_cells, gaps
+
+TITLE = "Gaps"
+DESCRIPTION = ("For each area, the stage x tier and stage x concern grids: the services in "
+               "each cell, or the gap and why.")
+CELL_KINDS = {"tier": ("stage-tier", "missing-tier"), "concern": ("stage-concern",)}
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    services: list[Service]
+    gap: bool = False
+    reason: str = ""
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """Stages down, tiers or concerns across."""
+
+    by: str  # "tier" or "concern"
+    rows: list[str]
+    columns: list[str]
+    cells: dict[str, dict[str, Cell]]
+
+
+@dataclass(frozen=True, slots=True)
+class AreaGaps:
+    area: Area
+    tier: Grid
+    concern: Grid
+    others: pd.DataFrame  # the gaps that are not cells: routes, transitions, ...
+
+
+def _grid(model: Model, area: str, by: str, found: pd.DataFrame, sel: Selection) -> Grid:
+    rows, columns, services = coverage_cells(model, area=area, by=by)
+    column_of = "tier" if by == "tier" else "concern"
+    reasons = {(r.stage, getattr(r, column_of)): r
+               for r in found[found.kind.isin(CELL_KINDS[by])].itertuples()}
+    if sel.stage is not None:
+        rows = [r for r in rows if r == sel.stage.id]
+    if by == "tier" and sel.tier is not None:
+        columns = [c for c in columns if c == sel.tier.id]
+    cells: dict[str, dict[str, Cell]] = {}
+    for row in rows:
+        cells[row] = {}
+        for col in columns:
+            gap = reasons.get((row, col))
+            cells[row][col] = Cell(services[row, col], gap is not None,
+                                   gap.reason if gap is not None else "",
+                                   tuple(gap.evidence) if gap is not None else ())
+    return Grid(by, rows, columns, cells)
+
+
+def matrices(model: Model, *, area: str | None = None, stage: str | None = None,
+             tier: str | None = None, concern: str | None = None) -> list[AreaGaps]:
+    """The grids and other gaps of each area in the selection (one area with ``area``).
+
+    >>> from carepath import load_reference
+    >>> [a.area.id for a in matrices(load_reference())][:2]
+    ['cheshire-merseyside', 'dorset']
+    """
+    return _matrices(select(model, area=area, stage=stage, tier=tier, concern=concern))
+
+
+def _matrices(sel: Selection) -> list[AreaGaps]:
+    model = sel.model
+    area_ids = [sel.area.id] if sel.area else sorted(model.areas)
+    result = []
+    for area_id in area_ids:
+        found = gaps(model, area=area_id)
+        others = found[~found.kind.isin(CELL_KINDS["tier"] + CELL_KINDS["concern"])]
+        if sel.stage is not None:
+            others = others[others.stage.isna() | (others.stage == sel.stage.id)]
+        if sel.tier is not None:
+            others = others[others.tier.isna() | (others.tier == sel.tier.id)]
+        result.append(AreaGaps(model.areas[area_id],
+                               _grid(model, area_id, "tier", found, sel),
+                               _grid(model, area_id, "concern", found, sel),
+                               others.reset_index(drop=True)))
+    return result
+
+
+def render(sel: Selection, *, nav: Sequence[NavLink] = ()) -> str:
+    """The gaps view of ``sel`` as one self-contained HTML page."""
+    return render_page(
+        "gaps.html.j2", model=sel.model, title=TITLE, selection=sel, nav=nav,
+        scripts=[static("filters.js")], areas=_matrices(sel), UNSTATED=UNSTATED,
+        UNTIERED=UNTIERED)

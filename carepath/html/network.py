@@ -1,0 +1,355 @@
+"""The network view: services, professions and the family, joined by their relations.
+
+The network is built with pyvis (a ``Network`` of nodes, edges and vis-network options) and drawn
+by vis-network in the browser, but rendered through carepath's own autoescaped template: pyvis's
+template loads Bootstrap from a CDN and inserts titles and ids as raw HTML. Colour shows the
+tier, shape the kind of node, line style and arrow head the kind of relation.
+
+A graph too large to draw legibly (more than :data:`MAX_DRAWN_NODES` nodes) is drawn aggregated,
+one box per area (or per tier within one area), and each box expands on demand; a graph of more
+than :data:`MAX_NODES` nodes is refused with a message saying how to filter it (its data alone
+would make a page of tens of megabytes).
+
+>>> from carepath import load_reference
+>>> data = network_data(load_reference(), area="dorset")
+>>> len(data["nodes"]), len(data["edges"])
+(18, 21)
+>>> next(n for n in data["nodes"] if n["id"] == "dorset-pmmhs")["shape"]
+'dot'
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+from carepath.errors import ExportError
+from carepath.graph.model import FAMILY, Model, NodeKind, Relation, Service
+from carepath.html._page import (
+    NO_TIER_CODE,
+    NO_TIER_COLOUR,
+    RELATION_STYLES,
+    NavLink,
+    Selection,
+    evidence,
+    relation_stage_ids,
+    render_page,
+    select,
+    service_evidence,
+    shorten,
+    source_rows,
+    stage_names,
+    static,
+    step_codes,
+    tier_colours,
+    vis_network_js,
+    window_text,
+)
+
+TITLE = "Network"
+DESCRIPTION = ("Services, professions and the family, and who refers to, advises, trains, "
+               "works with and hands over to whom.")
+MAX_DRAWN_NODES = 400
+MAX_NODES = 5_000
+SHAPES = {NodeKind.SERVICE: "dot", NodeKind.PROFESSION: "diamond", NodeKind.FAMILY: "star"}
+PEOPLE_COLOUR = "#FFFFFF"
+TOOLTIP_CRITERIA = 4
+
+OPTIONS: dict[str, Any] = {
+    "autoResize": True,
+    "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": False,
+                    "keyboard": {"enabled": True, "bindToWindow": False}},
+    "physics": {
+        "enabled": True,
+        "solver": "forceAtlas2Based",
+        "forceAtlas2Based": {"gravitationalConstant": -70, "centralGravity": 0.012,
+                             "springLength": 120, "springConstant": 0.06, "avoidOverlap": 0.5},
+        "stabilization": {"enabled": True, "iterations": 300, "updateInterval": 50, "fit": True},
+        "minVelocity": 1.5,
+        "maxVelocity": 40,
+        "timestep": 0.5,
+    },
+    "nodes": {"borderWidth": 1.5, "size": 14,
+              "font": {"size": 13, "face": "system-ui, Arial, sans-serif", "color": "#1a1a1a",
+                       "strokeWidth": 3, "strokeColor": "#ffffff"},
+              "widthConstraint": {"maximum": 170}},
+    "edges": {"arrowStrikethrough": False, "selectionWidth": 2, "hoverWidth": 1.5,
+              "smooth": {"enabled": True, "type": "continuous", "roundness": 0.3}},
+    "layout": {"randomSeed": 7, "improvedLayout": True},
+}
+
+
+def _lines(label: str, values: Sequence[str]) -> list[str]:
+    return [f"{label}: {'; '.join(values)}"] if values else []
+
+
+def _service_node(model: Model, svc: Service, codes: dict[str, str],
+                  colours: dict[str, str]) -> dict[str, Any]:
+    """The node's attributes: drawing, hover text, filter keys and the full details."""
+    tier = model.tiers.get(svc.tier) if svc.tier else None
+    code = codes.get(svc.tier, NO_TIER_CODE) if svc.tier else NO_TIER_CODE
+    tier_text = f"{tier.name} (step {code})" if tier else "not stated"
+    stages = model.stages_covered(svc)
+    stage_text = "; ".join(stage_names(model, stages)) or "not stated"
+    concerns = [model.name_of(c.concern) + (f" ({', '.join(sorted(c.severities))})"
+                                            if c.severities else "") for c in svc.addresses]
+    criteria = [f"{c.type}: {c.text}" for c in svc.eligibility]
+    times = [f"{r.urgency}: {r.within}" for r in svc.response_times]
+    provs = service_evidence(svc)
+    sources = sorted({evidence(p) for p in provs}, key=lambda e: (len(e), e))
+    title = [svc.name, f"Service in {model.name_of(svc.area)}", f"Tier: {tier_text}",
+             f"Stages: {stage_text}"]
+    if svc.stage_texts:
+        title.append(f"As written: {'; '.join(svc.stage_texts)}")
+    title += _lines("Concerns", concerns)
+    if criteria:
+        title.append(f"Eligibility ({len(criteria)}):")
+        title += [f"  • {shorten(c, 110)}" for c in criteria[:TOOLTIP_CRITERIA]]
+        if len(criteria) > TOOLTIP_CRITERIA:
+            title.append(f"  … and {len(criteria) - TOOLTIP_CRITERIA} more (click for all)")
+    else:
+        title.append("Eligibility: not stated")
+    title.append(f"Response times: {'; '.join(times) if times else 'not stated'}")
+    title.append(f"Sources: {', '.join(sources)}")
+    detail = [
+        ["Kind", ["Service"]],
+        ["Area", [model.name_of(svc.area)]],
+        ["Tier", [tier_text] + ([svc.tier_note] if svc.tier_note else [])],
+        ["Stages", [stage_text]],
+        ["Age window", [window_text(svc) or "not stated"]
+         + ([f"as written: {'; '.join(svc.stage_texts)}"] if svc.stage_texts else [])],
+        ["Population need", [f"{svc.need_min:g}–{svc.need_max:g}%"
+                             + (f" ({svc.need_note})" if svc.need_note else "")]
+         if svc.need_min is not None else []],
+        ["Concerns", concerns],
+        ["Not addressed", [model.name_of(c) for c in svc.not_addressed]],
+        ["Eligibility", criteria or ["not stated"]],
+        ["Response times", times or ["not stated"]],
+        ["Professions", [model.name_of(p) for p in svc.professions]],
+        ["Interventions", [model.name_of(i) for i in svc.interventions]],
+        ["Also known as", list(svc.aliases)],
+        ["Notes", [svc.notes] if svc.notes else []],
+    ]
+    return {
+        "label": f"{svc.name}\nstep {code}" if tier else svc.name,
+        "title": "\n".join(title),
+        "shape": SHAPES[NodeKind.SERVICE],
+        "color": {"background": colours.get(svc.tier, NO_TIER_COLOUR), "border": "#333333",
+                  "highlight": {"background": colours.get(svc.tier, NO_TIER_COLOUR),
+                                "border": "#000000"}},
+        "kind": "service",
+        "name": svc.name,
+        "area": svc.area,
+        "tier": svc.tier or "",
+        "code": code,
+        "stages": stages,
+        "concerns": sorted(svc.concerns),
+        "search": " ".join((svc.name, svc.id, *svc.aliases)).casefold(),
+        "detail": [row for row in detail if row[1]],
+        "sources": source_rows(model, provs),
+    }
+
+
+def _person_node(model: Model, node: str, rels: list[Relation]) -> dict[str, Any]:
+    kind = model.node_kind(node)
+    name = model.name_of(node)
+    label = "profession" if kind is NodeKind.PROFESSION else "the family"
+    sources = sorted({evidence(r.provenance) for r in rels}, key=lambda e: (len(e), e))
+    term = model.professions.get(node)
+    return {
+        "label": f"{name}\n({label})",
+        "title": "\n".join([name, "Profession" if kind is NodeKind.PROFESSION else
+                            "The family itself (self-referral)",
+                            f"Relations: {len(rels)}", f"Sources: {', '.join(sources)}"]),
+        "shape": SHAPES[kind],
+        "color": {"background": PEOPLE_COLOUR, "border": "#333333",
+                  "highlight": {"background": "#eeeeee", "border": "#000000"}},
+        "kind": "profession" if kind is NodeKind.PROFESSION else "family",
+        "name": name,
+        "area": "",
+        "tier": "",
+        "code": "",
+        "stages": [],
+        "concerns": [],
+        "search": " ".join((name, node, *(term.aliases if term else ()))).casefold(),
+        "detail": [["Kind", ["Profession" if kind is NodeKind.PROFESSION else "Family"]],
+                   ["Relations", [str(len(rels))]]],
+        "sources": source_rows(model, [r.provenance for r in rels]),
+    }
+
+
+def _edge(model: Model, rel: Relation, parallel: int) -> dict[str, Any]:
+    style = RELATION_STYLES[rel.kind]
+    source, target = model.name_of(rel.source), model.name_of(rel.target)
+    conditions = [
+        ["Stages", list(rel.stage_texts)],
+        ["Concerns", [model.name_of(c) for c in sorted(rel.concerns)]],
+        ["Severity", sorted(rel.severities)],
+        ["Urgency", [rel.urgency] if rel.urgency else []],
+        ["Response time", [rel.response_time] if rel.response_time else []],
+        ["Level", [model.name_of(rel.level)] if rel.level else []],
+        ["Note", [rel.note] if rel.note else []],
+    ]
+    title = [f"{source} {style.label} {target}"]
+    title += [f"{name}: {'; '.join(shorten(v, 140) for v in values)}"
+              for name, values in conditions if values]
+    title.append(f"Source: {evidence(rel.provenance)}")
+    if rel.provenance.passage:
+        title.append(f"“{shorten(rel.provenance.passage, 160)}”")
+    edge: dict[str, Any] = {
+        "id": rel.id,
+        "title": "\n".join(title),
+        "color": {"color": style.colour, "highlight": "#000000", "hover": style.colour},
+        "width": style.width,
+        "dashes": list(style.dashes) if style.dashes else False,
+        "arrows": {"to": {"enabled": style.arrow is not None, "type": style.arrow or "arrow",
+                          "scaleFactor": 0.7}},
+        "kind": rel.kind.value,
+        "stages": relation_stage_ids(model, rel),
+        "concerns": sorted(rel.concerns),
+        "detail": [["Relation", [f"{source} {style.label} {target}"]]]
+        + [row for row in conditions if row[1]],
+        "sources": source_rows(model, [rel.provenance]),
+    }
+    if parallel:  # parallel relations between the same two nodes: fan them out
+        edge["smooth"] = {"enabled": True, "type": "curvedCW" if parallel % 2 else "curvedCCW",
+                          "roundness": 0.12 * ((parallel + 1) // 2)}
+    return edge
+
+
+def _groups(model: Model, sel: Selection, nodes: list[dict[str, Any]]) -> tuple[str, list]:
+    """Aggregation boxes: by area when more than one area is drawn, else by tier."""
+    by = "area" if len({s.area for s in sel.services}) > 1 else "tier"
+    members: dict[str, int] = Counter(n[by] for n in nodes if n["kind"] == "service")
+    groups = []
+    codes = step_codes(model)
+    for key, count in sorted(members.items()):
+        name = model.name_of(key) if key else "No tier stated"
+        label = name if by == "area" else f"step {codes.get(key, NO_TIER_CODE)}: {name}"
+        groups.append({
+            "id": f"group:{key}", "key": key, "label": f"{label}\n{count:,} services",
+            "name": name, "size": count, "shape": "box", "kind": "group",
+            "color": {"background": "#F2F2F2", "border": "#333333"},
+            "font": {"size": 15, "multi": False},
+            "title": f"{name}: {count:,} services. Click for details, double-click to expand.",
+        })
+    return by, groups
+
+
+def network_data(model: Model, *, area: str | None = None, stage: str | None = None,
+                 tier: str | None = None, concern: str | None = None,
+                 max_drawn: int = MAX_DRAWN_NODES) -> dict[str, Any]:
+    """The nodes, edges and options the page draws, built with pyvis.
+
+    Nodes are the selected services (see :func:`carepath.html.select`) and the professions
+    and family on their relations; each carries its hover text (``title``), its filter keys
+    and its details with sources. Over ``max_drawn`` nodes, services are drawn in groups.
+
+    Raises
+    ------
+    QueryError : an unknown area, stage, tier or concern.
+    ExportError : more than :data:`MAX_NODES` nodes, with how to filter them.
+
+    Examples
+    --------
+    >>> from carepath import load_reference
+    >>> data = network_data(load_reference())
+    >>> len(data["edges"]), data["aggregate"]
+    (200, False)
+    >>> print(next(n for n in data["nodes"] if n["id"] == "dorset-mbu")["title"])
+    ... # doctest: +ELLIPSIS
+    Mother and Baby Unit
+    Service in Dorset
+    Tier: Inpatient (Mother and Baby Unit) (step 6)
+    ...
+    Sources: doc-002:...
+    """
+    sel = select(model, area=area, stage=stage, tier=tier, concern=concern)
+    return _network_data(sel, max_drawn=max_drawn)
+
+
+def _people(sel: Selection) -> dict[str, list[Relation]]:
+    """Professions and the family on the selected relations, with their relations."""
+    people: dict[str, list[Relation]] = defaultdict(list)
+    for rel in sel.relations:
+        for node in (rel.source, rel.target):
+            if node not in sel.model.services:
+                people[node].append(rel)
+    return people
+
+
+def check_size(sel: Selection, *, limit: int = MAX_NODES) -> int:
+    """The number of nodes the network of ``sel`` has; ExportError over ``limit``."""
+    total = len(sel.services) + len(_people(sel))
+    if total > limit:
+        areas = sorted({s.area for s in sel.services})
+        hint = (f"--area (one of: {', '.join(areas[:8])}{', ...' if len(areas) > 8 else ''})"
+                if sel.area is None else "--tier, --stage or --concern")
+        raise ExportError(
+            f"the network of {sel.describe()} has {total:,} nodes, too many to draw legibly "
+            f"(at most {limit:,}); export part of it with {hint}, or use --view table")
+    return total
+
+
+def _network_data(sel: Selection, *, max_drawn: int = MAX_DRAWN_NODES) -> dict[str, Any]:
+    from pyvis.network import Network  # imports IPython: only when a network is drawn
+
+    model = sel.model
+    total = check_size(sel)
+    people = _people(sel)
+    codes, colours = step_codes(model), tier_colours(model)
+    net = Network(directed=True)
+    for svc in sel.services:
+        net.add_node(svc.id, **_service_node(model, svc, codes, colours))
+    order = sorted(people, key=lambda n: (n != FAMILY, model.name_of(n).casefold()))
+    for node in order:
+        net.add_node(node, **_person_node(model, node, people[node]))
+    seen: Counter[frozenset[str]] = Counter()
+    for rel in sel.relations:
+        pair = frozenset((rel.source, rel.target))
+        net.add_edge(rel.source, rel.target, **_edge(model, rel, seen[pair]))
+        seen[pair] += 1
+    options = json.loads(json.dumps(OPTIONS))
+    options["layout"]["improvedLayout"] = total <= 150
+    net.set_options(json.dumps(options))
+    nodes, edges, _heading, _height, _width, options_json = net.get_network_data()
+    aggregate = total > max_drawn
+    by, groups = _groups(model, sel, nodes) if aggregate else ("", [])
+    if aggregate:
+        for node in nodes:
+            if node["kind"] == "service":
+                node["cluster"] = f"group:{node[by]}"
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "options": json.loads(options_json),
+        "aggregate": aggregate,
+        "aggregate_by": by,
+        "groups": groups,
+        "max_drawn": max_drawn,
+        "tiers": [{"id": t.id, "name": t.name, "code": codes[t.id], "rank": t.rank}
+                  for t in model.tiers_in_order()],
+    }
+
+
+def render(sel: Selection, *, nav: Sequence[NavLink] = (),
+           max_drawn: int = MAX_DRAWN_NODES) -> str:
+    """The network view of ``sel`` as one self-contained HTML page."""
+    model = sel.model
+    data = _network_data(sel, max_drawn=max_drawn)
+    areas = sorted({s.area for s in sel.services})
+    concerns = sorted({c for s in sel.services for c in s.concerns}
+                      | {c for r in sel.relations for c in r.concerns})
+    kinds = [k for k in RELATION_STYLES if any(r.kind is k for r in sel.relations)]
+    return render_page(
+        "network.html.j2", model=model, title=TITLE, selection=sel, nav=nav,
+        scripts=[vis_network_js(), static("network.js")], data=data,
+        areas=[model.areas[a] for a in areas],
+        stages=model.stages_in_order(),
+        tiers=model.tiers_in_order(),
+        concerns=[model.concerns[c] for c in concerns if c in model.concerns],
+        kinds=[(k, RELATION_STYLES[k]) for k in kinds],
+        people=sum(1 for n in data["nodes"] if n["kind"] != "service"),
+    )

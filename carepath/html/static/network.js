@@ -1,0 +1,348 @@
+"use strict";
+/* carepath network view: draws the nodes and edges pyvis built, with filters, search, a
+   details panel, a layout by tier, and groups that expand when the graph is large.
+   Texts reach the page only through textContent and vis-network's plain-text tooltips. */
+(function () {
+  var cp = window.cp;
+  var data = cp.data();
+  var container = document.getElementById("cp-network");
+  var details = document.getElementById("cp-details");
+  var statusLine = document.getElementById("cp-status");
+  var matchesLine = document.getElementById("cp-matches");
+
+  var byId = {};
+  data.nodes.forEach(function (n) { byId[n.id] = n; });
+  var groupsById = {};
+  data.groups.forEach(function (g) { groupsById[g.id] = g; });
+  var styleOf = {};
+  data.edges.forEach(function (e) {
+    if (!styleOf[e.kind]) styleOf[e.kind] = { color: e.color, dashes: e.dashes, arrows: e.arrows };
+  });
+
+  var filters = { area: "", stage: "", tier: "", concern: "", relation: "" };
+  var expanded = {};
+  var layout = "force";
+  var positions = {};
+  var current = { services: 0, people: 0, edges: 0, groups: 0, membersShown: {} };
+
+  var nodes = new vis.DataSet();
+  var edges = new vis.DataSet();
+  var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+
+  function has(list, value) { return list.indexOf(value) >= 0; }
+
+  function serviceShown(n) {
+    return (!filters.area || n.area === filters.area) &&
+      (!filters.tier || n.tier === filters.tier) &&
+      (!filters.stage || has(n.stages, filters.stage)) &&
+      (!filters.concern || has(n.concerns, filters.concern));
+  }
+
+  /* What passes the filters, before grouping: services, relations, then the people on them. */
+  function visibleGraph() {
+    var nodeFilter = filters.area || filters.stage || filters.tier || filters.concern;
+    var shown = {};
+    data.nodes.forEach(function (n) { if (n.kind === "service" && serviceShown(n)) shown[n.id] = true; });
+    function endOk(id) { return shown[id] || byId[id].kind !== "service"; }
+    var rels = data.edges.filter(function (e) {
+      if (filters.relation && e.kind !== filters.relation) return false;
+      if (filters.stage && e.stages.length && !has(e.stages, filters.stage)) return false;
+      if (filters.concern && e.concerns.length && !has(e.concerns, filters.concern)) return false;
+      if (!endOk(e.from) || !endOk(e.to)) return false;
+      return !nodeFilter || shown[e.from] || shown[e.to];
+    });
+    rels.forEach(function (e) {
+      if (byId[e.from].kind !== "service") shown[e.from] = true;
+      if (byId[e.to].kind !== "service") shown[e.to] = true;
+    });
+    return { shown: shown, rels: rels };
+  }
+
+  function rep(id) {
+    var n = byId[id];
+    return n.cluster && !expanded[n.cluster] ? n.cluster : id;
+  }
+
+  function drawable(node) {
+    var copy = {};
+    Object.keys(node).forEach(function (k) {
+      if (k !== "detail" && k !== "sources" && k !== "search") copy[k] = node[k];
+    });
+    return copy;
+  }
+
+  function update() {
+    Object.assign(positions, network.getPositions());
+    var vg = visibleGraph();
+    var wantNodes = {};
+    var members = {};
+    Object.keys(vg.shown).forEach(function (id) {
+      var r = rep(id);
+      if (r === id) {
+        wantNodes[id] = drawable(byId[id]);
+      } else {
+        members[r] = (members[r] || 0) + 1;
+      }
+    });
+    Object.keys(members).forEach(function (gid) {
+      var g = groupsById[gid];
+      var node = drawable(g);
+      node.label = g.name + "\n" + (members[gid] === g.size ? g.size.toLocaleString("en-GB") :
+        members[gid].toLocaleString("en-GB") + " of " + g.size.toLocaleString("en-GB")) + " services";
+      wantNodes[gid] = node;
+    });
+    var wantEdges = {};
+    var counts = {};
+    vg.rels.forEach(function (e) {
+      var a = rep(e.from), b = rep(e.to);
+      if (a === e.from && b === e.to) {
+        wantEdges[e.id] = e;
+        return;
+      }
+      if (a === b) return; /* inside one group: counted in the group, not drawn */
+      var key = "agg|" + a + "|" + b + "|" + e.kind;
+      counts[key] = (counts[key] || 0) + 1;
+      if (!wantEdges[key]) {
+        var s = styleOf[e.kind];
+        wantEdges[key] = { id: key, from: a, to: b, kind: e.kind, color: s.color,
+          dashes: s.dashes, arrows: s.arrows, aggregate: true };
+      }
+    });
+    Object.keys(counts).forEach(function (key) {
+      var e = wantEdges[key];
+      e.label = String(counts[key]);
+      e.width = 1 + Math.log(counts[key]) / Math.LN2;
+      e.title = counts[key] + " relations: " + (byId[e.from] || groupsById[e.from]).name + " " +
+        e.kind.replace(/_/g, " ") + " " + (byId[e.to] || groupsById[e.to]).name;
+    });
+    /* Place new nodes where they were, or beside their group. */
+    var tierPos = layout === "tier" ? tierPositions(Object.keys(wantNodes).map(function (id) { return wantNodes[id]; })) : null;
+    var removeNodes = nodes.getIds().filter(function (id) { return !wantNodes[id]; });
+    var removeEdges = edges.getIds().filter(function (id) { return !wantEdges[id]; });
+    edges.remove(removeEdges);
+    nodes.remove(removeNodes);
+    var addNodes = [];
+    var moveNodes = [];
+    Object.keys(wantNodes).forEach(function (id) {
+      var node = wantNodes[id];
+      var p = tierPos ? tierPos[id] : positions[id] || (byId[id] && byId[id].cluster && positions[byId[id].cluster]);
+      if (p) {
+        node.x = p.x + (positions[id] || tierPos ? 0 : (Math.random() - 0.5) * 80);
+        node.y = p.y + (positions[id] || tierPos ? 0 : (Math.random() - 0.5) * 80);
+      }
+      if (nodes.get(id)) {
+        if (tierPos) moveNodes.push({ id: id, x: node.x, y: node.y });
+        if (groupsById[id]) moveNodes.push({ id: id, label: node.label });
+      } else {
+        addNodes.push(node);
+      }
+    });
+    nodes.add(addNodes);
+    if (moveNodes.length) nodes.update(moveNodes);
+    var addEdges = [];
+    var changeEdges = [];
+    Object.keys(wantEdges).forEach(function (id) {
+      var e = wantEdges[id];
+      if (!edges.get(id)) addEdges.push(e.aggregate ? e : drawable(e));
+      else if (e.aggregate) changeEdges.push({ id: id, label: e.label, width: e.width, title: e.title });
+    });
+    edges.add(addEdges);
+    if (changeEdges.length) edges.update(changeEdges);
+
+    var services = 0, people = 0, groups = 0;
+    Object.keys(vg.shown).forEach(function (id) {
+      if (byId[id].kind === "service") services += 1; else people += 1;
+    });
+    groups = Object.keys(members).length;
+    current = { services: services, people: people, edges: vg.rels.length, groups: groups, membersShown: members };
+    var text = "Showing " + services + " services, " + people + " professions or family and " +
+      vg.rels.length + " relations";
+    if (groups) {
+      text += "; services are drawn in " + groups + " groups by " + data.aggregate_by +
+        " (double-click a group to expand it)";
+    }
+    var hidden = data.nodes.filter(function (n) { return n.kind === "service" && !n.stages.length; }).length;
+    if (filters.stage && hidden) text += "; " + hidden + " services state no age window and are hidden at any chosen stage";
+    statusLine.textContent = text + ".";
+    if (addNodes.length && layout === "force") network.stabilize(120);
+    if (tierPos) network.fit({ animation: false });
+  }
+
+  /* Columns: people, then one per tier in stepped-care order, then services with no tier. */
+  var columns = [];
+  function tierPositions(list) {
+    var order = { "": data.tiers.length + 1 };
+    data.tiers.forEach(function (t, i) { order[t.id] = i + 1; });
+    var cols = {};
+    list.forEach(function (n) {
+      var c = n.kind === "service" ? order[n.tier] : n.kind === "group" ? (data.aggregate_by === "tier" ? order[n.key] : 1) : 0;
+      (cols[c] = cols[c] || []).push(n);
+    });
+    var pos = {};
+    columns = [];
+    Object.keys(cols).forEach(function (c) {
+      var col = cols[c].sort(function (a, b) {
+        return (a.area + a.name).localeCompare(b.area + b.name);
+      });
+      var x = Number(c) * 240;
+      col.forEach(function (n, j) { pos[n.id] = { x: x, y: (j - (col.length - 1) / 2) * 70 }; });
+      var tier = data.tiers[Number(c) - 1];
+      columns.push({ x: x, top: -((col.length - 1) / 2) * 70 - 70,
+        text: c === "0" ? "Professions and family" : tier ? tier.code + ". " + tier.name : "No tier stated" });
+    });
+    return pos;
+  }
+
+  network.on("beforeDrawing", function (ctx) {
+    if (layout !== "tier") return;
+    ctx.save();
+    ctx.font = "bold 15px system-ui, Arial, sans-serif";
+    ctx.fillStyle = "#1a1a1a";
+    ctx.textAlign = "center";
+    columns.forEach(function (c) { ctx.fillText(c.text.length > 34 ? c.text.slice(0, 33) + "…" : c.text, c.x, c.top); });
+    ctx.restore();
+  });
+
+  function setLayout(value) {
+    layout = value;
+    if (layout === "tier") {
+      network.setOptions({ physics: { enabled: false } });
+      update();
+    } else {
+      network.setOptions({ physics: { enabled: true } });
+      network.stabilize(150);
+    }
+  }
+
+  /* The details panel, built from plain text. */
+  function section(heading, rows, sources) {
+    cp.clear(details);
+    details.appendChild(cp.el("h2", { id: "cp-details-heading", textContent: heading }));
+    var dl = cp.el("dl");
+    rows.forEach(function (row) {
+      dl.appendChild(cp.el("dt", { textContent: row[0] }));
+      var dd = cp.el("dd");
+      if (row[1].length === 1) {
+        dd.textContent = row[1][0];
+      } else {
+        var ul = cp.el("ul");
+        row[1].forEach(function (v) { ul.appendChild(cp.el("li", { textContent: v })); });
+        dd.appendChild(ul);
+      }
+      dl.appendChild(dd);
+    });
+    details.appendChild(dl);
+    if (sources && sources.length) {
+      details.appendChild(cp.el("h3", { textContent: "Sources" }));
+      var list = cp.el("ul", { className: "sources" });
+      sources.forEach(function (s) {
+        list.appendChild(cp.el("li", {}, [
+          cp.el("span", { className: "evidence", textContent: s.where }), " ", s.title,
+          s.passage ? cp.el("blockquote", { className: "passage", textContent: s.passage }) : null,
+        ]));
+      });
+      details.appendChild(list);
+    }
+  }
+
+  function showGroup(gid) {
+    var g = groupsById[gid];
+    var shown = current.membersShown[gid] || 0;
+    section(g.name, [["Group of services", [g.size.toLocaleString("en-GB") + " services, " +
+      shown.toLocaleString("en-GB") + " shown with the current filters"]]], []);
+    var button = cp.el("button", { type: "button", textContent: "Expand: draw its services" });
+    if (shown > data.max_drawn) {
+      button.disabled = true;
+      details.appendChild(cp.el("p", { textContent: "Too many services to draw legibly at once (" +
+        shown + "; at most " + data.max_drawn + "). Choose a tier, stage or concern above, or " +
+        "export a smaller part with --area, --tier or --stage." }));
+    }
+    button.addEventListener("click", function () { expand(gid); });
+    details.appendChild(button);
+  }
+
+  function expand(gid) {
+    if ((current.membersShown[gid] || 0) > data.max_drawn) return false;
+    expanded[gid] = true;
+    update();
+    return true;
+  }
+
+  network.on("click", function (params) {
+    if (params.nodes.length) {
+      var id = params.nodes[0];
+      if (groupsById[id]) showGroup(id);
+      else section(byId[id].name, byId[id].detail, byId[id].sources);
+    } else if (params.edges.length) {
+      var e = edges.get(params.edges[0]);
+      if (e.aggregate) section(e.title, [], []);
+      else {
+        var full = data.edges.filter(function (x) { return x.id === e.id; })[0];
+        section("Relation", full.detail, full.sources);
+      }
+    }
+  });
+  network.on("doubleClick", function (params) {
+    if (params.nodes.length && groupsById[params.nodes[0]]) expand(params.nodes[0]);
+  });
+
+  /* Filters, layout, search, fit. */
+  document.getElementById("cp-controls").addEventListener("submit", function (ev) { ev.preventDefault(); });
+  Array.prototype.forEach.call(document.querySelectorAll("[data-net-filter]"), function (select) {
+    select.addEventListener("change", function () {
+      filters[select.getAttribute("data-net-filter")] = select.value;
+      update();
+    });
+  });
+  document.getElementById("cp-layout").addEventListener("change", function (ev) { setLayout(ev.target.value); });
+  document.getElementById("cp-fit").addEventListener("click", function () { network.fit(); });
+  var collapse = document.getElementById("cp-collapse");
+  if (collapse) collapse.addEventListener("click", function () { expanded = {}; update(); });
+
+  function focusNode(id) {
+    var r = rep(id);
+    if (r !== id && !expand(r)) {
+      matchesLine.textContent = byId[id].name + " is in the group " + groupsById[r].name +
+        ", which is too large to expand with the current filters.";
+      return;
+    }
+    if (!nodes.get(id)) return;
+    network.selectNodes([id]);
+    network.focus(id, { scale: 1.1, animation: false });
+    section(byId[id].name, byId[id].detail, byId[id].sources);
+  }
+
+  var search = document.getElementById("cp-search");
+  function runSearch(pick) {
+    var q = search.value.trim().toLowerCase();
+    cp.clear(matchesLine);
+    if (!q) return;
+    var vg = visibleGraph();
+    var found = data.nodes.filter(function (n) { return vg.shown[n.id] && n.search.indexOf(q) >= 0; });
+    matchesLine.appendChild(document.createTextNode(
+      found.length ? found.length + (found.length === 1 ? " match: " : " matches: ") : "No match among the nodes shown. "));
+    found.slice(0, 12).forEach(function (n) {
+      var b = cp.el("button", { type: "button", textContent: n.name });
+      b.addEventListener("click", function () { focusNode(n.id); });
+      matchesLine.appendChild(b);
+    });
+    var drawn = found.map(function (n) { return n.id; }).filter(function (id) { return nodes.get(id); });
+    network.selectNodes(drawn);
+    if (pick && found.length) focusNode(found[0].id);
+  }
+  search.addEventListener("input", function () { runSearch(false); });
+  search.addEventListener("keydown", function (ev) { if (ev.key === "Enter") runSearch(true); });
+
+  var api = (cp.net = {
+    network: network, nodes: nodes, edges: edges, ready: false,
+    drawn: function () {
+      return { nodes: network.body.nodeIndices.length, edges: network.body.edgeIndices.length };
+    },
+    shown: function () { return Object.assign({}, current); },
+    setFilter: function (name, value) { filters[name] = value; update(); },
+    expand: expand,
+    focus: focusNode,
+  });
+  network.once("afterDrawing", function () { api.ready = true; });
+  update();
+})();

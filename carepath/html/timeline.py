@@ -1,0 +1,168 @@
+"""The timeline view: each service's age window on one axis, preconception to five years.
+
+Services are grouped by tier; under each tier a coverage row marks the stages no service of
+that tier covers. Every canonical stage gets the same width on the axis (within a stage the
+scale is linear), so the short early stages stay readable beside the long later ones.
+
+>>> from carepath import load_reference
+>>> model = load_reference()
+>>> scale = axis(model)
+>>> scale(-92), scale(0), scale(260)
+(0.0, 22.22, 100.0)
+>>> [(g.code, len(g.rows)) for g in groups(model, area="dorset")][-3:]
+[('5b', 2), ('6', 1), ('–', 9)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from carepath.graph.model import Model, Service, Tier
+from carepath.graph.stages import format_week
+from carepath.html._page import (
+    NO_TIER_CODE,
+    NO_TIER_COLOUR,
+    NavLink,
+    Selection,
+    environment,
+    render_page,
+    select,
+    shorten,
+    static,
+    step_codes,
+    tier_colours,
+)
+
+TITLE = "Timeline"
+DESCRIPTION = ("Each service's age window from preconception to five years, grouped by tier, "
+               "with the stages each tier leaves uncovered.")
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    left: float  # % of the axis
+    width: float
+    text: str  # the window in words
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    service: Service
+    bars: list[Bar]
+    stages: list[str]  # canonical stages covered
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """The services of one tier (``tier`` None: no tier stated) and the stages none covers."""
+
+    tier: Tier | None
+    code: str
+    colour: str
+    rows: list[Row]
+    gaps: list[str]  # stage ids no service in the group covers
+
+
+def axis(model: Model) -> Callable[[float], float]:
+    """Week -> % of the axis, every canonical stage the same width."""
+    stages = model.stages_in_order()
+    n = len(stages)
+
+    def position(week: float) -> float:
+        if week <= stages[0].interval.start:
+            return 0.0
+        for i, stage in enumerate(stages):
+            start, end = stage.interval.start, stage.interval.end
+            if week < end:
+                return round(100 * (i + max(week - start, 0) / (end - start)) / n, 2)
+        return 100.0
+
+    return position
+
+
+def _groups(sel: Selection) -> list[Group]:
+    model = sel.model
+    scale = axis(model)
+    codes, colours = step_codes(model), tier_colours(model)
+    stage_ids = [s.id for s in model.stages_in_order()]
+    tiers: list[Tier | None] = [t for t in model.tiers_in_order()
+                                if sel.tier is None or t.id == sel.tier.id]
+    result = []
+    for tier in [*tiers, None]:
+        services = [s for s in sel.services if s.tier == (tier.id if tier else None)]
+        if tier is None and not services:
+            continue
+        rows = []
+        for svc in services:
+            bars = [Bar(scale(w.start), round(scale(w.end) - scale(w.start), 2),
+                        f"{format_week(w.start)} – {format_week(w.end)}") for w in svc.windows]
+            rows.append(Row(svc, bars, model.stages_covered(svc)))
+        covered = {s for row in rows for s in row.stages}
+        result.append(Group(tier, codes[tier.id] if tier else NO_TIER_CODE,
+                            colours[tier.id] if tier else NO_TIER_COLOUR, rows,
+                            [s for s in stage_ids if s not in covered]))
+    return result
+
+
+def groups(model: Model, *, area: str | None = None, stage: str | None = None,
+           tier: str | None = None, concern: str | None = None) -> list[Group]:
+    """The timeline's rows, grouped by tier in stepped-care order (no tier last).
+
+    >>> from carepath import load_reference
+    >>> g = groups(load_reference(), area="dorset", tier="inpatient")[0]
+    >>> [row.service.id for row in g.rows], g.gaps[:2]
+    (['dorset-mbu'], ['preconception', 'pregnancy'])
+    """
+    return _groups(select(model, area=area, stage=stage, tier=tier, concern=concern))
+
+
+def render(sel: Selection, *, nav: Sequence[NavLink] = ()) -> str:
+    """The timeline view of ``sel`` as one self-contained HTML page."""
+    model = sel.model
+    stages = model.stages_in_order()
+    scale = axis(model)
+    ticks = [(scale(w), format_week(w)) for w in (-40, 0, 26, 52, 104, 156, 260)]
+    return render_page(
+        "timeline.html.j2", model=model, title=TITLE, selection=sel, nav=nav,
+        scripts=[static("timeline.js")], groups=_groups(sel), stages=stages, ticks=ticks,
+        areas=[model.areas[a] for a in sorted({s.area for s in sel.services})],
+        tiers=model.tiers_in_order())
+
+
+def to_svg(model: Model, *, area: str | None = None, stage: str | None = None,
+           tier: str | None = None, concern: str | None = None) -> str:
+    """The timeline as a standalone SVG picture.
+
+    >>> from carepath import load_reference
+    >>> svg = to_svg(load_reference(), area="dorset")
+    >>> svg.startswith("<svg"), "Mother and Baby Unit" in svg
+    (True, True)
+    """
+    return svg_of(select(model, area=area, stage=stage, tier=tier, concern=concern))
+
+
+def svg_of(sel: Selection) -> str:
+    """:func:`to_svg` of a selection."""
+    model = sel.model
+    group_list = _groups(sel)
+    label_w, track_w, row_h, top = 380, 780, 18, 96
+    y = top
+    layout = []
+    for group in group_list:
+        head_y = y
+        y += 24
+        rows = []
+        for row in group.rows:
+            rows.append((y, shorten(f"{row.service.name} ({model.name_of(row.service.area)})",
+                                    58), row))
+            y += row_h
+        cover_y = y
+        y += row_h + 14
+        layout.append((group, head_y, rows, cover_y))
+    stages = model.stages_in_order()
+    n = len(stages)
+    return environment().get_template("timeline.svg.j2").render(
+        width=label_w + track_w + 30, height=y + 30, label_w=label_w, track_w=track_w,
+        row_h=row_h, top=top, layout=layout, stages=stages, n=n,
+        step=track_w / n, title=f"Service age windows: {sel.describe()}")
