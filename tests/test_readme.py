@@ -1,0 +1,24 @@
+"""The README's examples are real: each ``$ carepath ...`` block prints what the README shows."""
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from .conftest import run_cli
+
+README = Path(__file__).parents[1] / "README.md"
+EXAMPLES = re.findall(r"```\n\$ carepath (.+)\n(.*?)```", README.read_text(encoding="utf-8"),
+                      flags=re.S)
+
+
+def test_the_readme_has_examples():
+    assert len(EXAMPLES) >= 2
+
+
+@pytest.mark.parametrize(("command", "shown"), EXAMPLES, ids=[c.split()[0] for c, _ in EXAMPLES])
+def test_readme_example_prints_what_it_shows(command, shown):
+    result = run_cli(*shlex.split(command))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == shown
