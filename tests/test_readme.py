@@ -9,7 +9,7 @@ import pytest
 from .conftest import run_cli
 
 README = Path(__file__).parents[1] / "README.md"
-EXAMPLES = re.findall(r"```\n\$ carepath (.+)\n(.*?)```", README.read_text(encoding="utf-8"),
+EXAMPLES = re.findall(r"```\n\$ carepath ([^\n]+)\n(.*?)```", README.read_text(encoding="utf-8"),
                       flags=re.S)
 
 
