@@ -198,37 +198,42 @@ def svg_of(sel: Selection) -> str:
     """:func:`to_svg` of a selection."""
     model = sel.model
     layer_list = _layers(sel)
-    flow_list = _flows(sel)
     rows = _rows(layer_list)
-    width, left, layer_w, line_h, max_names = 1180, 20, 760, 17, 6
+    width, left, layer_w, line_h, max_names = 1180, 20, 1140, 17, 6
     boxes, y = [], 70
     for row in reversed(rows):  # the highest step on top, universal at the base
         names_shown = max(min(len(layer.services), max_names)
                           + (len(layer.services) > max_names) for layer in row)
         height = 58 + max(names_shown, 1) * line_h
-        inset = rows.index(row) * 26
+        inset = rows.index(row) * 30
         row_w = layer_w - 2 * inset
         each = (row_w - 8 * (len(row) - 1)) / len(row)
         for i, layer in enumerate(row):
-            names = [shorten(f"{s.name} ({model.name_of(s.area)})", int((each - 70) / 6.4))
+            names = [shorten(f"{s.name} ({model.name_of(s.area)})", int((each - 70) / 6.2))
                      for s in layer.services[:max_names]]
             if len(layer.services) > max_names:
                 names.append(f"… and {len(layer.services) - max_names} more")
             boxes.append({"layer": layer, "x": left + inset + i * (each + 8), "y": y,
                           "w": each, "h": height, "names": names,
-                          "title": shorten(layer.tier.name, int((each - 60) / 8.6))})
+                          "title": shorten(layer.tier.name, int((each - 60) / 8.4))})
         y += height + 10
     totals: dict[tuple, int] = {}
-    for group in flow_list:  # summed over areas
+    for group in _flows(sel):  # summed over areas
         if group.flow in (Flow.STEP_UP, Flow.STEP_DOWN, Flow.ADVICE):
             key = (group.flow, group.source.id, group.target.id, group.kind)
             totals[key] = totals.get(key, 0) + len(group.relations)
     codes = step_codes(model)
-    lines = [f"{flow.symbol} {flow.value}: {codes[a]} → {codes[b]}, {count} "
+    lines = [f"{flow.symbol} step {codes[a]} → step {codes[b]}: {count} "
              f"{RELATION_STYLES[kind].label}" for (flow, a, b, kind), count in totals.items()]
+    columns = 3
+    per_column = -(-len(lines) // columns) if lines else 0
+    flow_top = y + 30
+    flow_lines = [{"x": left + (i // per_column) * (layer_w / columns),
+                   "y": flow_top + 22 + (i % per_column) * line_h, "text": text}
+                  for i, text in enumerate(lines)]
     untiered = sum(1 for s in sel.services if not s.tier)
-    height = max(y + 40, 110 + len(lines) * line_h)
+    height = flow_top + 22 + max(per_column, 1) * line_h + (30 if untiered else 10)
     return environment().get_template("stepped_care.svg.j2").render(
-        width=width, height=height, boxes=boxes, flow_lines=lines, flow_x=left + layer_w + 30,
-        title=f"Stepped care: {sel.describe()}", untiered=untiered, line_h=line_h,
+        width=width, height=height, boxes=boxes, flow_lines=flow_lines, flow_top=flow_top,
+        left=left, title=f"Stepped care: {sel.describe()}", untiered=untiered, line_h=line_h,
         no_tier_colour=NO_TIER_COLOUR)

@@ -158,7 +158,7 @@ def svg_of(sel: Selection) -> str:
                                     58), row))
             y += row_h
         cover_y = y
-        y += row_h + 14
+        y += (row_h if group.tier else 0) + 14
         layout.append((group, head_y, rows, cover_y))
     stages = model.stages_in_order()
     n = len(stages)

@@ -22,7 +22,8 @@
         cell.textContent = gap ? "gap" : "";
         if (gap) gaps.push(cell.getAttribute("data-name"));
       });
-      group.querySelector(".cover-text").textContent = gaps.length
+      var text = group.querySelector(".cover-text");
+      if (text) text.textContent = gaps.length
         ? "Gaps: " + gaps.join(", ") + "." : "Every stage is covered.";
     });
   }
