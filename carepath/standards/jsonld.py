@@ -1,0 +1,46 @@
+"""JSON-LD of the RDF view: the same triples as the Turtle export, with a local context.
+
+The ``@context`` is written inline (carepath's prefixes), never a remote URL, so reading the
+file needs no network (rdflib's JSON-LD parser fetches remote contexts).
+
+>>> import json
+>>> from carepath import load_reference
+>>> doc = json.loads(to_jsonld(load_reference()))
+>>> doc["@context"]["cp"]
+'https://w3id.org/carepath/ontology#'
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+
+from carepath.files import write_atomic
+from carepath.graph.model import Model
+from carepath.graph.rdf import PREFIXES, to_store
+
+CONTEXT: dict[str, str] = dict(sorted(PREFIXES.items()))
+
+
+def to_rdflib_graph(model: Model) -> rdflib.Graph:
+    """The model's RDF (no ontology) in a plain in-memory rdflib Graph."""
+    data = to_store(model, with_ontology=False).dump(format=ox.RdfFormat.N_TRIPLES,
+                                                    from_graph=ox.DefaultGraph())
+    graph = rdflib.Graph()
+    graph.parse(data=data.decode("utf-8"), format="nt")
+    for prefix, namespace in CONTEXT.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+def to_jsonld(model: Model) -> str:
+    """The model's RDF as compact JSON-LD text with an inline context."""
+    return to_rdflib_graph(model).serialize(format="json-ld", context=CONTEXT,
+                                            auto_compact=True, indent=1)
+
+
+def export_jsonld(model: Model, path: Path | str) -> Path:
+    """Write the JSON-LD file atomically; returns the path."""
+    return write_atomic(Path(path), to_jsonld(model))
