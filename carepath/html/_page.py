@@ -195,9 +195,16 @@ def evidence(prov: Provenance) -> str:
 
 
 def service_evidence(svc: Service) -> list[Provenance]:
-    """The service's own provenance, then its further evidence, without repeats."""
+    """Where each fact about the service comes from: its own provenance, its further evidence,
+    its eligibility criteria and response times, without repeats.
+
+    >>> from carepath import load_reference
+    >>> [evidence(p) for p in service_evidence(load_reference().services["dorset-mbu"])]
+    ['doc-002:29', 'doc-002:23', 'doc-002:7']
+    """
     seen: dict[tuple, Provenance] = {}
-    for prov in (svc.provenance, *svc.evidence):
+    for prov in (svc.provenance, *svc.evidence, *(c.provenance for c in svc.eligibility),
+                 *(t.provenance for t in svc.response_times)):
         seen.setdefault((prov.source, prov.line, prov.passage), prov)
     return list(seen.values())
 

@@ -53,6 +53,7 @@ DESCRIPTION = ("Services, professions and the family, and who refers to, advises
                "works with and hands over to whom.")
 MAX_DRAWN_NODES = 400
 MAX_NODES = 5_000
+SETTLE_MS = 3_000  # the simulation stops this long after the first drawing, settled or not
 SHAPES = {NodeKind.SERVICE: "dot", NodeKind.PROFESSION: "diamond", NodeKind.FAMILY: "star"}
 PEOPLE_COLOUR = "#FFFFFF"
 TOOLTIP_CRITERIA = 4
@@ -65,9 +66,10 @@ OPTIONS: dict[str, Any] = {
         "enabled": True,
         "solver": "forceAtlas2Based",
         "forceAtlas2Based": {"gravitationalConstant": -70, "centralGravity": 0.012,
-                             "springLength": 120, "springConstant": 0.06, "avoidOverlap": 0.5},
+                             "springLength": 120, "springConstant": 0.06, "avoidOverlap": 0.5,
+                             "damping": 0.7},
         "stabilization": {"enabled": True, "iterations": 300, "updateInterval": 50, "fit": True},
-        "minVelocity": 1.5,
+        "minVelocity": 3,
         "maxVelocity": 40,
         "timestep": 0.5,
     },
@@ -125,8 +127,12 @@ def _service_node(model: Model, svc: Service, codes: dict[str, str],
          if svc.need_min is not None else []],
         ["Concerns", concerns],
         ["Not addressed", [model.name_of(c) for c in svc.not_addressed]],
-        ["Eligibility", criteria or ["not stated"]],
-        ["Response times", times or ["not stated"]],
+        ["Eligibility", [f"{c} ({evidence(e.provenance)})"
+                         for c, e in zip(criteria, svc.eligibility, strict=True)]
+         or ["not stated"]],
+        ["Response times", [f"{t} ({evidence(r.provenance)})"
+                            for t, r in zip(times, svc.response_times, strict=True)]
+         or ["not stated"]],
         ["Professions", [model.name_of(p) for p in svc.professions]],
         ["Interventions", [model.name_of(i) for i in svc.interventions]],
         ["Also known as", list(svc.aliases)],
@@ -329,6 +335,7 @@ def _network_data(sel: Selection, *, max_drawn: int = MAX_DRAWN_NODES) -> dict[s
         "aggregate_by": by,
         "groups": groups,
         "max_drawn": max_drawn,
+        "settle_ms": SETTLE_MS,
         "tiers": [{"id": t.id, "name": t.name, "code": codes[t.id], "rank": t.rank}
                   for t in model.tiers_in_order()],
     }

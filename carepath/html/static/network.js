@@ -168,7 +168,10 @@
     if (tierPos) network.fit({ animation: false });
   }
 
-  /* Columns: people, then one per tier in stepped-care order, then services with no tier. */
+  /* Columns: people, then one per tier in stepped-care order, then services with no tier.
+     A column taller than ROWS nodes wraps into several side by side, so the picture stays wide
+     rather than tall; a tier's nodes never mix with the next tier's. */
+  var ROWS = 12, COL_W = 230, ROW_H = 64, GAP = 110;
   var columns = [];
   function tierPositions(list) {
     var order = { "": data.tiers.length + 1 };
@@ -179,27 +182,40 @@
       (cols[c] = cols[c] || []).push(n);
     });
     var pos = {};
+    var x = 0;
     columns = [];
-    Object.keys(cols).forEach(function (c) {
+    Object.keys(cols).map(Number).sort(function (a, b) { return a - b; }).forEach(function (c) {
       var col = cols[c].sort(function (a, b) {
         return (a.area + a.name).localeCompare(b.area + b.name);
       });
-      var x = Number(c) * 240;
-      col.forEach(function (n, j) { pos[n.id] = { x: x, y: (j - (col.length - 1) / 2) * 70 }; });
-      var tier = data.tiers[Number(c) - 1];
-      columns.push({ x: x, top: -((col.length - 1) / 2) * 70 - 70,
-        text: c === "0" ? "Professions and family" : tier ? tier.code + ". " + tier.name : "No tier stated" });
+      var rows = Math.min(col.length, ROWS);
+      var wide = Math.ceil(col.length / ROWS);
+      col.forEach(function (n, j) {
+        pos[n.id] = { x: x + Math.floor(j / ROWS) * COL_W, y: (j % ROWS - (rows - 1) / 2) * ROW_H };
+      });
+      var tier = data.tiers[c - 1];
+      columns.push({ x: x + (wide - 1) * COL_W / 2, rows: rows, width: wide * COL_W + GAP,
+        text: c === 0 ? "People" : tier ? tier.code + ". " + tier.name : "No tier stated" });
+      x += wide * COL_W + GAP;
     });
+    /* Headings on two alternating lines above the tallest column, so neighbours never touch. */
+    var tallest = Math.max.apply(null, columns.map(function (c) { return c.rows; }).concat([1]));
+    columns.forEach(function (c, i) { c.line = i % 2; c.top = -((tallest - 1) / 2) * ROW_H - 40; });
     return pos;
   }
 
   network.on("beforeDrawing", function (ctx) {
     if (layout !== "tier") return;
     ctx.save();
-    ctx.font = "bold 15px system-ui, Arial, sans-serif";
+    var scale = network.getScale();  /* headings stay 14px on screen at any zoom */
+    ctx.font = "bold " + Math.round(14 / scale) + "px system-ui, Arial, sans-serif";
     ctx.fillStyle = "#1a1a1a";
     ctx.textAlign = "center";
-    columns.forEach(function (c) { ctx.fillText(c.text.length > 34 ? c.text.slice(0, 33) + "…" : c.text, c.x, c.top); });
+    columns.forEach(function (c) {
+      var room = Math.max(12, Math.floor(2 * c.width * scale / 8.5));
+      ctx.fillText(c.text.length > room ? c.text.slice(0, room - 1) + "…" : c.text, c.x,
+                   c.top - c.line * 20 / scale);
+    });
     ctx.restore();
   });
 
@@ -343,6 +359,16 @@
     expand: expand,
     focus: focusNode,
   });
-  network.once("afterDrawing", function () { api.ready = true; });
+  /* Physics settles by itself; whatever is still moving stops data.settle_ms after the first
+     drawing, so a large graph never keeps the tab busy (dragging a node wakes it again). */
+  var started = Date.now();
+  network.on("stabilized", function () {
+    if (!api.stable) api.settledMs = Date.now() - started;
+    api.stable = true;
+  });
+  network.once("afterDrawing", function () {
+    api.ready = true;
+    setTimeout(function () { if (!api.stable) network.stopSimulation(); }, data.settle_ms);
+  });
   update();
 })();

@@ -1,0 +1,141 @@
+"""A real headless Chromium for the HTML tests, started once per session, and exported pages.
+
+Chromium is Debian's (``/usr/bin/chromium``, or ``$CAREPATH_CHROMIUM``) driven by Playwright's
+Python API; the tests skip with the reason where either is missing, and fail under CI=true.
+Every page is opened from ``file://`` with every other request aborted and recorded.
+Screenshots go to ``$CAREPATH_SCREENSHOTS`` or the session's pytest temporary folder.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import carepath
+from carepath.graph.model import Area, Model, Provenance, Relation, RelationKind, Service
+from carepath.graph.stages import Interval
+from carepath.html import export_site
+
+from ..conftest import need
+
+HERE = Path(__file__).parent
+HOSTILE = HERE / "data" / "hostile"
+CHROMIUM = os.environ.get("CAREPATH_CHROMIUM", "/usr/bin/chromium")
+XSS_NAME = "<img src=x onerror=alert(1)>"
+
+
+@dataclass
+class Tab:
+    """A page and what it did: console errors, requests that left the disk, dialogs."""
+
+    page: Any
+    errors: list[str] = field(default_factory=list)
+    outside: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def assert_clean(self) -> None:
+        assert self.errors == [], f"console errors: {self.errors}"
+        assert self.outside == [], f"requests outside file:/data: {self.outside}"
+        assert self.dialogs == [], f"dialogs opened: {self.dialogs}"
+
+    def wait_network(self) -> None:
+        """Wait until the network view has drawn once."""
+        self.page.wait_for_function("() => window.cp && cp.net && cp.net.ready")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ModuleNotFoundError:
+        sync_playwright = None
+    need(sync_playwright is not None, "Playwright is not installed (pip install playwright)")
+    need(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser) -> Iterator[Any]:
+    """``open_page(path) -> Tab``: the file in a fresh tab, with the network blocked."""
+    contexts = []
+
+    def open_(path: Path, *, width: int = 1400, height: int = 1000) -> Tab:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        page = context.new_page()
+        tab = Tab(page)
+
+        def route(r: Any) -> None:
+            if r.request.url.startswith(("file:", "data:")):
+                r.continue_()
+            else:
+                tab.outside.append(r.request.url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: tab.errors.append(str(e)))
+        page.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
+        page.goto(Path(path).resolve().as_uri())
+        return tab
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory) -> Path:
+    folder = os.environ.get("CAREPATH_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        return Path(folder)
+    return tmp_path_factory.mktemp("screenshots")
+
+
+@pytest.fixture(scope="session")
+def site(reference, tmp_path_factory) -> Path:
+    """Every view of the reference data, as ``--view all`` writes it."""
+    return export_site(reference, tmp_path_factory.mktemp("export") / "site")
+
+
+@pytest.fixture(scope="session")
+def hostile() -> Model:
+    return carepath.load(HOSTILE)
+
+
+@pytest.fixture(scope="session")
+def hostile_site(hostile, tmp_path_factory) -> Path:
+    return export_site(hostile, tmp_path_factory.mktemp("export") / "hostile")
+
+
+def synthetic(reference: Model, *, areas: int, per_area: int) -> Model:
+    """A large made-up graph for scale tests only: ``areas`` x ``per_area`` services in a
+    referral chain each, the GP referring into each chain (every fact cites doc-000 as a
+    placeholder: these are not facts about any real area)."""
+    area_map, services, relations = {}, {}, []
+    tiers = [t.id for t in reference.tiers_in_order()]
+    for a in range(areas):
+        area_id = f"synth-{a:02d}"
+        area_map[area_id] = Area(area_id, f"Synthetic area {a}", Provenance("doc-000", 1))
+        previous = "gp"
+        for i in range(per_area):
+            sid = f"{area_id}-s{i:04d}"
+            services[sid] = Service(
+                sid, f"Service {i} of area {a}", area_id, Provenance("doc-000", 1),
+                tier=tiers[i % len(tiers)],
+                windows=(Interval(-40 + i % 5 * 20, 52 + i % 7 * 30),))
+            relations.append(Relation(f"r-{sid}", RelationKind.REFERS_TO, previous, sid,
+                                      Provenance("doc-000", 2)))
+            previous = sid
+    return dataclasses.replace(reference, areas=area_map, services=services,
+                               relations=relations, pathway=[], overlaps=[])
