@@ -1,0 +1,178 @@
+"""``carepath export neo4j | neo4j-csv | sparql``: push the graph to real servers.
+
+Passwords come from the environment (``NEO4J_PASSWORD``, ``SPARQL_PASSWORD``) or a prompt that
+does not echo; never from the command line. Also the options and engines that let
+``carepath query`` run on a Neo4j server or a SPARQL endpoint instead of the embedded engines.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from carepath.cli._common import DataOpt, UsageError, err, export_app, load, out
+from carepath.errors import QueryError
+from carepath.graph.model import Model
+
+Neo4jUriOpt = Annotated[str | None, typer.Option(
+    "--neo4j-uri", help="Run on this Neo4j (bolt://HOST:7687, neo4j+s://...) instead of the "
+    "embedded engine; password from NEO4J_PASSWORD or a prompt.")]
+UserOpt = Annotated[str, typer.Option("--user", help="Neo4j user name.")]
+DatabaseOpt = Annotated[str | None, typer.Option(
+    "--database", help="Neo4j database (default: the server's default database).")]
+EndpointOpt = Annotated[str | None, typer.Option(
+    "--endpoint", help="Run on this SPARQL 1.1 query endpoint (e.g. http://HOST:3030/ds/query) "
+    "instead of the embedded store.")]
+GraphOpt = Annotated[str | None, typer.Option(
+    "--graph", help="A named graph IRI to query as the default graph (default-graph-uri).")]
+
+
+def secret(variable: str, what: str) -> str:
+    """A password from ``variable`` in the environment, else from a prompt that does not echo."""
+    value = os.environ.get(variable)
+    if not value and sys.stdin.isatty():
+        try:
+            value = typer.prompt(f"{what} (or set {variable})", hide_input=True, err=True)
+        except (typer.Abort, EOFError):
+            value = ""
+    elif not value:  # piped: the first line of standard input
+        value = sys.stdin.readline().rstrip("\r\n")
+    if not value:
+        raise UsageError(f"no password: set {variable} or type it at the prompt")
+    return value
+
+
+def _rows_progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("rows"), TimeElapsedColumn(), console=err, transient=True)
+
+
+@export_app.command("neo4j")
+def export_neo4j_cmd(
+    uri: Annotated[str, typer.Option("--uri", help="bolt://HOST:7687, neo4j://HOST:7687 or "
+                                     "neo4j+s://ID.databases.neo4j.io.")],
+    user: UserOpt = "neo4j",
+    database: DatabaseOpt = None,
+    replace_area: Annotated[str | None, typer.Option(
+        "--replace-area", help="Afterwards remove what this area no longer has in the data: "
+        "services, their relations and edges.")] = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="Rows per transaction.")] = 1000,
+    data: DataOpt = None,
+) -> None:
+    """Merge the graph into a Neo4j server: constraints, then batched transactions.
+
+    Idempotent: exporting again leaves the same graph. A failed batch rolls back; run the
+    command again to complete. Password from NEO4J_PASSWORD or a prompt.
+    """
+    from carepath.servers.neo4j import check_uri, export_neo4j, plan_batches
+
+    check_uri(uri)
+    model = load(data)
+    if replace_area is not None and replace_area not in model.areas:
+        raise UsageError(f"unknown area {replace_area!r} for --replace-area; expected one of: "
+                         f"{', '.join(sorted(model.areas))}")
+    password = secret("NEO4J_PASSWORD", f"Neo4j password for {user}")
+    total = sum(len(b.rows) for b in plan_batches(model, batch_size=batch_size))
+    with _rows_progress() as progress:
+        task = progress.add_task(f"Neo4j {uri}", total=total)
+        result = export_neo4j(
+            model, uri, user=user, password=password, database=database, batch_size=batch_size,
+            replace_area=replace_area,
+            progress=lambda b: progress.update(task, advance=len(b.rows), description=b.what))
+    removed = f", removed {result.removed} that area {replace_area} no longer has" \
+        if replace_area else ""
+    out.print(f"exported to Neo4j at {uri}: {result.nodes} nodes, {result.relationships} "
+              f"relationships merged in {result.batches} batches{removed}", highlight=False,
+              soft_wrap=True)
+
+
+@export_app.command("neo4j-csv")
+def export_neo4j_csv_cmd(
+    folder: Annotated[Path, typer.Argument(help="Folder to write (replaced as a whole).")],
+    data: DataOpt = None,
+) -> None:
+    """CSV files for `neo4j-admin database import`, plus load.cypher (constraints + LOAD CSV)."""
+    from carepath.servers.neo4j_csv import export_neo4j_csv
+
+    written = export_neo4j_csv(load(data), folder)
+    files = sorted(p.name for p in written.iterdir())
+    out.print(f"wrote {len(files)} files to {written}: node and relationship CSVs, load.cypher "
+              "and neo4j-admin-import.sh", highlight=False, soft_wrap=True)
+
+
+@export_app.command("sparql")
+def export_sparql_cmd(
+    endpoint: Annotated[str, typer.Option(
+        "--endpoint", help="The store's Graph Store Protocol URL, e.g. Fuseki's "
+        "http://HOST:3030/ds/data.")],
+    graph: Annotated[str | None, typer.Option(
+        "--graph", help="Replace this named graph (an IRI) instead of the default graph.")] = None,
+    ontology: Annotated[bool, typer.Option(help="Send the ontology too.")] = True,
+    user: Annotated[str | None, typer.Option(
+        "--user", help="HTTP basic authentication user; password from SPARQL_PASSWORD or a "
+        "prompt.")] = None,
+    data: DataOpt = None,
+) -> None:
+    """Upload the RDF to a SPARQL 1.1 store with the Graph Store Protocol (HTTP PUT: replaces
+    the graph, so uploading again leaves the same graph)."""
+    from carepath.servers.sparql import export_sparql
+
+    model = load(data)
+    password = secret("SPARQL_PASSWORD", f"SPARQL password for {user}") if user else None
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                  TimeElapsedColumn(), console=err, transient=True) as progress:
+        task = progress.add_task(f"PUT {endpoint}", total=None)
+        result = export_sparql(model, endpoint, graph=graph, with_ontology=ontology, user=user,
+                               password=password,
+                               progress=lambda sent, total: progress.update(
+                                   task, completed=sent, total=total))
+    where = f"graph <{graph}>" if graph else "the default graph"
+    out.print(f"uploaded {result.triples} triples ({result.bytes} bytes) to {where} of "
+              f"{endpoint}", highlight=False, soft_wrap=True)
+
+
+@contextmanager
+def open_engine(language: str, data: list[Path] | None, *, model: Model | None = None,
+                neo4j_uri: str | None = None, user: str = "neo4j", database: str | None = None,
+                endpoint: str | None = None, graph: str | None = None) -> Iterator[Any]:
+    """The engine ``carepath query`` runs on: Neo4j or a SPARQL endpoint if given, else the
+    embedded engine for ``language``, over ``model`` or the data loaded from ``data``."""
+    from carepath.queries.named import ENGINES
+
+    if neo4j_uri and endpoint:
+        raise UsageError("give --neo4j-uri (Cypher on Neo4j) or --endpoint (SPARQL), not both")
+    if neo4j_uri:
+        if language != "cypher":
+            raise UsageError(f"--neo4j-uri runs Cypher, not {language}")
+        from carepath.servers.neo4j import Neo4jEngine, check_uri
+
+        check_uri(neo4j_uri, error=QueryError)
+        password = secret("NEO4J_PASSWORD", f"Neo4j password for {user}")
+        with Neo4jEngine(neo4j_uri, user=user, password=password, database=database) as engine:
+            yield engine
+        return
+    if endpoint:
+        if language != "sparql":
+            raise UsageError(f"--endpoint runs SPARQL, not {language}")
+        from carepath.servers.sparql import RemoteSparqlEngine
+
+        yield RemoteSparqlEngine(endpoint, graph=graph,
+                                 model=model if model is not None else load(data))
+        return
+    if graph:
+        raise UsageError("--graph needs --endpoint")
+    yield ENGINES[language](model if model is not None else load(data))

@@ -1,0 +1,167 @@
+"""The graph as CSV files for ``neo4j-admin database import``, plus a ``load.cypher`` script.
+
+For users who cannot connect to their Neo4j directly. The folder holds one node file per label
+(``nodes-Service.csv``) and one relationship file per type and end labels
+(``relationships-REFERS_TO-Service-Service.csv``), with neo4j-admin headers (``id:ID(Service)``,
+``:START_ID(Service)``, typed columns such as ``start_week:long`` and ``stages:string[]``), and:
+
+- ``neo4j-admin-import.sh``: the ``neo4j-admin database import full`` command for these files
+  (it loads an empty database only);
+- ``load.cypher``: uniqueness constraints, then ``LOAD CSV`` + ``MERGE`` for a running database
+  (copy the CSV files into its import folder, then ``cypher-shell -f load.cypher``); re-runnable.
+
+Same labels, types and properties as :func:`carepath.servers.neo4j.export_neo4j`. Strings are
+always quoted, so an empty string stays an empty string and an unquoted empty field is null.
+
+>>> from carepath import load_reference
+>>> files = neo4j_csv_files(load_reference())
+>>> files["nodes-Tier.csv"].splitlines()[0]
+'id:ID(Tier),name,rank:long,:LABEL'
+>>> files["nodes-Tier.csv"].splitlines()[1]
+'"universal","Universal services",1,"Tier"'
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from carepath.errors import ExportError
+from carepath.files import atomic_dir
+from carepath.graph.cypher import _TYPES as COLUMN_TYPES
+from carepath.graph.cypher import node_frames, relation_frames
+from carepath.graph.model import Model
+from carepath.output import records
+from carepath.servers.neo4j import RELATION_TYPES, constraint_statements
+
+# neo4j-admin's column types for LadybugDB's
+_ADMIN_TYPES = {"INT64": "long", "DOUBLE": "double", "STRING[]": "string[]"}
+# Cypher that turns a LOAD CSV field (a string, or null) into the property's value
+_CONVERT = {
+    "long": "toInteger({v})",
+    "double": "toFloat({v})",
+    "string[]": "CASE {v} WHEN '' THEN [] ELSE split({v}, '{d}') END",
+}
+ARRAY_DELIMITERS = "|;^~"
+
+
+def _header(column: str) -> str:
+    kind = _ADMIN_TYPES.get(COLUMN_TYPES.get(column, "STRING"))
+    return f"{column}:{kind}" if kind else column
+
+
+def _field(value: Any, delimiter: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, list | tuple):
+        value = delimiter.join(str(v) for v in value)
+    return '"' + str(value).replace('"', '""') + '"'
+
+
+def _delimiter(model: Model) -> str:
+    used = set()
+    for frame in [*node_frames(model).values(), *relation_frames(model).values()]:
+        for column in frame.columns:
+            if COLUMN_TYPES.get(column) == "STRING[]":
+                for items in frame[column]:
+                    used.update(ch for item in items for ch in str(item) if ch in ARRAY_DELIMITERS)
+    free = [d for d in ARRAY_DELIMITERS if d not in used]
+    if not free:
+        raise ExportError("cannot write Neo4j CSV files: list values use every array delimiter "
+                          f"({' '.join(ARRAY_DELIMITERS)})")
+    return free[0]
+
+
+def _csv(columns: list[str], rows: list[list[Any]], delimiter: str) -> str:
+    lines = [",".join(columns)]
+    lines += [",".join(_field(v, delimiter) for v in row) for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _integers(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: int(v) if COLUMN_TYPES.get(k) == "INT64" and v is not None else v
+            for k, v in row.items()}
+
+
+def _props(columns: list[str], delimiter: str) -> str:
+    parts = []
+    for column in columns:
+        header = _header(column)
+        value = f"row.`{header}`" if header != column else f"row.{column}"
+        kind = _ADMIN_TYPES.get(COLUMN_TYPES.get(column, "STRING"))
+        parts.append(f"{column}: " + (_CONVERT[kind].format(v=value, d=delimiter)
+                                      if kind else value))
+    return "{" + ", ".join(parts) + "}"
+
+
+def neo4j_csv_files(model: Model) -> dict[str, str]:
+    """The folder's files by name: node and relationship CSVs, ``load.cypher`` and
+    ``neo4j-admin-import.sh``."""
+    delimiter = _delimiter(model)
+    out: dict[str, str] = {}
+    script = [
+        "// Load carepath's graph into a running Neo4j 5 from the CSV files beside this script.\n"
+        "// Copy the CSV files into the database's import folder (or set base to the URL where\n"
+        "// they are served), then: cypher-shell -u USER -f load.cypher\n"
+        "// Re-runnable: everything is merged on its key.\n"
+        ":param base => 'file:///'",
+        "\n".join(f"{statement};" for statement in constraint_statements(model)),
+    ]
+    admin = []
+    for label, frame in node_frames(model).items():
+        if frame.empty:
+            continue
+        name = f"nodes-{label}.csv"
+        columns = [c for c in frame.columns if c != "id"]
+        rows = [[r["id"], *(r[c] for c in columns), label] for r in map(_integers, records(frame))]
+        out[name] = _csv([f"id:ID({label})", *map(_header, columns), ":LABEL"], rows, delimiter)
+        admin.append(f"--nodes={name}")
+        script.append(
+            f"LOAD CSV WITH HEADERS FROM $base + '{name}' AS row\n"
+            f"CALL (row) {{\n  MERGE (n:{label} {{id: row.`id:ID({label})`}})\n"
+            f"  SET n += {_props(columns, delimiter)}\n}} IN TRANSACTIONS OF 1000 ROWS;")
+    for (rel, source, target), frame in relation_frames(model).items():
+        name = f"relationships-{rel}-{source}-{target}.csv"
+        columns = [c for c in frame.columns if c not in ("from", "to")]
+        rows = [[r["from"], r["to"], *(r[c] for c in columns), rel]
+                for r in map(_integers, records(frame))]
+        start, end = f":START_ID({source})", f":END_ID({target})"
+        out[name] = _csv([start, end, *map(_header, columns), ":TYPE"], rows, delimiter)
+        admin.append(f"--relationships={name}")
+        key = " {rel_id: row.rel_id}" if rel in RELATION_TYPES else ""
+        script.append(
+            f"LOAD CSV WITH HEADERS FROM $base + '{name}' AS row\n"
+            f"CALL (row) {{\n  MATCH (a:{source} {{id: row.`{start}`}})\n"
+            f"  MATCH (b:{target} {{id: row.`{end}`}})\n  MERGE (a)-[r:{rel}{key}]->(b)\n"
+            f"  SET r += {_props(columns, delimiter)}\n}} IN TRANSACTIONS OF 1000 ROWS;")
+    out["load.cypher"] = "\n\n".join(script) + "\n"
+    out["neo4j-admin-import.sh"] = (
+        "#!/bin/sh\n# Import carepath's graph into a new, empty Neo4j 5 database "
+        "(default: neo4j) with neo4j-admin;\n# stop the database first. Then create the "
+        "uniqueness constraints of load.cypher.\nset -e\ncd \"$(dirname \"$0\")\"\n"
+        "exec neo4j-admin database import full --id-type=string --multiline-fields=true \\\n"
+        f"  --array-delimiter='{delimiter}' \\\n  "
+        + " \\\n  ".join(admin) + " \\\n  \"${1:-neo4j}\"\n")
+    return out
+
+
+def export_neo4j_csv(model: Model, folder: Path | str) -> Path:
+    """Write :func:`neo4j_csv_files` into ``folder`` (replaced as a whole, atomically).
+
+    Raises:
+        ExportError: the folder cannot be written.
+    """
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ExportError(f"cannot write Neo4j CSV files into {folder}: it is a file")
+    content = neo4j_csv_files(model)
+    with atomic_dir(folder) as tmp:
+        for name, text in content.items():
+            (tmp / name).write_text(text, encoding="utf-8", newline="\n")
+        (tmp / "neo4j-admin-import.sh").chmod(0o755)
+    return folder

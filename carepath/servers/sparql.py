@@ -1,0 +1,291 @@
+"""The graph in any SPARQL 1.1 store: Graph Store Protocol upload, queries on a remote endpoint.
+
+:func:`export_sparql` replaces one graph of the store (the default graph, or a named graph)
+with the model's RDF, the same triples the embedded Oxigraph store holds (ontology included),
+with one HTTP ``PUT`` as the SPARQL 1.1 Graph Store HTTP Protocol says: uploading twice leaves
+the same graph. :class:`RemoteSparqlEngine` runs SPARQL and the named query library on an
+endpoint with the SPARQL 1.1 Protocol.
+
+The protocol has no parameter binding. Parameters become RDF terms first (ids checked, then
+made IRIs; other values literals) and reach the endpoint as a ``VALUES`` block at the start of
+the query's ``WHERE`` group, written by Oxigraph's term serialiser: never pasted as text.
+
+>>> import pyoxigraph as ox
+>>> with_values("SELECT ?s WHERE { ?s ?p ?o }", {ox.Variable("o"): ox.Literal('say "hi"')})
+'SELECT ?s WHERE { VALUES (?o) { ("say \\\\"hi\\\\"") }  ?s ?p ?o }'
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, BinaryIO
+
+import pyoxigraph as ox
+
+from carepath.errors import ExportError, QueryError
+from carepath.graph.model import Model
+from carepath.graph.rdf import to_store
+from carepath.queries.named import SparqlEngine
+
+_RESULTS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+_GRAPHS = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+_ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
+           "application/sparql-results+xml;q=0.5")
+_WORD = re.compile(r"[A-Za-z_?$][\w:.\-]*")
+_IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
+
+
+@dataclass(frozen=True, slots=True)
+class SparqlUpload:
+    """What an upload sent: the target URL, the graph (None: default graph), triples, bytes."""
+
+    url: str
+    graph: str | None
+    triples: int
+    bytes: int
+
+
+def _check_http(url: str, what: str, error: type[Exception]) -> None:
+    scheme = urllib.parse.urlsplit(url).scheme
+    if scheme not in ("http", "https"):
+        raise error(f"bad {what} {url!r}: expected an http:// or https:// URL, "
+                    "e.g. http://localhost:3030/ds")
+
+
+def _check_graph(graph: str | None, error: type[Exception]) -> None:
+    if graph is None:
+        return
+    try:
+        ox.NamedNode(graph)
+    except ValueError:
+        raise error(f"bad graph IRI {graph!r}: expected an absolute IRI, "
+                    "e.g. https://w3id.org/carepath/graph") from None
+    if not urllib.parse.urlsplit(graph).scheme:
+        raise error(f"bad graph IRI {graph!r}: expected an absolute IRI, "
+                    "e.g. https://w3id.org/carepath/graph")
+
+
+def _auth_header(user: str | None, password: str | None) -> dict[str, str]:
+    if user is None:
+        return {}
+    token = base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
+    return {"Authorization": f"Basic {token}"}
+
+
+def _http_reason(exc: urllib.error.HTTPError) -> str:
+    try:
+        body = exc.read(2000).decode("utf-8", "replace")
+    except OSError:
+        body = ""
+    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    detail = next((line for line in lines if not line.startswith("<")), "")
+    return f"HTTP {exc.code} {exc.reason}" + (f": {detail[:300]}" if detail else "")
+
+
+class _Reader:
+    """A file-like body that reports how many bytes have been sent."""
+
+    def __init__(self, data: bytes, progress: Callable[[int, int], None] | None) -> None:
+        self.data, self.sent, self.progress = data, 0, progress
+
+    def read(self, size: int = -1) -> bytes:
+        end = len(self.data) if size is None or size < 0 else self.sent + size
+        chunk = self.data[self.sent:end]
+        self.sent += len(chunk)
+        if self.progress is not None and chunk:
+            self.progress(self.sent, len(self.data))
+        return chunk
+
+
+def graph_store_url(endpoint: str, graph: str | None = None) -> str:
+    """The Graph Store Protocol URL of a graph: ``?default``, or ``?graph=`` the IRI.
+
+    >>> graph_store_url("http://localhost:3030/ds/data", "https://w3id.org/carepath/graph")
+    'http://localhost:3030/ds/data?graph=https%3A%2F%2Fw3id.org%2Fcarepath%2Fgraph'
+    """
+    query = "default" if graph is None else urllib.parse.urlencode({"graph": graph})
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
+
+
+def export_sparql(
+    model: Model,
+    endpoint: str,
+    *,
+    graph: str | None = None,
+    with_ontology: bool = True,
+    user: str | None = None,
+    password: str | None = None,
+    timeout: float = 120,
+    progress: Callable[[int, int], None] | None = None,
+) -> SparqlUpload:
+    """Replace a graph of the store at ``endpoint`` (its Graph Store Protocol URL, e.g.
+    Fuseki's ``http://HOST:3030/ds/data``) with the model's RDF, as N-Triples.
+
+    ``graph`` None replaces the default graph, otherwise the named graph with that IRI.
+    ``with_ontology`` also sends the ontology, as the embedded store holds it. ``user`` and
+    ``password`` are sent with HTTP basic authentication. ``progress(sent, total)`` follows
+    the bytes sent.
+
+    Raises:
+        ExportError: a bad URL or graph IRI, an unreachable endpoint, or a refused upload.
+    """
+    _check_http(endpoint, "SPARQL Graph Store endpoint", ExportError)
+    _check_graph(graph, ExportError)
+    store = to_store(model, with_ontology=with_ontology)
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    url = graph_store_url(endpoint, graph)
+    body: BinaryIO = _Reader(data, progress)  # type: ignore[assignment]
+    request = urllib.request.Request(url, data=body, method="PUT", headers={
+        "Content-Type": "application/n-triples; charset=utf-8",
+        "Content-Length": str(len(data)), **_auth_header(user, password)})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            response.read()
+    except urllib.error.HTTPError as exc:
+        raise ExportError(f"SPARQL endpoint {endpoint} refused the upload, nothing replaced: "
+                          f"{_http_reason(exc)}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise ExportError(f"cannot reach SPARQL endpoint {endpoint}: {reason}; "
+                          "run the export again once it is up") from None
+    return SparqlUpload(url, graph, len(store), len(data))
+
+
+def _skip_string(text: str, i: int) -> int:
+    quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else text[i]
+    j = i + len(quote)
+    while j < len(text):
+        if text[j] == "\\":
+            j += 2
+            continue
+        if text.startswith(quote, j):
+            return j + len(quote)
+        j += 1
+    return j
+
+
+def _where_brace(query: str) -> int:
+    """Offset of the ``{`` that opens the query's WHERE group, skipping comments, IRIs and
+    strings; -1 if there is none."""
+    i, n = 0, len(query)
+    form, seen_where, depth, parens = None, False, 0, 0
+    while i < n:
+        c = query[i]
+        if c == "#":
+            end = query.find("\n", i)
+            i = n if end < 0 else end
+        elif c in "\"'":
+            i = _skip_string(query, i)
+        elif c == "<" and (m := _IRI.match(query, i)):
+            i = m.end()
+        elif c in "({}":
+            if c == "(":
+                parens += 1
+            elif c == "{" and depth == 0 and parens == 0 and (
+                    seen_where or form in ("SELECT", "ASK")):
+                return i
+            else:
+                depth += 1 if c == "{" else -1
+            i += 1
+        elif c == ")":
+            parens -= 1
+            i += 1
+        elif m := _WORD.match(query, i):
+            word = m.group().upper()
+            if depth == 0 and parens == 0:
+                if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and form is None:
+                    form = word
+                seen_where = seen_where or word == "WHERE"
+            i = m.end()
+        else:
+            i += 1
+    return -1
+
+
+def with_values(query: str, substitutions: dict[ox.Variable, Any]) -> str:
+    """``query`` with the substitutions as a ``VALUES`` block opening its WHERE group, which
+    binds them before the rest of the group is evaluated (as Oxigraph's substitutions do).
+
+    Raises:
+        QueryError: the query has no WHERE group to bind parameters in.
+    """
+    if not substitutions:
+        return query
+    at = _where_brace(query)
+    if at < 0:
+        raise QueryError("cannot bind parameters: the query has no WHERE { ... } group")
+    names = " ".join(str(v) for v in substitutions)
+    terms = " ".join(str(t) for t in substitutions.values())
+    return f"{query[:at + 1]} VALUES ({names}) {{ ({terms}) }} {query[at + 1:]}"
+
+
+class _RemoteStore:
+    """What :class:`SparqlEngine` needs of a store (``query``), over the SPARQL 1.1 Protocol."""
+
+    def __init__(self, endpoint: str, graph: str | None, headers: dict[str, str],
+                 timeout: float) -> None:
+        self.endpoint, self.graph, self.headers, self.timeout = endpoint, graph, headers, timeout
+
+    def query(self, text: str, substitutions: dict | None = None) -> Any:
+        fields = {"query": with_values(text, substitutions or {})}
+        if self.graph is not None:
+            fields["default-graph-uri"] = self.graph
+        request = urllib.request.Request(
+            self.endpoint, data=urllib.parse.urlencode(fields).encode("utf-8"), method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": _ACCEPT,
+                     **self.headers})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                kind = response.headers.get_content_type()
+                body = response.read()
+        except urllib.error.HTTPError as exc:
+            raise QueryError(f"SPARQL endpoint {self.endpoint} rejected the query: "
+                             f"{_http_reason(exc)}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise QueryError(f"cannot reach SPARQL endpoint {self.endpoint}: {reason}") from None
+        try:
+            if kind in _RESULTS:
+                return ox.parse_query_results(body, format=_RESULTS[kind])
+            if kind in _GRAPHS:
+                return list(ox.parse(body, format=_GRAPHS[kind]))
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL endpoint {self.endpoint} sent unreadable {kind}: "
+                             f"{str(exc).splitlines()[0]}") from None
+        raise QueryError(f"SPARQL endpoint {self.endpoint} answered with {kind or 'no type'}; "
+                         "expected SPARQL results (JSON or XML) or N-Triples/Turtle")
+
+
+class RemoteSparqlEngine(SparqlEngine):
+    """SPARQL and the named query library on any SPARQL 1.1 query endpoint.
+
+    Same interface and the same rows as the embedded :class:`SparqlEngine`. ``model`` tells
+    what kind of thing an id of a ``node`` parameter is (a service, profession or family);
+    ``graph`` queries that named graph as the default graph (``default-graph-uri``).
+
+    Raises:
+        QueryError: a bad URL, an unreachable endpoint, or a rejected query.
+    """
+
+    def __init__(self, endpoint: str, *, model: Model | None = None, graph: str | None = None,
+                 user: str | None = None, password: str | None = None,
+                 timeout: float = 120) -> None:
+        _check_http(endpoint, "SPARQL endpoint", QueryError)
+        _check_graph(graph, QueryError)
+        self.model = model if model is not None else Model()
+        self.store = _RemoteStore(endpoint, graph, _auth_header(user, password), timeout)
