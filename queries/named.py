@@ -6,8 +6,9 @@ Each file starts with a header of comment lines::
     # answers: ...
     # param service: service - the service referred to, e.g. dorset-pmmhs
 
-Parameters are always bound by the engine (Oxigraph ``substitutions``, Cypher ``$params``);
-nothing is pasted into query text. Oxigraph substitutes only variables in the SELECT list, so
+Parameters are always bound by the engine (SPARQL: a trailing ``VALUES`` clause of RDF terms
+written by Oxigraph, see :func:`with_trailing_values`; Cypher ``$params``); no parameter text is
+pasted into a query. Oxigraph substitutes only variables in the SELECT list, so
 SPARQL library queries project their parameters and the engine drops those columns.
 A parameter's type (``service``, ``node``, ``stage``, ...) says how an id becomes an RDF IRI.
 
@@ -163,6 +164,24 @@ _SERVICE_CLAUSE = re.compile(r"(?<![?$:\w])SERVICE\s+(SILENT\s+)?(<|\?|[A-Za-z_]
                              re.IGNORECASE)
 
 
+def with_trailing_values(text: str, substitutions: dict[ox.Variable, Any]) -> str:
+    """``text`` with the parameters bound by a trailing ``VALUES`` clause (SPARQL's inline data).
+
+    Oxigraph applies ``substitutions`` to the solutions of the whole pattern; with an OPTIONAL
+    in the query it rescans per solution, so who-refers-to took 1.6 s on 4,400 referrals (and
+    grows with the square of them) against 5 ms with the values joined in by the query itself.
+    The terms are written by Oxigraph (an IRI cannot hold ``>``, a literal's quotes and line
+    breaks are escaped), so parameter text never reaches the query unescaped.
+
+    >>> with_trailing_values("SELECT ?s WHERE { ?s ?p ?o }",
+    ...                      {ox.Variable("s"): ox.NamedNode("http://example.org/a")})
+    'SELECT ?s WHERE { ?s ?p ?o }\nVALUES (?s) { (<http://example.org/a>) }'
+    """
+    names = " ".join(str(v) for v in substitutions)
+    terms = " ".join(str(t) for t in substitutions.values())
+    return f"{text}\nVALUES ({names}) {{ ({terms}) }}"
+
+
 class SparqlEngine:
     """SPARQL over the model's RDF in an embedded Oxigraph store."""
 
@@ -200,7 +219,7 @@ class SparqlEngine:
         if _SERVICE_CLAUSE.search(text):
             raise QueryError("SERVICE clauses are refused: they would fetch remote data")
         try:
-            result = self.store.query(text, substitutions=substitutions or None)
+            result = self._run(text, substitutions)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {str(exc).splitlines()[0]}") from None
         if isinstance(result, ox.QueryBoolean):
@@ -212,6 +231,14 @@ class SparqlEngine:
         rows = [[_plain_term(t.subject), _plain_term(t.predicate), _plain_term(t.object)]
                 for t in result]
         return pd.DataFrame(rows, columns=["subject", "predicate", "object"])
+
+    def _run(self, text: str, substitutions: dict | None) -> Any:
+        if not substitutions:
+            return self.store.query(text)
+        try:
+            return self.store.query(with_trailing_values(text, substitutions))
+        except SyntaxError:  # e.g. a query that ends in a VALUES clause of its own
+            return self.store.query(text, substitutions=substitutions)
 
     def run_named(self, name: str, params: dict[str, Any] | None = None, *,
                   library: Library | None = None) -> pd.DataFrame:
