@@ -173,9 +173,10 @@ def with_trailing_values(text: str, substitutions: dict[ox.Variable, Any]) -> st
     The terms are written by Oxigraph (an IRI cannot hold ``>``, a literal's quotes and line
     breaks are escaped), so parameter text never reaches the query unescaped.
 
-    >>> with_trailing_values("SELECT ?s WHERE { ?s ?p ?o }",
-    ...                      {ox.Variable("s"): ox.NamedNode("http://example.org/a")})
-    'SELECT ?s WHERE { ?s ?p ?o }\nVALUES (?s) { (<http://example.org/a>) }'
+    >>> print(with_trailing_values("SELECT ?s WHERE { ?s ?p ?o }",
+    ...                            {ox.Variable("s"): ox.NamedNode("http://example.org/a")}))
+    SELECT ?s WHERE { ?s ?p ?o }
+    VALUES (?s) { (<http://example.org/a>) }
     """
     names = " ".join(str(v) for v in substitutions)
     terms = " ".join(str(t) for t in substitutions.values())
