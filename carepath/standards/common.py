@@ -136,7 +136,7 @@ def route_phrase(model: Model, rel: Relation) -> str:
     >>> m = load_reference()
     >>> rel = next(r for r in m.relations if r.source == "family" and r.target == "dorset-pmmhs")
     >>> route_phrase(m, rel)
-    'Referred by Family (self-referral) [doc-002:31]'
+    'Referred by Family (self-referral): Families are listed as a referral source ... [doc-002:31]'
     """
     verb = {RelationKind.REFERS_TO: "Referred by", RelationKind.SIGNPOSTS_TO: "Signposted by",
             RelationKind.HANDS_OVER_TO: "Handed over from",

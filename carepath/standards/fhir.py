@@ -263,7 +263,7 @@ def read_fhir(path: Path | str, *, prefix: str = "fhir") -> FhirRead:
         kind = res.model.get_resource_type()
         if kind != "HealthcareService" and kind not in KNOWN_COMPANIONS:
             warnings.append(Problem("warning", "other-resource", res.file, res.line, res.label,
-                                    f"a {kind} in the Bundle; not read"))
+                                    f"{kind} resource in the Bundle: not read"))
     if not services:
         raise _error(str(path), None, None, "no HealthcareService resources found")
     referrers: dict[str, list[tuple[str, int | None]]] = {}

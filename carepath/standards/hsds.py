@@ -274,6 +274,8 @@ def _assemble(folder: Path) -> tuple[list[_Record], list[Problem]]:
     services = []
     for rec in tables["services"]:
         svc = dict(rec.data)
+        if not svc.get("name"):
+            raise _error(rec.file, rec.line, "name", "service without a name")
         org = by_id.get("organizations", {}).get(svc.get("organization_id", ""))
         if org:
             svc["organization"] = {**org.data, "attributes": attributes_of(org.data["id"])}
