@@ -74,13 +74,15 @@ def export_hsds_cmd(
     folder: Annotated[Path, typer.Argument(help="The package folder to write (replaced).")],
     schemas: Annotated[Path | None, typer.Option(
         help="Folder of the HSDS 3 JSON Schemas: validate before writing.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FOLDER even if it is not a "
+                                        "data package.")] = False,
     data: DataOpt = None,
 ) -> None:
     """An Open Referral HSDS 3 data package, and a report of what HSDS cannot hold."""
     from carepath.standards.hsds import REPORT_FILE, export_hsds, to_hsds
 
     model = load(data)
-    export_hsds(model, folder, schemas=schemas)
+    export_hsds(model, folder, schemas=schemas, force=force)
     report = to_hsds(model).report
     out.print(f"wrote {folder}: {len(model.services)} services, {len(model.areas)} areas"
               f"{', validated' if schemas else ''}; {report.lost} facts HSDS cannot hold are "

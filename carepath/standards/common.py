@@ -101,7 +101,7 @@ def with_organisation(notes: str | None, organisation: str | None) -> str | None
 def notes_without_organisation(notes: str | None) -> str | None:
     """Notes without their ``Provided by:`` line (exports hold the organisation elsewhere).
 
-    >>> notes_without_organisation("Provided by: Example Org\nCounselling")
+    >>> notes_without_organisation("Provided by: Example Org\\nCounselling")
     'Counselling'
     """
     if not notes:

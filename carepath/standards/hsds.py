@@ -693,12 +693,19 @@ def to_hsds(model: Model) -> HsdsPackage:
     return HsdsPackage({k: v for k, v in tables.items() if v}, report)
 
 
-def export_hsds(model: Model, folder: Path | str, *, schemas: Path | str | None = None) -> Path:
+def export_hsds(model: Model, folder: Path | str, *, schemas: Path | str | None = None,
+                force: bool = False) -> Path:
     """Write the model as an HSDS 3 data package into ``folder`` (replaced atomically).
 
     With ``schemas`` (the folder of HSDS 3 JSON Schemas), the package is validated first and
-    nothing is written if it fails.
+    nothing is written if it fails. A folder that exists, is not empty and is not a data
+    package is replaced only with ``force``.
     """
+    folder = Path(folder)
+    if (folder.exists() and not force and (not folder.is_dir() or (
+            any(folder.iterdir()) and not (folder / "datapackage.json").is_file()))):
+        raise FileExistsError(f"{folder} exists and is not a data package; choose another "
+                              "folder or give --force to replace it")
     package = to_hsds(model)
     with atomic_dir(folder) as tmp:
         for table in package.tables:
@@ -712,7 +719,7 @@ def export_hsds(model: Model, folder: Path | str, *, schemas: Path | str | None 
             if errors:
                 raise ExportError(f"the HSDS export does not validate: {errors[0]} "
                                   f"({len(errors)} problem(s)); nothing written")
-    return Path(folder)
+    return folder
 
 
 # ================================================================================================

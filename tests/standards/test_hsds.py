@@ -17,7 +17,7 @@ from carepath.standards.common import organisation_of
 from carepath.standards.hsds import REPORT_FILE, export_hsds, import_hsds, to_hsds, validate_hsds
 from carepath.standards.importing import Entry, age_subject, map_ages
 
-from ..conftest import run_cli
+from ..conftest import FIXTURES, run_cli
 from .conftest import DATA, HSDS3, ORUK, SCHEMAS
 
 EXAMPLES = [
@@ -369,3 +369,10 @@ def test_cli_export_validates_with_the_schemas(thirdparty, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "validated" in result.stdout and REPORT_FILE in result.stdout
     assert len(to_hsds(carepath.load_reference()).tables["services"]) == 61
+
+
+def test_cli_export_will_not_replace_a_folder_that_is_not_a_package(tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    result = run_cli("export", "hsds", str(tmp_path), "--data", str(FIXTURES / "tiny"))
+    assert result.returncode == 2 and "--force" in result.stderr
+    assert (tmp_path / "notes.txt").read_text() == "mine"
