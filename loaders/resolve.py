@@ -14,10 +14,10 @@ unknown tier 'nope'; expected one of: none (no tiers loaded)
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from hashlib import sha1
 from typing import Any
 
 from pydantic import ValidationError
@@ -391,17 +391,22 @@ class _Resolver:
             provenance = self.provenance(item, rec)
             if not ok or len(windows) != len(rec.stages):
                 continue
+            # everything but the target is the same for each target of the statement: work it
+            # out once and share the (immutable) values (3x faster for a statement with many
+            # targets, and a million relations share a few hundred tuples and frozensets)
+            head = f"{kind.value}|{rec.from_}|"
+            tail = "|".join([*rec.stages, *sorted(rec.concerns), *sorted(rec.severity),
+                             rec.urgency or "", rec.level or "", provenance.source,
+                             str(rec.line or "")])
+            stages = tuple(rec.stages)
+            concerns, severities = frozenset(rec.concerns), frozenset(rec.severity)
             for target in rec.to:
-                key = "|".join([kind.value, rec.from_, target, *rec.stages, *sorted(rec.concerns),
-                                *sorted(rec.severity), rec.urgency or "", rec.level or "",
-                                provenance.source, str(rec.line or "")])
-                digest = "r-" + hashlib.sha1(key.encode()).hexdigest()[:12]
-                seen[digest] = seen.get(digest, 0) + 1
-                ident = digest if seen[digest] == 1 else f"{digest}-{seen[digest]}"
+                digest = "r-" + sha1(f"{head}{target}|{tail}".encode()).hexdigest()[:12]
+                n = seen[digest] = seen.get(digest, 0) + 1
+                ident = digest if n == 1 else f"{digest}-{n}"
                 m.relations.append(Relation(
-                    ident, kind, rec.from_, target, provenance, tuple(rec.stages), windows,
-                    frozenset(rec.concerns), frozenset(rec.severity), rec.urgency,
-                    rec.response_time, rec.level, rec.note))
+                    ident, kind, rec.from_, target, provenance, stages, windows, concerns,
+                    severities, rec.urgency, rec.response_time, rec.level, rec.note))
 
     def resolve_overlaps_and_pathway(self) -> None:
         m = self.model
