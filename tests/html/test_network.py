@@ -3,6 +3,7 @@ physics and scale."""
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import pytest
@@ -156,7 +157,7 @@ def test_layout_by_tier_puts_each_tier_in_its_own_column(reference, site, open_p
     spans = [(min(people), max(people))] + [
         (min(xs[t]), max(xs[t])) for t in [t.id for t in reference.tiers_in_order()]
         + ["untiered"] if t in xs]
-    assert all(a[1] < b[0] for a, b in zip(spans, spans[1:])), spans  # left to right
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(spans)), spans  # left to right
     assert max(len({round(y) for y in xs[t]}) for t in xs) <= 12  # tall tiers wrap
     tab.page.screenshot(path=screenshots / "network-by-tier.png")
     tab.assert_clean()
