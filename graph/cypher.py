@@ -102,10 +102,12 @@ def relation_frames(model: Model) -> dict[tuple[str, str, str], pd.DataFrame]:
     """One DataFrame per (relationship type, from label, to label), columns from, to, props."""
     grouped: dict[tuple[str, str, str], list[dict]] = {}
     kind_of = model.node_kind
+    cache: dict = {}
     for rel in model.relations:
         key = (rel.kind.graph_type, kind_of(rel.source).value, kind_of(rel.target).value)
         grouped.setdefault(key, []).append(
-            {"from": rel.source, "to": rel.target, **relation_properties(model, rel)})
+            {"from": rel.source, "to": rel.target,
+             **relation_properties(model, rel, cache=cache)})
     stages = model.stages_in_order()
     structural: dict[str, list[dict]] = {name: [] for name in STRUCTURAL_TABLES}
     for svc in model.services.values():

@@ -16,21 +16,49 @@ from carepath.graph.model import Model, Relation, Service
 
 RELATION_COLUMNS = ("rel_id", "stages", "stage_text", "concerns", "severity", "urgency",
                     "response_time", "level", "note", "source", "line", "passage")
+_STAGE_ORDER = object()  # the cache key of the model's stages in timeline order
 SERVICE_COLUMNS = ("name", "aliases", "area", "tier", "level", "start_week", "end_week",
                    "stage_text", "need_min", "need_max", "concerns", "eligibility",
                    "response_times", "source", "line")
 
 
-def relation_properties(model: Model, rel: Relation) -> dict[str, Any]:
-    """Properties of a relation edge, shared by every property-graph engine."""
-    stages = [s.id for s in model.stages_in_order()
-              if any(w.overlaps(s.interval) for w in rel.windows)]
+def relation_properties(model: Model, rel: Relation, *,
+                        cache: dict[Any, Any] | None = None) -> dict[str, Any]:
+    """Properties of a relation edge, shared by every property-graph engine.
+
+    Give the same ``cache`` (an empty dict to start) to every call for one model when making
+    the properties of many relations: the stages of each window and the sorted concerns and
+    severities are then worked out once per distinct value (a million relations have a few
+    hundred), not once per relation.
+
+    >>> from carepath import load_reference
+    >>> m = load_reference()
+    >>> cache = {}
+    >>> [relation_properties(m, r, cache=cache)["stages"] for r in m.relations
+    ...  if r.stage_texts == ("Birth - 6 weeks",)][0]
+    ['weeks-0-6']
+    """
+    if cache is None:
+        cache = {}
+    stages = cache.get(rel.windows)
+    if stages is None:
+        order = cache.get(_STAGE_ORDER)
+        if order is None:
+            order = cache[_STAGE_ORDER] = [(s.id, s.interval) for s in model.stages_in_order()]
+        stages = cache[rel.windows] = tuple(
+            ident for ident, interval in order if any(w.overlaps(interval) for w in rel.windows))
+    concerns = cache.get(rel.concerns)
+    if concerns is None:
+        concerns = cache[rel.concerns] = tuple(sorted(rel.concerns))
+    severities = cache.get(rel.severities)
+    if severities is None:
+        severities = cache[rel.severities] = tuple(sorted(rel.severities))
     return {
         "rel_id": rel.id,
-        "stages": stages,
+        "stages": list(stages),
         "stage_text": "; ".join(rel.stage_texts),
-        "concerns": sorted(rel.concerns),
-        "severity": sorted(rel.severities),
+        "concerns": list(concerns),
+        "severity": list(severities),
         "urgency": rel.urgency or "",
         "response_time": rel.response_time or "",
         "level": rel.level or "",
