@@ -6,7 +6,8 @@ For users who cannot connect to their Neo4j directly. The folder holds one node 
 ``:START_ID(Service)``, typed columns such as ``start_week:long`` and ``stages:string[]``), and:
 
 - ``neo4j-admin-import.sh``: the ``neo4j-admin database import full`` command for these files
-  (it loads an empty database only);
+  (it loads an empty database only; ``constraints.cypher`` then adds the constraints). It
+  cannot store an empty list: those properties are left out (null) there;
 - ``load.cypher``: uniqueness constraints, then ``LOAD CSV`` + ``MERGE`` for a running database
   (copy the CSV files into its import folder, then ``cypher-shell -f load.cypher``); re-runnable.
 
@@ -100,8 +101,8 @@ def _props(columns: list[str], delimiter: str) -> str:
 
 
 def neo4j_csv_files(model: Model) -> dict[str, str]:
-    """The folder's files by name: node and relationship CSVs, ``load.cypher`` and
-    ``neo4j-admin-import.sh``."""
+    """The folder's files by name: node and relationship CSVs, ``load.cypher``,
+    ``constraints.cypher`` and ``neo4j-admin-import.sh``."""
     delimiter = _delimiter(model)
     out: dict[str, str] = {}
     script = [
@@ -140,13 +141,15 @@ def neo4j_csv_files(model: Model) -> dict[str, str]:
             f"  MATCH (b:{target} {{id: row.`{end}`}})\n  MERGE (a)-[r:{rel}{key}]->(b)\n"
             f"  SET r += {_props(columns, delimiter)}\n}} IN TRANSACTIONS OF 1000 ROWS;")
     out["load.cypher"] = "\n\n".join(script) + "\n"
+    out["constraints.cypher"] = script[1] + "\n"
     out["neo4j-admin-import.sh"] = (
         "#!/bin/sh\n# Import carepath's graph into a new, empty Neo4j 5 database "
-        "(default: neo4j) with neo4j-admin;\n# stop the database first. Then create the "
-        "uniqueness constraints of load.cypher.\nset -e\ncd \"$(dirname \"$0\")\"\n"
-        "exec neo4j-admin database import full --id-type=string --multiline-fields=true \\\n"
-        f"  --array-delimiter='{delimiter}' \\\n  "
-        + " \\\n  ".join(admin) + " \\\n  \"${1:-neo4j}\"\n")
+        "(default: neo4j) with neo4j-admin;\n# stop the database first. Then start it and "
+        "create the constraints:\n#   cypher-shell -u USER -f constraints.cypher\n"
+        "set -e\ncd \"$(dirname \"$0\")\"\n"
+        "exec neo4j-admin database import full \"${1:-neo4j}\" --id-type=string \\\n"
+        f"  --multiline-fields=true --array-delimiter='{delimiter}' \\\n  "
+        + " \\\n  ".join(admin) + "\n")
     return out
 
 

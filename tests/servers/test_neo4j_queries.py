@@ -1,0 +1,91 @@
+"""The Cypher library on a real Neo4j gives the same rows as on the embedded LadybugDB."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from carepath import QueryError
+from carepath.queries.named import CypherEngine, load_library
+from carepath.servers.neo4j import Neo4jEngine, export_neo4j, neo4j_library
+
+from ..conftest import run_cli
+from .conftest import params_for, rows, wipe
+
+LIBRARY = load_library()
+CYPHER = sorted(name for name, language in LIBRARY.queries if language == "cypher")
+
+
+@pytest.fixture(scope="module")
+def on_neo4j(neo4j_server, reference):
+    """The reference graph exported once for this module, and an engine on it."""
+    wipe(neo4j_server)
+    export_neo4j(reference, neo4j_server.uri, user=neo4j_server.user,
+                 password=neo4j_server.password)
+    with Neo4jEngine(neo4j_server.uri, user=neo4j_server.user,
+                     password=neo4j_server.password) as engine:
+        yield engine
+
+
+@pytest.fixture(scope="module")
+def embedded(reference):
+    return CypherEngine(reference)
+
+
+@pytest.mark.parametrize("name", CYPHER)
+def test_every_cypher_library_query_gives_the_same_rows_on_neo4j(on_neo4j, embedded, name):
+    params = params_for(LIBRARY.get(name, "cypher"))
+    expected = embedded.run_named(name, params)
+    got = on_neo4j.run_named(name, params)
+    assert list(got.columns) == list(expected.columns)
+    assert not expected.empty
+    assert rows(got) == rows(expected)
+
+
+def test_neo4j_variants_keep_the_library_header():
+    """A Neo4j variant answers the same question with the same parameters."""
+    variants = {key: q for key, q in neo4j_library().queries.items()
+                if (q.dialect or "").startswith("neo4j")}
+    assert sorted(name for name, _ in variants) == ["referral-routes", "services-for-concern",
+                                                    "sources-of-service"]
+    for key, variant in variants.items():
+        original = LIBRARY.queries[key]
+        assert (variant.title, variant.answers, variant.params) == \
+            (original.title, original.answers, original.params)
+
+
+def test_parameters_are_bound_not_pasted(on_neo4j):
+    hostile = "dorset-pmmhs' OR 1=1 //"
+    df = on_neo4j.query("MATCH (s:Service) WHERE s.id = $id RETURN s.id AS id", {"id": hostile})
+    assert df.empty
+    with pytest.raises(QueryError, match="needs parameter 'id'"):
+        on_neo4j.query("MATCH (s:Service {id: $id}) RETURN s")
+    with pytest.raises(QueryError, match="not an id|needs parameter"):
+        on_neo4j.run_named("who-refers-to", {})
+
+
+def test_a_cypher_error_on_neo4j_is_a_query_error(on_neo4j):
+    with pytest.raises(QueryError, match=r"Cypher error on Neo4j: .*SyntaxError"):
+        on_neo4j.query("MATCH (n RETURN n")
+
+
+def test_query_cli_runs_on_neo4j(on_neo4j, neo4j_server):
+    env = {"NEO4J_PASSWORD": neo4j_server.password}
+    remote = run_cli("query", "run", "who-refers-to", "--param", "service=dorset-pmmhs",
+                     "--neo4j-uri", neo4j_server.uri, "--format", "json", env=env)
+    local = run_cli("query", "run", "who-refers-to", "--param", "service=dorset-pmmhs",
+                    "--engine", "cypher", "--format", "json")
+    assert remote.returncode == 0, remote.stderr
+    assert sorted(map(json.dumps, json.loads(remote.stdout))) == \
+        sorted(map(json.dumps, json.loads(local.stdout)))
+
+    cypher = run_cli("query", "cypher", "MATCH (s:Service)-[:IN_AREA]->(a:Area {id: $area}) "
+                     "RETURN count(s) AS services", "--param", "area=dorset",
+                     "--neo4j-uri", neo4j_server.uri, "--format", "csv", env=env)
+    assert cypher.returncode == 0, cypher.stderr
+    assert cypher.stdout.splitlines() == ["services", "13"]
+
+    wrong = run_cli("query", "run", "who-refers-to", "--param", "service=dorset-pmmhs",
+                    "--neo4j-uri", neo4j_server.uri, "--engine", "sparql", env=env)
+    assert wrong.returncode == 2 and "--neo4j-uri runs Cypher" in wrong.stderr
