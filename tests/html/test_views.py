@@ -1,0 +1,148 @@
+"""The HTML views without a browser: selection, content, escaping, pictures, atomic writes."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from carepath.errors import ExportError, QueryError
+from carepath.html import VIEWS, export_html, export_site, render_html, render_svg, select
+from carepath.html.gaps import matrices
+from carepath.html.images import IMAGES, export_image
+from carepath.html.pathway import cards
+from carepath.html.stepped_care import layers
+from carepath.queries.gaps import coverage_matrix
+
+from .conftest import XSS_NAME
+
+AREAS = ["cheshire-merseyside", "dorset", "pathway-0-5", "pmh-lead-area", "scotland"]
+
+
+@pytest.mark.parametrize(("kind", "value", "expected"), [
+    pytest.param("tier", "inpatient", {"dorset-mbu", "p05-mother-and-baby-unit", "scot-mbu"},
+                 id="tier-by-id"),
+    pytest.param("tier", "Inpatient (Mother and Baby Unit)",
+                 {"dorset-mbu", "p05-mother-and-baby-unit", "scot-mbu"}, id="tier-by-name"),
+    pytest.param("area", "Dorset", None, id="area-by-name"),
+    pytest.param("stage", "preconception", None, id="stage-by-id"),
+    pytest.param("concern", "perinatal-loss-bereavement", None, id="concern-by-id"),
+])
+def test_select_takes_ids_or_names(reference, kind, value, expected):
+    sel = select(reference, **{kind: value})
+    ids = {s.id for s in sel.services}
+    if expected is not None:
+        assert ids == expected
+    the_filter = getattr(sel, kind)
+    for svc in sel.services:
+        if kind == "area":
+            assert svc.area == the_filter.id == "dorset"
+        elif kind == "stage":
+            assert svc.covers(the_filter.interval)
+        elif kind == "concern":
+            assert the_filter.id in svc.concerns
+    for rel in sel.relations:  # every relation touches a kept service
+        assert rel.source in ids or rel.target in ids
+
+
+def test_a_concern_keeps_relations_that_state_no_concern(reference):
+    sel = select(reference, concern="perinatal-loss-bereavement")
+    assert any(not r.concerns for r in sel.relations)
+    assert all(not r.concerns or "perinatal-loss-bereavement" in r.concerns
+               for r in sel.relations)
+
+
+@pytest.mark.parametrize(("kind", "value"), [
+    pytest.param("area", "atlantis", id="unknown-area"),
+    pytest.param("stage", "teenage", id="unknown-stage"),
+    pytest.param("tier", "specialst", id="unknown-tier"),
+    pytest.param("concern", "boredom", id="unknown-concern"),
+])
+def test_unknown_filters_name_the_valid_ids(reference, kind, value):
+    with pytest.raises(QueryError, match=rf"unknown {kind} '{value}'; expected one of: "):
+        render_html(reference, "table", **{kind: value})
+
+
+@pytest.mark.parametrize("area", AREAS)
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_every_view_of_every_area_is_one_offline_page(reference, view, area):
+    html = render_html(reference, view, area=area)
+    assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
+    markup = re.sub(r"<script>.*?</script>", "", html, flags=re.DOTALL)  # (licence URLs)
+    for outside in ("http://", "https://", "<link", "<script src", "<iframe", "<img"):
+        assert outside not in markup
+    assert "None" not in markup and "undefined" not in markup
+    assert reference.areas[area].name.replace("&", "&amp;") in markup
+
+
+def test_gaps_view_cells_are_the_coverage_matrix(reference):
+    for entry in matrices(reference):
+        matrix = coverage_matrix(reference, area=entry.area.id)
+        for stage in entry.tier.rows:
+            for tier in entry.tier.columns:
+                cell = entry.tier.cells[stage][tier]
+                assert [s.name for s in cell.services] == matrix.loc[stage, tier]
+                assert not (cell.gap and cell.services)
+
+
+def test_stepped_care_layers_carry_the_stated_need(reference):
+    by_tier = {layer.tier.id: layer for layer in layers(reference)}
+    assert by_tier["primary-care-mh"].need == (12.0, 17.0)
+    assert by_tier["specialist-perinatal"].need == (3.0, 5.0)
+    assert by_tier["inpatient"].need is None  # no source states it
+    assert [layer.code for layer in layers(reference)] == ["1", "2", "3", "4", "5a", "5b", "6"]
+
+
+def test_pathway_cards_are_document_001s_cells(reference):
+    all_cards = cards(reference)
+    assert len(all_cards) == len(reference.pathway) == 26
+    assert all(c.cell.provenance.source == "doc-001" for c in all_cards)
+    assert cards(reference, area="dorset") == []
+    assert "There are no pathway cells in this selection" in render_html(
+        reference, "pathway", area="dorset")
+
+
+@pytest.mark.parametrize("area", [None, *AREAS])
+@pytest.mark.parametrize("name", list(IMAGES))
+def test_pictures_are_well_formed_svg(reference, name, area):
+    svg = render_svg(reference, name, area=area)
+    root = ET.fromstring(svg)
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert int(root.get("width")) > 500 and int(root.get("height")) > 200
+    texts = "".join(root.itertext())
+    assert ("Stepped care" if name == "stepped-care" else "Service age windows") in texts
+
+
+def test_pictures_escape_the_data(hostile):
+    for name in IMAGES:
+        root = ET.fromstring(render_svg(hostile, name))
+        assert XSS_NAME in "".join(root.itertext())
+        assert not root.findall(".//{http://www.w3.org/2000/svg}image")
+
+
+def test_a_failed_export_leaves_no_file(reference, tmp_path):
+    out = tmp_path / "page.html"
+    with pytest.raises(QueryError):
+        export_html(reference, "network", out, area="atlantis")
+    with pytest.raises(QueryError):
+        export_image(reference, "timeline", tmp_path / "t.svg", tier="nope")
+    with pytest.raises(QueryError, match="expected a name ending in .svg or .png"):
+        export_image(reference, "timeline", tmp_path / "t.gif")
+    with pytest.raises(ExportError, match="does not exist"):
+        export_html(reference, "table", tmp_path / "missing" / "page.html")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_site_replaces_an_earlier_site_but_never_other_files(reference, tmp_path):
+    site = export_site(reference, tmp_path / "site", area="dorset")
+    assert "Dorset" in (site / "index.html").read_text(encoding="utf-8")
+    export_site(reference, site, area="scotland")
+    assert "Scotland" in (site / "index.html").read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no temporary folders
+    (site / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(ExportError, match=r"holds other files \(notes.txt\)"):
+        export_site(reference, site)
+    assert (site / "notes.txt").read_text(encoding="utf-8") == "mine"
+    with pytest.raises(ExportError, match="it is a file"):
+        export_site(reference, site / "notes.txt")
