@@ -42,7 +42,10 @@ def import_hsds_cmd(
     force: ForceOpt = False,
     data: DataOpt = None,
 ) -> None:
-    """Open Referral HSDS 3 / UK services into carepath data files (YAML)."""
+    """Open Referral HSDS 3 / UK services into carepath data files (YAML).
+
+    With --data, the new folder must also load beside that data (no clashing ids).
+    """
     from carepath.standards.hsds import import_hsds
 
     result = import_hsds(path, out_dir, prefix=prefix, mapping=mapping, area_name=area_name,
@@ -61,7 +64,10 @@ def import_fhir_cmd(
     force: ForceOpt = False,
     data: DataOpt = None,
 ) -> None:
-    """FHIR R4 HealthcareService resources into carepath data files (YAML)."""
+    """FHIR R4 HealthcareService resources into carepath data files (YAML).
+
+    With --data, the new folder must also load beside that data (no clashing ids).
+    """
     from carepath.standards.fhir import import_fhir
 
     result = import_fhir(path, out_dir, prefix=prefix, mapping=mapping, area_name=area_name,

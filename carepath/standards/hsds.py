@@ -164,17 +164,17 @@ def _package_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
             target = (folder / text).resolve()
             if target.is_file():
                 return _package_files_from(json.loads(target.read_text("utf-8")), target,
-                                           folder, files)
+                                           files), warnings
             warnings.append(Problem(
                 "warning", "link-placeholder", shown, 1, None,
                 f"is a link placeholder ({text!r}) that does not resolve here; the CSV files "
                 "are read by their HSDS 3 names"))
             return files, warnings
         raise _error(shown, exc.lineno, None, f"not valid JSON ({exc.msg})") from None
-    return _package_files_from(package, descriptor, folder, files), warnings
+    return _package_files_from(package, descriptor, files), warnings
 
 
-def _package_files_from(package: Any, descriptor: Path, folder: Path,
+def _package_files_from(package: Any, descriptor: Path,
                         files: dict[str, Path]) -> dict[str, Path]:
     shown = str(descriptor)
     if not isinstance(package, dict) or not isinstance(package.get("resources"), list):
@@ -186,7 +186,11 @@ def _package_files_from(package: Any, descriptor: Path, folder: Path,
             path = path[0] if path else None
         if not isinstance(path, str):
             raise _error(shown, None, f"resources[{n}]", "resource without a 'path'")
-        file = (descriptor.parent / path) if not Path(path).is_absolute() else Path(path)
+        if "://" in path or Path(path).is_absolute() or ".." in Path(path).parts:
+            raise _error(shown, None, f"resources[{n}]",
+                         f"path {path!r} is not inside the package (remote, absolute or '..' "
+                         "paths are not read)")
+        file = descriptor.parent / path
         if not file.is_file():
             name = resource.get("name", path)
             raise _error(shown, None, f"resources[{n}]",
