@@ -76,7 +76,6 @@ from carepath.queries._analysis import (
     entry_points,
     evidence,
     relations_by_area,
-    route_graph,
     specialists,
     tiers_in_rank_order,
 )
@@ -241,6 +240,26 @@ class _AreaFacts:
         self.stages: list[AgeStage] = model.stages_in_order()
         self.covered = {s.id: set(model.stages_covered(s)) for s in self.services}
         self.sources = area_sources(model, area)
+        self._routes: nx.DiGraph | None = None
+        self._entries: list[NodeId] | None = None
+
+    @property
+    def routes(self) -> nx.DiGraph:
+        """Who can reach whom along the area's routes (:data:`ROUTE_KINDS`), made once.
+
+        Only reachability is asked of it, so parallel relations are one edge.
+        """
+        if self._routes is None:
+            self._routes = nx.DiGraph()
+            self._routes.add_edges_from({(r.source, r.target) for r in self.relations
+                                         if r.kind in ROUTE_KINDS})
+        return self._routes
+
+    @property
+    def entries(self) -> list[NodeId]:
+        if self._entries is None:
+            self._entries = entry_points(self.model, self.area, self.relations)
+        return self._entries
 
     def name(self, node: str) -> str:
         return self.model.name_of(node)
@@ -387,13 +406,14 @@ def _no_route_to_specialist(f: _AreaFacts) -> list[dict]:
     targets = specialists(f.model, f.area)
     if not targets:
         return []
-    G = route_graph(f.model, f.area, f.relations)
-    wanted = {s.id for s in targets}
+    G = f.routes
+    # what can reach a specialist: one search back from each, not one forward per entry point
+    reaching = set().union(*(nx.ancestors(G, s.id) for s in targets if s.id in G))
     rows = []
-    for entry in entry_points(f.model, f.area, f.relations):
-        reached = _descendants(G, entry)
-        if reached & wanted:
+    for entry in f.entries:
+        if entry in reaching:
             continue
+        reached = _descendants(G, entry)
         onward = sorted({f.name(n) for n in reached})
         where = (f" Its routes reach only: {'; '.join(onward)}." if onward
                  else " It has no recorded route onward at all.")
@@ -410,9 +430,9 @@ def _no_route_to_specialist(f: _AreaFacts) -> list[dict]:
 
 def _profession_no_route(f: _AreaFacts) -> list[dict]:
     targets = specialists(f.model, f.area)
-    G = route_graph(f.model, f.area, f.relations)
+    G = f.routes
     rows = []
-    for entry in entry_points(f.model, f.area, f.relations):
+    for entry in f.entries:
         if entry not in f.model.professions:
             continue
         reached = _descendants(G, entry)
