@@ -79,7 +79,10 @@ def similarity(model: Model, services: Iterable[str]) -> float:
     0.4
     """
     ids = check_services(model, services)
-    sets = [_features(model, model.services[s]) for s in ids]
+    return _jaccard([_features(model, model.services[s]) for s in ids])
+
+
+def _jaccard(sets: list[set[tuple]]) -> float:
     if not sets:
         return 0.0
     union = set().union(*sets)
@@ -122,12 +125,13 @@ def overlaps(model: Model, *, area: str | None = None) -> pd.DataFrame:
     """
     by_area = relations_by_area(model)
     rows: list[dict] = []
+    features: dict[str, set[tuple]] = {}  # each service's feature set, made once
     for area_id in areas_for(model, area):
         services = [s for s in model.services_in(area_id)]
         marked = [ov for ov in model.overlaps
                   if any(model.services[s].area == area_id for s in ov.services
                          if s in model.services)]
-        computed = _service_pairs(model, area_id, services)
+        computed = _service_pairs(model, area_id, services, features)
         _mark_deliberate(model, computed, marked)
         rows.extend(computed)
         rows.extend(_duplicate_routes(model, area_id, by_area.get(area_id, [])))
@@ -145,7 +149,19 @@ def _features(model: Model, svc: Service) -> set[tuple]:
             | {("intervention", i) for i in svc.interventions})
 
 
-def _service_pairs(model: Model, area: AreaId, services: list[Service]) -> list[dict]:
+def _feature_sets(model: Model, ids: Iterable[str],
+                  cache: dict[str, set[tuple]]) -> list[set[tuple]]:
+    out = []
+    for ident in ids:
+        found = cache.get(ident)
+        if found is None:
+            found = cache[ident] = _features(model, model.services[ident])
+        out.append(found)
+    return out
+
+
+def _service_pairs(model: Model, area: AreaId, services: list[Service],
+                   features: dict[str, set[tuple]]) -> list[dict]:
     """``same-cell`` and ``same-concern`` pairs, found by joining services on shared cells."""
     cells = pd.DataFrame(
         [(s.id, s.tier, st, c, bool(s.windows))
@@ -161,20 +177,30 @@ def _service_pairs(model: Model, area: AreaId, services: list[Service]) -> list[
     unknown = pairs[~(pairs.windowed_a & pairs.windowed_b)]
     order = {s.id: i for i, s in enumerate(model.stages_in_order())}
     rows = []
-    for (a, b, tier), group in same_cell.groupby(["service_a", "service_b", "tier"]):
-        stages = sorted(set(group.stage_a), key=order.__getitem__)
-        rows.append(_pair_row(model, area, "same-cell", a, b, tier, stages,
-                              sorted(set(group.concern))))
-    for (a, b, tier), group in unknown.groupby(["service_a", "service_b", "tier"]):
-        rows.append(_pair_row(model, area, "same-concern", a, b, tier, [],
-                              sorted(set(group.concern))))
+    # grouped by (service_a, service_b, tier) in sorted order, as DataFrame.groupby would, but
+    # with plain dicts: tens of thousands of small groups cost seconds through pandas
+    for kind, frame in (("same-cell", same_cell), ("same-concern", unknown)):
+        groups: dict[tuple[str, str, str], tuple[set, set]] = {}
+        columns = (frame[c].tolist() for c in ("service_a", "service_b", "tier", "stage_a",
+                                               "concern"))
+        for a, b, tier, stage, concern in zip(*columns, strict=True):
+            stages, concerns = groups.setdefault((a, b, tier), (set(), set()))
+            stages.add(stage)
+            concerns.add(concern)
+        for key in sorted(groups):
+            a, b, tier = key
+            stages, concerns = groups[key]
+            shared = sorted(stages, key=order.__getitem__) if kind == "same-cell" else []
+            rows.append(_pair_row(model, area, kind, a, b, tier, shared, sorted(concerns),
+                                  features))
     return rows
 
 
 def _pair_row(model: Model, area: AreaId, kind: str, a: str, b: str, tier: str,
-              stages: list[str], concerns: list[str]) -> dict:
+              stages: list[str], concerns: list[str],
+              features: dict[str, set[tuple]]) -> dict:
     sa, sb = model.services[a], model.services[b]
-    score = similarity(model, [a, b])
+    score = _jaccard(_feature_sets(model, (a, b), features))
     what = ", ".join(model.concerns[c].name for c in concerns)
     if kind == "same-cell":
         note = (f"Both at the {model.tiers[tier].name} tier address {what} at "
