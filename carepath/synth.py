@@ -712,6 +712,17 @@ def _marker(system: SyntheticSystem, fmt: str) -> str:
         + f"\n`{PLANTED_FILE}` lists the gaps and overlaps planted on purpose.\n")
 
 
+def check_out(out: Path | str) -> None:
+    """Raise ValueError unless ``out`` is new, empty, or written by :func:`write_system`."""
+    out = Path(out)
+    if out.exists():
+        if not out.is_dir():
+            raise ValueError(f"{out} exists and is not a folder")
+        if any(out.iterdir()) and not (out / MARKER_FILE).exists():
+            raise ValueError(f"{out} is a folder with other files in it; give a new or empty "
+                             "folder (or one written by carepath synth)")
+
+
 def write_system(system: SyntheticSystem, out: Path | str, *, fmt: str = "yaml",
                  step: Step = _noop) -> Path:
     """Write ``system`` as a data folder at ``out`` (atomically); returns the folder.
@@ -730,12 +741,7 @@ def write_system(system: SyntheticSystem, out: Path | str, *, fmt: str = "yaml",
     if fmt not in WRITERS:
         raise ValueError(f"unknown format {fmt!r}; expected one of: {', '.join(WRITERS)}")
     out = Path(out)
-    if out.exists():
-        if not out.is_dir():
-            raise ValueError(f"{out} exists and is not a folder")
-        if any(out.iterdir()) and not (out / MARKER_FILE).exists():
-            raise ValueError(f"{out} is a folder with other files in it; give a new or empty "
-                             "folder (or one written by carepath synth)")
+    check_out(out)
     with atomic_dir(out) as tmp:
         WRITERS[fmt](system, tmp, step)
         (tmp / MARKER_FILE).write_text(_marker(system, fmt), encoding="utf-8")

@@ -29,7 +29,15 @@ def synth(
 ) -> None:
     """Generate a synthetic system shaped like the reference data, with planted gaps and
     overlaps, as a data folder the loaders read (every fact cites the source `synthetic`)."""
-    from carepath.synth import FORMATS, PRESETS, preset, synthesize, write_system
+    from carepath.synth import (
+        FORMATS,
+        PRESETS,
+        check_out,
+        check_size,
+        preset,
+        synthesize,
+        write_system,
+    )
 
     if fmt not in FORMATS:
         raise UsageError(f"unknown --format {fmt!r}; expected one of: {', '.join(FORMATS)}")
@@ -41,6 +49,8 @@ def synth(
         n_areas = areas if areas is not None else (size.areas if size else 1)
         per_area = (services_per_area if services_per_area is not None
                     else (size.services_per_area if size else 200))
+        check_size(n_areas, per_area)  # before the progress display, so errors stay one line
+        check_out(out_dir)
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                       console=err, transient=True) as progress:
             task = progress.add_task("generating", total=None)
