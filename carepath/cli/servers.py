@@ -31,7 +31,9 @@ from carepath.graph.model import Model
 Neo4jUriOpt = Annotated[str | None, typer.Option(
     "--neo4j-uri", help="Run on this Neo4j (bolt://HOST:7687, neo4j+s://...) instead of the "
     "embedded engine; password from NEO4J_PASSWORD or a prompt.")]
-UserOpt = Annotated[str, typer.Option("--user", help="Neo4j user name.")]
+UserOpt = Annotated[str | None, typer.Option(
+    "--user", help="Neo4j user (default: neo4j; password from NEO4J_PASSWORD), or the HTTP basic "
+    "authentication user of a SPARQL endpoint (password from SPARQL_PASSWORD); else a prompt.")]
 DatabaseOpt = Annotated[str | None, typer.Option(
     "--database", help="Neo4j database (default: the server's default database).")]
 EndpointOpt = Annotated[str | None, typer.Option(
@@ -65,7 +67,7 @@ def _rows_progress() -> Progress:
 def export_neo4j_cmd(
     uri: Annotated[str, typer.Option("--uri", help="bolt://HOST:7687, neo4j://HOST:7687 or "
                                      "neo4j+s://ID.databases.neo4j.io.")],
-    user: UserOpt = "neo4j",
+    user: Annotated[str, typer.Option("--user", help="Neo4j user name.")] = "neo4j",
     database: DatabaseOpt = None,
     replace_area: Annotated[str | None, typer.Option(
         "--replace-area", help="Afterwards remove what this area no longer has in the data: "
@@ -147,7 +149,8 @@ def export_sparql_cmd(
 
 @contextmanager
 def open_engine(language: str, data: list[Path] | None, *, model: Model | None = None,
-                neo4j_uri: str | None = None, user: str = "neo4j", database: str | None = None,
+                neo4j_uri: str | None = None, user: str | None = None,
+                database: str | None = None,
                 endpoint: str | None = None, graph: str | None = None) -> Iterator[Any]:
     """The engine ``carepath query`` runs on: Neo4j or a SPARQL endpoint if given, else the
     embedded engine for ``language``, over ``model`` or the data loaded from ``data``."""
@@ -161,6 +164,7 @@ def open_engine(language: str, data: list[Path] | None, *, model: Model | None =
         from carepath.servers.neo4j import Neo4jEngine, check_uri
 
         check_uri(neo4j_uri, error=QueryError)
+        user = user or "neo4j"
         password = secret("NEO4J_PASSWORD", f"Neo4j password for {user}")
         with Neo4jEngine(neo4j_uri, user=user, password=password, database=database) as engine:
             yield engine
@@ -170,9 +174,13 @@ def open_engine(language: str, data: list[Path] | None, *, model: Model | None =
             raise UsageError(f"--endpoint runs SPARQL, not {language}")
         from carepath.servers.sparql import RemoteSparqlEngine
 
-        yield RemoteSparqlEngine(endpoint, graph=graph,
+        password = secret("SPARQL_PASSWORD", f"SPARQL password for {user}") if user else None
+        yield RemoteSparqlEngine(endpoint, graph=graph, user=user, password=password,
                                  model=model if model is not None else load(data))
         return
     if graph:
         raise UsageError("--graph needs --endpoint")
+    if user or database:
+        raise UsageError(f"{'--user' if user else '--database'} needs --neo4j-uri"
+                         f"{' or --endpoint' if user else ''}")
     yield ENGINES[language](model if model is not None else load(data))

@@ -200,7 +200,7 @@ def open_driver(uri: str, *, user: str, password: str,
     """
     try:
         import neo4j
-    except ImportError:  # pragma: no cover - the driver is a declared dependency
+    except ImportError:  # pragma: no cover - a declared dependency; a broken install
         raise error("the Neo4j driver is missing: pip install neo4j") from None
     check_uri(uri, error=error)
     try:

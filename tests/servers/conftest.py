@@ -113,7 +113,7 @@ def fuseki(tmp_path_factory):
     server = FusekiServer("fuseki", tmp_path_factory.mktemp("fuseki"), jar=jar)
     server.start(timeout=120)
     yield server
-    server.stop()
+    server.stop(kill=True)  # in memory: nothing to keep
 
 
 def library_mismatches(server: Neo4jServer, model) -> list[str]:
@@ -132,3 +132,13 @@ def library_mismatches(server: Neo4jServer, model) -> list[str]:
                 if list(got.columns) != list(expected.columns) or rows(got) != rows(expected):
                     wrong.append(name)
     return wrong
+
+
+@pytest.fixture(scope="session")
+def fuseki_with_auth(tmp_path_factory, fuseki):
+    """A second Fuseki that wants HTTP basic authentication (user carer)."""
+    server = FusekiServer("fuseki-auth", tmp_path_factory.mktemp("fuseki-auth"), jar=fuseki.jar,
+                          users={"carer": "s3cret-for-tests"})
+    server.start(timeout=120)
+    yield server
+    server.stop(kill=True)  # in memory: nothing to keep

@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from typer.testing import CliRunner
 
 from carepath import QueryError
+from carepath.cli import app
+from carepath.cli._common import UsageError
+from carepath.output import records
 from carepath.queries.named import CypherEngine, load_library
 from carepath.servers.neo4j import Neo4jEngine, export_neo4j, neo4j_library
 
@@ -70,15 +74,14 @@ def test_a_cypher_error_on_neo4j_is_a_query_error(on_neo4j):
         on_neo4j.query("MATCH (n RETURN n")
 
 
-def test_query_cli_runs_on_neo4j(on_neo4j, neo4j_server):
+def test_query_cli_runs_on_neo4j(on_neo4j, neo4j_server, embedded):
     env = {"NEO4J_PASSWORD": neo4j_server.password}
     remote = run_cli("query", "run", "who-refers-to", "--param", "service=dorset-pmmhs",
                      "--neo4j-uri", neo4j_server.uri, "--format", "json", env=env)
-    local = run_cli("query", "run", "who-refers-to", "--param", "service=dorset-pmmhs",
-                    "--engine", "cypher", "--format", "json")
     assert remote.returncode == 0, remote.stderr
+    local = records(embedded.run_named("who-refers-to", {"service": "dorset-pmmhs"}))
     assert sorted(map(json.dumps, json.loads(remote.stdout))) == \
-        sorted(map(json.dumps, json.loads(local.stdout)))
+        sorted(json.dumps(r, ensure_ascii=False) for r in local)
 
     cypher = run_cli("query", "cypher", "MATCH (s:Service)-[:IN_AREA]->(a:Area {id: $area}) "
                      "RETURN count(s) AS services", "--param", "area=dorset",
@@ -86,6 +89,8 @@ def test_query_cli_runs_on_neo4j(on_neo4j, neo4j_server):
     assert cypher.returncode == 0, cypher.stderr
     assert cypher.stdout.splitlines() == ["services", "13"]
 
-    wrong = run_cli("query", "run", "who-refers-to", "--param", "service=dorset-pmmhs",
-                    "--neo4j-uri", neo4j_server.uri, "--engine", "sparql", env=env)
-    assert wrong.returncode == 2 and "--neo4j-uri runs Cypher" in wrong.stderr
+    wrong = CliRunner().invoke(app, ["query", "run", "who-refers-to", "--param",
+                                     "service=dorset-pmmhs", "--neo4j-uri", neo4j_server.uri,
+                                     "--engine", "sparql"], env=env)
+    assert isinstance(wrong.exception, UsageError)
+    assert "--neo4j-uri runs Cypher, not sparql" in str(wrong.exception)

@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,9 +33,9 @@ NEO4J_PASSWORD = "carepath-test-password"
 
 def missing_tools() -> str | None:
     """Why the servers cannot run here (no java or mvn), or None."""
-    for tool in ("java", "mvn"):
+    for tool in ("java", "javac", "mvn"):
         if shutil.which(tool) is None:
-            return f"{tool} not found on PATH (the server tests need Java 17 and Maven)"
+            return f"{tool} not found on PATH (the server tests need a JDK 17 and Maven)"
     return None
 
 
@@ -57,6 +58,20 @@ def neo4j_classpath() -> str:
             return classpath
     _mvn("dependency:build-classpath", f"-Dmdep.outputFile={stamp}")
     return stamp.read_text(encoding="utf-8").strip()
+
+
+def neo4j_launcher(classpath: str) -> Path:
+    """The launcher compiled once into the cache (saves compiling it at every start)."""
+    digest = hashlib.sha1(LAUNCHER.read_bytes() + classpath.encode()).hexdigest()[:12]
+    folder = CACHE / f"launcher-{digest}"
+    if not (folder / "Neo4jLauncher.class").exists():
+        tmp = CACHE / f".launcher-{digest}-{os.getpid()}"
+        result = subprocess.run(["javac", "-cp", classpath, "-d", str(tmp), str(LAUNCHER)],
+                                capture_output=True, text=True, timeout=300)
+        if result.returncode != 0:
+            raise RuntimeError(f"javac {LAUNCHER.name} failed:\n{result.stderr[-2000:]}")
+        tmp.replace(folder)
+    return folder
 
 
 def fuseki_jar() -> Path:
@@ -125,11 +140,12 @@ class Server:
         self.stop()
         raise RuntimeError(f"{self.name} not ready after {timeout:.0f} s:\n" + self.tail())
 
-    def stop(self) -> None:
+    def stop(self, *, kill: bool = False) -> None:
+        """Stop cleanly (SIGTERM), or at once with ``kill``."""
         if self.process is None:
             return
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
             try:
                 self.process.wait(timeout=60)
             except subprocess.TimeoutExpired:
@@ -163,8 +179,9 @@ class Neo4jServer(Server):
 
     def command(self) -> list[str]:
         assert self.home is not None and self.import_dir is not None
-        return ["java", *JVM_FLAGS, "-cp", self.classpath, str(LAUNCHER), str(self.home),
-                str(self.port), str(self.import_dir)]
+        launcher = neo4j_launcher(self.classpath)
+        return ["java", *JVM_FLAGS, "-cp", f"{launcher}{os.pathsep}{self.classpath}",
+                "Neo4jLauncher", str(self.home), str(self.port), str(self.import_dir)]
 
     def env(self) -> dict[str, str]:
         return {**os.environ, "NEO4J_PASSWORD": self.password}
@@ -200,14 +217,21 @@ class FusekiServer(Server):
     """Apache Jena Fuseki with one in-memory, updatable dataset /ds on 127.0.0.1."""
 
     jar: Path | None = None
+    users: dict[str, str] = field(default_factory=dict)  # HTTP basic authentication, if any
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/ds"
 
     def command(self) -> list[str]:
+        auth = []
+        if self.users:
+            passwd = self.folder / "passwd"
+            passwd.write_text("".join(f"{u}: {p}\n" for u, p in self.users.items()),
+                              encoding="utf-8")
+            auth = [f"--passwd={passwd}", "--auth=basic"]
         return ["java", *JVM_FLAGS, "-jar", str(self.jar), "--mem", "--update", "--localhost",
-                "--port", str(self.port), "/ds"]
+                *auth, "--port", str(self.port), "/ds"]
 
     def env(self) -> dict[str, str]:
         return {**os.environ, "FUSEKI_BASE": str(self.folder / "run")}
@@ -216,5 +240,7 @@ class FusekiServer(Server):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/$/ping", timeout=1) as r:
                 return r.status == 200
+        except urllib.error.HTTPError as exc:
+            return exc.code == 401  # up, and asking for credentials
         except OSError:
             return False
