@@ -104,7 +104,13 @@ def _matrices(sel: Selection) -> list[AreaGaps]:
 
 
 def render(sel: Selection, *, nav: Sequence[NavLink] = ()) -> str:
-    """The gaps view of ``sel`` as one self-contained HTML page."""
+    """The gaps view of ``sel`` as one self-contained HTML page.
+
+    >>> from carepath import load_reference
+    >>> html = render(select(load_reference(), area="dorset"))
+    >>> html.count('class="gap gap-mark"') > 0, "Dorset: stages by tier" in html
+    (True, True)
+    """
     return render_page(
         "gaps.html.j2", model=sel.model, title=TITLE, selection=sel, nav=nav,
         scripts=[static("filters.js")], areas=_matrices(sel), UNSTATED=UNSTATED,

@@ -287,7 +287,16 @@ def _people(sel: Selection) -> dict[str, list[Relation]]:
 
 
 def check_size(sel: Selection, *, limit: int = MAX_NODES) -> int:
-    """The number of nodes the network of ``sel`` has; ExportError over ``limit``."""
+    """The number of nodes the network of ``sel`` has; ExportError over ``limit``.
+
+    >>> from carepath import load_reference
+    >>> check_size(select(load_reference(), area="dorset"))
+    18
+    >>> check_size(select(load_reference()), limit=50)
+    Traceback (most recent call last):
+    ...
+    carepath.errors.ExportError: the network of all areas has 73 nodes, too many to draw ...
+    """
     total = len(sel.services) + len(_people(sel))
     if total > limit:
         areas = sorted({s.area for s in sel.services})
@@ -343,7 +352,13 @@ def _network_data(sel: Selection, *, max_drawn: int = MAX_DRAWN_NODES) -> dict[s
 
 def render(sel: Selection, *, nav: Sequence[NavLink] = (),
            max_drawn: int = MAX_DRAWN_NODES) -> str:
-    """The network view of ``sel`` as one self-contained HTML page."""
+    """The network view of ``sel`` as one self-contained HTML page.
+
+    >>> from carepath import load_reference
+    >>> html = render(select(load_reference(), area="dorset"))
+    >>> "vis.Network" in html, '<option value="refers_to">refers to</option>' in html
+    (True, True)
+    """
     model = sel.model
     data = _network_data(sel, max_drawn=max_drawn)
     areas = sorted({s.area for s in sel.services})

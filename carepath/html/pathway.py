@@ -75,7 +75,12 @@ def cards(model: Model, *, area: str | None = None, stage: str | None = None,
 
 
 def render(sel: Selection, *, nav: Sequence[NavLink] = ()) -> str:
-    """The pathway explorer of ``sel`` as one self-contained HTML page."""
+    """The pathway explorer of ``sel`` as one self-contained HTML page.
+
+    >>> from carepath import load_reference
+    >>> render(select(load_reference(), stage="pregnancy")).count('<article class="card"')
+    1
+    """
     model = sel.model
     card_list = _cards(sel)
     stage_texts = sorted({c.cell.stage_text: c.cell.window for c in card_list}.items(),

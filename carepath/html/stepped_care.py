@@ -170,7 +170,13 @@ def _rows(layer_list: list[Layer]) -> list[list[Layer]]:
 
 
 def render(sel: Selection, *, nav: Sequence[NavLink] = ()) -> str:
-    """The stepped-care view of ``sel`` as one self-contained HTML page."""
+    """The stepped-care view of ``sel`` as one self-contained HTML page.
+
+    >>> from carepath import load_reference
+    >>> html = render(select(load_reference(), area="dorset"))
+    >>> html.count('<section class="layer"'), "Flows between steps" in html
+    (7, True)
+    """
     model = sel.model
     layer_list = _layers(sel)
     untiered = [s for s in sel.services if not s.tier]
@@ -195,7 +201,12 @@ def to_svg(model: Model, *, area: str | None = None, stage: str | None = None,
 
 
 def svg_of(sel: Selection) -> str:
-    """:func:`to_svg` of a selection."""
+    """:func:`to_svg` of a selection.
+
+    >>> from carepath import load_reference
+    >>> "Stepped care: Scotland" in svg_of(select(load_reference(), area="scotland"))
+    True
+    """
     model = sel.model
     layer_list = _layers(sel)
     rows = _rows(layer_list)

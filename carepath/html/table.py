@@ -47,7 +47,13 @@ class Tables:
 
 
 def relation_areas(model: Model, rel: Relation) -> list[str]:
-    """The areas of the services at either end of ``rel`` (none for people only)."""
+    """The areas of the services at either end of ``rel`` (none for people only).
+
+    >>> from carepath import load_reference
+    >>> model = load_reference()
+    >>> relation_areas(model, next(r for r in model.relations if r.target == "dorset-pmmhs"))
+    ['dorset']
+    """
     return sorted({model.services[n].area for n in (rel.source, rel.target)
                    if n in model.services})
 
@@ -91,7 +97,13 @@ def tables(model: Model, *, area: str | None = None, stage: str | None = None,
 
 
 def render(sel: Selection, *, nav: Sequence[NavLink] = ()) -> str:
-    """The table view of ``sel`` as one self-contained HTML page."""
+    """The table view of ``sel`` as one self-contained HTML page.
+
+    >>> from carepath import load_reference
+    >>> html = render(select(load_reference(), area="dorset"))
+    >>> html.count("<tr data-item"), html.count('<button type="button" data-sort')  # rows, columns
+    (35, 27)
+    """
     model = sel.model
     found = _tables(sel)
     return render_page(

@@ -118,7 +118,12 @@ def groups(model: Model, *, area: str | None = None, stage: str | None = None,
 
 
 def render(sel: Selection, *, nav: Sequence[NavLink] = ()) -> str:
-    """The timeline view of ``sel`` as one self-contained HTML page."""
+    """The timeline view of ``sel`` as one self-contained HTML page.
+
+    >>> from carepath import load_reference
+    >>> render(select(load_reference(), tier="inpatient")).count("<tr data-item")
+    3
+    """
     model = sel.model
     stages = model.stages_in_order()
     scale = axis(model)
@@ -143,7 +148,12 @@ def to_svg(model: Model, *, area: str | None = None, stage: str | None = None,
 
 
 def svg_of(sel: Selection) -> str:
-    """:func:`to_svg` of a selection."""
+    """:func:`to_svg` of a selection.
+
+    >>> from carepath import load_reference
+    >>> "Service age windows: Scotland" in svg_of(select(load_reference(), area="scotland"))
+    True
+    """
     model = sel.model
     group_list = _groups(sel)
     label_w, track_w, row_h, top = 380, 780, 18, 96
