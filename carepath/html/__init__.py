@@ -25,7 +25,7 @@ from carepath.files import atomic_dir, write_atomic
 from carepath.graph.model import Model
 from carepath.html import gaps, network, pathway, stepped_care, table, timeline
 from carepath.html._page import NavLink, Selection, render_page, select
-from carepath.html.images import IMAGES, export_image, render_svg
+from carepath.html.images import IMAGES, export_image, render_svg, screenshot
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,4 +191,4 @@ def _network_fits(sel: Selection, left_out: dict[str, str]) -> bool:
 
 
 __all__ = ["SITE_INDEX", "VIEWS", "View", "export_html", "export_image", "export_site",
-           "get_view", "render_html", "render_svg", "select"]
+           "get_view", "render_html", "render_svg", "screenshot", "select"]

@@ -13,10 +13,12 @@ True
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shutil
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from carepath.errors import ExportError, QueryError
@@ -61,6 +63,17 @@ def chromium_path() -> str | None:
     return None
 
 
+def _off_event_loop(work: Callable[[], bytes]) -> bytes:
+    """Run Playwright's sync API, in a worker thread when this thread runs an asyncio loop
+    (as a Jupyter kernel does), where the sync API refuses to start."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
+
+
 def svg_to_png(svg: str, *, scale: float = 2.0) -> bytes:
     """Photograph an SVG in headless Chromium with every request blocked."""
     if not 0.5 <= scale <= 4:
@@ -76,7 +89,7 @@ def svg_to_png(svg: str, *, scale: float = 2.0) -> bytes:
                           "CAREPATH_CHROMIUM); or write .svg instead")
     size = re.search(r'width="(\d+)" height="(\d+)"', svg)
     width, height = (int(size.group(1)), int(size.group(2))) if size else (1200, 800)
-    try:
+    def photograph() -> bytes:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             try:
@@ -87,6 +100,9 @@ def svg_to_png(svg: str, *, scale: float = 2.0) -> bytes:
                 return page.locator("svg").first.screenshot(type="png")
             finally:
                 browser.close()
+
+    try:
+        return _off_event_loop(photograph)
     except Error as exc:
         raise ExportError(f"Chromium could not draw the PNG: {exc}") from exc
 
@@ -119,3 +135,47 @@ def export_image(model: Model, view: str, path: Path | str, *, area: str | None 
     if suffix == ".svg":
         return write_atomic(path, svg)
     return write_atomic(path, svg_to_png(svg, scale=scale))
+
+
+def screenshot(page: Path | str, path: Path | str, *, width: int = 1280, height: int = 800,
+               timeout_s: float = 15.0) -> Path:
+    """Photograph an exported page (``.html``) as a PNG, in headless Chromium, offline.
+
+    Every request that is not the page itself or inline data is blocked; a network view is
+    photographed once its layout has settled (or after ``timeout_s``). For notebooks and
+    reports that want a picture of an interactive view without embedding it.
+
+    Raises
+    ------
+    ExportError : no Playwright or Chromium, or the page cannot be opened.
+    """
+    page, path = Path(page), Path(path)
+    if not page.is_file():
+        raise ExportError(f"no page to photograph at {page}")
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ModuleNotFoundError as exc:
+        raise ExportError("screenshots need Playwright: pip install playwright") from exc
+    if (executable := chromium_path()) is None:
+        raise ExportError("screenshots need Chromium (e.g. apt-get install chromium, or set "
+                          "CAREPATH_CHROMIUM)")
+    def photograph() -> bytes:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            try:
+                tab = browser.new_page(viewport={"width": width, "height": height})
+                tab.route("**/*", lambda route: route.continue_()
+                          if route.request.url.startswith(("file:", "data:")) else route.abort())
+                tab.goto(page.resolve().as_uri())
+                tab.wait_for_function("() => !(window.cp && window.cp.net) || window.cp.net.stable",
+                                      timeout=timeout_s * 1000)
+                return tab.screenshot(type="png")
+            finally:
+                browser.close()
+
+    try:
+        png = _off_event_loop(photograph)
+    except Error as exc:
+        raise ExportError(f"Chromium could not photograph {page.name}: "
+                          f"{str(exc).splitlines()[0]}") from exc
+    return write_atomic(path, png)
