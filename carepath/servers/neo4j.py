@@ -163,9 +163,11 @@ def explain(exc: Exception, uri: str, user: str | None = None) -> str:
     if isinstance(exc, ne.Neo4jError):
         code = f" ({exc.code})" if exc.code else ""
         return f"{_first_line(exc.message or exc)}{code}"
-    if isinstance(exc, ne.ConfigurationError | ValueError):
+    if isinstance(exc, ne.ConfigurationError):
         return (f"bad Neo4j URI {uri!r}: {_first_line(exc)}; expected e.g. bolt://HOST:7687, "
                 "neo4j://HOST:7687 or neo4j+s://ID.databases.neo4j.io")
+    if isinstance(exc, ValueError | TypeError):
+        return f"the driver cannot send a value: {_first_line(exc)}"
     text = str(exc)
     reason = _REASON.search(text)
     detail = reason.group(1) if reason else _first_line(text).rstrip(":")
@@ -175,7 +177,7 @@ def explain(exc: Exception, uri: str, user: str | None = None) -> str:
 def _driver_errors() -> tuple[type[Exception], ...]:
     from neo4j import exceptions as ne
 
-    return (ne.Neo4jError, ne.DriverError, OSError, ValueError)
+    return (ne.Neo4jError, ne.DriverError, OSError, ValueError, TypeError)
 
 
 def check_uri(uri: str, *, error: type[CarepathError] = ExportError) -> None:
@@ -191,10 +193,9 @@ def check_uri(uri: str, *, error: type[CarepathError] = ExportError) -> None:
                     "e.g. bolt://HOST:7687 or neo4j+s://ID.databases.neo4j.io")
 
 
-@contextmanager
-def open_driver(uri: str, *, user: str, password: str,
-                error: type[CarepathError] = ExportError) -> Iterator[Any]:
-    """A connected ``neo4j.Driver`` whose credentials are checked; closed on exit.
+def connect(uri: str, *, user: str, password: str,
+            error: type[CarepathError] = ExportError) -> Any:
+    """A ``neo4j.Driver`` whose connection and credentials are checked; close it when done.
 
     Any failure to connect or authenticate raises ``error`` with a one-line reason.
     """
@@ -209,10 +210,19 @@ def open_driver(uri: str, *, user: str, password: str,
     except _driver_errors() as exc:
         raise error(explain(exc, uri, user)) from None
     try:
-        try:
-            driver.verify_connectivity()
-        except _driver_errors() as exc:
-            raise error(explain(exc, uri, user)) from None
+        driver.verify_connectivity()
+    except _driver_errors() as exc:
+        driver.close()
+        raise error(explain(exc, uri, user)) from None
+    return driver
+
+
+@contextmanager
+def open_driver(uri: str, *, user: str, password: str,
+                error: type[CarepathError] = ExportError) -> Iterator[Any]:
+    """:func:`connect`, closed on exit."""
+    driver = connect(uri, user=user, password=password, error=error)
+    try:
         yield driver
     finally:
         driver.close()
@@ -429,13 +439,12 @@ class Neo4jEngine(CypherEngine):
 
     def __init__(self, uri: str, *, user: str, password: str,
                  database: str | None = None) -> None:
-        self._opened = open_driver(uri, user=user, password=password, error=QueryError)
-        driver = self._opened.__enter__()
         self.model = None
-        self.conn = _Neo4jConnection(driver, database, uri, user)
+        self.driver = connect(uri, user=user, password=password, error=QueryError)
+        self.conn = _Neo4jConnection(self.driver, database, uri, user)
 
     def close(self) -> None:
-        self._opened.__exit__(None, None, None)
+        self.driver.close()
 
     def __enter__(self) -> Neo4jEngine:
         return self

@@ -149,21 +149,35 @@ def export_sparql(
     store = to_store(model, with_ontology=with_ontology)
     data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     url = graph_store_url(endpoint, graph)
+    auth = _auth_header(user, password)
+    # a server may refuse a large body before reading it (401) and close the connection, which
+    # the client only sees as a broken pipe: ask first, with an empty request
+    _put(endpoint, urllib.request.Request(url, method="HEAD", headers=auth), timeout,
+         accept=frozenset({404, 405, 501}))
     body: BinaryIO = _Reader(data, progress)  # type: ignore[assignment]
-    request = urllib.request.Request(url, data=body, method="PUT", headers={
+    _put(endpoint, urllib.request.Request(url, data=body, method="PUT", headers={
         "Content-Type": "application/n-triples; charset=utf-8",
-        "Content-Length": str(len(data)), **_auth_header(user, password)})
+        "Content-Length": str(len(data)), **auth}), timeout)
+    return SparqlUpload(url, graph, len(store), len(data))
+
+
+def _put(endpoint: str, request: urllib.request.Request, timeout: float,
+         accept: frozenset[int] = frozenset()) -> None:
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             response.read()
     except urllib.error.HTTPError as exc:
+        if exc.code in accept:  # e.g. HEAD on a named graph that does not exist yet
+            return
         raise ExportError(f"SPARQL endpoint {endpoint} refused the upload, nothing replaced: "
                           f"{_http_reason(exc)}") from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise ExportError(f"cannot reach SPARQL endpoint {endpoint}: {reason}; "
-                          "run the export again once it is up") from None
-    return SparqlUpload(url, graph, len(store), len(data))
+        if request.method == "HEAD":
+            raise ExportError(f"cannot reach SPARQL endpoint {endpoint}: {reason}; "
+                              "run the export again once it is up") from None
+        raise ExportError(f"the upload to SPARQL endpoint {endpoint} broke off: {reason}; "
+                          "run the export again") from None
 
 
 def _skip_string(text: str, i: int) -> int:

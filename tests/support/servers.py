@@ -70,7 +70,10 @@ def neo4j_launcher(classpath: str) -> Path:
                                 capture_output=True, text=True, timeout=300)
         if result.returncode != 0:
             raise RuntimeError(f"javac {LAUNCHER.name} failed:\n{result.stderr[-2000:]}")
-        tmp.replace(folder)
+        try:
+            tmp.replace(folder)
+        except OSError:  # another session compiled it meanwhile
+            shutil.rmtree(tmp, ignore_errors=True)
     return folder
 
 
