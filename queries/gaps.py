@@ -53,7 +53,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-import networkx as nx
 import pandas as pd
 
 from carepath.errors import QueryError
@@ -222,6 +221,39 @@ def coverage_cells(model: Model, *, area: str, by: str = "tier",
 
 # -- facts about one area, computed once ----------------------------------------------------
 
+class _Reach:
+    """Reachability along routes, on plain successor and predecessor sets (only reachability
+    is asked, so this is all the graph needed; a networkx graph of a national area's 25,000
+    routes took longer to build than the searches took to run)."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
+        self.succ: dict[str, set[str]] = {}
+        self.pred: dict[str, set[str]] = {}
+        for a, b in pairs:
+            self.succ.setdefault(a, set()).add(b)
+            self.pred.setdefault(b, set()).add(a)
+
+    @staticmethod
+    def _search(start: str, adjacent: dict[str, set[str]]) -> set[str]:
+        seen: set[str] = set()
+        todo = [start]
+        while todo:
+            for node in adjacent.get(todo.pop(), ()):
+                if node not in seen:
+                    seen.add(node)
+                    todo.append(node)
+        seen.discard(start)
+        return seen
+
+    def descendants(self, node: str) -> set[str]:
+        """What ``node`` reaches (itself not included, as in networkx)."""
+        return self._search(node, self.succ)
+
+    def ancestors(self, node: str) -> set[str]:
+        """What reaches ``node`` (itself not included)."""
+        return self._search(node, self.pred)
+
+
 class _AreaFacts:
     """What the finders need to know about one area."""
 
@@ -240,19 +272,15 @@ class _AreaFacts:
         self.stages: list[AgeStage] = model.stages_in_order()
         self.covered = {s.id: set(model.stages_covered(s)) for s in self.services}
         self.sources = area_sources(model, area)
-        self._routes: nx.DiGraph | None = None
+        self._routes: _Reach | None = None
         self._entries: list[NodeId] | None = None
 
     @property
-    def routes(self) -> nx.DiGraph:
-        """Who can reach whom along the area's routes (:data:`ROUTE_KINDS`), made once.
-
-        Only reachability is asked of it, so parallel relations are one edge.
-        """
+    def routes(self) -> _Reach:
+        """Who can reach whom along the area's routes (:data:`ROUTE_KINDS`), made once."""
         if self._routes is None:
-            self._routes = nx.DiGraph()
-            self._routes.add_edges_from({(r.source, r.target) for r in self.relations
-                                         if r.kind in ROUTE_KINDS})
+            self._routes = _Reach((r.source, r.target) for r in self.relations
+                                  if r.kind in ROUTE_KINDS)
         return self._routes
 
     @property
@@ -408,12 +436,12 @@ def _no_route_to_specialist(f: _AreaFacts) -> list[dict]:
         return []
     G = f.routes
     # what can reach a specialist: one search back from each, not one forward per entry point
-    reaching = set().union(*(nx.ancestors(G, s.id) for s in targets if s.id in G))
+    reaching = set().union(*(G.ancestors(s.id) for s in targets))
     rows = []
     for entry in f.entries:
         if entry in reaching:
             continue
-        reached = _descendants(G, entry)
+        reached = G.descendants(entry)
         onward = sorted({f.name(n) for n in reached})
         where = (f" Its routes reach only: {'; '.join(onward)}." if onward
                  else " It has no recorded route onward at all.")
@@ -435,7 +463,7 @@ def _profession_no_route(f: _AreaFacts) -> list[dict]:
     for entry in f.entries:
         if entry not in f.model.professions:
             continue
-        reached = _descendants(G, entry)
+        reached = G.descendants(entry)
         direct = sorted({f.name(r.target) for r in _routes_from(f, entry)})
         for tier in tiers_in_rank_order(f.model):
             at_tier = [s for s in targets if s.tier == tier.id]
@@ -476,10 +504,6 @@ def _transition(f: _AreaFacts) -> list[dict]:
                     f"service covering {after.name}."),
             evidence=evidence([svc.provenance, *window_lines])))
     return rows
-
-
-def _descendants(G: nx.MultiDiGraph, node: str) -> set[str]:
-    return nx.descendants(G, node) if node in G else set()
 
 
 _FINDERS = {
