@@ -43,6 +43,7 @@ need for the other". They share no concern, profession or intervention in the da
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 import pandas as pd
@@ -271,10 +272,14 @@ def _deliberate_rows(model: Model, area: AreaId, computed: list[dict],
 # -- duplicated routes ----------------------------------------------------------------------
 
 def _duplicate_routes(model: Model, area: AreaId, relations: list[Relation]) -> list[dict]:
+    # count the pairs first (in C), then gather the relations of repeated pairs only
+    pairs = Counter((r.source, r.target) for r in relations if r.kind in ROUTE_KINDS)
+    repeated = {pair for pair, n in pairs.items() if n > 1}
     routes: dict[tuple[str, str], list[Relation]] = {}
     for rel in relations:
-        if rel.kind in ROUTE_KINDS:
-            routes.setdefault((rel.source, rel.target), []).append(rel)
+        pair = (rel.source, rel.target)
+        if pair in repeated and rel.kind in ROUTE_KINDS:
+            routes.setdefault(pair, []).append(rel)
     stage_list = model.stages_in_order()
     rows = []
     for (source, target), rels in routes.items():
