@@ -21,6 +21,7 @@ from typing import Any
 
 import networkx as nx
 
+from carepath.graph.bulk import paused_gc
 from carepath.graph.model import FAMILY, Model, NodeKind, RelationKind
 from carepath.graph.properties import relation_properties, service_properties
 
@@ -30,6 +31,11 @@ RELATION_TYPES = tuple(kind.graph_type for kind in RelationKind)
 
 def to_networkx(model: Model) -> nx.MultiDiGraph:
     """The model as a property graph (networkx MultiDiGraph keyed by relationship type)."""
+    with paused_gc():
+        return _to_networkx(model)
+
+
+def _to_networkx(model: Model) -> nx.MultiDiGraph:
     G = nx.MultiDiGraph()
 
     def add(kind: NodeKind, ident: str, name: str, **props: Any) -> None:
@@ -82,11 +88,22 @@ def relation_graph(model: Model, kinds: tuple[RelationKind, ...] = (RelationKind
 
     ``conditions`` (``week``, ``concern``, ``severity``) keep only relations that apply.
     """
+    with paused_gc():
+        return _relation_graph(model, frozenset(kinds), conditions)
+
+
+def _relation_graph(model: Model, kinds: frozenset[RelationKind],
+                    conditions: dict[str, Any]) -> nx.MultiDiGraph:
     G = nx.MultiDiGraph()
-    for rel in model.relations:
-        if rel.kind in kinds and rel.applies(**conditions):
-            for node in (rel.source, rel.target):
-                if node not in G:
-                    G.add_node(node, label=model.node_kind(node).value, name=model.name_of(node))
-            G.add_edge(rel.source, rel.target, key=rel.id, kind=rel.kind.value, relation=rel)
+    if any(value is not None for value in conditions.values()):
+        rels = [r for r in model.relations if r.kind in kinds and r.applies(**conditions)]
+    else:
+        rels = [r for r in model.relations if r.kind in kinds]
+    # nodes first, in order of first appearance, then every edge in one call (bulk: a million
+    # relations in a third of the time of one add_node/add_edge call each)
+    nodes = dict.fromkeys(n for r in rels for n in (r.source, r.target))
+    G.add_nodes_from((n, {"label": model.node_kind(n).value, "name": model.name_of(n)})
+                     for n in nodes)
+    G.add_edges_from((r.source, r.target, r.id, {"kind": r.kind.value, "relation": r})
+                     for r in rels)
     return G

@@ -29,6 +29,7 @@ import networkx as nx
 import pandas as pd
 
 from carepath.errors import QueryError
+from carepath.graph.bulk import paused_gc
 from carepath.graph.model import FAMILY, Model, Relation
 from carepath.graph.networkx import relation_graph
 from carepath.queries.referrals import (
@@ -42,8 +43,9 @@ from carepath.queries.referrals import (
     evidence,
 )
 
-__all__ = ["COLUMNS", "ENTRY_PROFESSIONS", "NEED_COLUMNS", "area_view", "entry_points",
-           "referral_routes", "resolve_targets", "routes_for_need", "shortest_route"]
+__all__ = ["COLUMNS", "ENTRY_PROFESSIONS", "NEED_COLUMNS", "area_view", "area_views",
+           "entry_points", "referral_routes", "resolve_targets", "routes_for_need",
+           "shortest_route"]
 
 COLUMNS = ["route", "hops", "path", "names", "conditions", "evidence"]
 NEED_COLUMNS = ["route", "entry", "target", "target_name", "area", "hops", "path", "names",
@@ -243,10 +245,11 @@ def _routes(model: Model, source: str, target: str, *, week: float | None,
     concern = check_term(model.concerns, concern, "concern")
     severity = check_term(model.severities, severity, "severity")
     _check_hops(max_hops)
-    graph = relation_graph(model, check_kinds(kinds), week=week, concern=concern,
-                           severity=severity)
-    paths = _paths(model, graph, source, targets, max_hops=max_hops, shortest=shortest)
-    return _frame([_route_row(model, graph, p) for p in paths])
+    with paused_gc():  # graphs of up to a million relations: see paused_gc
+        graph = relation_graph(model, check_kinds(kinds), week=week, concern=concern,
+                               severity=severity)
+        paths = _paths(model, graph, source, targets, max_hops=max_hops, shortest=shortest)
+        return _frame([_route_row(model, graph, p) for p in paths])
 
 
 def _check_hops(max_hops: int) -> None:
@@ -267,15 +270,37 @@ def area_view(model: Model, graph: nx.MultiDiGraph, area: str) -> nx.DiGraph:
     >>> sorted(area_view(model, relation_graph(model), "dorset").predecessors("dorset-pmmhs"))
     ['dorset-cmht', 'dorset-social-care', 'family', 'gp', 'health-visitor', 'midwife']
     """
-    def in_area(node: str) -> bool:
-        svc = model.services.get(node)
-        return svc is not None and svc.area == area
+    return area_views(model, graph, [area])[area]
 
-    edges = sorted({(u, v) for u, v in graph.edges() if in_area(u) or in_area(v)})
-    view = nx.DiGraph()
-    view.add_nodes_from(sorted({n for e in edges for n in e}))
-    view.add_edges_from(edges)
-    return view
+
+def area_views(model: Model, graph: nx.MultiDiGraph,
+               areas: Iterable[str]) -> dict[str, nx.DiGraph]:
+    """:func:`area_view` of each of ``areas``, from one pass over the graph's edges.
+
+    >>> from carepath import load_reference
+    >>> from carepath.graph.networkx import relation_graph
+    >>> model = load_reference()
+    >>> views = area_views(model, relation_graph(model), ["dorset", "scotland"])
+    >>> sorted(views["dorset"].predecessors("dorset-pmmhs"))[:2]
+    ['dorset-cmht', 'dorset-social-care']
+    """
+    wanted = set(areas)
+    area_of = {s.id: s.area for s in model.services.values() if s.area in wanted}
+    edges: dict[str, set[tuple[str, str]]] = {area: set() for area in wanted}
+    for u, v in graph.edges():
+        a, b = area_of.get(u), area_of.get(v)
+        if a is not None:
+            edges[a].add((u, v))
+        if b is not None and b != a:
+            edges[b].add((u, v))
+    views = {}
+    for area, found in edges.items():
+        ordered = sorted(found)
+        view = nx.DiGraph()
+        view.add_nodes_from(sorted({n for e in ordered for n in e}))
+        view.add_edges_from(ordered)
+        views[area] = view
+    return views
 
 
 def _areas(model: Model, source: str, targets: list[str]) -> list[str]:
@@ -294,9 +319,11 @@ def _paths(model: Model, graph: nx.MultiDiGraph, source: str, targets: list[str]
     """
     views = {} if views is None else views
     found: set[tuple[str, ...]] = set()
-    for area in _areas(model, source, targets):
-        if area not in views:
-            views[area] = area_view(model, graph, area)
+    areas = _areas(model, source, targets)
+    missing = [a for a in areas if a not in views]
+    if missing:  # every view in one pass over the edges, not one pass per area
+        views.update(area_views(model, graph, missing))
+    for area in areas:
         view = views[area]
         ends = {t for t in targets if t != source and t in view
                 and (t not in model.services or model.services[t].area == area)}
