@@ -18,6 +18,7 @@ from pathlib import Path
 import ladybug
 import pandas as pd
 
+from carepath.graph.bulk import paused_gc
 from carepath.graph.model import FAMILY, Model, NodeKind, RelationKind
 from carepath.graph.properties import (
     RELATION_COLUMNS,
@@ -143,12 +144,13 @@ def to_ladybug(model: Model, path: Path | str | None = None) -> ladybug.Connecti
     conn = ladybug.Connection(db)
     for statement in schema_statements():
         conn.execute(statement)
-    for label, frame in node_frames(model).items():
-        if not frame.empty:
-            _copy(conn, label, frame)
-    for (rel, src, dst), frame in relation_frames(model).items():
-        if not frame.empty:
-            _copy(conn, rel, frame, f" (from='{src}', to='{dst}')")
+    with paused_gc():
+        for label, frame in node_frames(model).items():
+            if not frame.empty:
+                _copy(conn, label, frame)
+        for (rel, src, dst), frame in relation_frames(model).items():
+            if not frame.empty:
+                _copy(conn, rel, frame, f" (from='{src}', to='{dst}')")
     return conn
 
 

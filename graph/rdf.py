@@ -21,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
+from carepath.graph.bulk import paused_gc
 from carepath.graph.model import FAMILY, Model, NodeKind, Provenance, Relation, RelationKind
 
 CP = "https://w3id.org/carepath/ontology#"
@@ -392,6 +393,11 @@ def to_store(model: Model, *, with_ontology: bool = True) -> ox.Store:
     >>> len(store) > 1000
     True
     """
+    with paused_gc():
+        return _to_store(model, with_ontology=with_ontology)
+
+
+def _to_store(model: Model, *, with_ontology: bool) -> ox.Store:
     store = ox.Store()
     store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in chain(
         _vocabulary_triples(model), _service_triples(model), _overlap_triples(model)))

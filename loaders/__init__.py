@@ -18,6 +18,7 @@ from importlib.resources import as_file, files
 from pathlib import Path
 
 from carepath.errors import DataValidationError, Problem
+from carepath.graph.bulk import paused_gc
 from carepath.graph.model import Model
 from carepath.loaders.resolve import RawFile, build_model_with_warnings
 from carepath.loaders.spreadsheet import read_csv_folder, read_workbook
@@ -107,15 +108,16 @@ def load_with_warnings(*paths: Path | str) -> tuple[Model, list[Problem]]:
 
     Raises :class:`DataValidationError` listing every error in every file.
     """
-    raw, problems = read_files(paths or [bundled_data_dir()])
-    if any(p.level == "error" for p in problems):
-        # still resolve what parsed, so the user sees reference errors too
-        try:
-            build_model_with_warnings(raw, extra_problems=problems)
-        except DataValidationError as exc:
-            raise DataValidationError(exc.problems) from None
-        raise DataValidationError(problems)
-    return build_model_with_warnings(raw)
+    with paused_gc():  # millions of objects, none of them garbage: see paused_gc
+        raw, problems = read_files(paths or [bundled_data_dir()])
+        if any(p.level == "error" for p in problems):
+            # still resolve what parsed, so the user sees reference errors too
+            try:
+                build_model_with_warnings(raw, extra_problems=problems)
+            except DataValidationError as exc:
+                raise DataValidationError(exc.problems) from None
+            raise DataValidationError(problems)
+        return build_model_with_warnings(raw)
 
 
 def load(*paths: Path | str) -> Model:

@@ -56,6 +56,7 @@ from collections.abc import Iterable
 import pandas as pd
 
 from carepath.errors import QueryError
+from carepath.graph.bulk import paused_gc
 from carepath.graph.model import (
     FAMILY,
     AgeStage,
@@ -146,16 +147,17 @@ def find_gaps(model: Model, areas: list[AreaId], kinds: list[str], *,
     >>> len(found[found.concern == "substance-misuse"])
     9
     """
-    by_area = relations_by_area(model)
-    inbound: dict[str, list[Relation]] = {}
-    for rel in model.relations:
-        inbound.setdefault(rel.target, []).append(rel)
-    rows: list[dict] = []
-    for area_id in areas:
-        facts = _AreaFacts(model, area_id, by_area.get(area_id, []), inbound,
-                           (concerns or {}).get(area_id, set()))
-        for kind in kinds:
-            rows.extend(_FINDERS[kind](facts))
+    with paused_gc():  # a million relations regrouped: see paused_gc
+        by_area = relations_by_area(model)
+        inbound: dict[str, list[Relation]] = {}
+        for rel in model.relations:
+            inbound.setdefault(rel.target, []).append(rel)
+        rows: list[dict] = []
+        for area_id in areas:
+            facts = _AreaFacts(model, area_id, by_area.get(area_id, []), inbound,
+                               (concerns or {}).get(area_id, set()))
+            for kind in kinds:
+                rows.extend(_FINDERS[kind](facts))
     return _ordered(model, pd.DataFrame(rows, columns=COLUMNS))
 
 

@@ -48,6 +48,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from carepath.graph.bulk import paused_gc
 from carepath.graph.model import AreaId, Model, Overlap, Relation, Service, ServiceId
 from carepath.queries._analysis import (
     ROUTE_KINDS,
@@ -124,10 +125,16 @@ def overlaps(model: Model, *, area: str | None = None) -> pd.DataFrame:
     >>> row.stages[0], row.stages[-1], float(row.similarity)
     ('weeks-0-6', 'years-3-5', 0.4)
     """
+    with paused_gc():  # a million relations regrouped: see paused_gc
+        rows = _overlap_rows(model, areas_for(model, area))
+    return _ordered(pd.DataFrame(rows, columns=COLUMNS))
+
+
+def _overlap_rows(model: Model, areas: list[AreaId]) -> list[dict]:
     by_area = relations_by_area(model)
     rows: list[dict] = []
     features: dict[str, set[tuple]] = {}  # each service's feature set, made once
-    for area_id in areas_for(model, area):
+    for area_id in areas:
         services = [s for s in model.services_in(area_id)]
         marked = [ov for ov in model.overlaps
                   if any(model.services[s].area == area_id for s in ov.services
@@ -137,7 +144,7 @@ def overlaps(model: Model, *, area: str | None = None) -> pd.DataFrame:
         rows.extend(computed)
         rows.extend(_duplicate_routes(model, area_id, by_area.get(area_id, [])))
         rows.extend(_deliberate_rows(model, area_id, computed, marked))
-    return _ordered(pd.DataFrame(rows, columns=COLUMNS))
+    return rows
 
 
 # -- features and pairs ---------------------------------------------------------------------
