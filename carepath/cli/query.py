@@ -15,6 +15,14 @@ from carepath.cli._common import (
     load,
     out,
 )
+from carepath.cli.servers import (
+    DatabaseOpt,
+    EndpointOpt,
+    GraphOpt,
+    Neo4jUriOpt,
+    UserOpt,
+    open_engine,
+)
 from carepath.output import Format, emit
 
 query_app = typer.Typer(help="Run SPARQL or Cypher, or the named query library.",
@@ -61,8 +69,14 @@ def query_run(
                                         "query has, SPARQL preferred).")] = "",
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
+    neo4j_uri: Neo4jUriOpt = None,
+    user: UserOpt = None,
+    database: DatabaseOpt = None,
+    endpoint: EndpointOpt = None,
+    graph: GraphOpt = None,
 ) -> None:
-    """Run a named query with bound parameters."""
+    """Run a named query with bound parameters (on Neo4j with --neo4j-uri, on a SPARQL
+    endpoint with --endpoint)."""
     from carepath.queries.named import ENGINES, load_library
 
     library = load_library()
@@ -70,10 +84,12 @@ def query_run(
                  if n == name]
     if not languages:
         library.get(name, "sparql")  # raises with the valid names
-    language = engine or languages[0]
+    language = engine or ("cypher" if neo4j_uri else "sparql" if endpoint else languages[0])
     if language not in ENGINES:
         raise UsageError(f"unknown engine {language!r}; expected sparql or cypher")
-    df = ENGINES[language](load(data)).run_named(name, _params(params), library=library)
+    with open_engine(language, data, neo4j_uri=neo4j_uri, user=user, database=database,
+                     endpoint=endpoint, graph=graph) as runner:
+        df = runner.run_named(name, _params(params), library=library)
     emit(df, fmt, title=library.get(name, language).title, console=out)
 
 
@@ -83,20 +99,25 @@ def query_sparql(
     params: ParamOpt = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
+    endpoint: EndpointOpt = None,
+    graph: GraphOpt = None,
+    user: UserOpt = None,
 ) -> None:
-    """Run SPARQL on the embedded Oxigraph store. Parameters bind projected variables; an id
-    of the model binds as its IRI, anything else as a string."""
+    """Run SPARQL on the embedded Oxigraph store, or on any SPARQL 1.1 endpoint with
+    --endpoint. Parameters bind projected variables; an id of the model binds as its IRI,
+    anything else as a string."""
     import pyoxigraph as ox
 
     from carepath.graph.rdf import iri
-    from carepath.queries.named import SparqlEngine
 
     model = load(data)
     subs = {}
     for name, value in _params(params).items():
         kind = model.node_kind(value)
         subs[ox.Variable(name)] = iri(kind, value) if kind else ox.Literal(value)
-    emit(SparqlEngine(model).query(_query_text(query), subs), fmt, console=out)
+    with open_engine("sparql", data, model=model, endpoint=endpoint, graph=graph,
+                     user=user) as engine:
+        emit(engine.query(_query_text(query), subs), fmt, console=out)
 
 
 @query_app.command("cypher")
@@ -105,8 +126,12 @@ def query_cypher(
     params: ParamOpt = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
+    neo4j_uri: Neo4jUriOpt = None,
+    user: UserOpt = None,
+    database: DatabaseOpt = None,
 ) -> None:
-    """Run Cypher on the embedded LadybugDB graph, with $parameters bound."""
-    from carepath.queries.named import CypherEngine
-
-    emit(CypherEngine(load(data)).query(_query_text(query), _params(params)), fmt, console=out)
+    """Run Cypher on the embedded LadybugDB graph, or on Neo4j with --neo4j-uri, with
+    $parameters bound."""
+    with open_engine("cypher", data, neo4j_uri=neo4j_uri, user=user,
+                     database=database) as engine:
+        emit(engine.query(_query_text(query), _params(params)), fmt, console=out)

@@ -56,8 +56,9 @@ class Batch:
 
 @dataclass(frozen=True, slots=True)
 class Neo4jExport:
-    """What an export wrote: batches committed, node and relationship rows merged, and the
-    nodes and relationships removed by ``replace_area``."""
+    """What an export wrote: batches committed, node and relationship rows merged, and what
+    ``replace_area`` removed (services, each with its relationships, plus relationships of the
+    services that stay)."""
 
     batches: int
     nodes: int
