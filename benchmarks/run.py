@@ -331,7 +331,9 @@ def ratios(res: dict[str, Any]) -> dict[str, float]:
     cp, plain = res["carepath"]["steps"], res["plain"]["steps"]
 
     def sec(steps: dict, name: str) -> float:
-        return steps[name]["seconds"]
+        # CPU time: the two sides run minutes apart on a shared machine, so their wall times
+        # carry different loads (every step compared here runs on one thread)
+        return steps[name].get("cpu_seconds") or steps[name]["seconds"]
 
     out = {
         "RDF build": sec(plain, "rdflib parse (default store)") / sec(cp, "RDF view (Oxigraph)"),
@@ -406,7 +408,7 @@ def table_rows(results: dict[str, Any]) -> list[list[str]]:
         if target and "national" in results["presets"]:
             ok = results["presets"]["national"]["ratios"][ratio] >= RATIO_TARGET[1]
             target += " (met)" if ok else " (missed)"
-        rows.append([f"ratio plain / carepath: {ratio}",
+        rows.append([f"ratio plain / carepath (CPU): {ratio}",
                      *(f"{results['presets'][p]['ratios'][ratio]:,.1f}x" for p in names),
                      target])
     return rows
@@ -462,9 +464,9 @@ def markdown(results: dict[str, Any]) -> str:
               "(the plain rdflib parse of the larger presets). Peak memory is the child "
               "process's maximum resident set (carepath: model and all three views held at "
               "once)."]
-    notes = results.get("notes")
-    if notes:
-        lines += ["", *notes]
+    notes = HERE / "NOTES.md"
+    if notes.exists():
+        lines += ["", notes.read_text(encoding="utf-8").rstrip()]
     return "\n".join(lines) + "\n"
 
 
@@ -481,6 +483,27 @@ def print_table(results: dict[str, Any]) -> None:
     for row in table_rows(results):
         table.add_row(*row)
     Console().print(table)
+
+
+def report(files: list[Path]) -> dict[str, Any]:
+    """Results of earlier runs merged: presets in order, the run of each preset kept with its
+    own machine load (in the markdown: the loads of all runs)."""
+    merged: dict[str, Any] = {}
+    loads = []
+    for path in files:
+        run = json.loads(path.read_text(encoding="utf-8"))
+        if not merged:
+            merged = {**run, "presets": {}}
+        for res in run["presets"].values():
+            res["ratios"] = ratios(res)  # recomputed, in case the rule changed since
+        merged["presets"].update(run["presets"])
+        merged["date"] = run["date"]
+        loads.append((run["load_before"], run["load_after"]))
+    merged["load_before"] = "; ".join(f"{a}" for a, _ in loads)
+    merged["load_after"] = "; ".join(f"{b}" for _, b in loads)
+    order = {name: i for i, name in enumerate(PRESETS)}
+    merged["presets"] = dict(sorted(merged["presets"].items(), key=lambda kv: order[kv[0]]))
+    return merged
 
 
 def load_average() -> str:
@@ -505,6 +528,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, default=HERE / "results.json")
     parser.add_argument("--markdown", type=Path, default=None,
                         help="also write the results as a markdown table (RESULTS.md)")
+    parser.add_argument("--report", type=Path, nargs="+", default=None,
+                        help="only print and write the results of earlier runs (JSON files, "
+                             "merged in order), measuring nothing")
     parser.add_argument("--child", choices=["carepath", "plain"], help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--triples", type=int, default=0, help=argparse.SUPPRESS)
@@ -525,6 +551,14 @@ def main(argv: list[str] | None = None) -> None:
         finally:
             shutil.rmtree(work, ignore_errors=True)
         emit({"event": "result", "result": result})
+        return
+
+    if args.report:
+        results = report(args.report)
+        print_table(results)
+        if args.markdown:
+            args.markdown.write_text(markdown(results), encoding="utf-8")
+            print(f"wrote {args.markdown}")
         return
 
     unknown = [p for p in args.presets if p not in PRESETS]
