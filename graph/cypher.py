@@ -27,7 +27,7 @@ from carepath.graph.properties import (
     service_properties,
 )
 
-_TYPES = {
+COLUMN_TYPES = {
     "aliases": "STRING[]", "concerns": "STRING[]", "eligibility": "STRING[]",
     "response_times": "STRING[]", "stages": "STRING[]", "severity": "STRING[]",
     "start_week": "INT64", "end_week": "INT64", "line": "INT64", "rank": "INT64",
@@ -64,14 +64,14 @@ def schema_statements() -> list[str]:
     """
     out = []
     for label, columns in NODE_TABLES.items():
-        cols = ", ".join(f"{c} {_TYPES.get(c, 'STRING')}" for c in columns)
+        cols = ", ".join(f"{c} {COLUMN_TYPES.get(c, 'STRING')}" for c in columns)
         out.append(f"CREATE NODE TABLE {label}(id STRING PRIMARY KEY, {cols})")
-    rel_cols = ", ".join(f"{c} {_TYPES.get(c, 'STRING')}" for c in RELATION_COLUMNS)
+    rel_cols = ", ".join(f"{c} {COLUMN_TYPES.get(c, 'STRING')}" for c in RELATION_COLUMNS)
     pairs = ", ".join(f"FROM {a} TO {b}" for a, b in RELATION_ENDPOINTS)
     for kind in RelationKind:
         out.append(f"CREATE REL TABLE {kind.graph_type}({pairs}, {rel_cols})")
     for rel, (target, columns) in STRUCTURAL_TABLES.items():
-        extra = "".join(f", {c} {_TYPES.get(c, 'STRING')}" for c in columns)
+        extra = "".join(f", {c} {COLUMN_TYPES.get(c, 'STRING')}" for c in columns)
         out.append(f"CREATE REL TABLE {rel}(FROM Service TO {target}{extra})")
     return out
 

@@ -11,9 +11,9 @@ from importlib.resources import files
 
 import pyoxigraph as ox
 import rdflib
-from carepath.graph.model import Model
 
 from carepath.errors import Problem
+from carepath.graph.model import Model
 
 ONTOLOGY_FILE = "carepath.ttl"
 SHAPES_FILE = "shapes.ttl"
@@ -34,8 +34,9 @@ def shacl_problems(model: Model) -> list[Problem]:
     The data graph is handed to pyshacl as a plain rdflib graph parsed from N-Triples made by
     Oxigraph (pyshacl walks the graph triple by triple; rdflib's memory store is faster for that).
     """
-    from carepath.graph.rdf import to_store
     from pyshacl import validate
+
+    from carepath.graph.rdf import to_store
 
     store = to_store(model, with_ontology=True)
     data = rdflib.Graph()

@@ -19,9 +19,11 @@ from carepath.cli import analyses, query  # noqa: F401
 from carepath.cli import html  # noqa: F401
 
 # isort: split
-from carepath.cli import synth  # noqa: F401
-from carepath.cli import standards  # noqa: F401
-from carepath.cli import servers  # noqa: F401
+from carepath.cli import (
+    servers,  # noqa: F401
+    standards,  # noqa: F401
+    synth,  # noqa: F401
+)
 from carepath.cli._common import UsageError, app, fail, print_problems
 from carepath.errors import CarepathError, DataValidationError, ExportError
 

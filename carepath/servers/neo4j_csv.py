@@ -30,8 +30,7 @@ from typing import Any
 
 from carepath.errors import ExportError
 from carepath.files import atomic_dir
-from carepath.graph.cypher import _TYPES as COLUMN_TYPES
-from carepath.graph.cypher import node_frames, relation_frames
+from carepath.graph.cypher import COLUMN_TYPES, node_frames, relation_frames
 from carepath.graph.model import Model
 from carepath.output import records
 from carepath.servers.neo4j import RELATION_TYPES, constraint_statements
