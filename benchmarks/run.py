@@ -436,15 +436,20 @@ def markdown(results: dict[str, Any]) -> str:
     m = results["machine"]
     names = list(results["presets"])
     head = ["step", *names, "target (national)"]
+    runs = results.get("runs") or [{"presets": names, "date": results["date"],
+                                     "load_before": results["load_before"],
+                                     "load_after": results["load_after"]}]
     lines = [
         "# carepath benchmarks",
         "",
-        "Written by `python benchmarks/run.py " + " ".join(names)
-        + " --markdown benchmarks/RESULTS.md` on " + results["date"] + ".",
+        "Measured by `python benchmarks/run.py PRESET...`; this page by `python "
+        "benchmarks/run.py --report RUN.json... --markdown benchmarks/RESULTS.md`.",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB RAM, "
-        f"Python {m['python']} ({m['system']}); shared with other jobs - load average "
-        f"{results['load_before']} before, {results['load_after']} after.",
+        f"Python {m['python']} ({m['system']}), shared with other jobs. Runs (load average "
+        "over 1, 5 and 15 minutes before -> after): "
+        + "; ".join(f"{', '.join(r['presets'])} on {r['date']} ({r['load_before']} -> "
+                    f"{r['load_after']})" for r in runs) + ".",
         "Packages: " + ", ".join(f"{k} {v}" for k, v in m["packages"].items() if v) + ".",
         "",
         "Data (`carepath synth --preset NAME --format " + results["format"] + "`, seed "
@@ -489,18 +494,16 @@ def report(files: list[Path]) -> dict[str, Any]:
     """Results of earlier runs merged: presets in order, the run of each preset kept with its
     own machine load (in the markdown: the loads of all runs)."""
     merged: dict[str, Any] = {}
-    loads = []
     for path in files:
         run = json.loads(path.read_text(encoding="utf-8"))
         if not merged:
-            merged = {**run, "presets": {}}
+            merged = {**run, "presets": {}, "runs": []}
         for res in run["presets"].values():
             res["ratios"] = ratios(res)  # recomputed, in case the rule changed since
         merged["presets"].update(run["presets"])
-        merged["date"] = run["date"]
-        loads.append((run["load_before"], run["load_after"]))
-    merged["load_before"] = "; ".join(f"{a}" for a, _ in loads)
-    merged["load_after"] = "; ".join(f"{b}" for _, b in loads)
+        merged["runs"] += run.get("runs") or [{
+            "presets": list(run["presets"]), "date": run["date"],
+            "load_before": run["load_before"], "load_after": run["load_after"]}]
     order = {name: i for i, name in enumerate(PRESETS)}
     merged["presets"] = dict(sorted(merged["presets"].items(), key=lambda kv: order[kv[0]]))
     return merged
@@ -556,6 +559,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.report:
         results = report(args.report)
         print_table(results)
+        args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {args.json}")
         if args.markdown:
             args.markdown.write_text(markdown(results), encoding="utf-8")
             print(f"wrote {args.markdown}")
