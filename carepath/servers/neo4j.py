@@ -27,8 +27,7 @@ from typing import Any
 import pandas as pd
 
 from carepath.errors import CarepathError, ExportError, QueryError
-from carepath.graph.cypher import _TYPES as COLUMN_TYPES
-from carepath.graph.cypher import node_frames, relation_frames
+from carepath.graph.cypher import COLUMN_TYPES, node_frames, relation_frames
 from carepath.graph.model import Model, RelationKind
 from carepath.output import records
 from carepath.queries.named import CypherEngine, Library, load_library, parse_header
