@@ -33,7 +33,7 @@ class Problem:
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         what = f"{self.field}: " if self.field else ""
-        return f"{where}: {what}{self.message}"
+        return f"{where}: {what}{self.message}" if where else f"{what}{self.message}"
 
 
 class DataValidationError(CarepathError, ValueError):

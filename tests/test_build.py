@@ -66,3 +66,15 @@ def test_failed_build_leaves_the_previous_output_untouched(tmp_path):
         build([bad], out=out)
     assert (out / "carepath.ttl").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad", "out"]
+
+
+def test_shacl_is_skipped_with_a_warning_above_the_limit(tmp_path):
+    result = build(out=tmp_path / "out", shacl_limit=1_000)
+    assert [p.code for p in result.warnings if p.code.startswith("shacl")] == ["shacl-skipped"]
+    assert f"{result.triples:,} triples" in str(result.warnings[-1])
+    assert (tmp_path / "out" / "graph.lbdb").exists()
+
+
+def test_shacl_limit_zero_checks_everything(reference):
+    assert shacl_problems(reference, limit=0) == []
+    assert [p.code for p in shacl_problems(reference, limit=10)] == ["shacl-skipped"]

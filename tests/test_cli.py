@@ -129,3 +129,9 @@ def test_diff_and_whatif_from_the_command_line():
     assert {"midwife", "rh-hv"} <= {r["subject"] for r in lost if r["kind"] == "broken-route"}
     bad = run_cli("whatif", "rh-nowhere", "--data", str(analysis / "compare-routes.yaml"))
     assert bad.returncode == 1 and "unknown service 'rh-nowhere'" in bad.stderr
+
+
+def test_validate_says_when_shacl_is_skipped():
+    result = run_cli("validate", "--shacl-limit", "100")
+    assert result.returncode == 0, result.stderr
+    assert "SHACL check skipped" in result.stderr and "--shacl-limit 0" in result.stderr

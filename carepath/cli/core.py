@@ -21,6 +21,9 @@ from carepath.cli._common import (
 from carepath.errors import DataValidationError
 from carepath.output import Format, emit
 
+ShaclLimitOpt = Annotated[int | None, typer.Option(
+    min=0, help="Skip SHACL (with a warning) above this many triples (default 250,000); "
+    "0: no limit.")]
 
 @app.command()
 def build(
@@ -28,6 +31,7 @@ def build(
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path(
         "carepath-build"),
     shacl: Annotated[bool, typer.Option(help="Check the RDF against the SHACL shapes.")] = True,
+    shacl_limit: ShaclLimitOpt = None,
 ) -> None:
     """Load and validate data, build every view, write them to a folder and print a summary."""
     from carepath.build import build as run_build
@@ -35,7 +39,8 @@ def build(
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=err, transient=True) as progress:
         task = progress.add_task("starting", total=None)
-        result = run_build(data or [], out=out_dir, shacl=shacl,
+        limit = {} if shacl_limit is None else {"shacl_limit": shacl_limit}
+        result = run_build(data or [], out=out_dir, shacl=shacl, **limit,
                            step=lambda name: progress.update(task, description=name))
     print_problems(result.warnings)
     counts = result.model.counts()
@@ -51,6 +56,7 @@ def validate_cmd(
     paths: Annotated[list[Path] | None, typer.Argument(
         help="Data folders or files; default: the bundled reference data.")] = None,
     shacl: Annotated[bool, typer.Option(help="Also check the RDF against SHACL.")] = True,
+    shacl_limit: ShaclLimitOpt = None,
 ) -> None:
     """Check data and report every problem at once (file, line or row, field)."""
     from carepath.loaders import load_with_warnings
@@ -63,7 +69,8 @@ def validate_cmd(
         errors = sum(1 for p in exc.problems if p.level == "error")
         err.print(f"[red]{errors} error(s)[/]: nothing was built", highlight=False)
         raise typer.Exit(1) from None
-    problems = warnings + (shacl_problems(model) if shacl else [])
+    limit = {} if shacl_limit is None else {"limit": shacl_limit}
+    problems = warnings + (shacl_problems(model, **limit) if shacl else [])
     print_problems(problems)
     if any(p.level == "error" for p in problems):
         raise typer.Exit(1)
