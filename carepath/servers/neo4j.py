@@ -371,7 +371,7 @@ def neo4j_library(library: Library | None = None) -> Library:
 
     >>> sorted(n for (n, _), q in neo4j_library().queries.items()
     ...        if (q.dialect or "").startswith("neo4j"))
-    ['referral-routes', 'services-for-concern', 'sources-of-service']
+    ['referral-routes']
     """
     base = library or load_library()
     out = Library(dict(base.queries))

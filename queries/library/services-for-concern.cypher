@@ -3,6 +3,6 @@
 // param concern: concern - a concern id, e.g. maternal-mental-health
 // param severity: severity - mild, moderate or severe
 MATCH (a:Area)<-[:IN_AREA]-(s:Service)-[n:ADDRESSES]->(c:Concern)
-WHERE c.id = $concern AND (size(n.severity) = 0 OR list_contains(n.severity, $severity))
+WHERE c.id = $concern AND (coalesce(size(n.severity), 0) = 0 OR $severity IN n.severity)
 RETURN DISTINCT s.id AS service, s.name AS name, a.id AS area
 ORDER BY area, service

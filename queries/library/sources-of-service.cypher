@@ -5,6 +5,6 @@ MATCH (s:Service), (src:Source)
 WHERE s.id = $service AND src.id = s.source
 RETURN DISTINCT 'service' AS fact, src.id AS source, src.name AS title, s.line AS line
 UNION
-MATCH (s:Service)-[r]-(), (src:Source)
-WHERE s.id = $service AND label(r) IN ['REFERS_TO', 'SIGNPOSTS_TO', 'ADVISES', 'TRAINS', 'COLLABORATES_WITH', 'HANDS_OVER_TO', 'STEPS_UP_TO', 'STEPS_DOWN_TO'] AND src.id = r.source
+MATCH (s:Service)-[r:REFERS_TO|SIGNPOSTS_TO|ADVISES|TRAINS|COLLABORATES_WITH|HANDS_OVER_TO|STEPS_UP_TO|STEPS_DOWN_TO]-(), (src:Source)
+WHERE s.id = $service AND src.id = r.source
 RETURN DISTINCT 'relation' AS fact, src.id AS source, src.name AS title, r.line AS line

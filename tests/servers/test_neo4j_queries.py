@@ -51,8 +51,8 @@ def test_neo4j_variants_keep_the_library_header():
     """A Neo4j variant answers the same question with the same parameters."""
     variants = {key: q for key, q in neo4j_library().queries.items()
                 if (q.dialect or "").startswith("neo4j")}
-    assert sorted(name for name, _ in variants) == ["referral-routes", "services-for-concern",
-                                                    "sources-of-service"]
+    # only variable-length routes need one: LadybugDB writes them `* ACYCLIC`, Neo4j cannot
+    assert sorted(name for name, _ in variants) == ["referral-routes"]
     for key, variant in variants.items():
         original = LIBRARY.queries[key]
         assert (variant.title, variant.answers, variant.params) == \

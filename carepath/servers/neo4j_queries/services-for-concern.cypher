@@ -1,9 +1,0 @@
-// title: Services addressing a concern at a severity
-// answers: The services that address a concern at a given severity (services that state no severity count for every severity).
-// param concern: concern - a concern id, e.g. maternal-mental-health
-// param severity: severity - mild, moderate or severe
-// dialect: neo4j (LadybugDB's `list_contains(n.severity, $severity)` is `$severity IN n.severity`)
-MATCH (a:Area)<-[:IN_AREA]-(s:Service)-[n:ADDRESSES]->(c:Concern)
-WHERE c.id = $concern AND (coalesce(size(n.severity), 0) = 0 OR $severity IN n.severity)
-RETURN DISTINCT s.id AS service, s.name AS name, a.id AS area
-ORDER BY area, service
