@@ -165,53 +165,56 @@ _SERVICE_CLAUSE = re.compile(r"(?<![?$:\w])SERVICE\s+(SILENT\s+)?(<|\?|[A-Za-z_]
 
 
 _IRI_REF = re.compile(r"<[^<>\"{}|^`\\\s]*>")
-_WORD = re.compile(r"[A-Za-z_]+")
+_WORD = re.compile(r"[A-Za-z_?$][\w:.\-]*")  # keywords, and ?vars / prefixed names whole
 
 
 def _skip_string(text: str, i: int) -> int:
     """Offset just after the SPARQL string literal that starts at ``i``."""
-    quote = text[i] * 3 if text.startswith(text[i] * 3, i) else text[i]
+    quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else text[i]
     j = i + len(quote)
     while j < len(text):
         if text[j] == "\\":
             j += 2
-        elif text.startswith(quote, j):
+            continue
+        if text.startswith(quote, j):
             return j + len(quote)
-        else:
-            j += 1
-    return len(text)
+        j += 1
+    return j
 
 
-def _where_brace(text: str) -> int:
-    """Offset of the ``{`` that opens the query's WHERE group (comments, IRIs, strings and
-    parenthesised expressions skipped); -1 if there is none."""
-    i, n = 0, len(text)
-    form, where, parens = None, False, 0
+def _where_brace(query: str) -> int:
+    """Offset of the ``{`` that opens the query's WHERE group (comments, IRIs, strings,
+    a CONSTRUCT template and braces inside parenthesised expressions skipped); -1 if there
+    is none."""
+    i, n = 0, len(query)
+    form, seen_where, depth, parens = None, False, 0, 0
     while i < n:
-        c = text[i]
+        c = query[i]
         if c == "#":
-            end = text.find("\n", i)
+            end = query.find("\n", i)
             i = n if end < 0 else end
         elif c in "\"'":
-            i = _skip_string(text, i)
-        elif c == "<" and (m := _IRI_REF.match(text, i)):
+            i = _skip_string(query, i)
+        elif c == "<" and (m := _IRI_REF.match(query, i)):
             i = m.end()
-        elif c == "(":
-            parens += 1
+        elif c in "({}":
+            if c == "(":
+                parens += 1
+            elif c == "{" and depth == 0 and parens == 0 and (
+                    seen_where or form in ("SELECT", "ASK")):
+                return i
+            else:
+                depth += 1 if c == "{" else -1
             i += 1
         elif c == ")":
             parens -= 1
             i += 1
-        elif c == "{":
-            if parens == 0 and (where or form in ("SELECT", "ASK")):
-                return i
-            return -1  # a CONSTRUCT template or DESCRIBE without WHERE: not ours to guess
-        elif (m := _WORD.match(text, i)) is not None:
+        elif m := _WORD.match(query, i):
             word = m.group().upper()
-            if parens == 0:
-                if form is None and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            if depth == 0 and parens == 0:
+                if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and form is None:
                     form = word
-                where = where or word == "WHERE"
+                seen_where = seen_where or word == "WHERE"
             i = m.end()
         else:
             i += 1

@@ -12,13 +12,12 @@ the query's ``WHERE`` group, written by Oxigraph's term serialiser: never pasted
 
 >>> import pyoxigraph as ox
 >>> with_values("SELECT ?s WHERE { ?s ?p ?o }", {ox.Variable("o"): ox.Literal('say "hi"')})
-'SELECT ?s WHERE { VALUES (?o) { ("say \\\\"hi\\\\"") }  ?s ?p ?o }'
+'SELECT ?s WHERE { VALUES (?o) { ("say \\\\"hi\\\\"") } ?s ?p ?o }'
 """
 
 from __future__ import annotations
 
 import base64
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -31,7 +30,7 @@ import pyoxigraph as ox
 from carepath.errors import ExportError, QueryError
 from carepath.graph.model import Model
 from carepath.graph.rdf import to_store
-from carepath.queries.named import SparqlEngine
+from carepath.queries.named import SparqlEngine, with_values
 
 _RESULTS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -46,8 +45,6 @@ _GRAPHS = {
 }
 _ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
            "application/sparql-results+xml;q=0.5")
-_WORD = re.compile(r"[A-Za-z_?$][\w:.\-]*")
-_IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,74 +177,6 @@ def _put(endpoint: str, request: urllib.request.Request, timeout: float,
                           "run the export again") from None
 
 
-def _skip_string(text: str, i: int) -> int:
-    quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else text[i]
-    j = i + len(quote)
-    while j < len(text):
-        if text[j] == "\\":
-            j += 2
-            continue
-        if text.startswith(quote, j):
-            return j + len(quote)
-        j += 1
-    return j
-
-
-def _where_brace(query: str) -> int:
-    """Offset of the ``{`` that opens the query's WHERE group, skipping comments, IRIs and
-    strings; -1 if there is none."""
-    i, n = 0, len(query)
-    form, seen_where, depth, parens = None, False, 0, 0
-    while i < n:
-        c = query[i]
-        if c == "#":
-            end = query.find("\n", i)
-            i = n if end < 0 else end
-        elif c in "\"'":
-            i = _skip_string(query, i)
-        elif c == "<" and (m := _IRI.match(query, i)):
-            i = m.end()
-        elif c in "({}":
-            if c == "(":
-                parens += 1
-            elif c == "{" and depth == 0 and parens == 0 and (
-                    seen_where or form in ("SELECT", "ASK")):
-                return i
-            else:
-                depth += 1 if c == "{" else -1
-            i += 1
-        elif c == ")":
-            parens -= 1
-            i += 1
-        elif m := _WORD.match(query, i):
-            word = m.group().upper()
-            if depth == 0 and parens == 0:
-                if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and form is None:
-                    form = word
-                seen_where = seen_where or word == "WHERE"
-            i = m.end()
-        else:
-            i += 1
-    return -1
-
-
-def with_values(query: str, substitutions: dict[ox.Variable, Any]) -> str:
-    """``query`` with the substitutions as a ``VALUES`` block opening its WHERE group, which
-    binds them before the rest of the group is evaluated (as Oxigraph's substitutions do).
-
-    Raises:
-        QueryError: the query has no WHERE group to bind parameters in.
-    """
-    if not substitutions:
-        return query
-    at = _where_brace(query)
-    if at < 0:
-        raise QueryError("cannot bind parameters: the query has no WHERE { ... } group")
-    names = " ".join(str(v) for v in substitutions)
-    terms = " ".join(str(t) for t in substitutions.values())
-    return f"{query[:at + 1]} VALUES ({names}) {{ ({terms}) }} {query[at + 1:]}"
-
-
 class _RemoteStore:
     """What :class:`SparqlEngine` needs of a store (``query``), over the SPARQL 1.1 Protocol."""
 
@@ -256,7 +185,7 @@ class _RemoteStore:
         self.endpoint, self.graph, self.headers, self.timeout = endpoint, graph, headers, timeout
 
     def query(self, text: str, substitutions: dict | None = None) -> Any:
-        fields = {"query": with_values(text, substitutions or {})}
+        fields = {"query": with_values(text, substitutions) if substitutions else text}
         if self.graph is not None:
             fields["default-graph-uri"] = self.graph
         request = urllib.request.Request(
