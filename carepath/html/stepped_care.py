@@ -3,7 +3,7 @@
 Each layer is a tier (parallel tiers share a step) with its services and the population-need
 range the sources state. Flows are relations between services at different layers: step up
 (a referral, signpost or hand-over to a higher step), step down, across (same step), advice and
-training, and joint working. :func:`to_svg` draws the same for reports and slides.
+training, and joint working. :func:`svg_of` draws the same for reports and slides.
 
 >>> from carepath import load_reference
 >>> steps = layers(load_reference())
@@ -188,20 +188,9 @@ def render(sel: Selection, *, nav: Sequence[NavLink] = ()) -> str:
         styles=RELATION_STYLES)
 
 
-def to_svg(model: Model, *, area: str | None = None, stage: str | None = None,
-           tier: str | None = None, concern: str | None = None) -> str:
-    """The stepped-care model as a standalone SVG picture (universal at the base).
-
-    >>> from carepath import load_reference
-    >>> svg = to_svg(load_reference())
-    >>> svg.startswith("<svg"), "Inpatient (Mother and Baby Unit)" in svg
-    (True, True)
-    """
-    return svg_of(select(model, area=area, stage=stage, tier=tier, concern=concern))
-
-
 def svg_of(sel: Selection) -> str:
-    """:func:`to_svg` of a selection.
+    """The picture of a selection as a standalone SVG (:func:`carepath.html.render_svg`
+    draws it for a model and filters).
 
     >>> from carepath import load_reference
     >>> "Stepped care: Scotland" in svg_of(select(load_reference(), area="scotland"))

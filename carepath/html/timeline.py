@@ -135,20 +135,9 @@ def render(sel: Selection, *, nav: Sequence[NavLink] = ()) -> str:
         tiers=model.tiers_in_order())
 
 
-def to_svg(model: Model, *, area: str | None = None, stage: str | None = None,
-           tier: str | None = None, concern: str | None = None) -> str:
-    """The timeline as a standalone SVG picture.
-
-    >>> from carepath import load_reference
-    >>> svg = to_svg(load_reference(), area="dorset")
-    >>> svg.startswith("<svg"), "Mother and Baby Unit" in svg
-    (True, True)
-    """
-    return svg_of(select(model, area=area, stage=stage, tier=tier, concern=concern))
-
-
 def svg_of(sel: Selection) -> str:
-    """:func:`to_svg` of a selection.
+    """The picture of a selection as a standalone SVG (:func:`carepath.html.render_svg`
+    draws it for a model and filters).
 
     >>> from carepath import load_reference
     >>> "Service age windows: Scotland" in svg_of(select(load_reference(), area="scotland"))
