@@ -82,6 +82,15 @@ class Provenance:
     line: int | None = None
     passage: str | None = None
 
+    @property
+    def ref(self) -> str:
+        """The citation every answer carries: ``source:line``, or the source id alone.
+
+        >>> Provenance("doc-002", 31).ref, Provenance("doc-002").ref
+        ('doc-002:31', 'doc-002')
+        """
+        return self.source if self.line is None else f"{self.source}:{self.line}"
+
 
 @dataclass(frozen=True, slots=True)
 class Source:

@@ -41,7 +41,6 @@ from carepath.graph.model import (
     Tier,
 )
 from carepath.graph.stages import PRECONCEPTION_START, format_week
-from carepath.queries.referrals import evidence as evidence_of
 
 ROUTE_KINDS: frozenset[RelationKind] = frozenset({
     RelationKind.REFERS_TO, RelationKind.SIGNPOSTS_TO, RelationKind.HANDS_OVER_TO,
@@ -56,7 +55,7 @@ def evidence(provenances: Iterable[Provenance | None]) -> list[str]:
     for prov in provenances:
         if prov is None:
             continue
-        ref = evidence_of(prov)
+        ref = prov.ref
         if ref not in out:
             out.append(ref)
     return out

@@ -124,7 +124,7 @@ def evidence(prov: Provenance) -> str:
     >>> evidence(Provenance("doc-002", 31))
     'doc-002:31'
     """
-    return prov.source if prov.line is None else f"{prov.source}:{prov.line}"
+    return prov.ref
 
 
 def relation_areas(model: Model, rel: Relation) -> set[str]:

@@ -191,7 +191,7 @@ def tier_colours(model: Model) -> dict[str, str]:
 
 def evidence(prov: Provenance) -> str:
     """``doc-002:31`` (or just the source id when the line is unknown)."""
-    return prov.source if prov.line is None else f"{prov.source}:{prov.line}"
+    return prov.ref
 
 
 def service_evidence(svc: Service) -> list[Provenance]:

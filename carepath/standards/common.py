@@ -125,8 +125,7 @@ def area_of_iri(value: str | None) -> str | None:
 
 def evidence(rel: Relation) -> str:
     """``source:line`` of a relation."""
-    p = rel.provenance
-    return p.source if p.line is None else f"{p.source}:{p.line}"
+    return rel.provenance.ref
 
 
 def route_phrase(model: Model, rel: Relation) -> str:
