@@ -93,7 +93,7 @@ def node_frames(model: Model) -> dict[str, pd.DataFrame]:
         rows[label] = [{"id": t.id, "name": t.name} for t in table.values()]
     rows[NodeKind.SOURCE] = [{"id": s.id, "name": s.title, "file": s.file or ""}
                              for s in model.sources.values()]
-    if any(r.source == FAMILY for r in model.relations):
+    if any(st.source == FAMILY for st in model.statements):
         rows[NodeKind.FAMILY] = [{"id": FAMILY, "name": model.name_of(FAMILY)}]
     return {label: pd.DataFrame(rows[label], columns=["id", *cols])
             for label, cols in NODE_TABLES.items()}

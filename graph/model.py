@@ -250,6 +250,58 @@ class Relation:
 
 
 @dataclass(frozen=True, slots=True)
+class Statement:
+    """A relation as a document states it: one source, its targets, one set of conditions.
+
+    "GPs refer to the talking therapies services A and B for moderate anxiety" is one
+    statement with two targets. The model keeps statements; :attr:`Model.relations` expands
+    them into one :class:`Relation` per target, with the id ``{statement id}/{target}``. The
+    views describe conditions and provenance once per statement and share them by position
+    across its targets, which is what lets a million relations load in bulk.
+
+    >>> st = Statement("s-1", RelationKind.REFERS_TO, "gp", ("a-x", "a-y"), Provenance("doc"))
+    >>> [(r.id, r.target) for r in st.relations()]
+    [('s-1/a-x', 'a-x'), ('s-1/a-y', 'a-y')]
+    """
+
+    id: str
+    kind: RelationKind
+    source: NodeId
+    targets: tuple[NodeId, ...]
+    provenance: Provenance
+    stage_texts: tuple[str, ...] = ()
+    windows: tuple[Interval, ...] = ()
+    concerns: frozenset[TermId] = frozenset()
+    severities: frozenset[TermId] = frozenset()
+    urgency: TermId | None = None
+    response_time: str | None = None
+    level: TermId | None = None
+    note: str | None = None
+
+    def relation_id(self, target: NodeId) -> str:
+        return f"{self.id}/{target}"
+
+    def relations(self) -> tuple[Relation, ...]:
+        """One relation per target, sharing the statement's (immutable) conditions."""
+        kind, source, prov, stages, windows = (self.kind, self.source, self.provenance,
+                                               self.stage_texts, self.windows)
+        concerns, severities, urgency, response_time, level, note = (
+            self.concerns, self.severities, self.urgency, self.response_time, self.level,
+            self.note)
+        return tuple(Relation(f"{self.id}/{t}", kind, source, t, prov, stages, windows,
+                              concerns, severities, urgency, response_time, level, note)
+                     for t in self.targets)
+
+    @classmethod
+    def of(cls, rel: Relation) -> Statement:
+        """The one-target statement of a relation made by hand (its id becomes the
+        statement's: the relation is then ``{rel.id}/{rel.target}``)."""
+        return cls(rel.id, rel.kind, rel.source, (rel.target,), rel.provenance,
+                   rel.stage_texts, rel.windows, rel.concerns, rel.severities, rel.urgency,
+                   rel.response_time, rel.level, rel.note)
+
+
+@dataclass(frozen=True, slots=True)
 class Overlap:
     """An overlap between services that a document marks as deliberate."""
 
@@ -287,9 +339,29 @@ class Model:
     professions: dict[ProfessionId, Term] = field(default_factory=dict)
     interventions: dict[TermId, Term] = field(default_factory=dict)
     services: dict[ServiceId, Service] = field(default_factory=dict)
-    relations: list[Relation] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
     overlaps: list[Overlap] = field(default_factory=list)
     pathway: list[PathwayCell] = field(default_factory=list)
+    _relations: list[Relation] | None = field(default=None, init=False, repr=False,
+                                              compare=False)
+
+    @property
+    def relations(self) -> list[Relation]:
+        """Every relation, one per target of each statement, in statement order.
+
+        Made on first use and kept: building the views never needs them (they work on
+        :attr:`statements`), the analyses do. Treat the list as read-only.
+        """
+        if self._relations is None:
+            from carepath.graph.bulk import paused_gc
+
+            with paused_gc():
+                self._relations = [r for st in self.statements for r in st.relations()]
+        return self._relations
+
+    @property
+    def relation_count(self) -> int:
+        return sum(len(st.targets) for st in self.statements)
 
     def node_kind(self, node: str) -> NodeKind | None:
         """The kind of a relation end point, or None if ``node`` is unknown.
@@ -350,10 +422,11 @@ class Model:
             "tiers": len(self.tiers),
             "stages": len(self.stages),
             "sources": len(self.sources),
-            "relations": len(self.relations),
+            "relations": self.relation_count,
         }
         for kind in RelationKind:
-            counts[f"relations:{kind.value}"] = sum(1 for r in self.relations if r.kind is kind)
+            counts[f"relations:{kind.value}"] = sum(len(st.targets) for st in self.statements
+                                                    if st.kind is kind)
         counts["deliberate overlaps"] = len(self.overlaps)
         counts["pathway cells"] = len(self.pathway)
         return counts

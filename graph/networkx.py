@@ -55,7 +55,7 @@ def _to_networkx(model: Model) -> nx.MultiDiGraph:
                         (model.concerns, NodeKind.CONCERN)):
         for term in table.values():
             add(kind, term.id, term.name)
-    if any(r.source == FAMILY for r in model.relations):
+    if any(st.source == FAMILY for st in model.statements):
         add(NodeKind.FAMILY, FAMILY, model.name_of(FAMILY))
     stages = model.stages_in_order()
     for svc in model.services.values():

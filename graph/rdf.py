@@ -184,7 +184,7 @@ def _service_triples(model: Model) -> Iterator[ox.Triple]:
         yield from _provenance(s, svc.provenance)
         for ev in svc.evidence:
             yield ox.Triple(s, DERIVED, iri(NodeKind.SOURCE, ev.source))
-    if any(r.source == FAMILY for r in model.relations):
+    if any(st.source == FAMILY for st in model.statements):
         fam = iri(NodeKind.FAMILY, FAMILY)
         yield ox.Triple(fam, A, cp("Family"))
         yield ox.Triple(fam, LABEL, _lit(model.name_of(FAMILY)))

@@ -33,11 +33,11 @@ from carepath.graph.model import (
     Overlap,
     PathwayCell,
     Provenance,
-    Relation,
     RelationKind,
     ResponseTime,
     Service,
     Source,
+    Statement,
     Term,
     Tier,
 )
@@ -391,22 +391,21 @@ class _Resolver:
             provenance = self.provenance(item, rec)
             if not ok or len(windows) != len(rec.stages):
                 continue
-            # everything but the target is the same for each target of the statement: work it
-            # out once and share the (immutable) values (3x faster for a statement with many
-            # targets, and a million relations share a few hundred tuples and frozensets)
-            head = f"{kind.value}|{rec.from_}|"
-            tail = "|".join([*rec.stages, *sorted(rec.concerns), *sorted(rec.severity),
-                             rec.urgency or "", rec.level or "", provenance.source,
-                             str(rec.line or "")])
-            stages = tuple(rec.stages)
-            concerns, severities = frozenset(rec.concerns), frozenset(rec.severity)
-            for target in rec.to:
-                digest = "r-" + sha1(f"{head}{target}|{tail}".encode()).hexdigest()[:12]
-                n = seen[digest] = seen.get(digest, 0) + 1
-                ident = digest if n == 1 else f"{digest}-{n}"
-                m.relations.append(Relation(
-                    ident, kind, rec.from_, target, provenance, stages, windows, concerns,
-                    severities, rec.urgency, rec.response_time, rec.level, rec.note))
+            # a statement is kept whole: its relations (one per target) are made when the
+            # analyses ask for them, and the views are built from the statements in bulk
+            targets = tuple(dict.fromkeys(rec.to))
+            if len(targets) < len(rec.to):
+                self.warn("duplicate-target", item.file, _line(item.raw, "to"), "to",
+                          "a target is listed more than once; kept once")
+            key = "|".join([kind.value, rec.from_, *rec.stages, *sorted(rec.concerns),
+                            *sorted(rec.severity), rec.urgency or "", rec.level or "",
+                            provenance.source, str(rec.line or "")])
+            digest = "s-" + sha1(key.encode()).hexdigest()[:12]
+            n = seen[digest] = seen.get(digest, 0) + 1
+            m.statements.append(Statement(
+                digest if n == 1 else f"{digest}-{n}", kind, rec.from_, targets, provenance,
+                tuple(rec.stages), windows, frozenset(rec.concerns), frozenset(rec.severity),
+                rec.urgency, rec.response_time, rec.level, rec.note))
 
     def resolve_overlaps_and_pathway(self) -> None:
         m = self.model

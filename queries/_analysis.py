@@ -24,6 +24,7 @@ settled here is settled for all of them:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 import networkx as nx
 
@@ -208,7 +209,8 @@ def remove_services(model: Model, services: Iterable[str]) -> Model:
         concerns=model.concerns, professions=model.professions,
         interventions=model.interventions,
         services={k: v for k, v in model.services.items() if k not in gone},
-        relations=[r for r in model.relations if r.source not in gone and r.target not in gone],
+        statements=[replace(st, targets=kept) for st in model.statements if st.source not in gone
+                    for kept in [tuple(t for t in st.targets if t not in gone)] if kept],
         overlaps=overlaps,
         pathway=[c for c in model.pathway if c.service not in gone],
     )

@@ -18,7 +18,15 @@ from typing import Any
 import pytest
 
 import carepath
-from carepath.graph.model import Area, Model, Provenance, Relation, RelationKind, Service
+from carepath.graph.model import (
+    Area,
+    Model,
+    Provenance,
+    Relation,
+    RelationKind,
+    Service,
+    Statement,
+)
 from carepath.graph.stages import Interval
 from carepath.html import export_site
 
@@ -134,8 +142,8 @@ def synthetic(reference: Model, *, areas: int, per_area: int) -> Model:
                 sid, f"Service {i} of area {a}", area_id, Provenance("doc-000", 1),
                 tier=tiers[i % len(tiers)],
                 windows=(Interval(-40 + i % 5 * 20, 52 + i % 7 * 30),))
-            relations.append(Relation(f"r-{sid}", RelationKind.REFERS_TO, previous, sid,
-                                      Provenance("doc-000", 2)))
+            relations.append(Statement.of(Relation(
+                f"r-{sid}", RelationKind.REFERS_TO, previous, sid, Provenance("doc-000", 2))))
             previous = sid
     return dataclasses.replace(reference, areas=area_map, services=services,
-                               relations=relations, pathway=[], overlaps=[])
+                               statements=relations, pathway=[], overlaps=[])
