@@ -49,7 +49,7 @@ class SourceRec(Rec):
 class TermRec(Rec):
     id: Id
     name: str
-    aliases: StrList = []
+    aliases: StrList = Field(default_factory=list)
     description: str | None = None
     rank: int | None = None
 
@@ -61,7 +61,7 @@ class TierRec(TermRec):
 class StageRec(Rec):
     id: Id
     name: str
-    aliases: StrList = []
+    aliases: StrList = Field(default_factory=list)
     start_week: int
     end_week: int
 
@@ -81,15 +81,15 @@ class NeedRec(Rec):
 
 class ConcernNeedRec(Rec):
     concern: Id
-    severity: IdList = []
+    severity: IdList = Field(default_factory=list)
 
 
 class CriterionRec(Cited):
     type: Literal["inclusion", "exclusion"]
     text: str
-    stages: StrList = []
-    concerns: IdList = []
-    severity: IdList = []
+    stages: StrList = Field(default_factory=list)
+    concerns: IdList = Field(default_factory=list)
+    severity: IdList = Field(default_factory=list)
     parent_age_below: int | None = Field(default=None, ge=0, le=120)
     parent_age_from: int | None = Field(default=None, ge=0, le=120)
 
@@ -107,20 +107,20 @@ class ServiceRec(Cited):
     id: Id
     name: str
     area: Id | None = None
-    aliases: StrList = []
+    aliases: StrList = Field(default_factory=list)
     tier: Id | None = None
     tier_note: str | None = None
     level: Id | None = None
     need: NeedRec | None = None
-    stages: StrList = []
-    addresses: list[ConcernNeedRec] = []
-    not_addressed: IdList = []
-    professions: IdList = []
-    interventions: IdList = []
-    eligibility: list[CriterionRec] = []
-    response_times: list[ResponseTimeRec] = []
+    stages: StrList = Field(default_factory=list)
+    addresses: list[ConcernNeedRec] = Field(default_factory=list)
+    not_addressed: IdList = Field(default_factory=list)
+    professions: IdList = Field(default_factory=list)
+    interventions: IdList = Field(default_factory=list)
+    eligibility: list[CriterionRec] = Field(default_factory=list)
+    response_times: list[ResponseTimeRec] = Field(default_factory=list)
     notes: str | None = None
-    evidence: list[EvidenceRec] = []
+    evidence: list[EvidenceRec] = Field(default_factory=list)
 
 
 RELATION_KINDS = (
@@ -133,9 +133,9 @@ class RelationRec(Cited):
     kind: str
     from_: Id = Field(alias="from")
     to: IdList = Field(min_length=1)
-    stages: StrList = []
-    concerns: IdList = []
-    severity: IdList = []
+    stages: StrList = Field(default_factory=list)
+    concerns: IdList = Field(default_factory=list)
+    severity: IdList = Field(default_factory=list)
     urgency: Id | None = None
     response_time: str | None = None
     level: Id | None = None
@@ -153,7 +153,7 @@ class PathwayRec(Cited):
     heading: str | None = None
     level: Id | None = None
     rationale: str | None = None
-    actions: StrList = []
+    actions: StrList = Field(default_factory=list)
 
 
 # top-level keys of a data file, and the record type of each list item

@@ -369,6 +369,7 @@ class _Resolver:
 
     def resolve_relations(self) -> None:
         m = self.model
+        services, professions = m.services, m.professions
         seen: dict[str, int] = {}
         for item in self.items["relations"]:
             rec: RelationRec = item.rec
@@ -379,7 +380,10 @@ class _Resolver:
                 continue
             kind = RelationKind(rec.kind)
             ok = self.endpoint(rec.from_, item, "from", allow_family=True)
-            for target in rec.to:
+            # a statement can name hundreds of targets: check them as a set, and report only
+            # the unknown ones (one at a time, in the order written)
+            for target in dict.fromkeys(t for t in rec.to if t not in services
+                                        and t not in professions):
                 ok &= self.endpoint(target, item, "to", allow_family=False)
             for concern in rec.concerns:
                 ok &= self.check_term(concern, m.concerns, "concern", item, "concerns")

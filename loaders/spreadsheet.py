@@ -55,27 +55,36 @@ _LIST_FIELDS = {"aliases", "stages", "not_addressed", "professions", "interventi
 
 
 def _split(value: str) -> list[str]:
-    return [part.strip() for part in value.split(";") if part.strip()]
+    if ";" not in value:
+        value = value.strip()
+        return [value] if value else []
+    return [part for part in map(str.strip, value.split(";")) if part]
+
+
+def _cell(value: Any) -> str:
+    text = value.strip() if isinstance(value, str) else str(value).strip()
+    if text.endswith(".0") and text[:-2].isdigit():  # Excel numbers
+        return text[:-2]
+    return text
 
 
 def _clean(row: dict[str, Any]) -> dict[str, str]:
+    """The row's non-empty cells, stripped (a CSV row of 13 columns has 3 to 6 of them)."""
     out = {}
     for key, value in row.items():
-        if key is None or value is None:
+        if key is None or value is None or value == "":
             continue
-        text = str(value).strip()
-        if text.endswith(".0") and text[:-2].isdigit():  # Excel numbers
-            text = text[:-2]
+        text = _cell(value)
         if text:
-            out[str(key).strip()] = text
+            out[key.strip() if isinstance(key, str) else str(key).strip()] = text
     return out
 
 
 def _record(row: dict[str, str], line: int) -> LineDict:
+    """A record whose fields are all on ``line`` (the row): its own line stands for theirs."""
     rec = LineDict(line=line)
     for key, value in row.items():
         rec[key] = _split(value) if key in _LIST_FIELDS else value
-        rec.lines[key] = line
     return rec
 
 
