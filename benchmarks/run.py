@@ -5,10 +5,11 @@ plain approach (rdflib's default store, networkx built edge by edge), in the sam
     python benchmarks/run.py small region national --markdown benchmarks/RESULTS.md
 
 Each preset's data is generated once into ``--work`` (``carepath synth``), then measured in a
-fresh child process, so each peak memory figure is that preset's own: one child runs carepath
-(load and validate, the networkx, Oxigraph and LadybugDB views, SPARQL and Cypher queries,
-routes, gaps, overlaps, the HTML site of one area), another runs the plain approach on the same
-data. Above ``--plain-max-triples`` the plain rdflib parse runs on a leading sample of the
+fresh child process, so each peak memory figure is that preset's own: one child runs
+``carepath build`` (the whole build, as the command does it), one times each step of carepath
+alone (load and validate, the networkx, Oxigraph and LadybugDB views one after another, SPARQL
+and Cypher queries, routes, gaps, overlaps, the HTML site of one area), and one runs the plain
+approach on the same data. Above ``--plain-max-triples`` the plain rdflib parse runs on a leading sample of the
 Turtle and its figures are scaled up linearly (marked "extrapolated"): a full parse of the
 national Turtle into rdflib's memory store would take the better part of an hour.
 
@@ -113,12 +114,13 @@ def run_carepath(data: Path, work: Path, turtle: Path, *, repeat: int,
     triples = len(store)
     conn = rec.step("LadybugDB view", lambda: to_ladybug(model, work / "graph.lbdb"))
     parts = ("load + validate", "networkx view", "RDF view (Oxigraph)", "LadybugDB view")
-    rec.steps["whole build"] = {
+    rec.steps["steps one after another"] = {
         "seconds": sum(rec.steps[s]["seconds"] for s in parts),
         "cpu_seconds": sum(rec.steps[s]["cpu_seconds"] for s in parts),
         "peak_mb": round(peak_mb()),
-        "note": "load + validate + networkx + RDF + LadybugDB (SHACL and file writing apart)"}
-    emit({"event": "step", "step": "whole build", **rec.steps["whole build"]})
+        "note": "load + validate + networkx + RDF + LadybugDB, one at a time, no files"}
+    emit({"event": "step", "step": "steps one after another",
+          **rec.steps["steps one after another"]})
     if triples <= shacl_max:
         from carepath.ontology import shacl_problems
 
@@ -145,6 +147,7 @@ def run_carepath(data: Path, work: Path, turtle: Path, *, repeat: int,
              lambda: cypher.run_named("referral-counts", library=library), repeat=repeat)
     rec.steps["who-refers-to (SPARQL)"]["rows"] = len(who)
     rec.steps["GROUP BY referrals (SPARQL)"]["rows"] = len(group)
+    rec.step("relations made for the analyses", lambda: model.relations)
     gp = sorted(s for s in model.services if s.startswith("synth-01-gp-"))[1]
     rec.step("routes: GP practice to MBU (all, <= 3 hops)",
              lambda: referral_routes(model, gp, "synth-01-mbu-001", max_hops=3))
@@ -172,6 +175,21 @@ def run_carepath(data: Path, work: Path, turtle: Path, *, repeat: int,
                                            "graph edges": G.number_of_edges(),
                                            "warnings": len(warnings)},
             "peak_mb": round(peak_mb()), "version": carepath.__version__}
+
+
+# -- the build child ---------------------------------------------------------------------------
+
+def run_build(data: Path, work: Path) -> dict[str, Any]:
+    """``carepath build`` as the command runs it: load, validate (SHACL up to its limit), the
+    three views at once, every output file written; alone in its process for its peak memory."""
+    from carepath.build import build
+
+    rec = Recorder()
+    result = rec.step("whole build", lambda: build([data], out=work / "out"))
+    rec.steps["whole build"]["note"] = (
+        "carepath build: load, validate, networkx + RDF + LadybugDB views built at once, "
+        "files written" + ("; SHACL skipped above its limit" if result.warnings else ""))
+    return {"steps": rec.steps, "peak_mb": round(peak_mb())}
 
 
 # -- the plain child --------------------------------------------------------------------------
@@ -367,7 +385,8 @@ ROWS: list[tuple[str, str, str]] = [  # (label, child, step)
     ("networkx view", "carepath", "networkx view"),
     ("RDF view (Oxigraph)", "carepath", "RDF view (Oxigraph)"),
     ("LadybugDB view", "carepath", "LadybugDB view"),
-    ("whole build", "carepath", "whole build"),
+    ("load + views one after another", "carepath", "steps one after another"),
+    ("whole build", "build", "whole build"),
     ("SHACL validation (pyshacl)", "carepath", "SHACL validation (pyshacl)"),
     ("who-refers-to (SPARQL)", "carepath", "who-refers-to (SPARQL)"),
     ("who-refers-to (Cypher)", "carepath", "who-refers-to (Cypher)"),
@@ -376,6 +395,7 @@ ROWS: list[tuple[str, str, str]] = [  # (label, child, step)
     ("routes: GP practice to MBU (all, <= 3 hops)", "carepath",
      "routes: GP practice to MBU (all, <= 3 hops)"),
     ("shortest route: family to inpatient", "carepath", "shortest route: family to inpatient"),
+    ("relations made for the analyses", "carepath", "relations made for the analyses"),
     ("gaps, all areas", "carepath", "gaps, all areas"),
     ("overlaps, all areas", "carepath", "overlaps, all areas"),
     ("HTML site of one area", "carepath", "HTML site of one area"),
@@ -396,9 +416,12 @@ def table_rows(results: dict[str, Any]) -> list[list[str]]:
         unit = "ms" if label in _MS else "s"
         cells = [_fmt(results["presets"][p].get(child, {}).get("steps", {}).get(step), unit)
                  for p in names]
-        rows.append([label, *cells, _target(label, results)])
-    rows.append(["peak memory", *(f"{results['presets'][p]['carepath']['peak_mb']:,} MB"
-                                  for p in names), _target("peak memory", results)])
+        rows.append([label, *cells, _target(label, results, child)])
+    rows.append(["peak memory (whole build)",
+                 *(f"{results['presets'][p].get('build', {}).get('peak_mb', 0):,} MB"
+                   for p in names), _target("peak memory", results)])
+    rows.append(["peak memory (model, all views, queries)",
+                 *(f"{results['presets'][p]['carepath']['peak_mb']:,} MB" for p in names), ""])
     rows.append(["plain: peak memory", *(f"{results['presets'][p]['plain']['peak_mb']:,} MB"
                                          + ("*" if results["presets"][p]["plain"].get(
                                              "sample_triples") else "")
@@ -414,7 +437,7 @@ def table_rows(results: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
-def _target(label: str, results: dict[str, Any]) -> str:
+def _target(label: str, results: dict[str, Any], child: str = "carepath") -> str:
     if label not in TARGETS:
         return ""
     limit, unit = TARGETS[label]
@@ -423,9 +446,9 @@ def _target(label: str, results: dict[str, Any]) -> str:
     if national is None:
         return text
     if label == "peak memory":
-        value = national["carepath"]["peak_mb"]
+        value = national.get("build", {}).get("peak_mb", 0)
     else:
-        entry = national["carepath"]["steps"].get(label, {})
+        entry = national.get(child, {}).get("steps", {}).get(label, {})
         if "seconds" not in entry:
             return text
         value = entry["seconds"] * (1000 if unit == "ms" else 1)
@@ -466,9 +489,11 @@ def markdown(results: dict[str, Any]) -> str:
     lines += ["| " + " | ".join(row) + " |" for row in table_rows(results)]
     lines += ["", "Each cell: wall time (CPU time of the process, all threads, in brackets). "
               "Queries: median of repeated runs. `*` extrapolated linearly from a sample "
-              "(the plain rdflib parse of the larger presets). Peak memory is the child "
-              "process's maximum resident set (carepath: model and all three views held at "
-              "once)."]
+              "(the plain rdflib parse of the larger presets). Whole build: `carepath build` "
+              "in a process of its own (the three views built at the same time, files "
+              "written); its peak memory is that process's maximum resident set. The rows "
+              "above it time each view alone, one after another, in a second process that "
+              "then holds the model and all three views for the queries."]
     notes = HERE / "NOTES.md"
     if notes.exists():
         lines += ["", notes.read_text(encoding="utf-8").rstrip()]
@@ -534,7 +559,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--report", type=Path, nargs="+", default=None,
                         help="only print and write the results of earlier runs (JSON files, "
                              "merged in order), measuring nothing")
-    parser.add_argument("--child", choices=["carepath", "plain"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["build", "carepath", "plain"], help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--triples", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -545,7 +570,9 @@ def main(argv: list[str] | None = None) -> None:
         work = Path(tempfile.mkdtemp(prefix=f"{args.child}-", dir=args.work))
         turtle = args.work / "carepath.ttl"
         try:
-            if args.child == "carepath":
+            if args.child == "build":
+                result = run_build(args.data, work)
+            elif args.child == "carepath":
                 result = run_carepath(args.data, work, turtle, repeat=args.repeat,
                                       shacl_max=args.shacl_max_triples)
             else:
@@ -586,13 +613,16 @@ def main(argv: list[str] | None = None) -> None:
             common = ["--work", str(run), "--repeat", str(args.repeat),
                       "--plain-max-triples", str(args.plain_max_triples),
                       "--shacl-max-triples", str(args.shacl_max_triples)]
+            built = run_child(["--child", "build", "--data", str(folder), *common], bar, task,
+                              args.timeout)
             cp = run_child(["--child", "carepath", "--data", str(folder), *common], bar, task,
                            args.timeout)
             plain = run_child(["--child", "plain", "--data", str(folder), "--triples",
                                str(cp["counts"]["RDF triples"]), *common], bar, task,
                               args.timeout)
             res = {"data": str(folder), "synth": synth_counts,
-                   "generate_seconds": round(gen_seconds, 2), "carepath": cp, "plain": plain}
+                   "generate_seconds": round(gen_seconds, 2), "build": built, "carepath": cp,
+                   "plain": plain}
             res["ratios"] = ratios(res)
             results["presets"][name] = res
             bar.update(task, description=f"{name}: done", completed=len(ROWS) + 2)
