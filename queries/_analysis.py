@@ -132,8 +132,16 @@ def _week(week: int) -> str:
 def relations_by_area(model: Model) -> dict[AreaId | None, list[Relation]]:
     """Every relation, grouped by :func:`relation_area` (in model order within an area)."""
     out: dict[AreaId | None, list[Relation]] = {}
-    for rel in model.relations:
-        out.setdefault(relation_area(model, rel), []).append(rel)
+    relations, services, start = model.relations, model.services, 0
+    for st in model.statements:  # model.relations lists each statement's relations in turn
+        end = start + len(st.targets)
+        svc = services.get(st.source)
+        if svc is not None:  # a service's statements belong to its area, whatever the target
+            out.setdefault(svc.area, []).extend(relations[start:end])
+        else:
+            for rel in relations[start:end]:
+                out.setdefault(relation_area(model, rel), []).append(rel)
+        start = end
     return out
 
 

@@ -50,7 +50,7 @@ In Dorset, Perinatal and Maternal Mental Health Service ends at 2 years (week 10
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 import pandas as pd
@@ -229,11 +229,11 @@ class _Reach:
     routes took longer to build than the searches took to run)."""
 
     def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
-        self.succ: dict[str, set[str]] = {}
-        self.pred: dict[str, set[str]] = {}
+        self.succ: dict[str, set[str]] = defaultdict(set)
+        self.pred: dict[str, set[str]] = defaultdict(set)
         for a, b in pairs:
-            self.succ.setdefault(a, set()).add(b)
-            self.pred.setdefault(b, set()).add(a)
+            self.succ[a].add(b)
+            self.pred[b].add(a)
 
     @staticmethod
     def _search(start: str, adjacent: dict[str, set[str]]) -> set[str]:
