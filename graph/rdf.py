@@ -1,9 +1,10 @@
 """The RDF view of the model, in an Oxigraph store (fast SPARQL), with rdflib on top.
 
 IRIs: ontology ``https://w3id.org/carepath/ontology#`` (prefix ``cp:``), data
-``https://w3id.org/carepath/id/{kind}/{id}``. Every direct edge also exists as a reified
-``cp:Relationship`` (``cp:Referral`` for refers-to) with its conditions and
-``prov:wasDerivedFrom``.
+``https://w3id.org/carepath/id/{kind}/{id}``. Every relation is a direct edge
+(``gp cp:refersTo x``); the statement it comes from is a node ``cpid:statement/{id}``, a
+``cp:Relationship`` (``cp:Referral`` for refers-to) with ``cp:source``, a ``cp:target`` per
+relation, its conditions once and ``prov:wasDerivedFrom``.
 
 >>> from carepath import load_reference
 >>> turtle = to_turtle(load_reference())
@@ -22,7 +23,16 @@ import pyoxigraph as ox
 import rdflib
 
 from carepath.graph.bulk import paused_gc
-from carepath.graph.model import FAMILY, Model, NodeKind, Provenance, Relation, RelationKind
+from carepath.graph.model import (
+    FAMILY,
+    Model,
+    NodeKind,
+    Provenance,
+    RelationKind,
+    Service,
+    Statement,
+)
+from carepath.graph.stages import Interval
 
 CP = "https://w3id.org/carepath/ontology#"
 ID = "https://w3id.org/carepath/id/"
@@ -78,10 +88,6 @@ def iri(kind: NodeKind | str, ident: str) -> ox.NamedNode:
     return ox.NamedNode(f"{ID}{segment}/{ident}")
 
 
-def _lit(value: str) -> ox.Literal:
-    return ox.Literal(value)
-
-
 def _int(value: int) -> ox.Literal:
     return ox.Literal(str(int(value)), datatype=_INT)
 
@@ -90,164 +96,319 @@ def _dec(value: float) -> ox.Literal:
     return ox.Literal(repr(float(value)), datatype=_DEC)
 
 
-def _provenance(subject: ox.NamedNode, prov: Provenance) -> Iterator[ox.Triple]:
-    yield ox.Triple(subject, DERIVED, iri(NodeKind.SOURCE, prov.source))
-    if prov.line is not None:
-        yield ox.Triple(subject, cp("line"), _int(prov.line))
-    if prov.passage:
-        yield ox.Triple(subject, cp("passage"), _lit(prov.passage))
+class _NotPlain(Exception):
+    """An id the N-Triples text path does not write (it is left to the object path)."""
+
+
+class _Terms:
+    """Makes the view's RDF terms as pyoxigraph objects.
+
+    The triples below are defined once, over a ``_Terms``: with this one they are objects
+    (:func:`triples`, and the few facts :func:`to_store` cannot write as text); with
+    :class:`_TextTerms` the same definitions give N-Triples text for Oxigraph's parser.
+    """
+
+    def iri(self, kind: NodeKind | str | None, ident: str) -> ox.NamedNode:
+        return iri(kind, ident)
+
+    def cp(self, local: str) -> ox.NamedNode:
+        return cp(local)
+
+    def named(self, node: ox.NamedNode) -> ox.NamedNode:
+        return node
+
+    def part(self, whole: ox.NamedNode, segment: str, ident: str | int) -> ox.NamedNode:
+        """A node that exists only as part of another: ``{service}/need/{concern}``."""
+        return ox.NamedNode(f"{whole.value}/{segment}/{ident}")
+
+    def literal(self, text: str) -> ox.Literal:
+        return ox.Literal(text)
+
+    def integer(self, value: int) -> ox.Literal:
+        return _int(value)
+
+    def decimal(self, value: float) -> ox.Literal:
+        return _dec(value)
+
+
+_SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class _TextTerms(_Terms):
+    """Makes the same terms as N-Triples text: ``<iri>``, ``"literal"``.
+
+    An IRI is only made from a plain id (lower-case letters, digits, hyphens: what the loaders
+    accept), so Oxigraph can parse the text without checking it (``lenient=True``); any other
+    id raises :class:`_NotPlain`, and the caller writes that fact as objects instead.
+    """
+
+    def __init__(self) -> None:
+        self.plain: dict[str, bool] = {}
+        self.iris: dict[tuple[NodeKind | str | None, str], str] = {}
+        self.locals: dict[str, str] = {}
+
+    def check(self, ident: str) -> str:
+        ok = self.plain.get(ident)
+        if ok is None:
+            ok = self.plain[ident] = _SAFE_ID.match(ident) is not None
+        if not ok:
+            raise _NotPlain(ident)
+        return ident
+
+    def iri(self, kind: NodeKind | str | None, ident: str) -> str:
+        text = self.iris.get((kind, ident))
+        if text is None:
+            text = self.iris[kind, ident] = f"<{iri(kind, self.check(ident)).value}>"
+        return text
+
+    def cp(self, local: str) -> str:
+        text = self.locals.get(local)
+        if text is None:
+            text = self.locals[local] = f"<{CP}{local}>"
+        return text
+
+    def named(self, node: ox.NamedNode) -> str:
+        return f"<{node.value}>"
+
+    def part(self, whole: str, segment: str, ident: str | int) -> str:
+        return f"{whole[:-1]}/{segment}/{self.check(str(ident))}>"
+
+    def literal(self, text: str) -> str:
+        """A plain literal: quotes, backslashes and line breaks escaped."""
+        return '"' + (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+                      .replace("\r", "\\r")) + '"'
+
+    def integer(self, value: int) -> str:
+        return f'"{int(value)}"^^<{_XSD}integer>'
+
+    def decimal(self, value: float) -> str:
+        return f'"{float(value)!r}"^^<{_XSD}decimal>'
+
+
+class _Stages:
+    """The canonical stages a set of windows overlaps, worked out once per distinct set."""
+
+    def __init__(self, model: Model) -> None:
+        self.stages = model.stages_in_order()
+        self.known: dict[tuple[Interval, ...], tuple[str, ...]] = {}
+
+    def overlapped(self, windows: tuple[Interval, ...]) -> tuple[str, ...]:
+        ids = self.known.get(windows)
+        if ids is None:
+            ids = self.known[windows] = tuple(
+                s.id for s in self.stages if any(w.overlaps(s.interval) for w in windows))
+        return ids
+
+
+_Triple = tuple  # (subject, predicate, object), as objects or as N-Triples text
 
 
 def triples(model: Model) -> Iterator[ox.Triple]:
-    """Every triple of the model's RDF view (the ontology itself not included)."""
-    yield from _vocabulary_triples(model)
-    yield from _service_triples(model)
-    for rel in model.relations:
-        yield from _relation_triples(model, rel)
-    yield from _overlap_triples(model)
+    """Every triple of the model's RDF view (the ontology itself not included), one by one.
+
+    :func:`to_store` writes the same triples in bulk, most of them as N-Triples text.
+
+    >>> from carepath import load_reference
+    >>> model = load_reference()
+    >>> target = cp("target")
+    >>> sum(1 for t in triples(model) if t.predicate == target) == model.relation_count
+    True
+    """
+    t, stages = _Terms(), _Stages(model)
+    each = chain.from_iterable
+    parts = chain(_vocabulary_triples(model, t), _area_triples(model, t),
+                  each(_service_triples(svc, t, stages) for svc in model.services.values()),
+                  each(_statement_triples(model, st, t, stages) for st in model.statements),
+                  _overlap_triples(model, t))
+    return (ox.Triple(s, p, o) for s, p, o in parts)
 
 
-def _service_triples(model: Model) -> Iterator[ox.Triple]:
-    """Areas, services and the family."""
+def _provenance(t: _Terms, subject, prov: Provenance) -> Iterator[_Triple]:
+    yield subject, t.named(DERIVED), t.iri(NodeKind.SOURCE, prov.source)
+    for p, o in _place(t, prov):
+        yield subject, p, o
+
+
+def _place(t: _Terms, prov: Provenance) -> Iterator[tuple]:
+    """Where in its source document a fact is stated: line and passage."""
+    if prov.line is not None:
+        yield t.cp("line"), t.integer(prov.line)
+    if prov.passage:
+        yield t.cp("passage"), t.literal(prov.passage)
+
+
+def _area_triples(model: Model, t: _Terms) -> Iterator[_Triple]:
+    """Areas, and the family if anything refers from it."""
+    a, label = t.named(A), t.named(LABEL)
     for area in model.areas.values():
-        s = iri(NodeKind.AREA, area.id)
-        yield ox.Triple(s, A, cp("Area"))
-        yield ox.Triple(s, LABEL, _lit(area.name))
+        s = t.iri(NodeKind.AREA, area.id)
+        yield s, a, t.cp("Area")
+        yield s, label, t.literal(area.name)
         if area.country:
-            yield ox.Triple(s, cp("country"), _lit(area.country))
+            yield s, t.cp("country"), t.literal(area.country)
         if area.births_per_year is not None:
-            yield ox.Triple(s, cp("birthsPerYear"), _int(area.births_per_year))
-        yield from _provenance(s, area.provenance)
-    stages = model.stages_in_order()
-    for svc in model.services.values():
-        s = iri(NodeKind.SERVICE, svc.id)
-        yield ox.Triple(s, A, cp("Service"))
-        yield ox.Triple(s, LABEL, _lit(svc.name))
-        for alias in svc.aliases:
-            yield ox.Triple(s, ALT, _lit(alias))
-        yield ox.Triple(s, cp("inArea"), iri(NodeKind.AREA, svc.area))
-        if svc.tier:
-            yield ox.Triple(s, cp("atTier"), iri(NodeKind.TIER, svc.tier))
-        if svc.tier_note:
-            yield ox.Triple(s, cp("tierNote"), _lit(svc.tier_note))
-        if svc.level:
-            yield ox.Triple(s, cp("atLevel"), iri("level", svc.level))
-        if svc.need_min is not None:
-            yield ox.Triple(s, cp("needMin"), _dec(svc.need_min))
-        if svc.need_max is not None:
-            yield ox.Triple(s, cp("needMax"), _dec(svc.need_max))
-        span = svc.span
-        if span is not None:
-            yield ox.Triple(s, cp("startWeek"), _int(span.start))
-            yield ox.Triple(s, cp("endWeek"), _int(span.end))
-        for text in svc.stage_texts:
-            yield ox.Triple(s, cp("stageText"), _lit(text))
-        for stage in stages:
-            if svc.covers(stage.interval):
-                yield ox.Triple(s, cp("coversStage"), iri(NodeKind.AGE_STAGE, stage.id))
-        for need in svc.addresses:
-            yield ox.Triple(s, cp("addresses"), iri(NodeKind.CONCERN, need.concern))
-            n = ox.NamedNode(f"{s.value}/need/{need.concern}")
-            yield ox.Triple(s, cp("hasNeed"), n)
-            yield ox.Triple(n, A, cp("ConcernNeed"))
-            yield ox.Triple(n, cp("forConcern"), iri(NodeKind.CONCERN, need.concern))
-            for sev in sorted(need.severities):
-                yield ox.Triple(n, cp("atSeverity"), iri("severity", sev))
-        for concern in svc.not_addressed:
-            yield ox.Triple(s, cp("doesNotAddress"), iri(NodeKind.CONCERN, concern))
-        for prof in svc.professions:
-            yield ox.Triple(s, cp("staffedBy"), iri(NodeKind.PROFESSION, prof))
-        for intervention in svc.interventions:
-            yield ox.Triple(s, cp("delivers"), iri(NodeKind.INTERVENTION, intervention))
-        for n, crit in enumerate(svc.eligibility, start=1):
-            c = ox.NamedNode(f"{s.value}/criterion/{n}")
-            yield ox.Triple(s, cp("hasCriterion"), c)
-            kind = "InclusionCriterion" if crit.type == "inclusion" else "ExclusionCriterion"
-            yield ox.Triple(c, A, cp(kind))
-            yield ox.Triple(c, cp("criterionText"), _lit(crit.text))
-            if crit.parent_age_below is not None:
-                yield ox.Triple(c, cp("parentAgeBelow"), _int(crit.parent_age_below))
-            for concern in sorted(crit.concerns):
-                yield ox.Triple(c, cp("forConcern"), iri(NodeKind.CONCERN, concern))
-            yield from _provenance(c, crit.provenance)
-        for resp in svc.response_times:
-            r = ox.NamedNode(f"{s.value}/response/{resp.urgency}")
-            yield ox.Triple(s, cp("hasResponseTime"), r)
-            yield ox.Triple(r, A, cp("ResponseTime"))
-            yield ox.Triple(r, cp("urgency"), iri("urgency", resp.urgency))
-            yield ox.Triple(r, cp("responseTime"), _lit(resp.within))
-            if resp.hours is not None:
-                yield ox.Triple(r, cp("responseHours"), _dec(resp.hours))
-            yield from _provenance(r, resp.provenance)
-        if svc.notes:
-            yield ox.Triple(s, cp("note"), _lit(svc.notes))
-        yield from _provenance(s, svc.provenance)
-        for ev in svc.evidence:
-            yield ox.Triple(s, DERIVED, iri(NodeKind.SOURCE, ev.source))
+            yield s, t.cp("birthsPerYear"), t.integer(area.births_per_year)
+        yield from _provenance(t, s, area.provenance)
     if any(st.source == FAMILY for st in model.statements):
-        fam = iri(NodeKind.FAMILY, FAMILY)
-        yield ox.Triple(fam, A, cp("Family"))
-        yield ox.Triple(fam, LABEL, _lit(model.name_of(FAMILY)))
+        fam = t.iri(NodeKind.FAMILY, FAMILY)
+        yield fam, a, t.cp("Family")
+        yield fam, label, t.literal(model.name_of(FAMILY))
 
 
-def _relation_triples(model: Model, rel: Relation) -> Iterator[ox.Triple]:
-    """The direct edge of a relation and its reification."""
-    src = iri(model.node_kind(rel.source), rel.source)
-    tgt = iri(model.node_kind(rel.target), rel.target)
-    prop = cp(rel.kind.rdf_name)
-    yield ox.Triple(src, prop, tgt)
-    r = ox.NamedNode(f"{ID}relation/{rel.id}")
-    yield ox.Triple(r, A, cp("Referral" if rel.kind.value == "refers_to" else "Relationship"))
-    yield ox.Triple(r, cp("relation"), prop)
-    yield ox.Triple(r, cp("source"), src)
-    yield ox.Triple(r, cp("target"), tgt)
-    for text in rel.stage_texts:
-        yield ox.Triple(r, cp("stageText"), _lit(text))
-    if rel.windows:
-        for stage in model.stages_in_order():
-            if any(w.overlaps(stage.interval) for w in rel.windows):
-                yield ox.Triple(r, cp("atStage"), iri(NodeKind.AGE_STAGE, stage.id))
-    for concern in sorted(rel.concerns):
-        yield ox.Triple(r, cp("forConcern"), iri(NodeKind.CONCERN, concern))
-    for sev in sorted(rel.severities):
-        yield ox.Triple(r, cp("atSeverity"), iri("severity", sev))
-    if rel.urgency:
-        yield ox.Triple(r, cp("urgency"), iri("urgency", rel.urgency))
-    if rel.response_time:
-        yield ox.Triple(r, cp("responseTime"), _lit(rel.response_time))
-    if rel.level:
-        yield ox.Triple(r, cp("atLevel"), iri("level", rel.level))
-    if rel.note:
-        yield ox.Triple(r, cp("note"), _lit(rel.note))
-    yield from _provenance(r, rel.provenance)
+def _service_triples(svc: Service, t: _Terms, stages: _Stages) -> Iterator[_Triple]:
+    """One service: what it is, where, for whom, who staffs it, its criteria and sources."""
+    cpt = t.cp
+    s = t.iri(NodeKind.SERVICE, svc.id)
+    yield s, t.named(A), cpt("Service")
+    yield s, t.named(LABEL), t.literal(svc.name)
+    for alias in svc.aliases:
+        yield s, t.named(ALT), t.literal(alias)
+    yield s, cpt("inArea"), t.iri(NodeKind.AREA, svc.area)
+    if svc.tier:
+        yield s, cpt("atTier"), t.iri(NodeKind.TIER, svc.tier)
+    if svc.tier_note:
+        yield s, cpt("tierNote"), t.literal(svc.tier_note)
+    if svc.level:
+        yield s, cpt("atLevel"), t.iri("level", svc.level)
+    if svc.need_min is not None:
+        yield s, cpt("needMin"), t.decimal(svc.need_min)
+    if svc.need_max is not None:
+        yield s, cpt("needMax"), t.decimal(svc.need_max)
+    span = svc.span
+    if span is not None:
+        yield s, cpt("startWeek"), t.integer(span.start)
+        yield s, cpt("endWeek"), t.integer(span.end)
+    for text in svc.stage_texts:
+        yield s, cpt("stageText"), t.literal(text)
+    for stage in stages.overlapped(svc.windows):
+        yield s, cpt("coversStage"), t.iri(NodeKind.AGE_STAGE, stage)
+    for need in svc.addresses:
+        addressed = t.iri(NodeKind.CONCERN, need.concern)
+        yield s, cpt("addresses"), addressed
+        n = t.part(s, "need", need.concern)
+        yield s, cpt("hasNeed"), n
+        yield n, t.named(A), cpt("ConcernNeed")
+        yield n, cpt("forConcern"), addressed
+        for sev in sorted(need.severities):
+            yield n, cpt("atSeverity"), t.iri("severity", sev)
+    for other in svc.not_addressed:
+        yield s, cpt("doesNotAddress"), t.iri(NodeKind.CONCERN, other)
+    for prof in svc.professions:
+        yield s, cpt("staffedBy"), t.iri(NodeKind.PROFESSION, prof)
+    for intervention in svc.interventions:
+        yield s, cpt("delivers"), t.iri(NodeKind.INTERVENTION, intervention)
+    for n, crit in enumerate(svc.eligibility, start=1):
+        c = t.part(s, "criterion", n)
+        yield s, cpt("hasCriterion"), c
+        kind = "InclusionCriterion" if crit.type == "inclusion" else "ExclusionCriterion"
+        yield c, t.named(A), cpt(kind)
+        yield c, cpt("criterionText"), t.literal(crit.text)
+        if crit.parent_age_below is not None:
+            yield c, cpt("parentAgeBelow"), t.integer(crit.parent_age_below)
+        for ident in sorted(crit.concerns):
+            yield c, cpt("forConcern"), t.iri(NodeKind.CONCERN, ident)
+        yield from _provenance(t, c, crit.provenance)
+    for resp in svc.response_times:
+        r = t.part(s, "response", resp.urgency)
+        yield s, cpt("hasResponseTime"), r
+        yield r, t.named(A), cpt("ResponseTime")
+        yield r, cpt("urgency"), t.iri("urgency", resp.urgency)
+        yield r, cpt("responseTime"), t.literal(resp.within)
+        if resp.hours is not None:
+            yield r, cpt("responseHours"), t.decimal(resp.hours)
+        yield from _provenance(t, r, resp.provenance)
+    if svc.notes:
+        yield s, cpt("note"), t.literal(svc.notes)
+    yield from _provenance(t, s, svc.provenance)
+    for ev in svc.evidence:
+        yield s, t.named(DERIVED), t.iri(NodeKind.SOURCE, ev.source)
 
 
-def _overlap_triples(model: Model) -> Iterator[ox.Triple]:
+_RDF_NAMES = {kind: kind.rdf_name for kind in RelationKind}
+
+
+def _statement_triples(model: Model, st: Statement, t: _Terms,
+                       stages: _Stages) -> Iterator[_Triple]:
+    """A relation statement: per target a direct edge and a ``cp:target``, then the statement.
+
+    "GPs refer to A and B for moderate anxiety" gives ``gp cp:refersTo A``, ``gp cp:refersTo
+    B``, and one node ``cpid:statement/{id}`` with ``cp:target`` A and B, ``cp:source`` gp,
+    its conditions (:func:`_statement_conditions`) and its line in the source, so that the
+    pattern ``?r a cp:Referral ; cp:source ?s ; cp:target ?t`` has one solution per relation.
+    """
+    src = t.iri(model.node_kind(st.source), st.source)
+    prop = t.cp(_RDF_NAMES[st.kind])
+    r = t.iri("statement", st.id)
+    target = t.cp("target")
+    for ident in st.targets:
+        tgt = t.iri(model.node_kind(ident), ident)
+        yield src, prop, tgt
+        yield r, target, tgt
+    yield r, t.cp("source"), src
+    for p, o in chain(_statement_conditions(st, t, stages), _place(t, st.provenance)):
+        yield r, p, o
+
+
+def _statement_conditions(st: Statement, t: _Terms, stages: _Stages) -> Iterator[tuple]:
+    """Predicates and objects a statement says once for all its targets, and often the same as
+    other statements: its class (``cp:Referral`` for refers-to, else ``cp:Relationship``), its
+    relation, conditions and source document. They depend on the fields
+    :func:`_conditions_key` lists, and on no others."""
+    cpt = t.cp
+    yield t.named(A), cpt("Referral" if st.kind is RelationKind.REFERS_TO else "Relationship")
+    yield cpt("relation"), cpt(_RDF_NAMES[st.kind])
+    for text in st.stage_texts:
+        yield cpt("stageText"), t.literal(text)
+    for stage in stages.overlapped(st.windows):
+        yield cpt("atStage"), t.iri(NodeKind.AGE_STAGE, stage)
+    for concern in sorted(st.concerns):
+        yield cpt("forConcern"), t.iri(NodeKind.CONCERN, concern)
+    for sev in sorted(st.severities):
+        yield cpt("atSeverity"), t.iri("severity", sev)
+    if st.urgency:
+        yield cpt("urgency"), t.iri("urgency", st.urgency)
+    if st.response_time:
+        yield cpt("responseTime"), t.literal(st.response_time)
+    if st.level:
+        yield cpt("atLevel"), t.iri("level", st.level)
+    if st.note:
+        yield cpt("note"), t.literal(st.note)
+    yield t.named(DERIVED), t.iri(NodeKind.SOURCE, st.provenance.source)
+
+
+def _conditions_key(st: Statement) -> tuple:
+    """Everything :func:`_statement_conditions` reads: statements with equal keys share them."""
+    return (st.kind, st.stage_texts, st.windows, st.concerns, st.severities, st.urgency,
+            st.response_time, st.level, st.note, st.provenance.source)
+
+
+def _overlap_triples(model: Model, t: _Terms) -> Iterator[_Triple]:
     for n, overlap in enumerate(model.overlaps, start=1):
-        o = ox.NamedNode(f"{ID}overlap/{n}")
-        yield ox.Triple(o, A, cp("DeliberateOverlap"))
-        yield ox.Triple(o, cp("note"), _lit(overlap.note))
+        o = t.iri("overlap", str(n))
+        yield o, t.named(A), t.cp("DeliberateOverlap")
+        yield o, t.cp("note"), t.literal(overlap.note)
         for svc_id in overlap.services:
-            yield ox.Triple(o, cp("overlapOf"), iri(NodeKind.SERVICE, svc_id))
-        yield from _provenance(o, overlap.provenance)
+            yield o, t.cp("overlapOf"), t.iri(NodeKind.SERVICE, svc_id)
+        yield from _provenance(t, o, overlap.provenance)
 
 
-def _vocabulary_triples(model: Model) -> Iterator[ox.Triple]:
+def _vocabulary_triples(model: Model, t: _Terms) -> Iterator[_Triple]:
+    """Sources, and the controlled vocabularies as SKOS concepts."""
     for src in model.sources.values():
-        s = iri(NodeKind.SOURCE, src.id)
-        yield ox.Triple(s, A, cp("Source"))
-        yield ox.Triple(s, LABEL, _lit(src.title))
+        s = t.iri(NodeKind.SOURCE, src.id)
+        yield s, t.named(A), t.cp("Source")
+        yield s, t.named(LABEL), t.literal(src.title)
         if src.file:
-            yield ox.Triple(s, cp("fileName"), _lit(src.file))
+            yield s, t.cp("fileName"), t.literal(src.file)
     for tier in model.tiers.values():
-        s = iri(NodeKind.TIER, tier.id)
-        yield from _concept(s, "Tier", "Tiers", tier.name, tier.aliases, tier.description)
-        yield ox.Triple(s, cp("rank"), _int(tier.rank))
+        s = t.iri(NodeKind.TIER, tier.id)
+        yield from _concept(t, s, "Tier", "Tiers", tier.name, tier.aliases, tier.description)
+        yield s, t.cp("rank"), t.integer(tier.rank)
     for stage in model.stages.values():
-        s = iri(NodeKind.AGE_STAGE, stage.id)
-        yield from _concept(s, "AgeStage", "Stages", stage.name, stage.aliases, None)
-        yield ox.Triple(s, cp("startWeek"), _int(stage.interval.start))
-        yield ox.Triple(s, cp("endWeek"), _int(stage.interval.end))
+        s = t.iri(NodeKind.AGE_STAGE, stage.id)
+        yield from _concept(t, s, "AgeStage", "Stages", stage.name, stage.aliases, None)
+        yield s, t.cp("startWeek"), t.integer(stage.interval.start)
+        yield s, t.cp("endWeek"), t.integer(stage.interval.end)
     tables = (
         (model.professions, NodeKind.PROFESSION, "Profession", "Professions"),
         (model.interventions, NodeKind.INTERVENTION, "Intervention", "Interventions"),
@@ -258,23 +419,23 @@ def _vocabulary_triples(model: Model) -> Iterator[ox.Triple]:
     )
     for table, kind, cls, scheme in tables:
         for term in table.values():
-            s = iri(kind, term.id)
-            yield from _concept(s, cls, scheme, term.name, term.aliases, term.description)
+            s = t.iri(kind, term.id)
+            yield from _concept(t, s, cls, scheme, term.name, term.aliases, term.description)
             if term.rank is not None:
-                yield ox.Triple(s, cp("rank"), _int(term.rank))
+                yield s, t.cp("rank"), t.integer(term.rank)
 
 
-def _concept(s: ox.NamedNode, cls: str, scheme: str, name: str, aliases: tuple[str, ...],
-             description: str | None) -> Iterator[ox.Triple]:
-    yield ox.Triple(s, A, cp(cls))
-    yield ox.Triple(s, A, _ns("skos", "Concept"))
-    yield ox.Triple(s, IN_SCHEME, cp(scheme))
-    yield ox.Triple(s, PREF, _lit(name))
-    yield ox.Triple(s, LABEL, _lit(name))
+def _concept(t: _Terms, s, cls: str, scheme: str, name: str, aliases: tuple[str, ...],
+             description: str | None) -> Iterator[_Triple]:
+    yield s, t.named(A), t.cp(cls)
+    yield s, t.named(A), t.named(_ns("skos", "Concept"))
+    yield s, t.named(IN_SCHEME), t.cp(scheme)
+    yield s, t.named(PREF), t.literal(name)
+    yield s, t.named(LABEL), t.literal(name)
     for alias in aliases:
-        yield ox.Triple(s, ALT, _lit(alias))
+        yield s, t.named(ALT), t.literal(alias)
     if description:
-        yield ox.Triple(s, DEFINITION, _lit(description))
+        yield s, t.named(DEFINITION), t.literal(description)
 
 
 def ontology_turtle() -> str:
@@ -284,105 +445,88 @@ def ontology_turtle() -> str:
     return read_resource(ONTOLOGY_FILE)
 
 
-_CHUNK = 50_000  # relations per N-Triples text handed to Oxigraph (~60 MB of text)
-_SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_CHUNK = 200_000  # relations per N-Triples text handed to Oxigraph (about 80 MB of text)
 
 
-def _nt_literal(text: str) -> str:
-    """A plain literal in N-Triples: quotes, backslashes and line breaks escaped."""
-    return '"' + (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-                  .replace("\r", "\\r")) + '"'
+class _NTriplesWriter:
+    """The model's services and statements as N-Triples text, for Oxigraph's parser.
 
-
-class _RelationNTriples:
-    """The triples of :func:`_relation_triples` as N-Triples text, made in bulk.
-
-    Building a Python object per triple and inserting them one by one takes three times as
-    long as handing Oxigraph's parser the text (7.5 s against 2.5 s of CPU for 1.1 million
-    triples). What the relations share (their kind, stages, concerns, severities, urgency,
-    level, source) is written once per distinct value. Only relations whose ids are all plain
-    ids (lower-case letters, digits, hyphens: what the loaders accept) are written as text;
-    :meth:`text` returns the others for the object path.
+    Making a Python object per triple and inserting them one by one costs several times what
+    parsing the text does. Services and statements are written by the same definitions as
+    :func:`triples`, given :class:`_TextTerms`, except a statement's per-target lines: for
+    those there is no Python work per relation but a dictionary look-up of the target's IRI,
+    the direct edges and the ``cp:target`` lines being each one ``str.join`` over the
+    statement's targets. A service or a statement with any id that is not plain is returned
+    for the object path instead.
     """
 
     def __init__(self, model: Model) -> None:
         self.model = model
-        self.stages = [(s.id, s.interval) for s in model.stages_in_order()]
-        self.ids: dict[str, bool] = {}
-        self.nodes: dict[str, str] = {}
-        self.conditions: dict[tuple, tuple[str, ...]] = {}
-        self.kinds = {}
-        for kind in RelationKind:
-            cls = "Referral" if kind is RelationKind.REFERS_TO else "Relationship"
-            self.kinds[kind] = (f"<{CP}{kind.rdf_name}>", f" <{A.value}> <{CP}{cls}> .\n",
-                                f" <{CP}relation> <{CP}{kind.rdf_name}> .\n")
-
-    def safe(self, ident: str | None) -> bool:
-        if ident is None:
-            return True
-        ok = self.ids.get(ident)
-        if ok is None:
-            ok = self.ids[ident] = _SAFE_ID.match(ident) is not None
-        return ok
+        self.terms = _TextTerms()
+        self.stages = _Stages(model)
+        self.props = {kind: f" {self.terms.cp(name)} " for kind, name in _RDF_NAMES.items()}
+        self.nodes: dict[str, str] = {}  # relation end point id -> <iri>
+        self.conditions: dict[tuple, tuple[str, ...]] = {}  # see _conditions_key
 
     def node(self, ident: str) -> str:
         text = self.nodes.get(ident)
         if text is None:
-            text = self.nodes[ident] = str(iri(self.model.node_kind(ident), ident))
+            text = self.nodes[ident] = self.terms.iri(self.model.node_kind(ident), ident)
         return text
 
-    def condition_lines(self, rel: Relation) -> tuple[str, ...]:
-        """The reification's lines after its subject, except line and passage."""
-        key = (rel.stage_texts, rel.windows, rel.concerns, rel.severities, rel.urgency,
-               rel.response_time, rel.level, rel.note, rel.provenance.source)
-        text = self.conditions.get(key)
-        if text is None:
-            parts = [f" <{CP}stageText> {_nt_literal(t)} .\n" for t in rel.stage_texts]
-            if rel.windows:
-                parts += [f" <{CP}atStage> <{ID}stage/{ident}> .\n" for ident, interval
-                          in self.stages if any(w.overlaps(interval) for w in rel.windows)]
-            parts += [f" <{CP}forConcern> <{ID}concern/{c}> .\n" for c in sorted(rel.concerns)]
-            parts += [f" <{CP}atSeverity> <{ID}severity/{v}> .\n"
-                      for v in sorted(rel.severities)]
-            if rel.urgency:
-                parts.append(f" <{CP}urgency> <{ID}urgency/{rel.urgency}> .\n")
-            if rel.response_time:
-                parts.append(f" <{CP}responseTime> {_nt_literal(rel.response_time)} .\n")
-            if rel.level:
-                parts.append(f" <{CP}atLevel> <{ID}level/{rel.level}> .\n")
-            if rel.note:
-                parts.append(f" <{CP}note> {_nt_literal(rel.note)} .\n")
-            parts.append(f" <{DERIVED.value}> <{ID}source/{rel.provenance.source}> .\n")
-            text = self.conditions[key] = tuple(parts)
-        return text
-
-    def text(self, relations: list[Relation]) -> tuple[str, list[Relation]]:
+    def services(self) -> tuple[str, list[Service]]:
         out: list[str] = []
-        odd: list[Relation] = []
-        line_p, passage_p, xsd_int = f" <{CP}line> ", f" <{CP}passage> ", f"<{_XSD}integer>"
-        source_p, target_p = f" <{CP}source> ", f" <{CP}target> "
-        safe = self.safe
-        for rel in relations:
-            if not (safe(rel.source) and safe(rel.target) and safe(rel.id)
-                    and safe(rel.provenance.source) and safe(rel.urgency) and safe(rel.level)
-                    and all(safe(c) for c in rel.concerns)
-                    and all(safe(v) for v in rel.severities)):
-                odd.append(rel)
-                continue
-            src, tgt = self.node(rel.source), self.node(rel.target)
-            prop, a, relation = self.kinds[rel.kind]
-            r = f"<{ID}relation/{rel.id}>"
-            out.append(f"{src} {prop} {tgt} .\n{r}{a}{r}{relation}{r}{source_p}{src} .\n"
-                       f"{r}{target_p}{tgt} .\n")
-            for part in self.condition_lines(rel):
-                out.append(r)
-                out.append(part)
-            prov = rel.provenance
-            if prov.line is not None:
-                out.append(f'{r}{line_p}"{int(prov.line)}"^^{xsd_int} .\n')
-            if prov.passage:
-                out.append(f"{r}{passage_p}{_nt_literal(prov.passage)} .\n")
+        odd: list[Service] = []
+        for svc in self.model.services.values():
+            try:
+                out += [f"{s} {p} {o} .\n"
+                        for s, p, o in _service_triples(svc, self.terms, self.stages)]
+            except _NotPlain:
+                odd.append(svc)
         return "".join(out), odd
+
+    def statements(self, statements: list[Statement]) -> tuple[str, list[Statement]]:
+        out: list[str] = []
+        odd: list[Statement] = []
+        nodes, node, terms, stages = self.nodes, self.node, self.terms, self.stages
+        shared = self.conditions
+        target_p, source_p = f" {terms.cp('target')} ", f" {terms.cp('source')} "
+        for st in statements:
+            try:
+                try:
+                    targets = [nodes[t] for t in st.targets]
+                except KeyError:
+                    targets = [node(t) for t in st.targets]
+                src = nodes.get(st.source) or node(st.source)
+                r = f"<{ID}statement/{terms.check(st.id)}>"  # iri("statement", st.id)
+                key = _conditions_key(st)
+                said = shared.get(key)
+                if said is None:
+                    said = shared[key] = tuple(
+                        f" {p} {o} .\n" for p, o in _statement_conditions(st, terms, stages))
+            except _NotPlain:
+                odd.append(st)
+                continue
+            if targets:
+                edge = src + self.props[st.kind]
+                out += (edge, f" .\n{edge}".join(targets), " .\n")
+                edge = r + target_p
+                out += (edge, f" .\n{edge}".join(targets), " .\n")
+            out += (r, source_p, src, " .\n", r, r.join(said))
+            out += [f"{r} {p} {o} .\n" for p, o in _place(terms, st.provenance)]
+        return "".join(out), odd
+
+
+def _statement_chunks(statements: list[Statement]) -> Iterator[list[Statement]]:
+    """Consecutive runs of statements with about :data:`_CHUNK` relations each."""
+    start, size = 0, 0
+    for end, st in enumerate(statements, start=1):
+        size += len(st.targets)
+        if size >= _CHUNK:
+            yield statements[start:end]
+            start, size = end, 0
+    if start < len(statements):
+        yield statements[start:]
 
 
 def to_store(model: Model, *, with_ontology: bool = True) -> ox.Store:
@@ -399,21 +543,31 @@ def to_store(model: Model, *, with_ontology: bool = True) -> ox.Store:
 
 def _to_store(model: Model, *, with_ontology: bool) -> ox.Store:
     store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in chain(
-        _vocabulary_triples(model), _service_triples(model), _overlap_triples(model)))
-    writer = _RelationNTriples(model)
-    for start in range(0, len(model.relations), _CHUNK):
-        chunk = model.relations[start:start + _CHUNK]
-        text, odd = writer.text(chunk)
-        # the text is written here from ids checked by _RelationNTriples.safe, so Oxigraph's
-        # lenient (unchecked) parsing is safe; a relation with any other id goes the slow way.
-        # (`load` costs 15% less CPU than `bulk_load` on an in-memory store.)
-        store.load(text.encode("utf-8"), ox.RdfFormat.N_TRIPLES, lenient=True)
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object)
-                          for rel in odd for t in _relation_triples(model, rel))
+    for text, odd in _texts(model):
+        # the text is written from ids _TextTerms checked, so Oxigraph's lenient (unchecked)
+        # parsing is safe; the facts with any other id come as objects. On an in-memory store
+        # `load` of a str costs less than of bytes or than `bulk_load`; loading the next text
+        # in a thread while Python writes one gains nothing (the two contend for the GIL).
+        store.load(text, ox.RdfFormat.N_TRIPLES, lenient=True)
+        store.bulk_extend(odd)
     if with_ontology:
         store.bulk_load(ontology_turtle().encode("utf-8"), ox.RdfFormat.TURTLE)
     return store
+
+
+def _texts(model: Model) -> Iterator[tuple[str, list[ox.Quad]]]:
+    """The model's triples as N-Triples texts, each with the quads it could not hold."""
+    objects, writer = _Terms(), _NTriplesWriter(model)
+    text, odd_services = writer.services()
+    yield text, [ox.Quad(s, p, o) for s, p, o in chain(
+        _vocabulary_triples(model, objects), _area_triples(model, objects),
+        _overlap_triples(model, objects),
+        chain.from_iterable(_service_triples(svc, objects, writer.stages)
+                            for svc in odd_services))]
+    for chunk in _statement_chunks(model.statements):
+        text, odd = writer.statements(chunk)
+        yield text, [ox.Quad(s, p, o) for st in odd
+                     for s, p, o in _statement_triples(model, st, objects, writer.stages)]
 
 
 def to_rdflib(model: Model, *, with_ontology: bool = True) -> rdflib.Graph:

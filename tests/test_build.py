@@ -33,7 +33,7 @@ def test_views_agree_with_the_model(reference):
     nx_referrals = [e for e in G.edges(keys=True, data=True) if e[3].get("type") == "REFERS_TO"]
     assert len(nx_referrals) == len(referrals)
     q = """PREFIX cp: <https://w3id.org/carepath/ontology#>
-           SELECT (COUNT(?r) AS ?n) WHERE { ?r a cp:Referral }"""
+           SELECT (COUNT(*) AS ?n) WHERE { ?r a cp:Referral ; cp:target ?t }"""
     assert int(next(iter(rdf.query(q)))[0]) == len(referrals)
     services = [n for n, d in G.nodes(data=True) if d["label"] == "Service"]
     assert len(services) == len(reference.services)

@@ -1,13 +1,16 @@
-"""The RDF view: the bulk N-Triples path the store is filled by says exactly what the
-triple-by-triple definition in carepath.graph.rdf.triples says."""
+"""The RDF view: relation statements described once, a direct edge and a cp:target per relation;
+the bulk N-Triples path the store is filled by says exactly what the triple-by-triple definition
+in carepath.graph.rdf.triples says."""
 
+import dataclasses
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 import carepath
-from carepath.graph.rdf import to_store, triples
+from carepath.graph.model import NodeKind, Provenance
+from carepath.graph.rdf import CP, ID, iri, to_store, triples
 
 ANALYSIS = Path(__file__).parents[1] / "data" / "analysis"
 
@@ -16,10 +19,59 @@ def _quads(store: ox.Store) -> set:
     return {(q.subject, q.predicate, q.object) for q in store}
 
 
-@pytest.mark.parametrize("data", [None, ANALYSIS / "overlaps-town.yaml"],
-                         ids=["reference", "overton"])
+def _with_ids_the_text_path_leaves_out(model: carepath.Model) -> carepath.Model:
+    """The model with a statement id, a statement's concern and a service's source document
+    that are not plain ids (upper case, underscores): those facts go the object path."""
+    first, second, *rest = model.statements
+    statements = [dataclasses.replace(first, id="Statement_1"),
+                  dataclasses.replace(second, concerns=frozenset({"Odd_Concern"})), *rest]
+    svc = next(iter(model.services.values()))
+    services = {**model.services,
+                svc.id: dataclasses.replace(svc, provenance=Provenance("Doc_1", 3))}
+    return dataclasses.replace(model, statements=statements, services=services)
+
+
+@pytest.mark.parametrize("data", ["reference", "overton", "ids-not-plain"])
 def test_bulk_store_holds_the_same_triples_as_the_definition(data):
-    model = carepath.load_reference() if data is None else carepath.load(data)
+    if data == "overton":
+        model = carepath.load(ANALYSIS / "overlaps-town.yaml")
+    else:
+        model = carepath.load_reference()
+    if data == "ids-not-plain":
+        model = _with_ids_the_text_path_leaves_out(model)
     defined = ox.Store()  # a store, so both sides get Oxigraph's canonical literals
     defined.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples(model))
-    assert _quads(to_store(model, with_ontology=False)) == _quads(defined)
+    stored = _quads(to_store(model, with_ontology=False))
+    assert stored == _quads(defined)
+    if data == "ids-not-plain":
+        odd = ox.NamedNode(f"{ID}statement/Statement_1")
+        assert any(s == odd for s, _, _ in stored)
+        assert (iri(NodeKind.SERVICE, next(iter(model.services))),
+                ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"),
+                iri(NodeKind.SOURCE, "Doc_1")) in stored
+        assert any(o == iri(NodeKind.CONCERN, "Odd_Concern") for _, _, o in stored)
+
+
+REFERRALS = f"""PREFIX cp: <{CP}>
+SELECT ?source ?relation ?target WHERE {{
+  ?r cp:source ?source ; cp:relation ?relation ; cp:target ?target .
+  ?source ?relation ?target .
+}}"""
+
+
+def test_the_statement_pattern_has_one_solution_per_relation(reference):
+    rows = list(to_store(reference).query(REFERRALS))
+    relations = {(iri(reference.node_kind(r.source), r.source), ox.NamedNode(CP + r.kind.rdf_name),
+                  iri(reference.node_kind(r.target), r.target)) for r in reference.relations}
+    assert len(rows) == len(reference.relations) > len(reference.statements)
+    assert {(row["source"], row["relation"], row["target"]) for row in rows} == relations
+
+
+def test_a_statement_says_its_conditions_once_whatever_its_targets(reference):
+    store = to_store(reference, with_ontology=False)
+    statement = max(reference.statements, key=lambda st: len(st.targets))
+    node = ox.NamedNode(f"{ID}statement/{statement.id}")
+    said = [q.predicate.value.rsplit("#", 1)[-1] for q in store.quads_for_pattern(node, None, None)]
+    assert said.count("target") == len(statement.targets) > 1
+    assert said.count("source") == said.count("relation") == said.count("wasDerivedFrom") == 1
+    assert said.count("forConcern") == len(statement.concerns)
