@@ -1,8 +1,9 @@
 """The embedded Cypher view: the model bulk-loaded into LadybugDB (successor of KuzuDB).
 
 Same property-graph schema as the networkx view (labels, relationship types, properties from
-:mod:`carepath.graph.properties`). Tables are created first, then filled with ``COPY`` from
-DataFrames, never row by row. A LadybugDB database is a build output: it is rebuilt, not updated.
+:mod:`carepath.graph.properties`). Tables are created first, then filled with ``COPY``, never row
+by row: nodes from DataFrames, relationships from Arrow tables built from the model's statements
+(:func:`relation_tables`). A LadybugDB database is a build output: it is rebuilt, not updated.
 
 >>> from carepath import load_reference
 >>> conn = to_ladybug(load_reference())
@@ -16,15 +17,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import ladybug
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from carepath.graph.bulk import paused_gc
-from carepath.graph.model import FAMILY, Model, NodeKind, RelationKind
+from carepath.graph.model import FAMILY, Model, NodeKind, RelationKind, Statement
 from carepath.graph.properties import (
     RELATION_COLUMNS,
     SERVICE_COLUMNS,
-    relation_properties,
+    STATEMENT_COLUMNS,
     service_properties,
+    statement_properties,
 )
 
 COLUMN_TYPES = {
@@ -99,43 +104,140 @@ def node_frames(model: Model) -> dict[str, pd.DataFrame]:
             for label, cols in NODE_TABLES.items()}
 
 
+def relation_tables(model: Model) -> dict[tuple[str, str, str], pa.Table]:
+    """One Arrow table per (relationship type, from label, to label): columns ``from``, ``to``
+    and :data:`~carepath.graph.properties.RELATION_COLUMNS` (or a structural type's own).
+
+    Built from :attr:`Model.statements` in bulk, never from :attr:`Model.relations`: each
+    statement's properties are made once, in a table with a row per statement, and repeated
+    for each of its targets by position (``Table.take``); ``to`` and ``rel_id``
+    (``{statement id}/{target}``) are columns made in Arrow. Relations keep the model's order
+    within each table; tables come in the order their first relation appears.
+
+    >>> from carepath import load_reference
+    >>> tables = relation_tables(load_reference())
+    >>> table = tables[("HANDS_OVER_TO", "Service", "Service")]
+    >>> table.column_names[:4], table.num_rows
+    (['from', 'to', 'rel_id', 'stages'], 3)
+
+    Raises:
+        ValueError: a relation starts or ends at an id that is neither a service, a
+            profession nor the family.
+    """
+    return {**_statement_relation_tables(model), **_structural_tables(model)}
+
+
 def relation_frames(model: Model) -> dict[tuple[str, str, str], pd.DataFrame]:
-    """One DataFrame per (relationship type, from label, to label), columns from, to, props."""
-    # column by column, not a dict per row: a million rows of dicts held 1 GB more at peak
-    grouped: dict[tuple[str, str, str], dict[str, list]] = {}
-    kind_of = model.node_kind
+    """:func:`relation_tables` as DataFrames of plain Python values (lists as lists), for
+    the Neo4j exports: one per (relationship type, from label, to label)."""
+    return {key: pd.DataFrame({name: table.column(name).to_pylist()
+                               for name in table.column_names}, columns=table.column_names)
+            for key, table in relation_tables(model).items()}
+
+
+_ARROW_TYPES = {"STRING": pa.string(), "STRING[]": pa.list_(pa.string()), "INT64": pa.int64(),
+                "DOUBLE": pa.float64()}
+_ENDS = (NodeKind.SERVICE, NodeKind.PROFESSION, NodeKind.FAMILY)  # relation end labels by code
+
+
+def _arrow_type(column: str) -> pa.DataType:
+    return _ARROW_TYPES[COLUMN_TYPES.get(column, "STRING")]
+
+
+def _statement_relation_tables(model: Model) -> dict[tuple[str, str, str], pa.Table]:
+    statements = model.statements
+    if not statements:
+        return {}
+    kinds = list(RelationKind)
+    kind_code = {kind: n for n, kind in enumerate(kinds)}
+    sources = pa.array([st.source for st in statements], pa.string())
+    targets = pa.array([t for st in statements for t in st.targets], pa.string())
+    source_codes, target_codes = _end_codes(model, statements, sources, targets)
+    # per relation: the position of its statement, and its table as one number
+    # ((relation kind, source label), target label)
+    counts = np.fromiter((len(st.targets) for st in statements), np.int64, len(statements))
+    statement_of = np.repeat(np.arange(len(statements)), counts)
+    kind_codes = np.fromiter((kind_code[st.kind] for st in statements), np.int64,
+                             len(statements))
+    groups = ((kind_codes * len(_ENDS) + source_codes)[statement_of] * len(_ENDS)
+              + target_codes)
+    order = np.argsort(groups, kind="stable")  # by table, the model's order within each
+    starts = np.flatnonzero(np.diff(groups[order], prepend=-1))
+    spans = sorted(zip(starts, [*starts[1:], len(order)], strict=True),
+                   key=lambda span: order[span[0]])  # tables by their first relation
+    shared = _statement_table(model, sources)
+    ids = pa.array([st.id for st in statements], pa.string())
+    tables = {}
+    for start, end in spans:
+        rows = order[start:end]
+        which = pa.array(statement_of[rows])
+        part = shared.take(which)
+        to = targets.take(pa.array(rows))
+        columns = {"from": part["from"], "to": to,
+                   "rel_id": pc.binary_join_element_wise(ids.take(which), to, "/"),
+                   **{name: part[name] for name in STATEMENT_COLUMNS}}
+        kind_and_source, target = divmod(int(groups[rows[0]]), len(_ENDS))
+        kind, source = divmod(kind_and_source, len(_ENDS))
+        key = (kinds[kind].graph_type, _ENDS[source].value, _ENDS[target].value)
+        tables[key] = pa.table({name: columns[name]
+                                for name in ("from", "to", *RELATION_COLUMNS)})
+    return tables
+
+
+def _end_codes(model: Model, statements: list[Statement], sources: pa.Array,
+               targets: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The label of each relation's source and target, as positions in ``_ENDS``."""
+    # as model.node_kind has them: a service id wins over a profession's
+    code = {FAMILY: 2, **dict.fromkeys(model.professions, 1), **dict.fromkeys(model.services, 0)}
+    known, codes = pa.array(list(code), pa.string()), np.fromiter(code.values(), np.int64)
+    found = [pc.index_in(ends, value_set=known) for ends in (sources, targets)]
+    if found[0].null_count or found[1].null_count:
+        st, node = next((st, n) for st in statements for n in (st.source, *st.targets)
+                        if n not in code)
+        raise ValueError(f"statement {st.id} ({st.provenance.ref}): {node!r} is not a "
+                         "service, a profession or the family")
+    return codes[found[0].to_numpy()], codes[found[1].to_numpy()]
+
+
+def _statement_table(model: Model, sources: pa.Array) -> pa.Table:
+    """A row per statement: its source (``from``) and its :func:`statement_properties`."""
     cache: dict = {}
-    names = ("from", "to", *RELATION_COLUMNS)
-    for rel in model.relations:
-        key = (rel.kind.graph_type, kind_of(rel.source).value, kind_of(rel.target).value)
-        columns = grouped.get(key)
-        if columns is None:
-            columns = grouped[key] = {name: [] for name in names}
-        props = relation_properties(model, rel, cache=cache)
-        columns["from"].append(rel.source)
-        columns["to"].append(rel.target)
-        for name in RELATION_COLUMNS:
+    columns: dict[str, list] = {name: [] for name in STATEMENT_COLUMNS}
+    for st in model.statements:
+        props = statement_properties(model, st, cache=cache)
+        for name in STATEMENT_COLUMNS:
             columns[name].append(props[name])
+    return pa.table({"from": sources, **{name: pa.array(values, _arrow_type(name))
+                                         for name, values in columns.items()}})
+
+
+def _structural_tables(model: Model) -> dict[tuple[str, str, str], pa.Table]:
+    pairs: dict[str, list[tuple[str, str]]] = {name: [] for name in STRUCTURAL_TABLES}
+    severity: list[list[str]] = []
     stages = model.stages_in_order()
-    structural: dict[str, list[dict]] = {name: [] for name in STRUCTURAL_TABLES}
+    covered: dict = {}  # the stages of each distinct set of windows (services share a few)
     for svc in model.services.values():
-        structural["IN_AREA"].append({"from": svc.id, "to": svc.area})
+        pairs["IN_AREA"].append((svc.id, svc.area))
         if svc.tier:
-            structural["AT_TIER"].append({"from": svc.id, "to": svc.tier})
-        structural["COVERS"] += [{"from": svc.id, "to": st.id} for st in stages
-                                 if svc.covers(st.interval)]
-        structural["STAFFED_BY"] += [{"from": svc.id, "to": p} for p in svc.professions]
-        structural["DELIVERS"] += [{"from": svc.id, "to": i} for i in svc.interventions]
-        structural["ADDRESSES"] += [{"from": svc.id, "to": n.concern,
-                                     "severity": sorted(n.severities)} for n in svc.addresses]
-    frames = {key: pd.DataFrame(columns, columns=list(names))
-              for key, columns in grouped.items()}
-    for name, rows in structural.items():
-        target, extra = STRUCTURAL_TABLES[name]
-        if rows:
-            frames[(name, NodeKind.SERVICE.value, target.value)] = pd.DataFrame(
-                rows, columns=["from", "to", *extra])
-    return frames
+            pairs["AT_TIER"].append((svc.id, svc.tier))
+        stage_ids = covered.get(svc.windows)
+        if stage_ids is None:
+            stage_ids = covered[svc.windows] = [st.id for st in stages
+                                                if svc.covers(st.interval)]
+        pairs["COVERS"] += [(svc.id, stage) for stage in stage_ids]
+        pairs["STAFFED_BY"] += [(svc.id, p) for p in svc.professions]
+        pairs["DELIVERS"] += [(svc.id, i) for i in svc.interventions]
+        pairs["ADDRESSES"] += [(svc.id, n.concern) for n in svc.addresses]
+        severity += [sorted(n.severities) for n in svc.addresses]
+    tables = {}
+    for name, (target, _) in STRUCTURAL_TABLES.items():
+        if pairs[name]:
+            columns = {"from": pa.array([a for a, _ in pairs[name]], pa.string()),
+                       "to": pa.array([b for _, b in pairs[name]], pa.string())}
+            if name == "ADDRESSES":
+                columns["severity"] = pa.array(severity, _arrow_type("severity"))
+            tables[(name, NodeKind.SERVICE.value, target.value)] = pa.table(columns)
+    return tables
 
 
 def to_ladybug(model: Model, path: Path | str | None = None) -> ladybug.Connection:
@@ -155,14 +257,16 @@ def to_ladybug(model: Model, path: Path | str | None = None) -> ladybug.Connecti
         for label, frame in node_frames(model).items():
             if not frame.empty:
                 _copy(conn, label, frame)
-        for (rel, src, dst), frame in relation_frames(model).items():
-            if not frame.empty:
-                _copy(conn, rel, frame, f" (from='{src}', to='{dst}')")
+        # COPY itself is most of the time now (about 12 us a relation, single-threaded; the
+        # three list columns are 60% of it, the seven string columns that are mostly empty 25%)
+        for (rel, src, dst), table in relation_tables(model).items():
+            _copy(conn, rel, table, f" (from='{src}', to='{dst}')")
     return conn
 
 
-def _copy(conn: ladybug.Connection, table: str, frame: pd.DataFrame, options: str = "") -> None:
-    # LadybugDB's COPY reads a DataFrame bound to a Python variable named in the statement;
-    # table names and options come from the fixed schema above, never from data.
+def _copy(conn: ladybug.Connection, table: str, frame: pd.DataFrame | pa.Table,
+          options: str = "") -> None:
+    # LadybugDB's COPY reads a DataFrame or Arrow table bound to a Python variable named in
+    # the statement; table names and options come from the fixed schema, never from data.
     copy_frame = frame  # noqa: F841 - referenced by name inside the COPY statement
     conn.execute(f"COPY {table} FROM copy_frame{options}")
