@@ -9,9 +9,10 @@ fresh child process, so each peak memory figure is that preset's own: one child 
 ``carepath build`` (the whole build, as the command does it), one times each step of carepath
 alone (load and validate, the networkx, Oxigraph and LadybugDB views one after another, SPARQL
 and Cypher queries, routes, gaps, overlaps, the HTML site of one area), and one runs the plain
-approach on the same data. Above ``--plain-max-triples`` the plain rdflib parse runs on a leading sample of the
-Turtle and its figures are scaled up linearly (marked "extrapolated"): a full parse of the
-national Turtle into rdflib's memory store would take the better part of an hour.
+approach on the same data. Above ``--plain-max-triples`` the plain rdflib parse runs on a
+leading sample of the Turtle and its figures are scaled up linearly (marked "extrapolated"):
+a full parse of the national Turtle into rdflib's memory store would take the better part of
+an hour.
 
 The results are printed as a table and written as JSON (``--json``) and, with ``--markdown``,
 as the markdown table the README links to.
