@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from itertools import chain
 from pathlib import Path
 
@@ -92,8 +93,18 @@ def _int(value: int) -> ox.Literal:
     return ox.Literal(str(int(value)), datatype=_INT)
 
 
+def decimal_text(value: float) -> str:
+    """The lexical form of an ``xsd:decimal``: shortest round-trip digits, never an exponent.
+
+    >>> decimal_text(12.5), decimal_text(1e-05), decimal_text(3)
+    ('12.5', '0.00001', '3.0')
+    """
+    text = format(Decimal(repr(float(value))), "f")
+    return text if "." in text else text + ".0"
+
+
 def _dec(value: float) -> ox.Literal:
-    return ox.Literal(repr(float(value)), datatype=_DEC)
+    return ox.Literal(decimal_text(value), datatype=_DEC)
 
 
 class _NotPlain(Exception):
@@ -182,7 +193,7 @@ class _TextTerms(_Terms):
         return f'"{int(value)}"^^<{_XSD}integer>'
 
     def decimal(self, value: float) -> str:
-        return f'"{float(value)!r}"^^<{_XSD}decimal>'
+        return f'"{decimal_text(value)}"^^<{_XSD}decimal>'
 
 
 class _Stages:

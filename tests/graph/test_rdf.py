@@ -75,3 +75,16 @@ def test_a_statement_says_its_conditions_once_whatever_its_targets(reference):
     assert said.count("target") == len(statement.targets) > 1
     assert said.count("source") == said.count("relation") == said.count("wasDerivedFrom") == 1
     assert said.count("forConcern") == len(statement.concerns)
+
+
+def test_decimals_are_valid_xsd_decimals_on_both_paths(reference):
+    """A need of 0.00001 % is written 0.00001, not 1e-05 (not an xsd:decimal lexical form),
+    by the bulk text path and by the triple-by-triple definition alike."""
+    svc = reference.services["dorset-pmmhs"]
+    model = dataclasses.replace(reference, services={
+        **reference.services, svc.id: dataclasses.replace(svc, need_min=1e-05)})
+    subject, need = iri(NodeKind.SERVICE, svc.id), ox.NamedNode(CP + "needMin")
+    defined = [t.object for t in triples(model) if t.subject == subject and t.predicate == need]
+    stored = [q.object for q in to_store(model).quads_for_pattern(subject, need, None)]
+    assert [o.value for o in defined] == [o.value for o in stored] == ["0.00001"]
+    assert stored[0].datatype.value.endswith("#decimal")
