@@ -23,7 +23,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from carepath.graph.bulk import paused_gc
-from carepath.graph.model import FAMILY, Model, NodeKind, RelationKind, Statement
+from carepath.graph.model import (
+    FAMILY,
+    RELATION_ID_SEPARATOR,
+    Model,
+    NodeKind,
+    RelationKind,
+    Statement,
+)
 from carepath.graph.properties import (
     RELATION_COLUMNS,
     SERVICE_COLUMNS,
@@ -174,7 +181,8 @@ def _statement_relation_tables(model: Model) -> dict[tuple[str, str, str], pa.Ta
         part = shared.take(which)
         to = targets.take(pa.array(rows))
         columns = {"from": part["from"], "to": to,
-                   "rel_id": pc.binary_join_element_wise(ids.take(which), to, "/"),
+                   "rel_id": pc.binary_join_element_wise(ids.take(which), to,
+                                                         RELATION_ID_SEPARATOR),
                    **{name: part[name] for name in STATEMENT_COLUMNS}}
         kind_and_source, target = divmod(int(groups[rows[0]]), len(_ENDS))
         kind, source = divmod(kind_and_source, len(_ENDS))

@@ -26,6 +26,7 @@ TermId = NewType("TermId", str)
 NodeId = NewType("NodeId", str)  # a service, a profession or FAMILY
 
 FAMILY = NodeId("family")
+RELATION_ID_SEPARATOR = "/"  # a relation's id: its statement's id, this, its target's id
 
 
 class RelationKind(StrEnum):
@@ -282,8 +283,13 @@ class Statement:
     level: TermId | None = None
     note: str | None = None
 
+    @property
+    def relation_id_stem(self) -> str:
+        """What the ids of the statement's relations start with; the target's id ends them."""
+        return self.id + RELATION_ID_SEPARATOR
+
     def relation_id(self, target: NodeId) -> str:
-        return f"{self.id}/{target}"
+        return self.relation_id_stem + target
 
     def relations(self) -> tuple[Relation, ...]:
         """One relation per target, sharing the statement's (immutable) conditions."""
@@ -292,8 +298,8 @@ class Statement:
         concerns, severities, urgency, response_time, level, note = (
             self.concerns, self.severities, self.urgency, self.response_time, self.level,
             self.note)
-        make = Relation._make
-        return tuple(make((f"{self.id}/{t}", kind, source, t, prov, stages, windows,
+        make, stem = Relation._make, self.relation_id_stem
+        return tuple(make((stem + t, kind, source, t, prov, stages, windows,
                            concerns, severities, urgency, response_time, level, note))
                      for t in self.targets)
 

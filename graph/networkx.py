@@ -90,7 +90,7 @@ def _add_relation_edges(G: nx.MultiDiGraph, model: Model) -> None:
     per target. The property values (lists too) are shared by the edges of one statement."""
     cache: dict = {}
     for st in model.statements:
-        rel_type, stem = st.kind.graph_type, f"{st.id}/"
+        rel_type, stem = st.kind.graph_type, st.relation_id_stem
         key_stem = f"{rel_type}:{stem}"
         shared = {"type": rel_type, "rel_id": "",
                   **statement_properties(model, st, cache=cache)}
