@@ -94,6 +94,16 @@ class Selection:
     def filtered(self) -> bool:
         return any((self.area, self.stage, self.tier, self.concern))
 
+    @property
+    def area_ids(self) -> list[str]:
+        """The areas of the selected services, by id."""
+        return sorted({s.area for s in self.services})
+
+    @property
+    def areas(self) -> list[Area]:
+        """The areas of the selected services, in id order."""
+        return [self.model.areas[a] for a in self.area_ids]
+
     def describe(self) -> str:
         """The filters in words, or 'all areas'."""
         parts = [x.name for x in (self.area, self.stage, self.tier, self.concern)

@@ -299,7 +299,7 @@ def check_size(sel: Selection, *, limit: int = MAX_NODES) -> int:
     """
     total = len(sel.services) + len(_people(sel))
     if total > limit:
-        areas = sorted({s.area for s in sel.services})
+        areas = sel.area_ids
         hint = (f"--area (one of: {', '.join(areas[:8])}{', ...' if len(areas) > 8 else ''})"
                 if sel.area is None else "--tier, --stage or --concern")
         raise ExportError(
@@ -361,7 +361,7 @@ def render(sel: Selection, *, nav: Sequence[NavLink] = (),
     """
     model = sel.model
     data = _network_data(sel, max_drawn=max_drawn)
-    areas = sorted({s.area for s in sel.services})
+    areas = sel.area_ids
     concerns = sorted({c for s in sel.services for c in s.concerns}
                       | {c for r in sel.relations for c in r.concerns})
     kinds = [k for k in RELATION_STYLES if any(r.kind is k for r in sel.relations)]

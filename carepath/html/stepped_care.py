@@ -184,7 +184,7 @@ def render(sel: Selection, *, nav: Sequence[NavLink] = ()) -> str:
         "stepped_care.html.j2", model=model, title=TITLE, selection=sel, nav=nav,
         scripts=[static("filters.js")], rows=_rows(layer_list), layers=layer_list,
         flows=_flows(sel), untiered=untiered,
-        areas=[model.areas[a] for a in sorted({s.area for s in sel.services})],
+        areas=sel.areas,
         styles=RELATION_STYLES)
 
 

@@ -112,4 +112,4 @@ def render(sel: Selection, *, nav: Sequence[NavLink] = ()) -> str:
         window_text=window_text, service_evidence=service_evidence, evidence=evidence,
         relation_areas=relation_areas,
         names=lambda ids: "; ".join(sorted(model.name_of(i) for i in ids)),
-        areas=[model.areas[a] for a in sorted({s.area for s in sel.services})])
+        areas=sel.areas)

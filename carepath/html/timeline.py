@@ -131,7 +131,7 @@ def render(sel: Selection, *, nav: Sequence[NavLink] = ()) -> str:
     return render_page(
         "timeline.html.j2", model=model, title=TITLE, selection=sel, nav=nav,
         scripts=[static("timeline.js")], groups=_groups(sel), stages=stages, ticks=ticks,
-        areas=[model.areas[a] for a in sorted({s.area for s in sel.services})],
+        areas=sel.areas,
         tiers=model.tiers_in_order())
 
 
