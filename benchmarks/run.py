@@ -535,6 +535,16 @@ def report(files: list[Path]) -> dict[str, Any]:
     return merged
 
 
+def publish(results: dict[str, Any], json_path: Path, markdown_path: Path | None) -> None:
+    """Print the results table and write it as JSON (and markdown, if asked)."""
+    print_table(results)
+    json_path.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {json_path}")
+    if markdown_path:
+        markdown_path.write_text(markdown(results), encoding="utf-8")
+        print(f"wrote {markdown_path}")
+
+
 def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -586,12 +596,7 @@ def main(argv: list[str] | None = None) -> None:
 
     if args.report:
         results = report(args.report)
-        print_table(results)
-        args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-        print(f"wrote {args.json}")
-        if args.markdown:
-            args.markdown.write_text(markdown(results), encoding="utf-8")
-            print(f"wrote {args.markdown}")
+        publish(results, args.json, args.markdown)
         return
 
     unknown = [p for p in args.presets if p not in PRESETS]
@@ -628,12 +633,7 @@ def main(argv: list[str] | None = None) -> None:
             results["presets"][name] = res
             bar.update(task, description=f"{name}: done", completed=len(ROWS) + 2)
     results["load_after"] = load_average()
-    print_table(results)
-    args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {args.json}")
-    if args.markdown:
-        args.markdown.write_text(markdown(results), encoding="utf-8")
-        print(f"wrote {args.markdown}")
+    publish(results, args.json, args.markdown)
 
 
 if __name__ == "__main__":
