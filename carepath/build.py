@@ -119,23 +119,38 @@ def write_node_link(G: nx.MultiDiGraph, path: Path) -> None:
     streamed: one object at a time, never the whole document in memory (a national graph's
     document is a copy of a million edges, and its text 700 MB).
 
+    Every key of an object is distinct: node-link JSON names an edge's ends ``source`` and
+    ``target``, so the property graph's ``source`` (the evidence document, on relation edges
+    and services) is written as ``evidence_source`` on nodes and edges alike. A parser that
+    keeps the last of duplicate keys would otherwise lose either the document or the edge's
+    start node.
+
     >>> import tempfile, pathlib
-    >>> G = nx.MultiDiGraph([("a", "b", "REFERS_TO", {"note": "é"})])
+    >>> G = nx.MultiDiGraph([("a", "b", "REFERS_TO", {"note": "é", "source": "doc-1"})])
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "g.json"
     >>> write_node_link(G, out)
-    >>> json.loads(out.read_text()) == nx.node_link_data(G, edges="edges")
-    True
+    >>> edge = json.loads(out.read_text())["edges"][0]
+    >>> edge["source"], edge["target"], edge["evidence_source"]
+    ('a', 'b', 'doc-1')
     """
     encode = json.JSONEncoder(ensure_ascii=False, default=list).encode
     head = {"directed": G.is_directed(), "multigraph": G.is_multigraph(), "graph": G.graph}
+
+    def renamed(data: dict) -> dict:
+        if "source" not in data:
+            return data
+        data = data.copy()  # the view's own dict is left as it is
+        data["evidence_source"] = data.pop("source")
+        return data
+
     with path.open("w", encoding="utf-8") as fh:
         fh.write(encode(head)[:-1] + ', "nodes": [')
-        fh.writelines(("" if i == 0 else ", ") + encode({**d, "id": n})
+        fh.writelines(("" if i == 0 else ", ") + encode(renamed({**d, "id": n}))
                       for i, (n, d) in enumerate(G.nodes(data=True)))
         fh.write('], "edges": [')
         # each edge's data is encoded as it is, its ends and key appended as text: half the
         # time of encoding a merged copy
-        fh.writelines(f'{"" if i == 0 else ", "}{encode(d)[:-1]}{", " if d else ""}"source": '
-                      f'{encode(u)}, "target": {encode(v)}, "key": {encode(k)}}}'
+        fh.writelines(f'{"" if i == 0 else ", "}{encode(renamed(d))[:-1]}{", " if d else ""}'
+                      f'"source": {encode(u)}, "target": {encode(v)}, "key": {encode(k)}}}'
                       for i, (u, v, k, d) in enumerate(G.edges(keys=True, data=True)))
         fh.write("]}")
