@@ -20,7 +20,8 @@ from typing import Any
 
 from carepath.graph.model import Model
 from carepath.standards.fhir import export_fhir, import_fhir, to_fhir
-from carepath.standards.graph_files import export_gexf, export_graphml, to_gexf, to_graphml
+from carepath.standards.gexf import export_gexf, to_gexf
+from carepath.standards.graphml import export_graphml, to_graphml
 from carepath.standards.hsds import export_hsds, import_hsds, to_hsds, validate_hsds
 from carepath.standards.jsonld import export_jsonld, to_jsonld
 

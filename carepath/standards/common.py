@@ -18,6 +18,7 @@ import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from carepath.graph.model import Model, Relation, RelationKind, Service
 from carepath.graph.rdf import CP, ID
@@ -174,6 +175,9 @@ def routes_text(model: Model, service: Service) -> str | None:
     return "\n".join(lines) or None
 
 
+T = TypeVar("T")
+
+
 @dataclass(slots=True)
 class ExportReport:
     """What a standard could not hold, so that nothing is lost silently.
@@ -263,3 +267,11 @@ def report_common_losses(model: Model, report: ExportReport, *,
     report.lose("pathway cells", [f"{c.service} at {c.stage_text}"
                                   + (f" ({c.level})" if c.level else "")
                                   for c in model.pathway])
+
+
+@dataclass(slots=True, frozen=True)
+class Exported(Generic[T]):
+    """What an export made (text, a document, a package, a path) and its report."""
+
+    artifact: T
+    report: ExportReport
