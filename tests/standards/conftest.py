@@ -38,7 +38,7 @@ def with_control_characters(model):
                               statements=list(model.statements))
     svc = out.services["dorset-pmmhs"]
     out.services[svc.id] = dataclasses.replace(
-        svc, name=f"Perinatal\x01 and Maternal\x0b Mental Health\x1b Service\x00",
+        svc, name="Perinatal\x01 and Maternal\x0b Mental Health\x1b Service\x00",
         aliases=(*svc.aliases, "PMMHS\x1b[31m"), notes="Bell\x07 and escape\x1b notes")
     out.areas["dorset"] = dataclasses.replace(out.areas["dorset"], name="Dorset\x0c")
     n = next(i for i, st in enumerate(out.statements)
