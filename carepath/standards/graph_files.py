@@ -26,7 +26,6 @@ True
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -34,35 +33,16 @@ import networkx as nx
 
 from carepath.graph.model import Model
 from carepath.graph.networkx import to_networkx
-from carepath.standards.common import ExportReport
+from carepath.standards.common import NOT_XML, ExportReport
 
-# characters XML 1.0 cannot hold at all: removed from every text written
-_NOT_XML = ([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]
-            + list(range(0xD800, 0xE000)))
-_ATTR = str.maketrans({**dict.fromkeys(_NOT_XML), "&": "&amp;", "<": "&lt;", ">": "&gt;",
+_ATTR = str.maketrans({**dict.fromkeys(NOT_XML), "&": "&amp;", "<": "&lt;", ">": "&gt;",
                        '"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
-_CLEAN = str.maketrans(dict.fromkeys(_NOT_XML))
-_NOT_XML_RE = re.compile("[" + "".join(map(chr, _NOT_XML[:-2048])) + "\ud800-\udfff]")
 
 
 def xml_attr(text: str) -> str:
     """``text`` escaped for an XML attribute value or element text (double quotes), with the
     characters XML 1.0 cannot hold removed."""
     return text.translate(_ATTR)
-
-
-def clean_text(text: str) -> str:
-    """``text`` without the characters XML 1.0 (and FHIR's strings) cannot hold.
-
-    >>> clean_text("Mind\\x0b the\\x1b gap\\x00")
-    'Mind the gap'
-    """
-    return text.translate(_CLEAN) if _NOT_XML_RE.search(text) else text
-
-
-def has_unsafe_text(text: str) -> bool:
-    """Whether ``text`` holds a character XML 1.0 cannot hold."""
-    return _NOT_XML_RE.search(text) is not None
 
 
 def _scalar(value: Any) -> Any:

@@ -48,9 +48,11 @@ from carepath.standards.common import (
     ExportReport,
     area_of_iri,
     evidence,
+    is_route,
     notes_without_organisation,
     organisation_of,
     report_common_losses,
+    route_record,
     routes_text,
     slug,
     stable_uuid,
@@ -62,13 +64,14 @@ from carepath.standards.importing import (
     MapRow,
     SourceInfo,
     Term,
-    add_referrals,
+    add_routes,
     build_import,
     read_mapping,
     write_import,
 )
 
 REPORT_FILE = "carepath-report.md"
+ALIAS_SEP = "; "  # aliases in alternate_name
 CAREPATH_TAXONOMY = "carepath"
 # the HSDS 3.0 tables carepath writes, with their columns in the standard's order
 COLUMNS: dict[str, list[str]] = {
@@ -384,15 +387,16 @@ def _criteria(text: str | None) -> list[tuple[str, str]]:
     return [("inclusion", text.strip())]
 
 
-def _entry(rec: _Record, source: str, area_source: Callable[[str], str],
-           referrers: dict[str, list[tuple[str, int | None]]]) -> Entry:
+def _entry(rec: _Record, source: str, area_source: Callable[[str], str]) -> Entry:
     svc = rec.data
     ours: dict[str, list[str]] = {}
+    lines: dict[str, list[int | None]] = {}
     terms: list[Term] = []
     for attr in svc.get("attributes") or []:
         term, is_ours, value = _term(attr)
         if is_ours:
             ours.setdefault(term.code, []).append(value)
+            lines.setdefault(term.code, []).append(attr.get("_line") or rec.line)
         elif term.name:
             terms.append(term)
     org = svc.get("organization") or {}
@@ -417,23 +421,7 @@ def _entry(rec: _Record, source: str, area_source: Callable[[str], str],
                   minimum_age=_number(svc.get("minimum_age")),
                   maximum_age=_number(svc.get("maximum_age")))
     if "service-id" in ours:  # written by carepath: restore what its taxonomy holds
-        entry.carepath_id = ours["service-id"][0]
-        entry.aliases = [a.strip() for a in str(svc.get("alternate_name") or "").split(";")
-                         if a.strip()]
-        entry.notes = svc.get("description") or None
-        entry.stages = ours.get("stage-text", [])
-        for code, values in ours.items():
-            kind, _, ident = code.partition("/")
-            if kind == "tier":
-                entry.tier = ident
-            elif kind == "level":
-                entry.level = ident
-            elif kind == "concern":
-                entry.concerns[ident] = [s for s in values[0].split("|") if s]
-            elif kind == "referral-source":
-                referrers.setdefault(entry.carepath_id, []).extend((ident, rec.line)
-                                                                   for _ in values)
-        entry.minimum_age = entry.maximum_age = None  # carepath writes none
+        _restore(entry, svc, ours, lines, rec)
         return entry
     if svc.get("alternate_name"):
         entry.aliases = [str(svc["alternate_name"]).strip()]
@@ -457,6 +445,50 @@ def _entry(rec: _Record, source: str, area_source: Callable[[str], str],
     return entry
 
 
+def _restore(entry: Entry, svc: dict[str, Any], ours: dict[str, list[str]],
+             lines: dict[str, list[int | None]], rec: _Record) -> None:
+    """A service carepath exported: its id, aliases, notes and what its attributes hold."""
+    entry.carepath_id = ours["service-id"][0]
+    entry.aliases = [a.strip() for a in str(svc.get("alternate_name") or "").split(ALIAS_SEP)
+                     if a.strip()]
+    entry.notes = svc.get("description") or None
+    if "criteria" in ours:  # the criteria exactly as carepath holds them
+        entry.criteria = [(c["type"], c["text"]) for c in _json(ours["criteria"][0], rec)]
+    entry.stages = ours.get("stage-text", [])
+    extra = entry.extra
+    for code, values in ours.items():
+        kind, _, ident = code.partition("/")
+        if kind == "tier":
+            entry.tier = ident
+        elif kind == "level":
+            entry.level = ident
+        elif kind == "concern":
+            entry.concerns[ident] = [s for s in values[0].split("|") if s]
+        elif kind in ("profession", "intervention", "not-addressed"):
+            key = {"profession": "professions", "intervention": "interventions",
+                   "not-addressed": "not_addressed"}[kind]
+            extra.setdefault(key, []).append(ident)
+        elif kind == "response-time":
+            extra.setdefault("response_times", []).extend(
+                {"urgency": ident, "within": v} for v in values)
+        elif kind == "population-need":
+            extra["need"] = _json(values[0], rec)
+        elif kind == "tier-note":
+            extra["tier_note"] = values[0]
+        elif kind == "route":
+            entry.routes += [(_json(v, rec), line) for v, line in zip(values, lines[code],
+                                                                       strict=True)]
+    entry.minimum_age = entry.maximum_age = None  # carepath writes none
+
+
+def _json(value: str, rec: _Record) -> Any:
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise _error(rec.file, rec.line, "attributes", f"a carepath attribute's value is not "
+                     f"the JSON carepath writes ({exc.msg}): {value[:60]!r}") from None
+
+
 def _number(value: Any) -> float | None:
     if value is None or value == "":
         return None
@@ -472,7 +504,6 @@ class HsdsRead:
 
     entries: list[Entry]
     sources: list[SourceInfo]
-    referrers: dict[str, list[tuple[str, int | None]]]
     warnings: list[Problem]
 
 
@@ -511,9 +542,8 @@ def read_hsds(path: Path | str, *, prefix: str = "hsds") -> HsdsRead:
     else:
         raise _error(shown, None, None, "not HSDS: expected a folder of HSDS CSV files, a "
                      "datapackage.json or an API response .json")
-    referrers: dict[str, list[tuple[str, int | None]]] = {}
-    entries = [_entry(rec, source_for(rec.file), source_for, referrers) for rec in records]
-    return HsdsRead(entries, list(sources.values()), referrers, warnings)
+    entries = [_entry(rec, source_for(rec.file), source_for) for rec in records]
+    return HsdsRead(entries, list(sources.values()), warnings)
 
 
 def import_hsds(path: Path | str, out: Path | str, *, prefix: str = "hsds",
@@ -529,7 +559,7 @@ def import_hsds(path: Path | str, out: Path | str, *, prefix: str = "hsds",
     result = build_import(read.entries, read.sources, standard="Open Referral HSDS 3",
                           origin=str(path), prefix=prefix, mapping=rows, area_name=area_name,
                           warnings=read.warnings)
-    add_referrals(result, read.referrers)
+    add_routes(result)
     write_import(result, out, force=force, together=together)
     return result
 
@@ -606,8 +636,12 @@ def to_hsds(model: Model) -> HsdsPackage:
 
     counts: dict[str, int] = {}
     referrals: dict[str, list] = {}
-    for rel in model.relations_of(RelationKind.REFERS_TO):
-        referrals.setdefault(rel.target, []).append(rel)
+    routes: dict[str, list] = {}
+    for rel in model.relations:
+        if is_route(model, rel):
+            routes.setdefault(rel.target, []).append(rel)
+            if rel.kind is RelationKind.REFERS_TO:
+                referrals.setdefault(rel.target, []).append(rel)
     organisations: dict[str, str] = {}
     for svc in model.services.values():
         area = model.areas[svc.area]
@@ -627,7 +661,7 @@ def to_hsds(model: Model) -> HsdsPackage:
                                 for c in svc.eligibility)
         tables["services"].append({
             "id": service_uuid, "organization_id": organisations[key], "name": svc.name,
-            "alternate_name": "; ".join(svc.aliases) or None,
+            "alternate_name": ALIAS_SEP.join(svc.aliases) or None,
             "description": notes_without_organisation(svc.notes), "status": "active",
             "application_process": routes_text(model, svc),
             "eligibility_description": eligibility or None})
@@ -670,6 +704,45 @@ def to_hsds(model: Model) -> HsdsPackage:
                       f"Who refers into the service: a {kind.value.lower()} (the value is "
                       "the evidence in carepath)", "referral_source", evidence(rel),
                       iri(kind, rel.source).value)
+        for rel in routes.get(svc.id, []):
+            attribute(service_uuid, f"route/{rel.kind.value}", f"route: {rel.kind.label}",
+                      f"An access route into the service ({rel.kind.label}): the value is "
+                      "carepath's relation record as JSON (from, stages, concerns, severity, "
+                      "urgency, response_time, level, note)", "route",
+                      json.dumps(route_record(rel), ensure_ascii=False, sort_keys=True))
+        if svc.eligibility:
+            attribute(service_uuid, "criteria", "eligibility criteria",
+                      "The service's criteria exactly as carepath holds them: the value is a "
+                      "JSON list of {type, text}", "eligibility",
+                      json.dumps([{"type": c.type, "text": c.text} for c in svc.eligibility],
+                                 ensure_ascii=False))
+        for prof in svc.professions:
+            attribute(service_uuid, f"profession/{prof}", model.name_of(prof),
+                      "A profession that staffs the service", "staffed_by",
+                      uri=iri(NodeKind.PROFESSION, prof).value)
+        for ident in svc.interventions:
+            attribute(service_uuid, f"intervention/{ident}", model.name_of(ident),
+                      "An intervention the service delivers", "delivers",
+                      uri=iri(NodeKind.INTERVENTION, ident).value)
+        for concern in svc.not_addressed:
+            attribute(service_uuid, f"not-addressed/{concern}", model.name_of(concern),
+                      "A concern a source says the service does not address",
+                      "does_not_address", uri=iri(NodeKind.CONCERN, concern).value)
+        for resp in svc.response_times:
+            attribute(service_uuid, f"response-time/{resp.urgency}",
+                      f"response time: {resp.urgency}",
+                      "How soon the service responds at this urgency (the value, as written)",
+                      "response_time", resp.within)
+        if svc.need_min is not None or svc.need_max is not None or svc.need_note:
+            need = {k: v for k, v in (("min", svc.need_min), ("max", svc.need_max),
+                                      ("note", svc.need_note)) if v is not None}
+            attribute(service_uuid, "population-need", "population need",
+                      "The share of the population that needs the service, in %: the value "
+                      "is JSON {min, max, note}", "population_need",
+                      json.dumps(need, ensure_ascii=False, sort_keys=True))
+        if svc.tier_note:
+            attribute(service_uuid, "tier-note", "tier note",
+                      "Why the service sits at its tier (the value)", "tier", svc.tier_note)
     for table in list(tables):
         tables[table] = [{k: v for k, v in row.items() if v not in (None, "")}
                          for row in tables[table]]
@@ -688,12 +761,12 @@ def to_hsds(model: Model) -> HsdsPackage:
                  f"({len(tables['taxonomy_terms'])} terms)"])
     report.hold("access routes", ["referrals, signposting, hand-overs and steps into a service "
                                   "as its application_process text, with conditions and "
-                                  "evidence"])
-    report_common_losses(model, report, relation_kinds_held=(
-        RelationKind.REFERS_TO, RelationKind.SIGNPOSTS_TO, RelationKind.HANDS_OVER_TO,
-        RelationKind.STEPS_UP_TO, RelationKind.STEPS_DOWN_TO))
-    report.lose("area facts", [f"{a.id}: births per year {a.births_per_year}"
-                               for a in model.areas.values() if a.births_per_year is not None])
+                                  "evidence, and as 'route' attributes (JSON) that an import "
+                                  "reads back"])
+    report.hold("professions, interventions, need, response times", [
+        "staffed by, delivers, population need, response times, concerns not addressed and "
+        "tier notes as attributes under the carepath taxonomy"])
+    report_common_losses(model, report)
     return HsdsPackage({k: v for k, v in tables.items() if v}, report)
 
 

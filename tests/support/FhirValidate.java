@@ -1,7 +1,8 @@
 // Validates FHIR R4 resources (JSON or XML files) with HAPI FHIR's validator, offline: base R4
 // profiles, the common code systems and an in-memory terminology service, plus any
-// StructureDefinition given with --profile (carepath's extensions). One JVM for every file.
-//   java -cp <hapi classpath> FhirValidate.java [--profile SD.json ...] FILE...
+// StructureDefinition and CodeSystem in a Bundle given with --definitions (carepath's
+// extensions and code systems). One JVM for every file.
+//   java -cp <hapi classpath> FhirValidate [--definitions BUNDLE.json ...] FILE...
 // prints one line per message: FILE<TAB>SEVERITY<TAB>LOCATION<TAB>MESSAGE, then "done N".
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
@@ -20,6 +21,8 @@ import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationS
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.CodeSystem;
 import org.hl7.fhir.r4.model.StructureDefinition;
 
 public class FhirValidate {
@@ -28,10 +31,17 @@ public class FhirValidate {
         PrePopulatedValidationSupport own = new PrePopulatedValidationSupport(ctx);
         List<String> files = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--profile")) {
+            if (args[i].equals("--definitions")) {
                 String text = Files.readString(Path.of(args[++i]), StandardCharsets.UTF_8);
-                IBaseResource sd = ctx.newJsonParser().parseResource(text);
-                own.addStructureDefinition((StructureDefinition) sd);
+                Bundle bundle = (Bundle) ctx.newJsonParser().parseResource(text);
+                for (Bundle.BundleEntryComponent entry : bundle.getEntry()) {
+                    IBaseResource r = entry.getResource();
+                    if (r instanceof StructureDefinition sd) {
+                        own.addStructureDefinition(sd);
+                    } else if (r instanceof CodeSystem cs) {
+                        own.addCodeSystem(cs);
+                    }
+                }
             } else {
                 files.add(args[i]);
             }
