@@ -49,19 +49,21 @@ def clean_text(text: str) -> str:
     return text.translate(_CLEAN) if _NOT_XML_RE.search(text) else text
 
 
-def cleaned(value: Any) -> Any:
+def cleaned(value: Any, *, strip: bool = False) -> Any:
     """``value`` (a JSON-like dict, list or string) with :func:`clean_text` applied to every
-    string in it, keys included.
+    string in it, keys included; with ``strip``, values without leading or trailing
+    whitespace too (FHIR's strings should have none).
 
-    >>> cleaned({"name": "A\\x01", "tags": ["b\\x1b"]})
+    >>> cleaned({"name": "A\\x01", "tags": ["b\\x1b "]}, strip=True)
     {'name': 'A', 'tags': ['b']}
     """
     if isinstance(value, str):
-        return clean_text(value)
+        text = clean_text(value)
+        return text.strip() if strip else text
     if isinstance(value, dict):
-        return {cleaned(k): cleaned(v) for k, v in value.items()}
+        return {clean_text(k): cleaned(v, strip=strip) for k, v in value.items()}
     if isinstance(value, list):
-        return [cleaned(v) for v in value]
+        return [cleaned(v, strip=strip) for v in value]
     return value
 
 
@@ -238,6 +240,7 @@ class ExportReport:
         return sum(len(v) for v in self.not_held.values())
 
     def markdown(self) -> str:
+        """The report as Markdown (without control characters from the data)."""
         out = [f"# What {self.standard} holds of this carepath data", ""]
         out += ["## Held", ""]
         for topic, lines in self.held.items():
@@ -249,7 +252,7 @@ class ExportReport:
             out += [f"### {topic} ({len(lines)})", ""]
             out += [f"- {line}" for line in lines]
             out.append("")
-        return "\n".join(out).rstrip() + "\n"
+        return clean_text("\n".join(out).rstrip() + "\n")
 
 
 # -- the facts of a model, and what the directory standards hold of them ------------------------
@@ -327,9 +330,9 @@ def route_record(rel: Relation) -> dict[str, Any]:
 
     >>> from carepath import load_reference
     >>> m = load_reference()
-    >>> rel = next(r for r in m.relations if r.source == "family" and r.target == "dorset-pmmhs")
-    >>> route_record(rel)
-    {'kind': 'refers_to', 'from': 'family'}
+    >>> rel = next(r for r in m.relations if r.source == "gp" and r.target == "dorset-pmmhs")
+    >>> sorted(route_record(rel))
+    ['from', 'kind', 'note']
     """
     record: dict[str, Any] = {"kind": rel.kind.value, "from": rel.source}
     if rel.stage_texts:

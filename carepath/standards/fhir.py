@@ -545,7 +545,7 @@ def _service_resource(model: Model, svc: Any, routes: list, org_ref: str, org_na
 def to_fhir(model: Model) -> Exported[dict[str, Any]]:
     """The model as a FHIR R4 ``collection`` Bundle (a JSON-ready dict, validated with the
     R4(B) models), and what FHIR cannot hold. Every resource has a narrative; text FHIR
-    cannot hold (control characters) is removed."""
+    cannot hold (control characters) is removed, and so is whitespace around text."""
     report = ExportReport("FHIR R4")
     entries: list[dict[str, Any]] = []
     refs: dict[str, str] = {}
@@ -593,7 +593,7 @@ def to_fhir(model: Model) -> Exported[dict[str, Any]]:
             model, svc, routes.get(svc.id, []), org_ref, name or area.name,
             refs[f"area:{area.id}"]))
     bundle = cleaned({"resourceType": "Bundle", "id": stable_uuid("fhir", "bundle"),
-                      "type": "collection", "entry": entries})
+                      "type": "collection", "entry": entries}, strip=True)
     validate_fhir(bundle)
     report.hold("services", [f"{len(model.services)} HealthcareService resources (identifier = "
                              "carepath id, name, notes as comment, a narrative)"])

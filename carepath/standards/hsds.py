@@ -19,7 +19,7 @@ service) are written as its ``application_process`` text, with their conditions 
 What HSDS cannot hold is listed in ``carepath-report.md``.
 
 >>> from carepath import load_reference
->>> package = to_hsds(load_reference())
+>>> package = to_hsds(load_reference()).artifact
 >>> len(package.tables["services"]), len(package.tables["service_areas"])
 (61, 61)
 >>> package.tables["services"][0]["status"]
@@ -45,8 +45,10 @@ from carepath.graph.rdf import iri
 from carepath.standards.common import (
     AREA_IRI,
     TAXONOMY_IRI,
+    Exported,
     ExportReport,
     area_of_iri,
+    clean_text,
     evidence,
     is_route,
     notes_without_organisation,
@@ -603,8 +605,9 @@ class HsdsPackage:
         return buffer.getvalue()
 
 
-def to_hsds(model: Model) -> HsdsPackage:
-    """The model as HSDS 3 tables, and a report of what HSDS cannot hold."""
+def to_hsds(model: Model) -> Exported[HsdsPackage]:
+    """The model as HSDS 3 tables, and a report of what HSDS cannot hold. Text HSDS readers
+    may choke on (control characters) is removed."""
     report = ExportReport("Open Referral HSDS 3")
     taxonomy_id = stable_uuid("taxonomy", CAREPATH_TAXONOMY)
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in COLUMNS}
@@ -744,7 +747,8 @@ def to_hsds(model: Model) -> HsdsPackage:
             attribute(service_uuid, "tier-note", "tier note",
                       "Why the service sits at its tier (the value)", "tier", svc.tier_note)
     for table in list(tables):
-        tables[table] = [{k: v for k, v in row.items() if v not in (None, "")}
+        tables[table] = [{k: clean_text(v) if isinstance(v, str) else v
+                          for k, v in row.items() if v not in (None, "")}
                          for row in tables[table]]
     n = len(model.services)
     report.hold("services", [f"{n} services (name, aliases as alternate_name, notes as "
@@ -767,11 +771,18 @@ def to_hsds(model: Model) -> HsdsPackage:
         "staffed by, delivers, population need, response times, concerns not addressed and "
         "tier notes as attributes under the carepath taxonomy"])
     report_common_losses(model, report)
-    return HsdsPackage({k: v for k, v in tables.items() if v}, report)
+    return Exported(HsdsPackage({k: v for k, v in tables.items() if v}, report), report)
 
 
 def export_hsds(model: Model, folder: Path | str, *, schemas: Path | str | None = None,
                 force: bool = False) -> Path:
+    """Write the model as an HSDS 3 data package into ``folder``; returns the folder (see
+    :func:`write_hsds`)."""
+    return write_hsds(model, folder, schemas=schemas, force=force).artifact
+
+
+def write_hsds(model: Model, folder: Path | str, *, schemas: Path | str | None = None,
+               force: bool = False) -> Exported[Path]:
     """Write the model as an HSDS 3 data package into ``folder`` (replaced atomically).
 
     With ``schemas`` (the folder of HSDS 3 JSON Schemas), the package is validated first and
@@ -783,7 +794,7 @@ def export_hsds(model: Model, folder: Path | str, *, schemas: Path | str | None 
             any(folder.iterdir()) and not (folder / "datapackage.json").is_file()))):
         raise FileExistsError(f"{folder} exists and is not a data package; choose another "
                               "folder or give --force to replace it")
-    package = to_hsds(model)
+    package = to_hsds(model).artifact
     with atomic_dir(folder) as tmp:
         for table in package.tables:
             (tmp / f"{table}.csv").write_text(package.csv_text(table), encoding="utf-8")
@@ -796,7 +807,7 @@ def export_hsds(model: Model, folder: Path | str, *, schemas: Path | str | None 
             if errors:
                 raise ExportError(f"the HSDS export does not validate: {errors[0]} "
                                   f"({len(errors)} problem(s)); nothing written")
-    return folder
+    return Exported(folder, package.report)
 
 
 # ================================================================================================

@@ -73,3 +73,41 @@ def graphology(graph_exports) -> dict[str, dict]:
     need(why is None, why or "")
     read = read_graphs(*graph_exports.values(), probe="dorset-pmmhs")
     return {name: read[str(path)] for name, path in graph_exports.items()}
+
+
+@pytest.fixture(scope="session")
+def fhir_exports(reference, dirty, tmp_path_factory) -> dict[str, Path]:
+    """The reference data and the one with control characters as FHIR JSON and XML, and the
+    definitions (extensions, code systems) of the reference data."""
+    from carepath.standards.fhir import write_fhir
+
+    folder = tmp_path_factory.mktemp("fhir")
+    files = {"definitions": folder / "definitions.json"}
+    for name, model in (("reference", reference), ("dirty", dirty)):
+        for suffix in ("json", "xml"):
+            path = folder / f"{name}.{suffix}"
+            write_fhir(model, path, definitions=files["definitions"] if name == "reference"
+                       else None)
+            files[f"{name}.{suffix}"] = path
+    return files
+
+
+@pytest.fixture(scope="session")
+def hapi(fhir_exports) -> dict[str, list[tuple[str, str, str]]]:
+    """HAPI FHIR's messages (severity, location, message) for each exported file, from one
+    JVM run with carepath's definitions loaded (about 40 s on two cores)."""
+    from tests.support.validators import missing_java, run_java
+
+    why = missing_java()
+    need(why is None, why or "")
+    files = {k: v for k, v in fhir_exports.items() if k != "definitions"}
+    text = run_java("fhir", "--definitions", str(fhir_exports["definitions"]),
+                    *map(str, files.values()))
+    assert text.rstrip().endswith(f"done {len(files)}"), text[-2000:]
+    by_path = {str(path): name for name, path in files.items()}
+    messages: dict[str, list[tuple[str, str, str]]] = {name: [] for name in files}
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) == 4:
+            messages[by_path[parts[0]]].append((parts[1], parts[2], parts[3]))
+    return messages

@@ -14,7 +14,8 @@ from lxml import etree
 from carepath.graph.networkx import to_networkx
 from carepath.graph.rdf import to_turtle
 from carepath.standards.gexf import export_gexf, to_gexf
-from carepath.standards.graph_files import clean_text, flat_graph
+from carepath.standards.common import clean_text
+from carepath.standards.graph_files import flat_graph
 from carepath.standards.graphml import export_graphml, to_graphml
 from carepath.standards.jsonld import export_jsonld, to_jsonld
 
@@ -120,7 +121,7 @@ def test_report_lists_what_the_graph_files_leave_out(reference):
 
 def test_jsonld_parses_to_the_same_triples_as_turtle(reference):
     turtle = rdflib.Graph().parse(data=to_turtle(reference), format="turtle")
-    text = to_jsonld(reference)
+    text = to_jsonld(reference).artifact
     jsonld = rdflib.Graph().parse(data=text, format="json-ld")
     assert len(jsonld) == len(turtle) > 1000
     assert set(jsonld) == set(turtle)
