@@ -70,23 +70,27 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
     step("build the views: Cypher (LadybugDB), RDF (Oxigraph) and networkx at once")
     with atomic_dir(out) as tmp, paused_gc(), ThreadPoolExecutor(max_workers=2) as pool:
         cypher = pool.submit(_write_ladybug, model, tmp / "graph.lbdb")
-        rdf = pool.submit(_write_rdf, model, tmp)
+        keep = 0 if not shacl else (shacl_limit or -1)  # the store SHACL will check, if any
+        rdf = pool.submit(_write_rdf, model, tmp, keep)
         nodes, edges = _write_networkx(model, tmp / "graph.json")
         cypher.result()
-        triples = rdf.result()
+        triples, store = rdf.result()
         if shacl and shacl_limit and triples > shacl_limit:
             warnings = [*warnings, shacl_skipped(triples, shacl_limit)]
         elif shacl:
             step("check RDF against SHACL shapes")
-            problems = shacl_problems(model, limit=0)
+            problems = shacl_problems(store, limit=0)  # the store just written, not a new one
+            del store
             if problems:
                 raise DataValidationError(problems)
         step("write outputs")
     return BuildResult(model, Path(out), warnings, triples, nodes, edges)
 
 
-def _write_rdf(model: Model, folder: Path) -> int:
-    """The RDF view as Turtle (with the ontology and shapes beside it); its triple count."""
+def _write_rdf(model: Model, folder: Path, keep: int) -> tuple[int, object]:
+    """The RDF view as Turtle (with the ontology and shapes beside it); its triple count, and
+    the store itself if it has at most ``keep`` triples (-1: any number; 0: never), for SHACL
+    to check without building it again."""
     import pyoxigraph as ox
 
     from carepath.graph.rdf import PREFIXES, ontology_turtle, to_store
@@ -96,7 +100,8 @@ def _write_rdf(model: Model, folder: Path) -> int:
                from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
     (folder / "ontology.ttl").write_text(ontology_turtle(), encoding="utf-8")
     (folder / "shapes.ttl").write_text(read_resource(SHAPES_FILE), encoding="utf-8")
-    return len(store)
+    triples = len(store)
+    return triples, store if keep == -1 or triples <= keep else None
 
 
 def _write_ladybug(model: Model, path: Path) -> None:

@@ -34,6 +34,7 @@ from carepath.graph.model import (
     Statement,
 )
 from carepath.graph.stages import Interval
+from carepath.ontology import ONTOLOGY_FILE, read_resource
 
 CP = "https://w3id.org/carepath/ontology#"
 ID = "https://w3id.org/carepath/id/"
@@ -451,8 +452,6 @@ def _concept(t: _Terms, s, cls: str, scheme: str, name: str, aliases: tuple[str,
 
 def ontology_turtle() -> str:
     """The OWL ontology (classes, properties, SKOS schemes) as Turtle text."""
-    from carepath.ontology import ONTOLOGY_FILE, read_resource
-
     return read_resource(ONTOLOGY_FILE)
 
 

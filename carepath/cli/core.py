@@ -70,7 +70,11 @@ def validate_cmd(
         err.print(f"[red]{errors} error(s)[/]: nothing was built", highlight=False)
         raise typer.Exit(1) from None
     limit = {} if shacl_limit is None else {"limit": shacl_limit}
-    problems = warnings + (shacl_problems(model, **limit) if shacl else [])
+    if shacl:
+        from carepath.graph.rdf import to_store
+
+        warnings = warnings + shacl_problems(to_store(model, with_ontology=False), **limit)
+    problems = warnings
     print_problems(problems)
     if any(p.level == "error" for p in problems):
         raise typer.Exit(1)
