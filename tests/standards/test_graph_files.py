@@ -13,8 +13,8 @@ from lxml import etree
 
 from carepath.graph.networkx import to_networkx
 from carepath.graph.rdf import to_turtle
-from carepath.standards.gexf import export_gexf, to_gexf
 from carepath.standards.common import clean_text
+from carepath.standards.gexf import export_gexf, to_gexf
 from carepath.standards.graph_files import flat_graph
 from carepath.standards.graphml import export_graphml, to_graphml
 from carepath.standards.jsonld import export_jsonld, to_jsonld
