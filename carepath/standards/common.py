@@ -49,6 +49,41 @@ def clean_text(text: str) -> str:
     return text.translate(_CLEAN) if _NOT_XML_RE.search(text) else text
 
 
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (tuple, list, frozenset, set)):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif hasattr(value, "__dataclass_fields__"):
+        for name in value.__dataclass_fields__:
+            yield from _strings(getattr(value, name))
+
+
+def model_needs_cleaning(model: Model, *, strip: bool = False) -> bool:
+    """Whether any text of the model holds a character :func:`clean_text` removes (or, with
+    ``strip``, starts or ends with whitespace). The loaders refuse such text, so a loaded
+    model needs none: exports check the model (its statements, not its million relations)
+    before walking their whole output.
+
+    >>> from carepath import load_reference
+    >>> model_needs_cleaning(load_reference())
+    False
+    """
+    parts = (model.sources, model.areas, model.tiers, model.stages, model.levels,
+             model.severities, model.urgencies, model.concerns, model.professions,
+             model.interventions, model.services, model.statements, model.overlaps,
+             model.pathway)
+    for text in _strings(parts):
+        if _NOT_XML_RE.search(text) or (strip and text != text.strip()):
+            return True
+    return False
+
+
 def cleaned(value: Any, *, strip: bool = False) -> Any:
     """``value`` (a JSON-like dict, list or string) with :func:`clean_text` applied to every
     string in it, keys included; with ``strip``, values without leading or trailing
@@ -195,17 +230,6 @@ def route_phrase(model: Model, rel: Relation) -> str:
     if rel.note:
         text += f": {rel.note}"
     return f"{text} [{evidence(rel)}]"
-
-
-def access_routes(model: Model, service: Service) -> list[Relation]:
-    """Relations that bring a family into ``service`` (referrals, signposting, hand-overs)."""
-    return [r for r in model.relations if r.target == service.id and r.kind in ACCESS_KINDS]
-
-
-def routes_text(model: Model, service: Service) -> str | None:
-    """The service's access routes as text, one line per relation (None if it has none)."""
-    lines = [route_phrase(model, r) for r in access_routes(model, service)]
-    return "\n".join(lines) or None
 
 
 T = TypeVar("T")

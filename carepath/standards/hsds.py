@@ -54,8 +54,8 @@ from carepath.standards.common import (
     notes_without_organisation,
     organisation_of,
     report_common_losses,
+    route_phrase,
     route_record,
-    routes_text,
     slug,
     stable_uuid,
 )
@@ -666,7 +666,8 @@ def to_hsds(model: Model) -> Exported[HsdsPackage]:
             "id": service_uuid, "organization_id": organisations[key], "name": svc.name,
             "alternate_name": ALIAS_SEP.join(svc.aliases) or None,
             "description": notes_without_organisation(svc.notes), "status": "active",
-            "application_process": routes_text(model, svc),
+            "application_process": "\n".join(route_phrase(model, r)
+                                              for r in routes.get(svc.id, [])) or None,
             "eligibility_description": eligibility or None})
         tables["service_areas"].append({
             "id": stable_uuid("service_area", svc.id, area.id), "service_id": service_uuid,
