@@ -15,16 +15,18 @@ the mapping file); eligibility as criteria (``exclusion`` when its code says so)
 telecom, comment and extraDetails in the notes; coverageArea (the Location in the Bundle, or
 the display) as the area.
 
-**Export** (:func:`to_fhir`, :func:`export_fhir`): a ``collection`` Bundle of Organization
+**Export** (:func:`to_fhir`, :func:`write_fhir`): a ``collection`` Bundle of Organization
 (as for HSDS: recorded, else one stand-in per area), Location (one per area, the services'
-coverageArea) and HealthcareService resources. A service's carepath id is its identifier, its
-tier its ``type``, its level its ``program``, the canonical stages it covers and the concerns it
-addresses its ``characteristic``s, its criteria its ``eligibility`` (code ``inclusion`` or
-``exclusion``, text in ``comment``). Referral routes: each service or profession that refers
-into the service, and the family for self-referral, is a ``referralMethod`` coding (system
-``https://w3id.org/carepath/id/referral-source``), and the routes with their conditions and
-evidence are the ``extraDetails`` text. Aliases, stage texts and severities are carepath
-extensions.
+coverageArea) and HealthcareService resources, each with a generated narrative. A service's
+carepath id is its identifier, its tier its ``type``, its level its ``program``, the canonical
+stages it covers, the concerns it addresses, the professions that staff it and the
+interventions it delivers its ``characteristic``s, its criteria its ``eligibility`` (code
+``inclusion`` or ``exclusion``, text in ``comment``), who refers into it ``referralMethod``
+codings (system ``https://w3id.org/carepath/id/referral-source``) and its routes with their
+evidence the ``extraDetails`` text. The rest are carepath extensions defined in
+:mod:`~carepath.standards.fhir_definitions` (aliases, stage texts, severities, concerns not
+addressed, tier note, population need, response times, and each access route with every
+condition), which an import reads back.
 
 >>> from carepath import load_reference
 >>> bundle = to_fhir(load_reference()).artifact

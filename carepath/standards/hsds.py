@@ -13,10 +13,13 @@ stages. Every fact cites the file and line it came from.
 
 **Export** (:func:`to_hsds`, :func:`export_hsds`) writes a tabular data package: organizations
 (one stand-in per area unless an import recorded the real one), services, service_areas,
-and a ``carepath`` taxonomy whose terms classify services by tier, level, age stage, concern
-and referral source (attributes). Access routes (referrals, signposting, hand-overs into a
-service) are written as its ``application_process`` text, with their conditions and evidence.
-What HSDS cannot hold is listed in ``carepath-report.md``.
+and a ``carepath`` taxonomy whose terms classify services by tier, level, age stage, concern,
+referral source, profession, intervention, population need and response time (attributes).
+Access routes (referrals, signposting, hand-overs, steps into a service) are written as its
+``application_process`` text, with their conditions and evidence, and as ``route`` attributes
+holding carepath's relation record as JSON, which an import reads back (as it reads back every
+attribute under the carepath taxonomy). What HSDS cannot hold is listed in
+``carepath-report.md``.
 
 >>> from carepath import load_reference
 >>> package = to_hsds(load_reference()).artifact
