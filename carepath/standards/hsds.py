@@ -264,11 +264,13 @@ def _assemble(folder: Path) -> tuple[list[_Record], list[Problem]]:
     taxonomies = by_id.get("taxonomies", {})
     terms = by_id.get("taxonomy_terms", {})
 
+    by_link: dict[str, list[_Record]] = {}  # attributes by what they describe, found once
+    for rec in tables.get("attributes", []):
+        by_link.setdefault(rec.data.get("link_id", ""), []).append(rec)
+
     def attributes_of(link: str) -> list[dict[str, Any]]:
         out = []
-        for rec in tables.get("attributes", []):
-            if rec.data.get("link_id") != link:
-                continue
+        for rec in by_link.get(link, []):
             term_rec = terms.get(rec.data.get("taxonomy_term_id", ""))
             term = dict(term_rec.data) if term_rec else {}
             if term and term.get("taxonomy_id") in taxonomies:
