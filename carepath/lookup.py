@@ -14,7 +14,8 @@ closest ids; when it names a thing of another kind it says which.
 >>> resolve(model, "dorset-pmhs", ("service",))
 Traceback (most recent call last):
 ...
-carepath.errors.NameLookupError: unknown service 'dorset-pmhs'; did you mean dorset-pmmhs, dorset-mmhs, dorset-camhs?
+carepath.errors.NameLookupError: unknown service 'dorset-pmhs'; did you mean dorset-pmmhs,
+dorset-mmhs, dorset-camhs?
 """
 
 from __future__ import annotations
@@ -130,7 +131,9 @@ def resolve(model: Model, text: str, kinds: Sequence[str], *, role: str | None =
     >>> resolve(model, "mother baby", ("service",))
     Traceback (most recent call last):
     ...
-    carepath.errors.NameLookupError: 'mother baby' fits 3 services: dorset-mbu (Mother and Baby Unit, dorset); p05-mother-and-baby-unit (Mother and Baby Unit, pathway-0-5); scot-mbu (Regional Mother and Baby Units, scotland); give an id or --area
+    carepath.errors.NameLookupError: 'mother baby' fits 3 services: dorset-mbu (Mother and Baby
+    Unit, dorset); p05-mother-and-baby-unit (Mother and Baby Unit, pathway-0-5); scot-mbu (Regional
+    Mother and Baby Units, scotland); give an id or --area
     >>> resolve(model, "mother baby", ("service",), area="scotland")
     'scot-mbu'
     >>> resolve(model, "Dorset", ("service",))
@@ -140,7 +143,8 @@ def resolve(model: Model, text: str, kinds: Sequence[str], *, role: str | None =
     >>> resolve(model, "health visiting", ("profession",))
     Traceback (most recent call last):
     ...
-    carepath.errors.NameLookupError: 'health visiting' is not a profession; it is the service p05-health-visiting (Health Visiting, pathway-0-5)
+    carepath.errors.NameLookupError: 'health visiting' is not a profession; it is the service
+    p05-health-visiting (Health Visiting, pathway-0-5)
     """
     role = role or " or ".join(kinds)
     found = find(model, text, kinds, words=False)
@@ -233,12 +237,15 @@ def check_param(model: Model, kind: str, value: str) -> str:
 
     >>> from carepath import load_reference
     >>> model = load_reference()
-    >>> check_param(model, "service", "Cruse Bereavement Support"), check_param(model, "integer", "3")
-    ('p05-cruse', '3')
+    >>> check_param(model, "service", "Cruse Bereavement Support")
+    'p05-cruse'
+    >>> check_param(model, "integer", "3")
+    '3'
     >>> check_param(model, "service", "health-visitor")
     Traceback (most recent call last):
     ...
-    carepath.errors.NameLookupError: 'health-visitor' is not a service; it is the profession health-visitor (Health visitor)
+    carepath.errors.NameLookupError: 'health-visitor' is not a service; it is the profession
+    health-visitor (Health visitor)
     """
     kinds = _PARAM_KINDS.get(kind)
     if kinds is None:

@@ -1,8 +1,16 @@
-"""Printing results as rich tables, JSON (an array of objects) or CSV.
+"""Printing results as terminal tables, JSON (an array of objects) or CSV.
+
+Text from the data is printed literally: never read as rich markup (``[iapt]`` stays), and
+with control characters and terminal escape sequences removed (no colours, cursor moves or
+hyperlinks smuggled in by a data file). Terminal tables show a command's key columns, fit the
+terminal's width, stop after ``limit`` rows and stream, so a big result costs about what CSV
+costs; JSON and CSV carry every row and column.
 
 >>> import pandas as pd
 >>> print(to_json(pd.DataFrame({"service": ["Health Visiting"], "weeks": [260]})))
 [{"service": "Health Visiting", "weeks": 260}]
+>>> literal("IAPT [iapt] \\x1b]8;;http://x\\x1b\\\\link\\x1b]8;;\\x1b\\\\ \\x1b[31mred")
+'IAPT [iapt] link red'
 """
 
 from __future__ import annotations
@@ -10,18 +18,34 @@ from __future__ import annotations
 import io
 import json
 import math
+import re
+from collections.abc import Sequence
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-from rich.console import Console
-from rich.table import Table
+if TYPE_CHECKING:  # pandas and rich load only when something is printed
+    import pandas as pd
+    from rich.console import Console
+    from rich.table import Table
+
+#: rows a terminal table shows unless --limit says otherwise
+DEFAULT_LIMIT = 50
+_CHUNK = 200  # rows rendered at a time: the table streams
+# CSI and OSC sequences (colours, cursor moves, OSC 8 hyperlinks), then any other control char
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?"
+                      r"|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+
+
+def literal(text: Any) -> str:
+    """``text`` as a string safe to print to a terminal: escape sequences and control
+    characters (except new lines and tabs) removed; markup-looking text is kept as it is."""
+    return _ESCAPES.sub("", str(text))
 
 
 def _plain(value: Any) -> Any:
@@ -50,46 +74,168 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return f"{value:.3g}" if abs(value) < 1 else f"{value:.2f}".rstrip("0").rstrip(".")
     return str(value)
 
 
 def to_csv(df: pd.DataFrame) -> str:
-    flat = pd.DataFrame({col: [_cell(v) for v in df[col]] for col in df.columns},
+    import pandas as pd
+
+    flat = pd.DataFrame({col: [_csv_cell(v) for v in df[col]] for col in df.columns},
                         columns=df.columns)
     buffer = io.StringIO()
     flat.to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue()
 
 
+def _csv_cell(value: Any) -> str:
+    value = _plain(value)
+    if isinstance(value, float) and not value.is_integer():
+        return str(value)  # CSV keeps full precision; tables round
+    return _cell(value)
+
+
 def to_rich_table(df: pd.DataFrame, title: str | None = None) -> Table:
-    table = Table(title=title, show_lines=False, header_style="bold")
-    for col in df.columns:
-        table.add_column(str(col), overflow="fold")
-    for row in df.itertuples(index=False, name=None):
-        table.add_row(*(_cell(v) for v in row))
+    """``df`` as a rich table whose cells are literal text (never markup)."""
+    table = _new_table(list(df.columns), title)
+    _add_rows(table, df.itertuples(index=False, name=None))
     return table
 
 
-def emit(df: pd.DataFrame, fmt: Format, *, title: str | None = None,
-         console: Console | None = None, brief: list[str] | None = None) -> None:
-    """Print ``df`` to stdout in ``fmt``; tables through rich, JSON/CSV as plain text.
+def _new_table(columns: Sequence[str], title: str | None = None, *,
+               widths: Sequence[int] | None = None, header: bool = True) -> Table:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
 
-    ``brief`` names the columns a terminal table shows (JSON and CSV always carry every
-    column); a caption says what the table leaves out.
+    table = Table(title=Text(literal(title)) if title else None, box=box.SIMPLE_HEAD,
+                  header_style="bold", show_header=header, pad_edge=False,
+                  title_justify="left")
+    for i, col in enumerate(columns):
+        width = widths[i] if widths else None
+        table.add_column(Text(literal(col)), overflow="fold", width=width,
+                         min_width=None if width else min(len(str(col)), 12))
+    return table
+
+
+def _add_rows(table: Table, rows) -> None:
+    from rich.text import Text
+
+    for row in rows:
+        table.add_row(*(Text(literal(_cell(v))) for v in row))
+
+
+def check_columns(df: pd.DataFrame, columns: Sequence[str]) -> list[str]:
+    """``columns`` (given with ``--columns``, comma-separated or repeated) checked against
+    ``df``; a :class:`NameLookupError` names the columns there are."""
+    from carepath.errors import NameLookupError
+
+    wanted = [c.strip() for item in columns for c in item.split(",") if c.strip()]
+    unknown = [c for c in wanted if c not in df.columns]
+    if unknown:
+        raise NameLookupError(f"unknown column {unknown[0]!r}; this answer has: "
+                              f"{', '.join(map(str, df.columns))}", list(df.columns))
+    return wanted
+
+
+def emit(df: pd.DataFrame, fmt: Format, *, title: str | None = None,
+         console: Console | None = None, brief: Sequence[str] | None = None,
+         columns: Sequence[str] | None = None, limit: int | None = DEFAULT_LIMIT,
+         summary: Sequence[str] | None = None) -> None:
+    """Print ``df`` to stdout in ``fmt``.
+
+    JSON and CSV carry every row and column (``columns`` narrows them if given). A terminal
+    table shows ``columns``, else the ``brief`` key columns, fitted to the terminal's width;
+    at most ``limit`` rows (0 or None: all, streamed), with a caption saying what it leaves
+    out. When rows are left out and ``summary`` names columns, a count of the rows by those
+    columns comes first.
     """
+    chosen = check_columns(df, columns) if columns else None
     if fmt is Format.json:
-        print(to_json(df))
-    elif fmt is Format.csv:
-        print(to_csv(df), end="")
-    else:
-        console = console or Console()
-        if df.empty:
-            console.print(f"[dim]{title + ': ' if title else ''}no rows[/dim]")
-            return
-        shown = [c for c in brief if c in df.columns] if brief else list(df.columns)
-        table = to_rich_table(df[shown], title)
-        if hidden := [c for c in df.columns if c not in shown]:
-            table.caption = f"also in --format csv/json: {', '.join(hidden)}"
+        print(to_json(df[chosen] if chosen else df))
+        return
+    if fmt is Format.csv:
+        print(to_csv(df[chosen] if chosen else df), end="")
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = console or Console(markup=False, highlight=False, emoji=False)
+    if df.empty:
+        console.print(Text(f"{literal(title) + ': ' if title else ''}no rows", style="dim"))
+        return
+    shown = chosen or ([c for c in brief if c in df.columns] if brief else list(df.columns))
+    shown, squeezed = _fit(df, shown, console.width) if not chosen else (shown, [])
+    hidden = [c for c in df.columns if c not in shown]
+    total = len(df)
+    cut = bool(limit) and total > limit
+    if cut and summary:
+        _summarise(df, [c for c in summary if c in df.columns], console, title)
+    rows = df[shown].head(limit) if cut else df[shown]
+    notes = []
+    if cut:
+        notes.append(f"first {limit:,} of {total:,} rows (--limit 0 for all, --format csv "
+                     f"for everything)")
+    if hidden:
+        notes.append(f"other columns (--columns, --format csv/json): {', '.join(hidden)}"
+                     + (" (left out to fit the width)" if squeezed else ""))
+    _stream(rows, console, title)
+    if notes:
+        console.print(Text("\n".join(notes), style="dim"))
+
+
+def _fit(df: pd.DataFrame, shown: list[str], width: int) -> tuple[list[str], bool]:
+    """The columns of ``shown`` that fit ``width``: each needs its header or 8 characters and
+    3 for padding; the last ones go first."""
+    def need(col: str) -> int:
+        longest = max((len(_cell(v)) for v in df[col].head(200)), default=0)
+        return min(max(len(str(col)), 8), max(longest, len(str(col)))) + 2
+
+    kept = list(shown)
+    while len(kept) > 1 and sum(need(c) for c in kept) > width:
+        kept.pop()
+    return kept, len(kept) < len(shown)
+
+
+def _stream(df: pd.DataFrame, console: Console, title: str | None) -> None:
+    """Print ``df`` as a table in chunks: the first chunk sets the column widths, the later
+    ones reuse them, so memory and time grow with a chunk, not with the result."""
+    first = df.head(_CHUNK)
+    table = to_rich_table(first, title)
+    if len(df) <= _CHUNK:
         console.print(table)
+        return
+    measured = [max(w, 1) for w in _measure(table, console)]
+    console.print(table)
+    for start in range(_CHUNK, len(df), _CHUNK):
+        part = _new_table(list(df.columns), widths=measured, header=False)
+        _add_rows(part, df.iloc[start:start + _CHUNK].itertuples(index=False, name=None))
+        console.print(part)
+
+
+def _measure(table: Table, console: Console) -> list[int]:
+    """The widths rich gives the columns of ``table`` on ``console`` (its private measure;
+    without it, the widths of the widest cells, shared out over the console's width)."""
+    try:
+        return table._calculate_column_widths(console, console.options)
+    except AttributeError:  # pragma: no cover - a rich without the private method
+        share = max(console.width // max(len(table.columns), 1) - 2, 4)
+        return [min(max(len(str(c)) for c in col.cells), share) for col in table.columns]
+
+
+def _summarise(df: pd.DataFrame, by: list[str], console: Console, title: str | None) -> None:
+    if not by:
+        return
+    counts = (df.groupby(by, dropna=False, sort=True).size().reset_index(name="rows")
+              .sort_values("rows", ascending=False, kind="stable"))
+    what = f"{title}: " if title else ""
+    table = to_rich_table(counts.head(DEFAULT_LIMIT),
+                          f"{what}{len(df):,} rows by {', '.join(by)}")
+    console.print(table)
+    if len(counts) > DEFAULT_LIMIT:
+        from rich.text import Text
+
+        console.print(Text(f"first {DEFAULT_LIMIT} of {len(counts):,} groups", style="dim"))

@@ -25,7 +25,13 @@ from carepath.cli import (
     synth,  # noqa: F401
 )
 from carepath.cli._common import UsageError, app, fail, print_problems
-from carepath.errors import CarepathError, DataValidationError, ExportError
+from carepath.errors import (
+    CarepathError,
+    DataValidationError,
+    ExportError,
+    NameLookupError,
+    RangeParseError,
+)
 
 __all__ = ["app", "main"]
 
@@ -40,7 +46,7 @@ def main() -> None:
     except DataValidationError as exc:
         print_problems(exc.problems)
         sys.exit(1)
-    except (ExportError, UsageError, OSError) as exc:
+    except (ExportError, UsageError, NameLookupError, RangeParseError, OSError) as exc:
         fail(str(exc), 2)
     except CarepathError as exc:
         fail(str(exc), 1)
