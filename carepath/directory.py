@@ -73,7 +73,8 @@ def what_it_does(model: Model, service: Service) -> str:
             parts.append(name)
         return "; ".join(parts)
     if service.notes:
-        first = re.split(r"(?<=[.;])\s", service.notes.strip(), maxsplit=1)[0]
+        notes = re.sub(r"\s*\((?:lines?|see) [^)]*\)", "", service.notes.strip())
+        first = re.split(r"(?<=[.;])\s", notes, maxsplit=1)[0].rstrip(";")
         return first if len(first) <= 120 else first[:117] + "..."
     return model.name_of(service.tier) if service.tier else ""
 

@@ -188,27 +188,71 @@ def emit(df: pd.DataFrame, fmt: Format, *, title: str | None = None,
 
 
 def _fit(df: pd.DataFrame, shown: list[str], width: int) -> tuple[list[str], bool]:
-    """The columns of ``shown`` that fit ``width``: each needs its header or 8 characters and
-    3 for padding; the last ones go first."""
-    def need(col: str) -> int:
-        longest = max((len(_cell(v)) for v in df[col].head(200)), default=0)
-        return min(max(len(str(col)), 8), max(longest, len(str(col)))) + 2
-
+    """The columns of ``shown`` that fit ``width`` at their narrowest (see :func:`_widths`);
+    the last ones go first."""
     kept = list(shown)
-    while len(kept) > 1 and sum(need(c) for c in kept) > width:
+    while len(kept) > 1 and sum(_narrowest(df, kept)) + _PAD * len(kept) > width:
         kept.pop()
     return kept, len(kept) < len(shown)
+
+
+_PAD = 3  # a column's padding and separator
+_MIN_WRAP = 10  # a wrapped column is never narrower than this
+_ID_MAX = 32  # a column of single words (ids, tiers, evidence) up to this wide is never wrapped
+
+
+def _natural(df: pd.DataFrame, columns: Sequence[str]) -> list[tuple[int, bool]]:
+    """Each column's natural width (its widest cell or header, over the first rows) and
+    whether it holds single words (ids, evidence), which read badly wrapped."""
+    head = df.head(_CHUNK)
+    out = []
+    for c in columns:
+        cells = [_cell(v) for v in head[c]]
+        widest = max([len(str(c))] + [len(v) for v in cells])
+        words = all(" " not in v for v in cells if v != "not stated")
+        out.append((widest, words and widest <= _ID_MAX))
+    return out
+
+
+def _narrowest(df: pd.DataFrame, columns: Sequence[str]) -> list[int]:
+    return [n if whole else min(n, _MIN_WRAP) for n, whole in _natural(df, columns)]
+
+
+def _widths(df: pd.DataFrame, width: int) -> list[int] | None:
+    """Fixed column widths that fit ``width``: single-word columns (ids, tiers, evidence)
+    whole, the text columns (names, reasons, conditions) share what is left in proportion to
+    their length. None when everything fits as it is."""
+    natural = _natural(df, df.columns)
+    room = width - _PAD * len(natural)
+    if sum(n for n, _ in natural) <= room:
+        return None
+    fixed = sum(n for n, whole in natural if whole)
+    texts = [n for n, whole in natural if not whole]
+    left = room - fixed
+    if not texts or left < _MIN_WRAP * len(texts):
+        total = sum(n for n, _ in natural)
+        return [max(4, room * n // total) for n, _ in natural]
+    widths = [n if whole else 0 for n, whole in natural]
+    order = sorted((i for i, (_, whole) in enumerate(natural) if not whole),
+                   key=lambda i: natural[i][0])
+    for k, i in enumerate(order):  # fair shares: a column needing less gives the rest back
+        share = left // (len(order) - k)
+        widths[i] = max(min(natural[i][0], share), min(natural[i][0], _MIN_WRAP))
+        left -= widths[i]
+    return widths
 
 
 def _stream(df: pd.DataFrame, console: Console, title: str | None) -> None:
     """Print ``df`` as a table in chunks: the first chunk sets the column widths, the later
     ones reuse them, so memory and time grow with a chunk, not with the result."""
     first = df.head(_CHUNK)
-    table = to_rich_table(first, title)
+    widths = _widths(df, console.width)
+    table = _new_table(list(df.columns), title, widths=widths)
+    _add_rows(table, first.itertuples(index=False, name=None))
     if len(df) <= _CHUNK:
         console.print(table)
         return
-    measured = [max(w, 1) for w in _measure(table, console)]
+    measured = widths or [max(w, 1) for w in _measure(table, console)]
     console.print(table)
     for start in range(_CHUNK, len(df), _CHUNK):
         part = _new_table(list(df.columns), widths=measured, header=False)

@@ -13,6 +13,9 @@ import sys
 from carepath.cli import core  # noqa: F401
 
 # isort: split
+from carepath.cli import services, show  # noqa: F401
+
+# isort: split
 from carepath.cli import analyses, query  # noqa: F401
 
 # isort: split

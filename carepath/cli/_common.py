@@ -28,8 +28,38 @@ def _flag_type(self: typer.core.TyperOption, ctx: Any) -> str | None:
     return None if self.is_flag else _display_type(self, ctx)
 
 
-_display_type = typer.core.TyperOption.display_type_rich
-typer.core.TyperOption.display_type_rich = _flag_type  # one line of help, not a behaviour
+def _type_name(self: Any, ctx: Any) -> str:
+    """``--stage STAGE`` rather than ``--stage <str>`` in help."""
+    shown = _plain_type(self, ctx)
+    if shown in ("<str>", "<list[str]>", "<float>", "<int>") and self.name:
+        return self.name.upper().replace("_", "-")
+    return shown
+
+
+# Help text only, not behaviour; guarded so another typer version just shows its own help.
+_display_type = getattr(typer.core.TyperOption, "display_type_rich", None)
+if _display_type is not None:
+    typer.core.TyperOption.display_type_rich = _flag_type
+_plain_type = getattr(getattr(typer.core, "_TyperParameter", None), "display_type", None)
+if _plain_type is not None:
+    typer.core._TyperParameter.display_type = _type_name
+
+
+def _flag_runtime(self: typer.core.TyperOption) -> Any:
+    """A flag's value is already a bool: no pydantic adapter to check it. Typer 0.29 builds
+    one even for ``--help``, which imports pydantic (~0.1 s) before any help is printed."""
+    if self._runtime_param is None and self.is_flag and \
+            self.type_descriptor.annotation is bool:
+        from typer._coercion import PassThroughRuntimeParam
+
+        self._runtime_param = PassThroughRuntimeParam(
+            annotation=bool, parameter_info=self.type_descriptor.parameter_info)
+    return _runtime_param(self)
+
+
+_runtime_param = getattr(typer.core.TyperOption, "get_runtime_param", None)
+if _runtime_param is not None:  # typer >= 0.24; older typers check flags without pydantic
+    typer.core.TyperOption.get_runtime_param = _flag_runtime
 
 app = typer.Typer(
     name="carepath",
@@ -37,6 +67,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: typer's rich help imports markdown and pygments, ~0.15 s
 )
 
 
@@ -104,6 +135,7 @@ def fail(message: str, code: int = 2) -> None:
 
 def note(message: str) -> None:
     """A one-line note on stderr (a hint beside an answer, not an error)."""
+    sys.stdout.flush()
     err.print(_error_text("note", "yellow", message), soft_wrap=True)
 
 
@@ -122,10 +154,10 @@ def load(data: list[Path] | None) -> Model:
 
 
 export_app = typer.Typer(help="Write the graph in other formats or push it to servers.",
-                         no_args_is_help=True)
+                         no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(export_app, name="export")
 import_app = typer.Typer(help="Read other standards' files into carepath data files.",
-                         no_args_is_help=True)
+                         no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(import_app, name="import")
 
 

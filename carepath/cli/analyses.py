@@ -44,10 +44,13 @@ def _conditions(df):
 @app.command()
 def refers(
     source: Annotated[str | None, typer.Option("--from", help="Who refers: a service, a "
-                                               "profession (gp, midwife...) or family.")] = None,
-    target: Annotated[str | None, typer.Option("--to", help="The service referred to.")] = None,
+                                               "profession (gp, midwife...) or family; id or "
+                                               "name.")] = None,
+    target: Annotated[str | None, typer.Option("--to", help="Who is referred to: a service or "
+                                             "profession; id or name, e.g. CRUISE.")] = None,
     at: AtOpt = None,
-    stage: Annotated[str | None, typer.Option(help="A canonical stage id.")] = None,
+    stage: Annotated[str | None, typer.Option(help="A canonical stage: id or name, e.g. "
+                                              "pregnancy, months-2-6.")] = None,
     concern: ConcernOpt = None,
     severity: SeverityOpt = None,
     urgency: Annotated[str | None, typer.Option(help="emergency, urgent or routine.")] = None,

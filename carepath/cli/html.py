@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from carepath.cli._common import (
     AreaOpt,
@@ -72,8 +71,10 @@ def html_cmd(
         out.print(f"wrote {path} ({_size(path)})", highlight=False, soft_wrap=True)
         return
     files = len(views) + 2
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  console=err, transient=True, disable=not err.is_terminal) as progress:
+                  console=err.real, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("writing the site", total=files)
 
         def step(name: str) -> None:

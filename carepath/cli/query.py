@@ -26,7 +26,7 @@ from carepath.cli.servers import (
 from carepath.output import Format, emit
 
 query_app = typer.Typer(help="Run SPARQL or Cypher, or the named query library.",
-                         no_args_is_help=True)
+                         no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(query_app, name="query")
 ParamOpt = Annotated[list[str] | None, typer.Option(
     "--param", "-p", help="A query parameter as NAME=VALUE; repeatable.")]
