@@ -151,6 +151,17 @@ def resolve(model: Model, text: str, kinds: Sequence[str], *, role: str | None =
     other = [] if found else find(model, text, [k for k in KINDS if k not in kinds], words=False)
     if not found and not other and words:
         found = find(model, text, kinds)
+    if found and not any(_norm(t.id) == _norm(text) for t in found):
+        # "gp" is a profession's id and a service's alias: the id of another kind may well be
+        # what was meant, so say both rather than pick the alias silently
+        by_id = [t for t in find(model, text, [k for k in KINDS if k not in kinds],
+                                 words=False) if _norm(t.id) == _norm(text)]
+        if by_id:
+            also = "; ".join(f"{t.id} ({t.name}{', ' + t.area if t.area else ''})"
+                             for t in found[:4])
+            raise NameLookupError(
+                f"{text!r} is {by_id[0].describe()}, not a {role}; a {role} that goes by "
+                f"that name: {also}; give its id", candidates=[t.id for t in found])
     if area is not None and len(found) > 1:
         found = [t for t in found if t.area in (None, area)] or found
     if len(found) == 1:
