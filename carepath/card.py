@@ -294,14 +294,19 @@ def render(c: Card, *, width: int = 80, sources: bool = True,
                 first = False
     shown = {(r.source, r.line, r.passage) for _, facts in c.sections for f in facts
              for r in f.refs if r.passage and f.text in (r.passage, f'"{r.passage}"')}
-    cited = [r for r in c.citations() if (r.source, r.line, r.passage) not in shown]
-    if sources and cited:
+    by_passage: dict[tuple[str, str], list[str]] = {}
+    for r in c.citations():  # one entry per passage, with every line that cites it
+        if r.passage and (r.source, r.line, r.passage) not in shown:
+            lines_of = by_passage.setdefault((r.source, " ".join(r.passage.split())), [])
+            if r.line is not None and str(r.line) not in lines_of:
+                lines_of.append(str(r.line))
+    if sources and by_passage:
         lines += ["", "Passages cited above"]
-        for ref in cited:
-            passage = f'"{ref.passage}"' if ref.passage else "(no passage recorded)"
+        for (source, passage), at in by_passage.items():
+            where = f"{source}:{', '.join(at)}" if at else source
             lines += ["  " + part for part in textwrap.wrap(
-                f"{ref.ref}  {passage}", width - 2, subsequent_indent="    ",
-                break_on_hyphens=False) or [ref.ref]]
+                f'{where}  "{passage}"', width - 2, subsequent_indent="    ",
+                break_on_hyphens=False)]
     documents = sorted({r.source for r in c.citations()})
     if sources and documents and model_sources:
         lines += ["", "Documents"]

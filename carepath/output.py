@@ -144,14 +144,15 @@ def check_columns(df: pd.DataFrame, columns: Sequence[str]) -> list[str]:
 def emit(df: pd.DataFrame, fmt: Format, *, title: str | None = None,
          console: Console | None = None, brief: Sequence[str] | None = None,
          columns: Sequence[str] | None = None, limit: int | None = DEFAULT_LIMIT,
-         summary: Sequence[str] | None = None) -> None:
+         summary: Sequence[str] | Sequence[Sequence[str]] | None = None) -> None:
     """Print ``df`` to stdout in ``fmt``.
 
     JSON and CSV carry every row and column (``columns`` narrows them if given). A terminal
     table shows ``columns``, else the ``brief`` key columns, fitted to the terminal's width;
     at most ``limit`` rows (0 or None: all, streamed), with a caption saying what it leaves
-    out. When rows are left out and ``summary`` names columns, a count of the rows by those
-    columns comes first.
+    out. When rows are left out and ``summary`` names columns (or lists of columns), counts
+    of the rows by those columns come first: a matrix for two columns whose second has few
+    values, else the largest groups.
     """
     chosen = check_columns(df, columns) if columns else None
     if fmt is Format.json:
@@ -173,7 +174,9 @@ def emit(df: pd.DataFrame, fmt: Format, *, title: str | None = None,
     total = len(df)
     cut = bool(limit) and total > limit
     if cut and summary:
-        _summarise(df, [c for c in summary if c in df.columns], console, title)
+        groups = [summary] if isinstance(summary[0], str) else summary
+        for by in groups:
+            _summarise(df, [c for c in by if c in df.columns], console, title)
     rows = df[shown].head(limit) if cut else df[shown]
     notes = []
     if cut:
@@ -229,9 +232,12 @@ def _widths(df: pd.DataFrame, width: int) -> list[int] | None:
     fixed = sum(n for n, whole in natural if whole)
     texts = [n for n, whole in natural if not whole]
     left = room - fixed
-    if not texts or left < _MIN_WRAP * len(texts):
-        total = sum(n for n, _ in natural)
-        return [max(4, room * n // total) for n, _ in natural]
+    if not texts or left < _MIN_WRAP * len(texts):  # narrow the widest until all fit
+        widths = [n for n, _ in natural]
+        while sum(widths) > room and max(widths) > 4:
+            widest = widths.index(max(widths))
+            widths[widest] -= 1
+        return widths
     widths = [n if whole else 0 for n, whole in natural]
     order = sorted((i for i, (_, whole) in enumerate(natural) if not whole),
                    key=lambda i: natural[i][0])
@@ -242,6 +248,14 @@ def _widths(df: pd.DataFrame, width: int) -> list[int] | None:
     return widths
 
 
+def _print(console: Console, renderable: Any) -> None:
+    """Print a table without the spaces rich pads each line with (they wrap badly when a
+    terminal narrows and make copied text ragged)."""
+    with console.capture() as captured:
+        console.print(renderable)
+    console.file.write("\n".join(line.rstrip() for line in captured.get().split("\n")))
+
+
 def _stream(df: pd.DataFrame, console: Console, title: str | None) -> None:
     """Print ``df`` as a table in chunks: the first chunk sets the column widths, the later
     ones reuse them, so memory and time grow with a chunk, not with the result."""
@@ -250,14 +264,14 @@ def _stream(df: pd.DataFrame, console: Console, title: str | None) -> None:
     table = _new_table(list(df.columns), title, widths=widths)
     _add_rows(table, first.itertuples(index=False, name=None))
     if len(df) <= _CHUNK:
-        console.print(table)
+        _print(console, table)
         return
     measured = widths or [max(w, 1) for w in _measure(table, console)]
-    console.print(table)
+    _print(console, table)
     for start in range(_CHUNK, len(df), _CHUNK):
         part = _new_table(list(df.columns), widths=measured, header=False)
         _add_rows(part, df.iloc[start:start + _CHUNK].itertuples(index=False, name=None))
-        console.print(part)
+        _print(console, part)
 
 
 def _measure(table: Table, console: Console) -> list[int]:
@@ -270,16 +284,28 @@ def _measure(table: Table, console: Console) -> list[int]:
         return [min(max(len(str(c)) for c in col.cells), share) for col in table.columns]
 
 
+_SUMMARY_ROWS = 10  # groups a list summary shows
+_MATRIX_COLUMNS = 8  # a two-column summary becomes a matrix when its second has this few values
+
+
 def _summarise(df: pd.DataFrame, by: list[str], console: Console, title: str | None) -> None:
+    """Rows counted by ``by``: a matrix when the second column has few values (tier x area),
+    else the largest groups."""
+
     if not by:
+        return
+    what = f"{title}: " if title else ""
+    if len(by) == 2 and df[by[1]].nunique(dropna=False) <= _MATRIX_COLUMNS:
+        matrix = (df.groupby(by, dropna=False).size().unstack(by[1], fill_value=0)
+                  .reset_index())
+        matrix.columns = [str(c) for c in matrix.columns]
+        matrix["all"] = matrix.iloc[:, 1:].sum(axis=1)
+        _stream(matrix, console, f"{what}{len(df):,} rows by {by[0]} (down) and {by[1]} "
+                                 "(across)")
         return
     counts = (df.groupby(by, dropna=False, sort=True).size().reset_index(name="rows")
               .sort_values("rows", ascending=False, kind="stable"))
-    what = f"{title}: " if title else ""
-    table = to_rich_table(counts.head(DEFAULT_LIMIT),
-                          f"{what}{len(df):,} rows by {', '.join(by)}")
-    console.print(table)
-    if len(counts) > DEFAULT_LIMIT:
-        from rich.text import Text
-
-        console.print(Text(f"first {DEFAULT_LIMIT} of {len(counts):,} groups", style="dim"))
+    _stream(counts.head(_SUMMARY_ROWS), console,
+            f"{what}{len(df):,} rows by {', '.join(by)}"
+            + (f": the {_SUMMARY_ROWS} largest of {len(counts):,}"
+               if len(counts) > _SUMMARY_ROWS else ""))

@@ -172,7 +172,7 @@ def need(
                                                                None) or ""))
     emit(df, fmt, title="routes for the need", console=out, columns=columns, limit=limit,
          brief=["area", "names", "conditions", "evidence"],
-         summary=["area", "target_name", "tier"])
+         summary=[["tier", "area"], ["target_name", "tier", "area"]])
 
 
 @app.command()
@@ -192,7 +192,7 @@ def gaps(
     area = resolve(model, area, ("area",), role="area")
     emit(find_gaps(model, area=area, kinds=kind or None), fmt, title="gaps", console=out,
          brief=["area", "kind", "reason", "evidence"], columns=columns, limit=limit,
-         summary=["area", "kind"])
+         summary=["kind", "area"])
 
 
 @app.command()
@@ -205,7 +205,7 @@ def overlaps(area: AreaOpt = None, data: DataOpt = None, fmt: FormatOpt = Format
     area = resolve(model, area, ("area",), role="area")
     emit(find_overlaps(model, area=area), fmt, title="overlaps", console=out,
          brief=["area", "kind", "names", "similarity", "deliberate"], columns=columns,
-         limit=limit, summary=["area", "kind"])
+         limit=limit, summary=["kind", "area"])
 
 
 @app.command("stepped-care")

@@ -65,4 +65,4 @@ def services(
     if search:
         brief = ["id", "name", "matched", "window", "area"]
     emit(df, fmt, title=f"services ({len(df)})", console=out, brief=brief, columns=columns,
-         limit=limit, summary=["area", "tier"])
+         limit=limit, summary=["tier", "area"])
