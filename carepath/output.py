@@ -106,14 +106,15 @@ def to_rich_table(df: pd.DataFrame, title: str | None = None) -> Table:
 
 
 def _new_table(columns: Sequence[str], title: str | None = None, *,
-               widths: Sequence[int] | None = None, header: bool = True) -> Table:
+               widths: Sequence[int] | None = None, header: bool = True,
+               compact: bool = False) -> Table:
     from rich import box
     from rich.table import Table
     from rich.text import Text
 
     table = Table(title=Text(literal(title)) if title else None, box=box.SIMPLE_HEAD,
                   header_style="bold", show_header=header, pad_edge=False,
-                  title_justify="left")
+                  title_justify="left", padding=(0, 0) if compact else (0, 1))
     for i, col in enumerate(columns):
         width = widths[i] if widths else None
         table.add_column(Text(literal(col)), overflow="fold", width=width,
@@ -144,15 +145,17 @@ def check_columns(df: pd.DataFrame, columns: Sequence[str]) -> list[str]:
 def emit(df: pd.DataFrame, fmt: Format, *, title: str | None = None,
          console: Console | None = None, brief: Sequence[str] | None = None,
          columns: Sequence[str] | None = None, limit: int | None = DEFAULT_LIMIT,
-         summary: Sequence[str] | Sequence[Sequence[str]] | None = None) -> None:
+         summary: Sequence[str] | Sequence[Sequence[str]] | None = None,
+         compact: bool = False) -> None:
     """Print ``df`` to stdout in ``fmt``.
 
     JSON and CSV carry every row and column (``columns`` narrows them if given). A terminal
     table shows ``columns``, else the ``brief`` key columns, fitted to the terminal's width;
     at most ``limit`` rows (0 or None: all, streamed), with a caption saying what it leaves
-    out. When rows are left out and ``summary`` names columns (or lists of columns), counts
-    of the rows by those columns come first: a matrix for two columns whose second has few
-    values, else the largest groups.
+    out; ``compact`` puts one space between columns (a matrix of short cells). When rows are
+    left out and ``summary`` names columns (or lists of columns), counts of the rows by those
+    columns come first: a matrix for two columns whose second has few values, else the
+    largest groups.
     """
     chosen = check_columns(df, columns) if columns else None
     if fmt is Format.json:
@@ -169,7 +172,8 @@ def emit(df: pd.DataFrame, fmt: Format, *, title: str | None = None,
         console.print(Text(f"{literal(title) + ': ' if title else ''}no rows", style="dim"))
         return
     shown = chosen or ([c for c in brief if c in df.columns] if brief else list(df.columns))
-    shown, squeezed = _fit(df, shown, console.width) if not chosen else (shown, [])
+    pad = 1 if compact else _PAD
+    shown, squeezed = _fit(df, shown, console.width, pad) if not chosen else (shown, [])
     hidden = [c for c in df.columns if c not in shown]
     total = len(df)
     cut = bool(limit) and total > limit
@@ -185,16 +189,17 @@ def emit(df: pd.DataFrame, fmt: Format, *, title: str | None = None,
     if hidden:
         notes.append(f"other columns (--columns, --format csv/json): {', '.join(hidden)}"
                      + (" (left out to fit the width)" if squeezed else ""))
-    _stream(rows, console, title)
+    _stream(rows, console, title, compact=compact)
     if notes:
         console.print(Text("\n".join(notes), style="dim"))
 
 
-def _fit(df: pd.DataFrame, shown: list[str], width: int) -> tuple[list[str], bool]:
+def _fit(df: pd.DataFrame, shown: list[str], width: int,
+         pad: int = 3) -> tuple[list[str], bool]:
     """The columns of ``shown`` that fit ``width`` at their narrowest (see :func:`_widths`);
     the last ones go first."""
     kept = list(shown)
-    while len(kept) > 1 and sum(_narrowest(df, kept)) + _PAD * len(kept) > width:
+    while len(kept) > 1 and sum(_narrowest(df, kept)) + pad * len(kept) > width:
         kept.pop()
     return kept, len(kept) < len(shown)
 
@@ -211,8 +216,12 @@ def _natural(df: pd.DataFrame, columns: Sequence[str]) -> list[tuple[int, bool]]
     out = []
     for c in columns:
         cells = [_cell(v) for v in head[c]]
-        widest = max([len(str(c))] + [len(v) for v in cells])
+        cell_widest = max([len(v) for v in cells], default=0)
         words = all(" " not in v for v in cells if v != "not stated")
+        if words and cell_widest < len(str(c)):  # a long header over short cells may wrap
+            widest = max(cell_widest, min(len(str(c)), 9))
+        else:
+            widest = max(cell_widest, len(str(c)))
         out.append((widest, words and widest <= _ID_MAX))
     return out
 
@@ -221,12 +230,12 @@ def _narrowest(df: pd.DataFrame, columns: Sequence[str]) -> list[int]:
     return [n if whole else min(n, _MIN_WRAP) for n, whole in _natural(df, columns)]
 
 
-def _widths(df: pd.DataFrame, width: int) -> list[int] | None:
+def _widths(df: pd.DataFrame, width: int, pad: int = 3) -> list[int] | None:
     """Fixed column widths that fit ``width``: single-word columns (ids, tiers, evidence)
     whole, the text columns (names, reasons, conditions) share what is left in proportion to
     their length. None when everything fits as it is."""
     natural = _natural(df, df.columns)
-    room = width - _PAD * len(natural)
+    room = width - pad * len(natural)
     if sum(n for n, _ in natural) <= room:
         return None
     fixed = sum(n for n, whole in natural if whole)
@@ -256,12 +265,13 @@ def _print(console: Console, renderable: Any) -> None:
     console.file.write("\n".join(line.rstrip() for line in captured.get().split("\n")))
 
 
-def _stream(df: pd.DataFrame, console: Console, title: str | None) -> None:
+def _stream(df: pd.DataFrame, console: Console, title: str | None, *,
+            compact: bool = False) -> None:
     """Print ``df`` as a table in chunks: the first chunk sets the column widths, the later
     ones reuse them, so memory and time grow with a chunk, not with the result."""
     first = df.head(_CHUNK)
-    widths = _widths(df, console.width)
-    table = _new_table(list(df.columns), title, widths=widths)
+    widths = _widths(df, console.width, 1 if compact else _PAD)
+    table = _new_table(list(df.columns), title, widths=widths, compact=compact)
     _add_rows(table, first.itertuples(index=False, name=None))
     if len(df) <= _CHUNK:
         _print(console, table)
@@ -269,7 +279,7 @@ def _stream(df: pd.DataFrame, console: Console, title: str | None) -> None:
     measured = widths or [max(w, 1) for w in _measure(table, console)]
     _print(console, table)
     for start in range(_CHUNK, len(df), _CHUNK):
-        part = _new_table(list(df.columns), widths=measured, header=False)
+        part = _new_table(list(df.columns), widths=measured, header=False, compact=compact)
         _add_rows(part, df.iloc[start:start + _CHUNK].itertuples(index=False, name=None))
         _print(console, part)
 

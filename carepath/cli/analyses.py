@@ -255,8 +255,7 @@ def eligible(
     df = check(model, week=week(at, model), concern=resolve_term(model, concern, "concern"),
                severity=severity, parent_age=parent_age, area=area)
     emit(df, fmt, title="eligibility", console=out, columns=columns, limit=limit,
-         brief=["service", "eligible", "accepts", "reason", "route", "evidence"],
-         summary=["area", "eligible"] if "eligible" in df.columns else None)
+         brief=["service", "accepts", "reasons", "evidence"], summary=["accepts", "area"])
 
 
 @app.command()
@@ -267,8 +266,58 @@ def structure(area: AreaOpt = None, data: DataOpt = None, fmt: FormatOpt = Forma
 
     model = load(data)
     area = resolve(model, area, ("area",), role="area")
-    emit(find(model, area=area), fmt, title="structure", console=out, columns=columns,
-         limit=limit)
+    df = find(model, area=area)
+    df = df.assign(separates=_separated(model, df))
+    if fmt is Format.table:
+        df = df.assign(cuts=[_cuts(sep, lost) for sep, lost in zip(df["separates"],
+                                                                   df["disconnects"],
+                                                                   strict=True)])
+        df = df.assign(_first=df["cuts"] != "").sort_values("_first", ascending=False,
+                                                           kind="stable").drop(columns="_first")
+    emit(df, fmt, title="structure", console=out, columns=columns, limit=limit,
+         brief=["service", "cuts", "betweenness"])
+
+
+def _separated(model, df) -> list[list[str]]:
+    """For each service of a ``structure`` answer that is a cut vertex, what its removal
+    separates from the rest of its part of the area's network: the ids outside the largest
+    piece left, or every id when no piece is left with more than one (a hub)."""
+    import networkx as nx
+
+    from carepath.graph.networkx import relation_graph
+    from carepath.queries.routes import area_view
+    from carepath.queries.structure import KINDS
+
+    graph = relation_graph(model, tuple(KINDS))
+    views = {}
+    out = []
+    for service, area, cut in zip(df["service"], df["area"], df["cut_vertex"], strict=True):
+        if not cut:
+            out.append([])
+            continue
+        if area not in views:
+            view = area_view(model, graph, area).to_undirected()
+            view.add_nodes_from(s.id for s in model.services_in(area))
+            views[area] = view
+        joined = nx.node_connected_component(views[area], service)
+        rest = views[area].subgraph(joined - {service})
+        parts = sorted(nx.connected_components(rest), key=len, reverse=True)
+        cut_off = parts[1:] if len(parts[0]) > 1 else parts  # a hub: every piece alone
+        out.append(sorted(n for part in cut_off for n in part))
+    return out
+
+
+def _cuts(separated: list[str], disconnects: list[str]) -> str:
+    """One readable line: what removing the service cuts off."""
+    bits = []
+    if separated:
+        shown = ", ".join(separated[:6]) + (f" and {len(separated) - 6} more"
+                                            if len(separated) > 6 else "")
+        bits.append(f"separates {shown}")
+    if disconnects:
+        bits.append(f"ends every route {'; '.join(disconnects[:4])}"
+                    + (f" and {len(disconnects) - 4} more" if len(disconnects) > 4 else ""))
+    return "; ".join(bits)
 
 
 @app.command()
@@ -277,15 +326,48 @@ def compare(
     area_b: Annotated[str, typer.Argument(help="Second area: id or name.")],
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
+    columns: ColumnsOpt = None,
+    limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
-    """Two areas side by side: stage x tier coverage and the differences."""
+    """Two areas side by side: stage x tier coverage and the differences (a table: a tier x
+    stage matrix of service counts, then the cells where the areas differ)."""
     from carepath.queries.compare import compare_areas
 
     model = load(data)
     area_a = resolve(model, area_a, ("area",), role="area")
     area_b = resolve(model, area_b, ("area",), role="area")
-    emit(compare_areas(model, area_a, area_b), fmt, title=f"{area_a} (a) and {area_b} (b)",
-         console=out, brief=["stage", "tier", "services_a", "services_b", "difference"])
+    df = compare_areas(model, area_a, area_b)
+    title = f"{area_a} (a) and {area_b} (b)"
+    if fmt is Format.table and not columns:
+        emit(_matrix(model, df), fmt, title=f"{title}: services a/b at each tier and stage "
+             "('none': no window stated)", console=out, limit=0, compact=True)
+        df = df[df["difference"].str.startswith("only")] if "difference" in df else df
+        title = f"{title}: where only one has a service"
+    emit(df, fmt, title=title, console=out, columns=columns, limit=limit,
+         brief=["stage", "tier", "services_a", "services_b", "difference"])
+
+
+def _matrix(model, df):
+    """A compare answer as tiers (down) by stages (across), each cell "a/b" service counts."""
+    import pandas as pd
+
+    stages = [s.id for s in model.stages_in_order() if s.id in set(df["stage"])]
+    stages += [s for s in dict.fromkeys(df["stage"]) if s not in stages]
+    tiers = list(dict.fromkeys(df["tier"]))
+    cells = {(r.stage, r.tier): f"{r.count_a}/{r.count_b}" for r in df.itertuples()}
+    rows = [[tier, *(cells.get((stage, tier), "") for stage in stages)] for tier in tiers]
+    return pd.DataFrame(rows, columns=["tier", *(_short_stage(model, s) for s in stages)])
+
+
+def _short_stage(model, stage: str) -> str:
+    """A matrix header: '0-6w', '2-6m', '1-2y', 'preg'; other names as they are."""
+    import re
+
+    name = model.stages[stage].name if stage in model.stages else stage
+    m = re.fullmatch(r"(\d+)-(\d+) (w|m|y)\w*", name)
+    if m:
+        return f"{m.group(1)}-{m.group(2)}{m.group(3)}"
+    return {"Preconception": "precon", "Pregnancy": "preg", "unstated": "none"}.get(name, name)
 
 
 @app.command()
