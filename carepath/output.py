@@ -219,7 +219,7 @@ def _natural(df: pd.DataFrame, columns: Sequence[str]) -> list[tuple[int, bool]]
         cell_widest = max([len(v) for v in cells], default=0)
         words = all(" " not in v for v in cells if v != "not stated")
         if words and cell_widest < len(str(c)):  # a long header over short cells may wrap
-            widest = max(cell_widest, min(len(str(c)), 9))
+            widest = max(cell_widest, min(len(str(c)), 12))
         else:
             widest = max(cell_widest, len(str(c)))
         out.append((widest, words and widest <= _ID_MAX))
@@ -271,7 +271,11 @@ def _stream(df: pd.DataFrame, console: Console, title: str | None, *,
     ones reuse them, so memory and time grow with a chunk, not with the result."""
     first = df.head(_CHUNK)
     widths = _widths(df, console.width, 1 if compact else _PAD)
-    table = _new_table(list(df.columns), title, widths=widths, compact=compact)
+    if title:  # above the table, not in it: a table's title wraps at the table's width
+        from rich.text import Text
+
+        console.print(Text(literal(title), style="italic"), soft_wrap=False)
+    table = _new_table(list(df.columns), None, widths=widths, compact=compact)
     _add_rows(table, first.itertuples(index=False, name=None))
     if len(df) <= _CHUNK:
         _print(console, table)

@@ -375,11 +375,14 @@ def diff(
     old: Annotated[Path, typer.Argument(help="The old version's data (folder or file).")],
     new: Annotated[Path, typer.Argument(help="The new version's data (folder or file).")],
     fmt: FormatOpt = Format.table,
+    columns: ColumnsOpt = None,
+    limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
     """What changed between two versions of an area's data."""
     from carepath.queries.compare import diff as find_diff
 
-    emit(find_diff(load([old]), load([new])), fmt, title="diff", console=out)
+    emit(find_diff(load([old]), load([new])), fmt, title="diff", console=out, columns=columns,
+         limit=limit)
 
 
 @app.command()
@@ -387,6 +390,8 @@ def whatif(
     remove: Annotated[list[str], typer.Argument(help="Services to remove: ids or names.")],
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
+    columns: ColumnsOpt = None,
+    limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
     """The gaps and broken routes that appear if services are decommissioned."""
     from carepath.queries.compare import whatif_remove
@@ -395,4 +400,5 @@ def whatif(
     remove = [resolve(model, r, ("service",), role="service") for r in remove]
     emit(whatif_remove(model, remove), fmt, title=f"without {', '.join(remove)}",
          console=out, brief=["area", "kind", "subject_name", "target_name", "stage", "tier",
-                             "reason"])
+                             "reason"], columns=columns, limit=limit,
+         summary=["kind", "area"])
