@@ -115,7 +115,8 @@ def test_stepped_care_sizes_need_for_the_births_given():
 def test_table_output_names_the_columns_it_leaves_out():
     result = run_cli("overlaps", "--area", "cheshire-merseyside")
     assert result.returncode == 0, result.stderr
-    assert "also in --format csv/json" in result.stdout and "evidence" in result.stdout
+    assert "other columns (--columns, --format csv/json)" in result.stdout
+    assert "evidence" in result.stdout
 
 
 def test_diff_and_whatif_from_the_command_line():
