@@ -76,14 +76,21 @@ class Card:
         }
 
 
-def card(model: Model, kind: str, ident: str) -> Card:
+def card(model: Model, kind: str, ident: str, *, most: int | None = 25) -> Card:
     """The card of the ``kind`` (service, profession, concern, intervention, area, family)
-    with id ``ident`` (resolve names first with :func:`carepath.lookup.resolve`)."""
+    with id ``ident`` (resolve names first with :func:`carepath.lookup.resolve`); a section
+    longer than ``most`` lines (None: no limit) ends with how many more there are."""
     makers = {"service": _service, "profession": _node, "family": _node, "concern": _concern,
               "intervention": _intervention, "area": _area}
     if kind not in makers:
         raise ValueError(f"no card for a {kind}; cards are for: {', '.join(makers)}")
-    return makers[kind](model, ident)
+    made = makers[kind](model, ident)
+    if most:
+        made.sections = [(label, lines if len(lines) <= most else [
+            *lines[:most], Line(f"... and {len(lines) - most} more (show --all lists them; "
+                                "refers --to/--from as csv)")])
+            for label, lines in made.sections]
+    return made
 
 
 # -- services ---------------------------------------------------------------------------------

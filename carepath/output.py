@@ -306,8 +306,8 @@ def _summarise(df: pd.DataFrame, by: list[str], console: Console, title: str | N
     """Rows counted by ``by``: a matrix when the second column has few values (tier x area),
     else the largest groups."""
 
-    if not by:
-        return
+    if not by or len(df.groupby(by, dropna=False).size()) <= 1:
+        return  # one group says nothing the rows do not
     what = f"{title}: " if title else ""
     if len(by) == 2 and df[by[1]].nunique(dropna=False) <= _MATRIX_COLUMNS:
         matrix = (df.groupby(by, dropna=False).size().unstack(by[1], fill_value=0)

@@ -21,6 +21,8 @@ def show(
     kind: Annotated[str | None, typer.Option(metavar="KIND", help=(
         "Only this kind: " + ", ".join(CARD_KINDS) + "."))] = None,
     area: AreaOpt = None,
+    every: Annotated[bool, typer.Option("--all", help="Every line of every section (default: "
+                                        "the first 25 of each).")] = False,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -40,7 +42,7 @@ def show(
                     "intervention or area", area=area)
     found = [t for t in find(model, ident, kinds, words=False) if t.id == ident]
     the_kind = found[0].kind if found else kinds[0]
-    the_card = card(model, the_kind, ident)
+    the_card = card(model, the_kind, ident, most=None if every else 25)
     if fmt is Format.json:
         print(json.dumps(the_card.as_dict(), ensure_ascii=False))
     elif fmt is Format.csv:
