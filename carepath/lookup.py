@@ -186,8 +186,10 @@ def resolve(model: Model, text: str, kinds: Sequence[str], *, role: str | None =
             + "; or ".join(t.describe() for t in other[:4]),
             candidates=[t.id for t in other])
     close = closest(model, text, kinds)
+    every = [t.id for t, _ in named_things(model, kinds)]
     mean = f"; did you mean {', '.join(close)}?" if close else (
-        f"; try `carepath services --search {text!r}`" if "service" in kinds else "")
+        f"; try `carepath services --search {text!r}`" if "service" in kinds else
+        f"; expected one of: {', '.join(every)}" if len(every) <= 15 else "")
     raise NameLookupError(f"unknown {role} {text!r}{mean}", candidates=close)
 
 

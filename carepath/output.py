@@ -216,6 +216,8 @@ def _natural(df: pd.DataFrame, columns: Sequence[str]) -> list[tuple[int, bool]]
     out = []
     for c in columns:
         cells = [_cell(v) for v in head[c]]
+        if len(df) > _CHUNK and all(" " not in v for v in cells):  # ids: the widest of all
+            cells.append(max((_cell(v) for v in df[c]), key=len))
         cell_widest = max([len(v) for v in cells], default=0)
         words = all(" " not in v for v in cells if v != "not stated")
         if words and cell_widest < len(str(c)):  # a long header over short cells may wrap
@@ -257,12 +259,18 @@ def _widths(df: pd.DataFrame, width: int, pad: int = 3) -> list[int] | None:
     return widths
 
 
-def _print(console: Console, renderable: Any) -> None:
+def _print(console: Console, renderable: Any, *, more: bool = False) -> None:
     """Print a table without the spaces rich pads each line with (they wrap badly when a
-    terminal narrows and make copied text ragged)."""
+    terminal narrows and make copied text ragged); with ``more`` (rows follow), without the
+    blank line that ends it."""
     with console.capture() as captured:
         console.print(renderable)
-    console.file.write("\n".join(line.rstrip() for line in captured.get().split("\n")))
+    lines = [line.rstrip() for line in captured.get().split("\n")]
+    if more:
+        while lines and not lines[-1]:
+            lines.pop()
+        lines.append("")
+    console.file.write("\n".join(lines))
 
 
 def _stream(df: pd.DataFrame, console: Console, title: str | None, *,
@@ -281,11 +289,28 @@ def _stream(df: pd.DataFrame, console: Console, title: str | None, *,
         _print(console, table)
         return
     measured = widths or [max(w, 1) for w in _measure(table, console)]
-    _print(console, table)
-    for start in range(_CHUNK, len(df), _CHUNK):
-        part = _new_table(list(df.columns), widths=measured, header=False, compact=compact)
-        _add_rows(part, df.iloc[start:start + _CHUNK].itertuples(index=False, name=None))
-        _print(console, part)
+    _print(console, table, more=True)
+    gap = " " if compact else "   "
+    write = console.file.write
+    for start in range(_CHUNK, len(df), _CHUNK):  # the rest without rich: ~20x faster
+        rows = df.iloc[start:start + _CHUNK].itertuples(index=False, name=None)
+        write("".join(_plain_row(row, measured, gap) for row in rows))
+    write("\n")
+
+
+def _plain_row(row: tuple, widths: Sequence[int], gap: str) -> str:
+    """One table row laid out as rich lays out a row of the tables above (same widths, same
+    gaps), wrapped at spaces and folding longer words."""
+    import textwrap
+    from itertools import zip_longest
+
+    cells = [textwrap.wrap(literal(_cell(v)), w, break_on_hyphens=False) or [""]
+             for v, w in zip(row, widths, strict=True)]
+    lines = []
+    for parts in zip_longest(*cells, fillvalue=""):
+        lines.append((" " + gap.join(p.ljust(w) for p, w in zip(parts, widths,
+                                                                 strict=True))).rstrip())
+    return "\n".join(lines) + "\n"
 
 
 def _measure(table: Table, console: Console) -> list[int]:

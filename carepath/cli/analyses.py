@@ -77,14 +77,33 @@ def refers(
                          area=area)
         df = referrals(model, source=source, target=target, week=week(at, model),
                        stage=resolve_term(model, stage, "stage"),
-                       concern=resolve_term(model, concern, "concern"), severity=severity,
-                       urgency=urgency, area=area, kinds=tuple(kind or ("refers_to",)))
+                       concern=resolve_term(model, concern, "concern"),
+                       severity=resolve_term(model, severity, "severity"),
+                       urgency=resolve_term(model, urgency, "urgency"), area=area,
+                       kinds=_kinds(kind))
         if df.empty:
             _hint_profession(model, source, target, area)
     if fmt is Format.table:
         df = _conditions(df)
     emit(df, fmt, title="referrals", console=out, columns=columns, limit=limit,
          brief=["source", "target", "conditions", "evidence"])
+
+
+def _kinds(kinds: list[str] | None) -> tuple[str, ...]:
+    """Relation kinds checked here, so a misspelt one is a usage error (exit 2)."""
+    import difflib
+
+    from carepath.cli._common import UsageError
+    from carepath.graph.model import RelationKind
+
+    valid = [k.value for k in RelationKind]
+    for kind in kinds or ():
+        if kind not in valid:
+            close = difflib.get_close_matches(kind, valid, n=1)
+            raise UsageError(f"unknown relation kind {kind!r}"
+                             + (f" (did you mean {close[0]}?)" if close else "")
+                             + f"; expected one of: {', '.join(valid)}")
+    return tuple(kinds or ("refers_to",))
 
 
 def _hint_profession(model, source: str | None, target: str | None, area: str | None) -> None:
@@ -133,8 +152,8 @@ def routes(
         except QueryError:
             raise exc from None
     df = find(model, source, target, week=week(at, model),
-              concern=resolve_term(model, concern, "concern"), severity=severity,
-              max_hops=max_hops)
+              concern=resolve_term(model, concern, "concern"),
+              severity=resolve_term(model, severity, "severity"), max_hops=max_hops)
     emit(df, fmt, title=f"routes {source} -> {target}", console=out, columns=columns,
          limit=limit, brief=["hops", "names", "conditions", "evidence"])
 
@@ -165,7 +184,8 @@ def need(
     area = resolve(model, area, ("area",), role="area")
     entries = [resolve(model, e, NODE, role="entry point", area=area) for e in entry or []]
     df = routes_for_need(model, concern=resolve_term(model, concern, "concern"),
-                         severity=severity, week=week(at, model), entry=entries or None,
+                         severity=resolve_term(model, severity, "severity"),
+                         week=week(at, model), entry=entries or None,
                          area=area)
     if fmt is Format.table:
         df = df.assign(tier=df["target"].map(lambda t: getattr(model.services.get(t), "tier",
@@ -253,7 +273,8 @@ def eligible(
     model = load(data)
     area = resolve(model, area, ("area",), role="area")
     df = check(model, week=week(at, model), concern=resolve_term(model, concern, "concern"),
-               severity=severity, parent_age=parent_age, area=area)
+               severity=resolve_term(model, severity, "severity"), parent_age=parent_age,
+               area=area)
     emit(df, fmt, title="eligibility", console=out, columns=columns, limit=limit,
          brief=["service", "accepts", "reasons", "evidence"], summary=["accepts", "area"])
 

@@ -21,6 +21,8 @@ from carepath.cli._common import (
     export_app,
     load,
     out,
+    resolve,
+    resolve_term,
 )
 
 StageOpt = Annotated[str | None, typer.Option(
@@ -65,6 +67,7 @@ def html_cmd(
         raise UsageError(f"--view all writes a folder of pages; give a folder name, not "
                          f"{out_path.name!r}")
     model = load(data)
+    area, stage, tier, concern = _names(model, area, stage, tier, concern)
     if view != "all":
         path = export_html(model, view, out_path, area=area, stage=stage, tier=tier,
                            concern=concern)
@@ -109,7 +112,9 @@ def image_cmd(
         _bad_view(view, list(IMAGES), what="picture")
     if out_path is None or out_path.suffix.lower() not in (".svg", ".png"):
         raise UsageError("say where to write with -o FILE.svg or -o FILE.png")
-    path = export_image(load(data), view, out_path, area=area, stage=stage, tier=tier,
+    model = load(data)
+    area, stage, tier, concern = _names(model, area, stage, tier, concern)
+    path = export_image(model, view, out_path, area=area, stage=stage, tier=tier,
                         concern=concern, scale=scale)
     out.print(f"wrote {path} ({_size(path)})", highlight=False, soft_wrap=True)
 
@@ -125,3 +130,9 @@ def _bad_view(view: str | None, views: list[str], what: str = "view") -> None:
 def _size(path: Path) -> str:
     size = path.stat().st_size
     return f"{size / 1024:,.0f} kB" if size >= 1024 else f"{size} bytes"
+
+
+def _names(model, area, stage, tier, concern):
+    """The filters' ids from ids, names or aliases (see carepath.lookup)."""
+    return (resolve(model, area, ("area",), role="area"), resolve_term(model, stage, "stage"),
+            resolve_term(model, tier, "tier"), resolve_term(model, concern, "concern"))
