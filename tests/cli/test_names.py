@@ -34,6 +34,9 @@ def test_areas_and_concerns_by_name():
     pytest.param(("routes", "nobody", "dorset-pmmhs"), "unknown entry point", id="unknown-entry"),
     pytest.param(("whatif", "mother baby"), "fits 3 services", id="ambiguous-service"),
     pytest.param(("compare", "dorset", "narnia"), "unknown area 'narnia'", id="unknown-area"),
+    pytest.param(("refers", "--severity", "awful"), "expected one of: mild, moderate, severe",
+                 id="unknown-severity"),
+    pytest.param(("refers", "--kind", "refer"), "did you mean refers_to?", id="unknown-kind"),
 ])
 def test_a_bad_name_is_a_one_line_usage_error(args, says):
     result = run_cli(*args)

@@ -54,3 +54,26 @@ def test_a_big_result_is_summarised_then_cut_and_csv_keeps_every_row():
     assert f"{len(every):,} rows by kind (down) and area (across)" in table
     records = json.loads(run_cli("gaps", "--format", "json").stdout)
     assert len(records) == len(every) and "subject_name" in records[0]
+
+
+def test_structure_says_what_each_cut_point_separates(reference):
+    rows = json.loads(run_cli("structure", "--area", "dorset", "-f", "json").stdout)
+    cuts = [r for r in rows if r["cut_vertex"]]
+    assert cuts and all(r["separates"] for r in cuts)
+    for row in cuts:  # each separated node is joined to the cut point by a stated relation
+        joined = {n for rel in reference.relations if row["service"] in (rel.source, rel.target)
+                  for n in (rel.source, rel.target)}
+        assert set(row["separates"]) <= joined
+    table = run_cli("structure", "--area", "dorset", env={"COLUMNS": "80"}).stdout
+    assert f"{cuts[0]['service']}" in table and "separates" in table
+
+
+def test_compare_is_a_tier_by_stage_matrix_of_counts():
+    rows = json.loads(run_cli("compare", "dorset", "pathway-0-5", "-f", "json").stdout)
+    table = run_cli("compare", "Dorset", "pathway-0-5", env={"COLUMNS": "80"}).stdout
+    assert max(len(line) for line in table.splitlines()) <= 80
+    header = next(line for line in table.splitlines() if line.lstrip().startswith("tier "))
+    assert header.split()[1:4] == ["precon", "preg", "0-6w"]
+    cell = next(r for r in rows if r["stage"] == "weeks-0-6" and r["tier"] == "universal")
+    universal = next(line for line in table.splitlines() if line.startswith(" universal "))
+    assert universal.split()[3] == f"{cell['count_a']}/{cell['count_b']}"
