@@ -269,7 +269,7 @@ def _area(model: Model, ident: str) -> Card:
         members = [s for s in services if (s.tier or None) == (tier.id if tier else None)]
         if members:
             label = f"{tier.name}" if tier else "Tier not stated"
-            c.add(label, [Line(f"{s.name} ({s.id}): {describe_window(s)}") for s in
+            c.add(label, [Line(f"{s.name} ({s.id}): window {describe_window(s)}") for s in
                           sorted(members, key=lambda s: (ranks.get(s.tier, 99), s.name))])
     srcs = sorted({s.provenance.source for s in services})
     c.add("Sources", [Line(f"{model.name_of(src)} ({src})") for src in srcs])
@@ -289,6 +289,9 @@ def render(c: Card, *, width: int = 80, sources: bool = True,
     lines = [*textwrap.wrap(c.title, width), *textwrap.wrap(c.subtitle, width), ""]
     for label, facts in c.sections:
         first = True
+        if len(label) >= label_w - 1:  # a long label (a tier's name) gets a line of its own
+            lines.extend(textwrap.wrap(label, width))
+            first = False
         for fact in facts:
             text = fact.text + (f" [{', '.join(r.ref for r in fact.refs)}]" if fact.refs else "")
             wrapped = textwrap.wrap(text, text_w - 2 if len(facts) > 1 else text_w,
