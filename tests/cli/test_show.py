@@ -39,6 +39,8 @@ def test_the_card_says_what_the_sources_leave_unstated(reference):
 
 
 def test_the_printed_card_quotes_each_cited_passage_and_fits_80_columns(reference):
+    area = run_cli("show", "Dorset", env={"COLUMNS": "80"})  # tier names as labels
+    assert max(len(line) for line in area.stdout.splitlines()) <= 80
     result = run_cli("show", "dorset-pmmhs", env={"COLUMNS": "80"})
     assert result.returncode == 0, result.stderr
     assert max(len(line) for line in result.stdout.splitlines()) <= 80
