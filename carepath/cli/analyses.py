@@ -174,7 +174,8 @@ def need(
     columns: ColumnsOpt = None,
     limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
-    """What route exists for a need, e.g. --concern anxiety --severity moderate --at 4m.
+    """Routes to the services that meet a need: a concern, at a severity, at an age (for
+    example --concern anxiety --severity moderate --at 4m).
 
     A table starts with the routes counted by area, target and tier when there are more than
     --limit of them."""
