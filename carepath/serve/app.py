@@ -39,7 +39,7 @@ log = logging.getLogger("carepath.serve")
 TOKEN_COOKIE = "carepath_token"
 LOOPBACK_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]"]
 SECURITY_HEADERS = [
-    (b"content-security-policy", CSP.encode()),
+    (b"content-security-policy", (CSP + "; frame-ancestors 'none'").encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),

@@ -18,7 +18,7 @@ import anyio
 import jinja2
 from markupsafe import Markup
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 import carepath
 from carepath.errors import QueryError, RangeParseError
@@ -41,8 +41,9 @@ from carepath.serve.tables import COLUMNS, Tables
 __all__ = ["CSP", "Site"]
 
 CSP = ("default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-"""The exports' policy, with no script at all, and forms allowed to this server only."""
+       "base-uri 'none'; form-action 'self'")
+"""The exports' policy, with no script at all, and forms allowed to this server only (in each
+page's ``<meta>``; the HTTP header adds ``frame-ancestors 'none'``, which a meta cannot)."""
 
 NAV = [("/", "Directory"), ("/routes", "Routes"), ("/gaps", "Gaps"), ("/network", "Network"),
        ("/table", "Table"), ("/sparql", "SPARQL"), ("/cypher", "Cypher")]
@@ -101,6 +102,14 @@ class Site:
             raise TimeoutError(f"the answer took longer than the time limit "
                                f"({self.timeout:g} s)") from None
 
+    @staticmethod
+    def tidy(request: Request) -> Response | None:
+        """A redirect to the address without the empty fields a form sends (``?q=x&area=``
+        becomes ``?q=x``), so the address to share is short; None if it is already."""
+        if any(v == "" for v in request.query_params.values()):
+            return RedirectResponse(url(request), status_code=303)
+        return None
+
     def render(self, template: str, *, title: str, current: str, status: int = 200,
                **context: Any) -> HTMLResponse:
         html = _environment().get_template(template).render(
@@ -124,6 +133,8 @@ class Site:
                 "services": found[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]}
 
     async def directory(self, request: Request) -> Response:
+        if tidy := self.tidy(request):
+            return tidy
         found = await self.call(lambda: self._directory(request))
         return self.render("directory.html.j2", title="Service directory", current="/",
                            filtered=any(found["f"].values()), page_size=PAGE_SIZE,
@@ -186,6 +197,8 @@ class Site:
         return {"f": f, "routes": routes, "truncated": len(df) > MAX_ROUTES}
 
     async def routes(self, request: Request) -> Response:
+        if tidy := self.tidy(request):
+            return tidy
         found = await self.call(lambda: self._routes(request))
         entries = sorted({FAMILY, *(pid for pid in ("midwife", "health-visitor", "gp")
                                     if pid in self.model.professions)})
@@ -219,6 +232,8 @@ class Site:
                 "rows": rows[(page - 1) * size: page * size], "kinds": list(GAP_KINDS)}
 
     async def gaps(self, request: Request) -> Response:
+        if tidy := self.tidy(request):
+            return tidy
         found = await self.call(lambda: self._gaps(request))
         return self.render("gaps.html.j2", title="Gaps", current="/gaps",
                            page_url=lambda n: url(request, page=n), **found)
@@ -287,6 +302,8 @@ class Site:
                 "capped": len(dist) >= MAX_NEIGHBOURS}
 
     async def network(self, request: Request) -> Response:
+        if tidy := self.tidy(request):
+            return tidy
         found = await self.call(lambda: self._network(request))
         return self.render("network.html.j2", title="Network neighbourhood",
                            current="/network", max_hops=MAX_NETWORK_HOPS, **found)
@@ -320,6 +337,8 @@ class Site:
                 "columns": COLUMNS[view], "page": page.number, "pages": page.pages}
 
     async def table(self, request: Request) -> Response:
+        if tidy := self.tidy(request):
+            return tidy
         found = await self.call(lambda: self._table(request))
         f = found["f"]
 
