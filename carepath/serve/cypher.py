@@ -12,7 +12,7 @@ the schema listings. A word in a string or a property called ``load`` is not a c
 >>> check_query("COPY (MATCH (s:Service) RETURN s.id) TO '/tmp/x.csv'")
 Traceback (most recent call last):
 ...
-carepath.serve.sparql.Refused: COPY is refused: this endpoint is read-only and reads no files
+carepath.serve.sparql.Refused: COPY is refused: this endpoint is read-only and reads or writes no files
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ __all__ = ["ALLOWED_CALLS", "check_query", "run", "tokens"]
 DENIED = {
     "CREATE": "writes", "MERGE": "writes", "SET": "writes", "DELETE": "writes",
     "DETACH": "writes", "REMOVE": "writes", "DROP": "writes", "ALTER": "writes",
-    "COPY": "reads no files", "LOAD": "reads no files", "INSTALL": "installs nothing",
+    "COPY": "reads or writes no files", "LOAD": "reads no files", "INSTALL": "installs nothing",
+    "ATTACH": "opens no other database",
     "EXPORT": "writes no files", "IMPORT": "reads no files", "USE": "opens no other database",
     "BEGIN": "runs no transactions", "COMMIT": "runs no transactions",
     "ROLLBACK": "runs no transactions", "CHECKPOINT": "writes", "TRUNCATE": "writes",

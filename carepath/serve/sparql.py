@@ -169,7 +169,9 @@ def run(store: ox.Store, query: str, *, limit: int, timeout: float,
             if i % 1000 == 999 and time.monotonic() > deadline:
                 raise TimedOut(f"the query ran past the time limit ({timeout:g} s)")
             out.rows.append([item[v] for v in out.variables] if is_solutions else item)
-    except (OSError, RuntimeError) as exc:  # an evaluation error Oxigraph reports while iterating
+    except TimedOut:
+        raise
+    except (OSError, RuntimeError) as exc:  # an evaluation error found while reading
         raise QueryError(f"SPARQL error: {str(exc).splitlines()[0]}") from None
     return out
 
