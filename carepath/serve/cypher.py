@@ -12,7 +12,7 @@ the schema listings. A word in a string or a property called ``load`` is not a c
 >>> check_query("COPY (MATCH (s:Service) RETURN s.id) TO '/tmp/x.csv'")
 Traceback (most recent call last):
 ...
-carepath.serve.sparql.Refused: COPY is refused: this endpoint is read-only and reads or writes no files
+carepath.serve.sparql.Refused: COPY is refused: this endpoint is read-only and reads or writes ...
 """
 
 from __future__ import annotations
