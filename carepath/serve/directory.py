@@ -36,6 +36,9 @@ __all__ = ["Index"]
 MAX_NEIGHBOURS = 200
 """The most nodes a neighbourhood shows: a hub's 3-hop neighbourhood at national scale would
 be the whole graph."""
+MAX_EDGES = 600
+"""The most relations a neighbourhood shows (a regional hub's 200 neighbours share thousands:
+a 1.2 MB page)."""
 
 
 def _terms(model: Model, table: dict, ids: Any) -> list[str]:
@@ -191,8 +194,9 @@ class Index:
     def neighbourhood(self, focus: str, hops: int) -> tuple[dict[str, int], list[Relation]]:
         """The nodes within ``hops`` relations of ``focus`` (either direction) with their
         distance, at most :data:`MAX_NEIGHBOURS` of them (nearest first), and the relations
-        between them. Professions and the family are shown but not walked through: every
-        area shares them, so walking through them would reach every area.
+        between them (at most :data:`MAX_EDGES`). Professions and the family are shown but
+        not walked through: every area shares them, so walking through them would reach
+        every area.
 
         >>> from carepath import load_reference
         >>> nodes, rels = Index(load_reference()).neighbourhood("dorset-mbu", 1)
@@ -213,11 +217,9 @@ class Index:
                 if other not in dist and len(dist) < MAX_NEIGHBOURS:
                     dist[other] = dist[node] + 1
                     queue.append(other)
-        seen = set()
         rels = []
-        for node in dist:
+        for node in dist:  # nearest first, so the relations kept are the nearest ones
             for rel in self.outgoing.get(node, ()):
-                if rel.target in dist and rel.id not in seen:
-                    seen.add(rel.id)
+                if rel.target in dist and len(rels) < MAX_EDGES:
                     rels.append(rel)
         return dist, rels

@@ -259,7 +259,7 @@ class Site:
 
     def _draw(self, focus: str, dist: dict[str, int], rels: list) -> dict[str, Any]:
         """A radial drawing: the focus in the middle, each hop on a ring further out."""
-        from carepath.serve.directory import MAX_NEIGHBOURS
+        from carepath.serve.directory import MAX_EDGES, MAX_NEIGHBOURS
 
         model, colours = self.model, tier_colours(self.model)
         rings: dict[int, list[str]] = {}
@@ -299,7 +299,7 @@ class Site:
                 "title": f"{model.name_of(rel.source)} {style.label} "
                          f"{model.name_of(rel.target)} ({rel.provenance.ref})"})
         return {"nodes": nodes, "edges": edges, "size": size,
-                "capped": len(dist) >= MAX_NEIGHBOURS}
+                "capped": len(dist) >= MAX_NEIGHBOURS or len(rels) >= MAX_EDGES}
 
     async def network(self, request: Request) -> Response:
         if tidy := self.tidy(request):
