@@ -29,7 +29,7 @@ from starlette.routing import Route
 from carepath.errors import QueryError, RangeParseError
 from carepath.serve.endpoints import Endpoints, TooLarge
 from carepath.serve.graph import Graph
-from carepath.serve.pages import CSP, Site
+from carepath.serve.pages import CSP, EXPORT_VIEWS, Site
 from carepath.serve.params import BadRequest
 from carepath.serve.sparql import Refused
 
@@ -179,6 +179,7 @@ def create_app(graph: Graph, *, token: str | None = None, cors: str | None = Non
         Route("/gaps", site.gaps),
         Route("/network", site.network),
         Route("/table", site.table),
+        *(Route(f"/{name}", site.export_view(name)) for name in EXPORT_VIEWS),
         Route("/api/services", site.api_services),
         Route("/api/service/{id}", site.api_service),
         Route("/api/routes", site.api_routes),

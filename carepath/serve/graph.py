@@ -6,9 +6,15 @@ The server needs three things: the typed model (for the pages), an Oxigraph stor
 folder, a per-user cache and a ``connect(spec)`` factory) will replace :func:`open_graph`'s body,
 and nothing else in :mod:`carepath.serve` needs to change.
 
-The Cypher database is written to a temporary folder and opened again with ``read_only=True``,
-so the engine itself refuses every write; each thread asks :meth:`Graph.cypher` for its own
-connection (LadybugDB connections are not shared between threads).
+When that lands, :func:`open_graph` takes ``graph=DIR`` too and becomes, in outline:
+``build = open_build(DIR) if DIR else open_data(paths)`` (``carepath.build``,
+``carepath.cache``), then ``build.model``, ``build.oxigraph()`` and a read-only
+``ladybug.Database`` on the build's database (one connection per thread, as below).
+
+Today the Cypher database is written to a temporary folder and opened again with
+``read_only=True``, so the engine itself refuses every write; each thread asks
+:meth:`Graph.cypher` for its own connection (LadybugDB connections are not shared between
+threads).
 
 >>> graph = open_graph()
 >>> graph.model.services["dorset-pmmhs"].name, len(graph.store) > 1000

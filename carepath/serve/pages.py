@@ -46,7 +46,11 @@ CSP = ("default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; img-sr
 page's ``<meta>``; the HTTP header adds ``frame-ancestors 'none'``, which a meta cannot)."""
 
 NAV = [("/", "Directory"), ("/routes", "Routes"), ("/gaps", "Gaps"), ("/network", "Network"),
-       ("/table", "Table"), ("/sparql", "SPARQL"), ("/cypher", "Cypher")]
+       ("/table", "Table"), ("/stepped-care", "Stepped care"), ("/timeline", "Timeline"),
+       ("/pathway", "Pathway"), ("/sparql", "SPARQL"), ("/cypher", "Cypher")]
+EXPORT_VIEWS = ("stepped-care", "timeline", "pathway")
+"""Export views the server renders as they are (with their own scripts and policy): they
+draw a selection, which is small enough for one page."""
 PAGE_SIZE = 50
 MAX_HOPS = 6
 MAX_ROUTES = 100
@@ -317,6 +321,40 @@ class Site:
                              "relations": [{k: e[k] for k in ("from_name", "label", "to_name",
                                                               "evidence")} for e in d["edges"]],
                              "capped": d["capped"]})
+
+    # -- the export views -------------------------------------------------------------------
+
+    def _export(self, request: Request, name: str) -> str:
+        from carepath.html import VIEWS
+        from carepath.html._page import NavLink, select
+
+        p = request.query_params
+        try:
+            sel = select(self.model, area=text(p, "area") or None,
+                         stage=text(p, "stage") or None, tier=text(p, "tier") or None,
+                         concern=text(p, "concern") or None)
+        except QueryError as exc:
+            raise BadRequest(str(exc)) from None
+        nav = [NavLink(href, label, href == f"/{name}") for href, label in NAV]
+        return VIEWS[name].render(sel, nav=nav)
+
+    def export_view(self, name: str) -> Callable[[Request], Any]:
+        """The handler of ``/{name}?area=&stage=&tier=&concern=``: the export view of that
+        selection, with its own Content-Security-Policy (its scripts, by hash) in the header
+        as in the page."""
+        import html as html_lib
+        import re
+
+        async def handle(request: Request) -> Response:
+            if tidy := self.tidy(request):
+                return tidy
+            page = await self.call(lambda: self._export(request, name))
+            meta = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page)
+            csp = html_lib.unescape(meta.group(1)) if meta else CSP
+            return HTMLResponse(page, headers={
+                "Content-Security-Policy": csp + "; frame-ancestors 'none'"})
+
+        return handle
 
     # -- the table -------------------------------------------------------------------------
 

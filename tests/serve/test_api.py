@@ -104,3 +104,11 @@ def test_the_table_sorts_and_filters_on_the_server(server, reference):
     assert answer["total"] == len(handovers) > 0
     froms = [r["from"] for r in answer["rows"]]
     assert froms == sorted(froms, reverse=True)
+
+
+def test_export_views_draw_the_selection_in_the_address(server, reference):
+    page = server.request("/timeline?tier=inpatient").text
+    inpatient = [s for s in reference.services.values() if s.tier == "inpatient"]
+    assert all(s.name in page for s in inpatient) and "Health Visiting" not in page
+    bad = server.request("/stepped-care?area=atlantis", headers={"Accept": "text/html"})
+    assert bad.status == 400 and "atlantis" in bad.text
