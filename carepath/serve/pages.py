@@ -82,6 +82,7 @@ class Site:
         self.model = graph.model
         self.index = Index(graph.model)
         self.tables = Tables(graph.model)
+        self.tables.prepare()
         self.timeout = timeout
         self.limiter = anyio.CapacityLimiter(4)
         self._gap_cache: dict[tuple[str, str], Any] = {}
