@@ -27,6 +27,12 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 START, END = "<!-- serve:start -->", "<!-- serve:end -->"
+NOTE = ("Reading it: first answers show what a request costs alone once what it reuses is "
+        "made (the table's rows are made in a background thread at start-up, an area's gaps "
+        "on first use); p50 and p95 under load are mostly queueing in one server process on "
+        "a shared machine. Start-up is loading the data and building both engines, as "
+        "`carepath build` does; serving a build folder (the instant-answers issue) will take "
+        "that away.")
 
 
 def _data(name: str, work: Path) -> list[str]:
@@ -110,7 +116,8 @@ def markdown(runs: list[dict[str, Any]]) -> str:
                          + (f"{s['p50_ms']:,.0f} / {s['p95_ms']:,.0f} ms" if s else "-"))
         lines.append(f"| {kind} | " + " | ".join(cells) + " |")
     lines += ["", "First: the first answer of its kind, alone (it builds what later answers "
-              "reuse). p50/p95: under load, all clients at once, in milliseconds.", END]
+              "reuse). p50/p95: under load, all clients at once, in milliseconds.", "",
+              NOTE, END]
     return "\n".join(lines) + "\n"
 
 

@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import anyio
 import jinja2
@@ -290,7 +290,8 @@ class Site:
                     "id": node, "x": x, "y": y, "focus": node == focus, "colour": colour,
                     "label": name if len(name) <= 30 else name[:29] + "…",
                     "title": f"{name} ({node}), {d} hop{'' if d == 1 else 's'} away",
-                    "href": f"/service/{node}" if svc else f"/network?focus={node}&hops=1"})
+                    "href": (f"/service/{quote(node)}" if svc
+                             else "/network?" + urlencode({"focus": node, "hops": 1}))})
         edges = []
         for rel in rels:
             style = RELATION_STYLES[rel.kind]
