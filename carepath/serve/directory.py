@@ -3,8 +3,9 @@ the service card, and a service's neighbourhood.
 
 :class:`Index` is built once when the server starts (every service's searchable words, every
 relation by its two ends) so that a page costs a look-up, not a pass over a million relations.
-Search is by everyday words: each word must occur in the service's name, aliases, notes, area,
-tier, or the names and aliases of its concerns, interventions and professions.
+Search is by everyday words: each word (without a plural or -ing ending, :func:`stem`) must
+occur in the service's name, aliases, notes, area, tier, or the names and aliases of its
+concerns, interventions and professions.
 
 >>> from carepath import load_reference
 >>> index = Index(load_reference())
@@ -31,7 +32,7 @@ from carepath.html._page import (
     window_text,
 )
 
-__all__ = ["Index"]
+__all__ = ["MAX_EDGES", "MAX_NEIGHBOURS", "Index", "stem"]
 
 MAX_NEIGHBOURS = 200
 """The most nodes a neighbourhood shows: a hub's 3-hop neighbourhood at national scale would
@@ -39,6 +40,22 @@ be the whole graph."""
 MAX_EDGES = 600
 """The most relations a neighbourhood shows (a regional hub's 200 neighbours share thousands:
 a 1.2 MB page)."""
+
+
+_SUFFIXES = ("ies", "ing", "es", "s", "y")
+
+
+def stem(word: str) -> str:
+    """A word without a plural or -ing/-y ending, so 'therapy' finds 'therapies' and
+    'babies' finds 'baby' (kept whole when too little would be left).
+
+    >>> [stem(w) for w in ("therapy", "therapies", "babies", "visiting", "gp", "cbt")]
+    ['therap', 'therap', 'bab', 'visit', 'gp', 'cbt']
+    """
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
 
 
 def _terms(model: Model, table: dict, ids: Any) -> list[str]:
@@ -88,8 +105,10 @@ class Index:
         >>> index = Index(load_reference())
         >>> [s.id for s in index.search(words="bereavement", age="4 months")][-2:]
         ['p05-cruse', 'p05-maternal-mental-health']
-        >>> index.search(words="talking therapies", age="4 months")  # IAPT states no window
+        >>> index.search(words="talking therapy", age="4 months")  # IAPT states no window
         []
+        >>> [s.id for s in index.search(words="talking therapy")]
+        ['cm-iapt']
         """
         model = self.model
         for value, table, what in ((area, model.areas, "area"), (tier, model.tiers, "tier"),
@@ -98,7 +117,7 @@ class Index:
                 raise QueryError(f"unknown {what} {value!r}; expected one of: "
                                  f"{', '.join(sorted(table))}")
         week = parse_age(age) if age else None
-        folded = words.casefold().split()
+        folded = [stem(w) for w in words.casefold().split()]
         found = [
             s for s in model.services.values()
             if (not area or s.area == area) and (not tier or s.tier == tier)

@@ -37,6 +37,9 @@ def test_directory_filters_keep_what_the_model_states(server, reference, params)
 def test_search_by_everyday_words_finds_aliases_and_interventions(server, reference):
     cruse = next(s for s in reference.services.values() if "CRUISE" in s.aliases)
     assert cruse.id in {s["id"] for s in _services(server, q="cruise")["services"]}
+    iapt = {s.id for s in reference.services.values()  # the tier's name says "Therapies"
+            if s.tier and "Talking Therapies" in reference.tiers[s.tier].name}
+    assert iapt and iapt <= {s["id"] for s in _services(server, q="talking therapy")["services"]}
     cbt = {s.id for s in reference.services.values() if "cbt" in s.interventions}
     found = {s["id"] for s in _services(server, q="cognitive behavioural")["services"]}
     assert cbt and cbt <= found

@@ -121,6 +121,13 @@ def test_the_server_survives_garbage_half_requests_and_disconnects(server):
     with socket.create_connection((host, port)) as s:  # gone before reading the answer
         s.sendall(b"GET /table?view=relations&size=500 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         s.recv(100)
+    with socket.create_connection((host, port)) as slow:  # a slow client waits; others don't
+        slow.sendall(b"GET /api/services?q=unit HTTP/1.1\r\nHost: 127.0.")
+        started = time.monotonic()
+        assert server.request("/api/services?q=unit").status == 200
+        assert time.monotonic() - started < 10
+        slow.sendall(b"0.1\r\nConnection: close\r\n\r\n")
+        assert slow.recv(100).startswith(b"HTTP/1.1 200")
     assert server.request("/api/services?q=unit").status == 200
 
 
