@@ -61,6 +61,9 @@ def serve(
             logging.basicConfig(stream=sys.stderr, format="%(message)s")
             logging.getLogger("carepath.serve").setLevel(logging.INFO)
         url = address(sock)
+        if host in ("0.0.0.0", "::", "[::]"):  # every address: show one a browser can open
+            url = url.replace(f"//{host.strip('[]')}:", "//127.0.0.1:").replace(
+                "//[::]:", "//[::1]:")
 
         def ready() -> None:
             print(f"carepath serve: {url} (SPARQL: {url}sparql, Cypher: {url}cypher); "

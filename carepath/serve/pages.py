@@ -64,6 +64,7 @@ def _environment() -> jinja2.Environment:
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
         lstrip_blocks=True)
     env.filters.update({k: environment().filters[k] for k in ("evidence", "week")})
+    env.filters["n"] = lambda number: f"{number:,}"
     return env
 
 
