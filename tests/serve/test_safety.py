@@ -162,3 +162,9 @@ def test_ctrl_c_stops_the_command_cleanly(tmp_path):
     assert proc.returncode == 0, errors
     assert time.monotonic() - started < 10
     assert "carepath serve: stopped" in out and "Traceback" not in errors
+
+
+def test_a_build_folder_is_refused_with_what_to_do_instead(tmp_path):
+    result = run_cli("serve", "--graph", str(tmp_path), "--port", "0")
+    assert result.returncode == 2
+    assert "serve --data PATH instead" in result.stderr and "Traceback" not in result.stderr
