@@ -23,7 +23,7 @@ from typing import Any
 
 from carepath.errors import QueryError
 from carepath.output import records
-from carepath.serve.sparql import Refused
+from carepath.serve.sparql import Refused, TimedOut
 
 __all__ = ["ALLOWED_CALLS", "check_query", "run", "tokens"]
 
@@ -121,7 +121,8 @@ def run(conn: Any, query: str, params: Any = None, *, limit: int,
     """Check and run ``query`` on a LadybugDB connection with ``params`` bound; the rows as
     JSON-ready dicts (at most ``limit``) and whether there were more.
 
-    Raises :class:`Refused`, or :class:`QueryError` for a bad query or a timeout.
+    Raises :class:`Refused`, :class:`QueryError` for a bad query, :class:`TimedOut` past
+    ``timeout`` (LadybugDB interrupts the query itself).
     """
     check_query(query)
     bound = check_params(query, {} if params is None else params)
@@ -131,7 +132,7 @@ def run(conn: Any, query: str, params: Any = None, *, limit: int,
     except RuntimeError as exc:
         message = str(exc).splitlines()[0]
         if "interrupt" in message.lower() or "timeout" in message.lower():
-            raise QueryError(f"the query ran past the time limit ({timeout:g} s)") from None
+            raise TimedOut(f"the query ran past the time limit ({timeout:g} s)") from None
         raise QueryError(f"Cypher error: {message}") from None
     if isinstance(result, list):  # several statements cannot pass check_query
         result = result[-1]

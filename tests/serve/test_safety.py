@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 
@@ -168,3 +168,17 @@ def test_a_build_folder_is_refused_with_what_to_do_instead(tmp_path):
     result = run_cli("serve", "--graph", str(tmp_path), "--port", "0")
     assert result.returncode == 2
     assert "serve --data PATH instead" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_query_past_the_time_limit_gets_503_and_the_server_goes_on(graph):
+    quick = start(create_app(graph, timeout=0.2))
+    try:
+        sparql = ("PREFIX cp: <https://w3id.org/carepath/ontology#> SELECT (COUNT(*) AS ?n) "
+                  "WHERE { ?s ?p ?o . ?x a cp:Service . ?y a cp:Tier }")  # 1.5 M solutions
+        answer = quick.request("/sparql?query=" + quote(sparql))
+        assert answer.status == 503 and "time limit" in answer.text
+        answer = quick.request("/cypher?query=" + quote("MATCH (a)-[*1..8]-(b) RETURN count(*)"))
+        assert answer.status == 503 and "time limit" in answer.json()["error"]
+        assert quick.request("/cypher?query=" + quote("RETURN 1 AS one")).json() == [{"one": 1}]
+    finally:
+        quick.stop()
