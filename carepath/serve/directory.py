@@ -34,12 +34,12 @@ from carepath.html._page import (
 
 __all__ = ["MAX_EDGES", "MAX_NEIGHBOURS", "Index", "stem"]
 
-MAX_NEIGHBOURS = 200
+MAX_NEIGHBOURS = 120
 """The most nodes a neighbourhood shows: a hub's 3-hop neighbourhood at national scale would
 be the whole graph."""
-MAX_EDGES = 600
-"""The most relations a neighbourhood shows (a regional hub's 200 neighbours share thousands:
-a 1.2 MB page)."""
+MAX_EDGES = 300
+"""The most relations a neighbourhood shows (a regional hub's neighbours share thousands: a
+1.2 MB page; 600 relations took 0.24 s to render)."""
 
 
 _SUFFIXES = ("ies", "ing", "es", "s", "y")

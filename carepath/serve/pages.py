@@ -312,8 +312,11 @@ class Site:
         if tidy := self.tidy(request):
             return tidy
         found = await self.call(lambda: self._network(request))
+        from carepath.serve.directory import MAX_EDGES, MAX_NEIGHBOURS
+
         return self.render("network.html.j2", title="Network neighbourhood",
-                           current="/network", max_hops=MAX_NETWORK_HOPS, **found)
+                           current="/network", max_hops=MAX_NETWORK_HOPS,
+                           limits={"nodes": MAX_NEIGHBOURS, "edges": MAX_EDGES}, **found)
 
     async def api_network(self, request: Request) -> Response:
         found = await self.call(lambda: self._network(request))
