@@ -12,7 +12,7 @@ would make a page of tens of megabytes).
 
 >>> from carepath import load_reference
 >>> data = network_data(load_reference(), area="dorset")
->>> len(data["nodes"]), len(data["edges"])
+>>> len(data["nodes"]), relation_count(data)
 (18, 21)
 >>> next(n for n in data["nodes"] if n["id"] == "dorset-pmmhs")["shape"]
 'dot'
@@ -26,7 +26,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from carepath.errors import ExportError
-from carepath.graph.model import FAMILY, Model, NodeKind, Relation, Service
+from carepath.graph.model import (
+    FAMILY,
+    RELATION_ID_SEPARATOR,
+    Model,
+    NodeKind,
+    Relation,
+    Service,
+)
 from carepath.html._page import (
     NO_TIER_CODE,
     NO_TIER_COLOUR,
@@ -186,10 +193,9 @@ def _person_node(model: Model, node: str, rels: list[Relation]) -> dict[str, Any
     }
 
 
-def _edge(model: Model, rel: Relation, parallel: int) -> dict[str, Any]:
-    style = RELATION_STYLES[rel.kind]
-    source, target = model.name_of(rel.source), model.name_of(rel.target)
-    conditions = [
+def _conditions(model: Model, rel: Relation) -> list[list[Any]]:
+    """A relation's stated conditions as detail rows (name, values); unstated ones left out."""
+    rows = [
         ["Stages", list(rel.stage_texts)],
         ["Concerns", [model.name_of(c) for c in sorted(rel.concerns)]],
         ["Severity", sorted(rel.severities)],
@@ -198,31 +204,69 @@ def _edge(model: Model, rel: Relation, parallel: int) -> dict[str, Any]:
         ["Level", [model.name_of(rel.level)] if rel.level else []],
         ["Note", [rel.note] if rel.note else []],
     ]
-    title = [f"{source} {style.label} {target}"]
-    title += [f"{name}: {'; '.join(shorten(v, 140) for v in values)}"
-              for name, values in conditions if values]
-    title.append(f"Source: {evidence(rel.provenance)}")
-    if rel.provenance.passage:
-        title.append(f"“{shorten(rel.provenance.passage, 160)}”")
-    edge: dict[str, Any] = {
-        "id": rel.id,
-        "title": "\n".join(title),
-        "color": {"color": style.colour, "highlight": "#000000", "hover": style.colour},
-        "width": style.width,
-        "dashes": list(style.dashes) if style.dashes else False,
-        "arrows": {"to": {"enabled": style.arrow is not None, "type": style.arrow or "arrow",
-                          "scaleFactor": 0.7}},
-        "kind": rel.kind.value,
-        "stages": relation_stage_ids(model, rel),
-        "concerns": sorted(rel.concerns),
-        "detail": [["Relation", [f"{source} {style.label} {target}"]]]
-        + [row for row in conditions if row[1]],
-        "sources": source_rows(model, [rel.provenance]),
+    return [row for row in rows if row[1]]
+
+
+class _Lookup:
+    """Values kept once in a list and referred to by position: the page's shared tables."""
+
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+        self.index: dict[Any, int] = {}
+
+    def __call__(self, key: Any, make: Any = None) -> int:
+        found = self.index.get(key)
+        if found is None:
+            found = self.index[key] = len(self.items)
+            self.items.append(make() if callable(make) else key)
+        return found
+
+
+def _relation_tables(sel: Selection, node_index: dict[str, int]) -> dict[str, Any]:
+    """The selected relations as shared lookups, nothing repeated per relation.
+
+    ``rels`` is flat: three integers per relation (its source node, its target node, its
+    statement), positions in ``nodes`` and ``statements``. A statement is ``[id, kind,
+    conditions, provenance]``, the last three positions in ``kinds``, ``conditions`` and
+    ``provenance``; a condition is ``[detail rows, stage ids, concern ids]``; a provenance is
+    ``[source, line, passage]``, its source a position in ``sources``. A relation's id is its
+    statement's id, ``/``, and its target's id.
+    """
+    model = sel.model
+    kinds = list(RELATION_STYLES)
+    kind_pos = {k: i for i, k in enumerate(kinds)}
+    sources, provs, conds, stmts = _Lookup(), _Lookup(), _Lookup(), _Lookup()
+    stage_cache: dict[tuple, list[str]] = {}
+    rels: list[int] = []
+    for rel in sel.relations:
+        stem = rel.id[: len(rel.id) - len(rel.target)]
+        key = (stem, rel.source, rel.kind)
+        st = stmts.index.get(key)
+        if st is None:
+            prov = rel.provenance
+            src = sources(prov.source, lambda p=prov: [
+                p.source, model.sources[p.source].title if p.source in model.sources
+                else p.source])
+            pv = provs((src, prov.line, prov.passage or ""))
+            ck = (rel.stage_texts, rel.windows, rel.concerns, rel.severities, rel.urgency,
+                  rel.response_time, rel.level, rel.note)
+            if rel.windows not in stage_cache:
+                stage_cache[rel.windows] = relation_stage_ids(model, rel)
+            cd = conds(ck, lambda r=rel: [_conditions(model, r), stage_cache[r.windows],
+                                          sorted(r.concerns)])
+            st = stmts(key, lambda s=stem, k=rel.kind, c=cd, v=pv: [
+                s[:-1] if s.endswith(RELATION_ID_SEPARATOR) else s, kind_pos[k], c, v])
+        rels += (node_index[rel.source], node_index[rel.target], st)
+    return {
+        "rels": rels,
+        "statements": stmts.items,
+        "conditions": conds.items,
+        "provenance": [list(p) for p in provs.items],
+        "sources": sources.items,
+        "kinds": [{"id": k.value, "label": st.label, "colour": st.colour,
+                   "dashes": list(st.dashes) if st.dashes else False,
+                   "arrow": st.arrow, "width": st.width} for k, st in RELATION_STYLES.items()],
     }
-    if parallel:  # parallel relations between the same two nodes: fan them out
-        edge["smooth"] = {"enabled": True, "type": "curvedCW" if parallel % 2 else "curvedCCW",
-                          "roundness": 0.12 * ((parallel + 1) // 2)}
-    return edge
 
 
 def _groups(model: Model, sel: Selection, nodes: list[dict[str, Any]]) -> tuple[str, list]:
@@ -262,7 +306,7 @@ def network_data(model: Model, *, area: str | None = None, stage: str | None = N
     --------
     >>> from carepath import load_reference
     >>> data = network_data(load_reference())
-    >>> len(data["edges"]), data["aggregate"]
+    >>> relation_count(data), data["aggregate"]
     (200, False)
     >>> print(next(n for n in data["nodes"] if n["id"] == "dorset-mbu")["title"])
     ... # doctest: +ELLIPSIS
@@ -321,24 +365,21 @@ def _network_data(sel: Selection, *, max_drawn: int = MAX_DRAWN_NODES) -> dict[s
     order = sorted(people, key=lambda n: (n != FAMILY, model.name_of(n).casefold()))
     for node in order:
         net.add_node(node, **_person_node(model, node, people[node]))
-    seen: Counter[frozenset[str]] = Counter()
-    for rel in sel.relations:
-        pair = frozenset((rel.source, rel.target))
-        net.add_edge(rel.source, rel.target, **_edge(model, rel, seen[pair]))
-        seen[pair] += 1
     options = json.loads(json.dumps(OPTIONS))
     options["layout"]["improvedLayout"] = total <= 150
     net.set_options(json.dumps(options))
-    nodes, edges, _heading, _height, _width, options_json = net.get_network_data()
+    nodes, _edges, _heading, _height, _width, options_json = net.get_network_data()
     aggregate = total > max_drawn
     by, groups = _groups(model, sel, nodes) if aggregate else ("", [])
     if aggregate:
         for node in nodes:
             if node["kind"] == "service":
                 node["cluster"] = f"group:{node[by]}"
+    node_index = {n["id"]: i for i, n in enumerate(nodes)}
     return {
         "nodes": nodes,
-        "edges": edges,
+        **_relation_tables(sel, node_index),
+        "areas": {a.id: a.name for a in sel.areas},
         "options": json.loads(options_json),
         "aggregate": aggregate,
         "aggregate_by": by,
@@ -348,6 +389,16 @@ def _network_data(sel: Selection, *, max_drawn: int = MAX_DRAWN_NODES) -> dict[s
         "tiers": [{"id": t.id, "name": t.name, "code": codes[t.id], "rank": t.rank}
                   for t in model.tiers_in_order()],
     }
+
+
+def relation_count(data: dict[str, Any]) -> int:
+    """How many relations a network's data holds (three integers each in ``rels``).
+
+    >>> from carepath import load_reference
+    >>> relation_count(network_data(load_reference(), area="dorset"))
+    21
+    """
+    return len(data["rels"]) // 3
 
 
 def render(sel: Selection, *, nav: Sequence[NavLink] = (),
