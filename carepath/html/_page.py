@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.resources
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
@@ -180,6 +180,29 @@ def select(model: Model, *, area: str | None = None, stage: str | None = None,
     return Selection(model, the_area, the_stage, the_tier, the_concern, services, relations, ids)
 
 
+class Lookup:
+    """Values kept once in a list and referred to by position: a page's shared tables.
+
+    ``lookup(key)`` is the position of ``key`` (added the first time); ``lookup(key, make)``
+    stores ``make()`` instead of the key itself.
+
+    >>> words = Lookup()
+    >>> [words("refers to"), words("advises"), words("refers to")], words.items
+    ([0, 1, 0], ['refers to', 'advises'])
+    """
+
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+        self.index: dict[Any, int] = {}
+
+    def __call__(self, key: Any, make: Callable[[], Any] | None = None) -> int:
+        found = self.index.get(key)
+        if found is None:
+            found = self.index[key] = len(self.items)
+            self.items.append(make() if make is not None else key)
+        return found
+
+
 # -- words, codes and colours -----------------------------------------------------------------
 
 
@@ -192,6 +215,19 @@ def step_codes(model: Model) -> dict[str, str]:
         codes[tier.id] = str(tier.rank) + ("abcdefgh"[same.index(tier.id)] if len(same) > 1
                                            else "")
     return codes
+
+
+def step_order(code: str) -> float:
+    """A step code as a number to sort by: '5a' before '5b' before '6'; no step ('–') last.
+
+    >>> sorted(["6", "5b", "–", "5a", "1"], key=step_order)
+    ['1', '5a', '5b', '6', '–']
+    """
+    digits = code.rstrip("abcdefgh")
+    if not digits.isdigit():
+        return 99.0
+    letter = code[len(digits):]
+    return int(digits) + (("abcdefgh".index(letter) + 1) / 10 if letter else 0.0)
 
 
 def tier_colours(model: Model) -> dict[str, str]:

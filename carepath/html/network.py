@@ -38,6 +38,7 @@ from carepath.html._page import (
     NO_TIER_CODE,
     NO_TIER_COLOUR,
     RELATION_STYLES,
+    Lookup,
     NavLink,
     Selection,
     evidence,
@@ -207,21 +208,6 @@ def _conditions(model: Model, rel: Relation) -> list[list[Any]]:
     return [row for row in rows if row[1]]
 
 
-class _Lookup:
-    """Values kept once in a list and referred to by position: the page's shared tables."""
-
-    def __init__(self) -> None:
-        self.items: list[Any] = []
-        self.index: dict[Any, int] = {}
-
-    def __call__(self, key: Any, make: Any = None) -> int:
-        found = self.index.get(key)
-        if found is None:
-            found = self.index[key] = len(self.items)
-            self.items.append(make() if callable(make) else key)
-        return found
-
-
 def _relation_tables(sel: Selection, node_index: dict[str, int]) -> dict[str, Any]:
     """The selected relations as shared lookups, nothing repeated per relation.
 
@@ -235,7 +221,7 @@ def _relation_tables(sel: Selection, node_index: dict[str, int]) -> dict[str, An
     model = sel.model
     kinds = list(RELATION_STYLES)
     kind_pos = {k: i for i, k in enumerate(kinds)}
-    sources, provs, conds, stmts = _Lookup(), _Lookup(), _Lookup(), _Lookup()
+    sources, provs, conds, stmts = Lookup(), Lookup(), Lookup(), Lookup()
     stage_cache: dict[tuple, list[str]] = {}
     rels: list[int] = []
     for rel in sel.relations:

@@ -507,6 +507,14 @@
     setFilter: function (name, value) { filters[name] = value; update(); },
     expand: expand,
     focus: focusNode,
+    show: function (id) { if (groupsById[id]) showGroup(id); else showNode(id); },
+    busiest: function () {
+      var best = 0;
+      data.nodes.forEach(function (n, j) {
+        if (relsIn[j].length + relsOut[j].length > relsIn[best].length + relsOut[best].length) best = j;
+      });
+      return data.nodes[best].id;
+    },
   });
   /* Physics settles by itself; whatever is still moving stops data.settle_ms after the first
      drawing, so a large graph never keeps the tab busy (dragging a node wakes it again). */
