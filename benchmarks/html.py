@@ -141,7 +141,8 @@ def markdown(results: dict[str, Any], preset: str) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--preset", default="region")
-    parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "carepath-html-bench")
+    parser.add_argument("--work", type=Path,
+                        default=Path(tempfile.gettempdir()) / "carepath-html-bench")
     parser.add_argument("--markdown", type=Path, default=None)
     args = parser.parse_args(argv)
     data = args.work / args.preset

@@ -109,8 +109,10 @@ def _service_row(model: Model, svc: Service, codes: dict[str, str]) -> list[Any]
     concerns = "; ".join(
         model.name_of(n.concern) + (f" ({', '.join(sorted(n.severities))})" if n.severities
                                     else "") for n in svc.addresses) or "not stated"
-    times = "; ".join(f"{model.urgencies[t.urgency].name if t.urgency in model.urgencies else t.urgency}"
-                      f": {t.within}" for t in svc.response_times) or "not stated"
+    urgencies = model.urgencies
+    times = "; ".join(
+        f"{urgencies[t.urgency].name if t.urgency in urgencies else t.urgency}: {t.within}"
+        for t in svc.response_times) or "not stated"
     sources = ", ".join(dict.fromkeys(evidence(p) for p in service_evidence(svc)))
     return [
         svc.name, "; ".join(svc.aliases), svc.id, svc.area, code, step_order(code),
