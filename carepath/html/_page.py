@@ -62,12 +62,14 @@ class RelationStyle:
 RELATION_STYLES: dict[RelationKind, RelationStyle] = {
     RelationKind.REFERS_TO: RelationStyle("refers to", "#0072B2", (), "arrow", 2.0),
     RelationKind.SIGNPOSTS_TO: RelationStyle("signposts to", "#009E73", (2, 5), "vee"),
-    RelationKind.ADVISES: RelationStyle("advises", "#E69F00", (10, 5), "circle"),
+    # lines need 3:1 against white (WCAG 1.4.11): Okabe-Ito's orange and sky blue (2.3:1)
+    # darkened to 3.8:1 and 4.0:1, keeping their hue
+    RelationKind.ADVISES: RelationStyle("advises", "#B07800", (10, 5), "circle"),
     RelationKind.TRAINS: RelationStyle("trains", "#CC79A7", (12, 4, 2, 4), "bar"),
     RelationKind.COLLABORATES_WITH: RelationStyle("collaborates with", "#555555", (), None, 1.0),
     RelationKind.HANDS_OVER_TO: RelationStyle("hands over to", "#D55E00", (), "triangle", 4.0),
-    RelationKind.STEPS_UP_TO: RelationStyle("steps up to", "#56B4E9", (6, 3), "arrow", 2.0),
-    RelationKind.STEPS_DOWN_TO: RelationStyle("steps down to", "#56B4E9", (2, 3), "arrow", 2.0),
+    RelationKind.STEPS_UP_TO: RelationStyle("steps up to", "#2B86B8", (6, 3), "arrow", 2.0),
+    RelationKind.STEPS_DOWN_TO: RelationStyle("steps down to", "#2B86B8", (2, 3), "arrow", 2.0),
 }
 
 TEMPLATES = importlib.resources.files("carepath.html") / "templates"
@@ -215,6 +217,22 @@ def step_codes(model: Model) -> dict[str, str]:
         codes[tier.id] = str(tier.rank) + ("abcdefgh"[same.index(tier.id)] if len(same) > 1
                                            else "")
     return codes
+
+
+def contrast(colour: str, background: str = "#FFFFFF") -> float:
+    """WCAG's contrast ratio of two colours written #RRGGBB.
+
+    >>> advises = RELATION_STYLES[RelationKind.ADVISES].colour
+    >>> round(contrast("#E69F00"), 2), round(contrast(advises), 2)
+    (2.25, 3.8)
+    """
+    def luminance(hex_colour: str) -> float:
+        rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        rgb = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
+
+    light, dark = sorted((luminance(colour), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
 
 
 def step_order(code: str) -> float:

@@ -12,6 +12,7 @@ from carepath import RelationKind
 from carepath.errors import ExportError
 from carepath.graph.networkx import relation_graph
 from carepath.html import export_html, export_site, render_html
+from carepath.html._page import RELATION_STYLES
 from carepath.html.network import MAX_NODES, network_data, relation_count
 
 from .conftest import synthetic
@@ -190,3 +191,32 @@ def test_a_graph_too_large_to_draw_is_refused_with_how_to_filter(reference, tmp_
     index = (site / "index.html").read_text(encoding="utf-8")
     assert "Network</strong> (not drawn)" in index and "export part of it with --area" in index
     assert render_html(huge, "network", area="synth-02").count('"kind": "service"') == 1000
+
+
+def test_details_list_who_relates_in_and_out_with_conditions_and_source_lines(
+        reference, site, open_page):
+    tab = open_page(site / "network.html")
+    tab.wait_network()
+    tab.page.evaluate("() => cp.net.show('dorset-pmmhs')")
+    details = tab.page.locator("#cp-details")
+    incoming = [r for r in reference.relations if r.target == "dorset-pmmhs"]
+    outgoing = [r for r in reference.relations if r.source == "dorset-pmmhs"]
+    lists = details.locator("ul.rels")
+    heads = details.locator("h3").all_inner_texts()
+    assert f"In: who refers to it (and advises, trains, hands over…) ({len(incoming)})" in heads
+    assert f"Out: where it refers (and advises, trains, hands over…) ({len(outgoing)})" in heads
+    shown_in = lists.nth(0).locator("li").all_inner_texts()
+    assert len(shown_in) == len(incoming) > 5
+    for rel in incoming:  # who, how, and the source line, for every relation into it
+        line = f"{RELATION_STYLES[rel.kind].label} {reference.name_of(rel.source)}"
+        assert any(t.startswith(line) and rel.provenance.ref in t for t in shown_in), line
+    gp = next(r for r in incoming if r.source == "gp")
+    gp_line = next(t for t in shown_in if t.startswith("refers to General practitioner"))
+    for stage in gp.stage_texts:  # its conditions
+        assert stage in gp_line
+    shown_out = lists.nth(1).locator("li").all_inner_texts()
+    assert len(shown_out) == len(outgoing)
+    for rel in outgoing:
+        name = reference.name_of(rel.target)
+        assert any(name in t and rel.provenance.ref in t for t in shown_out), name
+    tab.assert_clean()

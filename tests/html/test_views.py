@@ -146,3 +146,11 @@ def test_a_site_replaces_an_earlier_site_but_never_other_files(reference, tmp_pa
     assert (site / "notes.txt").read_text(encoding="utf-8") == "mine"
     with pytest.raises(ExportError, match="it is a file"):
         export_site(reference, site / "notes.txt")
+
+
+def test_every_relation_line_has_3_to_1_contrast_on_white():
+    from carepath.html._page import RELATION_STYLES, contrast
+
+    low = {style.label: round(contrast(style.colour), 2) for style in RELATION_STYLES.values()
+           if contrast(style.colour) < 3}
+    assert low == {}

@@ -523,6 +523,18 @@
     if (!api.stable) api.settledMs = Date.now() - started;
     api.stable = true;
   });
+  /* Labels readable from the start: when fitting everything would shrink them below
+     READABLE_PX on screen, zoom in on the middle instead ("Fit to view" shows everything). */
+  var READABLE_PX = 11;
+  function readable() {
+    var size = (data.options.nodes && data.options.nodes.font && data.options.nodes.font.size) || 14;
+    var least = READABLE_PX / size;
+    if (network.getScale() < least) {
+      network.moveTo({ scale: least, animation: false });
+      statusLine.textContent += " Zoomed in so the labels can be read: drag or use the arrow keys to move, Fit to view shows everything.";
+    }
+  }
+  network.once("stabilizationIterationsDone", readable);
   network.once("afterDrawing", function () {
     api.ready = true;
     setTimeout(function () { if (!api.stable) network.stopSimulation(); }, data.settle_ms);
