@@ -91,10 +91,12 @@ class Selection:
     services: list[Service]
     relations: list[Relation]
     service_ids: frozenset[str] = field(default_factory=frozenset)
+    focus: Service | None = None  # the service a focus view is centred on
+    hops: int = 0  # how far from it the focus view reaches
 
     @property
     def filtered(self) -> bool:
-        return any((self.area, self.stage, self.tier, self.concern))
+        return any((self.area, self.stage, self.tier, self.concern, self.focus))
 
     @property
     def area_ids(self) -> list[str]:
@@ -110,6 +112,9 @@ class Selection:
         """The filters in words, or 'all areas'."""
         parts = [x.name for x in (self.area, self.stage, self.tier, self.concern)
                  if x is not None]
+        if self.focus is not None:
+            parts.insert(0, f"around {self.focus.name} ({self.model.name_of(self.focus.area)}"
+                            f", {self.hops} step{'' if self.hops == 1 else 's'})")
         return " · ".join(parts) if parts else "all areas"
 
 
@@ -118,10 +123,15 @@ def _resolve(kind: str, value: str, table: dict[str, Any]) -> Any:
     if value in table:
         return table[value]
     folded = value.strip().casefold()
-    for item in table.values():
-        if getattr(item, "name", "").casefold() == folded:
-            return item
-    raise QueryError(f"unknown {kind} {value!r}; expected one of: {', '.join(table)}")
+    named = [item for item in table.values() if getattr(item, "name", "").casefold() == folded]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise QueryError(f"{value!r} names {len(named)} {kind}s: "
+                         f"{', '.join(item.id for item in named)}; give the id")
+    ids = list(table)
+    listed = ", ".join(ids[:12]) + (f", ... ({len(ids):,} in all)" if len(ids) > 12 else "")
+    raise QueryError(f"unknown {kind} {value!r}; expected one of: {listed}")
 
 
 def relation_applies_at(rel: Relation, stage: AgeStage) -> bool:
@@ -130,8 +140,12 @@ def relation_applies_at(rel: Relation, stage: AgeStage) -> bool:
 
 
 def select(model: Model, *, area: str | None = None, stage: str | None = None,
-           tier: str | None = None, concern: str | None = None) -> Selection:
-    """Services in ``area``, covering ``stage``, at ``tier``, addressing ``concern``.
+           tier: str | None = None, concern: str | None = None, focus: str | None = None,
+           hops: int = 1) -> Selection:
+    """Services in ``area``, covering ``stage``, at ``tier``, addressing ``concern``; with
+    ``focus``, only the neighbourhood of that service: what is within ``hops`` relations of
+    it, in either direction (a profession or the family is shown but not gone through: the
+    GP would otherwise bring in every service GPs refer to).
 
     Each filter takes an id or a name. A relation is kept when it holds at ``stage`` and for
     ``concern`` (an unstated condition does not restrict), and each end is a kept service, a
@@ -152,6 +166,9 @@ def select(model: Model, *, area: str | None = None, stage: str | None = None,
     Traceback (most recent call last):
     ...
     carepath.errors.QueryError: unknown area 'atlantis'; expected one of: cheshire-merseyside, ...
+    >>> near = select(load_reference(), focus="dorset-mbu", hops=1)
+    >>> near.describe(), sorted(s.id for s in near.services)
+    ('around Mother and Baby Unit (Dorset, 1 step)', ['dorset-mbu', 'dorset-pmmhs'])
     """
     the_area = _resolve("area", area, model.areas) if area else None
     the_stage = _resolve("stage", stage, model.stages) if stage else None
@@ -179,7 +196,42 @@ def select(model: Model, *, area: str | None = None, stage: str | None = None,
         and end_ok(r.source) and end_ok(r.target)
         and (not filtered or r.source in ids or r.target in ids)
     ]
-    return Selection(model, the_area, the_stage, the_tier, the_concern, services, relations, ids)
+    the_focus = None
+    if focus is not None:
+        the_focus = _resolve("service", focus, model.services)
+        if the_focus.id not in ids:
+            within = Selection(model, the_area, the_stage, the_tier, the_concern, [], [])
+            raise QueryError(f"{the_focus.name} ({the_focus.id}) is not in "
+                             f"{within.describe()}; drop the other filters or choose another "
+                             "--focus")
+        if hops < 1:
+            raise QueryError(f"--hops must be 1 or more, not {hops}")
+        near = _neighbourhood(relations, the_focus.id, hops, model)
+        services = [s for s in services if s.id in near]
+        ids = frozenset(s.id for s in services)
+        relations = [r for r in relations if r.source in near and r.target in near]
+    return Selection(model, the_area, the_stage, the_tier, the_concern, services, relations, ids,
+                     the_focus, hops if the_focus else 0)
+
+
+def _neighbourhood(relations: list[Relation], start: str, hops: int, model: Model) -> set[str]:
+    """Nodes within ``hops`` relations of ``start`` either way, going on only from services."""
+    around: dict[str, list[str]] = {}
+    for rel in relations:
+        around.setdefault(rel.source, []).append(rel.target)
+        around.setdefault(rel.target, []).append(rel.source)
+    near, frontier = {start}, [start]
+    for _ in range(hops):
+        found = []
+        for node in frontier:
+            if node not in model.services:
+                continue
+            for other in around.get(node, ()):
+                if other not in near:
+                    near.add(other)
+                    found.append(other)
+        frontier = found
+    return near
 
 
 class Lookup:

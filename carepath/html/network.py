@@ -276,6 +276,7 @@ def _groups(model: Model, sel: Selection, nodes: list[dict[str, Any]]) -> tuple[
 
 def network_data(model: Model, *, area: str | None = None, stage: str | None = None,
                  tier: str | None = None, concern: str | None = None,
+                 focus: str | None = None, hops: int = 1,
                  max_drawn: int = MAX_DRAWN_NODES) -> dict[str, Any]:
     """The nodes, edges and options the page draws, built with pyvis.
 
@@ -302,7 +303,8 @@ def network_data(model: Model, *, area: str | None = None, stage: str | None = N
     ...
     Sources: doc-002:...
     """
-    sel = select(model, area=area, stage=stage, tier=tier, concern=concern)
+    sel = select(model, area=area, stage=stage, tier=tier, concern=concern, focus=focus,
+                 hops=hops)
     return _network_data(sel, max_drawn=max_drawn)
 
 
@@ -362,10 +364,15 @@ def _network_data(sel: Selection, *, max_drawn: int = MAX_DRAWN_NODES) -> dict[s
             if node["kind"] == "service":
                 node["cluster"] = f"group:{node[by]}"
     node_index = {n["id"]: i for i, n in enumerate(nodes)}
+    if sel.focus is not None:  # the focus view: its service stands out, chosen at the start
+        centre = nodes[node_index[sel.focus.id]]
+        centre.update(size=24, borderWidth=4, label=centre["label"] + "\n(focus)")
     return {
         "nodes": nodes,
         **_relation_tables(sel, node_index),
         "areas": {a.id: a.name for a in sel.areas},
+        "focus": sel.focus.id if sel.focus is not None else None,
+        "hops": sel.hops,
         "options": json.loads(options_json),
         "aggregate": aggregate,
         "aggregate_by": by,

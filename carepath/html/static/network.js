@@ -112,7 +112,7 @@
     if (prov[2]) title.push("\u201c" + shorten(prov[2], 160) + "\u201d");
     var e = { id: "r" + r, from: data.nodes[relFrom[r]].id, to: data.nodes[relTo[r]].id,
       kind: k.id, title: title.join("\n"), width: k.width, dashes: k.dashes,
-      color: { color: k.colour, highlight: "#000000", hover: k.colour },
+      color: { color: k.colour, highlight: k.colour, hover: k.colour },
       arrows: { to: { enabled: k.arrow !== null, type: k.arrow || "arrow", scaleFactor: 0.7 } } };
     var p = parallel[r];
     if (p) e.smooth = { enabled: true, type: p % 2 ? "curvedCW" : "curvedCCW", roundness: 0.12 * ((p + 1) >> 1) };
@@ -171,7 +171,7 @@
       counts[key] = (counts[key] || 0) + 1;
       if (!wantEdges[key]) {
         wantEdges[key] = { id: key, from: a, to: b, kind: k.id, relLabel: k.label,
-          color: { color: k.colour, highlight: "#000000", hover: k.colour }, dashes: k.dashes,
+          color: { color: k.colour, highlight: k.colour, hover: k.colour }, dashes: k.dashes,
           arrows: { to: { enabled: k.arrow !== null, type: k.arrow || "arrow", scaleFactor: 0.7 } },
           aggregate: true };
       }
@@ -534,7 +534,9 @@
       statusLine.textContent += " Zoomed in so the labels can be read: drag or use the arrow keys to move, Fit to view shows everything.";
     }
   }
-  network.once("stabilizationIterationsDone", readable);
+  network.once("stabilizationIterationsDone", function () {
+    if (data.focus) focusNode(data.focus); else readable();
+  });
   network.once("afterDrawing", function () {
     api.ready = true;
     setTimeout(function () { if (!api.stable) network.stopSimulation(); }, data.settle_ms);
