@@ -39,7 +39,7 @@ from carepath.graph.model import (
     Term,
     Tier,
 )
-from carepath.graph.stages import format_week
+from carepath.graph.stages import TIMELINE_END, TIMELINE_START, Interval, format_week
 
 # Okabe & Ito's colour-blind-safe palette; every colour is always paired with a text code.
 PALETTE = ("#56B4E9", "#009E73", "#F0E442", "#E69F00", "#CC79A7", "#D55E00", "#0072B2",
@@ -325,9 +325,23 @@ def service_evidence(svc: Service) -> list[Provenance]:
     return list(seen.values())
 
 
+def interval_text(window: Interval) -> str:
+    """An age window in words; the timeline's edges by name.
+
+    >>> interval_text(Interval(52, 260)), interval_text(Interval(1, 8))
+    ('1 year – 5 years', '1 week – 8 weeks')
+    >>> interval_text(Interval(TIMELINE_START, TIMELINE_END))
+    'all ages (preconception to 5 years)'
+    """
+    if (window.start, window.end) == (TIMELINE_START, TIMELINE_END):
+        return "all ages (preconception to 5 years)"
+    start = "preconception" if window.start <= TIMELINE_START else format_week(window.start)
+    return f"{start} – {format_week(window.end)}"
+
+
 def window_text(svc: Service) -> str:
-    """The service's age windows in words: '1 year – 5 years'."""
-    return "; ".join(f"{format_week(w.start)} – {format_week(w.end)}" for w in svc.windows)
+    """The service's age windows in words: '1 year – 5 years' ('' when none is stated)."""
+    return "; ".join(interval_text(w) for w in svc.windows)
 
 
 def stage_names(model: Model, stage_ids: Iterable[str]) -> list[str]:

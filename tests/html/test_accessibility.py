@@ -158,3 +158,15 @@ def test_network_by_keyboard_reaches_the_canvas_and_reads_a_nodes_details(refere
     assert any(h.startswith("In: who refers to it") and f"({len(incoming)})" in h
                for h in heads), heads
     tab.assert_clean()
+
+
+@pytest.mark.parametrize("filename", ["index.html", "stepped-care.html", "gaps.html",
+                                      "table.html", "network.html"])
+def test_pages_reflow_at_320_pixels(site, open_page, filename):
+    """WCAG 1.4.10: no sideways scrolling of the page at 320 px; wide tables scroll in their
+    own focusable region (data tables are the exception the criterion allows)."""
+    tab = open_page(site / filename, width=320, height=640)
+    if filename == "network.html":
+        tab.wait_network()
+    assert tab.page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    tab.assert_clean()
