@@ -97,3 +97,13 @@ def test_the_arrow_keys_turn_the_page_past_the_last_row(big_table, open_page):
     assert tab.page.locator("[data-pager=services] .range").inner_text().startswith(
         "Rows 101–200")
     tab.assert_clean()
+
+
+def test_sorting_by_step_puts_5a_before_5b(reference, site, open_page):
+    tab = open_page(site / "table.html")
+    services = tab.page.locator("table#services")
+    services.locator("thead button", has_text="Step").click()
+    codes = [c for c in services.locator("tbody tr td:nth-child(4)").all_inner_texts()]
+    order = [c for i, c in enumerate(codes) if i == 0 or c != codes[i - 1]]
+    assert order == ["1", "3", "4", "5a", "5b", "6", "–"], order
+    tab.assert_clean()
