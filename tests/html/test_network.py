@@ -220,3 +220,14 @@ def test_details_list_who_relates_in_and_out_with_conditions_and_source_lines(
         name = reference.name_of(rel.target)
         assert any(name in t and rel.provenance.ref in t for t in shown_out), name
     tab.assert_clean()
+
+
+def test_labels_are_readable_and_the_legend_is_above_the_fold_at_1400x900(site, open_page):
+    tab = open_page(site / "network.html", width=1400, height=900)
+    tab.wait_network()
+    tab.page.wait_for_function("() => cp.net.stable", timeout=15_000)
+    font = tab.page.evaluate("() => cp.data().options.nodes.font.size")
+    assert tab.page.evaluate("() => cp.net.network.getScale()") * font >= 11  # px on screen
+    legend = tab.page.locator("section[aria-labelledby=legend-heading]").bounding_box()
+    assert legend["y"] + legend["height"] <= 900
+    tab.assert_clean()
