@@ -18,9 +18,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.resources
+import importlib.util
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -403,9 +405,13 @@ def static(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def vis_network_js() -> str:
-    """The vis-network script that pyvis ships, to be inlined (no CDN)."""
+    """The vis-network script that pyvis ships, to be inlined (no CDN); found without importing
+    pyvis (which imports IPython)."""
     try:
-        lib = importlib.resources.files("pyvis") / "templates" / "lib"
+        spec = importlib.util.find_spec("pyvis")
+        if spec is None or not spec.submodule_search_locations:
+            raise ModuleNotFoundError("pyvis")
+        lib = Path(next(iter(spec.submodule_search_locations))) / "templates" / "lib"
         versions = sorted((d for d in lib.iterdir() if d.name.startswith("vis-")),
                           key=lambda d: tuple(int(x) for x in d.name[4:].split(".")))
         return (versions[-1] / "vis-network.min.js").read_text(encoding="utf-8")
