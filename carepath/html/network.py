@@ -96,6 +96,15 @@ def _lines(label: str, values: Sequence[str]) -> list[str]:
     return [f"{label}: {'; '.join(values)}"] if values else []
 
 
+def _part_of(svc: Service) -> list[str]:
+    """The services or organisations this one is part of, where the data says (the model may
+    gain ``part_of``: one id or several)."""
+    found = getattr(svc, "part_of", None)
+    if not found:
+        return []
+    return [found] if isinstance(found, str) else list(found)
+
+
 def _service_node(model: Model, svc: Service, codes: dict[str, str],
                   colours: dict[str, str]) -> dict[str, Any]:
     """The node's attributes: drawing, hover text, filter keys and the full details."""
@@ -129,7 +138,7 @@ def _service_node(model: Model, svc: Service, codes: dict[str, str],
         ["Area", [model.name_of(svc.area)]],
         ["Tier", [tier_text] + ([svc.tier_note] if svc.tier_note else [])],
         ["Stages", [stage_text]],
-        ["Age window", [window_text(svc) or "not stated"]
+        ["Age window", [window_text(svc) or "not stated in the sources"]
          + ([f"as written: {'; '.join(svc.stage_texts)}"] if svc.stage_texts else [])],
         ["Population need", [f"{svc.need_min:g}–{svc.need_max:g}%"
                              + (f" ({svc.need_note})" if svc.need_note else "")]
@@ -142,6 +151,7 @@ def _service_node(model: Model, svc: Service, codes: dict[str, str],
         ["Response times", [f"{t} ({evidence(r.provenance)})"
                             for t, r in zip(times, svc.response_times, strict=True)]
          or ["not stated"]],
+        ["Part of", [model.name_of(p) for p in _part_of(svc)]],
         ["Professions", [model.name_of(p) for p in svc.professions]],
         ["Interventions", [model.name_of(i) for i in svc.interventions]],
         ["Also known as", list(svc.aliases)],
