@@ -55,24 +55,47 @@
   };
 
   var R = data.rels, N = data.nodes;
+  /* Relation columns sort through their lookups: a few thousand names or conditions are
+     ranked, and each row takes its part's rank (options.part: the part's texts, and which
+     part a row has). */
+  function byNode(end) {
+    return { part: { texts: function () { return N.map(function (n) { return n[0]; }); },
+                     at: function (i) { return R[3 * i + end]; } } };
+  }
+  function byPart(texts) {
+    return { part: { texts: texts, at: function (i) { return R[3 * i + 2]; } } };
+  }
+  function byCondition(k) {
+    return byPart(function () {
+      return data.statements.map(function (s) { return data.conditions[s[1]][k]; });
+    });
+  }
+  function byProvenance(k, cls) {
+    var o = byPart(function () {
+      return data.statements.map(function (s) { return data.provenance[s[2]][k]; });
+    });
+    o.cls = cls;
+    return o;
+  }
   function st(i) { return data.statements[R[3 * i + 2]]; }
   function cond(i) { return data.conditions[st(i)[1]]; }
   var relations = {
     id: "relations", count: R.length / 3,
     areas: function (i) { return [N[R[3 * i]][1], N[R[3 * i + 1]][1]]; },
     columns: [
-      ["From", function (i) { return N[R[3 * i]][0]; }],
-      ["Relation", function (i) { return data.kinds[st(i)[0]]; }],
-      ["To", function (i) { return N[R[3 * i + 1]][0]; }],
-      ["Stages", function (i) { return cond(i)[0]; }],
-      ["Concerns", function (i) { return cond(i)[1]; }],
-      ["Severity", function (i) { return cond(i)[2]; }],
-      ["Urgency", function (i) { return cond(i)[3]; }],
-      ["Response time", function (i) { return cond(i)[4]; }],
-      ["Level", function (i) { return cond(i)[5]; }],
-      ["Note", function (i) { return cond(i)[6]; }],
-      ["Source", function (i) { return data.provenance[st(i)[2]][0]; }, { cls: "evidence" }],
-      ["Passage", function (i) { return data.provenance[st(i)[2]][1]; }, { cls: "passage" }],
+      ["From", function (i) { return N[R[3 * i]][0]; }, byNode(0)],
+      ["Relation", function (i) { return data.kinds[st(i)[0]]; },
+        byPart(function () { return data.statements.map(function (s) { return data.kinds[s[0]]; }); })],
+      ["To", function (i) { return N[R[3 * i + 1]][0]; }, byNode(1)],
+      ["Stages", function (i) { return cond(i)[0]; }, byCondition(0)],
+      ["Concerns", function (i) { return cond(i)[1]; }, byCondition(1)],
+      ["Severity", function (i) { return cond(i)[2]; }, byCondition(2)],
+      ["Urgency", function (i) { return cond(i)[3]; }, byCondition(3)],
+      ["Response time", function (i) { return cond(i)[4]; }, byCondition(4)],
+      ["Level", function (i) { return cond(i)[5]; }, byCondition(5)],
+      ["Note", function (i) { return cond(i)[6]; }, byCondition(6)],
+      ["Source", function (i) { return data.provenance[st(i)[2]][0]; }, byProvenance(0, "evidence")],
+      ["Passage", function (i) { return data.provenance[st(i)[2]][1]; }, byProvenance(1, "passage")],
     ],
   };
 
@@ -129,27 +152,39 @@
   function ranks(t, c) {
     if (t.ranks[c]) return t.ranks[c];
     var col = t.columns[c], opts = col[2] || {};
-    var keys = new Array(t.count), seen = new Map(), i;
-    for (i = 0; i < t.count; i += 1) {
-      keys[i] = opts.sort ? opts.sort(i) : col[1](i).toLowerCase();
-      seen.set(keys[i], 0);
+    var seen = new Map(), i, keys;
+    if (opts.part) {
+      keys = opts.part.texts().map(function (x) { return x.toLowerCase(); });
+      keys.forEach(function (k) { seen.set(k, 0); });
+    } else {
+      keys = new Array(t.count);
+      for (i = 0; i < t.count; i += 1) {
+        keys[i] = opts.sort ? opts.sort(i) : col[1](i).toLowerCase();
+        seen.set(keys[i], 0);
+      }
     }
     var unique = Array.from(seen.keys()).sort(function (a, b) { return a < b ? -1 : a > b ? 1 : 0; });
     unique.forEach(function (k, j) { seen.set(k, j); });
-    var r = new Float64Array(t.count);
-    for (i = 0; i < t.count; i += 1) r[i] = seen.get(keys[i]);
+    var r = new Int32Array(t.count);
+    if (opts.part) {
+      var partRank = keys.map(function (k) { return seen.get(k); });
+      for (i = 0; i < t.count; i += 1) r[i] = partRank[opts.part.at(i)];
+    } else {
+      for (i = 0; i < t.count; i += 1) r[i] = seen.get(keys[i]);
+    }
     t.ranks[c] = { rank: r, top: unique.length };
     return t.ranks[c];
   }
 
-  /* Rows in the order of a column: one native sort of rank * rows + row (no comparator). */
+  /* Rows in the order of a column: a counting sort on the ranks (no comparisons; equal
+     values keep the rows' own order). */
   function sorted(t, c, ascending) {
-    var r = ranks(t, c), n = t.count;
-    var keys = new Float64Array(n);
-    for (var i = 0; i < n; i += 1) keys[i] = (ascending ? r.rank[i] : r.top - r.rank[i]) * n + i;
-    keys.sort();
+    var r = ranks(t, c), n = t.count, top = r.top, i;
+    var start = new Int32Array(top + 1);
+    for (i = 0; i < n; i += 1) start[(ascending ? r.rank[i] : top - 1 - r.rank[i]) + 1] += 1;
+    for (i = 1; i <= top; i += 1) start[i] += start[i - 1];
     var order = new Int32Array(n);
-    for (i = 0; i < n; i += 1) order[i] = keys[i] % n;
+    for (i = 0; i < n; i += 1) order[start[ascending ? r.rank[i] : top - 1 - r.rank[i]]++] = i;
     return order;
   }
 
