@@ -177,6 +177,7 @@ def test_a_graph_of_thousands_of_services_is_drawn_in_groups_that_expand(
     assert counts["edges"] == 9 + 1 + 199  # GP to the other groups; the chain drawn in full
     tab.page.wait_for_function("() => cp.net.stable", timeout=15_000)
     tab.page.screenshot(path=screenshots / "network-aggregated.png")
+    assert tab.axe() == []
     tab.assert_clean()
 
 
@@ -219,6 +220,11 @@ def test_details_list_who_relates_in_and_out_with_conditions_and_source_lines(
     for rel in outgoing:
         name = reference.name_of(rel.target)
         assert any(name in t and rel.provenance.ref in t for t in shown_out), name
+    # each name goes to that node, by keyboard too
+    lists.nth(1).locator("button.goto", has_text="Mother and Baby Unit").first.focus()
+    tab.page.keyboard.press("Enter")
+    assert details.locator("h2").inner_text() == "Mother and Baby Unit"
+    assert tab.page.evaluate("() => cp.net.network.getSelectedNodes()") == ["dorset-mbu"]
     tab.assert_clean()
 
 

@@ -347,7 +347,7 @@
         var conditions = condText(r);
         list.appendChild(cp.el("li", {}, [
           cp.el("span", { className: "kind", textContent: kindOf(r).label + " " }),
-          cp.el("strong", { textContent: node.name }), where, " ",
+          nodeButton(node), where, " ",
           cp.el("span", { className: "evidence", textContent: whereOf(provOf(r)) }),
           conditions.length ? cp.el("span", { className: "conditions", textContent: " \u2013 " + conditions.join("; ") }) : null,
         ]));
@@ -360,6 +360,13 @@
       more.addEventListener("click", function () { add(LIST_MAX, rels.length); more.remove(); });
       details.appendChild(more);
     }
+  }
+  /* A name in the lists: a button that goes to that node (keyboard: Tab, Enter). */
+  function nodeButton(node) {
+    var b = cp.el("button", { type: "button", className: "goto", textContent: node.name,
+      title: "Go to " + node.name });
+    b.addEventListener("click", function () { focusNode(node.id); details.focus(); });
+    return b;
   }
   function showNode(id) {
     var n = byId[id];
