@@ -202,3 +202,14 @@ def test_a_service_without_a_stated_window_is_drawn_as_not_stated(reference):
     assert html.count('<span class="unstated">window not stated') == len(
         [s for s in silent if s.area == silent[0].area])
     assert "window not stated: the sources do not say which ages it serves" in html
+
+
+@pytest.mark.parametrize("view", ["table", "timeline", "network"])
+def test_windows_read_as_people_write_them(reference, view):
+    """'All Age Groups' (document 001) covers the whole timeline: it reads as all ages, not
+    '92 weeks before birth - 5 years'; one week is '1 week'."""
+    assert any("All Age Groups" in s.stage_texts for s in reference.services.values())
+    html = render_html(reference, view, area="pathway-0-5").replace("\\u2013", "–")  # JSON
+    assert "all ages (preconception to 5 years)" in html
+    assert "92 weeks before birth" not in html and "1 weeks" not in html
+    assert "1 week – 8 weeks" in html
