@@ -35,6 +35,7 @@ TARGETS = {  # issue 18, region preset
     ("table", "sort"): (200.0, "ms"),
 }
 START, END = "<!-- html:start -->", "<!-- html:end -->"
+OTHERS = ("stepped-care", "timeline", "gaps")
 FOCUS = "synth-01-pmh-001"  # the busiest service of the region preset: its perinatal team
 
 
@@ -83,8 +84,18 @@ def measure(data: Path, work: Path) -> dict[str, Any]:
         results[view] = {"export_s": export(data, "network" if view == "focus" else view,
                                             path, *extra),
                          "size_mb": path.stat().st_size / 1e6}
+    results["others"] = {}
+    for view in OTHERS:
+        path = work / f"{view}.html"
+        export(data, view, path)
+        results["others"][view] = {"size_mb": path.stat().st_size / 1e6}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        for view in OTHERS:
+            page, load = open_page(browser, work / f"{view}.html",
+                                   "() => document.readyState === 'complete'")
+            results["others"][view].update(load_s=load, **metrics(page))
+            page.context.close()
         page, load = open_page(browser, pages["table"],
                                "() => window.cp && cp.tables && "
                                "document.querySelector('#relations tbody tr')")
@@ -143,6 +154,9 @@ def markdown(results: dict[str, Any], preset: str) -> str:
          f"{t['sort_first_ms']:.0f} / {t['sort_again_ms']:.0f} / {t['sort_other_ms']:.0f} ms",
          "<= 200 ms", max(t["sort_first_ms"], t["sort_again_ms"], t["sort_other_ms"]) <= 200),
     ]
+    for view, o in results["others"].items():
+        rows.append((f"{view}: size / open / elements", f"{o['size_mb']:.1f} MB / "
+                     f"{o['load_s']:.1f} s / {o['elements']:,}", "", None))
     lines = [START, f"## Exported HTML pages ({preset} preset)", "",
              f"Measured by `python benchmarks/html.py --preset {preset}` in headless Chromium "
              f"at 1400x900 on {platform.machine()} ({os.cpu_count()} cores, shared), "
