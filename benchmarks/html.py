@@ -160,7 +160,8 @@ def markdown(results: dict[str, Any], preset: str) -> str:
     lines = [START, f"## Exported HTML pages ({preset} preset)", "",
              f"Measured by `python benchmarks/html.py --preset {preset}` in headless Chromium "
              f"at 1400x900 on {platform.machine()} ({os.cpu_count()} cores, shared), "
-             f"{time.strftime('%Y-%m-%d %H:%M')}.", "",
+             f"{time.strftime('%Y-%m-%d %H:%M')}, load average "
+             f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} after the run.", "",
              "| page | measured | before | target |", "|---|---:|---:|---|"]
     for name, value, target, met in rows:
         lines.append(f"| {name} | {value} | {before.get(name, '')} | {target}"
