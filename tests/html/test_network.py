@@ -220,8 +220,13 @@ def test_details_list_who_relates_in_and_out_with_conditions_and_source_lines(
     for rel in outgoing:
         name = reference.name_of(rel.target)
         assert any(name in t and rel.provenance.ref in t for t in shown_out), name
+    # each relation's kind shows the relation with its passage
+    lists.nth(0).locator("button.kind").first.click()
+    assert details.locator("h2").inner_text() == "Relation"
+    assert details.locator("ul.sources .evidence").count() == 1
+    tab.page.evaluate("() => cp.net.show('dorset-pmmhs')")
     # each name goes to that node, by keyboard too
-    lists.nth(1).locator("button.goto", has_text="Mother and Baby Unit").first.focus()
+    lists.nth(1).locator("button.goto:not(.kind)", has_text="Mother and Baby Unit").first.focus()
     tab.page.keyboard.press("Enter")
     assert details.locator("h2").inner_text() == "Mother and Baby Unit"
     assert tab.page.evaluate("() => cp.net.network.getSelectedNodes()") == ["dorset-mbu"]

@@ -346,7 +346,7 @@
         var where = node.kind === "service" && data.areas[node.area] ? " (" + data.areas[node.area] + ")" : "";
         var conditions = condText(r);
         list.appendChild(cp.el("li", {}, [
-          cp.el("span", { className: "kind", textContent: kindOf(r).label + " " }),
+          relationButton(r), " ",
           nodeButton(node), where, " ",
           cp.el("span", { className: "evidence", textContent: whereOf(provOf(r)) }),
           conditions.length ? cp.el("span", { className: "conditions", textContent: " \u2013 " + conditions.join("; ") }) : null,
@@ -366,6 +366,17 @@
     var b = cp.el("button", { type: "button", className: "goto", textContent: node.name,
       title: "Go to " + node.name });
     b.addEventListener("click", function () { focusNode(node.id); details.focus(); });
+    return b;
+  }
+  /* The kind of a listed relation: a button that shows the relation with its passage. */
+  function relationButton(r) {
+    var b = cp.el("button", { type: "button", className: "goto kind", textContent: kindOf(r).label,
+      title: "The relation and its source passage" });
+    b.addEventListener("click", function () {
+      network.selectEdges(edges.get("r" + r) ? ["r" + r] : []);
+      showRelation(r);
+      details.focus();
+    });
     return b;
   }
   function showNode(id) {
