@@ -34,6 +34,7 @@ from carepath.queries.gaps import UNSTATED, UNTIERED, coverage_cells, gaps
 TITLE = "Gaps"
 DESCRIPTION = ("For each area, the stage x tier and stage x concern grids: the services in "
                "each cell, or the gap and why.")
+LISTED = 25  # services named in one cell (a region has hundreds in some)
 CELL_KINDS = {"tier": ("stage-tier", "missing-tier"), "concern": ("stage-concern",)}
 
 
@@ -162,4 +163,4 @@ def render(sel: Selection, *, nav: Sequence[NavLink] = ()) -> str:
     return render_page(
         "gaps.html.j2", model=sel.model, title=TITLE, selection=sel, nav=nav,
         scripts=[static("filters.js")], areas=_matrices(sel), UNSTATED=UNSTATED,
-        UNTIERED=UNTIERED)
+        UNTIERED=UNTIERED, listed=LISTED)
