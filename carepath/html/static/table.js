@@ -359,4 +359,6 @@
   });
   cp.tables = { apply: apply, tables: tables };
   apply();
+  /* Once the first page shows, prepare what finding needs, so the first keystroke is fast. */
+  setTimeout(function () { texts(services); texts(sources); relations.parts(["\u0000"]); }, 50);
 })();
