@@ -37,6 +37,9 @@ AtOpt = Annotated[str | None, typer.Option(
     "--at", help="The child's age: '4 months', '2 years', '20 weeks pregnant' or weeks.")]
 ConcernOpt = Annotated[str | None, typer.Option(help="A concern id, e.g. maternal-mental-health.")]
 SeverityOpt = Annotated[str | None, typer.Option(help="mild, moderate or severe.")]
+ForceOpt = Annotated[bool, typer.Option(
+    "--force", help="Write into a folder that holds files carepath did not write (those are "
+    "kept, never replaced), or replace an existing single file.")]
 
 
 

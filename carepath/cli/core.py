@@ -11,6 +11,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from carepath.cli._common import (
     DataOpt,
+    ForceOpt,
     FormatOpt,
     app,
     err,
@@ -32,6 +33,7 @@ def build(
         "carepath-build"),
     shacl: Annotated[bool, typer.Option(help="Check the RDF against the SHACL shapes.")] = True,
     shacl_limit: ShaclLimitOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Load and validate data, build every view, write them to a folder and print a summary."""
     from carepath.build import build as run_build
@@ -40,7 +42,7 @@ def build(
                   console=err, transient=True) as progress:
         task = progress.add_task("starting", total=None)
         limit = {} if shacl_limit is None else {"shacl_limit": shacl_limit}
-        result = run_build(data or [], out=out_dir, shacl=shacl, **limit,
+        result = run_build(data or [], out=out_dir, shacl=shacl, **limit, force=force,
                            step=lambda name: progress.update(task, description=name))
     print_problems(result.warnings)
     counts = result.model.counts()
@@ -116,9 +118,10 @@ def info(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
 @app.command()
 def template(
     path: Annotated[Path, typer.Argument(help="out.xlsx for a workbook, or a folder for CSVs.")],
+    force: ForceOpt = False,
 ) -> None:
     """Write the spreadsheet template planners fill in."""
     from carepath.loaders.template import write_template
 
-    written = write_template(path)
+    written = write_template(path, force=force)
     out.print(f"wrote {written}", highlight=False)

@@ -24,7 +24,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from carepath.cli._common import DataOpt, UsageError, err, export_app, load, out
+from carepath.cli._common import DataOpt, ForceOpt, UsageError, err, export_app, load, out
 from carepath.errors import QueryError
 from carepath.graph.model import Model
 
@@ -104,13 +104,15 @@ def export_neo4j_cmd(
 
 @export_app.command("neo4j-csv")
 def export_neo4j_csv_cmd(
-    folder: Annotated[Path, typer.Argument(help="Folder to write (replaced as a whole).")],
+    folder: Annotated[Path, typer.Argument(help="Folder to write (new, empty, or written by "
+                                           "carepath before).")],
     data: DataOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """CSV files for `neo4j-admin database import`, plus load.cypher (constraints + LOAD CSV)."""
     from carepath.servers.neo4j_csv import export_neo4j_csv
 
-    written = export_neo4j_csv(load(data), folder)
+    written = export_neo4j_csv(load(data), folder, force=force)
     files = sorted(p.name for p in written.iterdir())
     out.print(f"wrote {len(files)} files to {written}: node and relationship CSVs, load.cypher "
               "and neo4j-admin-import.sh", highlight=False, soft_wrap=True)

@@ -9,7 +9,7 @@ import pandas as pd
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from carepath.cli._common import UsageError, app, err, out
+from carepath.cli._common import ForceOpt, UsageError, app, err, out
 from carepath.output import Format, emit
 
 
@@ -26,6 +26,7 @@ def synth(
     seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same data.")] = 0,
     fmt: Annotated[str, typer.Option("--format", "-f", help="yaml or csv (the spreadsheet "
                                      "folder format).")] = "yaml",
+    force: ForceOpt = False,
 ) -> None:
     """Generate a synthetic system shaped like the reference data, with planted gaps and
     overlaps, as a data folder the loaders read (every fact cites the source `synthetic`)."""
@@ -50,7 +51,7 @@ def synth(
         per_area = (services_per_area if services_per_area is not None
                     else (size.services_per_area if size else 200))
         check_size(n_areas, per_area)  # before the progress display, so errors stay one line
-        check_out(out_dir)
+        check_out(out_dir, force=force)
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                       console=err, transient=True) as progress:
             task = progress.add_task("generating", total=None)
@@ -59,7 +60,7 @@ def synth(
                 progress.update(task, description=name)
 
             system = synthesize(areas=n_areas, services_per_area=per_area, seed=seed, step=step)
-            folder = write_system(system, out_dir, fmt=fmt, step=step)
+            folder = write_system(system, out_dir, fmt=fmt, step=step, force=force)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     counts = system.counts()

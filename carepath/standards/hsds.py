@@ -42,6 +42,7 @@ from carepath.errors import DataValidationError, ExportError, Problem
 from carepath.files import atomic_dir
 from carepath.graph.model import Model, NodeKind, RelationKind
 from carepath.graph.rdf import iri
+from carepath.outputs import check_target
 from carepath.standards.common import (
     AREA_IRI,
     TAXONOMY_IRI,
@@ -706,12 +707,9 @@ def export_hsds(model: Model, folder: Path | str, *, schemas: Path | str | None 
     package is replaced only with ``force``.
     """
     folder = Path(folder)
-    if (folder.exists() and not force and (not folder.is_dir() or (
-            any(folder.iterdir()) and not (folder / "datapackage.json").is_file()))):
-        raise FileExistsError(f"{folder} exists and is not a data package; choose another "
-                              "folder or give --force to replace it")
+    check_target(folder, force=force)
     package = to_hsds(model)
-    with atomic_dir(folder) as tmp:
+    with atomic_dir(folder, force=force) as tmp:
         for table in package.tables:
             (tmp / f"{table}.csv").write_text(package.csv_text(table), encoding="utf-8")
         (tmp / "datapackage.json").write_text(

@@ -35,6 +35,7 @@ from carepath.errors import DataValidationError, Problem, RangeParseError
 from carepath.files import atomic_dir
 from carepath.graph.model import FAMILY, Model
 from carepath.graph.stages import FIFTH_BIRTHDAY, WEEKS_PER_YEAR, parse_range
+from carepath.outputs import check_target
 from carepath.standards.common import slug, unique, with_organisation
 
 MAP_COLUMNS = ("taxonomy", "code", "term", "tier", "concerns", "stages")
@@ -504,10 +505,8 @@ def write_import(result: Imported, out: Path | str, *, force: bool = False,
     from carepath.loaders import load_with_warnings
 
     out = Path(out)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
-        raise FileExistsError(f"{out} already exists and is not empty; choose another folder "
-                              "or give --force to replace it")
-    with atomic_dir(out) as tmp:
+    check_target(out, force=force)
+    with atomic_dir(out, force=force) as tmp:
         header = (f"# Imported by carepath from {result.standard}: {result.origin}\n"
                   f"# The planner fills in tiers, stages and relations: see {REPORT_FILE}.\n")
         (tmp / "sources.yaml").write_text(header + dump_yaml({"sources": result.sources}),
