@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from carepath.outputs import MANIFEST, OutputExistsError, output_dir, output_file
 from tests.conftest import FIXTURES, need, run_cli
