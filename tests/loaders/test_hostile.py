@@ -14,7 +14,6 @@ import pytest
 from openpyxl import Workbook
 
 import carepath
-from carepath import DataValidationError
 from carepath.errors import RangeParseError
 from carepath.graph.stages import parse_age, parse_range
 from carepath.loaders.records import MAX_TEXT
@@ -55,7 +54,8 @@ def test_a_stage_week_beyond_the_timeline_is_refused(tmp_path):
 
 def test_a_text_field_over_the_limit_is_refused_with_a_short_message(tmp_path):
     # 16 MiB passed validate and crashed LadybugDB in build
-    problems = _problems(tmp_path, HEAD + f"  - {{id: a-x, name: X, notes: {'n' * (MAX_TEXT + 1)}}}\n")
+    notes = "n" * (MAX_TEXT + 1)
+    problems = _problems(tmp_path, HEAD + f"  - {{id: a-x, name: X, notes: {notes}}}\n")
     assert [(p.code, p.line) for p in problems] == [("too-long", 6)]
     assert len(str(problems[0])) < 300
 
