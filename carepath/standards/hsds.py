@@ -65,6 +65,7 @@ from carepath.standards.importing import (
     Term,
     add_referrals,
     build_import,
+    id_lines,
     read_mapping,
     write_import,
 )
@@ -149,20 +150,32 @@ def _read_csv(path: Path) -> list[_Record]:
     return rows
 
 
+def _inside(path: Path, root: Path, shown: str, fieldname: str | None) -> Path:
+    """``path`` with every link resolved; an error if that leaves the package folder ``root``
+    (a symbolic link or a relative path to a file elsewhere is never read)."""
+    real = path.resolve()
+    if not real.is_relative_to(root.resolve()):
+        raise _error(shown, None, fieldname,
+                     f"{path.name} leads outside the package folder (to {real}); only files "
+                     "inside the package are read")
+    return real
+
+
 def _package_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
     """The tables of a package: from datapackage.json if it is readable, else by name."""
     warnings: list[Problem] = []
-    files = {p.stem: p for p in sorted(folder.glob("*.csv"))}
+    files = {p.stem: _inside(p, folder, str(p), None) for p in sorted(folder.glob("*.csv"))}
     descriptor = folder / "datapackage.json"
     if not descriptor.is_file():
         return files, warnings
+    _inside(descriptor, folder, str(descriptor), None)
     text = descriptor.read_text(encoding="utf-8-sig", errors="replace").strip()
     shown = str(descriptor)
     try:
         package = json.loads(text)
     except json.JSONDecodeError as exc:
         if "\n" not in text and text.endswith(".json") and "{" not in text:
-            target = (folder / text).resolve()
+            target = _inside(folder / text, folder, shown, None)
             if target.is_file():
                 return _package_files_from(json.loads(target.read_text("utf-8")), target,
                                            files), warnings
@@ -191,7 +204,7 @@ def _package_files_from(package: Any, descriptor: Path,
             raise _error(shown, None, f"resources[{n}]",
                          f"path {path!r} is not inside the package (remote, absolute or '..' "
                          "paths are not read)")
-        file = descriptor.parent / path
+        file = _inside(descriptor.parent / path, descriptor.parent, shown, f"resources[{n}]")
         if not file.is_file():
             name = resource.get("name", path)
             raise _error(shown, None, f"resources[{n}]",
@@ -314,10 +327,11 @@ def _json_services(path: Path) -> list[_Record]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _error(shown, exc.lineno, None, f"not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise _error(shown, None, None, "JSON nested too deeply to be an HSDS response "
+                     "(over a thousand levels)") from None
 
-    def line_of(ident: Any) -> int | None:
-        m = re.search(r'"id"\s*:\s*' + re.escape(json.dumps(ident)), text)
-        return text.count("\n", 0, m.start()) + 1 if m else None
+    line_of = id_lines(text).get  # one pass over the text (a rescan per id was quadratic)
 
     if not isinstance(doc, dict):
         raise _error(shown, 1, None, "not an HSDS 3 response: expected a JSON object")
