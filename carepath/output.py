@@ -56,8 +56,11 @@ def _cell(value: Any) -> str:
 
 
 def to_csv(df: pd.DataFrame) -> str:
-    flat = pd.DataFrame({col: [_cell(v) for v in df[col]] for col in df.columns},
-                        columns=df.columns)
+    """CSV for a spreadsheet: formula-like cells neutralised (carepath.outputs)."""
+    from carepath.outputs import spreadsheet_safe_text
+
+    flat = pd.DataFrame({col: [spreadsheet_safe_text(_cell(v)) for v in df[col]]
+                         for col in df.columns}, columns=df.columns)
     buffer = io.StringIO()
     flat.to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue()

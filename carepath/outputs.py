@@ -37,6 +37,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import secrets
 import shutil
 from collections.abc import Iterator
@@ -44,6 +45,44 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from carepath.errors import ExportError
+
+# -- spreadsheet cells ---------------------------------------------------------------------
+# A cell that starts with = + - @ (or a tab or carriage return) is a formula to Excel,
+# LibreOffice and Google Sheets: "=HYPERLINK(...)" in a service name would run when a planner
+# opens the file (CSV formula injection). OWASP's rule: prefix such a cell with a single quote,
+# which spreadsheets show as text. Numbers and telephone numbers ("-5", "+44 20 7946 0000")
+# are left as they are: they cannot call anything.
+#
+# Person-facing files (opened in a spreadsheet program), neutralised:
+#   `--format csv` output of every command, `export hsds` (its CSV tables), `template`
+#   (CSV folder and workbook).
+# Machine-facing files, written exactly (a quote would change the data they load):
+#   `export neo4j-csv` (neo4j-admin import and LOAD CSV read them), the build folder, the
+#   RDF, JSON, GraphML and GEXF exports, and the data folders of `synth` and `import`.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_HARMLESS = re.compile(r"[+-]?[\d\s().,]*\d[\d\s().,]*")
+
+
+def spreadsheet_safe(value: object) -> object:
+    """``value`` as a spreadsheet shows it as text: a formula-like string gets a leading ``'``.
+
+    >>> print(spreadsheet_safe('=HYPERLINK("http://evil.example","click")'))
+    '=HYPERLINK("http://evil.example","click")
+    >>> spreadsheet_safe("@SUM(A1)"), spreadsheet_safe("-5"), spreadsheet_safe("+44 20 7946 0000")
+    ("'@SUM(A1)", '-5', '+44 20 7946 0000')
+    >>> spreadsheet_safe("Health visiting"), spreadsheet_safe(3)
+    ('Health visiting', 3)
+    """
+    if (isinstance(value, str) and value.startswith(FORMULA_START)
+            and not _HARMLESS.fullmatch(value)):
+        return "'" + value
+    return value
+
+
+def spreadsheet_safe_text(value: str) -> str:
+    """:func:`spreadsheet_safe` for text (typed for CSV writers)."""
+    return str(spreadsheet_safe(value))
+
 
 MANIFEST = ".carepath-output.json"
 _TMP_TAG = ".carepath-tmp."

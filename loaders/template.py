@@ -19,7 +19,7 @@ from pathlib import Path
 from carepath.files import atomic_dir
 from carepath.loaders.records import RELATION_KINDS
 from carepath.loaders.spreadsheet import HELP, SHEETS
-from carepath.outputs import OutputExistsError, check_target, output_file
+from carepath.outputs import OutputExistsError, check_target, output_file, spreadsheet_safe
 
 README_LINES = [
     "carepath spreadsheet template",
@@ -94,8 +94,8 @@ def _write_workbook(path: Path, *, force: bool) -> Path:
     for name, rows in vocab.items():
         ws = wb.create_sheet(f"list {name}")
         ws.append(["id", "name"])
-        for row in rows:
-            ws.append(list(row))
+        for row in rows:  # text from data: never a formula when the workbook opens
+            ws.append([spreadsheet_safe(cell) for cell in row])
     _dropdown(wb, "services", "tier", "list tiers", len(vocab["tiers"]), DataValidation)
     _dropdown(wb, "relations", "kind", "list relation kinds", len(RELATION_KINDS), DataValidation)
     _dropdown(wb, "relations", "urgency", "list urgencies", len(vocab["urgencies"]),

