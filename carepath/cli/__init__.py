@@ -26,6 +26,7 @@ from carepath.cli import (
 )
 from carepath.cli._common import UsageError, app, fail, print_problems
 from carepath.errors import CarepathError, DataValidationError, ExportError
+from carepath.redact import redact
 
 __all__ = ["app", "main"]
 
@@ -41,6 +42,6 @@ def main() -> None:
         print_problems(exc.problems)
         sys.exit(1)
     except (ExportError, UsageError, OSError) as exc:
-        fail(str(exc), 2)
+        fail(redact(str(exc)), 2)
     except CarepathError as exc:
-        fail(str(exc), 1)
+        fail(redact(str(exc)), 1)
