@@ -70,8 +70,10 @@ def to_rich_table(df: pd.DataFrame, title: str | None = None) -> Table:
     table = Table(title=title, show_lines=False, header_style="bold")
     for col in df.columns:
         table.add_column(str(col), overflow="fold")
+    from carepath.outputs import inert_bidi
+
     for row in df.itertuples(index=False, name=None):
-        table.add_row(*(_cell(v) for v in row))
+        table.add_row(*(inert_bidi(_cell(v)) for v in row))  # a name cannot display reversed
     return table
 
 

@@ -84,6 +84,25 @@ def spreadsheet_safe_text(value: str) -> str:
     return str(spreadsheet_safe(value))
 
 
+# -- bidirectional controls ------------------------------------------------------------------
+# An RIGHT-TO-LEFT OVERRIDE in a name makes it display reversed ("Health visiting" can be made
+# to read as something else). The data keeps them; terminal and HTML output show each as a
+# visible, inert marker such as [U+202E].
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+
+
+def inert_bidi(text: str) -> str:
+    """``text`` with every bidirectional control shown as ``[U+XXXX]`` instead of obeyed.
+
+    >>> inert_bidi("Baby clinic \u202egnitisiv")
+    'Baby clinic [U+202E]gnitisiv'
+    """
+    if not _BIDI.search(text):
+        return text
+    return _BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+
+
 MANIFEST = ".carepath-output.json"
 _TMP_TAG = ".carepath-tmp."
 _SHOWN = 5  # foreign entries named in a refusal

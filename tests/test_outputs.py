@@ -300,3 +300,39 @@ def test_neo4j_csv_files_stay_exact(evil_data, tmp_path):
     assert run_cli("export", "neo4j-csv", str(out), "--data", str(evil_data)).returncode == 0
     text = (out / "nodes-Service.csv").read_text(encoding="utf-8")
     assert EVIL.replace('"', '""') in text and "'=HYPERLINK" not in text
+
+
+# -- bidirectional controls ------------------------------------------------------------------
+RLO = "\u202e"
+
+
+@pytest.fixture
+def bidi_data(tmp_path) -> Path:
+    """The tiny area with a service name holding a RIGHT-TO-LEFT OVERRIDE."""
+    data = tmp_path / "bidi"
+    shutil.copytree(FIXTURES / "tiny", data)
+    area = data / "tiny.yaml"
+    area.write_text(area.read_text(encoding="utf-8").replace(
+        "name: Health visiting", 'name: "Health \\u202Egnitisiv"'), encoding="utf-8")
+    return data
+
+
+def test_bidi_controls_are_kept_in_data_but_inert_in_terminal_output(bidi_data):
+    import carepath
+
+    assert carepath.load(bidi_data).services["tiny-hv"].name == f"Health {RLO}gnitisiv"
+    table = run_cli("refers", "--to", "tiny-pmh", "--data", str(bidi_data))
+    assert table.returncode == 0, table.stderr
+    assert RLO not in table.stdout and "Health [U+202E]gnitisiv" in table.stdout
+    as_json = run_cli("refers", "--to", "tiny-pmh", "--format", "json", "--data", str(bidi_data))
+    assert f"Health {RLO}gnitisiv" in as_json.stdout  # data formats keep the data
+
+
+def test_bidi_controls_are_inert_in_every_html_page(bidi_data, tmp_path):
+    site = tmp_path / "site"
+    result = run_cli("export", "html", "--view", "all", "-o", str(site), "--data", str(bidi_data))
+    assert result.returncode == 0, result.stderr
+    pages = {p.name: p.read_text(encoding="utf-8") for p in site.iterdir()
+             if p.suffix in (".html", ".svg")}
+    assert not [name for name, text in pages.items() if RLO in text or "\\u202e" in text]
+    assert "[U+202E]gnitisiv" in pages["table.html"]
