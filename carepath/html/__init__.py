@@ -111,10 +111,6 @@ def export_html(model: Model, view: str, path: Path | str, *, area: str | None =
     return write_atomic(path, html)
 
 
-def _site_files() -> set[str]:
-    return {SITE_INDEX} | {v.filename for v in VIEWS.values()} | {f"{n}.svg" for n in IMAGES}
-
-
 def _check_site_folder(folder: Path, *, force: bool = False) -> None:
     """Refuse a folder that holds files carepath did not write (see carepath.outputs)."""
     check_target(folder, force=force)
