@@ -295,8 +295,9 @@ def _commit(tmp: Path, target: Path, *, force: bool) -> None:
         if blocked:
             raise OutputExistsError(
                 f"{target} holds {', '.join(blocked[:_SHOWN])}, which carepath did not write "
-                "(or which was edited since); move it away first: carepath never replaces "
-                "a file it did not write")
+                "(or which was edited since); move it away first (or remove the folder, if it "
+                "is the output of a carepath older than its .carepath-output.json): carepath "
+                "never replaces a file it did not write")
         trash = _tmp_name(target)
         trash.mkdir()
         try:

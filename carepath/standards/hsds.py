@@ -180,14 +180,16 @@ def _package_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
         package = json.loads(text)
     except json.JSONDecodeError as exc:
         if "\n" not in text and text.endswith(".json") and "{" not in text:
-            target = _inside(folder / text, folder, shown, None)
-            if target.is_file():
+            # a link placeholder (git's text for a symbolic link) is followed only inside the
+            # package: a path to another package is not read
+            target = (folder / text).resolve()
+            if target.is_file() and target.is_relative_to(folder.resolve()):
                 return _package_files_from(json.loads(target.read_text("utf-8")), target,
                                            files), warnings
             warnings.append(Problem(
                 "warning", "link-placeholder", shown, 1, None,
-                f"is a link placeholder ({text!r}) that does not resolve here; the CSV files "
-                "are read by their HSDS 3 names"))
+                f"is a link placeholder ({text!r}) that does not resolve inside the package; "
+                "the CSV files are read by their HSDS 3 names"))
             return files, warnings
         raise _error(shown, exc.lineno, None, f"not valid JSON ({exc.msg})") from None
     return _package_files_from(package, descriptor, files), warnings
