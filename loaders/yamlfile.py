@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
@@ -96,11 +97,16 @@ class _LineLoader(_SafeLoader):
         mapping = LineDict(line=node.start_mark.line + 1)
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, Hashable):  # a list or mapping as a key ("[1]: x")
+                self.problems.append(Problem(
+                    "error", "bad-key", self.file, key_node.start_mark.line + 1, None,
+                    f"a key must be a name, not {type(key).__name__} {repr(key)[:60]}"))
+                continue
             if key in mapping:
                 self.problems.append(Problem(
-                    "error", "duplicate-key", self.file, key_node.start_mark.line + 1, str(key),
-                    f"duplicate key {key!r} (first at line {mapping.lines[key]}); "
-                    "YAML would silently keep only the last one"))
+                    "error", "duplicate-key", self.file, key_node.start_mark.line + 1,
+                    str(key)[:80], f"duplicate key {repr(key)[:80]} (first at line "
+                    f"{mapping.lines.get(str(key))}); YAML would silently keep only the last one"))
             mapping[key] = self.construct_object(value_node, deep=deep)
             mapping.lines[str(key)] = key_node.start_mark.line + 1
         return mapping

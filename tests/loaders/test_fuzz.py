@@ -106,6 +106,22 @@ def test_any_yaml_text_is_loaded_or_reported(tmp_path_factory, text):
     _validate(folder)
 
 
+YAML_PIECES = st.sampled_from([
+    "services:", "relations:", "sources:", "area:", "source: s", "  - id: a-x", "    name: X",
+    "  - {id: a, name: A}", "1: a", "1: b", "[1]: x", "? [a]", "? {a: 1}", ": b", "&x [a, b]",
+    "*x", "<<: *x", "{", "}", "[", "- ", "-", "stages: [Birth - 6 weeks]", "need: {min: 5}",
+    "to: [a-x]", "kind: refers_to", "from: a-x", "!!binary aGk=", "!!set {a}", "~", "''",
+    '"\\x01"', '"\\u202e"', "---", "...", "%YAML 1.1", "#", "\t", "!!python/object:os.system"])
+
+
+@FUZZ
+@given(st.lists(YAML_PIECES, max_size=12).map("\n".join))
+def test_yaml_made_of_tricky_pieces_is_loaded_or_reported(tmp_path_factory, text):
+    folder = _fresh(tmp_path_factory)
+    (folder / "area.yaml").write_text(text, encoding="utf-8")
+    _validate(folder)
+
+
 @FUZZ
 @given(st.binary(max_size=200))
 def test_any_bytes_are_loaded_or_reported(tmp_path_factory, data):

@@ -170,3 +170,14 @@ def test_a_service_that_refers_to_itself_is_a_warning(tmp_path):
 def _all(tmp_path: Path, text: str) -> list:
     (tmp_path / "area.yaml").write_text(text, encoding="utf-8")
     return carepath.validate(tmp_path)
+
+
+@pytest.mark.parametrize("text,code", [
+    ("1: a\n1: b\n", "duplicate-key"),
+    ("services:\n  - {id: a, [1]: b}\n", "bad-key"),
+    ("? {a: 1}\n: b\n", "bad-key"),
+], ids=["duplicate-number-key", "list-as-key", "mapping-as-key"])
+def test_odd_yaml_keys_are_problems_not_crashes(tmp_path, text, code):
+    # KeyError and TypeError tracebacks before
+    problems = _problems(tmp_path, text)
+    assert code in [p.code for p in problems]
