@@ -246,7 +246,7 @@ def open_driver(uri: str, *, user: str, password: str,
 
 
 def _write(session: Any, batch: Batch) -> None:
-    with session.begin_transaction() as tx:
+    with session.begin_transaction(timeout=QUERY_TIMEOUT) as tx:
         written = tx.run(batch.statement, rows=list(batch.rows)).single(strict=True)["written"]
         if written != len(batch.rows):
             raise ExportError(f"{len(batch.rows) - written} of {len(batch.rows)} rows found "
@@ -316,7 +316,7 @@ def export_neo4j(
 def _replace_area(session: Any, model: Model, area: str) -> int:
     """Delete, in one transaction, what area ``area`` has in Neo4j but not in the model."""
     services = sorted(s.id for s in model.services_in(area))
-    with session.begin_transaction() as tx:
+    with session.begin_transaction(timeout=QUERY_TIMEOUT) as tx:
         # services of the area now, or linked to it before: a moved service loses its old edges
         candidates = tx.run(
             "MATCH (s:Service) WHERE s.area = $area "
