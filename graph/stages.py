@@ -197,20 +197,22 @@ def format_week(week: int) -> str:
 
     >>> format_week(-40), format_week(0), format_week(26), format_week(104)
     ('conception', 'birth', '6 months', '2 years')
+    >>> format_week(1), format_week(-1), format_week(3)
+    ('1 week', '1 week before birth', '3 weeks')
     """
     if week == CONCEPTION:
         return "conception"
     if week == 0:
         return "birth"
     if week < 0:
-        return f"{-week} weeks before birth"
+        return f"{-week} week{'' if week == -1 else 's'} before birth"
     if week % WEEKS_PER_YEAR == 0:
         years = week // WEEKS_PER_YEAR
         return f"{years} year" + ("s" if years > 1 else "")
     months = week * 12 / WEEKS_PER_YEAR
     if week >= 8 and abs(months - round(months)) < 0.05:
         return f"{round(months)} months"
-    return f"{week} weeks"
+    return f"{week} week{'' if week == 1 else 's'}"
 
 
 _AGE = re.compile(rf"^(-?\s*{_NUM})\s*{_UNIT}?(?:\s+(old|postnatal(?:ly)?|after birth|"

@@ -20,6 +20,7 @@ from carepath.cli import html  # noqa: F401
 
 # isort: split
 from carepath.cli import (
+    serve,  # noqa: F401
     servers,  # noqa: F401
     standards,  # noqa: F401
     synth,  # noqa: F401

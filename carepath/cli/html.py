@@ -31,6 +31,9 @@ TierOpt = Annotated[str | None, typer.Option(
     "--tier", help="A tier id or name, e.g. universal, specialist-perinatal.")]
 
 
+MAX_HOPS = 6
+
+
 def _views() -> list[str]:
     from carepath.html import VIEWS
 
@@ -46,6 +49,11 @@ def html_cmd(
     stage: StageOpt = None,
     tier: TierOpt = None,
     concern: ConcernOpt = None,
+    focus: Annotated[str | None, typer.Option(
+        "--focus", help="A service id or name: export only its neighbourhood (the focus "
+        "view: this service and everything around it).")] = None,
+    hops: Annotated[int | None, typer.Option(
+        "--hops", help="With --focus: how many relations away to reach (default 1).")] = None,
     data: DataOpt = None,
     out_path: Annotated[Path | None, typer.Option(
         "--out", "-o", help="The .html file to write (a folder for --view all).")] = None,
@@ -67,10 +75,15 @@ def html_cmd(
     if view == "all" and out_path.suffix.lower() in (".html", ".htm"):
         raise UsageError(f"--view all writes a folder of pages; give a folder name, not "
                          f"{out_path.name!r}")
+    if hops is not None and focus is None:
+        raise UsageError("--hops goes with --focus SERVICE (the neighbourhood of a service)")
+    if hops is not None and not 1 <= hops <= MAX_HOPS:
+        raise UsageError(f"--hops must be between 1 and {MAX_HOPS}, not {hops}")
+    hops = hops or 1
     model = load(data)
     if view != "all":
         path = export_html(model, view, out_path, area=area, stage=stage, tier=tier,
-                           concern=concern)
+                           concern=concern, focus=focus, hops=hops)
         out.print(f"wrote {path} ({_size(path)})", highlight=False, soft_wrap=True)
         return
     files = len(views) + 2
@@ -82,7 +95,8 @@ def html_cmd(
             progress.update(task, description=f"drawing {name}", advance=1)
 
         folder = export_site(model, out_path, area=area, stage=stage, tier=tier,
-                             concern=concern, step=step, force=force)
+                             concern=concern, focus=focus, hops=hops, step=step,
+                             force=force)
     names = sorted(p.name for p in folder.iterdir())
     out.print(f"wrote {folder}/ ({len(names)} files: {', '.join(names)}); open "
               f"{folder / 'index.html'}", highlight=False, soft_wrap=True)
