@@ -1,11 +1,12 @@
 """The build: load and validate data, generate every view, write them to one folder.
 
-The output folder is written atomically: a failed build leaves the previous one untouched.
+The output folder is written atomically: a failed build leaves the previous one untouched,
+and a folder holding files carepath did not write is refused (:mod:`carepath.outputs`).
 
 >>> import tempfile, pathlib
 >>> result = build(out=pathlib.Path(tempfile.mkdtemp()) / "out")
 >>> sorted(p.name for p in result.out.iterdir())
-['carepath.ttl', 'graph.json', 'graph.lbdb', 'ontology.ttl', 'shapes.ttl']
+['.carepath-output.json', 'carepath.ttl', 'graph.json', 'graph.lbdb', 'ontology.ttl', 'shapes.ttl']
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def _noop(_: str) -> None:
 
 def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build",
           shacl: bool = True, shacl_limit: int = SHACL_LIMIT,
-          step: Step = _noop) -> BuildResult:
+          step: Step = _noop, force: bool = False) -> BuildResult:
     """Load ``data`` (default: the bundled reference data), validate, and write every view.
 
     SHACL is skipped, with a warning, above ``shacl_limit`` triples (0: no limit).
@@ -64,11 +65,14 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
     both in one thread beside networkx.
     """
     from carepath.loaders import load_with_warnings
+    from carepath.outputs import check_target
 
+    check_target(out, force=force)  # before the work: a folder of the user's files is refused
     step("load and validate data")
     model, warnings = load_with_warnings(*data)
     step("build the views: Cypher (LadybugDB), RDF (Oxigraph) and networkx at once")
-    with atomic_dir(out) as tmp, paused_gc(), ThreadPoolExecutor(max_workers=2) as pool:
+    with (atomic_dir(out, force=force) as tmp, paused_gc(),
+          ThreadPoolExecutor(max_workers=2) as pool):
         cypher = pool.submit(_write_ladybug, model, tmp / "graph.lbdb")
         keep = 0 if not shacl else (shacl_limit or -1)  # the store SHACL will check, if any
         rdf = pool.submit(_write_rdf, model, tmp, keep)

@@ -83,6 +83,21 @@ def _line(raw: Any, field: str | None = None) -> int | None:
     return getattr(raw, "line", None)
 
 
+SHOWN_CHARS = 60
+
+
+def shown(value: Any, limit: int = SHOWN_CHARS) -> str:
+    """``repr(value)`` cut to a readable length (a value can be megabytes long).
+
+    >>> shown("x" * 1000)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx... (1,000 characters)"
+    """
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]!r}"[:-1] + f"... ({len(value):,} characters)"
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text):,} characters)"
+
+
 def _choices(values: Iterable[str]) -> str:
     values = sorted(values)
     if not values:
@@ -182,7 +197,7 @@ class _Resolver:
                 elif err["type"] == "extra_forbidden":
                     msg = f"unknown field {'.'.join(loc)!r}"
                 else:
-                    msg = f"{'.'.join(loc)}: {err['msg']} (got {err.get('input')!r})"
+                    msg = f"{'.'.join(loc)}: {err['msg']} (got {shown(err.get('input'))})"
                 self.error("bad-field", file, _line(raw, field), label, msg)
             return None
 
@@ -334,7 +349,7 @@ class _Resolver:
                 hours = response_hours(resp.within)
                 if hours is None:
                     self.error("bad-response-time", item.file, _line(raw, "within"), "within",
-                               f"cannot read response time {resp.within!r}; "
+                               f"cannot read response time {shown(resp.within)}; "
                                "write it like '4 hours' or '28 days'")
                 responses.append(ResponseTime(resp.urgency, resp.within, hours,
                                               self.provenance(item, resp, raw, rec)))
@@ -375,7 +390,7 @@ class _Resolver:
             rec: RelationRec = item.rec
             if rec.kind not in RELATION_KINDS:
                 self.error("unknown-kind", item.file, _line(item.raw, "kind"), "kind",
-                           f"unknown relation kind {rec.kind!r}; expected one of: "
+                           f"unknown relation kind {shown(rec.kind)}; expected one of: "
                            f"{', '.join(RELATION_KINDS)}")
                 continue
             kind = RelationKind(rec.kind)
@@ -398,6 +413,10 @@ class _Resolver:
             # a statement is kept whole: its relations (one per target) are made when the
             # analyses ask for them, and the views are built from the statements in bulk
             targets = tuple(dict.fromkeys(rec.to))
+            if rec.from_ in targets:
+                self.warn("refers-to-itself", item.file, _line(item.raw, "to"), "to",
+                          f"{rec.from_!r} {kind.value.replace('_', ' ')} itself; is a target "
+                          "id mistyped?")
             if len(targets) < len(rec.to):
                 self.warn("duplicate-target", item.file, _line(item.raw, "to"), "to",
                           "a target is listed more than once; kept once")

@@ -75,6 +75,7 @@ from carepath.standards.importing import (
     Term,
     add_routes,
     build_import,
+    id_lines,
     read_mapping,
     write_import,
 )
@@ -161,6 +162,9 @@ def _parse_file(path: Path) -> list[_Resource]:
     except json.JSONDecodeError as exc:
         raise _error(shown, exc.lineno, None,
                      f"not FHIR JSON or XML (invalid JSON: {exc.msg})") from None
+    except RecursionError:
+        raise _error(shown, None, None, "JSON nested too deeply to be a FHIR resource (over a "
+                     "thousand levels)") from None
     if not isinstance(doc, dict) or "resourceType" not in doc:
         raise _error(shown, 1, None, "not a FHIR resource: no resourceType (is this HSDS? use "
                      "`carepath import hsds`)")
@@ -169,14 +173,15 @@ def _parse_file(path: Path) -> list[_Resource]:
     _check_kind(kind, shown, 1, record)
     try:
         resource = R4B.get_fhir_model_class(kind).model_validate(doc)
+    except RecursionError:
+        raise _error(shown, 1, record, "nested too deeply to be a FHIR resource") from None
     except Exception as exc:
         raise _error(shown, 1, record, f"not valid FHIR R4: {_first_error(exc)}") from None
 
+    ids = id_lines(text)  # one pass over the text (a rescan per resource was quadratic)
+
     def line_of(ident: str | None) -> int | None:
-        if not ident:
-            return None
-        at = text.find(json.dumps(ident))
-        return text.count("\n", 0, at) + 1 if at >= 0 else None
+        return ids.get(ident) if ident else None
 
     lines = [line_of(e.resource.id) for e in (getattr(resource, "entry", None) or [])
              if e.resource is not None]

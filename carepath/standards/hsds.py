@@ -45,6 +45,7 @@ from carepath.errors import DataValidationError, ExportError, Problem
 from carepath.files import atomic_dir
 from carepath.graph.model import Model, NodeKind, RelationKind
 from carepath.graph.rdf import iri
+from carepath.outputs import FORMULA_START, check_target, spreadsheet_safe
 from carepath.standards.common import (
     AREA_IRI,
     TAXONOMY_IRI,
@@ -71,6 +72,7 @@ from carepath.standards.importing import (
     Term,
     add_routes,
     build_import,
+    id_lines,
     read_mapping,
     write_import,
 )
@@ -132,6 +134,11 @@ def _error(file: str, line: int | None, fieldname: str | None, msg: str) -> Data
     return DataValidationError([Problem("error", "bad-hsds", file, line, fieldname, msg)])
 
 
+def _unquoted(value: str) -> str:
+    """A cell as written before spreadsheet_safe quoted it (``'=x`` is ``=x``)."""
+    return value[1:] if value[:1] == "'" and value[1:].startswith(FORMULA_START) else value
+
+
 def _read_csv(path: Path) -> list[_Record]:
     from carepath.loaders.yamlfile import read_text
 
@@ -146,7 +153,7 @@ def _read_csv(path: Path) -> list[_Record]:
                 row = next(reader)
             except StopIteration:
                 break
-            clean = {k.strip(): v.strip() for k, v in row.items()
+            clean = {k.strip(): _unquoted(v.strip()) for k, v in row.items()
                      if k and isinstance(v, str) and v.strip()}
             rows.append(_Record(clean, shown, start))
     except csv.Error as exc:
@@ -156,27 +163,41 @@ def _read_csv(path: Path) -> list[_Record]:
     return rows
 
 
+def _inside(path: Path, root: Path, shown: str, fieldname: str | None) -> Path:
+    """``path`` with every link resolved; an error if that leaves the package folder ``root``
+    (a symbolic link or a relative path to a file elsewhere is never read)."""
+    real = path.resolve()
+    if not real.is_relative_to(root.resolve()):
+        raise _error(shown, None, fieldname,
+                     f"{path.name} leads outside the package folder (to {real}); only files "
+                     "inside the package are read")
+    return real
+
+
 def _package_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
     """The tables of a package: from datapackage.json if it is readable, else by name."""
     warnings: list[Problem] = []
-    files = {p.stem: p for p in sorted(folder.glob("*.csv"))}
+    files = {p.stem: _inside(p, folder, str(p), None) for p in sorted(folder.glob("*.csv"))}
     descriptor = folder / "datapackage.json"
     if not descriptor.is_file():
         return files, warnings
+    _inside(descriptor, folder, str(descriptor), None)
     text = descriptor.read_text(encoding="utf-8-sig", errors="replace").strip()
     shown = str(descriptor)
     try:
         package = json.loads(text)
     except json.JSONDecodeError as exc:
         if "\n" not in text and text.endswith(".json") and "{" not in text:
+            # a link placeholder (git's text for a symbolic link) is followed only inside the
+            # package: a path to another package is not read
             target = (folder / text).resolve()
-            if target.is_file():
+            if target.is_file() and target.is_relative_to(folder.resolve()):
                 return _package_files_from(json.loads(target.read_text("utf-8")), target,
                                            files), warnings
             warnings.append(Problem(
                 "warning", "link-placeholder", shown, 1, None,
-                f"is a link placeholder ({text!r}) that does not resolve here; the CSV files "
-                "are read by their HSDS 3 names"))
+                f"is a link placeholder ({text!r}) that does not resolve inside the package; "
+                "the CSV files are read by their HSDS 3 names"))
             return files, warnings
         raise _error(shown, exc.lineno, None, f"not valid JSON ({exc.msg})") from None
     return _package_files_from(package, descriptor, files), warnings
@@ -198,7 +219,7 @@ def _package_files_from(package: Any, descriptor: Path,
             raise _error(shown, None, f"resources[{n}]",
                          f"path {path!r} is not inside the package (remote, absolute or '..' "
                          "paths are not read)")
-        file = descriptor.parent / path
+        file = _inside(descriptor.parent / path, descriptor.parent, shown, f"resources[{n}]")
         if not file.is_file():
             name = resource.get("name", path)
             raise _error(shown, None, f"resources[{n}]",
@@ -323,10 +344,11 @@ def _json_services(path: Path) -> list[_Record]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _error(shown, exc.lineno, None, f"not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise _error(shown, None, None, "JSON nested too deeply to be an HSDS response "
+                     "(over a thousand levels)") from None
 
-    def line_of(ident: Any) -> int | None:
-        m = re.search(r'"id"\s*:\s*' + re.escape(json.dumps(ident)), text)
-        return text.count("\n", 0, m.start()) + 1 if m else None
+    line_of = id_lines(text).get  # one pass over the text (a rescan per id was quadratic)
 
     if not isinstance(doc, dict):
         raise _error(shown, 1, None, "not an HSDS 3 response: expected a JSON object")
@@ -603,10 +625,13 @@ class HsdsPackage:
                 "resources": resources}
 
     def csv_text(self, table: str) -> str:
+        """The table as CSV; formula-like text neutralised, for a person who opens it in a
+        spreadsheet (carepath.outputs.spreadsheet_safe; read back by ``import hsds``)."""
         buffer = io.StringIO(newline="")
         writer = csv.DictWriter(buffer, fieldnames=COLUMNS[table], lineterminator="\n")
         writer.writeheader()
-        writer.writerows(self.tables[table])
+        writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()}
+                         for row in self.tables[table])
         return buffer.getvalue()
 
 
@@ -796,12 +821,9 @@ def write_hsds(model: Model, folder: Path | str, *, schemas: Path | str | None =
     package is replaced only with ``force``.
     """
     folder = Path(folder)
-    if (folder.exists() and not force and (not folder.is_dir() or (
-            any(folder.iterdir()) and not (folder / "datapackage.json").is_file()))):
-        raise FileExistsError(f"{folder} exists and is not a data package; choose another "
-                              "folder or give --force to replace it")
+    check_target(folder, force=force)
     package = to_hsds(model).artifact
-    with atomic_dir(folder) as tmp:
+    with atomic_dir(folder, force=force) as tmp:
         for table in package.tables:
             (tmp / f"{table}.csv").write_text(package.csv_text(table), encoding="utf-8")
         (tmp / "datapackage.json").write_text(

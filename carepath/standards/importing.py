@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from carepath.errors import DataValidationError, Problem, RangeParseError
 from carepath.files import atomic_dir
 from carepath.graph.model import FAMILY, Model
 from carepath.graph.stages import FIFTH_BIRTHDAY, WEEKS_PER_YEAR, parse_range
+from carepath.outputs import check_target
 from carepath.standards.common import slug, unique, with_organisation
 
 MAP_COLUMNS = ("taxonomy", "code", "term", "tier", "concerns", "stages")
@@ -518,10 +520,8 @@ def write_import(result: Imported, out: Path | str, *, force: bool = False,
     from carepath.loaders import load_with_warnings
 
     out = Path(out)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
-        raise FileExistsError(f"{out} already exists and is not empty; choose another folder "
-                              "or give --force to replace it")
-    with atomic_dir(out) as tmp:
+    check_target(out, force=force)
+    with atomic_dir(out, force=force) as tmp:
         header = (f"# Imported by carepath from {result.standard}: {result.origin}\n"
                   f"# The planner fills in tiers, stages and relations: see {REPORT_FILE}.\n")
         (tmp / "sources.yaml").write_text(header + dump_yaml({"sources": result.sources}),
@@ -543,3 +543,24 @@ def write_import(result: Imported, out: Path | str, *, force: bool = False,
         # raises DataValidationError: nothing is moved into place
         load_with_warnings(*together, tmp)
     return out
+
+
+_ID = re.compile(r'"id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)')
+
+
+def id_lines(text: str) -> dict[Any, int]:
+    """The line of the first ``"id": value`` of each value in JSON ``text``, in one pass.
+
+    >>> id_lines('{"id": "a",\\n "x": [{"id": 7}, {"id": "a"}]}')
+    {'a': 1, 7: 2}
+    """
+    lines: dict[Any, int] = {}
+    line, last = 1, 0
+    for m in _ID.finditer(text):
+        line += text.count("\n", last, m.start())
+        last = m.start()
+        try:
+            lines.setdefault(json.loads(m.group(1)), line)
+        except ValueError:
+            continue
+    return lines

@@ -357,7 +357,8 @@ def test_cli_will_not_overwrite_a_folder_without_force(tmp_path):
     assert result.returncode == 2 and "--force" in result.stderr
     assert (tmp_path / "out" / "mine.txt").read_text() == "keep me"
     assert run_cli(*args, "--force").returncode == 0
-    assert not (tmp_path / "out" / "mine.txt").exists()
+    # --force writes beside the user's file: it is kept (issue 19)
+    assert (tmp_path / "out" / "mine.txt").read_text() == "keep me"
 
 
 def test_cli_export_validates_with_the_schemas(thirdparty, tmp_path):
