@@ -14,6 +14,7 @@ from carepath.cli._common import (
     ConcernOpt,
     DataOpt,
     FormatOpt,
+    GraphDirOpt,
     SeverityOpt,
     app,
     load,
@@ -38,12 +39,13 @@ def refers(
                                                    "repeatable.")] = None,
     self_referral: Annotated[bool, typer.Option("--self", help="Only self-referrals.")] = False,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Who refers to whom, incoming and outgoing, filtered by stage, concern and urgency."""
     from carepath.queries.referrals import referrals, self_referrals
 
-    model = load(data)
+    model = load(data, graph)
     if self_referral:
         df = self_referrals(model, area=area)
     else:
@@ -65,13 +67,14 @@ def routes(
     max_hops: Annotated[int, typer.Option(min=1, max=8)] = 4,
     shortest: Annotated[bool, typer.Option(help="Only the shortest route.")] = False,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Referral routes from an entry point to a target, respecting stage and concern."""
     from carepath.queries.routes import referral_routes, shortest_route
 
     find = shortest_route if shortest else referral_routes
-    df = find(load(data), source, target, week=week(at), concern=concern, severity=severity,
+    df = find(load(data, graph), source, target, week=week(at), concern=concern, severity=severity,
               max_hops=max_hops)
     emit(df, fmt, title=f"routes {source} -> {target}", console=out)
 
@@ -84,13 +87,14 @@ def need(
     entry: Annotated[list[str] | None, typer.Option(help="Entry points; repeatable.")] = None,
     area: AreaOpt = None,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """What route exists for a need, e.g. --concern maternal-mental-health --severity moderate
     --at '4 months'."""
     from carepath.queries.routes import routes_for_need
 
-    df = routes_for_need(load(data), concern=concern, severity=severity, week=week(at),
+    df = routes_for_need(load(data, graph), concern=concern, severity=severity, week=week(at),
                          entry=entry or None, area=area)
     emit(df, fmt, title="routes for the need", console=out)
 
@@ -100,22 +104,25 @@ def gaps(
     area: AreaOpt = None,
     kind: Annotated[list[str] | None, typer.Option(help="Gap kinds; repeatable.")] = None,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Gaps, each with its reason and evidence: stage x tier, stage x concern, no inbound
     referral, no route to specialist help, transitions with no hand-over."""
     from carepath.queries.gaps import gaps as find_gaps
 
-    emit(find_gaps(load(data), area=area, kinds=kind or None), fmt, title="gaps", console=out,
+    emit(find_gaps(load(data, graph), area=area, kinds=kind or None), fmt, title="gaps",
+         console=out,
          brief=["area", "kind", "stage", "tier", "concern", "reason", "evidence"])
 
 
 @app.command()
-def overlaps(area: AreaOpt = None, data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
+def overlaps(area: AreaOpt = None, data: DataOpt = None, graph: GraphDirOpt = None,
+             fmt: FormatOpt = Format.table) -> None:
     """Services covering the same stage x tier x concern, duplicated routes, deliberate overlaps."""
     from carepath.queries.overlaps import overlaps as find_overlaps
 
-    emit(find_overlaps(load(data), area=area), fmt, title="overlaps", console=out,
+    emit(find_overlaps(load(data, graph), area=area), fmt, title="overlaps", console=out,
          brief=["area", "kind", "names", "similarity", "deliberate", "note"])
 
 
@@ -126,12 +133,13 @@ def stepped_care_cmd(
                                                "families in need per tier.")] = None,
     flows: Annotated[bool, typer.Option(help="Show flows between tiers instead.")] = False,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The stepped-care model: tiers in order, services, population need, flows."""
     from carepath.queries.stepped_care import stepped_care, tier_flows
 
-    model = load(data)
+    model = load(data, graph)
     if flows:
         emit(tier_flows(model, area=area), fmt, title="flows between tiers", console=out,
              brief=["area", "source_tier", "target_tier", "flow", "count", "evidence"])
@@ -149,22 +157,24 @@ def eligible(
     parent_age: Annotated[float | None, typer.Option(min=0, help="Parent's age in years.")] = None,
     area: AreaOpt = None,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Which services accept a family profile, which exclude it and why, and the route."""
     from carepath.queries.eligibility import eligible as check
 
-    df = check(load(data), week=week(at), concern=concern, severity=severity,
+    df = check(load(data, graph), week=week(at), concern=concern, severity=severity,
                parent_age=parent_age, area=area)
     emit(df, fmt, title="eligibility", console=out)
 
 
 @app.command()
-def structure(area: AreaOpt = None, data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
+def structure(area: AreaOpt = None, data: DataOpt = None, graph: GraphDirOpt = None,
+             fmt: FormatOpt = Format.table) -> None:
     """Hubs and single points of failure (centrality, cut vertices)."""
     from carepath.queries.structure import structure as find
 
-    emit(find(load(data), area=area), fmt, title="structure", console=out)
+    emit(find(load(data, graph), area=area), fmt, title="structure", console=out)
 
 
 @app.command()
@@ -172,13 +182,15 @@ def compare(
     area_a: Annotated[str, typer.Argument(help="First area id.")],
     area_b: Annotated[str, typer.Argument(help="Second area id.")],
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Two areas side by side: stage x tier coverage and the differences."""
     from carepath.queries.compare import compare_areas
 
-    emit(compare_areas(load(data), area_a, area_b), fmt, title=f"{area_a} (a) and {area_b} (b)",
-         console=out, brief=["stage", "tier", "services_a", "services_b", "difference"])
+    emit(compare_areas(load(data, graph), area_a, area_b), fmt,
+         title=f"{area_a} (a) and {area_b} (b)", console=out,
+         brief=["stage", "tier", "services_a", "services_b", "difference"])
 
 
 @app.command()
@@ -197,11 +209,12 @@ def diff(
 def whatif(
     remove: Annotated[list[str], typer.Argument(help="Service ids to remove.")],
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """The gaps and broken routes that appear if services are decommissioned."""
     from carepath.queries.compare import whatif_remove
 
-    emit(whatif_remove(load(data), remove), fmt, title=f"without {', '.join(remove)}",
+    emit(whatif_remove(load(data, graph), remove), fmt, title=f"without {', '.join(remove)}",
          console=out, brief=["area", "kind", "subject_name", "target_name", "stage", "tier",
                              "reason"])

@@ -12,6 +12,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from carepath.cli._common import (
     DataOpt,
     FormatOpt,
+    GraphDirOpt,
     app,
     err,
     load,
@@ -80,9 +81,9 @@ def validate_cmd(
 
 
 @app.command()
-def info(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
+def info(data: DataOpt = None, graph: GraphDirOpt = None, fmt: FormatOpt = Format.table) -> None:
     """Counts by kind, and the areas, tiers, stages and sources."""
-    model = load(data)
+    model = load(data, graph)
     rows = [("count", k, k, v) for k, v in model.counts().items()]
     for area in model.areas.values():
         rows.append(("area", area.id, area.name, len(model.services_in(area.id))))
@@ -122,3 +123,25 @@ def template(
 
     written = write_template(path)
     out.print(f"wrote {written}", highlight=False)
+
+
+cache_app = typer.Typer(help="The per-user cache of builds that --data questions reuse.",
+                        no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Remove every cached build (they are made again when next needed)."""
+    from carepath.cache import cache_dir, clear
+
+    removed = clear()
+    out.print(f"removed {removed} cached build(s) from {cache_dir()}", highlight=False)
+
+
+@cache_app.command("where")
+def cache_where() -> None:
+    """Print the cache folder."""
+    from carepath.cache import cache_dir
+
+    out.print(str(cache_dir()), highlight=False, soft_wrap=True)

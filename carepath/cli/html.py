@@ -17,6 +17,7 @@ from carepath.cli._common import (
     AreaOpt,
     ConcernOpt,
     DataOpt,
+    GraphDirOpt,
     UsageError,
     err,
     export_app,
@@ -46,6 +47,7 @@ def html_cmd(
     tier: TierOpt = None,
     concern: ConcernOpt = None,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     out_path: Annotated[Path | None, typer.Option(
         "--out", "-o", help="The .html file to write (a folder for --view all).")] = None,
 ) -> None:
@@ -65,7 +67,7 @@ def html_cmd(
     if view == "all" and out_path.suffix.lower() in (".html", ".htm"):
         raise UsageError(f"--view all writes a folder of pages; give a folder name, not "
                          f"{out_path.name!r}")
-    model = load(data)
+    model = load(data, graph)
     if view != "all":
         path = export_html(model, view, out_path, area=area, stage=stage, tier=tier,
                            concern=concern)
@@ -97,6 +99,7 @@ def image_cmd(
     scale: Annotated[float, typer.Option(
         help="PNG only: pixels per SVG unit (2 for sharp slides).")] = 2.0,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     out_path: Annotated[Path | None, typer.Option(
         "--out", "-o", help="FILE.svg, or FILE.png (needs Playwright and Chromium).")] = None,
 ) -> None:
@@ -108,7 +111,7 @@ def image_cmd(
         _bad_view(view, list(IMAGES), what="picture")
     if out_path is None or out_path.suffix.lower() not in (".svg", ".png"):
         raise UsageError("say where to write with -o FILE.svg or -o FILE.png")
-    path = export_image(load(data), view, out_path, area=area, stage=stage, tier=tier,
+    path = export_image(load(data, graph), view, out_path, area=area, stage=stage, tier=tier,
                         concern=concern, scale=scale)
     out.print(f"wrote {path} ({_size(path)})", highlight=False, soft_wrap=True)
 

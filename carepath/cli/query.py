@@ -10,37 +10,46 @@ import typer
 from carepath.cli._common import (
     DataOpt,
     FormatOpt,
+    GraphDirOpt,
     UsageError,
     app,
-    load,
     out,
 )
 from carepath.cli.servers import (
     DatabaseOpt,
     EndpointOpt,
-    GraphOpt,
+    NamedGraphOpt,
     Neo4jUriOpt,
     UserOpt,
     open_engine,
 )
+from carepath.errors import QueryError
 from carepath.output import Format, emit
 
 query_app = typer.Typer(help="Run SPARQL or Cypher, or the named query library.",
                          no_args_is_help=True)
 app.add_typer(query_app, name="query")
 ParamOpt = Annotated[list[str] | None, typer.Option(
-    "--param", "-p", help="A query parameter as NAME=VALUE; repeatable.")]
+    "--param", "-p", help="A query parameter as NAME=VALUE or NAME:TYPE=VALUE (TYPE: string, "
+    "integer, node, service, stage, concern, ...: an id of that kind); repeatable.")]
+TimeoutOpt = Annotated[float | None, typer.Option(
+    "--timeout", min=0, help="Give a query up after this many seconds (default 300; 0: none).")]
 
 
-def _params(items: list[str] | None) -> dict[str, str]:
-    params = {}
+def _params(items: list[str] | None) -> tuple[dict[str, str], dict[str, str]]:
+    """``--param`` values, and the types given with them."""
+    from carepath.engines.binding import parse_param
+
+    params, types = {}, {}
     for item in items or []:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise UsageError(f"bad --param {item!r}; write it as NAME=VALUE, "
-                             "e.g. --param service=dorset-pmmhs")
-        params[name.strip()] = value.strip()
-    return params
+        try:
+            name, ptype, value = parse_param(item)
+        except QueryError as exc:
+            raise UsageError(f"--param: {exc}") from None
+        params[name] = value
+        if ptype:
+            types[name] = ptype
+    return params, types
 
 
 def _query_text(query: str) -> str:
@@ -68,16 +77,18 @@ def query_run(
     engine: Annotated[str, typer.Option(help="sparql or cypher (default: the first the "
                                         "query has, SPARQL preferred).")] = "",
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
     neo4j_uri: Neo4jUriOpt = None,
     user: UserOpt = None,
     database: DatabaseOpt = None,
     endpoint: EndpointOpt = None,
-    graph: GraphOpt = None,
+    named_graph: NamedGraphOpt = None,
+    timeout: TimeoutOpt = None,
 ) -> None:
     """Run a named query with bound parameters (on Neo4j with --neo4j-uri, on a SPARQL
     endpoint with --endpoint)."""
-    from carepath.queries.named import ENGINES, load_library
+    from carepath.queries.named import ENGINE_NAMES, load_library
 
     library = load_library()
     languages = [lang for n, lang in sorted(library.queries, key=lambda k: k[1] != "sparql")
@@ -85,11 +96,16 @@ def query_run(
     if not languages:
         library.get(name, "sparql")  # raises with the valid names
     language = engine or ("cypher" if neo4j_uri else "sparql" if endpoint else languages[0])
-    if language not in ENGINES:
+    if language not in ENGINE_NAMES:
         raise UsageError(f"unknown engine {language!r}; expected sparql or cypher")
-    with open_engine(language, data, neo4j_uri=neo4j_uri, user=user, database=database,
-                     endpoint=endpoint, graph=graph) as runner:
-        df = runner.run_named(name, _params(params), library=library)
+    values, types = _params(params)
+    if types:
+        raise UsageError("a named query's parameters have their types already: "
+                         "write --param NAME=VALUE")
+    with open_engine(language, data, graph=graph, neo4j_uri=neo4j_uri, user=user,
+                     database=database, endpoint=endpoint, named_graph=named_graph,
+                     timeout=timeout) as runner:
+        df = _named(runner, name, values, library)
     emit(df, fmt, title=library.get(name, language).title, console=out)
 
 
@@ -98,26 +114,20 @@ def query_sparql(
     query: Annotated[str, typer.Argument(help="SPARQL text, or a .rq file.")],
     params: ParamOpt = None,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
     endpoint: EndpointOpt = None,
-    graph: GraphOpt = None,
+    named_graph: NamedGraphOpt = None,
     user: UserOpt = None,
+    timeout: TimeoutOpt = None,
 ) -> None:
-    """Run SPARQL on the embedded Oxigraph store, or on any SPARQL 1.1 endpoint with
-    --endpoint. Parameters bind projected variables; an id of the model binds as its IRI,
-    anything else as a string."""
-    import pyoxigraph as ox
-
-    from carepath.graph.rdf import iri
-
-    model = load(data)
-    subs = {}
-    for name, value in _params(params).items():
-        kind = model.node_kind(value)
-        subs[ox.Variable(name)] = iri(kind, value) if kind else ox.Literal(value)
-    with open_engine("sparql", data, model=model, endpoint=endpoint, graph=graph,
-                     user=user) as engine:
-        emit(engine.query(_query_text(query), subs), fmt, console=out)
+    """Run SPARQL (read-only: no updates, no SERVICE) on the embedded Oxigraph store, or on
+    any SPARQL 1.1 endpoint with --endpoint. Parameters are bound by a VALUES block: as
+    strings, or as their TYPE says (an id of that kind becomes its IRI)."""
+    values, types = _params(params)
+    with open_engine("sparql", data, graph=graph, endpoint=endpoint, named_graph=named_graph,
+                     user=user, timeout=timeout) as engine:
+        emit(_user_query(engine, _query_text(query), values, types), fmt, console=out)
 
 
 @query_app.command("cypher")
@@ -125,13 +135,34 @@ def query_cypher(
     query: Annotated[str, typer.Argument(help="Cypher text, or a .cypher file.")],
     params: ParamOpt = None,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
     neo4j_uri: Neo4jUriOpt = None,
     user: UserOpt = None,
     database: DatabaseOpt = None,
+    timeout: TimeoutOpt = None,
 ) -> None:
-    """Run Cypher on the embedded LadybugDB graph, or on Neo4j with --neo4j-uri, with
-    $parameters bound."""
-    with open_engine("cypher", data, neo4j_uri=neo4j_uri, user=user,
-                     database=database) as engine:
-        emit(engine.query(_query_text(query), _params(params)), fmt, console=out)
+    """Run Cypher (read-only: no writes, files, extensions or settings) on the embedded
+    LadybugDB graph, or on Neo4j with --neo4j-uri, with $parameters bound."""
+    values, types = _params(params)
+    with open_engine("cypher", data, graph=graph, neo4j_uri=neo4j_uri, user=user,
+                     database=database, timeout=timeout) as engine:
+        emit(_user_query(engine, _query_text(query), values, types), fmt, console=out)
+
+
+def _named(engine, name: str, values: dict, library):
+    try:
+        return engine.run_named(name, values, library=library)
+    except QueryError as exc:
+        if "needs parameter" in str(exc):  # the library names no flags; the CLI does
+            raise QueryError(f"{exc} (give it with --param NAME=VALUE)") from None
+        raise
+
+
+def _user_query(engine, text: str, values: dict, types: dict):
+    try:
+        return engine.query(text, values, types)
+    except QueryError as exc:
+        if "needs parameter" in str(exc):
+            raise QueryError(f"{exc} (give it with --param NAME=VALUE)") from None
+        raise

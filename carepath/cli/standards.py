@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from carepath.cli._common import DataOpt, err, export_app, import_app, load, out, print_problems
+from carepath.cli._common import (
+    DataOpt,
+    GraphDirOpt,
+    err,
+    export_app,
+    import_app,
+    load,
+    out,
+    print_problems,
+)
 
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="The carepath data folder to write.")]
 MapOpt = Annotated[Path | None, typer.Option(
@@ -83,11 +92,12 @@ def export_hsds_cmd(
     force: Annotated[bool, typer.Option("--force", help="Replace FOLDER even if it is not a "
                                         "data package.")] = False,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
 ) -> None:
     """An Open Referral HSDS 3 data package, and a report of what HSDS cannot hold."""
     from carepath.standards.hsds import REPORT_FILE, export_hsds, to_hsds
 
-    model = load(data)
+    model = load(data, graph)
     export_hsds(model, folder, schemas=schemas, force=force)
     report = to_hsds(model).report
     out.print(f"wrote {folder}: {len(model.services)} services, {len(model.areas)} areas"
@@ -101,12 +111,13 @@ def export_fhir_cmd(
     report: Annotated[Path | None, typer.Option(
         help="Also write what FHIR cannot hold to this Markdown file.")] = None,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
 ) -> None:
     """A FHIR R4 Bundle of Organization, Location and HealthcareService resources."""
     from carepath.files import write_atomic
     from carepath.standards.fhir import export_fhir, to_fhir_with_report
 
-    model = load(data)
+    model = load(data, graph)
     export_fhir(model, file)
     lost = to_fhir_with_report(model)[1]
     if report is not None:
@@ -120,10 +131,11 @@ def _graph_command(name: str, help_text: str) -> None:
     def command(
         file: Annotated[Path, typer.Argument(help="The file to write.")],
         data: DataOpt = None,
+        graph: GraphDirOpt = None,
     ) -> None:
         from carepath.standards import GRAPH_EXPORTERS
 
-        model = load(data)
+        model = load(data, graph)
         GRAPH_EXPORTERS[name](model, file)
         err.print(f"wrote {file}", highlight=False)
 
