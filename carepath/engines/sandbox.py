@@ -58,10 +58,10 @@ def check_sparql(text: str) -> None:
     try:
         tree = parseQuery(text)
     except ParseException as exc:
-        raise QueryError(f"not a SPARQL query (updates are refused): {exc.msg} at line "
-                         f"{exc.lineno}, column {exc.col}") from None
+        raise QueryError(f"SPARQL syntax error, or not a query (updates are refused): "
+                         f"{exc.msg} at line {exc.lineno}, column {exc.col}") from None
     except Exception as exc:  # rdflib raises others for some bad input
-        raise QueryError(f"not a SPARQL query: {str(exc).splitlines()[0]}") from None
+        raise QueryError(f"SPARQL syntax error: {str(exc).splitlines()[0]}") from None
     if _has_service(tree):
         raise QueryError(_SERVICE_REFUSED)
 

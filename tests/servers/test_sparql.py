@@ -15,7 +15,7 @@ from carepath.servers.sparql import RemoteSparqlEngine, export_sparql, with_valu
 
 from ..conftest import run_cli
 from ..support.servers import free_port
-from .conftest import params_for, rows
+from .conftest import rows
 
 LIBRARY = load_library()
 SPARQL = sorted(name for name, language in LIBRARY.queries if language == "sparql")
@@ -35,16 +35,6 @@ def uploaded(fuseki, reference):
 @pytest.fixture(scope="module")
 def embedded(reference):
     return SparqlEngine(reference)
-
-
-@pytest.mark.parametrize("name", SPARQL)
-def test_every_sparql_library_query_gives_the_same_rows_on_fuseki(uploaded, embedded, name):
-    params = params_for(LIBRARY.get(name, "sparql"))
-    expected = embedded.run_named(name, params)
-    got = uploaded.run_named(name, params)
-    assert list(got.columns) == list(expected.columns)
-    assert not expected.empty
-    assert rows(got) == rows(expected)
 
 
 def test_uploading_twice_leaves_the_same_graph(uploaded, fuseki, reference):
