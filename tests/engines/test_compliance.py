@@ -11,13 +11,7 @@ from carepath.engines import QueryEngine, connect
 from carepath.queries.named import load_library
 
 from ..conftest import run_cli
-from ..servers.conftest import (  # noqa: F401 - session fixtures used by name
-    fuseki,
-    neo4j_server,
-    params_for,
-    rows,
-    wipe,
-)
+from ..servers.conftest import params_for, rows, wipe
 
 LIBRARY = load_library()
 EMBEDDED = ["oxigraph", "ladybug", "oxigraph-build", "ladybug-build"]
