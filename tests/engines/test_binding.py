@@ -24,6 +24,11 @@ S = ox.Variable("s")
     ('SELECT ?s WHERE { ?s ?p "}{" }', 'SELECT ?s WHERE { VALUES'),
     ("# WHERE {\nSELECT ?s WHERE { ?s ?p ?o }", "# WHERE {\nSELECT ?s WHERE { VALUES"),
     ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "CONSTRUCT { ?s ?p ?o } WHERE { VALUES"),
+    ("PREFIX cp: <https://w3id.org/carepath/ontology#>\n# a { comment\n"
+     "SELECT ?s WHERE { ?s a cp:Service }", "PREFIX cp: <https://w3id.org/carepath/ontology#>"
+     "\n# a { comment\nSELECT ?s WHERE { VALUES"),
+    ('SELECT ("}" AS ?x) (EXISTS { ?a ?b ?c } AS ?y) WHERE { ?s ?p ?o }',
+     'SELECT ("}" AS ?x) (EXISTS { ?a ?b ?c } AS ?y) WHERE { VALUES'),
     ("SELECT (IF(true, 1, 0) AS ?x) WHERE { ?s ?p ?o }", "SELECT (IF(true, 1, 0) AS ?x) "
      "WHERE { VALUES"),
 ])
