@@ -52,18 +52,18 @@ def model_schema() -> str:
     >>> len(model_schema())
     16
     """
-    seen: dict[str, str] = {}
+    from carepath.graph import model, stages
 
-    def walk(tp: Any) -> None:
-        for arg in typing.get_args(tp):
-            walk(arg)
-        if dataclasses.is_dataclass(tp) and tp.__qualname__ not in seen:
-            hints = _hints(tp)
-            seen[tp.__qualname__] = ",".join(f"{f.name}:{hints[f.name]}" for f in _fields(tp))
-            for f in _fields(tp):
-                walk(hints[f.name])
-
-    walk(Model)
+    # every dataclass and enum of the model's modules, by its fields' names and annotations
+    # as written (no evaluation of type hints: 0.15 s a process)
+    seen = {}
+    for module in (model, stages):
+        for name, obj in vars(module).items():
+            if isinstance(obj, type) and obj.__module__ == module.__name__:
+                if dataclasses.is_dataclass(obj):
+                    seen[name] = ",".join(f"{f.name}:{f.type}" for f in _fields(obj))
+                elif issubclass(obj, Enum):
+                    seen[name] = ",".join(str(m.value) for m in obj)
     text = ";".join(f"{k}({v})" for k, v in sorted(seen.items()))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -62,7 +62,7 @@ def _query_text(query: str) -> str:
 @query_app.command("list")
 def query_list(fmt: FormatOpt = Format.table) -> None:
     """The named queries: name, title, languages, parameters."""
-    from carepath.queries.named import load_library
+    from carepath.engines.library import load_library
 
     table = load_library().table()
     if fmt is Format.table:
@@ -88,7 +88,7 @@ def query_run(
 ) -> None:
     """Run a named query with bound parameters (on Neo4j with --neo4j-uri, on a SPARQL
     endpoint with --endpoint)."""
-    from carepath.queries.named import ENGINE_NAMES, load_library
+    from carepath.engines.library import ENGINE_NAMES, load_library
 
     library = load_library()
     languages = [lang for n, lang in sorted(library.queries, key=lambda k: k[1] != "sparql")

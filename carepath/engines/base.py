@@ -12,7 +12,7 @@ from carepath.errors import QueryError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from carepath.queries.named import Library, NamedQuery
+    from carepath.engines.library import Library, NamedQuery
 
 DEFAULT_TIMEOUT = 300.0  # seconds a query may run before it is given up
 T = TypeVar("T")
@@ -73,7 +73,7 @@ class EngineBase:
         pass
 
     def library(self, library: Library | None = None) -> Library:
-        from carepath.queries.named import load_library
+        from carepath.engines.library import load_library
 
         return library or load_library()
 
@@ -83,7 +83,7 @@ class EngineBase:
     def run_named(self, name: str, params: Mapping[str, Any] | None = None, *,
                   library: Library | None = None) -> pd.DataFrame:
         """Run a library query; its parameters bound by their declared types."""
-        from carepath.queries.named import check_params
+        from carepath.engines.library import check_params
 
         query = self.named(name, library)
         params = dict(params or {})

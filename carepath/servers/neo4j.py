@@ -29,11 +29,11 @@ import pandas as pd
 from carepath.engines.base import DEFAULT_TIMEOUT, Capabilities, EngineBase
 from carepath.engines.binding import cypher_values
 from carepath.engines.ladybug import check_bound
+from carepath.engines.library import Library, load_library, parse_header
 from carepath.errors import CarepathError, ExportError, QueryError
 from carepath.graph.cypher import COLUMN_TYPES, node_frames, relation_frames
 from carepath.graph.model import Model, RelationKind
 from carepath.output import records
-from carepath.queries.named import Library, load_library, parse_header
 
 # relationship types that are relations of the model (merged on rel_id), not structure
 RELATION_TYPES = frozenset(kind.graph_type for kind in RelationKind)
