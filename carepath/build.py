@@ -144,6 +144,7 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
     files = source_files(data)
     manifest = manifest_for(data, files)
     model, warnings = load_with_warnings(*data)
+    loading_warnings = list(warnings)  # what every later question on the build repeats
     step("build the views: Cypher (LadybugDB), RDF (Oxigraph) and networkx at once")
     with atomic_dir(out) as tmp, paused_gc(), ThreadPoolExecutor(max_workers=2) as pool:
         cypher = pool.submit(write_ladybug, model, tmp / LADYBUG)
@@ -160,7 +161,7 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
             if problems:
                 raise DataValidationError(problems)
         step("write outputs")
-        write_manifest(tmp, manifest, warnings)
+        write_manifest(tmp, manifest, loading_warnings)
     return BuildResult(model, Path(out), warnings, triples, nodes, edges)
 
 

@@ -30,6 +30,10 @@ from carepath.errors import CarepathError
 from carepath.graph.model import Model
 
 FORMAT = "carepath-model"
+# A tuple of strings is written as one string joined by this (unless an element holds it):
+# a national model has a million target ids in 67,000 statements, and JSON reads one long
+# string many times faster than many short ones (json.loads 0.85 s -> 0.3 s).
+SEP = "|"
 _Convert = Callable[[Any], Any] | None  # None: the JSON value is the value
 
 
@@ -100,6 +104,8 @@ def _encoder(tp: Any) -> _Convert:
         return enc_dataclass
     if isinstance(tp, type) and issubclass(tp, Enum):
         return lambda v: v.value
+    if origin is tuple and _unwrap(args[0]) is str:
+        return _join
     if origin in (tuple, list):
         inner = _encoder(args[0])
         return list if inner is None else (lambda v: [inner(x) for x in v])
@@ -133,6 +139,8 @@ def _decoder(tp: Any) -> _Convert:
         return dec_dataclass
     if isinstance(tp, type) and issubclass(tp, Enum):
         return tp
+    if origin is tuple and _unwrap(args[0]) is str:
+        return _split
     if origin is tuple:
         inner = _decoder(args[0])
         return tuple if inner is None else (lambda v: tuple(map(inner, v)))
@@ -149,6 +157,14 @@ def _decoder(tp: Any) -> _Convert:
         return lambda kv: dict(zip(kv[0], kv[1] if value is None else map(value, kv[1]),
                                    strict=True))
     return None
+
+
+def _join(v: tuple[str, ...]) -> str | list[str]:
+    return list(v) if not v or any(SEP in x for x in v) else SEP.join(v)
+
+
+def _split(v: str | list[str]) -> tuple[str, ...]:
+    return tuple(v.split(SEP)) if isinstance(v, str) else tuple(v)
 
 
 def dumps(model: Model) -> bytes:
