@@ -21,6 +21,30 @@ import tempfile
 import time
 from pathlib import Path
 
+START, END = "<!-- benchmarks/questions.py -->", "<!-- /benchmarks/questions.py -->"
+HEADING = ("## Questions as whole processes (national preset, `--graph` and cached `--data`)\n\n"
+           "Measured by `python benchmarks/questions.py DATA BUILD --markdown "
+           "benchmarks/RESULTS.md`.\n\n")
+
+
+def kept_block(path: Path) -> str:
+    """The block this script wrote into ``path`` (kept when run.py rewrites the file)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    start, end = text.find(START), text.find(END)
+    return "\n" + text[start:end + len(END)] + "\n" if 0 <= start < end else ""
+
+
+def write_block(path: Path, table: str, notes: str = "") -> None:
+    """Put ``table`` into ``path`` between the markers, replacing what was there."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    block = f"{START}\n{HEADING}{table}{notes}{END}"
+    start, end = text.find(START), text.find(END)
+    if 0 <= start < end:
+        text = text[:start] + block + text[end + len(END):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
+
 
 def measure(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
     """One process: wall seconds, CPU seconds, peak MB."""
@@ -78,7 +102,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("data", type=Path)
     parser.add_argument("build", type=Path)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--markdown", type=Path)
+    parser.add_argument("--markdown", type=Path, help="write the table into this file "
+                        "(e.g. benchmarks/RESULTS.md), replacing the block it wrote before")
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="carepath-questions-"))
     env = {**os.environ, "CAREPATH_CACHE_DIR": str(work / "cache"), "COLUMNS": "200"}
@@ -109,7 +134,7 @@ def main(argv: list[str] | None = None) -> None:
     text = "\n".join(lines) + "\n"
     print(text)
     if args.markdown:
-        args.markdown.write_text(text, encoding="utf-8")
+        write_block(args.markdown, text)
     shutil.rmtree(work, ignore_errors=True)
 
 

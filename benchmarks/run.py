@@ -541,7 +541,10 @@ def publish(results: dict[str, Any], json_path: Path, markdown_path: Path | None
     json_path.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {json_path}")
     if markdown_path:
-        markdown_path.write_text(markdown(results), encoding="utf-8")
+        from questions import kept_block  # the whole-process questions, written apart
+
+        markdown_path.write_text(markdown(results) + kept_block(markdown_path),
+                                 encoding="utf-8")
         print(f"wrote {markdown_path}")
 
 

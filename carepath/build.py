@@ -47,6 +47,7 @@ SNAPSHOT = "model.json"
 OXIGRAPH = "rdf.oxigraph"
 LADYBUG = "graph.lbdb"
 DATA_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
+VOCABULARY_FILE = "vocabularies.yaml"  # as carepath.loaders.VOCABULARY_FILE
 
 
 class BuildError(CarepathError, OSError):
@@ -80,10 +81,13 @@ def source_files(data: Sequence[Path | str] = ()) -> list[Path]:
     >>> [p.name for p in source_files()][:1]
     ['vocabularies.yaml']
     """
-    from carepath.loaders import VOCABULARY_FILE, bundled_data_dir
+    from importlib.util import find_spec
 
-    bundled = bundled_data_dir()
-    found = [(bundled / VOCABULARY_FILE).resolve()]
+    # found without importing carepath.loaders (pydantic, YAML): a cached question needs
+    # only the files' names and contents
+    spec = find_spec("carepath.data")
+    bundled = Path(next(iter(spec.submodule_search_locations)))
+    found = [(bundled / VOCABULARY_FILE).resolve()]  # always loaded first
     for path in map(Path, data or [bundled]):
         path = path.resolve()
         if path.is_file():

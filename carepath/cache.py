@@ -87,6 +87,18 @@ class CachedBuild(Build):
     """A cache entry: a :class:`Build` whose missing stores are built on first use."""
 
     hit: bool = False
+    data: tuple[Path | str, ...] = ()
+
+    @property
+    def model(self) -> Any:
+        try:
+            return Build.model.fget(self)
+        except BuildError:  # a damaged snapshot: never trusted, built again from the sources
+            shutil.rmtree(self.folder, ignore_errors=True)
+            fresh = open_data(self.data)
+            self.manifest, self._model, self.warnings = fresh.manifest, fresh.model, fresh.warnings
+            self.hit = False
+            return self._model
 
     def oxigraph(self) -> Any:
         self._ensure(OXIGRAPH)
@@ -154,9 +166,9 @@ def open_data(data: Sequence[Path | str]) -> CachedBuild:
     if (folder / MANIFEST).exists():
         try:
             found = open_build(folder)
-            entry = CachedBuild(found.folder, found.manifest, hit=True)
-            entry.model  # noqa: B018 - read now: a damaged snapshot is found here
-            return entry
+            # the snapshot is read (and its hash checked) when the model is first asked for:
+            # a SPARQL or Cypher question needs only the stores
+            return CachedBuild(found.folder, found.manifest, hit=True, data=tuple(data))
         except BuildError:
             shutil.rmtree(folder, ignore_errors=True)  # damaged: never trusted
     model, warnings = load_with_warnings(*data)
@@ -176,9 +188,10 @@ def open_data(data: Sequence[Path | str]) -> CachedBuild:
                     raise
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-        entry = CachedBuild(folder, open_build(folder).manifest, _model=model)
+        entry = CachedBuild(folder, open_build(folder).manifest, _model=model, data=tuple(data))
     except OSError:  # no writable cache: answer from memory all the same
-        entry = CachedBuild(folder, {**manifest, "warnings": []}, _model=model)
+        entry = CachedBuild(folder, {**manifest, "warnings": []}, _model=model,
+                            data=tuple(data))
     entry.warnings = list(warnings)
     return entry
 

@@ -49,8 +49,8 @@ def test_a_damaged_snapshot_is_rebuilt_not_trusted(cache, data):
     snapshot = entry.folder / SNAPSHOT
     snapshot.write_bytes(snapshot.read_bytes()[: len(snapshot.read_bytes()) // 2])
     again = open_data([data])
-    assert not again.hit
     assert again.model.services == entry.model.services
+    assert not again.hit  # found damaged when read, and built again
     assert open_data([data]).hit  # and written whole again
 
 
@@ -108,3 +108,30 @@ def test_commands_answer_the_same_from_a_build_folder(tmp_path):
         assert from_build.returncode == 0, from_build.stderr
         assert from_build.stdout == from_sources.stdout
         assert from_build.stdout.strip()
+
+
+def test_graph_and_data_together_are_refused(tmp_path):
+    result = run_cli("info", "--graph", str(tmp_path), "--data", str(FIXTURES / "tiny"))
+    assert result.returncode == 2
+    assert "not both" in result.stderr
+
+
+def test_a_build_folder_given_as_data_is_opened(tmp_path):
+    out = build(out=tmp_path / "b", shacl=False).out
+    by_data = run_cli("refers", "--to", "dorset-pmmhs", "--data", str(out), "--format", "csv")
+    by_graph = run_cli("refers", "--to", "dorset-pmmhs", "--graph", str(out), "--format", "csv")
+    assert by_data.returncode == 0, by_data.stderr
+    assert by_data.stdout == by_graph.stdout and "dorset-pmmhs" in by_data.stdout
+
+
+def test_typed_user_parameters_on_the_command_line():
+    text = ("PREFIX cp: <https://w3id.org/carepath/ontology#> "
+            "SELECT ?a WHERE { ?s cp:inArea ?a }")
+    typed = run_cli("query", "sparql", text, "--param", "s:service=dorset-pmmhs",
+                    "--format", "csv")
+    assert typed.returncode == 0, typed.stderr
+    assert typed.stdout.split() == ["a", "dorset"]
+    plain = run_cli("query", "sparql", text, "--param", "s=dorset-pmmhs", "--format", "csv")
+    assert plain.stdout.split() == ["a"]  # a string is not the service
+    bad = run_cli("query", "sparql", text, "--param", "s:place=x")
+    assert bad.returncode == 2 and "unknown type 'place'" in bad.stderr
