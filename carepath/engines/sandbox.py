@@ -101,6 +101,37 @@ def ladybug_plan(conn: Any, text: str) -> tuple[set[str], set[str]]:
     return set(_OPERATOR.findall(plan)), {f.upper() for f in _FUNCTION.findall(plan)}
 
 
+# What a reading query can start with; anything else (COPY, EXPORT, IMPORT, INSTALL, ATTACH,
+# CREATE/DROP/ALTER TABLE, BEGIN, CHECKPOINT...) is a command, refused before it is even
+# planned (planning EXPORT DATABASE already creates its folder).
+LADYBUG_FIRST_WORDS = frozenset({"MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CALL",
+                                 "LOAD"})
+
+
+def first_word(text: str) -> str:
+    """The first word of Cypher text, comments and whitespace skipped, upper-cased.
+
+    >>> first_word("  /* a comment */ match (n) return n")
+    'MATCH'
+    """
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+        elif text.startswith("//", i):
+            end = text.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif text.startswith("/*", i):
+            end = text.find("*/", i + 2)
+            i = n if end < 0 else end + 2
+        else:
+            break
+    j = i
+    while j < n and (text[j].isalpha() or text[j] == "_"):
+        j += 1
+    return text[i:j].upper()
+
+
 def check_ladybug(conn: Any, text: str) -> None:
     """Refuse a user's Cypher on LadybugDB unless its plan only reads the database.
 
@@ -110,6 +141,10 @@ def check_ladybug(conn: Any, text: str) -> None:
     """
     import warnings
 
+    word = first_word(text)
+    if word not in LADYBUG_FIRST_WORDS:
+        raise QueryError(f"refused: {word or 'this'} is not a reading query; queries are "
+                         "read-only, without files, extensions or settings")
     with warnings.catch_warnings():  # prepare-then-execute is deprecated for running queries
         warnings.simplefilter("ignore", DeprecationWarning)
         try:

@@ -50,6 +50,8 @@ def test_a_string_that_mentions_service_is_data(built):
     "MATCH (s:Service) SET s.name = 'x' RETURN s.id",
     "CREATE (:Area {id: 'x', name: 'x', country: 'x'})",
     "CALL threads=1",
+    "EXPORT DATABASE 'OUT/export'",
+    "// comment first\nCOPY (MATCH (s:Service) RETURN s.id) TO 'OUT/after-comment.csv'",
     "MATCH (s:Service) RETURN s.id; COPY (RETURN 1) TO 'OUT/second.csv'",
 ])
 def test_ladybug_queries_cannot_write_read_files_or_install(built, tmp_path, text):
