@@ -13,6 +13,7 @@ from carepath.cli._common import (
     GraphDirOpt,
     UsageError,
     app,
+    load,
     out,
 )
 from carepath.cli.servers import (
@@ -27,7 +28,7 @@ from carepath.errors import QueryError
 from carepath.output import Format, emit
 
 query_app = typer.Typer(help="Run SPARQL or Cypher, or the named query library.",
-                         no_args_is_help=True)
+                         no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(query_app, name="query")
 ParamOpt = Annotated[list[str] | None, typer.Option(
     "--param", "-p", help="A query parameter as NAME=VALUE or NAME:TYPE=VALUE (TYPE: string, "
@@ -50,6 +51,24 @@ def _params(items: list[str] | None) -> tuple[dict[str, str], dict[str, str]]:
         if ptype:
             types[name] = ptype
     return params, types
+
+
+def _check_named_params(model, query, params: dict[str, str]) -> dict[str, str]:
+    """Parameter names checked (a misspelt one is a usage error, not ignored) and id values
+    resolved from names, so an unknown or wrong-kind id is an error on every engine rather
+    than "no rows"."""
+    import difflib
+
+    from carepath.lookup import check_param
+
+    declared = {p.name: p for p in query.params}
+    for key in params:
+        if key not in declared:
+            close = difflib.get_close_matches(key, list(declared), n=1)
+            mean = f" (did you mean {close[0]}?)" if close else ""
+            raise UsageError(f"named query {query.name!r} has no parameter {key!r}{mean}; it "
+                             f"takes: {', '.join(declared) or 'no parameters'}")
+    return {key: check_param(model, declared[key].type, value) for key, value in params.items()}
 
 
 def _query_text(query: str) -> str:
@@ -102,10 +121,15 @@ def query_run(
     if types:
         raise UsageError("a named query's parameters have their types already: "
                          "write --param NAME=VALUE")
-    with open_engine(language, data, graph=graph, neo4j_uri=neo4j_uri, user=user,
-                     database=database, endpoint=endpoint, named_graph=named_graph,
-                     timeout=timeout) as runner:
-        df = _named(runner, name, values, library)
+    # names resolved to ids on the model (issue 14); this reads the model snapshot (about
+    # 1 s at national): a question whose values are all ids could skip it (not done)
+    model = load(data, graph)
+    bound = _check_named_params(model, library.get(name, language), values)
+    remote = bool(neo4j_uri or endpoint)  # the model above only resolves names then
+    with open_engine(language, None if remote else data, graph=None if remote else graph,
+                     neo4j_uri=neo4j_uri, user=user, database=database, endpoint=endpoint,
+                     named_graph=named_graph, timeout=timeout) as runner:
+        df = _named(runner, name, bound, library)
     emit(df, fmt, title=library.get(name, language).title, console=out)
 
 
