@@ -1,37 +1,58 @@
-"""The build: load and validate data, generate every view, write them to one folder.
+"""The build: load and validate data, generate every view, write them to one folder that
+every command can open again instead of re-reading the sources (``--graph DIR``).
+
+A build folder holds the persisted engines (``rdf.oxigraph``, an on-disk Oxigraph store opened
+read-only; ``graph.lbdb``, the LadybugDB database), ``model.json`` (a snapshot of the model that
+loads without parsing or validating the sources, :mod:`carepath.snapshot`), the files for people
+and other tools (Turtle, node-link JSON), and ``manifest.json``: the carepath version, the build
+format, the model's field fingerprint and a content hash of the source files. A folder written
+by another carepath version or for other model fields is refused with the reason, never read.
 
 The output folder is written atomically: a failed build leaves the previous one untouched,
 and a folder holding files carepath did not write is refused (:mod:`carepath.outputs`).
 
 >>> import tempfile, pathlib
 >>> result = build(out=pathlib.Path(tempfile.mkdtemp()) / "out")
->>> sorted(p.name for p in result.out.iterdir())
-['.carepath-output.json', 'carepath.ttl', 'graph.json', 'graph.lbdb', 'ontology.ttl', 'shapes.ttl']
+>>> sorted(p.name for p in result.out.iterdir())  # doctest: +NORMALIZE_WHITESPACE
+['.carepath-output.json', 'carepath.ttl', 'graph.json', 'graph.lbdb', 'manifest.json',
+ 'model.json', 'ontology.ttl', 'rdf.oxigraph', 'shapes.ttl']
+>>> opened = open_build(result.out)
+>>> opened.model.services["dorset-pmmhs"].tier
+'specialist-perinatal'
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
-from carepath.errors import DataValidationError, Problem
-from carepath.files import atomic_dir
+from carepath.errors import CarepathError, DataValidationError, Problem
+from carepath.files import atomic_dir, atomic_path
 from carepath.graph.bulk import paused_gc
 from carepath.graph.model import Model
-from carepath.ontology import (
-    SHACL_LIMIT,
-    SHAPES_FILE,
-    read_resource,
-    shacl_problems,
-    shacl_skipped,
-)
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 Step = Callable[[str], None]
+
+BUILD_FORMAT = 1  # the layout of a build folder; a new layout is refused by an older reader
+MANIFEST = "manifest.json"
+SNAPSHOT = "model.json"
+OXIGRAPH = "rdf.oxigraph"
+LADYBUG = "graph.lbdb"
+DATA_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
+VOCABULARY_FILE = "vocabularies.yaml"  # as carepath.loaders.VOCABULARY_FILE
+
+
+class BuildError(CarepathError, OSError):
+    """A build folder that cannot be used: missing, damaged, or from another carepath."""
 
 
 @dataclass(slots=True)
@@ -48,8 +69,64 @@ def _noop(_: str) -> None:
     pass
 
 
+def _version() -> str:
+    from carepath import __version__
+
+    return __version__
+
+
+def source_files(data: Sequence[Path | str] = ()) -> list[Path]:
+    """Every file loading ``data`` may read (default: the bundled reference data), the bundled
+    vocabularies first, as absolute paths.
+
+    >>> [p.name for p in source_files()][:1]
+    ['vocabularies.yaml']
+    """
+    from importlib.util import find_spec
+
+    # found without importing carepath.loaders (pydantic, YAML): a cached question needs
+    # only the files' names and contents
+    spec = find_spec("carepath.data")
+    bundled = Path(next(iter(spec.submodule_search_locations)))
+    found = [(bundled / VOCABULARY_FILE).resolve()]  # always loaded first
+    for path in map(Path, data or [bundled]):
+        path = path.resolve()
+        if path.is_file():
+            found.append(path)
+        elif path.is_dir():
+            found += sorted(p for p in path.rglob("*")
+                            if p.suffix.lower() in DATA_SUFFIXES and p.is_file())
+    seen: set[Path] = set()
+    return [p for p in found if not (p in seen or seen.add(p))]
+
+
+def content_hash(files: Iterable[Path]) -> str:
+    """A hash of the files' paths and contents (which data, exactly as it is now).
+
+    >>> len(content_hash(source_files()))
+    64
+    """
+    h = hashlib.sha256()
+    for path in files:
+        h.update(os.fsencode(path) + b"\0")
+        with path.open("rb") as fh:
+            h.update(hashlib.file_digest(fh, "sha256").digest())
+    return h.hexdigest()
+
+
+def manifest_for(data: Sequence[Path | str], files: list[Path] | None = None) -> dict[str, Any]:
+    """The manifest of a build of ``data``: carepath version, build format, model fields,
+    content hash and the source files."""
+    from carepath.snapshot import model_schema
+
+    files = source_files(data) if files is None else files
+    return {"format": "carepath-build", "build_format": BUILD_FORMAT, "carepath": _version(),
+            "model_schema": model_schema(), "content_hash": content_hash(files),
+            "sources": [str(p) for p in files]}
+
+
 def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build",
-          shacl: bool = True, shacl_limit: int = SHACL_LIMIT,
+          shacl: bool = True, shacl_limit: int | None = None,
           step: Step = _noop, force: bool = False) -> BuildResult:
     """Load ``data`` (default: the bundled reference data), validate, and write every view.
 
@@ -68,14 +145,21 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
     from carepath.outputs import check_target
 
     check_target(out, force=force)  # before the work: a folder of the user's files is refused
+    from carepath.ontology import SHACL_LIMIT, shacl_problems, shacl_skipped
+
+    shacl_limit = SHACL_LIMIT if shacl_limit is None else shacl_limit
     step("load and validate data")
+    files = source_files(data)
+    manifest = manifest_for(data, files)
     model, warnings = load_with_warnings(*data)
+    loading_warnings = list(warnings)  # what every later question on the build repeats
     step("build the views: Cypher (LadybugDB), RDF (Oxigraph) and networkx at once")
     with (atomic_dir(out, force=force) as tmp, paused_gc(),
           ThreadPoolExecutor(max_workers=2) as pool):
-        cypher = pool.submit(_write_ladybug, model, tmp / "graph.lbdb")
+        cypher = pool.submit(write_ladybug, model, tmp / LADYBUG)
         keep = 0 if not shacl else (shacl_limit or -1)  # the store SHACL will check, if any
         rdf = pool.submit(_write_rdf, model, tmp, keep)
+        write_snapshot(model, tmp / SNAPSHOT)
         nodes, edges = _write_networkx(model, tmp / "graph.json")
         cypher.result()
         triples, store = rdf.result()
@@ -88,30 +172,88 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
             if problems:
                 raise DataValidationError(problems)
         step("write outputs")
+        write_manifest(tmp, manifest, loading_warnings)
     return BuildResult(model, Path(out), warnings, triples, nodes, edges)
 
 
-def _write_rdf(model: Model, folder: Path, keep: int) -> tuple[int, object]:
-    """The RDF view as Turtle (with the ontology and shapes beside it); its triple count, and
-    the store itself if it has at most ``keep`` triples (-1: any number; 0: never), for SHACL
-    to check without building it again."""
+def write_manifest(folder: Path, manifest: dict[str, Any],
+                   warnings: Sequence[Problem] = ()) -> None:
+    """``manifest.json`` in ``folder`` with the loading warnings and the snapshot's hash,
+    written last (atomically): its presence says the parts beside it are complete."""
+    from dataclasses import astuple
+
+    snapshot = folder / SNAPSHOT
+    manifest = {**manifest, "warnings": [list(astuple(w)) for w in warnings],
+                "snapshot_sha256": _file_hash(snapshot) if snapshot.exists() else None}
+    with atomic_path(folder / MANIFEST) as tmp:
+        tmp.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+
+
+def _file_hash(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def write_snapshot(model: Model, path: Path) -> None:
+    """The model snapshot, written atomically."""
+    from carepath.snapshot import dumps
+
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(dumps(model))
+
+
+def _write_rdf(model: Model, folder: Path, keep: int) -> tuple[int, Any]:
+    """The RDF view: an on-disk Oxigraph store with the ontology, and the model's triples as
+    Turtle (the ontology and shapes beside it); the model's triple count, and the store itself
+    if the model has at most ``keep`` triples (-1: any number; 0: never), for SHACL to check
+    without building it again (the caller drops it before the folder is renamed)."""
     import pyoxigraph as ox
 
-    from carepath.graph.rdf import PREFIXES, ontology_turtle, to_store
+    from carepath.graph.rdf import PREFIXES, ontology_turtle
+    from carepath.ontology import SHAPES_FILE, read_resource
 
-    store = to_store(model, with_ontology=False)
+    store = write_oxigraph(model, folder / OXIGRAPH, with_ontology=False)
     store.dump(folder / "carepath.ttl", format=ox.RdfFormat.TURTLE,
                from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
+    triples = len(store)
+    store.bulk_load(ontology_turtle().encode("utf-8"), ox.RdfFormat.TURTLE)
+    store.flush()
     (folder / "ontology.ttl").write_text(ontology_turtle(), encoding="utf-8")
     (folder / "shapes.ttl").write_text(read_resource(SHAPES_FILE), encoding="utf-8")
-    triples = len(store)
-    return triples, store if keep == -1 or triples <= keep else None
+    if keep == -1 or triples <= keep:
+        return triples, store
+    return triples, None
 
 
-def _write_ladybug(model: Model, path: Path) -> None:
+def write_oxigraph(model: Model, path: Path, *, with_ontology: bool = True) -> Any:
+    """The model's RDF bulk-loaded into a new on-disk Oxigraph store at ``path``; the store,
+    still open for writing (drop it before opening the folder read-only)."""
+    import pyoxigraph as ox
+
+    from carepath.graph.rdf import _texts, ontology_turtle
+
+    store = ox.Store(str(path))
+    with paused_gc():
+        for text, odd in _texts(model):
+            store.bulk_load(text, ox.RdfFormat.N_TRIPLES, lenient=True)
+            store.bulk_extend(odd)
+    if with_ontology:
+        store.bulk_load(ontology_turtle().encode("utf-8"), ox.RdfFormat.TURTLE)
+    store.flush()
+    return store
+
+
+def write_ladybug(model: Model, path: Path) -> None:
+    """The LadybugDB database at ``path`` (a new file), closed."""
+    import ladybug
+
     from carepath.graph.cypher import to_ladybug
 
-    to_ladybug(model, path).close()
+    conn = to_ladybug(model, path)
+    db = getattr(conn, "database", None)
+    conn.close()
+    if isinstance(db, ladybug.Database):
+        db.close()
 
 
 def _write_networkx(model: Model, path: Path) -> tuple[int, int]:
@@ -121,6 +263,113 @@ def _write_networkx(model: Model, path: Path) -> tuple[int, int]:
     G = to_networkx(model)
     write_node_link(G, path)
     return G.number_of_nodes(), G.number_of_edges()
+
+
+@dataclass
+class Build:
+    """A build folder opened for reading: the model, and the engines' stores read-only.
+
+    Every part is opened on first use; a missing or damaged part raises :class:`BuildError`.
+    """
+
+    folder: Path
+    manifest: dict[str, Any]
+    _model: Model | None = None
+    warnings: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.warnings = [Problem(*w) for w in self.manifest.get("warnings") or []]
+
+    @property
+    def model(self) -> Model:
+        if self._model is None:
+            self._model = read_snapshot(self.folder / SNAPSHOT,
+                                        self.manifest.get("snapshot_sha256"))
+        return self._model
+
+    def has(self, part: str) -> bool:
+        return (self.folder / part).exists()
+
+    def oxigraph(self) -> Any:
+        """The on-disk Oxigraph store, opened read-only."""
+        import pyoxigraph as ox
+
+        try:
+            return ox.Store.read_only(str(self.folder / OXIGRAPH))
+        except OSError as exc:
+            raise BuildError(f"cannot open the RDF store of build {self.folder}: {exc}") \
+                from None
+
+    def ladybug(self) -> Any:
+        """A connection to the LadybugDB database, opened read-only."""
+        import ladybug
+
+        path = self.folder / LADYBUG
+        if not path.exists():
+            raise BuildError(f"build {self.folder} has no {LADYBUG}")
+        try:
+            return ladybug.Connection(ladybug.Database(str(path), read_only=True))
+        except RuntimeError as exc:
+            raise BuildError(f"cannot open the LadybugDB database of build {self.folder}: "
+                             f"{str(exc).splitlines()[0]}") from None
+
+
+def read_snapshot(path: Path, sha256: str | None = None) -> Model:
+    """The model of a snapshot written by :func:`write_snapshot`; with ``sha256``, its bytes
+    are checked first (a damaged or replaced file is refused, not half read)."""
+    from carepath.snapshot import SnapshotError, loads
+
+    try:
+        data = path.read_bytes()
+        if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
+            raise SnapshotError(f"{path.name} is not the file the build wrote (its hash differs)")
+        return loads(data)
+    except (OSError, SnapshotError) as exc:
+        raise BuildError(f"cannot read the model of build {path.parent}: {exc}") from None
+
+
+def read_manifest(folder: Path | str) -> dict[str, Any]:
+    """The manifest of a build folder, checked: this carepath can read that folder.
+
+    Raises:
+        BuildError: no build folder there, a damaged manifest, or one written by another
+            carepath version, build format or model fields.
+    """
+    from carepath.snapshot import model_schema
+
+    folder = Path(folder)
+    path = folder / MANIFEST
+    if not path.is_file():
+        what = "does not exist" if not folder.exists() else f"has no {MANIFEST}"
+        raise BuildError(f"{folder} is not a carepath build folder: it {what}; "
+                         "make one with carepath build")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BuildError(f"damaged build folder {folder}: {MANIFEST}: {exc}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != "carepath-build":
+        raise BuildError(f"damaged build folder {folder}: {MANIFEST} is not a build manifest")
+    made = (manifest.get("carepath"), manifest.get("build_format"), manifest.get("model_schema"))
+    if made != (_version(), BUILD_FORMAT, model_schema()):
+        raise BuildError(
+            f"build folder {folder} was made by carepath {made[0]} (build format {made[1]}, "
+            f"model {made[2]}); this is carepath {_version()} (build format {BUILD_FORMAT}, "
+            f"model {model_schema()}): build it again with this carepath")
+    return manifest
+
+
+def open_build(folder: Path | str) -> Build:
+    """Open a build folder for reading (its manifest checked first).
+
+    Raises:
+        BuildError: see :func:`read_manifest`.
+    """
+    return Build(Path(folder), read_manifest(folder))
+
+
+def is_build(path: Path | str) -> bool:
+    """Whether ``path`` is a build folder (has a manifest), whatever its version."""
+    return (Path(path) / MANIFEST).is_file()
 
 
 def write_node_link(G: nx.MultiDiGraph, path: Path) -> None:
@@ -135,6 +384,7 @@ def write_node_link(G: nx.MultiDiGraph, path: Path) -> None:
     start node.
 
     >>> import tempfile, pathlib
+    >>> import networkx as nx
     >>> G = nx.MultiDiGraph([("a", "b", "REFERS_TO", {"note": "é", "source": "doc-1"})])
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "g.json"
     >>> write_node_link(G, out)

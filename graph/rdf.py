@@ -19,9 +19,12 @@ from collections.abc import Iterator
 from decimal import Decimal
 from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
+
+if TYPE_CHECKING:
+    import rdflib
 
 from carepath.graph.bulk import paused_gc
 from carepath.graph.model import (
@@ -582,6 +585,7 @@ def _texts(model: Model) -> Iterator[tuple[str, list[ox.Quad]]]:
 
 def to_rdflib(model: Model, *, with_ontology: bool = True) -> rdflib.Graph:
     """The model's RDF as an rdflib Graph over the Oxigraph store (``oxrdflib``)."""
+    import rdflib  # here, not at the top: 0.3 s that a SPARQL question does not need
     from oxrdflib import OxigraphStore
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 

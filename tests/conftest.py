@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ REPO = TESTS.parent
 SHARED = REPO.parent / "shared"
 SEEDS = SHARED / "seeds"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# the tests (and the CLI processes they start) keep their cached builds to themselves
+os.environ.setdefault("CAREPATH_CACHE_DIR", tempfile.mkdtemp(prefix="carepath-test-cache-"))
 
 
 def need(condition: bool, reason: str) -> None:

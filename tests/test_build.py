@@ -47,7 +47,8 @@ def test_build_writes_every_output(tmp_path):
     result = build(out=tmp_path / "out")
     names = sorted(p.name for p in result.out.iterdir())
     assert names == [".carepath-output.json", "carepath.ttl", "graph.json", "graph.lbdb",
-                     "ontology.ttl", "shapes.ttl"]
+                     "manifest.json", "model.json", "ontology.ttl", "rdf.oxigraph",
+                     "shapes.ttl"]
     graph = json.loads((result.out / "graph.json").read_text())
     assert len(graph["nodes"]) == result.graph_nodes
     import rdflib

@@ -20,6 +20,7 @@ from .conftest import need
 NOTEBOOKS = Path(__file__).parents[1] / "notebooks"
 BOOKS = sorted(NOTEBOOKS.glob("*.ipynb"))
 PUBLIC = ("carepath", "carepath.build", "carepath.queries", "carepath.queries.named",
+          "carepath.engines", "carepath.engines.library",
           "carepath.loaders.template", "carepath.html", "carepath.graph.networkx")
 TIME_LIMIT = 120  # seconds per cell
 MAX_BYTES = 600_000

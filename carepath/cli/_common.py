@@ -100,6 +100,11 @@ DataOpt = Annotated[
                  help="Data folder or file (.yaml/.csv/.xlsx); repeatable. "
                  "Default: the bundled reference data."),
 ]
+GraphDirOpt = Annotated[
+    Path | None,
+    typer.Option("--graph", "-g", help="A build folder (carepath build) to answer from, "
+                 "instead of --data: nothing is re-read or rebuilt."),
+]
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 AreaOpt = Annotated[str | None, typer.Option(
     "--area", "-a", metavar="AREA", help="An area: id or name, e.g. dorset.")]
@@ -149,11 +154,26 @@ def print_problems(problems: list[Problem]) -> None:
         err.print(_error_text(p.level, colour, str(p)), soft_wrap=True)
 
 
-def load(data: list[Path] | None) -> Model:
-    from carepath.loaders import load_with_warnings
+def open_data(data: list[Path] | None, graph: Path | None = None):
+    """The build a command answers from: ``--graph DIR``, a build folder given as ``--data``,
+    or the cached build of the ``--data`` files (see :mod:`carepath.cache`)."""
+    from carepath.build import is_build, open_build
+    from carepath.cache import open_data as cached
 
-    model, warnings = load_with_warnings(*(data or []))
-    print_problems(warnings)
+    if graph is not None:
+        if data:
+            raise UsageError("give --data (source files) or --graph (a build folder), not both")
+        return open_build(graph)
+    if data and len(data) == 1 and is_build(data[0]):
+        return open_build(data[0])
+    return cached(data or [])
+
+
+def load(data: list[Path] | None, graph: Path | None = None) -> Model:
+    """The model of ``--data`` or ``--graph``; loading warnings printed."""
+    built = open_data(data, graph)
+    model = built.model
+    print_problems(built.warnings)
     return model
 
 

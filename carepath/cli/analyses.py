@@ -15,6 +15,7 @@ from carepath.cli._common import (
     ConcernOpt,
     DataOpt,
     FormatOpt,
+    GraphDirOpt,
     LimitOpt,
     SeverityOpt,
     app,
@@ -59,6 +60,7 @@ def refers(
                                                    "repeatable.")] = None,
     self_referral: Annotated[bool, typer.Option("--self", help="Only self-referrals.")] = False,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
     columns: ColumnsOpt = None,
     limit: LimitOpt = DEFAULT_LIMIT,
@@ -66,7 +68,7 @@ def refers(
     """Who refers to whom, incoming and outgoing, filtered by stage, concern and urgency."""
     from carepath.queries.referrals import referrals, self_referrals
 
-    model = load(data)
+    model = load(data, graph)
     area = resolve(model, area, ("area",), role="area")
     if self_referral:
         df = self_referrals(model, area=area)
@@ -132,6 +134,7 @@ def routes(
     max_hops: Annotated[int, typer.Option(min=1, max=8)] = 4,
     shortest: Annotated[bool, typer.Option(help="Only the shortest route.")] = False,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
     columns: ColumnsOpt = None,
     limit: LimitOpt = DEFAULT_LIMIT,
@@ -142,7 +145,7 @@ def routes(
     from carepath.queries.routes import referral_routes, resolve_targets, shortest_route
 
     find = shortest_route if shortest else referral_routes
-    model = load(data)
+    model = load(data, graph)
     source = resolve(model, source, NODE, role="entry point (service, profession or family)")
     try:  # a node or tier by id, name or alias; else words of service names, as the query reads
         target = lookup(model, target, (*NODE, "tier"), role="target", words=False)
@@ -170,6 +173,7 @@ def need(
                                                     "repeatable.")] = None,
     area: AreaOpt = None,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
     columns: ColumnsOpt = None,
     limit: LimitOpt = DEFAULT_LIMIT,
@@ -181,7 +185,7 @@ def need(
     --limit of them."""
     from carepath.queries.routes import routes_for_need
 
-    model = load(data)
+    model = load(data, graph)
     area = resolve(model, area, ("area",), role="area")
     entries = [resolve(model, e, NODE, role="entry point", area=area) for e in entry or []]
     df = routes_for_need(model, concern=resolve_term(model, concern, "concern"),
@@ -201,6 +205,7 @@ def gaps(
     area: AreaOpt = None,
     kind: Annotated[list[str] | None, typer.Option(help="Gap kinds; repeatable.")] = None,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
     columns: ColumnsOpt = None,
     limit: LimitOpt = DEFAULT_LIMIT,
@@ -209,7 +214,7 @@ def gaps(
     referral, no route to specialist help, transitions with no hand-over."""
     from carepath.queries.gaps import gaps as find_gaps
 
-    model = load(data)
+    model = load(data, graph)
     area = resolve(model, area, ("area",), role="area")
     emit(find_gaps(model, area=area, kinds=kind or None), fmt, title="gaps", console=out,
          brief=["area", "kind", "reason", "evidence"], columns=columns, limit=limit,
@@ -217,12 +222,13 @@ def gaps(
 
 
 @app.command()
-def overlaps(area: AreaOpt = None, data: DataOpt = None, fmt: FormatOpt = Format.table,
+def overlaps(area: AreaOpt = None, data: DataOpt = None, graph: GraphDirOpt = None,
+             fmt: FormatOpt = Format.table,
              columns: ColumnsOpt = None, limit: LimitOpt = DEFAULT_LIMIT) -> None:
     """Services covering the same stage x tier x concern, duplicated routes, deliberate overlaps."""
     from carepath.queries.overlaps import overlaps as find_overlaps
 
-    model = load(data)
+    model = load(data, graph)
     area = resolve(model, area, ("area",), role="area")
     emit(find_overlaps(model, area=area), fmt, title="overlaps", console=out,
          brief=["area", "kind", "names", "similarity", "deliberate"], columns=columns,
@@ -236,6 +242,7 @@ def stepped_care_cmd(
                                                "families in need per tier.")] = None,
     flows: Annotated[bool, typer.Option(help="Show flows between tiers instead.")] = False,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
     columns: ColumnsOpt = None,
     limit: LimitOpt = DEFAULT_LIMIT,
@@ -243,7 +250,7 @@ def stepped_care_cmd(
     """The stepped-care model: tiers in order, services, population need, flows."""
     from carepath.queries.stepped_care import stepped_care, tier_flows
 
-    model = load(data)
+    model = load(data, graph)
     area = resolve(model, area, ("area",), role="area")
     if flows:
         emit(tier_flows(model, area=area), fmt, title="flows between tiers", console=out,
@@ -264,6 +271,7 @@ def eligible(
     parent_age: Annotated[float | None, typer.Option(min=0, help="Parent's age in years.")] = None,
     area: AreaOpt = None,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
     columns: ColumnsOpt = None,
     limit: LimitOpt = DEFAULT_LIMIT,
@@ -271,7 +279,7 @@ def eligible(
     """Which services accept a family profile, which exclude it and why, and the route."""
     from carepath.queries.eligibility import eligible as check
 
-    model = load(data)
+    model = load(data, graph)
     area = resolve(model, area, ("area",), role="area")
     df = check(model, week=week(at, model), concern=resolve_term(model, concern, "concern"),
                severity=resolve_term(model, severity, "severity"), parent_age=parent_age,
@@ -281,12 +289,13 @@ def eligible(
 
 
 @app.command()
-def structure(area: AreaOpt = None, data: DataOpt = None, fmt: FormatOpt = Format.table,
+def structure(area: AreaOpt = None, data: DataOpt = None, graph: GraphDirOpt = None,
+             fmt: FormatOpt = Format.table,
               columns: ColumnsOpt = None, limit: LimitOpt = DEFAULT_LIMIT) -> None:
     """Hubs and single points of failure (centrality, cut vertices)."""
     from carepath.queries.structure import structure as find
 
-    model = load(data)
+    model = load(data, graph)
     area = resolve(model, area, ("area",), role="area")
     df = find(model, area=area)
     df = df.assign(separates=_separated(model, df))
@@ -347,6 +356,7 @@ def compare(
     area_a: Annotated[str, typer.Argument(help="First area: id or name.")],
     area_b: Annotated[str, typer.Argument(help="Second area: id or name.")],
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
     columns: ColumnsOpt = None,
     limit: LimitOpt = DEFAULT_LIMIT,
@@ -355,7 +365,7 @@ def compare(
     stage matrix of service counts, then the cells where the areas differ)."""
     from carepath.queries.compare import compare_areas
 
-    model = load(data)
+    model = load(data, graph)
     area_a = resolve(model, area_a, ("area",), role="area")
     area_b = resolve(model, area_b, ("area",), role="area")
     df = compare_areas(model, area_a, area_b)
@@ -411,6 +421,7 @@ def diff(
 def whatif(
     remove: Annotated[list[str], typer.Argument(help="Services to remove: ids or names.")],
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
     columns: ColumnsOpt = None,
     limit: LimitOpt = DEFAULT_LIMIT,
@@ -418,7 +429,7 @@ def whatif(
     """The gaps and broken routes that appear if services are decommissioned."""
     from carepath.queries.compare import whatif_remove
 
-    model = load(data)
+    model = load(data, graph)
     remove = [resolve(model, r, ("service",), role="service") for r in remove]
     emit(whatif_remove(model, remove), fmt, title=f"without {', '.join(remove)}",
          console=out, brief=["area", "kind", "subject_name", "target_name", "stage", "tier",

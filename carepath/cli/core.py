@@ -11,6 +11,7 @@ from carepath.cli._common import (
     DataOpt,
     ForceOpt,
     FormatOpt,
+    GraphDirOpt,
     app,
     err,
     load,
@@ -87,12 +88,13 @@ def validate_cmd(
 
 
 @app.command()
-def info(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
+def info(data: DataOpt = None, graph: GraphDirOpt = None,
+         fmt: FormatOpt = Format.table) -> None:
     """Counts by kind; the areas, tiers, stages, concerns, professions, interventions and
     sources with their ids (read any of them with `carepath show ID`)."""
     import pandas as pd
 
-    model = load(data)
+    model = load(data, graph)
     rows = [("count", k, k, v) for k, v in model.counts().items()]
     for area in model.areas.values():
         rows.append(("area", area.id, area.name, len(model.services_in(area.id))))
@@ -143,3 +145,25 @@ def template(
 
     written = write_template(path, force=force)
     out.print(f"wrote {written}", highlight=False)
+
+
+cache_app = typer.Typer(help="The per-user cache of builds that --data questions reuse.",
+                        no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Remove every cached build (they are made again when next needed)."""
+    from carepath.cache import cache_dir, clear
+
+    removed = clear()
+    out.print(f"removed {removed} cached build(s) from {cache_dir()}", highlight=False)
+
+
+@cache_app.command("where")
+def cache_where() -> None:
+    """Print the cache folder."""
+    from carepath.cache import cache_dir
+
+    out.print(str(cache_dir()), highlight=False, soft_wrap=True)

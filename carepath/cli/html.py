@@ -17,6 +17,7 @@ from carepath.cli._common import (
     ConcernOpt,
     DataOpt,
     ForceOpt,
+    GraphDirOpt,
     UsageError,
     err,
     export_app,
@@ -56,6 +57,7 @@ def html_cmd(
     hops: Annotated[int | None, typer.Option(
         "--hops", help="With --focus: how many relations away to reach (default 1).")] = None,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     out_path: Annotated[Path | None, typer.Option(
         "--out", "-o", help="The .html file to write (a folder for --view all).")] = None,
     force: ForceOpt = False,
@@ -81,7 +83,7 @@ def html_cmd(
     if hops is not None and not 1 <= hops <= MAX_HOPS:
         raise UsageError(f"--hops must be between 1 and {MAX_HOPS}, not {hops}")
     hops = hops or 1
-    model = load(data)
+    model = load(data, graph)
     area, stage, tier, concern = _names(model, area, stage, tier, concern)
     if view != "all":
         path = export_html(model, view, out_path, area=area, stage=stage, tier=tier,
@@ -117,6 +119,7 @@ def image_cmd(
     scale: Annotated[float, typer.Option(
         help="PNG only: pixels per SVG unit (2 for sharp slides).")] = 2.0,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     out_path: Annotated[Path | None, typer.Option(
         "--out", "-o", help="FILE.svg, or FILE.png (needs Playwright and Chromium).")] = None,
 ) -> None:
@@ -128,7 +131,7 @@ def image_cmd(
         _bad_view(view, list(IMAGES), what="picture")
     if out_path is None or out_path.suffix.lower() not in (".svg", ".png"):
         raise UsageError("say where to write with -o FILE.svg or -o FILE.png")
-    model = load(data)
+    model = load(data, graph)
     area, stage, tier, concern = _names(model, area, stage, tier, concern)
     path = export_image(model, view, out_path, area=area, stage=stage, tier=tier,
                         concern=concern, scale=scale)

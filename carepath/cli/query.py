@@ -11,6 +11,7 @@ import typer
 from carepath.cli._common import (
     DataOpt,
     FormatOpt,
+    GraphDirOpt,
     UsageError,
     app,
     load,
@@ -19,32 +20,41 @@ from carepath.cli._common import (
 from carepath.cli.servers import (
     DatabaseOpt,
     EndpointOpt,
-    GraphOpt,
+    NamedGraphOpt,
     Neo4jUriOpt,
     UserOpt,
     open_engine,
 )
+from carepath.errors import QueryError
 from carepath.output import Format, emit
 
 query_app = typer.Typer(help="Run SPARQL or Cypher, or the named query library.",
                          no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(query_app, name="query")
 ParamOpt = Annotated[list[str] | None, typer.Option(
-    "--param", "-p", help="A query parameter as NAME=VALUE; repeatable.")]
+    "--param", "-p", help="A query parameter as NAME=VALUE or NAME:TYPE=VALUE (TYPE: string, "
+    "integer, node, service, stage, concern, ...: an id of that kind); repeatable.")]
+TimeoutOpt = Annotated[float | None, typer.Option(
+    "--timeout", min=0, help="Give a query up after this many seconds (default 300; 0: none).")]
 
 
-def _params(items: list[str] | None) -> dict[str, str]:
-    params = {}
+def _params(items: list[str] | None) -> tuple[dict[str, str], dict[str, str]]:
+    """``--param`` values, and the types given with them."""
+    from carepath.engines.binding import parse_param
+
+    params, types = {}, {}
     for item in items or []:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise UsageError(f"bad --param {item!r}; write it as NAME=VALUE, "
-                             "e.g. --param service=dorset-pmmhs")
-        if not _PARAM_NAME.fullmatch(name.strip()):
-            raise UsageError(f"bad --param name {name.strip()!r}: a parameter name is letters, "
-                             "digits and _ (no spaces), e.g. --param service=dorset-pmmhs")
-        params[name.strip()] = value.strip()
-    return params
+        try:
+            name, ptype, value = parse_param(item)
+        except QueryError as exc:
+            raise UsageError(f"--param: {exc}") from None
+        if not _PARAM_NAME.fullmatch(name):
+            raise UsageError(f"bad --param name {name!r}: a parameter name is letters, digits "
+                             "and _ (no spaces), e.g. --param service=dorset-pmmhs")
+        params[name] = value
+        if ptype:
+            types[name] = ptype
+    return params, types
 
 
 _PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -83,7 +93,7 @@ def _query_text(query: str) -> str:
 @query_app.command("list")
 def query_list(fmt: FormatOpt = Format.table) -> None:
     """The named queries: name, title, languages, parameters."""
-    from carepath.queries.named import load_library
+    from carepath.engines.library import load_library
 
     table = load_library().table()
     if fmt is Format.table:
@@ -98,16 +108,18 @@ def query_run(
     engine: Annotated[str, typer.Option(help="sparql or cypher (default: the first the "
                                         "query has, SPARQL preferred).")] = "",
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
     neo4j_uri: Neo4jUriOpt = None,
     user: UserOpt = None,
     database: DatabaseOpt = None,
     endpoint: EndpointOpt = None,
-    graph: GraphOpt = None,
+    named_graph: NamedGraphOpt = None,
+    timeout: TimeoutOpt = None,
 ) -> None:
     """Run a named query with bound parameters (on Neo4j with --neo4j-uri, on a SPARQL
     endpoint with --endpoint)."""
-    from carepath.queries.named import ENGINES, load_library
+    from carepath.engines.library import ENGINE_NAMES, load_library
 
     library = load_library()
     languages = [lang for n, lang in sorted(library.queries, key=lambda k: k[1] != "sparql")
@@ -115,13 +127,21 @@ def query_run(
     if not languages:
         library.get(name, "sparql")  # raises with the valid names
     language = engine or ("cypher" if neo4j_uri else "sparql" if endpoint else languages[0])
-    if language not in ENGINES:
+    if language not in ENGINE_NAMES:
         raise UsageError(f"unknown engine {language!r}; expected sparql or cypher")
-    model = load(data)
-    bound = _check_named_params(model, library.get(name, language), _params(params))
-    with open_engine(language, data, model=model, neo4j_uri=neo4j_uri, user=user,
-                     database=database, endpoint=endpoint, graph=graph) as runner:
-        df = runner.run_named(name, bound, library=library)
+    values, types = _params(params)
+    if types:
+        raise UsageError("a named query's parameters have their types already: "
+                         "write --param NAME=VALUE")
+    # names resolved to ids on the model (issue 14); this reads the model snapshot (about
+    # 1 s at national): a question whose values are all ids could skip it (not done)
+    model = load(data, graph)
+    bound = _check_named_params(model, library.get(name, language), values)
+    remote = bool(neo4j_uri or endpoint)  # the model above only resolves names then
+    with open_engine(language, None if remote else data, graph=None if remote else graph,
+                     neo4j_uri=neo4j_uri, user=user, database=database, endpoint=endpoint,
+                     named_graph=named_graph, timeout=timeout) as runner:
+        df = _named(runner, name, bound, library)
     emit(df, fmt, title=library.get(name, language).title, console=out)
 
 
@@ -130,26 +150,20 @@ def query_sparql(
     query: Annotated[str, typer.Argument(help="SPARQL text, or a .rq file.")],
     params: ParamOpt = None,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
     endpoint: EndpointOpt = None,
-    graph: GraphOpt = None,
+    named_graph: NamedGraphOpt = None,
     user: UserOpt = None,
+    timeout: TimeoutOpt = None,
 ) -> None:
-    """Run SPARQL on the embedded Oxigraph store, or on any SPARQL 1.1 endpoint with
-    --endpoint. Parameters bind projected variables; an id of the model binds as its IRI,
-    anything else as a string."""
-    import pyoxigraph as ox
-
-    from carepath.graph.rdf import iri
-
-    model = load(data)
-    subs = {}
-    for name, value in _params(params).items():
-        kind = model.node_kind(value)
-        subs[ox.Variable(name)] = iri(kind, value) if kind else ox.Literal(value)
-    with open_engine("sparql", data, model=model, endpoint=endpoint, graph=graph,
-                     user=user) as engine:
-        emit(engine.query(_query_text(query), subs), fmt, console=out)
+    """Run SPARQL (read-only: no updates, no SERVICE) on the embedded Oxigraph store, or on
+    any SPARQL 1.1 endpoint with --endpoint. Parameters are bound by a VALUES block: as
+    strings, or as their TYPE says (an id of that kind becomes its IRI)."""
+    values, types = _params(params)
+    with open_engine("sparql", data, graph=graph, endpoint=endpoint, named_graph=named_graph,
+                     user=user, timeout=timeout) as engine:
+        emit(_user_query(engine, _query_text(query), values, types), fmt, console=out)
 
 
 @query_app.command("cypher")
@@ -157,13 +171,34 @@ def query_cypher(
     query: Annotated[str, typer.Argument(help="Cypher text, or a .cypher file.")],
     params: ParamOpt = None,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
     neo4j_uri: Neo4jUriOpt = None,
     user: UserOpt = None,
     database: DatabaseOpt = None,
+    timeout: TimeoutOpt = None,
 ) -> None:
-    """Run Cypher on the embedded LadybugDB graph, or on Neo4j with --neo4j-uri, with
-    $parameters bound."""
-    with open_engine("cypher", data, neo4j_uri=neo4j_uri, user=user,
-                     database=database) as engine:
-        emit(engine.query(_query_text(query), _params(params)), fmt, console=out)
+    """Run Cypher (read-only: no writes, files, extensions or settings) on the embedded
+    LadybugDB graph, or on Neo4j with --neo4j-uri, with $parameters bound."""
+    values, types = _params(params)
+    with open_engine("cypher", data, graph=graph, neo4j_uri=neo4j_uri, user=user,
+                     database=database, timeout=timeout) as engine:
+        emit(_user_query(engine, _query_text(query), values, types), fmt, console=out)
+
+
+def _named(engine, name: str, values: dict, library):
+    try:
+        return engine.run_named(name, values, library=library)
+    except QueryError as exc:
+        if "needs parameter" in str(exc):  # the library names no flags; the CLI does
+            raise QueryError(f"{exc} (give it with --param NAME=VALUE)") from None
+        raise
+
+
+def _user_query(engine, text: str, values: dict, types: dict):
+    try:
+        return engine.query(text, values, types)
+    except QueryError as exc:
+        if "needs parameter" in str(exc):
+            raise QueryError(f"{exc} (give it with --param NAME=VALUE)") from None
+        raise

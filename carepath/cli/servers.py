@@ -16,13 +16,21 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from carepath.cli._common import DataOpt, ForceOpt, UsageError, err, export_app, load, out
+from carepath.cli._common import (
+    DataOpt,
+    ForceOpt,
+    GraphDirOpt,
+    UsageError,
+    err,
+    export_app,
+    load,
+    out,
+)
 from carepath.errors import QueryError
 
 if TYPE_CHECKING:
     from rich.progress import Progress
 
-    from carepath.graph.model import Model
 
 from carepath.redact import redact
 
@@ -37,8 +45,8 @@ DatabaseOpt = Annotated[str | None, typer.Option(
 EndpointOpt = Annotated[str | None, typer.Option(
     "--endpoint", help="Run on this SPARQL 1.1 query endpoint (e.g. http://HOST:3030/ds/query) "
     "instead of the embedded store.")]
-GraphOpt = Annotated[str | None, typer.Option(
-    "--graph", help="A named graph IRI to query as the default graph (default-graph-uri).")]
+NamedGraphOpt = Annotated[str | None, typer.Option(
+    "--named-graph", help="A named graph IRI to query as the default graph (default-graph-uri).")]
 
 
 def secret(variable: str, what: str) -> str:
@@ -74,6 +82,7 @@ def export_neo4j_cmd(
         "services, their relations and edges.")] = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Rows per transaction.")] = 1000,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
 ) -> None:
     """Merge the graph into a Neo4j server: constraints, then batched transactions.
 
@@ -83,7 +92,7 @@ def export_neo4j_cmd(
     from carepath.servers.neo4j import check_uri, export_neo4j, plan_batches
 
     check_uri(uri)
-    model = load(data)
+    model = load(data, graph)
     if replace_area is not None and replace_area not in model.areas:
         raise UsageError(f"unknown area {replace_area!r} for --replace-area; expected one of: "
                          f"{', '.join(sorted(model.areas))}")
@@ -108,11 +117,12 @@ def export_neo4j_csv_cmd(
                                            "carepath before).")],
     data: DataOpt = None,
     force: ForceOpt = False,
+    graph: GraphDirOpt = None,
 ) -> None:
     """CSV files for `neo4j-admin database import`, plus load.cypher (constraints + LOAD CSV)."""
     from carepath.servers.neo4j_csv import export_neo4j_csv
 
-    written = export_neo4j_csv(load(data), folder, force=force)
+    written = export_neo4j_csv(load(data, graph), folder, force=force)
     files = sorted(p.name for p in written.iterdir())
     out.print(f"wrote {len(files)} files to {written}: node and relationship CSVs, load.cypher "
               "and neo4j-admin-import.sh", highlight=False, soft_wrap=True)
@@ -123,71 +133,83 @@ def export_sparql_cmd(
     endpoint: Annotated[str, typer.Option(
         "--endpoint", help="The store's Graph Store Protocol URL, e.g. Fuseki's "
         "http://HOST:3030/ds/data.")],
-    graph: Annotated[str | None, typer.Option(
-        "--graph", help="Replace this named graph (an IRI) instead of the default graph.")] = None,
+    named_graph: Annotated[str | None, typer.Option(
+        "--named-graph", help="Replace this named graph (an IRI) instead of the default "
+        "graph.")] = None,
     ontology: Annotated[bool, typer.Option(help="Send the ontology too.")] = True,
     user: Annotated[str | None, typer.Option(
         "--user", help="HTTP basic authentication user; password from SPARQL_PASSWORD or a "
         "prompt.")] = None,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
 ) -> None:
     """Upload the RDF to a SPARQL 1.1 store with the Graph Store Protocol (HTTP PUT: replaces
     the graph, so uploading again leaves the same graph)."""
     from carepath.servers.sparql import export_sparql
 
-    model = load(data)
+    model = load(data, graph)
     password = secret("SPARQL_PASSWORD", f"SPARQL password for {user}") if user else None
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                   TimeElapsedColumn(), console=err.real, transient=True) as progress:
         task = progress.add_task(f"PUT {redact(endpoint)}", total=None)
-        result = export_sparql(model, endpoint, graph=graph, with_ontology=ontology, user=user,
-                               password=password,
+        result = export_sparql(model, endpoint, graph=named_graph, with_ontology=ontology,
+                               user=user, password=password,
                                progress=lambda sent, total: progress.update(
                                    task, completed=sent, total=total))
-    where = f"graph <{graph}>" if graph else "the default graph"
+    where = f"graph <{named_graph}>" if named_graph else "the default graph"
     out.print(f"uploaded {result.triples} triples ({result.bytes} bytes) to {where} of "
               f"{redact(endpoint)}", highlight=False, soft_wrap=True)
 
 
 @contextmanager
-def open_engine(language: str, data: list[Path] | None, *, model: Model | None = None,
+def open_engine(language: str, data: list[Path] | None, *, graph: Path | None = None,
                 neo4j_uri: str | None = None, user: str | None = None,
-                database: str | None = None,
-                endpoint: str | None = None, graph: str | None = None) -> Iterator[Any]:
-    """The engine ``carepath query`` runs on: Neo4j or a SPARQL endpoint if given, else the
-    embedded engine for ``language``, over ``model`` or the data loaded from ``data``."""
-    from carepath.queries.named import ENGINES
+                database: str | None = None, endpoint: str | None = None,
+                named_graph: str | None = None,
+                timeout: float | None = None) -> Iterator[Any]:
+    """The engine ``carepath query`` runs on (:func:`carepath.engines.connect`): Neo4j or a
+    SPARQL endpoint if given, else the embedded engine for ``language`` over the build folder
+    ``--graph`` or the cached build of ``--data``."""
+    from carepath.cli._common import open_data
+    from carepath.engines import DEFAULT_TIMEOUT, connect
+    from carepath.engines.base import EngineBase
 
+    limit = {"timeout": DEFAULT_TIMEOUT if timeout is None else timeout}
     if neo4j_uri and endpoint:
         raise UsageError("give --neo4j-uri (Cypher on Neo4j) or --endpoint (SPARQL), not both")
+    if (neo4j_uri or endpoint) and (data or graph):
+        raise UsageError(f"{'--neo4j-uri' if neo4j_uri else '--endpoint'} queries the server's "
+                         "graph: leave out --data and --graph")
     if neo4j_uri:
         if language != "cypher":
             raise UsageError(f"--neo4j-uri runs Cypher, not {language}")
-        from carepath.servers.neo4j import Neo4jEngine, check_uri
+        from carepath.servers.neo4j import check_uri
 
         check_uri(neo4j_uri, error=QueryError)
         user = user or "neo4j"
         password = secret("NEO4J_PASSWORD", f"Neo4j password for {user}")
-        with Neo4jEngine(neo4j_uri, user=user, password=password, database=database) as engine:
-            yield engine
-        return
-    if endpoint:
+        engine: EngineBase = connect(neo4j_uri, user=user, password=password,
+                                     database=database, **limit)
+    elif endpoint:
         if language != "sparql":
             raise UsageError(f"--endpoint runs SPARQL, not {language}")
         from carepath.redact import split_credentials
-        from carepath.servers.sparql import RemoteSparqlEngine
 
         in_url = split_credentials(endpoint)[2] is not None  # user:password@ in the URL
         password = (secret("SPARQL_PASSWORD", f"SPARQL password for {user}")
                     if user and not in_url else None)
-        yield RemoteSparqlEngine(endpoint, graph=graph, user=user, password=password,
-                                 model=model if model is not None else load(data))
-        return
-    if graph:
-        raise UsageError("--graph needs --endpoint")
-    if user or database:
-        raise UsageError(f"{'--user' if user else '--database'} needs --neo4j-uri"
-                         f"{' or --endpoint' if user else ''}")
-    yield ENGINES[language](model if model is not None else load(data))
+        engine = connect(endpoint, named_graph=named_graph, user=user, password=password,
+                         **limit)
+    else:
+        if named_graph:
+            raise UsageError("--named-graph needs --endpoint")
+        if user or database:
+            raise UsageError(f"{'--user' if user else '--database'} needs --neo4j-uri"
+                             f"{' or --endpoint' if user else ''}")
+        from carepath.engines import _from_build
+
+        engine = _from_build(open_data(data, graph), language, limit["timeout"])
+    with engine:
+        yield engine

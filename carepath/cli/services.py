@@ -13,6 +13,7 @@ from carepath.cli._common import (
     ConcernOpt,
     DataOpt,
     FormatOpt,
+    GraphDirOpt,
     LimitOpt,
     app,
     load,
@@ -38,6 +39,7 @@ def services(
         "Everyday words over names, aliases, notes, criteria, concerns, interventions and "
         "teams, e.g. 'postnatal depression', 'fear of birth', CBT."))] = None,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
     columns: ColumnsOpt = None,
     limit: LimitOpt = DEFAULT_LIMIT,
@@ -47,7 +49,7 @@ def services(
     Read one service whole with `carepath show ID-OR-NAME`."""
     from carepath.directory import directory
 
-    model = load(data)
+    model = load(data, graph)
     if stage is not None and at is not None:
         raise typer.BadParameter("give --stage or --at, not both", param_hint="--stage/--at")
     area = resolve(model, area, ("area",), role="area")

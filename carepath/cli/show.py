@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from carepath.cli._common import AreaOpt, DataOpt, FormatOpt, app, load, out, resolve
+from carepath.cli._common import AreaOpt, DataOpt, FormatOpt, GraphDirOpt, app, load, out, resolve
 from carepath.output import Format, literal
 
 CARD_KINDS = ("service", "profession", "family", "area", "concern", "intervention")
@@ -24,6 +24,7 @@ def show(
     every: Annotated[bool, typer.Option("--all", help="Every line of every section (default: "
                                         "the first 25 of each).")] = False,
     data: DataOpt = None,
+    graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
     """One card: what it is, tier, window, who refers in and how, where it refers out,
@@ -32,7 +33,7 @@ def show(
     from carepath.card import card, render
     from carepath.lookup import find
 
-    model = load(data)
+    model = load(data, graph)
     if kind is not None and kind not in CARD_KINDS:
         raise typer.BadParameter(f"expected one of: {', '.join(CARD_KINDS)}",
                                  param_hint="--kind")

@@ -11,7 +11,15 @@ from typing import Annotated
 
 import typer
 
-from carepath.cli._common import DataOpt, export_app, import_app, load, out, print_problems
+from carepath.cli._common import (
+    DataOpt,
+    GraphDirOpt,
+    export_app,
+    import_app,
+    load,
+    out,
+    print_problems,
+)
 from carepath.standards import FORMATS, Format
 
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="The carepath data folder to write.")]
@@ -35,6 +43,7 @@ def _import_command(fmt: Format) -> None:
         area_name: AreaNameOpt = None,
         force: ForceOpt = False,
         data: DataOpt = None,
+        graph: GraphDirOpt = None,
     ) -> None:
         result = fmt.importer()(path, out_dir, prefix=prefix, mapping=mapping,
                                 area_name=area_name, force=force, together=data or ())
@@ -51,10 +60,10 @@ def _import_command(fmt: Format) -> None:
 
 def _export_command(fmt: Format) -> None:
     def command(target: Path, data: list[Path] | None = None, report: Path | None = None,
-                **options: object) -> None:
+                graph: Path | None = None, **options: object) -> None:
         from carepath.files import write_atomic
 
-        model = load(data)
+        model = load(data, graph)
         done = fmt.writer()(model, target, **options)
         lost = done.report.lost
         where = ""
@@ -77,6 +86,7 @@ def _export_command(fmt: Format) -> None:
         P("target", P.POSITIONAL_OR_KEYWORD, annotation=Annotated[Path, typer.Argument(
             metavar=fmt.target, help=f"The {fmt.target.lower()} to write.")]),
         P("data", P.KEYWORD_ONLY, default=None, annotation=DataOpt),
+        P("graph", P.KEYWORD_ONLY, default=None, annotation=GraphDirOpt),
         P("report", P.KEYWORD_ONLY, default=None, annotation=ReportOpt),
     ]
     for opt in fmt.options:
@@ -86,7 +96,7 @@ def _export_command(fmt: Format) -> None:
 
     def run(**kwargs: object) -> None:
         target, data, report = kwargs.pop("target"), kwargs.pop("data"), kwargs.pop("report")
-        command(target, data, report, **kwargs)
+        command(target, data, report, kwargs.pop("graph"), **kwargs)
 
     run.__signature__ = inspect.Signature(params)  # typer reads the options from it
     run.__doc__ = fmt.description

@@ -26,11 +26,14 @@ from typing import Any
 
 import pandas as pd
 
+from carepath.engines.base import DEFAULT_TIMEOUT, Capabilities, EngineBase
+from carepath.engines.binding import cypher_values
+from carepath.engines.ladybug import check_bound
+from carepath.engines.library import Library, load_library, parse_header
 from carepath.errors import CarepathError, ExportError, QueryError
 from carepath.graph.cypher import COLUMN_TYPES, node_frames, relation_frames
 from carepath.graph.model import Model, RelationKind
 from carepath.output import records
-from carepath.queries.named import CypherEngine, Library, load_library, parse_header
 from carepath.redact import redact
 
 # relationship types that are relations of the model (merged on rel_id), not structure
@@ -401,14 +404,6 @@ def neo4j_library(library: Library | None = None) -> Library:
     return out
 
 
-class _Result:
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self.frame = frame
-
-    def get_as_df(self) -> pd.DataFrame:
-        return self.frame
-
-
 def _plain_value(value: Any) -> Any:
     from neo4j.graph import Node, Path, Relationship
 
@@ -423,54 +418,80 @@ def _plain_value(value: Any) -> Any:
     return value
 
 
-class _Neo4jConnection:
-    """What :class:`CypherEngine` needs of a connection (``execute``), over a Neo4j driver."""
-
-    def __init__(self, driver: Any, database: str | None, uri: str, user: str) -> None:
-        self.driver, self.database, self.uri, self.user = driver, database, uri, user
-
-    def execute(self, text: str, params: dict[str, Any]) -> _Result:
-        import neo4j
-
-        try:
-            with self.driver.session(database=self.database) as session:
-                result = session.run(neo4j.Query(text, timeout=QUERY_TIMEOUT), params)
-                keys = list(result.keys())
-                rows = [[_plain_value(v) for v in record.values()] for record in result]
-        except _driver_errors() as exc:
-            raise QueryError(f"Cypher error on Neo4j: {explain(exc, self.uri, self.user)}") \
-                from None
-        return _Result(pd.DataFrame(rows, columns=keys))
+# Plan operators that reach outside the database, refused in user queries even when reading.
+_REFUSED_OPERATORS = frozenset({"LoadCSV", "ProcedureCall", "EagerProcedureCall"})
 
 
-class Neo4jEngine(CypherEngine):
+def _operators(plan: Any) -> set[str]:
+    found, stack = set(), [plan]
+    while stack:
+        node = stack.pop()
+        if node is None:
+            continue
+        name = node.get("operatorType", "") if isinstance(node, dict) else ""
+        found.add(name.split("@")[0])
+        stack.extend(node.get("children", []) if isinstance(node, dict) else [])
+    return found
+
+
+class Neo4jEngine(EngineBase):
     """Cypher and the named query library on a Neo4j server, with ``$parameters`` bound.
 
-    Same interface as the embedded :class:`~carepath.queries.named.CypherEngine` (whose
-    parameter checks it reuses); library queries use their Neo4j variant where they have one.
-    Use it as a context manager, or call :meth:`close`.
+    Same interface as the embedded engine; library queries use their Neo4j variant where they
+    have one. Queries run in read transactions with a timeout; a user's query is first
+    planned (``EXPLAIN``) and refused unless Neo4j calls it read-only and it neither loads
+    files (``LOAD CSV``) nor calls procedures. Use it as a context manager, or call
+    :meth:`close`.
 
     Raises:
         QueryError: the server cannot be reached, refuses the credentials, or rejects a query.
     """
 
-    language = "cypher"
-
     def __init__(self, uri: str, *, user: str, password: str,
-                 database: str | None = None) -> None:
+                 database: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.model = None
+        self.uri, self.user, self.database = uri, user, database
         self.driver = connect(uri, user=user, password=password, error=QueryError)
-        self.conn = _Neo4jConnection(self.driver, database, uri, user)
+        self.capabilities = Capabilities("cypher", "neo4j", True, timeout)
 
     def close(self) -> None:
         self.driver.close()
 
-    def __enter__(self) -> Neo4jEngine:
-        return self
+    def library(self, library: Library | None = None) -> Library:
+        return neo4j_library(library)
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def _session(self) -> Any:
+        import neo4j
 
-    def run_named(self, name: str, params: dict[str, Any] | None = None, *,
-                  library: Library | None = None) -> pd.DataFrame:
-        return super().run_named(name, params, library=neo4j_library(library))
+        return self.driver.session(database=self.database,
+                                   default_access_mode=neo4j.READ_ACCESS)
+
+    def _check(self, session: Any, text: str, values: dict[str, Any]) -> None:
+        summary = session.run("EXPLAIN " + text, values).consume()
+        refused = _operators(summary.plan) & _REFUSED_OPERATORS
+        if summary.query_type != "r" or refused:
+            what = ", ".join(sorted(refused)) or f"query type {summary.query_type!r}"
+            raise QueryError(f"refused: this Cypher does more than read the graph ({what}); "
+                             "queries are read-only, without files or procedures")
+
+    def _run(self, text: str, params: dict[str, Any], types: dict[str, str], *,
+             trusted: bool) -> pd.DataFrame:
+        import neo4j
+
+        values = check_bound(text, cypher_values(params, types))
+
+        def read(tx: Any) -> tuple[list[str], list[list[Any]]]:
+            result = tx.run(text, values)
+            return list(result.keys()), [[_plain_value(v) for v in record.values()]
+                                         for record in result]
+
+        read = neo4j.unit_of_work(timeout=self.capabilities.timeout or None)(read)
+        try:
+            with self._session() as session:
+                if not trusted:
+                    self._check(session, text, values)
+                keys, rows = session.execute_read(read)
+        except _driver_errors() as exc:
+            raise QueryError(f"Cypher error on Neo4j: {explain(exc, self.uri, self.user)}") \
+                from None
+        return pd.DataFrame(rows, columns=keys)

@@ -27,10 +27,12 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
+from carepath.engines.base import DEFAULT_TIMEOUT, Capabilities, with_timeout
+from carepath.engines.binding import NODE_KINDS, with_values  # noqa: F401 - in the doctest
+from carepath.engines.oxigraph import SparqlBase, frame
 from carepath.errors import ExportError, QueryError
-from carepath.graph.model import Model
-from carepath.graph.rdf import to_store
-from carepath.queries.named import SparqlEngine, with_values
+from carepath.graph.model import Model, NodeKind
+from carepath.graph.rdf import iri, to_store
 from carepath.redact import redact, split_credentials
 
 _RESULTS = {
@@ -187,8 +189,8 @@ class _RemoteStore:
                  timeout: float) -> None:
         self.endpoint, self.graph, self.headers, self.timeout = endpoint, graph, headers, timeout
 
-    def query(self, text: str, substitutions: dict | None = None) -> Any:
-        fields = {"query": with_values(text, substitutions) if substitutions else text}
+    def query(self, text: str) -> Any:
+        fields = {"query": text}
         if self.graph is not None:
             fields["default-graph-uri"] = self.graph
         request = urllib.request.Request(
@@ -217,12 +219,12 @@ class _RemoteStore:
                          "expected SPARQL results (JSON or XML) or N-Triples/Turtle")
 
 
-class RemoteSparqlEngine(SparqlEngine):
+class RemoteSparqlEngine(SparqlBase):
     """SPARQL and the named query library on any SPARQL 1.1 query endpoint.
 
-    Same interface and the same rows as the embedded :class:`SparqlEngine`. ``model`` tells
-    what kind of thing an id of a ``node`` parameter is (a service, profession or family);
-    ``graph`` queries that named graph as the default graph (``default-graph-uri``).
+    Same interface and the same rows as the embedded engine. ``graph`` queries that named
+    graph as the default graph (``default-graph-uri``). User queries are checked as on the
+    embedded engine (no SERVICE, no updates); ``timeout`` bounds each request.
 
     Raises:
         QueryError: a bad URL, an unreachable endpoint, or a rejected query.
@@ -230,10 +232,24 @@ class RemoteSparqlEngine(SparqlEngine):
 
     def __init__(self, endpoint: str, *, model: Model | None = None, graph: str | None = None,
                  user: str | None = None, password: str | None = None,
-                 timeout: float = 120) -> None:
+                 timeout: float = DEFAULT_TIMEOUT) -> None:
         _check_http(endpoint, "SPARQL endpoint", QueryError)
         _check_graph(graph, QueryError)
         endpoint, url_user, url_password = split_credentials(endpoint)  # never in a message
         user, password = user or url_user, password or url_password
-        self.model = model if model is not None else Model()
+        self.model = model
         self.store = _RemoteStore(endpoint, graph, _auth_header(user, password), timeout)
+        self.capabilities = Capabilities("sparql", "sparql-endpoint", True, timeout)
+
+    def node_kind(self, node: str) -> NodeKind | None:
+        if self.model is not None:
+            return self.model.node_kind(node)
+        candidates = {iri(kind, node): kind for kind in NODE_KINDS}
+        found = self.store.query(f"SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ "
+                                 f"{' '.join(map(str, candidates))} }} ?s ?p ?o }}")
+        kinds = {candidates[sol["s"]] for sol in found if sol["s"] in candidates}
+        return next((kind for kind in NODE_KINDS if kind in kinds), None)
+
+    def _execute(self, text: str) -> Any:
+        return with_timeout(self.capabilities.timeout, lambda: frame(self.store.query(text)))
+

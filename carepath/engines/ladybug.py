@@ -1,0 +1,76 @@
+"""Cypher on LadybugDB: a build's database opened read-only, or one built in memory.
+
+>>> from carepath import load_reference
+>>> engine = CypherEngine(load_reference())
+>>> engine.query("MATCH (s:Service {id: $id}) RETURN s.tier AS tier",
+...              {"id": "dorset-pmmhs"})["tier"][0]
+'specialist-perinatal'
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from carepath.engines.base import DEFAULT_TIMEOUT, Capabilities, EngineBase
+from carepath.engines.binding import cypher_values
+from carepath.engines.sandbox import check_ladybug
+from carepath.errors import QueryError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from carepath.graph.model import Model
+
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def check_bound(text: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters ``text`` uses; an unbound one is an error (it would silently be NULL)."""
+    used = set(_PARAM.findall(text))
+    missing = sorted(used - set(params))
+    if missing:
+        raise QueryError(f"Cypher query needs parameter {missing[0]!r}")
+    return {k: v for k, v in params.items() if k in used}
+
+
+class CypherEngine(EngineBase):
+    """Cypher over the model in LadybugDB.
+
+    ``connection``: an open connection (e.g. to a build's database, read-only); else the
+    model is bulk-loaded into an in-memory database.
+    """
+
+    def __init__(self, model: Model | None = None, connection: Any = None, *,
+                 timeout: float = DEFAULT_TIMEOUT) -> None:
+        from carepath.graph.cypher import to_ladybug
+
+        if connection is None and model is None:
+            raise ValueError("CypherEngine needs a model or a connection")
+        self.model = model
+        self.conn = connection if connection is not None else to_ladybug(model)
+        self.capabilities = Capabilities("cypher", "ladybug", True, timeout)
+        if timeout:
+            self.conn.set_query_timeout(int(timeout * 1000))
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _run(self, text: str, params: dict[str, Any], types: dict[str, str], *,
+             trusted: bool) -> pd.DataFrame:
+        import pandas as pd
+
+        values = check_bound(text, cypher_values(params, types))
+        if not trusted:
+            check_ladybug(self.conn, text)
+        try:
+            result = self.conn.execute(text, values)
+        except RuntimeError as exc:
+            message = str(exc).splitlines()[0]
+            if "nterrupt" in message or "timeout" in message.lower():
+                raise QueryError(f"the query ran longer than {self.capabilities.timeout:g} s "
+                                 "and was given up") from None
+            raise QueryError(f"Cypher error: {message}") from None
+        results = result if isinstance(result, list) else [result]
+        frames = [r.get_as_df() for r in results]
+        return frames[-1] if frames else pd.DataFrame()
