@@ -50,7 +50,9 @@ def refers(
         df = referrals(model, source=source, target=target, week=week(at), stage=stage,
                        concern=concern, severity=severity, urgency=urgency, area=area,
                        kinds=tuple(kind or ("refers_to",)))
-    emit(df, fmt, title="referrals", console=out)
+    emit(df, fmt, title="referrals", console=out,
+         brief=["source_name", "target_name", "kind", "open", "stage_text", "target_window",
+                "evidence"])
 
 
 @app.command()
@@ -73,7 +75,8 @@ def routes(
     find = shortest_route if shortest else referral_routes
     df = find(load(data), source, target, week=week(at), concern=concern, severity=severity,
               max_hops=max_hops)
-    emit(df, fmt, title=f"routes {source} -> {target}", console=out)
+    emit(df, fmt, title=f"routes {source} -> {target}", console=out,
+         brief=["route", "open", "names", "conditions", "evidence"])
 
 
 @app.command()
@@ -92,7 +95,8 @@ def need(
 
     df = routes_for_need(load(data), concern=concern, severity=severity, week=week(at),
                          entry=entry or None, area=area)
-    emit(df, fmt, title="routes for the need", console=out)
+    emit(df, fmt, title="routes for the need", console=out,
+         brief=["route", "open", "names", "conditions", "evidence"])
 
 
 @app.command()
