@@ -36,7 +36,8 @@ __all__ = ["COLUMNS", "PARTS", "eligible"]
 
 PARTS = ("age_window", "need", "criteria", "parent_age")
 """The parts of a verdict, each a column: ``"yes: ..."``, ``"no: ..."``, ``"unknown: ..."``
-with its reason, or ``""`` when the profile does not ask it / nothing is stated to check."""
+with its reason; ``"not asked: ..."`` when a criterion needs what the profile does not give
+(the parent's age), which the verdict leaves aside; ``""`` when nothing is stated to check."""
 COLUMNS = ["service", "name", "area", "tier", "accepts", *PARTS, "reasons", "route",
            "evidence"]
 _ROOT = "\x00entry"  # a virtual node joined to every entry point, for one search per area
@@ -191,7 +192,7 @@ def _check(model: Model, svc: Service, *, week: float, concern: str | None,
             parts[key] = _part(NO, f"excluded: {crit.text}")
             discuss += crit.discuss_with
         elif checked is None and ages and parent_age is None:
-            extra.append(f"exclusion to check (give the parent's age): {crit.text}")
+            parts["parent_age"] = f"not asked: give the parent's age to check: {crit.text}"
         elif checked is None:
             extra.append(f"exclusion to check: {crit.text}")
         elif ages:
@@ -200,7 +201,8 @@ def _check(model: Model, svc: Service, *, week: float, concern: str | None,
         else:
             continue
         proofs.append(evidence(crit.provenance))
-    reasons = [p.split(": ", 1)[1] for p in parts.values() if p] + extra
+    reasons = [p.split(": ", 1)[1] if p.startswith(VERDICTS) else p
+               for p in parts.values() if p] + extra
     return parts, reasons, proofs, discuss
 
 

@@ -103,15 +103,23 @@ def need(
 def gaps(
     area: AreaOpt = None,
     kind: Annotated[list[str] | None, typer.Option(help="Gap kinds; repeatable.")] = None,
+    basis: Annotated[str | None, typer.Option(
+        help="Only gaps whose basis is 'absent' (the documents name nothing there) or "
+             "'not-stated' (a service might fill it but its documents do not say).")] = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """Gaps, each with its reason and evidence: stage x tier, stage x concern, no inbound
-    referral, no route to specialist help, transitions with no hand-over."""
+    """Gaps, each with its basis, reason and evidence: stage x tier, stage x concern, no
+    inbound referral, no route to specialist help, transitions with no hand-over. A table
+    starts with a summary per area: counts by kind and basis."""
+    from carepath.queries.gaps import gap_summary
     from carepath.queries.gaps import gaps as find_gaps
 
-    emit(find_gaps(load(data), area=area, kinds=kind or None), fmt, title="gaps", console=out,
-         brief=["area", "kind", "stage", "tier", "concern", "reason", "evidence"])
+    found = find_gaps(load(data), area=area, kinds=kind or None, basis=basis)
+    if fmt is Format.table and not found.empty:
+        emit(gap_summary(found), fmt, title="gaps by area, kind and basis", console=out)
+    shown = ["kind", "basis", "stage", "tier", "concern", "reason", "evidence"]
+    emit(found, fmt, title="gaps", console=out, brief=shown if area else ["area", *shown])
 
 
 @app.command()
