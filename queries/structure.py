@@ -131,7 +131,8 @@ def _disconnects(model: Model, view: nx.DiGraph, area: str) -> dict[str, list[st
                 continue
             node = idom[target]
             while node != entry:
-                if node in model.services:
+                # a service is not "cut off" by the service it is part of: it is that service
+                if node in model.services and model.services[target].part_of != node:
                     lost.setdefault(node, []).append(f"{entry} -> {target}")
                 node = idom[node]
     return lost

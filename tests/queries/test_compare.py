@@ -108,7 +108,7 @@ def test_removing_nothing_changes_nothing(routeham):
 def test_removing_dorsets_perinatal_service(reference):
     after = whatif_remove(reference, ["dorset-pmmhs"])
     broken = after[after.kind == "broken-route"]
-    assert set(broken.subject) == {"family", "gp", "health-visitor", "midwife"}
+    assert set(broken.subject) == {"relatives", "gp", "health-visitor", "midwife"}
     assert set(after.area) == {"dorset"}
 
 
