@@ -45,7 +45,7 @@ from carepath.graph.properties import (
 COLUMN_TYPES = {
     "aliases": "STRING[]", "concerns": "STRING[]", "eligibility": "STRING[]",
     "response_times": "STRING[]", "stages": "STRING[]", "severity": "STRING[]",
-    "actions": "STRING[]",
+    "actions": "STRING[]", "targets": "STRING[]",
     "start_week": "INT64", "end_week": "INT64", "line": "INT64", "rank": "INT64",
     "need_min": "DOUBLE", "need_max": "DOUBLE",
 }
@@ -118,8 +118,10 @@ def node_frames(model: Model) -> dict[str, pd.DataFrame]:
     used = {st.source for st in model.statements}
     rows[NodeKind.FAMILY] = [{"id": node, "name": model.name_of(node)}
                              for node in RESERVED_NODES if node in used]
-    rows[NodeKind.PATHWAY_CELL] = [{"id": pathway_cell_id(i), **pathway_cell_properties(c)}
-                                   for i, c in enumerate(model.pathway)]
+    rows[NodeKind.PATHWAY_CELL] = [{"id": pathway_cell_id(i), **pathway_cell_properties(c, t)}
+                                   for i, (c, t) in enumerate(zip(model.pathway,
+                                                                  model.pathway_targets(),
+                                                                  strict=True))]
     return {label: pd.DataFrame(rows[label], columns=["id", *cols])
             for label, cols in NODE_TABLES.items()}
 

@@ -496,6 +496,42 @@ class Model:
         """Canonical stages a service's windows overlap, in timeline order."""
         return [s.id for s in self.stages_in_order() if service.covers(s.interval)]
 
+    def pathway_targets(self) -> list[tuple[NodeId, ...]]:
+        """For each pathway cell (in :attr:`pathway` order), whom its actions refer, signpost
+        or hand over to: the relations of the cell's service stated on the cell's own lines
+        of its document (from the cell's line up to the next cell's line).
+
+        >>> from carepath import load_reference
+        >>> m = load_reference()
+        >>> i = next(i for i, c in enumerate(m.pathway) if c.provenance.line == 52)
+        >>> m.pathway_targets()[i]
+        ('p05-bereavement-group',)
+        """
+        starts: dict[str, list[int]] = {}
+        for cell in self.pathway:
+            if cell.provenance.line is not None:
+                starts.setdefault(cell.provenance.source, []).append(cell.provenance.line)
+        for lines in starts.values():
+            lines.sort()
+        by_source: dict[tuple[str, str], list[Relation]] = {}
+        for rel in self.relations:
+            if rel.kind in (RelationKind.ADVISES, RelationKind.TRAINS,
+                            RelationKind.COLLABORATES_WITH):
+                continue
+            by_source.setdefault((rel.source, rel.provenance.source), []).append(rel)
+        out = []
+        for cell in self.pathway:
+            line, source = cell.provenance.line, cell.provenance.source
+            if line is None:
+                out.append(())
+                continue
+            later = [n for n in starts[source] if n > line]
+            end = later[0] if later else float("inf")
+            found = [r.target for r in by_source.get((cell.service, source), [])
+                     if r.provenance.line is not None and line <= r.provenance.line < end]
+            out.append(tuple(dict.fromkeys(found)))
+        return out
+
     def counts(self) -> dict[str, int]:
         """Counts by kind.
 

@@ -101,11 +101,12 @@ def _to_networkx(model: Model) -> nx.MultiDiGraph:
         edges += [(need.concern, "ADDRESSES", {"severity": sorted(need.severities)})
                   for need in svc.addresses]
         _add_edges_out(G, svc.id, edges)
-    for i, cell in enumerate(model.pathway):
+    for i, (cell, targets) in enumerate(zip(model.pathway, model.pathway_targets(),
+                                            strict=True)):
         ident = pathway_cell_id(i)
         G.add_node(ident, label=NodeKind.PATHWAY_CELL.value, id=ident,
                    name=f"{cell.stage_text} / {model.name_of(cell.service)}",
-                   **pathway_cell_properties(cell))
+                   **pathway_cell_properties(cell, targets))
         G.add_edge(ident, cell.service, key="CELL_FOR")
     _add_relation_edges(G, model)
     return G

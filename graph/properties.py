@@ -22,7 +22,7 @@ SERVICE_COLUMNS = ("name", "aliases", "area", "tier", "level", "start_week", "en
                    "stage_text", "need_min", "need_max", "concerns", "eligibility",
                    "response_times", "self_referral", "source", "line")
 PATHWAY_CELL_COLUMNS = ("stage_text", "start_week", "end_week", "service", "level", "heading",
-                        "rationale", "actions", "source", "line", "passage")
+                        "rationale", "actions", "targets", "source", "line", "passage")
 
 
 def statement_properties(model: Model, statement: Statement, *,
@@ -130,9 +130,9 @@ def pathway_cell_id(index: int) -> str:
     return f"cell-{index + 1}"
 
 
-def pathway_cell_properties(cell: PathwayCell) -> dict[str, Any]:
+def pathway_cell_properties(cell: PathwayCell, targets: tuple[str, ...] = ()) -> dict[str, Any]:
     """Properties of a PathwayCell node: its stage (text and weeks), service, level, heading,
-    rationale, actions and provenance.
+    rationale, actions, targets (see :meth:`Model.pathway_targets`) and provenance.
 
     >>> from carepath import load_reference
     >>> cell = load_reference().pathway[0]
@@ -149,6 +149,7 @@ def pathway_cell_properties(cell: PathwayCell) -> dict[str, Any]:
         "heading": cell.heading or "",
         "rationale": cell.rationale or "",
         "actions": list(cell.actions),
+        "targets": list(targets),
         "source": prov.source,
         "line": prov.line if prov.line is not None else -1,
         "passage": prov.passage or "",

@@ -416,6 +416,7 @@ def _pathway_triples(model: Model, t: _Terms) -> Iterator[_Triple]:
     """The cells of a pathway tool (cp:PathwayCell): stage, service, level, rationale,
     actions and provenance. A cell has no age window of a service: its weeks are its own."""
     a, cpt = t.named(A), t.cp
+    targets = model.pathway_targets()
     for n, cell in enumerate(model.pathway):
         c = t.iri("cell", pathway_cell_id(n))
         yield c, a, cpt("PathwayCell")
@@ -431,6 +432,8 @@ def _pathway_triples(model: Model, t: _Terms) -> Iterator[_Triple]:
             yield c, cpt("rationale"), t.literal(cell.rationale)
         for action in cell.actions:
             yield c, cpt("action"), t.literal(action)
+        for target in targets[n]:
+            yield c, cpt("cellTarget"), t.iri(model.node_kind(target), target)
         yield from _provenance(t, c, cell.provenance)
 
 

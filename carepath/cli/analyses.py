@@ -1,5 +1,5 @@
 """The analysis commands: refers, routes, need, gaps, overlaps, stepped-care, eligible,
-structure, compare, diff, whatif."""
+pathway, structure, compare, diff, whatif."""
 
 from __future__ import annotations
 
@@ -169,6 +169,30 @@ def eligible(
     df = check(load(data), week=week(at), concern=concern, severity=severity,
                parent_age=parent_age, area=area)
     emit(df, fmt, title="eligibility", console=out)
+
+
+@app.command()
+def pathway(
+    service: Annotated[str | None, typer.Option(
+        help="A service id, name or alias, e.g. 'health visiting'.")] = None,
+    at: AtOpt = None,
+    stage: Annotated[str | None, typer.Option(
+        help="A stage id (weeks-6-8) or a range as written ('Birth - 8 weeks').")] = None,
+    level: Annotated[str | None, typer.Option(
+        help="A service level, e.g. universal-partnership-plus.")] = None,
+    area: AreaOpt = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """The pathway tool's cells (stage x service x level): rationale, actions and whom they
+    refer to. --at keeps every cell whose stage range holds that age; --stage every cell
+    whose range overlaps it."""
+    from carepath.queries.pathway import pathway_cells
+
+    df = pathway_cells(load(data), service=service, week=week(at), stage=stage, level=level,
+                       area=area)
+    emit(df, fmt, title="pathway cells", console=out,
+         brief=["stage_text", "service_name", "level", "actions", "target_names", "evidence"])
 
 
 @app.command()

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from carepath.graph.model import Model, PathwayCell, Relation
+from carepath.graph.stages import Interval
 from carepath.html._page import (
     RELATION_STYLES,
     NavLink,
@@ -74,6 +75,22 @@ def cards(model: Model, *, area: str | None = None, stage: str | None = None,
     return _cards(select(model, area=area, stage=stage, tier=tier, concern=concern))
 
 
+def stage_keys(stage_texts: list[tuple[str, Interval]]) -> dict[str, str]:
+    """For each stage as written, the keys (``s0 s3 ...``) of every stage option whose range
+    overlaps it: picking a stage shows every cell whose range overlaps the one picked, as
+    ``carepath pathway --stage`` does (7 weeks is also in "Birth - 6 months").
+
+    >>> from carepath.graph.stages import parse_range
+    >>> texts = [(t, parse_range(t)) for t in ("Birth - 6 weeks", "1 week - 6/8 weeks",
+    ...                                        "8 weeks to 6 months")]
+    >>> stage_keys(texts)["1 week - 6/8 weeks"]
+    's0 s1'
+    """
+    return {text: " ".join(f"s{i}" for i, (_, other) in enumerate(stage_texts)
+                           if other.overlaps(window))
+            for text, window in stage_texts}
+
+
 def render(sel: Selection, *, nav: Sequence[NavLink] = ()) -> str:
     """The pathway explorer of ``sel`` as one self-contained HTML page.
 
@@ -92,5 +109,6 @@ def render(sel: Selection, *, nav: Sequence[NavLink] = ()) -> str:
         "pathway.html.j2", model=model, title=TITLE, selection=sel, nav=nav,
         scripts=[static("filters.js")], cards=card_list,
         stage_texts=[text for text, _ in stage_texts], services=services, levels=levels,
+        stage_keys=stage_keys(stage_texts),
         has_unlevelled=any(c.cell.level is None for c in card_list), NO_LEVEL=NO_LEVEL,
         styles=RELATION_STYLES)

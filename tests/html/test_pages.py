@@ -110,6 +110,21 @@ def test_pathway_explorer_picks_a_stage_service_and_level(reference, site, open_
     tab.assert_clean()
 
 
+def test_pathway_stage_filter_shows_every_overlapping_cell(reference, site, open_page):
+    # a planner asking about 1 week - 6/8 weeks also gets "Birth - 8 weeks", "Birth - 6
+    # months" and "All Age Groups": the same cells as `carepath pathway --stage`
+    from carepath.queries.pathway import pathway_cells
+
+    tab = open_page(site / "pathway.html")
+    tab.page.select_option("[data-filter=stage]", label="1 week - 6/8 weeks")
+    expected = pathway_cells(reference, stage="1 week - 6/8 weeks")
+    assert _visible(tab, "article.card") == len(expected)
+    shown = tab.page.locator("article.card:visible h3").all_inner_texts()
+    assert {text.split(": ", 1)[1] for text in shown} == set(expected["stage_text"]) >= {
+        "Birth - 8 weeks", "Birth - 6 months", "All Age Groups", "1 week - 6/8 weeks"}
+    tab.assert_clean()
+
+
 def test_tables_sort_filter_and_move_by_keyboard(reference, site, open_page):
     tab = open_page(site / "table.html")
     services = tab.page.locator("table#services")
