@@ -140,7 +140,7 @@ def relation_tables(model: Model) -> dict[tuple[str, str, str], pa.Table]:
     >>> tables = relation_tables(load_reference())
     >>> table = tables[("HANDS_OVER_TO", "Service", "Service")]
     >>> table.column_names[:4], table.num_rows
-    (['from', 'to', 'rel_id', 'stages'], 3)
+    (['from', 'to', 'rel_id', 'stages'], 2)
 
     Raises:
         ValueError: a relation starts or ends at an id that is neither a service, a
@@ -211,7 +211,8 @@ def _end_codes(model: Model, statements: list[Statement], sources: pa.Array,
                targets: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """The label of each relation's source and target, as positions in ``_ENDS``."""
     # as model.node_kind has them: a service id wins over a profession's
-    code = {**dict.fromkeys(RESERVED_NODES, 2), **dict.fromkeys(model.professions, 1), **dict.fromkeys(model.services, 0)}
+    code = {**dict.fromkeys(RESERVED_NODES, 2), **dict.fromkeys(model.professions, 1),
+            **dict.fromkeys(model.services, 0)}
     known, codes = pa.array(list(code), pa.string()), np.fromiter(code.values(), np.int64)
     found = [pc.index_in(ends, value_set=known) for ends in (sources, targets)]
     if found[0].null_count or found[1].null_count:

@@ -24,7 +24,6 @@ import networkx as nx
 
 from carepath.graph.bulk import paused_gc
 from carepath.graph.model import (
-    FAMILY,
     NO,
     RELATION_ID_SEPARATOR,
     RESERVED_NODES,

@@ -24,7 +24,6 @@ from pydantic import ValidationError
 
 from carepath.errors import DataValidationError, Problem, RangeParseError
 from carepath.graph.model import (
-    FAMILY,
     RESERVED_NODES,
     AgeStage,
     Area,

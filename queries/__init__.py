@@ -19,6 +19,6 @@ from carepath.queries.structure import structure
 
 __all__ = [
     "compare_areas", "coverage_matrix", "diff", "eligible", "entry_points", "gaps", "overlaps",
-    "pathway_cells", "referral_routes", "referrals", "routes_for_need", "self_referrals", "shortest_route",
-    "similarity", "stepped_care", "structure", "tier_flows", "whatif_remove",
+    "pathway_cells", "referral_routes", "referrals", "routes_for_need", "self_referrals",
+    "shortest_route", "similarity", "stepped_care", "structure", "tier_flows", "whatif_remove",
 ]

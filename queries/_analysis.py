@@ -12,7 +12,7 @@ settled here is settled for all of them:
 - *specialist* help is any service at a tier of rank 5 or more (specialist perinatal,
   specialist parent-infant, inpatient);
 - *entry points* of an area are its universal-tier services, the professions that refer in
-  it, and the family where it self-refers there;
+  it, the family where it self-refers there, and relatives or carers where they refer;
 - *evidence* is a list of ``"source:line"`` strings (the source id alone when there is no line).
 
 >>> from carepath import load_reference
@@ -165,8 +165,9 @@ def entry_points(model: Model, area: AreaId,
     """Universal-tier services, professions that refer in the area, and the family if it does.
 
     >>> from carepath import load_reference
-    >>> entry_points(load_reference(), "dorset")
-    ['family', 'gp', 'health-visitor', 'midwife']
+    >>> entry_points(load_reference(), "dorset")  # doctest: +NORMALIZE_WHITESPACE
+    ['dorset-general-practice', 'dorset-midwifery', 'gp', 'health-visitor', 'midwife',
+     'relatives']
     """
     if relations is None:
         relations = relations_by_area(model).get(area, [])

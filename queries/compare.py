@@ -9,9 +9,15 @@
 >>> from carepath import load_reference
 >>> model = load_reference()
 >>> side = compare_areas(model, "dorset", "pathway-0-5")
->>> side[(side.stage == "years-2-3") & (side.tier == "specialist-perinatal")][
+>>> side[(side.stage == "pregnancy") & (side.tier == "specialist-perinatal")][
 ...     ["services_a", "services_b", "difference"]].values.tolist()
-[[[], ['Perinatal Mental Health Services'], 'only pathway-0-5']]
+[[['Perinatal and Maternal Mental Health Service'], [], 'only dorset']]
+
+doc-001 gives its perinatal service no window: it is in the ``unstated`` row, not missing.
+
+>>> side[(side.stage == "unstated") & (side.tier == "specialist-perinatal")][
+...     ["services_b"]].values.tolist()
+[[['Perinatal Mental Health Services']]]
 """
 
 from __future__ import annotations
@@ -162,15 +168,15 @@ def whatif_remove(model: Model, services: Iterable[str]) -> pd.DataFrame:
 
     Examples
     --------
-    Without Dorset's perinatal service, families, GPs, health visitors and midwives lose
+    Without Dorset's perinatal service, GPs, health visitors, midwives and relatives lose
     their only route to specialist care, and no specialist perinatal service is known to
     cover pregnancy (the Maternal Mental Health Service states no age window):
 
     >>> from carepath import load_reference
     >>> after = whatif_remove(load_reference(), ["dorset-pmmhs"])
     >>> after[after.kind == "broken-route"].subject.tolist()
-    ['family', 'gp', 'health-visitor', 'midwife']
-    >>> print(after[after.kind == "broken-route"].reason.iloc[1])
+    ['gp', 'health-visitor', 'midwife', 'relatives']
+    >>> print(after[after.kind == "broken-route"].reason.iloc[0])
     In Dorset, General practitioner loses every route to Perinatal and Maternal Mental Health
     Service: Perinatal and Maternal Mental Health Service itself is removed.
     >>> after[(after.kind == "stage-tier") & (after.stage == "pregnancy")].tier.tolist()

@@ -14,8 +14,10 @@ excluded family elsewhere (under-18s are discussed with CAMHS first), ``route`` 
 >>> out = eligible(load_reference(), week=10, concern="maternal-mental-health",
 ...                severity="moderate", parent_age=17, area="dorset")
 >>> row = out.set_index("service").loc["dorset-pmmhs"]
->>> row["accepts"], row["parent_age"][:50], row["route"]
-('no', 'no: excluded: Service Users under the age of 18 sh', 'instead: discuss with Child and Adolescent Mental Health Services')
+>>> row["accepts"], row["parent_age"][:40]
+('no', 'no: excluded: Service Users under the ag')
+>>> row["route"]
+'instead: discuss with Child and Adolescent Mental Health Services'
 """
 
 from __future__ import annotations

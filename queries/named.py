@@ -16,7 +16,7 @@ A parameter's type (``service``, ``node``, ``stage``, ...) says how an id become
 >>> engine = SparqlEngine(load_reference())
 >>> df = engine.run_named("who-refers-to", {"service": "dorset-pmmhs"})
 >>> sorted(set(df["source"]))
-['dorset-cmht', 'dorset-social-care', 'family', 'gp', 'health-visitor', 'midwife']
+['dorset-cmht', 'dorset-social-care', 'gp', 'health-visitor', 'midwife', 'relatives']
 """
 
 from __future__ import annotations

@@ -77,8 +77,8 @@ def similarity(model: Model, services: Iterable[str]) -> float:
     >>> model = load_reference()
     >>> similarity(model, ["cm-pmhs", "cm-pimhs"])
     0.0
-    >>> similarity(model, ["p05-health-visiting", "p05-childrens-centres-eyfs"])
-    0.4
+    >>> round(similarity(model, ["p05-health-visiting", "p05-childrens-centres-eyfs"]), 2)
+    0.43
     """
     ids = check_services(model, services)
     return _jaccard([_features(model, model.services[s]) for s in ids])
@@ -122,8 +122,8 @@ def overlaps(model: Model, *, area: str | None = None) -> pd.DataFrame:
     ...     lambda s: s == ["p05-childrens-centres-eyfs", "p05-health-visiting"])].iloc[0]
     >>> row.kind, row.tier, row.concerns
     ('same-cell', 'universal', ['maternal-mental-health', 'perinatal-loss-bereavement'])
-    >>> row.stages[0], row.stages[-1], float(row.similarity)
-    ('weeks-0-6', 'years-3-5', 0.4)
+    >>> row.stages[0], row.stages[-1], round(float(row.similarity), 2)
+    ('weeks-0-6', 'years-3-5', 0.43)
     """
     with paused_gc():  # a million relations regrouped: see paused_gc
         rows = _overlap_rows(model, areas_for(model, area))

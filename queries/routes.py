@@ -153,7 +153,8 @@ def referral_routes(model: Model, source: str, target: str, *, week: float | Non
     ('Health Visiting -> Adult Mental Health Services', ['doc-001:68, doc-001:112, doc-001:174'])
     >>> routes.loc[0, "conditions"][0].split(" | ")  # doctest: +NORMALIZE_WHITESPACE
     ['Birth - 6 weeks, level universal-partnership-plus',
-     '1 week - 6/8 weeks, level universal-partnership-plus', 'Birth - 6 months']
+     '1 week - 6/8 weeks, level universal-partnership-plus',
+     'Birth - 6 months [target window: not stated]']
     >>> len(referral_routes(model, "p05-health-visiting", "p05-adult-mental-health-services",
     ...                     week=30))
     0
@@ -175,8 +176,8 @@ def shortest_route(model: Model, source: str, target: str, *, week: float | None
     Found by breadth-first search, so it stays fast where listing every route would not.
 
     >>> from carepath import load_reference
-    >>> shortest_route(load_reference(), "relatives", "specialist perinatal")["names"].tolist()
-    ['Family members or carers (referring for the family) -> Perinatal and Maternal Mental Health Service']
+    >>> shortest_route(load_reference(), "midwife", "specialist perinatal")["names"].tolist()
+    ['Midwife -> Perinatal and Maternal Mental Health Service']
     """
     return _routes(model, source, target, week=week, concern=concern, severity=severity,
                    max_hops=max_hops, kinds=kinds, shortest=True)
@@ -206,11 +207,9 @@ def routes_for_need(model: Model, *, concern: str, severity: str | None = None,
     >>> from carepath import load_reference
     >>> out = routes_for_need(load_reference(), concern="maternal-mental-health",
     ...                       severity="moderate", week=17, area="dorset")
-    >>> out[["names", "open"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
-    [['General practitioner -> Perinatal and Maternal Mental Health Service', 'yes'],
-     ['Health visitor -> Perinatal and Maternal Mental Health Service', 'yes'],
-     ['Midwife -> Perinatal and Maternal Mental Health Service', 'yes'],
-     ['Family members or carers (referring for the family) -> Perinatal and Maternal Mental Health Service', 'yes']]
+    >>> out[["entry", "target", "open"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['gp', 'dorset-pmmhs', 'yes'], ['health-visitor', 'dorset-pmmhs', 'yes'],
+     ['midwife', 'dorset-pmmhs', 'yes'], ['relatives', 'dorset-pmmhs', 'yes']]
     """
     week = check_week(week)
     if week is None:

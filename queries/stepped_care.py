@@ -140,9 +140,9 @@ def tier_flows(model: Model, *, area: str | None = None) -> pd.DataFrame:
     >>> routes[["source_tier", "target_tier", "kind", "flow", "count"]]
              source_tier           target_tier           kind       flow  count
     0  secondary-care-mh  specialist-perinatal      refers_to    step up      1
-    3          inpatient  specialist-perinatal  hands_over_to  step down      2
+    4          inpatient  specialist-perinatal  hands_over_to  step down      1
     >>> routes.evidence.tolist()
-    [['doc-002:32'], ['doc-002:23', 'doc-002:29']]
+    [['doc-002:32'], ['doc-002:23']]
     """
     by_area = relations_by_area(model)
     kind_order = list(RelationKind)

@@ -13,7 +13,7 @@ would make a page of tens of megabytes).
 >>> from carepath import load_reference
 >>> data = network_data(load_reference(), area="dorset")
 >>> len(data["nodes"]), len(data["edges"])
-(18, 21)
+(18, 25)
 >>> next(n for n in data["nodes"] if n["id"] == "dorset-pmmhs")["shape"]
 'dot'
 """
@@ -263,7 +263,7 @@ def network_data(model: Model, *, area: str | None = None, stage: str | None = N
     >>> from carepath import load_reference
     >>> data = network_data(load_reference())
     >>> len(data["edges"]), data["aggregate"]
-    (200, False)
+    (204, False)
     >>> print(next(n for n in data["nodes"] if n["id"] == "dorset-mbu")["title"])
     ... # doctest: +ELLIPSIS
     Mother and Baby Unit
@@ -295,7 +295,7 @@ def check_size(sel: Selection, *, limit: int = MAX_NODES) -> int:
     >>> check_size(select(load_reference()), limit=50)
     Traceback (most recent call last):
     ...
-    carepath.errors.ExportError: the network of all areas has 73 nodes, too many to draw ...
+    carepath.errors.ExportError: the network of all areas has 74 nodes, too many to draw ...
     """
     total = len(sel.services) + len(_people(sel))
     if total > limit:

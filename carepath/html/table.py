@@ -8,7 +8,7 @@ move from cell to cell, and a search box and an area filter hide rows.
 >>> from carepath import load_reference
 >>> t = tables(load_reference(), area="dorset")
 >>> len(t.services), len(t.relations), [s.id for s in t.sources]
-(13, 21, ['doc-002'])
+(13, 25, ['doc-002'])
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def render(sel: Selection, *, nav: Sequence[NavLink] = ()) -> str:
     >>> from carepath import load_reference
     >>> html = render(select(load_reference(), area="dorset"))
     >>> html.count("<tr data-item"), html.count('<button type="button" data-sort')  # rows, columns
-    (35, 27)
+    (39, 27)
     """
     model = sel.model
     found = _tables(sel)
