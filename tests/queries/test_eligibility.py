@@ -215,3 +215,13 @@ def test_routes_from_entry_points(town):
 def test_bad_profiles(town, options, message):
     with pytest.raises(QueryError, match=message):
         eligible(town, **options)
+
+
+def test_the_24_month_continuation_is_for_existing_clients_only(reference):
+    # doc-002 lines 25-26: "continue to provide intervention and support up until the infant
+    # is 24 months for existing clients": no way in for a new family at 20 months
+    out = eligible(reference, week=90, concern="parent-infant-relationship", area="dorset")
+    pmmhs = row(out, "dorset-pmmhs")
+    assert pmmhs["criteria"].startswith("unknown: criteria for a person to check")
+    assert "for existing clients" in pmmhs["criteria"]
+    assert pmmhs["accepts"] == "unknown"
