@@ -263,7 +263,7 @@ def network_data(model: Model, *, area: str | None = None, stage: str | None = N
     >>> from carepath import load_reference
     >>> data = network_data(load_reference())
     >>> len(data["edges"]), data["aggregate"]
-    (204, False)
+    (198, False)
     >>> print(next(n for n in data["nodes"] if n["id"] == "dorset-mbu")["title"])
     ... # doctest: +ELLIPSIS
     Mother and Baby Unit

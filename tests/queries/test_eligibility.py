@@ -46,8 +46,8 @@ def test_a_dorset_parent_of_25_is_accepted_through_a_listed_referrer(reference):
     assert pmmhs["accepts"] == "yes"
     assert pmmhs["need"] == "yes: addresses Maternal (parental) mental health at moderate"
     assert pmmhs["parent_age"].startswith("yes: not excluded by: " + UNDER_18)
-    assert any(r.startswith("meets: Service Users who develop complex/moderate and severe")
-               for r in pmmhs["reasons"])
+    assert any(r.startswith("meets: Pregnant or postnatal Service Users who develop a "
+                            "complex/moderate or severe mental illness") for r in pmmhs["reasons"])
     # self-referral "is being explored" (doc-002:35): the route is not the family's own
     assert pmmhs["route"] == ("General practitioner -> "
                               "Perinatal and Maternal Mental Health Service")
@@ -225,3 +225,24 @@ def test_the_24_month_continuation_is_for_existing_clients_only(reference):
     assert pmmhs["criteria"].startswith("unknown: criteria for a person to check")
     assert "for existing clients" in pmmhs["criteria"]
     assert pmmhs["accepts"] == "unknown"
+
+
+@pytest.mark.parametrize(("week", "concern", "met", "not_met"), [
+    pytest.param(60, "maternal-mental-health",
+                 "Pregnant or postnatal Service Users who develop", None, id="14-months"),
+    pytest.param(90, "maternal-mental-health", None,
+                 "Pregnant or postnatal Service Users who develop", id="21-months-general"),
+    pytest.param(90, "maternity-related-mental-health",
+                 "directly arising from, or related to, the maternity experience", None,
+                 id="21-months-maternity-related"),
+])
+def test_the_19_and_24_month_limits_can_be_asked(reference, week, concern, met, not_met):
+    # doc-002 line 7: "within 19 months of childbirth with any of the above illness or within
+    # 24 months for Service Users experiencing mental health difficulties directly arising
+    # from, or related to, the maternity experience"
+    criteria = row(eligible(reference, week=week, concern=concern, severity="moderate",
+                            area="dorset"), "dorset-pmmhs")["criteria"]
+    if met:
+        assert criteria.startswith("yes: ") and met in criteria
+    if not_met:
+        assert not_met not in criteria
