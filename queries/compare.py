@@ -44,8 +44,8 @@ from carepath.queries.gaps import GAP_KINDS, coverage_cells, find_gaps, gaps
 COMPARE_COLUMNS = ["stage", "tier", "services_a", "services_b", "count_a", "count_b",
                    "difference", "evidence"]
 DIFF_COLUMNS = ["change", "kind", "id", "field", "old", "new", "evidence"]
-WHATIF_COLUMNS = ["area", "kind", "subject", "subject_name", "target", "target_name", "stage",
-                  "tier", "concern", "reason", "evidence"]
+WHATIF_COLUMNS = ["area", "kind", "basis", "subject", "subject_name", "target", "target_name",
+                  "stage", "tier", "concern", "reason", "evidence"]
 DIFF_KINDS: tuple[str, ...] = ("area", "service", "relation", "overlap")
 CHANGES: tuple[str, ...] = ("added", "removed", "changed")
 
@@ -196,7 +196,7 @@ def whatif_remove(model: Model, services: Iterable[str]) -> pd.DataFrame:
         for row in after_gaps.to_dict("records"):
             if _gap_key(row) not in known:
                 rows.append({**_plain(row), "target": None, "target_name": None})
-        rows += _broken_routes(model, after, area, removed)
+        rows += [{**r, "basis": "absent"} for r in _broken_routes(model, after, area, removed)]
     frame = pd.DataFrame(rows, columns=WHATIF_COLUMNS)
     if frame.empty:
         return frame

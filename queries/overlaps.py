@@ -8,7 +8,8 @@
     ``concerns`` are the ones they share.
 ``same-concern``
     Two services at the same tier that address the same concern where at least one states no
-    age window, so whether their stages overlap cannot be told.
+    age window, so whether their stages overlap cannot be told: ``basis`` is ``not-stated``
+    (``stated`` for every other kind).
 ``duplicate-route``
     The same source and target joined by more than one route statement (refers to, signposts
     to, hands over to, steps up/down to), e.g. a pathway tool restating a referral at every
@@ -59,8 +60,12 @@ from carepath.queries._analysis import (
 )
 
 OVERLAP_KINDS: tuple[str, ...] = ("same-cell", "same-concern", "duplicate-route", "deliberate")
-COLUMNS = ["area", "kind", "services", "names", "stages", "tier", "concerns", "similarity",
-           "deliberate", "note", "evidence"]
+COLUMNS = ["area", "kind", "basis", "services", "names", "stages", "tier", "concerns",
+           "similarity", "deliberate", "note", "evidence"]
+BASIS = {"same-cell": "stated", "same-concern": "not-stated", "duplicate-route": "stated",
+         "deliberate": "stated"}
+"""Whether the documents state the overlap (``stated``) or leave it open (``not-stated``: a
+service states no age window, so whether the stages overlap cannot be told)."""
 
 
 def similarity(model: Model, services: Iterable[str]) -> float:
@@ -127,7 +132,9 @@ def overlaps(model: Model, *, area: str | None = None) -> pd.DataFrame:
     """
     with paused_gc():  # a million relations regrouped: see paused_gc
         rows = _overlap_rows(model, areas_for(model, area))
-    return _ordered(pd.DataFrame(rows, columns=COLUMNS))
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["basis"] = frame["kind"].map(BASIS)
+    return _ordered(frame)
 
 
 def _overlap_rows(model: Model, areas: list[AreaId]) -> list[dict]:
