@@ -24,8 +24,6 @@ import pandas as pd
 
 from carepath.errors import QueryError
 from carepath.graph.model import Model, Provenance, RelationKind, Service
-
-UNTIERED = "untiered"  # the row of services whose tier the documents do not state
 from carepath.queries._analysis import (
     ROUTE_KINDS,
     areas_for,
@@ -33,6 +31,8 @@ from carepath.queries._analysis import (
     relations_by_area,
     tiers_in_rank_order,
 )
+
+UNTIERED = "untiered"  # the row of services whose tier the documents do not state
 
 STEP_COLUMNS = ["area", "rank", "tier", "tier_name", "parallel_with", "services", "names",
                 "need_min", "need_max", "need_note", "births", "families_min", "families_max",
