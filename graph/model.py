@@ -513,12 +513,13 @@ class Model:
                 starts.setdefault(cell.provenance.source, []).append(cell.provenance.line)
         for lines in starts.values():
             lines.sort()
-        by_source: dict[tuple[str, str], list[Relation]] = {}
-        for rel in self.relations:
-            if rel.kind in (RelationKind.ADVISES, RelationKind.TRAINS,
-                            RelationKind.COLLABORATES_WITH):
+        # from the statements, not :attr:`relations`: the views call this while building
+        by_source: dict[tuple[str, str], list[Statement]] = {}
+        for st in self.statements:
+            if st.kind in (RelationKind.ADVISES, RelationKind.TRAINS,
+                           RelationKind.COLLABORATES_WITH):
                 continue
-            by_source.setdefault((rel.source, rel.provenance.source), []).append(rel)
+            by_source.setdefault((st.source, st.provenance.source), []).append(st)
         out = []
         for cell in self.pathway:
             line, source = cell.provenance.line, cell.provenance.source
@@ -527,8 +528,9 @@ class Model:
                 continue
             later = [n for n in starts[source] if n > line]
             end = later[0] if later else float("inf")
-            found = [r.target for r in by_source.get((cell.service, source), [])
-                     if r.provenance.line is not None and line <= r.provenance.line < end]
+            found = [t for st in by_source.get((cell.service, source), [])
+                     if st.provenance.line is not None and line <= st.provenance.line < end
+                     for t in st.targets]
             out.append(tuple(dict.fromkeys(found)))
         return out
 

@@ -3,6 +3,7 @@ pathway, structure, compare, diff, whatif."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +22,13 @@ from carepath.cli._common import (
     week,
 )
 from carepath.output import Format, emit
+
+
+class GapBasis(StrEnum):
+    """The two bases of a gap (see :data:`carepath.queries.gaps.BASES`)."""
+
+    absent = "absent"
+    not_stated = "not-stated"
 
 
 @app.command()
@@ -103,7 +111,7 @@ def need(
 def gaps(
     area: AreaOpt = None,
     kind: Annotated[list[str] | None, typer.Option(help="Gap kinds; repeatable.")] = None,
-    basis: Annotated[str | None, typer.Option(
+    basis: Annotated[GapBasis | None, typer.Option(
         help="Only gaps whose basis is 'absent' (the documents name nothing there) or "
              "'not-stated' (a service might fill it but its documents do not say).")] = None,
     data: DataOpt = None,
@@ -115,7 +123,8 @@ def gaps(
     from carepath.queries.gaps import gap_summary
     from carepath.queries.gaps import gaps as find_gaps
 
-    found = find_gaps(load(data), area=area, kinds=kind or None, basis=basis)
+    found = find_gaps(load(data), area=area, kinds=kind or None,
+                      basis=basis.value if basis else None)
     if fmt is Format.table and not found.empty:
         emit(gap_summary(found), fmt, title="gaps by area, kind and basis", console=out)
     shown = ["kind", "basis", "stage", "tier", "concern", "reason", "evidence"]
@@ -168,7 +177,8 @@ def eligible(
 
     df = check(load(data), week=week(at), concern=concern, severity=severity,
                parent_age=parent_age, area=area)
-    emit(df, fmt, title="eligibility", console=out)
+    emit(df, fmt, title="eligibility", console=out,
+         brief=["name", "accepts", "reasons", "route", "evidence"])
 
 
 @app.command()

@@ -30,7 +30,7 @@ def test_drawn_nodes_and_edges_are_the_graphs_and_physics_settles(reference, sit
     tab = open_page(site / "network.html")
     tab.wait_network()
     counts = drawn(tab)
-    assert counts["nodes"] == counts["drawn"]["nodes"] == len(expected_nodes) == 73
+    assert counts["nodes"] == counts["drawn"]["nodes"] == len(expected_nodes) == 74
     assert counts["edges"] == counts["drawn"]["edges"] == G.number_of_edges() == 200
     ids = set(tab.page.evaluate("() => cp.net.nodes.getIds()"))
     assert ids == expected_nodes
