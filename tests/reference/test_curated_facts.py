@@ -201,4 +201,6 @@ def test_one_tier_policy_for_universal_services_in_every_area(reference):
         assert svc.tier == "universal"
         assert svc.tier_note.startswith("carepath's classification")
     for sid in ("p05-primary-care-gp", "p05-midwifery"):
-        assert reference.services[sid].tier == "universal"
+        svc = reference.services[sid]
+        assert svc.tier == "universal"
+        assert svc.tier_note.startswith("carepath's classification")
