@@ -23,7 +23,7 @@ import pandas as pd
 from carepath.errors import QueryError
 from carepath.graph.model import FAMILY, NO, Model, Provenance, Relation, RelationKind
 
-__all__ = ["COLUMNS", "referrals", "self_referrals"]
+__all__ = ["COLUMNS", "referrals", "self_referral_statements", "self_referrals"]
 
 COLUMNS = ["source", "source_name", "source_kind", "target", "target_name", "kind", "open",
            "stages", "stage_text", "target_window", "concerns", "severity", "urgency",
@@ -129,6 +129,22 @@ def self_referrals(model: Model, *, area: str | None = None) -> pd.DataFrame:
     found = referrals(model, source=FAMILY, area=area)
     closed = {s.id for s in model.services.values() if s.self_referral in ("no", "not-yet")}
     return found[~found["target"].isin(closed)].reset_index(drop=True)
+
+
+def self_referral_statements(model: Model, *, area: str | None = None) -> pd.DataFrame:
+    """What the documents state about self-referral into each service, where they state it:
+    ``yes``, ``no`` or ``not-yet`` (a service not listed: not stated).
+
+    >>> from carepath import load_reference
+    >>> self_referral_statements(load_reference()).values.tolist()
+    [['dorset-pmmhs', 'Perinatal and Maternal Mental Health Service', 'not-yet', 'doc-002:35']]
+    """
+    area = check_area(model, area)
+    rows = [{"service": s.id, "name": s.name, "self_referral": s.self_referral,
+             "evidence": evidence(s.self_referral_provenance or s.provenance)}
+            for s in sorted(model.services.values(), key=lambda s: s.id)
+            if s.self_referral and (area is None or s.area == area)]
+    return pd.DataFrame(rows, columns=["service", "name", "self_referral", "evidence"])
 
 
 # -- shared by the other analyses -----------------------------------------------------------

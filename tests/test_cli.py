@@ -167,3 +167,11 @@ def test_validate_says_when_shacl_is_skipped():
     result = run_cli("validate", "--shacl-limit", "100")
     assert result.returncode == 0, result.stderr
     assert "SHACL check skipped" in result.stderr and "--shacl-limit 0" in result.stderr
+
+
+def test_self_referral_stated_not_yet_is_an_answer():
+    # doc-002:35 "Receiving referrals from service users is being explored"
+    result = run_cli("refers", "--self", "--area", "dorset")
+    assert result.returncode == 0, result.stderr
+    assert "not-yet" in result.stdout and "doc-002:35" in result.stdout
+    assert "referrals: no rows" in result.stdout

@@ -49,11 +49,19 @@ def refers(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """Who refers to whom, incoming and outgoing, filtered by stage, concern and urgency."""
-    from carepath.queries.referrals import referrals, self_referrals
+    from carepath.queries.referrals import (
+        referrals,
+        self_referral_statements,
+        self_referrals,
+    )
 
     model = load(data)
     if self_referral:
         df = self_referrals(model, area=area)
+        stated = self_referral_statements(model, area=area)
+        stated = stated[stated["self_referral"] != "yes"]
+        if fmt is Format.table and not stated.empty:  # a stated no is an answer too
+            emit(stated, fmt, title="self-referral stated as not possible (yet)", console=out)
     else:
         df = referrals(model, source=source, target=target, week=week(at), stage=stage,
                        concern=concern, severity=severity, urgency=urgency, area=area,
