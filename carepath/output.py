@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 
@@ -68,7 +69,7 @@ def to_rich_table(df: pd.DataFrame, title: str | None = None) -> Table:
     for col in df.columns:
         table.add_column(str(col), overflow="fold")
     for row in df.itertuples(index=False, name=None):
-        table.add_row(*(_cell(v) for v in row))
+        table.add_row(*(escape(_cell(v)) for v in row))  # data is text, never rich markup
     return table
 
 

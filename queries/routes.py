@@ -154,7 +154,7 @@ def referral_routes(model: Model, source: str, target: str, *, week: float | Non
     >>> routes.loc[0, "conditions"][0].split(" | ")  # doctest: +NORMALIZE_WHITESPACE
     ['Birth - 6 weeks, level universal-partnership-plus',
      '1 week - 6/8 weeks, level universal-partnership-plus',
-     'Birth - 6 months [target window: not stated]']
+     'Birth - 6 months (target window: not stated)']
     >>> len(referral_routes(model, "p05-health-visiting", "p05-adult-mental-health-services",
     ...                     week=30))
     0
@@ -372,7 +372,7 @@ def _route_row(model: Model, graph: nx.MultiDiGraph, path: list[str],
         target = model.services.get(v)
         if target is not None and not rels[0].id.startswith(PART_OF_PREFIX):
             window = "; ".join(target.stage_texts) or "not stated"
-            said += f" [target window: {window}]"
+            said += f" (target window: {window})"
         conditions.append(said)
         proofs.append(", ".join(dict.fromkeys(evidence(r.provenance) for r in rels)))
         if week is not None:  # the graph holds no closed hop: yes if one relation says so

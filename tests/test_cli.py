@@ -175,3 +175,16 @@ def test_self_referral_stated_not_yet_is_an_answer():
     assert result.returncode == 0, result.stderr
     assert "not-yet" in result.stdout and "doc-002:35" in result.stdout
     assert "referrals: no rows" in result.stdout
+
+
+def test_tables_show_square_brackets_from_the_documents_as_text():
+    # doc-002's criteria quote cut-off text as "bab[y unit]"; rich must not read it as markup
+    import pandas as pd
+    from rich.console import Console
+
+    from carepath.output import Format, emit
+
+    console = Console(width=80, record=True)
+    emit(pd.DataFrame({"text": ["a regional mother and bab[y unit] [cut off]"]}), Format.table,
+         console=console)
+    assert "bab[y unit] [cut off]" in console.export_text()

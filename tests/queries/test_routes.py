@@ -78,7 +78,7 @@ def test_first_contacts_reach_the_dorset_perinatal_service_in_one_hop(reference,
     out = shortest_route(reference, entry, "dorset-pmmhs")
     assert out["path"].tolist() == [[entry, "dorset-pmmhs"]]
     # the referral states no stage, the service's window is stated: said on the hop
-    assert out.loc[0, "conditions"] == [f"no stage stated [target window: {DORSET_WINDOW}]"]
+    assert out.loc[0, "conditions"] == [f"no stage stated (target window: {DORSET_WINDOW})"]
     assert out.loc[0, "open"] == ""  # no age asked
 
 
@@ -196,9 +196,9 @@ def test_route_rows_carry_conditions_and_evidence_per_hop(town):
     assert long["names"] == ("Health visiting -> Talking therapies -> "
                              "Community mental health team -> Perinatal team")
     assert long["conditions"] == [
-        "no stage stated [target window: not stated]",
-        "no stage stated, at moderate or severe [target window: not stated]",
-        "no stage stated [target window: Pregnancy; up to two years postnatally]"]
+        "no stage stated (target window: not stated)",
+        "no stage stated, at moderate or severe (target window: not stated)",
+        "no stage stated (target window: Pregnancy; up to two years postnatally)"]
     assert long["evidence"] == ["routes-doc:3", "routes-doc:5", "routes-doc:6"]
 
 
@@ -268,8 +268,8 @@ def test_other_kinds_open_other_routes(town):
     handed = referral_routes(town, "rt-pmh", "rt-iapt", kinds=("refers_to", "hands_over_to"))
     assert paths(handed) == ["rt-pmh rt-hv rt-iapt"]
     assert handed.loc[0, "conditions"] == [
-        "hands over to, 1 - 5 years [target window: Birth - 5 years]",
-        "no stage stated [target window: not stated]"]
+        "hands over to, 1 - 5 years (target window: Birth - 5 years)",
+        "no stage stated (target window: not stated)"]
     assert referral_routes(town, "rt-pmh", "rt-iapt", kinds=("refers_to", "hands_over_to"),
                            week=10).empty
 
