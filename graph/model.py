@@ -496,16 +496,17 @@ class Model:
         """Canonical stages a service's windows overlap, in timeline order."""
         return [s.id for s in self.stages_in_order() if service.covers(s.interval)]
 
-    def pathway_targets(self) -> list[tuple[NodeId, ...]]:
-        """For each pathway cell (in :attr:`pathway` order), whom its actions refer, signpost
-        or hand over to: the relations of the cell's service stated on the cell's own lines
-        of its document (from the cell's line up to the next cell's line).
+    def pathway_relations(self) -> list[list[Relation]]:
+        """For each pathway cell (in :attr:`pathway` order), the relations its actions state:
+        those of the cell's service stated on the cell's own lines of its document (from the
+        cell's line up to the next cell's line). Made from the statements, not
+        :attr:`relations` (the views call this while they are built).
 
         >>> from carepath import load_reference
         >>> m = load_reference()
         >>> i = next(i for i, c in enumerate(m.pathway) if c.provenance.line == 52)
-        >>> m.pathway_targets()[i]
-        ('p05-bereavement-group',)
+        >>> [(r.kind.value, r.target) for r in m.pathway_relations()[i]]
+        [('refers_to', 'p05-bereavement-group')]
         """
         starts: dict[str, list[int]] = {}
         for cell in self.pathway:
@@ -513,26 +514,33 @@ class Model:
                 starts.setdefault(cell.provenance.source, []).append(cell.provenance.line)
         for lines in starts.values():
             lines.sort()
-        # from the statements, not :attr:`relations`: the views call this while building
         by_source: dict[tuple[str, str], list[Statement]] = {}
         for st in self.statements:
-            if st.kind in (RelationKind.ADVISES, RelationKind.TRAINS,
-                           RelationKind.COLLABORATES_WITH):
-                continue
             by_source.setdefault((st.source, st.provenance.source), []).append(st)
-        out = []
+        out: list[list[Relation]] = []
         for cell in self.pathway:
             line, source = cell.provenance.line, cell.provenance.source
             if line is None:
-                out.append(())
+                out.append([])
                 continue
             later = [n for n in starts[source] if n > line]
             end = later[0] if later else float("inf")
-            found = [t for st in by_source.get((cell.service, source), [])
-                     if st.provenance.line is not None and line <= st.provenance.line < end
-                     for t in st.targets]
-            out.append(tuple(dict.fromkeys(found)))
+            out.append([r for st in by_source.get((cell.service, source), [])
+                        if st.provenance.line is not None and line <= st.provenance.line < end
+                        for r in st.relations()])
         return out
+
+    def pathway_targets(self) -> list[tuple[NodeId, ...]]:
+        """For each pathway cell, whom its actions name (see :meth:`pathway_relations`).
+
+        >>> from carepath import load_reference
+        >>> m = load_reference()
+        >>> i = next(i for i, c in enumerate(m.pathway) if c.provenance.line == 58)
+        >>> m.pathway_targets()[i]
+        ('p05-mental-health-team',)
+        """
+        return [tuple(dict.fromkeys(r.target for r in rels))
+                for rels in self.pathway_relations()]
 
     def counts(self) -> dict[str, int]:
         """Counts by kind.

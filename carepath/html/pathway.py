@@ -40,23 +40,18 @@ class Card:
     stages: list[str]  # canonical stages the cell's window overlaps
 
 
-def _targets(model: Model, cell: PathwayCell) -> list[Relation]:
-    """Relations from the cell's service at the cell's stage (as written) and level."""
-    return [r for r in model.relations
-            if r.source == cell.service and cell.stage_text in r.stage_texts
-            and r.level == cell.level]
-
-
 def _cards(sel: Selection) -> list[Card]:
     model = sel.model
     result = []
-    for cell in model.pathway:
+    # the relations each cell's actions state: one definition with the model's views and
+    # `carepath pathway` (Model.pathway_relations)
+    for cell, targets in zip(model.pathway, model.pathway_relations(), strict=True):
         if cell.service not in sel.service_ids and cell.service in model.services:
             continue
         if sel.stage is not None and not cell.window.overlaps(sel.stage.interval):
             continue
         stages = [s.id for s in model.stages_in_order() if cell.window.overlaps(s.interval)]
-        result.append(Card(cell, _targets(model, cell), stages))
+        result.append(Card(cell, targets, stages))
     return result
 
 
