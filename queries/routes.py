@@ -370,7 +370,7 @@ def _route_row(model: Model, graph: nx.MultiDiGraph, path: list[str],
                       key=lambda r: (r.provenance.source, r.provenance.line or -1, r.id))
         said = " | ".join(dict.fromkeys(_describe(r) for r in rels))
         target = model.services.get(v)
-        if target is not None and not rels[0].id.startswith(PART_OF_PREFIX):
+        if target is not None:
             window = "; ".join(target.stage_texts) or "not stated"
             said += f" (target window: {window})"
         conditions.append(said)

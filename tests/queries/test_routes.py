@@ -114,7 +114,7 @@ def test_the_maternal_mental_health_service_is_reached_through_its_parent(refere
     assert out.loc[0, "path"] == ["midwife", "dorset-pmmhs", "dorset-mmhs"]
     assert out.loc[0, "evidence"] == ["doc-002:34", "doc-002:14"]
     assert out.loc[0, "conditions"][1] == ("part of Perinatal and Maternal Mental Health "
-                                           "Service")
+                                           "Service (target window: not stated)")
     # its own window is not stated, so the last hop (and the route) is unknown
     assert out.loc[0, "hops_open"] == ["yes", "unknown"]
     assert out.loc[0, "open"] == "unknown"
