@@ -10,6 +10,11 @@ does not state do not restrict it). Two rules keep routes meaningful:
   route's area.
 - A route ends at the first target it reaches: with a tier as target, a route through one
   inpatient unit to another is not listed.
+- Asked about an age, a hop is open only where neither the relation's own stages nor the
+  target service's window exclude it; it is ``yes`` where one of them states the age and
+  ``unknown`` where neither states a window (said on the hop, never "any stage").
+- A service that is part of another (``Service.part_of``) is reached through it: the parent's
+  referral routes are the part's.
 
 Targets are resolved by :func:`resolve_targets`: a service or profession id, a tier id or alias
 (``"inpatient"``: every Mother and Baby Unit), or words matching service names and aliases.
