@@ -500,7 +500,8 @@ class Model:
         """For each pathway cell (in :attr:`pathway` order), the relations its actions state:
         those of the cell's service stated on the cell's own lines of its document (from the
         cell's line up to the next cell's line). Made from the statements, not
-        :attr:`relations` (the views call this while they are built).
+        :attr:`relations` (the views call this while they are built). A cell without a line
+        gets the relations of its service stated at its stage (as written) and level.
 
         >>> from carepath import load_reference
         >>> m = load_reference()
@@ -520,8 +521,10 @@ class Model:
         out: list[list[Relation]] = []
         for cell in self.pathway:
             line, source = cell.provenance.line, cell.provenance.source
-            if line is None:
-                out.append([])
+            if line is None:  # no lines to go by: the service's relations at its stage and level
+                out.append([r for st in by_source.get((cell.service, source), [])
+                            if cell.stage_text in st.stage_texts and st.level == cell.level
+                            for r in st.relations()])
                 continue
             later = [n for n in starts[source] if n > line]
             end = later[0] if later else float("inf")
