@@ -27,8 +27,9 @@ COLUMNS = ["stage_text", "start_week", "end_week", "service", "service_name", "a
            "heading", "rationale", "actions", "targets", "target_names", "evidence"]
 
 
-def resolve_service(model: Model, service: str) -> str:
-    """A service id from an id, a name or an alias (case-insensitive), or every word of it.
+def resolve_service(model: Model, service: str, *, among: set[str] | None = None) -> str:
+    """A service id from an id, a name or an alias (case-insensitive), or every word of it;
+    ``among`` limits the services considered (e.g. those with pathway cells).
 
     >>> from carepath import load_reference
     >>> resolve_service(load_reference(), "Health Visiting")
@@ -37,12 +38,13 @@ def resolve_service(model: Model, service: str) -> str:
     if service in model.services:
         return service
     wanted = service.strip().lower()
-    exact = [s.id for s in model.services.values()
+    candidates = [s for s in model.services.values() if among is None or s.id in among]
+    exact = [s.id for s in candidates
              if wanted in (n.lower() for n in (s.name, *s.aliases))]
     if len(exact) == 1:
         return exact[0]
     words = wanted.split()
-    found = exact or [s.id for s in model.services.values()
+    found = exact or [s.id for s in candidates
                       if words and all(any(w in t.lower() for t in (s.id, s.name, *s.aliases))
                                        for w in words)]
     if len(found) == 1:
@@ -105,7 +107,10 @@ def pathway_cells(model: Model, *, service: str | None = None, week: float | Non
                 raise QueryError(f"unknown stage {stage!r}; expected a stage id "
                                  f"({choices(model.stages)}) or a range such as "
                                  "'Birth - 8 weeks'") from None
-    sid = resolve_service(model, service) if service is not None else None
+    # a name is looked up among the services the tool has cells for ("maternal mental health"
+    # is also a Dorset alias)
+    among = {c.service for c in model.pathway}
+    sid = resolve_service(model, service, among=among) if service is not None else None
     level = check_term(model.levels, level, "level")
     area = check_area(model, area)
     targets = model.pathway_targets()
