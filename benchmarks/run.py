@@ -541,7 +541,11 @@ def publish(results: dict[str, Any], json_path: Path, markdown_path: Path | None
     json_path.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {json_path}")
     if markdown_path:
-        markdown_path.write_text(markdown(results), encoding="utf-8")
+        text = markdown(results)
+        old = markdown_path.read_text(encoding="utf-8") if markdown_path.exists() else ""
+        if "<!-- html:start -->" in old:  # benchmarks/html.py's section stays
+            text = text.rstrip("\n") + "\n\n" + old[old.index("<!-- html:start -->"):]
+        markdown_path.write_text(text, encoding="utf-8")
         print(f"wrote {markdown_path}")
 
 

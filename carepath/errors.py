@@ -57,3 +57,13 @@ class QueryError(CarepathError, ValueError):
 
 class ExportError(CarepathError, OSError):
     """An export that could not be written or delivered."""
+
+
+class NameLookupError(QueryError, LookupError):
+    """A name or id given by the user that fits nothing, several things, or a thing of another
+    kind; ``candidates`` holds the ids it could mean. The command line treats it as a usage
+    error (exit code 2)."""
+
+    def __init__(self, message: str, candidates: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.candidates = list(candidates or [])

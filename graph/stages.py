@@ -183,47 +183,81 @@ def format_week(week: int) -> str:
 
     >>> format_week(-40), format_week(0), format_week(26), format_week(104)
     ('conception', 'birth', '6 months', '2 years')
+    >>> format_week(1), format_week(-1), format_week(3)
+    ('1 week', '1 week before birth', '3 weeks')
     """
     if week == CONCEPTION:
         return "conception"
     if week == 0:
         return "birth"
     if week < 0:
-        return f"{-week} weeks before birth"
+        return f"{-week} week{'' if week == -1 else 's'} before birth"
     if week % WEEKS_PER_YEAR == 0:
         years = week // WEEKS_PER_YEAR
         return f"{years} year" + ("s" if years > 1 else "")
     months = week * 12 / WEEKS_PER_YEAR
     if week >= 8 and abs(months - round(months)) < 0.05:
         return f"{round(months)} months"
-    return f"{week} weeks"
+    return f"{week} week{'' if week == 1 else 's'}"
 
 
-_AGE = re.compile(rf"^(-?\s*{_NUM})\s*{_UNIT}?(?:\s+(old|postnatal(?:ly)?|after birth|"
-                  r"pregnant|before birth|antenatal(?:ly)?|of pregnancy))?$")
+_AGE_UNIT = r"(weeks?|months?|years?|days?|wks?|mths?|mos?|yrs?|w|m|y|d)"
+_AGE = re.compile(rf"^(-?\s*{_NUM})\s*{_AGE_UNIT}?(?:\s+(old|of age|postnatal(?:ly)?|"
+                  r"postpartum|after (?:birth|delivery)|pregnant|gestation|of pregnancy|"
+                  r"before birth|antenatal(?:ly)?))?$")
+_CLINICAL = re.compile(r"^(\d+(?:\.\d+)?)\s*/\s*(52|12|7)$")  # 6/52: six weeks
+_AGE_UNITS = {"w": "week", "wk": "week", "m": "month", "mth": "month", "mo": "month",
+              "y": "year", "yr": "year", "d": "day", "day": "day"}
+AGE_EXAMPLES = ("'4 months', 4m, 6/52, 1y, '6 weeks postpartum', '20 weeks pregnant', "
+                "pregnancy, a stage id, or a number of weeks")
 
 
-def parse_age(text: str | float) -> float:
-    """A point on the timeline, in weeks relative to birth.
+def parse_age(text: str | float, *, stages: dict[str, Interval] | None = None) -> float:
+    """A point on the timeline, in weeks relative to birth, from an age as planners write it.
 
-    Reads a number of weeks, ``"4 months"``, ``"2 years"``, ``"20 weeks pregnant"`` (20 weeks
-    into pregnancy) or ``"10 weeks before birth"``.
+    Reads a number of weeks; ``"4 months"``, ``"4m"``, ``"1y"``, ``"10 days"``; the clinical
+    ``"6/52"`` (6 weeks), ``"4/12"`` (4 months), ``"5/7"`` (5 days); ``"6 weeks postpartum"``;
+    ``"20 weeks pregnant"`` (20 weeks into pregnancy) or ``"10 weeks before birth"``; a stage
+    (``"pregnancy"``, or any name in ``stages``, e.g. the canonical stage ids), read as the
+    middle of its window.
 
     >>> parse_age("4 months"), parse_age("20 weeks pregnant"), parse_age(-3), parse_age("2 years")
     (17.0, -20.0, -3.0, 104.0)
+    >>> parse_age("4m"), parse_age("6/52"), parse_age("1y"), parse_age("6 weeks postpartum")
+    (17.0, 6.0, 52.0, 6.0)
+    >>> parse_age("pregnancy"), parse_age("months-2-6", stages={"months-2-6": Interval(8, 26)})
+    (-20.0, 17.0)
+    >>> parse_age("soon")
+    Traceback (most recent call last):
+    ...
+    carepath.errors.RangeParseError: cannot read age 'soon'; write it like '4 months', 4m, ...
     """
     if isinstance(text, (int, float)):
         return float(text)
-    key = " ".join(str(text).strip().lower().split())
+    key = " ".join(str(text).strip().lower().replace("\u2013", "-").split())
+    if key in ("birth", "newborn", "delivery"):
+        return 0.0
+    window = (stages or {}).get(key) or _SPECIAL.get(key)
+    if window is not None:
+        return (window.start + window.end) / 2
+    clinical = _CLINICAL.match(key)
+    if clinical:
+        number, per = float(clinical.group(1)), clinical.group(2)
+        weeks = {"52": 1.0, "12": WEEKS_PER_YEAR / 12, "7": 1 / 7}[per]
+        return float(round(number * weeks))
     m = _AGE.match(key)
     if m is None:
-        raise RangeParseError(f"cannot read age {text!r}; write it like '4 months', "
-                              "'2 years', '20 weeks pregnant' or a number of weeks")
+        raise RangeParseError(f"cannot read age {text!r}; write it like {AGE_EXAMPLES}")
     number = m.group(1).replace(" ", "")
     negative = number.startswith("-")
-    value = _number(number.lstrip("-")) * (_unit_weeks(m.group(3)) or 1.0)
+    unit = m.group(3)
+    if unit:
+        unit = unit.rstrip("s") if len(unit) > 2 else unit
+        unit = _AGE_UNITS.get(unit, unit)
+    per_unit = 1 / 7 if unit == "day" else (_unit_weeks(unit) or 1.0)
+    value = _number(number.lstrip("-")) * per_unit
     suffix = m.group(4) or ""
-    if suffix in ("pregnant", "of pregnancy"):
+    if suffix in ("pregnant", "of pregnancy", "gestation"):
         return float(round(CONCEPTION + value))
     if negative or suffix.startswith(("before", "antenatal")):
         return -float(round(value))

@@ -13,6 +13,9 @@ import sys
 from carepath.cli import core  # noqa: F401
 
 # isort: split
+from carepath.cli import services, show  # noqa: F401
+
+# isort: split
 from carepath.cli import analyses, query  # noqa: F401
 
 # isort: split
@@ -20,12 +23,19 @@ from carepath.cli import html  # noqa: F401
 
 # isort: split
 from carepath.cli import (
+    serve,  # noqa: F401
     servers,  # noqa: F401
     standards,  # noqa: F401
     synth,  # noqa: F401
 )
 from carepath.cli._common import UsageError, app, fail, print_problems
-from carepath.errors import CarepathError, DataValidationError, ExportError
+from carepath.errors import (
+    CarepathError,
+    DataValidationError,
+    ExportError,
+    NameLookupError,
+    RangeParseError,
+)
 
 __all__ = ["app", "main"]
 
@@ -40,7 +50,7 @@ def main() -> None:
     except DataValidationError as exc:
         print_problems(exc.problems)
         sys.exit(1)
-    except (ExportError, UsageError, OSError) as exc:
+    except (ExportError, UsageError, NameLookupError, RangeParseError, OSError) as exc:
         fail(str(exc), 2)
     except CarepathError as exc:
         fail(str(exc), 1)

@@ -12,16 +12,23 @@ import typer
 from carepath.cli._common import (
     AreaOpt,
     AtOpt,
+    ColumnsOpt,
     ConcernOpt,
     DataOpt,
     FormatOpt,
+    LimitOpt,
     SeverityOpt,
     app,
     load,
+    note,
     out,
+    resolve,
+    resolve_term,
     week,
 )
-from carepath.output import Format, emit
+from carepath.output import DEFAULT_LIMIT, Format, emit
+
+NODE = ("service", "profession", "family")
 
 
 class GapBasis(StrEnum):
@@ -31,13 +38,27 @@ class GapBasis(StrEnum):
     not_stated = "not-stated"
 
 
+def _conditions(df):
+    """One readable ``conditions`` column from a relation table's condition columns."""
+    parts = []
+    for row in df.itertuples(index=False):
+        bits = [getattr(row, "stage_text", ""), ", ".join(getattr(row, "concerns", []) or []),
+                "/".join(getattr(row, "severity", []) or []), getattr(row, "urgency", ""),
+                getattr(row, "response_time", "")]
+        parts.append("; ".join(b for b in bits if b))
+    return df.assign(conditions=parts)
+
+
 @app.command()
 def refers(
     source: Annotated[str | None, typer.Option("--from", help="Who refers: a service, a "
-                                               "profession (gp, midwife...) or family.")] = None,
-    target: Annotated[str | None, typer.Option("--to", help="The service referred to.")] = None,
+                                               "profession (gp, midwife...) or family; id or "
+                                               "name.")] = None,
+    target: Annotated[str | None, typer.Option("--to", help="Who is referred to: a service or "
+                                             "profession; id or name, e.g. CRUISE.")] = None,
     at: AtOpt = None,
-    stage: Annotated[str | None, typer.Option(help="A canonical stage id.")] = None,
+    stage: Annotated[str | None, typer.Option(help="A canonical stage: id or name, e.g. "
+                                              "pregnancy, months-2-6.")] = None,
     concern: ConcernOpt = None,
     severity: SeverityOpt = None,
     urgency: Annotated[str | None, typer.Option(help="emergency, urgent or routine.")] = None,
@@ -47,6 +68,8 @@ def refers(
     self_referral: Annotated[bool, typer.Option("--self", help="Only self-referrals.")] = False,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
+    columns: ColumnsOpt = None,
+    limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
     """Who refers to whom, incoming and outgoing, filtered by stage, concern and urgency."""
     from carepath.queries.referrals import (
@@ -56,6 +79,7 @@ def refers(
     )
 
     model = load(data)
+    area = resolve(model, area, ("area",), role="area")
     if self_referral:
         df = self_referrals(model, area=area)
         stated = self_referral_statements(model, area=area)
@@ -63,12 +87,53 @@ def refers(
         if fmt is Format.table and not stated.empty:  # a stated no is an answer too
             emit(stated, fmt, title="self-referral stated as not possible (yet)", console=out)
     else:
-        df = referrals(model, source=source, target=target, week=week(at), stage=stage,
-                       concern=concern, severity=severity, urgency=urgency, area=area,
-                       kinds=tuple(kind or ("refers_to",)))
-    emit(df, fmt, title="referrals", console=out,
-         brief=["source_name", "target_name", "kind", "open", "stage_text", "target_window",
-                "evidence"])
+        source = resolve(model, source, NODE, role="service, profession or family",
+                         area=area)
+        target = resolve(model, target, NODE, role="service, profession or family",
+                         area=area)
+        df = referrals(model, source=source, target=target, week=week(at, model),
+                       stage=resolve_term(model, stage, "stage"),
+                       concern=resolve_term(model, concern, "concern"),
+                       severity=resolve_term(model, severity, "severity"),
+                       urgency=resolve_term(model, urgency, "urgency"), area=area,
+                       kinds=_kinds(kind))
+        if df.empty:
+            _hint_profession(model, source, target, area)
+    if fmt is Format.table:
+        df = _conditions(df)
+    emit(df, fmt, title="referrals", console=out, columns=columns, limit=limit,
+         brief=["source", "target", *(["open"] if at else []), "conditions", "evidence"])
+
+
+def _kinds(kinds: list[str] | None) -> tuple[str, ...]:
+    """Relation kinds checked here, so a misspelt one is a usage error (exit 2)."""
+    import difflib
+
+    from carepath.cli._common import UsageError
+    from carepath.graph.model import RelationKind
+
+    valid = [k.value for k in RelationKind]
+    for kind in kinds or ():
+        if kind not in valid:
+            close = difflib.get_close_matches(kind, valid, n=1)
+            raise UsageError(f"unknown relation kind {kind!r}"
+                             + (f" (did you mean {close[0]}?)" if close else "")
+                             + f"; expected one of: {', '.join(valid)}")
+    return tuple(kinds or ("refers_to",))
+
+
+def _hint_profession(model, source: str | None, target: str | None, area: str | None) -> None:
+    """When a profession finds nothing, the services named after it (where they exist)."""
+    from carepath.lookup import services_named_like
+
+    for node, flag in ((source, "--from"), (target, "--to")):
+        if node is None or node not in model.professions:
+            continue
+        like = services_named_like(model, node, area=area)
+        if like:
+            where = f"in {area}, " if area else ""
+            say = " or ".join(f"the service {s} ({model.services[s].name})" for s in like[:3])
+            note(f"{where}{model.name_of(node).lower()} is also {say}: try {flag} {like[0]}")
 
 
 @app.command()
@@ -84,35 +149,67 @@ def routes(
     shortest: Annotated[bool, typer.Option(help="Only the shortest route.")] = False,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
+    columns: ColumnsOpt = None,
+    limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
     """Referral routes from an entry point to a target, respecting stage and concern."""
-    from carepath.queries.routes import referral_routes, shortest_route
+    from carepath.errors import NameLookupError, QueryError
+    from carepath.lookup import resolve as lookup
+    from carepath.queries.routes import referral_routes, resolve_targets, shortest_route
 
     find = shortest_route if shortest else referral_routes
-    df = find(load(data), source, target, week=week(at), concern=concern, severity=severity,
-              max_hops=max_hops)
-    emit(df, fmt, title=f"routes {source} -> {target}", console=out,
-         brief=["route", "open", "names", "conditions", "evidence"])
+    model = load(data)
+    source = resolve(model, source, NODE, role="entry point (service, profession or family)")
+    try:  # a node or tier by id, name or alias; else words of service names, as the query reads
+        target = lookup(model, target, (*NODE, "tier"), role="target", words=False)
+    except NameLookupError as exc:
+        try:
+            resolve_targets(model, target)
+        except QueryError:
+            raise exc from None
+    df = find(model, source, target, week=week(at, model),
+              concern=resolve_term(model, concern, "concern"),
+              severity=resolve_term(model, severity, "severity"), max_hops=max_hops)
+    emit(df, fmt, title=f"routes {source} -> {target}", console=out, columns=columns,
+         limit=limit, brief=["open", "names", "conditions", "evidence"])
 
 
 @app.command()
 def need(
-    concern: Annotated[str, typer.Option(help="A concern id, e.g. maternal-mental-health.")],
-    at: Annotated[str, typer.Option("--at", help="The child's age, e.g. '4 months'.")],
+    concern: Annotated[str, typer.Option(metavar="CONCERN", help="A concern: id, name or "
+                                         "everyday word, e.g. anxiety.")],
+    at: Annotated[str, typer.Option("--at", metavar="AGE", help="The child's age, e.g. "
+                                    "'4 months', 4m, 6/52, pregnancy.")],
     severity: SeverityOpt = None,
-    entry: Annotated[list[str] | None, typer.Option(help="Entry points; repeatable.")] = None,
+    entry: Annotated[list[str] | None, typer.Option(metavar="WHO", help="Entry points (a "
+                                                    "profession, service or family); "
+                                                    "repeatable.")] = None,
     area: AreaOpt = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
+    columns: ColumnsOpt = None,
+    limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
-    """What route exists for a need, e.g. --concern maternal-mental-health --severity moderate
-    --at '4 months'."""
+    """Routes to the services that meet a need: a concern, at a severity, at an age (for
+    example --concern anxiety --severity moderate --at 4m).
+
+    A table starts with the routes counted by area, target and tier when there are more than
+    --limit of them."""
     from carepath.queries.routes import routes_for_need
 
-    df = routes_for_need(load(data), concern=concern, severity=severity, week=week(at),
-                         entry=entry or None, area=area)
-    emit(df, fmt, title="routes for the need", console=out,
-         brief=["route", "open", "names", "conditions", "evidence"])
+    model = load(data)
+    area = resolve(model, area, ("area",), role="area")
+    entries = [resolve(model, e, NODE, role="entry point", area=area) for e in entry or []]
+    df = routes_for_need(model, concern=resolve_term(model, concern, "concern"),
+                         severity=resolve_term(model, severity, "severity"),
+                         week=week(at, model), entry=entries or None,
+                         area=area)
+    if fmt is Format.table:
+        df = df.assign(tier=df["target"].map(lambda t: getattr(model.services.get(t), "tier",
+                                                               None) or ""))
+    emit(df, fmt, title="routes for the need", console=out, columns=columns, limit=limit,
+         brief=["area", "open", "names", "conditions", "evidence"],
+         summary=[["tier", "area"], ["target_name", "tier", "area"]])
 
 
 @app.command()
@@ -124,6 +221,8 @@ def gaps(
              "'not-stated' (a service might fill it but its documents do not say).")] = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
+    columns: ColumnsOpt = None,
+    limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
     """Gaps, each with its basis, reason and evidence: stage x tier, stage x concern, no
     inbound referral, no route to specialist help, transitions with no hand-over. A table
@@ -131,21 +230,29 @@ def gaps(
     from carepath.queries.gaps import gap_summary
     from carepath.queries.gaps import gaps as find_gaps
 
-    found = find_gaps(load(data), area=area, kinds=kind or None,
+    model = load(data)
+    area = resolve(model, area, ("area",), role="area")
+    found = find_gaps(model, area=area, kinds=kind or None,
                       basis=basis.value if basis else None)
     if fmt is Format.table and not found.empty:
-        emit(gap_summary(found), fmt, title="gaps by area, kind and basis", console=out)
-    shown = ["kind", "basis", "stage", "tier", "concern", "reason", "evidence"]
-    emit(found, fmt, title="gaps", console=out, brief=shown if area else ["area", *shown])
+        emit(gap_summary(found), fmt, title="gaps by area, kind and basis", console=out,
+             limit=0)
+    emit(found, fmt, title="gaps", console=out,
+         brief=["area", "kind", "basis", "reason", "evidence"], columns=columns, limit=limit,
+         summary=["kind", "area"])
 
 
 @app.command()
-def overlaps(area: AreaOpt = None, data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
+def overlaps(area: AreaOpt = None, data: DataOpt = None, fmt: FormatOpt = Format.table,
+             columns: ColumnsOpt = None, limit: LimitOpt = DEFAULT_LIMIT) -> None:
     """Services covering the same stage x tier x concern, duplicated routes, deliberate overlaps."""
     from carepath.queries.overlaps import overlaps as find_overlaps
 
-    emit(find_overlaps(load(data), area=area), fmt, title="overlaps", console=out,
-         brief=["area", "kind", "names", "similarity", "deliberate", "note"])
+    model = load(data)
+    area = resolve(model, area, ("area",), role="area")
+    emit(find_overlaps(model, area=area), fmt, title="overlaps", console=out,
+         brief=["area", "kind", "names", "similarity", "deliberate"], columns=columns,
+         limit=limit, summary=["kind", "area"])
 
 
 @app.command("stepped-care")
@@ -156,37 +263,48 @@ def stepped_care_cmd(
     flows: Annotated[bool, typer.Option(help="Show flows between tiers instead.")] = False,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
+    columns: ColumnsOpt = None,
+    limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
     """The stepped-care model: tiers in order, services, population need, flows."""
     from carepath.queries.stepped_care import stepped_care, tier_flows
 
     model = load(data)
+    area = resolve(model, area, ("area",), role="area")
     if flows:
         emit(tier_flows(model, area=area), fmt, title="flows between tiers", console=out,
-             brief=["area", "source_tier", "target_tier", "flow", "count", "evidence"])
+             brief=["area", "source_tier", "target_tier", "flow", "count", "evidence"],
+             columns=columns, limit=limit)
         return
     emit(stepped_care(model, area=area, births=births), fmt, title="stepped care", console=out,
          brief=["area", "rank", "tier_name", "names", "need_min", "need_max", "families_min",
-                "families_max"])
+                "families_max"], columns=columns, limit=limit)
 
 
 @app.command()
 def eligible(
-    at: Annotated[str, typer.Option("--at", help="The child's age, e.g. '4 months'.")],
+    at: Annotated[str, typer.Option("--at", metavar="AGE", help="The child's age, e.g. "
+                                    "'4 months', 4m, 6/52, pregnancy.")],
     concern: ConcernOpt = None,
     severity: SeverityOpt = None,
     parent_age: Annotated[float | None, typer.Option(min=0, help="Parent's age in years.")] = None,
     area: AreaOpt = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
+    columns: ColumnsOpt = None,
+    limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
     """Which services accept a family profile, which exclude it and why, and the route."""
     from carepath.queries.eligibility import eligible as check
 
-    df = check(load(data), week=week(at), concern=concern, severity=severity,
-               parent_age=parent_age, area=area)
-    emit(df, fmt, title="eligibility", console=out,
-         brief=["name", "accepts", "reasons", "route", "evidence"])
+    model = load(data)
+    area = resolve(model, area, ("area",), role="area")
+    df = check(model, week=week(at, model), concern=resolve_term(model, concern, "concern"),
+               severity=resolve_term(model, severity, "severity"), parent_age=parent_age,
+               area=area)
+    emit(df, fmt, title="eligibility", console=out, columns=columns, limit=limit,
+         brief=["service", "accepts", "reasons", "route", "evidence"],
+         summary=["accepts", "area"])
 
 
 @app.command()
@@ -201,38 +319,132 @@ def pathway(
     area: AreaOpt = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
+    columns: ColumnsOpt = None,
+    limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
     """The pathway tool's cells (stage x service x level): rationale, actions and whom they
     refer to. --at keeps every cell whose stage range holds that age; --stage every cell
     whose range overlaps it."""
     from carepath.queries.pathway import pathway_cells
 
-    df = pathway_cells(load(data), service=service, week=week(at), stage=stage, level=level,
+    model = load(data)
+    area = resolve(model, area, ("area",), role="area")
+    df = pathway_cells(model, service=service, week=week(at, model), stage=stage, level=level,
                        area=area)
-    emit(df, fmt, title="pathway cells", console=out,
+    emit(df, fmt, title="pathway cells", console=out, columns=columns, limit=limit,
          brief=["stage_text", "service_name", "level", "actions", "target_names", "evidence"])
 
 
 @app.command()
-def structure(area: AreaOpt = None, data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
+def structure(area: AreaOpt = None, data: DataOpt = None, fmt: FormatOpt = Format.table,
+              columns: ColumnsOpt = None, limit: LimitOpt = DEFAULT_LIMIT) -> None:
     """Hubs and single points of failure (centrality, cut vertices)."""
     from carepath.queries.structure import structure as find
 
-    emit(find(load(data), area=area), fmt, title="structure", console=out)
+    model = load(data)
+    area = resolve(model, area, ("area",), role="area")
+    df = find(model, area=area)
+    df = df.assign(separates=_separated(model, df))
+    if fmt is Format.table:
+        df = df.assign(cuts=[_cuts(sep, lost) for sep, lost in zip(df["separates"],
+                                                                   df["disconnects"],
+                                                                   strict=True)])
+        df = df.assign(_first=df["cuts"] != "").sort_values("_first", ascending=False,
+                                                           kind="stable").drop(columns="_first")
+    emit(df, fmt, title="structure", console=out, columns=columns, limit=limit,
+         brief=["service", "cuts", "betweenness"])
+
+
+def _separated(model, df) -> list[list[str]]:
+    """For each service of a ``structure`` answer that is a cut vertex, what its removal
+    separates from the rest of its part of the area's network: the ids outside the largest
+    piece left, or every id when no piece is left with more than one (a hub)."""
+    import networkx as nx
+
+    from carepath.graph.networkx import relation_graph
+    from carepath.queries.routes import area_view
+    from carepath.queries.structure import KINDS
+
+    graph = relation_graph(model, tuple(KINDS))
+    views = {}
+    out = []
+    for service, area, cut in zip(df["service"], df["area"], df["cut_vertex"], strict=True):
+        if not cut:
+            out.append([])
+            continue
+        if area not in views:
+            view = area_view(model, graph, area).to_undirected()
+            view.add_nodes_from(s.id for s in model.services_in(area))
+            views[area] = view
+        joined = nx.node_connected_component(views[area], service)
+        rest = views[area].subgraph(joined - {service})
+        parts = sorted(nx.connected_components(rest), key=len, reverse=True)
+        cut_off = parts[1:] if len(parts[0]) > 1 else parts  # a hub: every piece alone
+        out.append(sorted(n for part in cut_off for n in part))
+    return out
+
+
+def _cuts(separated: list[str], disconnects: list[str]) -> str:
+    """One readable line: what removing the service cuts off."""
+    bits = []
+    if separated:
+        shown = ", ".join(separated[:6]) + (f" and {len(separated) - 6} more"
+                                            if len(separated) > 6 else "")
+        bits.append(f"separates {shown}")
+    if disconnects:
+        bits.append(f"ends every route {'; '.join(disconnects[:4])}"
+                    + (f" and {len(disconnects) - 4} more" if len(disconnects) > 4 else ""))
+    return "; ".join(bits)
 
 
 @app.command()
 def compare(
-    area_a: Annotated[str, typer.Argument(help="First area id.")],
-    area_b: Annotated[str, typer.Argument(help="Second area id.")],
+    area_a: Annotated[str, typer.Argument(help="First area: id or name.")],
+    area_b: Annotated[str, typer.Argument(help="Second area: id or name.")],
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
+    columns: ColumnsOpt = None,
+    limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
-    """Two areas side by side: stage x tier coverage and the differences."""
+    """Two areas side by side: stage x tier coverage and the differences (a table: a tier x
+    stage matrix of service counts, then the cells where the areas differ)."""
     from carepath.queries.compare import compare_areas
 
-    emit(compare_areas(load(data), area_a, area_b), fmt, title=f"{area_a} (a) and {area_b} (b)",
-         console=out, brief=["stage", "tier", "services_a", "services_b", "difference"])
+    model = load(data)
+    area_a = resolve(model, area_a, ("area",), role="area")
+    area_b = resolve(model, area_b, ("area",), role="area")
+    df = compare_areas(model, area_a, area_b)
+    title = f"{area_a} (a) and {area_b} (b)"
+    if fmt is Format.table and not columns:
+        emit(_matrix(model, df), fmt, title=f"{title}: services a/b at each tier and stage "
+             "('none': no window stated)", console=out, limit=0, compact=True)
+        df = df[df["difference"].str.startswith("only")] if "difference" in df else df
+        title = f"{title}: where only one has a service"
+    emit(df, fmt, title=title, console=out, columns=columns, limit=limit,
+         brief=["stage", "tier", "services_a", "services_b", "difference"])
+
+
+def _matrix(model, df):
+    """A compare answer as tiers (down) by stages (across), each cell "a/b" service counts."""
+    import pandas as pd
+
+    stages = [s.id for s in model.stages_in_order() if s.id in set(df["stage"])]
+    stages += [s for s in dict.fromkeys(df["stage"]) if s not in stages]
+    tiers = list(dict.fromkeys(df["tier"]))
+    cells = {(r.stage, r.tier): f"{r.count_a}/{r.count_b}" for r in df.itertuples()}
+    rows = [[tier, *(cells.get((stage, tier), "") for stage in stages)] for tier in tiers]
+    return pd.DataFrame(rows, columns=["tier", *(_short_stage(model, s) for s in stages)])
+
+
+def _short_stage(model, stage: str) -> str:
+    """A matrix header: '0-6w', '2-6m', '1-2y', 'preg'; other names as they are."""
+    import re
+
+    name = model.stages[stage].name if stage in model.stages else stage
+    m = re.fullmatch(r"(\d+)-(\d+) (w|m|y)\w*", name)
+    if m:
+        return f"{m.group(1)}-{m.group(2)}{m.group(3)}"
+    return {"Preconception": "precon", "Pregnancy": "preg", "unstated": "none"}.get(name, name)
 
 
 @app.command()
@@ -240,22 +452,30 @@ def diff(
     old: Annotated[Path, typer.Argument(help="The old version's data (folder or file).")],
     new: Annotated[Path, typer.Argument(help="The new version's data (folder or file).")],
     fmt: FormatOpt = Format.table,
+    columns: ColumnsOpt = None,
+    limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
     """What changed between two versions of an area's data."""
     from carepath.queries.compare import diff as find_diff
 
-    emit(find_diff(load([old]), load([new])), fmt, title="diff", console=out)
+    emit(find_diff(load([old]), load([new])), fmt, title="diff", console=out, columns=columns,
+         limit=limit)
 
 
 @app.command()
 def whatif(
-    remove: Annotated[list[str], typer.Argument(help="Service ids to remove.")],
+    remove: Annotated[list[str], typer.Argument(help="Services to remove: ids or names.")],
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
+    columns: ColumnsOpt = None,
+    limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
     """The gaps and broken routes that appear if services are decommissioned."""
     from carepath.queries.compare import whatif_remove
 
-    emit(whatif_remove(load(data), remove), fmt, title=f"without {', '.join(remove)}",
+    model = load(data)
+    remove = [resolve(model, r, ("service",), role="service") for r in remove]
+    emit(whatif_remove(model, remove), fmt, title=f"without {', '.join(remove)}",
          console=out, brief=["area", "kind", "subject_name", "target_name", "stage", "tier",
-                             "reason"])
+                             "reason"], columns=columns, limit=limit,
+         summary=["kind", "area"])

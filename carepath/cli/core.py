@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from carepath.cli._common import (
     DataOpt,
@@ -34,10 +32,13 @@ def build(
     shacl_limit: ShaclLimitOpt = None,
 ) -> None:
     """Load and validate data, build every view, write them to a folder and print a summary."""
+    import pandas as pd
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     from carepath.build import build as run_build
 
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=err, transient=True) as progress:
+                  console=err.real, transient=True) as progress:
         task = progress.add_task("starting", total=None)
         limit = {} if shacl_limit is None else {"shacl_limit": shacl_limit}
         result = run_build(data or [], out=out_dir, shacl=shacl, **limit,
@@ -67,7 +68,7 @@ def validate_cmd(
     except DataValidationError as exc:
         print_problems(exc.problems)
         errors = sum(1 for p in exc.problems if p.level == "error")
-        err.print(f"[red]{errors} error(s)[/]: nothing was built", highlight=False)
+        err.print(f"{errors} error(s): nothing was built", style="red")
         raise typer.Exit(1) from None
     limit = {} if shacl_limit is None else {"limit": shacl_limit}
     problems = warnings + (shacl_problems(model, **limit) if shacl else [])
@@ -75,13 +76,16 @@ def validate_cmd(
     if any(p.level == "error" for p in problems):
         raise typer.Exit(1)
     counts = model.counts()
-    out.print(f"[green]valid[/]: {counts['areas']} areas, {counts['services']} services, "
+    out.print(f"valid: {counts['areas']} areas, {counts['services']} services, "
               f"{counts['relations']} relations, {len(warnings)} warning(s)", highlight=False)
 
 
 @app.command()
 def info(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
-    """Counts by kind, and the areas, tiers, stages and sources."""
+    """Counts by kind; the areas, tiers, stages, concerns, professions, interventions and
+    sources with their ids (read any of them with `carepath show ID`)."""
+    import pandas as pd
+
     model = load(data)
     rows = [("count", k, k, v) for k, v in model.counts().items()]
     for area in model.areas.values():
@@ -92,6 +96,13 @@ def info(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     for stage in model.stages_in_order():
         rows.append(("stage", stage.id, f"{stage.name} {stage.interval}",
                      sum(1 for s in model.services.values() if s.covers(stage.interval))))
+    for section, table, field in (("concern", model.concerns, "concerns"),
+                                  ("profession", model.professions, "professions"),
+                                  ("intervention", model.interventions, "interventions")):
+        for term in table.values():
+            rows.append((section, term.id, term.name,
+                         sum(1 for s in model.services.values()
+                             if term.id in getattr(s, field))))
     facts: dict[str, int] = {}
     for s in model.services.values():
         facts[s.provenance.source] = facts.get(s.provenance.source, 0) + 1
@@ -105,12 +116,15 @@ def info(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
         return
     for section, title in (("count", "counts by kind"), ("area", "areas (services)"),
                            ("tier", "tiers (services)"), ("stage", "stages (services covering)"),
+                           ("concern", "concerns (services addressing)"),
+                           ("profession", "professions (services staffed)"),
+                           ("intervention", "interventions (services offering)"),
                            ("source", "sources (services + relations cited)")):
         part = df[df.section == section].drop(columns="section")
         if section == "count":
             part = part[(part["count"] > 0) | ~part["id"].str.startswith("relations:")]
             part = part.drop(columns="name")
-        emit(part, fmt, title=title, console=out)
+        emit(part, fmt, title=title, console=out, limit=0)
 
 
 @app.command()

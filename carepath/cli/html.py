@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from carepath.cli._common import (
     AreaOpt,
@@ -22,12 +21,17 @@ from carepath.cli._common import (
     export_app,
     load,
     out,
+    resolve,
+    resolve_term,
 )
 
 StageOpt = Annotated[str | None, typer.Option(
     "--stage", help="A canonical stage id or name, e.g. pregnancy, months-2-6.")]
 TierOpt = Annotated[str | None, typer.Option(
     "--tier", help="A tier id or name, e.g. universal, specialist-perinatal.")]
+
+
+MAX_HOPS = 6
 
 
 def _views() -> list[str]:
@@ -45,6 +49,11 @@ def html_cmd(
     stage: StageOpt = None,
     tier: TierOpt = None,
     concern: ConcernOpt = None,
+    focus: Annotated[str | None, typer.Option(
+        "--focus", help="A service id or name: export only its neighbourhood (the focus "
+        "view: this service and everything around it).")] = None,
+    hops: Annotated[int | None, typer.Option(
+        "--hops", help="With --focus: how many relations away to reach (default 1).")] = None,
     data: DataOpt = None,
     out_path: Annotated[Path | None, typer.Option(
         "--out", "-o", help="The .html file to write (a folder for --view all).")] = None,
@@ -65,22 +74,30 @@ def html_cmd(
     if view == "all" and out_path.suffix.lower() in (".html", ".htm"):
         raise UsageError(f"--view all writes a folder of pages; give a folder name, not "
                          f"{out_path.name!r}")
+    if hops is not None and focus is None:
+        raise UsageError("--hops goes with --focus SERVICE (the neighbourhood of a service)")
+    if hops is not None and not 1 <= hops <= MAX_HOPS:
+        raise UsageError(f"--hops must be between 1 and {MAX_HOPS}, not {hops}")
+    hops = hops or 1
     model = load(data)
+    area, stage, tier, concern = _names(model, area, stage, tier, concern)
     if view != "all":
         path = export_html(model, view, out_path, area=area, stage=stage, tier=tier,
-                           concern=concern)
+                           concern=concern, focus=focus, hops=hops)
         out.print(f"wrote {path} ({_size(path)})", highlight=False, soft_wrap=True)
         return
     files = len(views) + 2
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  console=err, transient=True, disable=not err.is_terminal) as progress:
+                  console=err.real, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task("writing the site", total=files)
 
         def step(name: str) -> None:
             progress.update(task, description=f"drawing {name}", advance=1)
 
         folder = export_site(model, out_path, area=area, stage=stage, tier=tier,
-                             concern=concern, step=step)
+                             concern=concern, focus=focus, hops=hops, step=step)
     names = sorted(p.name for p in folder.iterdir())
     out.print(f"wrote {folder}/ ({len(names)} files: {', '.join(names)}); open "
               f"{folder / 'index.html'}", highlight=False, soft_wrap=True)
@@ -108,7 +125,9 @@ def image_cmd(
         _bad_view(view, list(IMAGES), what="picture")
     if out_path is None or out_path.suffix.lower() not in (".svg", ".png"):
         raise UsageError("say where to write with -o FILE.svg or -o FILE.png")
-    path = export_image(load(data), view, out_path, area=area, stage=stage, tier=tier,
+    model = load(data)
+    area, stage, tier, concern = _names(model, area, stage, tier, concern)
+    path = export_image(model, view, out_path, area=area, stage=stage, tier=tier,
                         concern=concern, scale=scale)
     out.print(f"wrote {path} ({_size(path)})", highlight=False, soft_wrap=True)
 
@@ -124,3 +143,9 @@ def _bad_view(view: str | None, views: list[str], what: str = "view") -> None:
 def _size(path: Path) -> str:
     size = path.stat().st_size
     return f"{size / 1024:,.0f} kB" if size >= 1024 else f"{size} bytes"
+
+
+def _names(model, area, stage, tier, concern):
+    """The filters' ids from ids, names or aliases (see carepath.lookup)."""
+    return (resolve(model, area, ("area",), role="area"), resolve_term(model, stage, "stage"),
+            resolve_term(model, tier, "tier"), resolve_term(model, concern, "concern"))

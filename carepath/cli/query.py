@@ -26,7 +26,7 @@ from carepath.cli.servers import (
 from carepath.output import Format, emit
 
 query_app = typer.Typer(help="Run SPARQL or Cypher, or the named query library.",
-                         no_args_is_help=True)
+                         no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(query_app, name="query")
 ParamOpt = Annotated[list[str] | None, typer.Option(
     "--param", "-p", help="A query parameter as NAME=VALUE; repeatable.")]
@@ -41,6 +41,24 @@ def _params(items: list[str] | None) -> dict[str, str]:
                              "e.g. --param service=dorset-pmmhs")
         params[name.strip()] = value.strip()
     return params
+
+
+def _check_named_params(model, query, params: dict[str, str]) -> dict[str, str]:
+    """Parameter names checked (a misspelt one is a usage error, not ignored) and id values
+    resolved from names, so an unknown or wrong-kind id is an error on every engine rather
+    than "no rows"."""
+    import difflib
+
+    from carepath.lookup import check_param
+
+    declared = {p.name: p for p in query.params}
+    for key in params:
+        if key not in declared:
+            close = difflib.get_close_matches(key, list(declared), n=1)
+            mean = f" (did you mean {close[0]}?)" if close else ""
+            raise UsageError(f"named query {query.name!r} has no parameter {key!r}{mean}; it "
+                             f"takes: {', '.join(declared) or 'no parameters'}")
+    return {key: check_param(model, declared[key].type, value) for key, value in params.items()}
 
 
 def _query_text(query: str) -> str:
@@ -87,9 +105,11 @@ def query_run(
     language = engine or ("cypher" if neo4j_uri else "sparql" if endpoint else languages[0])
     if language not in ENGINES:
         raise UsageError(f"unknown engine {language!r}; expected sparql or cypher")
-    with open_engine(language, data, neo4j_uri=neo4j_uri, user=user, database=database,
-                     endpoint=endpoint, graph=graph) as runner:
-        df = runner.run_named(name, _params(params), library=library)
+    model = load(data)
+    bound = _check_named_params(model, library.get(name, language), _params(params))
+    with open_engine(language, data, model=model, neo4j_uri=neo4j_uri, user=user,
+                     database=database, endpoint=endpoint, graph=graph) as runner:
+        df = runner.run_named(name, bound, library=library)
     emit(df, fmt, title=library.get(name, language).title, console=out)
 
 

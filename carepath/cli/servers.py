@@ -12,21 +12,17 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from carepath.cli._common import DataOpt, UsageError, err, export_app, load, out
 from carepath.errors import QueryError
-from carepath.graph.model import Model
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from carepath.graph.model import Model
 
 Neo4jUriOpt = Annotated[str | None, typer.Option(
     "--neo4j-uri", help="Run on this Neo4j (bolt://HOST:7687, neo4j+s://...) instead of the "
@@ -59,8 +55,10 @@ def secret(variable: str, what: str) -> str:
 
 
 def _rows_progress() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TextColumn("rows"), TimeElapsedColumn(), console=err, transient=True)
+                    TextColumn("rows"), TimeElapsedColumn(), console=err.real, transient=True)
 
 
 @export_app.command("neo4j")
@@ -135,8 +133,10 @@ def export_sparql_cmd(
 
     model = load(data)
     password = secret("SPARQL_PASSWORD", f"SPARQL password for {user}") if user else None
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
-                  TimeElapsedColumn(), console=err, transient=True) as progress:
+                  TimeElapsedColumn(), console=err.real, transient=True) as progress:
         task = progress.add_task(f"PUT {endpoint}", total=None)
         result = export_sparql(model, endpoint, graph=graph, with_ontology=ontology, user=user,
                                password=password,

@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from carepath.cli._common import UsageError, app, err, out
 from carepath.output import Format, emit
@@ -51,8 +49,10 @@ def synth(
                     else (size.services_per_area if size else 200))
         check_size(n_areas, per_area)  # before the progress display, so errors stay one line
         check_out(out_dir)
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                      console=err, transient=True) as progress:
+                      console=err.real, transient=True) as progress:
             task = progress.add_task("generating", total=None)
 
             def step(name: str) -> None:
@@ -64,6 +64,8 @@ def synth(
         raise UsageError(str(exc)) from None
     counts = system.counts()
     rows = [(k, v) for k, v in counts.items()]
+    import pandas as pd
+
     emit(pd.DataFrame(rows, columns=["what", "count"]), Format.table, title="carepath synth",
          console=out)
     out.print(f"wrote {folder} ({fmt}, seed {seed}); SYNTHETIC data, not real services",

@@ -73,11 +73,13 @@ def get_view(name: str) -> View:
 
 
 def render_html(model: Model, view: str, *, area: str | None = None, stage: str | None = None,
-                tier: str | None = None, concern: str | None = None) -> str:
+                tier: str | None = None, concern: str | None = None, focus: str | None = None,
+                hops: int = 1) -> str:
     """One view as a self-contained HTML page.
 
     ``area``, ``stage``, ``tier`` and ``concern`` (ids or names) narrow what the page shows;
-    the page's own filters narrow it further in the browser.
+    ``focus`` (a service) with ``hops`` keeps only its neighbourhood (the focus view); the
+    page's own filters narrow it further in the browser.
 
     Raises
     ------
@@ -92,12 +94,13 @@ def render_html(model: Model, view: str, *, area: str | None = None, stage: str 
     (True, False)
     """
     the_view = get_view(view)
-    return the_view.render(select(model, area=area, stage=stage, tier=tier, concern=concern))
+    return the_view.render(select(model, area=area, stage=stage, tier=tier, concern=concern,
+                                  focus=focus, hops=hops))
 
 
 def export_html(model: Model, view: str, path: Path | str, *, area: str | None = None,
                 stage: str | None = None, tier: str | None = None,
-                concern: str | None = None) -> Path:
+                concern: str | None = None, focus: str | None = None, hops: int = 1) -> Path:
     """Write one view to ``path`` atomically (a failed export leaves no file); returns the path.
 
     >>> import tempfile, pathlib
@@ -106,7 +109,8 @@ def export_html(model: Model, view: str, path: Path | str, *, area: str | None =
     >>> export_html(load_reference(), "pathway", out).stat().st_size > 1000
     True
     """
-    html = render_html(model, view, area=area, stage=stage, tier=tier, concern=concern)
+    html = render_html(model, view, area=area, stage=stage, tier=tier, concern=concern,
+                       focus=focus, hops=hops)
     return write_atomic(path, html)
 
 
@@ -128,6 +132,7 @@ def _check_site_folder(folder: Path) -> None:
 
 def export_site(model: Model, folder: Path | str, *, area: str | None = None,
                 stage: str | None = None, tier: str | None = None, concern: str | None = None,
+                focus: str | None = None, hops: int = 1,
                 step: Callable[[str], None] | None = None) -> Path:
     """Write every view, an index page and SVG pictures of two of them into ``folder``.
 
@@ -153,7 +158,8 @@ def export_site(model: Model, folder: Path | str, *, area: str | None = None,
     """
     folder = Path(folder)
     _check_site_folder(folder)
-    sel = select(model, area=area, stage=stage, tier=tier, concern=concern)
+    sel = select(model, area=area, stage=stage, tier=tier, concern=concern, focus=focus,
+                 hops=hops)
     files: dict[str, str] = {}
     left_out: dict[str, str] = {}
     drawn = [v for v in VIEWS.values() if v.name != "network"

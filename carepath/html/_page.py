@@ -18,9 +18,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import importlib.resources
-from collections.abc import Iterable, Sequence
+import importlib.util
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -39,7 +41,7 @@ from carepath.graph.model import (
     Term,
     Tier,
 )
-from carepath.graph.stages import format_week
+from carepath.graph.stages import TIMELINE_END, TIMELINE_START, Interval, format_week
 
 # Okabe & Ito's colour-blind-safe palette; every colour is always paired with a text code.
 PALETTE = ("#56B4E9", "#009E73", "#F0E442", "#E69F00", "#CC79A7", "#D55E00", "#0072B2",
@@ -62,12 +64,14 @@ class RelationStyle:
 RELATION_STYLES: dict[RelationKind, RelationStyle] = {
     RelationKind.REFERS_TO: RelationStyle("refers to", "#0072B2", (), "arrow", 2.0),
     RelationKind.SIGNPOSTS_TO: RelationStyle("signposts to", "#009E73", (2, 5), "vee"),
-    RelationKind.ADVISES: RelationStyle("advises", "#E69F00", (10, 5), "circle"),
+    # lines need 3:1 against white (WCAG 1.4.11): Okabe-Ito's orange and sky blue (2.3:1)
+    # darkened to 3.8:1 and 4.0:1, keeping their hue
+    RelationKind.ADVISES: RelationStyle("advises", "#B07800", (10, 5), "circle"),
     RelationKind.TRAINS: RelationStyle("trains", "#CC79A7", (12, 4, 2, 4), "bar"),
     RelationKind.COLLABORATES_WITH: RelationStyle("collaborates with", "#555555", (), None, 1.0),
     RelationKind.HANDS_OVER_TO: RelationStyle("hands over to", "#D55E00", (), "triangle", 4.0),
-    RelationKind.STEPS_UP_TO: RelationStyle("steps up to", "#56B4E9", (6, 3), "arrow", 2.0),
-    RelationKind.STEPS_DOWN_TO: RelationStyle("steps down to", "#56B4E9", (2, 3), "arrow", 2.0),
+    RelationKind.STEPS_UP_TO: RelationStyle("steps up to", "#2B86B8", (6, 3), "arrow", 2.0),
+    RelationKind.STEPS_DOWN_TO: RelationStyle("steps down to", "#2B86B8", (2, 3), "arrow", 2.0),
 }
 
 TEMPLATES = importlib.resources.files("carepath.html") / "templates"
@@ -89,10 +93,12 @@ class Selection:
     services: list[Service]
     relations: list[Relation]
     service_ids: frozenset[str] = field(default_factory=frozenset)
+    focus: Service | None = None  # the service a focus view is centred on
+    hops: int = 0  # how far from it the focus view reaches
 
     @property
     def filtered(self) -> bool:
-        return any((self.area, self.stage, self.tier, self.concern))
+        return any((self.area, self.stage, self.tier, self.concern, self.focus))
 
     @property
     def area_ids(self) -> list[str]:
@@ -108,6 +114,9 @@ class Selection:
         """The filters in words, or 'all areas'."""
         parts = [x.name for x in (self.area, self.stage, self.tier, self.concern)
                  if x is not None]
+        if self.focus is not None:
+            parts.insert(0, f"around {self.focus.name} ({self.model.name_of(self.focus.area)}"
+                            f", {self.hops} step{'' if self.hops == 1 else 's'})")
         return " · ".join(parts) if parts else "all areas"
 
 
@@ -116,10 +125,15 @@ def _resolve(kind: str, value: str, table: dict[str, Any]) -> Any:
     if value in table:
         return table[value]
     folded = value.strip().casefold()
-    for item in table.values():
-        if getattr(item, "name", "").casefold() == folded:
-            return item
-    raise QueryError(f"unknown {kind} {value!r}; expected one of: {', '.join(table)}")
+    named = [item for item in table.values() if getattr(item, "name", "").casefold() == folded]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise QueryError(f"{value!r} names {len(named)} {kind}s: "
+                         f"{', '.join(item.id for item in named)}; give the id")
+    ids = list(table)
+    listed = ", ".join(ids[:12]) + (f", ... ({len(ids):,} in all)" if len(ids) > 12 else "")
+    raise QueryError(f"unknown {kind} {value!r}; expected one of: {listed}")
 
 
 def relation_applies_at(rel: Relation, stage: AgeStage) -> bool:
@@ -128,8 +142,12 @@ def relation_applies_at(rel: Relation, stage: AgeStage) -> bool:
 
 
 def select(model: Model, *, area: str | None = None, stage: str | None = None,
-           tier: str | None = None, concern: str | None = None) -> Selection:
-    """Services in ``area``, covering ``stage``, at ``tier``, addressing ``concern``.
+           tier: str | None = None, concern: str | None = None, focus: str | None = None,
+           hops: int = 1) -> Selection:
+    """Services in ``area``, covering ``stage``, at ``tier``, addressing ``concern``; with
+    ``focus``, only the neighbourhood of that service: what is within ``hops`` relations of
+    it, in either direction (a profession or the family is shown but not gone through: the
+    GP would otherwise bring in every service GPs refer to).
 
     Each filter takes an id or a name. A relation is kept when it holds at ``stage`` and for
     ``concern`` (an unstated condition does not restrict), and each end is a kept service, a
@@ -150,6 +168,9 @@ def select(model: Model, *, area: str | None = None, stage: str | None = None,
     Traceback (most recent call last):
     ...
     carepath.errors.QueryError: unknown area 'atlantis'; expected one of: cheshire-merseyside, ...
+    >>> near = select(load_reference(), focus="dorset-mbu", hops=1)
+    >>> near.describe(), sorted(s.id for s in near.services)
+    ('around Mother and Baby Unit (Dorset, 1 step)', ['dorset-mbu', 'dorset-pmmhs'])
     """
     the_area = _resolve("area", area, model.areas) if area else None
     the_stage = _resolve("stage", stage, model.stages) if stage else None
@@ -177,7 +198,65 @@ def select(model: Model, *, area: str | None = None, stage: str | None = None,
         and end_ok(r.source) and end_ok(r.target)
         and (not filtered or r.source in ids or r.target in ids)
     ]
-    return Selection(model, the_area, the_stage, the_tier, the_concern, services, relations, ids)
+    the_focus = None
+    if focus is not None:
+        the_focus = _resolve("service", focus, model.services)
+        if the_focus.id not in ids:
+            within = Selection(model, the_area, the_stage, the_tier, the_concern, [], [])
+            raise QueryError(f"{the_focus.name} ({the_focus.id}) is not in "
+                             f"{within.describe()}; drop the other filters or choose another "
+                             "--focus")
+        if hops < 1:
+            raise QueryError(f"--hops must be 1 or more, not {hops}")
+        near = _neighbourhood(relations, the_focus.id, hops, model)
+        services = [s for s in services if s.id in near]
+        ids = frozenset(s.id for s in services)
+        relations = [r for r in relations if r.source in near and r.target in near]
+    return Selection(model, the_area, the_stage, the_tier, the_concern, services, relations, ids,
+                     the_focus, hops if the_focus else 0)
+
+
+def _neighbourhood(relations: list[Relation], start: str, hops: int, model: Model) -> set[str]:
+    """Nodes within ``hops`` relations of ``start`` either way, going on only from services."""
+    around: dict[str, list[str]] = {}
+    for rel in relations:
+        around.setdefault(rel.source, []).append(rel.target)
+        around.setdefault(rel.target, []).append(rel.source)
+    near, frontier = {start}, [start]
+    for _ in range(hops):
+        found = []
+        for node in frontier:
+            if node not in model.services:
+                continue
+            for other in around.get(node, ()):
+                if other not in near:
+                    near.add(other)
+                    found.append(other)
+        frontier = found
+    return near
+
+
+class Lookup:
+    """Values kept once in a list and referred to by position: a page's shared tables.
+
+    ``lookup(key)`` is the position of ``key`` (added the first time); ``lookup(key, make)``
+    stores ``make()`` instead of the key itself.
+
+    >>> words = Lookup()
+    >>> [words("refers to"), words("advises"), words("refers to")], words.items
+    ([0, 1, 0], ['refers to', 'advises'])
+    """
+
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+        self.index: dict[Any, int] = {}
+
+    def __call__(self, key: Any, make: Callable[[], Any] | None = None) -> int:
+        found = self.index.get(key)
+        if found is None:
+            found = self.index[key] = len(self.items)
+            self.items.append(make() if make is not None else key)
+        return found
 
 
 # -- words, codes and colours -----------------------------------------------------------------
@@ -192,6 +271,35 @@ def step_codes(model: Model) -> dict[str, str]:
         codes[tier.id] = str(tier.rank) + ("abcdefgh"[same.index(tier.id)] if len(same) > 1
                                            else "")
     return codes
+
+
+def contrast(colour: str, background: str = "#FFFFFF") -> float:
+    """WCAG's contrast ratio of two colours written #RRGGBB.
+
+    >>> advises = RELATION_STYLES[RelationKind.ADVISES].colour
+    >>> round(contrast("#E69F00"), 2), round(contrast(advises), 2)
+    (2.25, 3.8)
+    """
+    def luminance(hex_colour: str) -> float:
+        rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        rgb = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
+
+    light, dark = sorted((luminance(colour), luminance(background)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def step_order(code: str) -> float:
+    """A step code as a number to sort by: '5a' before '5b' before '6'; no step ('–') last.
+
+    >>> sorted(["6", "5b", "–", "5a", "1"], key=step_order)
+    ['1', '5a', '5b', '6', '–']
+    """
+    digits = code.rstrip("abcdefgh")
+    if not digits.isdigit():
+        return 99.0
+    letter = code[len(digits):]
+    return int(digits) + (("abcdefgh".index(letter) + 1) / 10 if letter else 0.0)
 
 
 def tier_colours(model: Model) -> dict[str, str]:
@@ -219,9 +327,23 @@ def service_evidence(svc: Service) -> list[Provenance]:
     return list(seen.values())
 
 
+def interval_text(window: Interval) -> str:
+    """An age window in words; the timeline's edges by name.
+
+    >>> interval_text(Interval(52, 260)), interval_text(Interval(1, 8))
+    ('1 year – 5 years', '1 week – 8 weeks')
+    >>> interval_text(Interval(TIMELINE_START, TIMELINE_END))
+    'all ages (preconception to 5 years)'
+    """
+    if (window.start, window.end) == (TIMELINE_START, TIMELINE_END):
+        return "all ages (preconception to 5 years)"
+    start = "preconception" if window.start <= TIMELINE_START else format_week(window.start)
+    return f"{start} – {format_week(window.end)}"
+
+
 def window_text(svc: Service) -> str:
-    """The service's age windows in words: '1 year – 5 years'."""
-    return "; ".join(f"{format_week(w.start)} – {format_week(w.end)}" for w in svc.windows)
+    """The service's age windows in words: '1 year – 5 years' ('' when none is stated)."""
+    return "; ".join(interval_text(w) for w in svc.windows)
 
 
 def stage_names(model: Model, stage_ids: Iterable[str]) -> list[str]:
@@ -283,9 +405,13 @@ def static(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def vis_network_js() -> str:
-    """The vis-network script that pyvis ships, to be inlined (no CDN)."""
+    """The vis-network script that pyvis ships, to be inlined (no CDN); found without importing
+    pyvis (which imports IPython)."""
     try:
-        lib = importlib.resources.files("pyvis") / "templates" / "lib"
+        spec = importlib.util.find_spec("pyvis")
+        if spec is None or not spec.submodule_search_locations:
+            raise ModuleNotFoundError("pyvis")
+        lib = Path(next(iter(spec.submodule_search_locations))) / "templates" / "lib"
         versions = sorted((d for d in lib.iterdir() if d.name.startswith("vis-")),
                           key=lambda d: tuple(int(x) for x in d.name[4:].split(".")))
         return (versions[-1] / "vis-network.min.js").read_text(encoding="utf-8")

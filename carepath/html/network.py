@@ -1,9 +1,10 @@
 """The network view: services, professions and the family, joined by their relations.
 
-The network is built with pyvis (a ``Network`` of nodes, edges and vis-network options) and drawn
-by vis-network in the browser, but rendered through carepath's own autoescaped template: pyvis's
-template loads Bootstrap from a CDN and inserts titles and ids as raw HTML. Colour shows the
-tier, shape the kind of node, line style and arrow head the kind of relation.
+The network is drawn by vis-network in the browser (the build pyvis ships, inlined), from nodes,
+relations and options carepath writes itself, through its own autoescaped template: pyvis's
+template loads Bootstrap from a CDN and inserts titles and ids as raw HTML, and importing pyvis
+imports IPython (2.5 s of a 6 s export at region scale), so only its script file is used.
+Colour shows the tier, shape the kind of node, line style and arrow head the kind of relation.
 
 A graph too large to draw legibly (more than :data:`MAX_DRAWN_NODES` nodes) is drawn aggregated,
 one box per area (or per tier within one area), and each box expands on demand; a graph of more
@@ -12,7 +13,7 @@ would make a page of tens of megabytes).
 
 >>> from carepath import load_reference
 >>> data = network_data(load_reference(), area="dorset")
->>> len(data["nodes"]), len(data["edges"])
+>>> len(data["nodes"]), relation_count(data)
 (18, 25)
 >>> next(n for n in data["nodes"] if n["id"] == "dorset-pmmhs")["shape"]
 'dot'
@@ -26,11 +27,19 @@ from collections.abc import Sequence
 from typing import Any
 
 from carepath.errors import ExportError
-from carepath.graph.model import FAMILY, Model, NodeKind, Relation, Service
+from carepath.graph.model import (
+    FAMILY,
+    RELATION_ID_SEPARATOR,
+    Model,
+    NodeKind,
+    Relation,
+    Service,
+)
 from carepath.html._page import (
     NO_TIER_CODE,
     NO_TIER_COLOUR,
     RELATION_STYLES,
+    Lookup,
     NavLink,
     Selection,
     evidence,
@@ -87,6 +96,15 @@ def _lines(label: str, values: Sequence[str]) -> list[str]:
     return [f"{label}: {'; '.join(values)}"] if values else []
 
 
+def _part_of(svc: Service) -> list[str]:
+    """The services or organisations this one is part of, where the data says (the model may
+    gain ``part_of``: one id or several)."""
+    found = getattr(svc, "part_of", None)
+    if not found:
+        return []
+    return [found] if isinstance(found, str) else list(found)
+
+
 def _service_node(model: Model, svc: Service, codes: dict[str, str],
                   colours: dict[str, str]) -> dict[str, Any]:
     """The node's attributes: drawing, hover text, filter keys and the full details."""
@@ -120,7 +138,7 @@ def _service_node(model: Model, svc: Service, codes: dict[str, str],
         ["Area", [model.name_of(svc.area)]],
         ["Tier", [tier_text] + ([svc.tier_note] if svc.tier_note else [])],
         ["Stages", [stage_text]],
-        ["Age window", [window_text(svc) or "not stated"]
+        ["Age window", [window_text(svc) or "not stated in the sources"]
          + ([f"as written: {'; '.join(svc.stage_texts)}"] if svc.stage_texts else [])],
         ["Population need", [f"{svc.need_min:g}–{svc.need_max:g}%"
                              + (f" ({svc.need_note})" if svc.need_note else "")]
@@ -133,6 +151,7 @@ def _service_node(model: Model, svc: Service, codes: dict[str, str],
         ["Response times", [f"{t} ({evidence(r.provenance)})"
                             for t, r in zip(times, svc.response_times, strict=True)]
          or ["not stated"]],
+        ["Part of", [model.name_of(p) for p in _part_of(svc)]],
         ["Professions", [model.name_of(p) for p in svc.professions]],
         ["Interventions", [model.name_of(i) for i in svc.interventions]],
         ["Also known as", list(svc.aliases)],
@@ -186,10 +205,9 @@ def _person_node(model: Model, node: str, rels: list[Relation]) -> dict[str, Any
     }
 
 
-def _edge(model: Model, rel: Relation, parallel: int) -> dict[str, Any]:
-    style = RELATION_STYLES[rel.kind]
-    source, target = model.name_of(rel.source), model.name_of(rel.target)
-    conditions = [
+def _conditions(model: Model, rel: Relation) -> list[list[Any]]:
+    """A relation's stated conditions as detail rows (name, values); unstated ones left out."""
+    rows = [
         ["Stages", list(rel.stage_texts)],
         ["Concerns", [model.name_of(c) for c in sorted(rel.concerns)]],
         ["Severity", sorted(rel.severities)],
@@ -198,31 +216,54 @@ def _edge(model: Model, rel: Relation, parallel: int) -> dict[str, Any]:
         ["Level", [model.name_of(rel.level)] if rel.level else []],
         ["Note", [rel.note] if rel.note else []],
     ]
-    title = [f"{source} {style.label} {target}"]
-    title += [f"{name}: {'; '.join(shorten(v, 140) for v in values)}"
-              for name, values in conditions if values]
-    title.append(f"Source: {evidence(rel.provenance)}")
-    if rel.provenance.passage:
-        title.append(f"“{shorten(rel.provenance.passage, 160)}”")
-    edge: dict[str, Any] = {
-        "id": rel.id,
-        "title": "\n".join(title),
-        "color": {"color": style.colour, "highlight": "#000000", "hover": style.colour},
-        "width": style.width,
-        "dashes": list(style.dashes) if style.dashes else False,
-        "arrows": {"to": {"enabled": style.arrow is not None, "type": style.arrow or "arrow",
-                          "scaleFactor": 0.7}},
-        "kind": rel.kind.value,
-        "stages": relation_stage_ids(model, rel),
-        "concerns": sorted(rel.concerns),
-        "detail": [["Relation", [f"{source} {style.label} {target}"]]]
-        + [row for row in conditions if row[1]],
-        "sources": source_rows(model, [rel.provenance]),
+    return [row for row in rows if row[1]]
+
+
+def _relation_tables(sel: Selection, node_index: dict[str, int]) -> dict[str, Any]:
+    """The selected relations as shared lookups, nothing repeated per relation.
+
+    ``rels`` is flat: three integers per relation (its source node, its target node, its
+    statement), positions in ``nodes`` and ``statements``. A statement is ``[id, kind,
+    conditions, provenance]``, the last three positions in ``kinds``, ``conditions`` and
+    ``provenance``; a condition is ``[detail rows, stage ids, concern ids]``; a provenance is
+    ``[source, line, passage]``, its source a position in ``sources``. A relation's id is its
+    statement's id, ``/``, and its target's id.
+    """
+    model = sel.model
+    kinds = list(RELATION_STYLES)
+    kind_pos = {k: i for i, k in enumerate(kinds)}
+    sources, provs, conds, stmts = Lookup(), Lookup(), Lookup(), Lookup()
+    stage_cache: dict[tuple, list[str]] = {}
+    rels: list[int] = []
+    for rel in sel.relations:
+        stem = rel.id[: len(rel.id) - len(rel.target)]
+        key = (stem, rel.source, rel.kind)
+        st = stmts.index.get(key)
+        if st is None:
+            prov = rel.provenance
+            src = sources(prov.source, lambda p=prov: [
+                p.source, model.sources[p.source].title if p.source in model.sources
+                else p.source])
+            pv = provs((src, prov.line, prov.passage or ""))
+            ck = (rel.stage_texts, rel.windows, rel.concerns, rel.severities, rel.urgency,
+                  rel.response_time, rel.level, rel.note)
+            if rel.windows not in stage_cache:
+                stage_cache[rel.windows] = relation_stage_ids(model, rel)
+            cd = conds(ck, lambda r=rel: [_conditions(model, r), stage_cache[r.windows],
+                                          sorted(r.concerns)])
+            st = stmts(key, lambda s=stem, k=rel.kind, c=cd, v=pv: [
+                s[:-1] if s.endswith(RELATION_ID_SEPARATOR) else s, kind_pos[k], c, v])
+        rels += (node_index[rel.source], node_index[rel.target], st)
+    return {
+        "rels": rels,
+        "statements": stmts.items,
+        "conditions": conds.items,
+        "provenance": [list(p) for p in provs.items],
+        "sources": sources.items,
+        "kinds": [{"id": k.value, "label": st.label, "colour": st.colour,
+                   "dashes": list(st.dashes) if st.dashes else False,
+                   "arrow": st.arrow, "width": st.width} for k, st in RELATION_STYLES.items()],
     }
-    if parallel:  # parallel relations between the same two nodes: fan them out
-        edge["smooth"] = {"enabled": True, "type": "curvedCW" if parallel % 2 else "curvedCCW",
-                          "roundness": 0.12 * ((parallel + 1) // 2)}
-    return edge
 
 
 def _groups(model: Model, sel: Selection, nodes: list[dict[str, Any]]) -> tuple[str, list]:
@@ -246,8 +287,9 @@ def _groups(model: Model, sel: Selection, nodes: list[dict[str, Any]]) -> tuple[
 
 def network_data(model: Model, *, area: str | None = None, stage: str | None = None,
                  tier: str | None = None, concern: str | None = None,
+                 focus: str | None = None, hops: int = 1,
                  max_drawn: int = MAX_DRAWN_NODES) -> dict[str, Any]:
-    """The nodes, edges and options the page draws, built with pyvis.
+    """The nodes, relations and options the page draws.
 
     Nodes are the selected services (see :func:`carepath.html.select`) and the professions
     and family on their relations; each carries its hover text (``title``), its filter keys
@@ -262,7 +304,7 @@ def network_data(model: Model, *, area: str | None = None, stage: str | None = N
     --------
     >>> from carepath import load_reference
     >>> data = network_data(load_reference())
-    >>> len(data["edges"]), data["aggregate"]
+    >>> relation_count(data), data["aggregate"]
     (198, False)
     >>> print(next(n for n in data["nodes"] if n["id"] == "dorset-mbu")["title"])
     ... # doctest: +ELLIPSIS
@@ -272,7 +314,8 @@ def network_data(model: Model, *, area: str | None = None, stage: str | None = N
     ...
     Sources: doc-002:...
     """
-    sel = select(model, area=area, stage=stage, tier=tier, concern=concern)
+    sel = select(model, area=area, stage=stage, tier=tier, concern=concern, focus=focus,
+                 hops=hops)
     return _network_data(sel, max_drawn=max_drawn)
 
 
@@ -309,37 +352,35 @@ def check_size(sel: Selection, *, limit: int = MAX_NODES) -> int:
 
 
 def _network_data(sel: Selection, *, max_drawn: int = MAX_DRAWN_NODES) -> dict[str, Any]:
-    from pyvis.network import Network  # imports IPython: only when a network is drawn
-
     model = sel.model
     total = check_size(sel)
     people = _people(sel)
     codes, colours = step_codes(model), tier_colours(model)
-    net = Network(directed=True)
+    nodes: list[dict[str, Any]] = []
     for svc in sel.services:
-        net.add_node(svc.id, **_service_node(model, svc, codes, colours))
+        nodes.append({"id": svc.id, **_service_node(model, svc, codes, colours)})
     order = sorted(people, key=lambda n: (n != FAMILY, model.name_of(n).casefold()))
     for node in order:
-        net.add_node(node, **_person_node(model, node, people[node]))
-    seen: Counter[frozenset[str]] = Counter()
-    for rel in sel.relations:
-        pair = frozenset((rel.source, rel.target))
-        net.add_edge(rel.source, rel.target, **_edge(model, rel, seen[pair]))
-        seen[pair] += 1
+        nodes.append({"id": node, **_person_node(model, node, people[node])})
     options = json.loads(json.dumps(OPTIONS))
     options["layout"]["improvedLayout"] = total <= 150
-    net.set_options(json.dumps(options))
-    nodes, edges, _heading, _height, _width, options_json = net.get_network_data()
     aggregate = total > max_drawn
     by, groups = _groups(model, sel, nodes) if aggregate else ("", [])
     if aggregate:
         for node in nodes:
             if node["kind"] == "service":
                 node["cluster"] = f"group:{node[by]}"
+    node_index = {n["id"]: i for i, n in enumerate(nodes)}
+    if sel.focus is not None:  # the focus view: its service stands out, chosen at the start
+        centre = nodes[node_index[sel.focus.id]]
+        centre.update(size=24, borderWidth=4, label=centre["label"] + "\n(focus)")
     return {
         "nodes": nodes,
-        "edges": edges,
-        "options": json.loads(options_json),
+        **_relation_tables(sel, node_index),
+        "areas": {a.id: a.name for a in sel.areas},
+        "focus": sel.focus.id if sel.focus is not None else None,
+        "hops": sel.hops,
+        "options": options,
         "aggregate": aggregate,
         "aggregate_by": by,
         "groups": groups,
@@ -348,6 +389,16 @@ def _network_data(sel: Selection, *, max_drawn: int = MAX_DRAWN_NODES) -> dict[s
         "tiers": [{"id": t.id, "name": t.name, "code": codes[t.id], "rank": t.rank}
                   for t in model.tiers_in_order()],
     }
+
+
+def relation_count(data: dict[str, Any]) -> int:
+    """How many relations a network's data holds (three integers each in ``rels``).
+
+    >>> from carepath import load_reference
+    >>> relation_count(network_data(load_reference(), area="dorset"))
+    25
+    """
+    return len(data["rels"]) // 3
 
 
 def render(sel: Selection, *, nav: Sequence[NavLink] = (),

@@ -54,6 +54,7 @@ class Flow(StrEnum):
                 "advice and training": "✎", "joint working": "⇄"}[self.value]
 
 
+LISTED = 25  # relations listed under each flow (a region has thousands in one flow)
 MOVES = (RelationKind.REFERS_TO, RelationKind.SIGNPOSTS_TO, RelationKind.HANDS_OVER_TO)
 
 
@@ -185,7 +186,7 @@ def render(sel: Selection, *, nav: Sequence[NavLink] = ()) -> str:
         scripts=[static("filters.js")], rows=_rows(layer_list), layers=layer_list,
         flows=_flows(sel), untiered=untiered,
         areas=sel.areas,
-        styles=RELATION_STYLES)
+        styles=RELATION_STYLES, listed=LISTED)
 
 
 def svg_of(sel: Selection) -> str:

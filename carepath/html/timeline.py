@@ -26,6 +26,7 @@ from carepath.html._page import (
     NavLink,
     Selection,
     environment,
+    interval_text,
     render_page,
     select,
     shorten,
@@ -96,7 +97,7 @@ def _groups(sel: Selection) -> list[Group]:
         rows = []
         for svc in services:
             bars = [Bar(scale(w.start), round(scale(w.end) - scale(w.start), 2),
-                        f"{format_week(w.start)} – {format_week(w.end)}") for w in svc.windows]
+                        interval_text(w)) for w in svc.windows]
             rows.append(Row(svc, bars, model.stages_covered(svc)))
         covered = {s for row in rows for s in row.stages}
         result.append(Group(tier, codes[tier.id] if tier else NO_TIER_CODE,

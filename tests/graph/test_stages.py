@@ -1,7 +1,7 @@
 import pytest
 
 from carepath import Interval, RangeParseError, parse_range
-from carepath.graph.stages import format_week
+from carepath.graph.stages import format_week, parse_age
 
 CASES = [
     ("Birth - 6 weeks", (0, 6)),
@@ -52,3 +52,16 @@ def test_intervals_are_half_open():
 def test_format_week_reads_naturally():
     assert [format_week(w) for w in (-92, 8, 26, 52, 156)] == [
         "92 weeks before birth", "8 weeks", "6 months", "1 year", "3 years"]
+
+
+@pytest.mark.parametrize(("age", "weeks"), [
+    pytest.param("4m", 17, id="months-short"),
+    pytest.param("6/52", 6, id="clinical-weeks"),
+    pytest.param("4/12", 17, id="clinical-months"),
+    pytest.param("1y", 52, id="year-short"),
+    pytest.param("6 weeks postpartum", 6, id="postpartum"),
+    pytest.param("12 weeks gestation", -28, id="gestation"),
+    pytest.param("pregnancy", -20, id="pregnancy-middle"),
+])
+def test_ages_as_planners_write_them(age, weeks):
+    assert parse_age(age) == weeks

@@ -35,6 +35,9 @@ from ..conftest import need
 HERE = Path(__file__).parent
 HOSTILE = HERE / "data" / "hostile"
 CHROMIUM = os.environ.get("CAREPATH_CHROMIUM", "/usr/bin/chromium")
+# axe-core from npm (tests/html/package.json; .ci/run installs it with npm ci --prefix tests/html)
+AXE = Path(os.environ.get("CAREPATH_AXE", HERE / "node_modules" / "axe-core" / "axe.min.js"))
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 XSS_NAME = "<img src=x onerror=alert(1)>"
 
 
@@ -51,6 +54,19 @@ class Tab:
         assert self.errors == [], f"console errors: {self.errors}"
         assert self.outside == [], f"requests outside file:/data: {self.outside}"
         assert self.dialogs == [], f"dialogs opened: {self.dialogs}"
+
+    def axe(self) -> list[str]:
+        """axe-core's WCAG 2.1 A/AA violations on the page as it is now, one line each:
+        ``rule (impact): selector; selector``. Evaluated through the DevTools protocol, so
+        the page's own Content-Security-Policy does not block it."""
+        need(AXE.exists(), f"axe-core not found at {AXE} (npm install --prefix tests/html)")
+        if not self.page.evaluate("() => !!window.axe"):
+            self.page.evaluate("() => {" + AXE.read_text(encoding="utf-8") + "\n}")
+        found = self.page.evaluate(
+            "tags => axe.run(document, {runOnly: tags, resultTypes: ['violations']})"
+            ".then(r => r.violations.map(v => v.id + ' (' + v.impact + '): ' + "
+            "v.nodes.slice(0, 4).map(n => n.target.join(' ')).join('; ')))", WCAG_21_AA)
+        return list(found)
 
     def wait_network(self) -> None:
         """Wait until the network view has drawn once."""

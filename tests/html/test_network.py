@@ -12,7 +12,8 @@ from carepath import RelationKind
 from carepath.errors import ExportError
 from carepath.graph.networkx import PART_OF_PREFIX, relation_graph
 from carepath.html import export_html, export_site, render_html
-from carepath.html.network import MAX_NODES, network_data
+from carepath.html._page import RELATION_STYLES
+from carepath.html.network import MAX_NODES, network_data, relation_count
 
 from .conftest import synthetic
 
@@ -62,11 +63,11 @@ def test_a_filter_draws_what_the_python_selection_holds(reference, site, open_pa
     before = drawn(tab)
     tab.page.select_option(f"select[data-net-filter={name}]", value)
     after = drawn(tab)
-    assert (after["nodes"], after["edges"]) == (len(expected["nodes"]), len(expected["edges"]))
+    assert (after["nodes"], after["edges"]) == (len(expected["nodes"]), relation_count(expected))
     assert after["drawn"] == {"nodes": after["nodes"], "edges": after["edges"]}
     assert (after["nodes"], after["edges"]) != (before["nodes"], before["edges"])
     status = tab.page.locator("#cp-status").text_content()
-    assert f"{len(expected['edges'])} relations" in status
+    assert f"{relation_count(expected)} relations" in status
     tab.page.select_option(f"select[data-net-filter={name}]", "")
     assert drawn(tab) == before
     tab.assert_clean()
@@ -132,11 +133,13 @@ def test_search_finds_and_focuses_services(reference, site, open_page):
     tab.wait_network()
     tab.page.fill("#cp-search", "mother and baby")
     matches = tab.page.locator("#cp-matches button").all_inner_texts()
-    expected = [n["name"] for n in network_data(reference)["nodes"]
-                if "mother and baby" in n["search"]]
+    found = [n for n in network_data(reference)["nodes"] if "mother and baby" in n["search"]]
+    # each match names its area: three services called "Mother and Baby Unit" look alike
+    expected = [f"{n['name']} ({reference.areas[n['area']].name})" for n in found]
     assert matches == expected and len(matches) == 3
+    assert len({n["name"] for n in found}) < 3
     tab.page.press("#cp-search", "Enter")
-    assert tab.page.locator("#cp-details h2").inner_text() == expected[0]
+    assert tab.page.locator("#cp-details h2").inner_text() == found[0]["name"]
     assert tab.page.evaluate("() => cp.net.network.getSelectedNodes().length") == 1
     tab.assert_clean()
 
@@ -176,6 +179,7 @@ def test_a_graph_of_thousands_of_services_is_drawn_in_groups_that_expand(
     assert counts["edges"] == 9 + 1 + 199  # GP to the other groups; the chain drawn in full
     tab.page.wait_for_function("() => cp.net.stable", timeout=15_000)
     tab.page.screenshot(path=screenshots / "network-aggregated.png")
+    assert tab.axe() == []
     tab.assert_clean()
 
 
@@ -190,3 +194,53 @@ def test_a_graph_too_large_to_draw_is_refused_with_how_to_filter(reference, tmp_
     index = (site / "index.html").read_text(encoding="utf-8")
     assert "Network</strong> (not drawn)" in index and "export part of it with --area" in index
     assert render_html(huge, "network", area="synth-02").count('"kind": "service"') == 1000
+
+
+def test_details_list_who_relates_in_and_out_with_conditions_and_source_lines(
+        reference, site, open_page):
+    tab = open_page(site / "network.html")
+    tab.wait_network()
+    tab.page.evaluate("() => cp.net.show('dorset-pmmhs')")
+    details = tab.page.locator("#cp-details")
+    incoming = [r for r in reference.relations if r.target == "dorset-pmmhs"]
+    outgoing = [r for r in reference.relations if r.source == "dorset-pmmhs"]
+    lists = details.locator("ul.rels")
+    heads = details.locator("h3").all_inner_texts()
+    assert f"In: who refers to it (and advises, trains, hands over…) ({len(incoming)})" in heads
+    assert f"Out: where it refers (and advises, trains, hands over…) ({len(outgoing)})" in heads
+    shown_in = lists.nth(0).locator("li").all_inner_texts()
+    assert len(shown_in) == len(incoming) > 5
+    for rel in incoming:  # who, how, and the source line, for every relation into it
+        line = f"{RELATION_STYLES[rel.kind].label} {reference.name_of(rel.source)}"
+        assert any(t.startswith(line) and rel.provenance.ref in t for t in shown_in), line
+    gp = next(r for r in incoming if r.source == "gp")
+    gp_line = next(t for t in shown_in if t.startswith("refers to General practitioner"))
+    for stage in gp.stage_texts:  # its conditions
+        assert stage in gp_line
+    shown_out = lists.nth(1).locator("li").all_inner_texts()
+    assert len(shown_out) == len(outgoing)
+    for rel in outgoing:
+        name = reference.name_of(rel.target)
+        assert any(name in t and rel.provenance.ref in t for t in shown_out), name
+    # each relation's kind shows the relation with its passage
+    lists.nth(0).locator("button.kind").first.click()
+    assert details.locator("h2").inner_text() == "Relation"
+    assert details.locator("ul.sources .evidence").count() == 1
+    tab.page.evaluate("() => cp.net.show('dorset-pmmhs')")
+    # each name goes to that node, by keyboard too
+    lists.nth(1).locator("button.goto:not(.kind)", has_text="Mother and Baby Unit").first.focus()
+    tab.page.keyboard.press("Enter")
+    assert details.locator("h2").inner_text() == "Mother and Baby Unit"
+    assert tab.page.evaluate("() => cp.net.network.getSelectedNodes()") == ["dorset-mbu"]
+    tab.assert_clean()
+
+
+def test_labels_are_readable_and_the_legend_is_above_the_fold_at_1400x900(site, open_page):
+    tab = open_page(site / "network.html", width=1400, height=900)
+    tab.wait_network()
+    tab.page.wait_for_function("() => cp.net.stable", timeout=15_000)
+    font = tab.page.evaluate("() => cp.data().options.nodes.font.size")
+    assert tab.page.evaluate("() => cp.net.network.getScale()") * font >= 11  # px on screen
+    legend = tab.page.locator("section[aria-labelledby=legend-heading]").bounding_box()
+    assert legend["y"] + legend["height"] <= 900
+    tab.assert_clean()

@@ -77,14 +77,30 @@ def test_timeline_tier_filter_and_coverage_match_the_python_gaps(reference, site
     tab.assert_clean()
 
 
-def test_gaps_cells_are_the_gap_analysis(reference, site, open_page):
+def test_gaps_cells_are_the_gap_analysis(reference, site, open_page, screenshots):
     expected = gaps(reference, area="dorset", kinds=["stage-tier", "missing-tier"])
     tab = open_page(site / "gaps.html")
+    # the page leads with a summary per area
+    summary = tab.page.locator("table.summary tbody tr").all_inner_texts()
+    assert len(summary) == len(reference.areas)
+    dorset_row = next(r for r in summary if r.startswith("Dorset"))
+    assert dorset_row.split("\t")[1].strip() == str(len(expected)) == "56"
     dorset = tab.page.locator("section.area[data-area=dorset]")
     tier_grid = dorset.locator("table.matrix").first
-    assert tier_grid.locator("td.gap").count() == len(expected) == 56
-    first = tier_grid.locator("td.gap").first.inner_text()
-    assert first.startswith("Gap") and "doc-002" in first
+    cells = tier_grid.locator("td.gap")
+    assert cells.count() == len(expected)
+    assert set(cells.all_inner_texts()) == {"Gap"}  # short marks; the reasons on demand
+    reasons = dorset.locator("details.reasons").first
+    assert not reasons.evaluate("d => d.open")
+    cells.first.locator("a").click()
+    assert reasons.evaluate("d => d.open")
+    target = tab.page.locator(":focus")
+    first = expected.sort_values(["stage", "tier"]).iloc[0]
+    text = target.inner_text()
+    assert "doc-002" in text and "no service stated" in text
+    assert any(r in text for r in expected.reason)
+    assert first.reason in reasons.inner_text()
+    tab.page.screenshot(path=screenshots / "gaps-reason.png")
     tab.page.select_option("[data-filter=area]", "dorset")
     assert _visible(tab, "section.area") == 1
     tab.assert_clean()

@@ -146,3 +146,70 @@ def test_a_site_replaces_an_earlier_site_but_never_other_files(reference, tmp_pa
     assert (site / "notes.txt").read_text(encoding="utf-8") == "mine"
     with pytest.raises(ExportError, match="it is a file"):
         export_site(reference, site / "notes.txt")
+
+
+def test_every_relation_line_has_3_to_1_contrast_on_white():
+    from carepath.html._page import RELATION_STYLES, contrast
+
+    low = {style.label: round(contrast(style.colour), 2) for style in RELATION_STYLES.values()
+           if contrast(style.colour) < 3}
+    assert low == {}
+
+
+@pytest.mark.parametrize("view", ["network", "table", "timeline", "gaps", "stepped-care"])
+def test_exported_filters_are_chosen_in_the_pages_own_dropdowns(reference, view):
+    html = render_html(reference, view, area="dorset")
+    assert re.search(r'<option value="dorset" selected>Dorset</option>', html)
+    if view in ("network", "timeline"):
+        staged = render_html(reference, view, stage="pregnancy")
+        assert '<option value="pregnancy" selected>Pregnancy</option>' in staged
+
+
+def test_not_stated_gaps_are_drawn_apart_from_absent_ones(reference, monkeypatch):
+    """The trustworthy-answers work adds ``basis`` (absent | not-stated) to the gaps frame;
+    a not-stated cell is marked "Not stated", not "Gap", and the legend says what it means."""
+    from carepath.html import gaps as gaps_view
+
+    real = gaps_view.gaps
+
+    def with_basis(model, **kwargs):
+        found = real(model, **kwargs)
+        found["basis"] = ["not-stated" if s == "pregnancy" else "absent" for s in found.stage]
+        return found
+
+    before = render_html(reference, "gaps", area="dorset")
+    assert 'class="unknown unknown-mark"' not in before
+    monkeypatch.setattr(gaps_view, "gaps", with_basis)
+    grid = gaps_view.matrices(reference, area="dorset")[0].tier
+    unknown = [(r, c) for r, c, cell in grid.gap_cells() if cell.unknown]
+    assert unknown and {r for r, _ in unknown} == {"pregnancy"}
+    html = render_html(reference, "gaps", area="dorset")
+    marks = re.findall(r'<td class="(gap gap-mark|unknown unknown-mark)"><a [^>]*>([^<]*)</a>',
+                       html)
+    assert {m for m in marks if m[0].startswith("unknown")} == {("unknown unknown-mark",
+                                                                 "Not stated")}
+    assert len([m for m in marks if m[0].startswith("unknown")]) == len(unknown) + len(
+        [1 for r, _, c in gaps_view.matrices(reference, area="dorset")[0].concern.gap_cells()
+         if c.unknown])
+    assert "the sources do not say (unknown, not absent)" in html
+    assert "not stated in the sources" in html  # the basis in the list of reasons
+
+
+def test_a_service_without_a_stated_window_is_drawn_as_not_stated(reference):
+    silent = [s for s in reference.services.values() if not s.windows]
+    assert silent
+    html = render_html(reference, "timeline", area=silent[0].area)
+    assert html.count('<span class="unstated">window not stated') == len(
+        [s for s in silent if s.area == silent[0].area])
+    assert "window not stated: the sources do not say which ages it serves" in html
+
+
+@pytest.mark.parametrize("view", ["table", "timeline", "network"])
+def test_windows_read_as_people_write_them(reference, view):
+    """'All Age Groups' (document 001) covers the whole timeline: it reads as all ages, not
+    '92 weeks before birth - 5 years'; one week is '1 week'."""
+    assert any("All Age Groups" in s.stage_texts for s in reference.services.values())
+    html = render_html(reference, view, area="pathway-0-5").replace("\\u2013", "–")  # JSON
+    assert "all ages (preconception to 5 years)" in html
+    assert "92 weeks before birth" not in html and "1 weeks" not in html
+    assert "1 week – 8 weeks" in html

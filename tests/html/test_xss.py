@@ -66,6 +66,7 @@ def test_hostile_texts_stay_inert_text(hostile_site, site, open_page, screenshot
     if filename == "network.html":
         tab.wait_network()
     tab.page.click("footer summary")  # the sources list
+    tab.page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
     tab.page.wait_for_timeout(300)  # an onerror or onload would have fired by now
     found = tab.page.evaluate(INJECTED)
     assert found["elements"] == 0 and found["handlers"] == 0

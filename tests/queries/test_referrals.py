@@ -145,7 +145,7 @@ def test_names_and_aliases_of_terms_are_accepted(town):
                  "dorset-pmmhs, dorset-mmhs, dorset-camhs?)", id="unknown-target"),
     pytest.param({"source": "nurse"}, "a profession: attachment-practitioner", id="unknown-source"),
     pytest.param({"stage": "infancy"}, "expected one of: months-2-6", id="unknown-stage"),
-    pytest.param({"concern": "anxiety"}, "unknown concern 'anxiety'", id="unknown-concern"),
+    pytest.param({"concern": "loneliness"}, "unknown concern 'loneliness'", id="unknown-concern"),
     pytest.param({"area": "dorest"}, "did you mean dorset?", id="unknown-area"),
     pytest.param({"kinds": ("refer",)}, "expected one of: advises", id="unknown-kind"),
     pytest.param({"week": "four"}, "week must be a number", id="week-not-a-number"),

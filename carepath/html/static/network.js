@@ -11,15 +11,46 @@
   var matchesLine = document.getElementById("cp-matches");
 
   var byId = {};
-  data.nodes.forEach(function (n) { byId[n.id] = n; });
+  var indexOf = {};
+  data.nodes.forEach(function (n, j) { byId[n.id] = n; indexOf[n.id] = j; });
   var groupsById = {};
   data.groups.forEach(function (g) { groupsById[g.id] = g; });
-  var styleOf = {};
-  data.edges.forEach(function (e) {
-    if (!styleOf[e.kind]) styleOf[e.kind] = { color: e.color, dashes: e.dashes, arrows: e.arrows };
-  });
+
+  /* Relations arrive as shared lookups (see network.py): three integers per relation. */
+  var count = data.rels.length / 3;
+  var relFrom = new Int32Array(count), relTo = new Int32Array(count), relSt = new Int32Array(count);
+  var relsOut = data.nodes.map(function () { return []; });
+  var relsIn = data.nodes.map(function () { return []; });
+  var parallel = new Int32Array(count);
+  var pairs = {};
+  for (var i = 0; i < count; i += 1) {
+    var f = data.rels[3 * i], t = data.rels[3 * i + 1];
+    relFrom[i] = f; relTo[i] = t; relSt[i] = data.rels[3 * i + 2];
+    relsOut[f].push(i); relsIn[t].push(i);
+    var pair = f < t ? f + "|" + t : t + "|" + f;
+    parallel[i] = pairs[pair] || 0;
+    pairs[pair] = parallel[i] + 1;
+  }
+  pairs = null;
+  function kindOf(r) { return data.kinds[data.statements[relSt[r]][1]]; }
+  function condOf(r) { return data.conditions[data.statements[relSt[r]][2]]; }
+  function provOf(r) { return data.provenance[data.statements[relSt[r]][3]]; }
+  function whereOf(prov) {
+    var src = data.sources[prov[0]][0];
+    return prov[1] === null ? src : src + ":" + prov[1];
+  }
+  function relId(r) { return data.statements[relSt[r]][0] + "/" + data.nodes[relTo[r]].id; }
+  function relText(r) {
+    return data.nodes[relFrom[r]].name + " " + kindOf(r).label + " " + data.nodes[relTo[r]].name;
+  }
+  function condText(r) {
+    return condOf(r)[0].map(function (row) { return row[0] + ": " + row[1].join("; "); });
+  }
 
   var filters = { area: "", stage: "", tier: "", concern: "", relation: "" };
+  Array.prototype.forEach.call(document.querySelectorAll("[data-net-filter]"), function (select) {
+    filters[select.getAttribute("data-net-filter")] = select.value;  /* the exported choice */
+  });
   var expanded = {};
   var layout = "force";
   var positions = {};
@@ -28,6 +59,12 @@
   var nodes = new vis.DataSet();
   var edges = new vis.DataSet();
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  /* vis-network's frame takes the keyboard (arrows pan, +/- zoom): give it a name and role. */
+  var frame = container.querySelector(".vis-network");
+  frame.setAttribute("role", "application");
+  frame.setAttribute("aria-roledescription", "network diagram");
+  frame.setAttribute("aria-label", container.getAttribute("data-label"));
+  Array.prototype.forEach.call(frame.querySelectorAll("canvas"), function (c) { c.setAttribute("aria-hidden", "true"); });
 
   function has(list, value) { return list.indexOf(value) >= 0; }
 
@@ -42,20 +79,48 @@
   function visibleGraph() {
     var nodeFilter = filters.area || filters.stage || filters.tier || filters.concern;
     var shown = {};
-    data.nodes.forEach(function (n) { if (n.kind === "service" && serviceShown(n)) shown[n.id] = true; });
-    function endOk(id) { return shown[id] || byId[id].kind !== "service"; }
-    var rels = data.edges.filter(function (e) {
-      if (filters.relation && e.kind !== filters.relation) return false;
-      if (filters.stage && e.stages.length && !has(e.stages, filters.stage)) return false;
-      if (filters.concern && e.concerns.length && !has(e.concerns, filters.concern)) return false;
-      if (!endOk(e.from) || !endOk(e.to)) return false;
-      return !nodeFilter || shown[e.from] || shown[e.to];
+    var ok = new Uint8Array(data.nodes.length);
+    data.nodes.forEach(function (n, j) {
+      if (n.kind !== "service") ok[j] = 2;
+      else if (serviceShown(n)) { ok[j] = 1; shown[n.id] = true; }
     });
-    rels.forEach(function (e) {
-      if (byId[e.from].kind !== "service") shown[e.from] = true;
-      if (byId[e.to].kind !== "service") shown[e.to] = true;
+    var kindPos = -1;
+    data.kinds.forEach(function (k, j) { if (k.id === filters.relation) kindPos = j; });
+    var rels = [];
+    for (var r = 0; r < count; r += 1) {
+      var st = data.statements[relSt[r]];
+      if (filters.relation && st[1] !== kindPos) continue;
+      var f = relFrom[r], t = relTo[r];
+      if (!ok[f] || !ok[t]) continue;
+      if (nodeFilter && ok[f] !== 1 && ok[t] !== 1) continue;
+      var cond = data.conditions[st[2]];
+      if (filters.stage && cond[1].length && !has(cond[1], filters.stage)) continue;
+      if (filters.concern && cond[2].length && !has(cond[2], filters.concern)) continue;
+      rels.push(r);
+    }
+    rels.forEach(function (r) {
+      if (ok[relFrom[r]] === 2) shown[data.nodes[relFrom[r]].id] = true;
+      if (ok[relTo[r]] === 2) shown[data.nodes[relTo[r]].id] = true;
     });
     return { shown: shown, rels: rels };
+  }
+
+  /* A relation as vis-network draws it: style from its kind, hover text from its statement. */
+  function drawableEdge(r) {
+    var k = kindOf(r), prov = provOf(r);
+    var title = [relText(r)].concat(condText(r), ["Source: " + whereOf(prov)]);
+    if (prov[2]) title.push("\u201c" + shorten(prov[2], 160) + "\u201d");
+    var e = { id: "r" + r, from: data.nodes[relFrom[r]].id, to: data.nodes[relTo[r]].id,
+      kind: k.id, title: title.join("\n"), width: k.width, dashes: k.dashes,
+      color: { color: k.colour, highlight: k.colour, hover: k.colour },
+      arrows: { to: { enabled: k.arrow !== null, type: k.arrow || "arrow", scaleFactor: 0.7 } } };
+    var p = parallel[r];
+    if (p) e.smooth = { enabled: true, type: p % 2 ? "curvedCW" : "curvedCCW", roundness: 0.12 * ((p + 1) >> 1) };
+    return e;
+  }
+  function shorten(text, limit) {
+    text = text.split(/\s+/).join(" ");
+    return text.length <= limit ? text : text.slice(0, limit - 1).replace(/\s+$/, "") + "\u2026";
   }
 
   function rep(id) {
@@ -93,27 +158,30 @@
     });
     var wantEdges = {};
     var counts = {};
-    vg.rels.forEach(function (e) {
-      var a = rep(e.from), b = rep(e.to);
-      if (a === e.from && b === e.to) {
-        wantEdges[e.id] = e;
+    vg.rels.forEach(function (r) {
+      var from = data.nodes[relFrom[r]].id, to = data.nodes[relTo[r]].id;
+      var a = rep(from), b = rep(to);
+      if (a === from && b === to) {
+        wantEdges["r" + r] = r;
         return;
       }
       if (a === b) return; /* inside one group: counted in the group, not drawn */
-      var key = "agg|" + a + "|" + b + "|" + e.kind;
+      var k = kindOf(r);
+      var key = "agg|" + a + "|" + b + "|" + k.id;
       counts[key] = (counts[key] || 0) + 1;
       if (!wantEdges[key]) {
-        var s = styleOf[e.kind];
-        wantEdges[key] = { id: key, from: a, to: b, kind: e.kind, color: s.color,
-          dashes: s.dashes, arrows: s.arrows, aggregate: true };
+        wantEdges[key] = { id: key, from: a, to: b, kind: k.id, relLabel: k.label,
+          color: { color: k.colour, highlight: k.colour, hover: k.colour }, dashes: k.dashes,
+          arrows: { to: { enabled: k.arrow !== null, type: k.arrow || "arrow", scaleFactor: 0.7 } },
+          aggregate: true };
       }
     });
     Object.keys(counts).forEach(function (key) {
       var e = wantEdges[key];
-      e.label = String(counts[key]);
       e.width = 1 + Math.log(counts[key]) / Math.LN2;
       e.title = counts[key] + " relations: " + (byId[e.from] || groupsById[e.from]).name + " " +
-        e.kind.replace(/_/g, " ") + " " + (byId[e.to] || groupsById[e.to]).name;
+        e.relLabel + " " + (byId[e.to] || groupsById[e.to]).name;
+      e.label = String(counts[key]);
     });
     /* Place new nodes where they were, or beside their group. */
     var tierPos = layout === "tier" ? tierPositions(Object.keys(wantNodes).map(function (id) { return wantNodes[id]; })) : null;
@@ -143,8 +211,8 @@
     var changeEdges = [];
     Object.keys(wantEdges).forEach(function (id) {
       var e = wantEdges[id];
-      if (!edges.get(id)) addEdges.push(e.aggregate ? e : drawable(e));
-      else if (e.aggregate) changeEdges.push({ id: id, label: e.label, width: e.width, title: e.title });
+      if (!edges.get(id)) addEdges.push(typeof e === "number" ? drawableEdge(e) : e);
+      else if (typeof e !== "number") changeEdges.push({ id: id, label: e.label, width: e.width, title: e.title });
     });
     edges.add(addEdges);
     if (changeEdges.length) edges.update(changeEdges);
@@ -164,6 +232,7 @@
     var hidden = data.nodes.filter(function (n) { return n.kind === "service" && !n.stages.length; }).length;
     if (filters.stage && hidden) text += "; " + hidden + " services state no age window and are hidden at any chosen stage";
     statusLine.textContent = text + ".";
+    fillNodeList(wantNodes);
     if (addNodes.length && layout === "force") network.stabilize(120);
     if (tierPos) network.fit({ animation: false });
   }
@@ -261,6 +330,72 @@
     }
   }
 
+  /* Who refers in and where it refers out (every kind of relation), with conditions and
+     source lines; long lists show LIST_MAX and a button for the rest. */
+  var LIST_MAX = 50;
+  function relationList(heading, rels, other) {
+    if (!rels.length) {
+      details.appendChild(cp.el("h3", { textContent: heading + ": none" }));
+      return;
+    }
+    details.appendChild(cp.el("h3", { textContent: heading + " (" + rels.length + ")" }));
+    var list = cp.el("ul", { className: "rels" });
+    function add(from, to) {
+      rels.slice(from, to).forEach(function (r) {
+        var node = data.nodes[other(r)];
+        var where = node.kind === "service" && data.areas[node.area] ? " (" + data.areas[node.area] + ")" : "";
+        var conditions = condText(r);
+        list.appendChild(cp.el("li", {}, [
+          relationButton(r), " ",
+          nodeButton(node), where, " ",
+          cp.el("span", { className: "evidence", textContent: whereOf(provOf(r)) }),
+          conditions.length ? cp.el("span", { className: "conditions", textContent: " \u2013 " + conditions.join("; ") }) : null,
+        ]));
+      });
+    }
+    add(0, LIST_MAX);
+    details.appendChild(list);
+    if (rels.length > LIST_MAX) {
+      var more = cp.el("button", { type: "button", textContent: "Show all " + rels.length });
+      more.addEventListener("click", function () { add(LIST_MAX, rels.length); more.remove(); });
+      details.appendChild(more);
+    }
+  }
+  /* A name in the lists: a button that goes to that node (keyboard: Tab, Enter). */
+  function nodeButton(node) {
+    var b = cp.el("button", { type: "button", className: "goto", textContent: node.name,
+      title: "Go to " + node.name });
+    b.addEventListener("click", function () { focusNode(node.id); details.focus(); });
+    return b;
+  }
+  /* The kind of a listed relation: a button that shows the relation with its passage. */
+  function relationButton(r) {
+    var b = cp.el("button", { type: "button", className: "goto kind", textContent: kindOf(r).label,
+      title: "The relation and its source passage" });
+    b.addEventListener("click", function () {
+      network.selectEdges(edges.get("r" + r) ? ["r" + r] : []);
+      showRelation(r);
+      details.focus();
+    });
+    return b;
+  }
+  function showNode(id) {
+    var n = byId[id];
+    var j = indexOf[id];
+    var rows = n.detail.slice();
+    section(n.name, rows, n.sources);
+    var order = function (a, b) { return relSt[a] - relSt[b] || a - b; };
+    relationList("In: who refers to it (and advises, trains, hands over…)",
+      relsIn[j].slice().sort(order), function (r) { return relFrom[r]; });
+    relationList("Out: where it refers (and advises, trains, hands over…)",
+      relsOut[j].slice().sort(order), function (r) { return relTo[r]; });
+  }
+  function showRelation(r) {
+    var prov = provOf(r);
+    section("Relation", [["Relation", [relText(r)]]].concat(condOf(r)[0], [["Id", [relId(r)]]]),
+      [{ where: whereOf(prov), title: data.sources[prov[0]][1], passage: prov[2] }]);
+  }
+
   function showGroup(gid) {
     var g = groupsById[gid];
     var shown = current.membersShown[gid] || 0;
@@ -288,18 +423,48 @@
     if (params.nodes.length) {
       var id = params.nodes[0];
       if (groupsById[id]) showGroup(id);
-      else section(byId[id].name, byId[id].detail, byId[id].sources);
+      else showNode(id);
+      nodeList.value = id;
     } else if (params.edges.length) {
       var e = edges.get(params.edges[0]);
       if (e.aggregate) section(e.title, [], []);
-      else {
-        var full = data.edges.filter(function (x) { return x.id === e.id; })[0];
-        section("Relation", full.detail, full.sources);
-      }
+      else showRelation(Number(e.id.slice(1)));
     }
   });
   network.on("doubleClick", function (params) {
     if (params.nodes.length && groupsById[params.nodes[0]]) expand(params.nodes[0]);
+  });
+
+  /* The nodes drawn, as a list the keyboard can reach: choosing one selects it. */
+  var nodeList = document.getElementById("cp-nodes");
+  var nodeCount = document.getElementById("cp-nodes-count");
+  function fillNodeList(want) {
+    var ids = Object.keys(want).sort(function (a, b) {
+      var x = want[a], y = want[b];
+      var kx = x.kind === "group" ? 0 : x.kind === "service" ? 1 : 2;
+      var ky = y.kind === "group" ? 0 : y.kind === "service" ? 1 : 2;
+      return kx - ky || x.name.localeCompare(y.name);
+    });
+    var chosen = nodeList.value;
+    cp.clear(nodeList);
+    ids.forEach(function (id) {
+      var n = byId[id] || groupsById[id];
+      var where = n.kind === "service" ? " (" + (data.areas[n.area] || n.area) + ", step " + n.code + ")" :
+        n.kind === "group" ? " (group of " + n.size + ")" : " (" + n.kind + ")";
+      nodeList.appendChild(cp.el("option", { value: id, textContent: n.name + where }));
+    });
+    if (want[chosen]) nodeList.value = chosen;
+    nodeCount.textContent = "(" + ids.length + ")";
+  }
+  function pickFromList() {
+    var id = nodeList.value;
+    if (!id) return;
+    network.selectNodes([id]);
+    if (groupsById[id]) showGroup(id); else showNode(id);
+  }
+  nodeList.addEventListener("change", pickFromList);
+  nodeList.addEventListener("keydown", function (ev) {
+    if (ev.key === "Enter" && groupsById[nodeList.value]) { ev.preventDefault(); expand(nodeList.value); }
   });
 
   /* Filters, layout, search, fit. */
@@ -324,8 +489,9 @@
     }
     if (!nodes.get(id)) return;
     network.selectNodes([id]);
-    network.focus(id, { scale: 1.1, animation: false });
-    section(byId[id].name, byId[id].detail, byId[id].sources);
+    network.focus(id, { scale: Math.max(1.1, network.getScale()), animation: false });
+    showNode(id);
+    nodeList.value = id;
   }
 
   var search = document.getElementById("cp-search");
@@ -338,7 +504,8 @@
     matchesLine.appendChild(document.createTextNode(
       found.length ? found.length + (found.length === 1 ? " match: " : " matches: ") : "No match among the nodes shown. "));
     found.slice(0, 12).forEach(function (n) {
-      var b = cp.el("button", { type: "button", textContent: n.name });
+      var where = n.kind === "service" && data.areas[n.area] ? " (" + data.areas[n.area] + ")" : "";
+      var b = cp.el("button", { type: "button", textContent: n.name + where });
       b.addEventListener("click", function () { focusNode(n.id); });
       matchesLine.appendChild(b);
     });
@@ -358,6 +525,14 @@
     setFilter: function (name, value) { filters[name] = value; update(); },
     expand: expand,
     focus: focusNode,
+    show: function (id) { if (groupsById[id]) showGroup(id); else showNode(id); },
+    busiest: function () {
+      var best = 0;
+      data.nodes.forEach(function (n, j) {
+        if (relsIn[j].length + relsOut[j].length > relsIn[best].length + relsOut[best].length) best = j;
+      });
+      return data.nodes[best].id;
+    },
   });
   /* Physics settles by itself; whatever is still moving stops data.settle_ms after the first
      drawing, so a large graph never keeps the tab busy (dragging a node wakes it again). */
@@ -365,6 +540,20 @@
   network.on("stabilized", function () {
     if (!api.stable) api.settledMs = Date.now() - started;
     api.stable = true;
+  });
+  /* Labels readable from the start: when fitting everything would shrink them below
+     READABLE_PX on screen, zoom in on the middle instead ("Fit to view" shows everything). */
+  var READABLE_PX = 11;
+  function readable() {
+    var size = (data.options.nodes && data.options.nodes.font && data.options.nodes.font.size) || 14;
+    var least = READABLE_PX / size;
+    if (network.getScale() < least) {
+      network.moveTo({ scale: least, animation: false });
+      statusLine.textContent += " Zoomed in so the labels can be read: drag or use the arrow keys to move, Fit to view shows everything.";
+    }
+  }
+  network.once("stabilizationIterationsDone", function () {
+    if (data.focus) focusNode(data.focus); else readable();
   });
   network.once("afterDrawing", function () {
     api.ready = true;

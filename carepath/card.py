@@ -1,0 +1,329 @@
+"""One card per thing: a service, a profession, a concern, an intervention or an area, with
+every fact's source line and quoted passage. The page a planner prints.
+
+A card is data (:class:`Card`: titled sections of lines, each line with its citations);
+:func:`render` lays it out as plain text for a terminal or a printer, :meth:`Card.as_dict`
+for JSON. What the sources do not state is said to be "not stated", never left to guess.
+
+>>> from carepath import load_reference
+>>> c = card(load_reference(), "service", "dorset-pmmhs")
+>>> [line.text for line in c.section("Response times")]
+['emergency: within 4 hours', 'routine: within 28 days']
+>>> print(render(c, width=80).splitlines()[0])
+Perinatal and Maternal Mental Health Service (dorset-pmmhs)
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from typing import Any
+
+from carepath.directory import describe_window, what_it_does
+from carepath.graph.model import FAMILY, Model, Provenance, Relation, RelationKind, Service
+
+__all__ = ["Card", "Line", "card", "render"]
+
+NOT_STATED = "not stated"
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One fact on a card and where it comes from."""
+
+    text: str
+    refs: tuple[Provenance, ...] = ()
+
+
+@dataclass(slots=True)
+class Card:
+    kind: str
+    id: str
+    title: str
+    subtitle: str
+    sections: list[tuple[str, list[Line]]] = field(default_factory=list)
+
+    def add(self, label: str, lines: list[Line] | Line | str | None) -> None:
+        if lines is None or lines == []:
+            return
+        if isinstance(lines, str):
+            lines = [Line(lines)]
+        elif isinstance(lines, Line):
+            lines = [lines]
+        self.sections.append((label, lines))
+
+    def section(self, label: str) -> list[Line]:
+        return next((lines for name, lines in self.sections if name == label), [])
+
+    def citations(self) -> list[Provenance]:
+        """Every citation on the card, once each, in order of first appearance."""
+        seen: dict[tuple, Provenance] = {}
+        for _, lines in self.sections:
+            for line in lines:
+                for ref in line.refs:
+                    key = (ref.source, ref.line, ref.passage)
+                    seen.setdefault(key, ref)
+        return list(seen.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind, "id": self.id, "title": self.title, "subtitle": self.subtitle,
+            "sections": [{"label": label, "lines": [{"text": ln.text,
+                                                       "evidence": [r.ref for r in ln.refs]}
+                                                      for ln in lines]}
+                         for label, lines in self.sections],
+            "sources": [{"evidence": r.ref, "passage": r.passage} for r in self.citations()],
+        }
+
+
+def card(model: Model, kind: str, ident: str, *, most: int | None = 25) -> Card:
+    """The card of the ``kind`` (service, profession, concern, intervention, area, family)
+    with id ``ident`` (resolve names first with :func:`carepath.lookup.resolve`); a section
+    longer than ``most`` lines (None: no limit) ends with how many more there are."""
+    makers = {"service": _service, "profession": _node, "family": _node, "concern": _concern,
+              "intervention": _intervention, "area": _area}
+    if kind not in makers:
+        raise ValueError(f"no card for a {kind}; cards are for: {', '.join(makers)}")
+    made = makers[kind](model, ident)
+    if most:
+        made.sections = [(label, lines if len(lines) <= most else [
+            *lines[:most], Line(f"... and {len(lines) - most} more (show --all lists them; "
+                                "refers --to/--from as csv)")])
+            for label, lines in made.sections]
+    return made
+
+
+# -- services ---------------------------------------------------------------------------------
+
+def _conditions(model: Model, rel: Relation) -> str:
+    bits = []
+    if rel.stage_texts:
+        bits.append("at " + "; ".join(rel.stage_texts))
+    if rel.concerns:
+        bits.append("for " + ", ".join(model.name_of(c).lower() for c in sorted(rel.concerns)))
+    if rel.severities:
+        bits.append("severity " + "/".join(sorted(rel.severities)))
+    if rel.urgency:
+        bits.append(rel.urgency)
+    if rel.response_time:
+        bits.append(f"within {rel.response_time}")
+    if rel.level:
+        bits.append(f"level {rel.level}")
+    return ", ".join(bits)
+
+
+def _relation_line(model: Model, rel: Relation, other: str, *, verb: str = "",
+                   incoming: str = "") -> Line:
+    cond = _conditions(model, rel)
+    text = f"{verb}{model.name_of(other)} ({other}){incoming}"
+    if cond:
+        text += f": {cond}"
+    if rel.note:
+        text += f". {rel.note}"
+    return Line(text, (rel.provenance,))
+
+
+def _service(model: Model, ident: str) -> Card:
+    s: Service = model.services[ident]
+    area = model.areas.get(s.area)
+    tier = model.tiers.get(s.tier) if s.tier else None
+    c = Card("service", s.id, f"{s.name} ({s.id})",
+             f"service in {area.name if area else s.area} ({s.area}); tier: "
+             f"{tier.name if tier else NOT_STATED}")
+    what = what_it_does(model, s)
+    c.add("What it is", [Line(s.name, (s.provenance,)),
+                         *([Line(f"addresses {what}")] if s.addresses else [])])
+    c.add("Also called", "; ".join(s.aliases) if s.aliases else None)
+    c.add("Tier", Line(f"{tier.name} ({tier.id}, step {tier.rank})" if tier else NOT_STATED)
+          if not s.tier_note else [Line(f"{tier.name} ({tier.id}, step {tier.rank})"
+                                        if tier else NOT_STATED), Line(s.tier_note)])
+    if s.level:
+        c.add("Level", model.name_of(s.level))
+    window = describe_window(s)
+    c.add("Window", window if not s.stage_texts else
+          f"{window} (as stated: {'; '.join(s.stage_texts)})")
+    if s.need_min is not None or s.need_max is not None:
+        need = f"{_num(s.need_min)}-{_num(s.need_max)}% of families"
+        c.add("Need", need + (f" ({s.need_note})" if s.need_note else ""))
+    needs = []
+    for need in s.addresses:
+        sev = "/".join(sorted(need.severities)) if need.severities else "severity not stated"
+        needs.append(Line(f"{model.name_of(need.concern)} ({sev})"))
+    c.add("Concerns", needs or NOT_STATED)
+    if s.not_addressed:
+        c.add("Does not address", "; ".join(model.name_of(t) for t in s.not_addressed))
+    rels = model.relations
+    incoming = [r for r in rels if r.target == s.id and r.kind is RelationKind.REFERS_TO]
+    c.add("Referred in by", [_relation_line(model, r, r.source) for r in incoming]
+          or NOT_STATED)
+    outgoing = [r for r in rels if r.source == s.id and r.kind is RelationKind.REFERS_TO]
+    c.add("Refers out to", [_relation_line(model, r, r.target) for r in outgoing]
+          or NOT_STATED)
+    others = [r for r in rels if s.id in (r.source, r.target)
+              and r.kind is not RelationKind.REFERS_TO]
+    c.add("Other relations", [
+        _relation_line(model, r, r.target, verb=f"{r.kind.label} ") if r.source == s.id else
+        _relation_line(model, r, r.source, incoming=f" {r.kind.label} it")
+        for r in others])
+    inc = [Line(f"{'+' if cr.type == 'inclusion' else '-'} {cr.type}: \"{cr.text}\"",
+                (cr.provenance,)) for cr in s.eligibility]
+    c.add("Eligibility", inc or NOT_STATED)
+    c.add("Response times", [Line(f"{rt.urgency}: within {rt.within}", (rt.provenance,))
+                             for rt in s.response_times] or NOT_STATED)
+    c.add("Team", "; ".join(model.name_of(p) for p in s.professions) or NOT_STATED)
+    c.add("Interventions", "; ".join(model.name_of(i) for i in s.interventions) or NOT_STATED)
+    parent = getattr(s, "part_of", None)
+    if parent:
+        c.add("Part of", f"{model.name_of(parent)} ({parent})")
+    parts = [o for o in model.services.values() if getattr(o, "part_of", None) == s.id]
+    if parts:
+        c.add("Parts", [Line(f"{p.name} ({p.id})") for p in parts])
+    c.add("Deliberate overlaps", [
+        Line(f"with {', '.join(o for o in ov.services if o != s.id)}: \"{ov.note}\"",
+             (ov.provenance,)) for ov in model.overlaps if s.id in ov.services])
+    cells = [cell for cell in model.pathway if cell.service == s.id]
+    if cells:
+        c.add("Pathway cells", f"{len(cells)} (stage x level rationale and actions; "
+              "see `carepath export html --view pathway`)")
+    c.add("Stated about it", [Line(f'"{ev.passage}"', (ev,)) for ev in s.evidence
+                              if ev.passage])
+    c.add("Notes", s.notes)
+    return c
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "?"
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+# -- professions, the family, concerns, interventions, areas ---------------------------------
+
+def _node(model: Model, ident: str) -> Card:
+    if ident == FAMILY:
+        c = Card("family", FAMILY, f"{model.name_of(FAMILY)} ({FAMILY})",
+                 "the family referring itself")
+    else:
+        term = model.professions[ident]
+        c = Card("profession", ident, f"{term.name} ({ident})", "profession")
+        c.add("Also called", "; ".join(term.aliases) if term.aliases else None)
+        c.add("Works in", [Line(f"{s.name} ({s.id}, {s.area})") for s in
+                           model.services.values() if ident in s.professions] or NOT_STATED)
+        from carepath.lookup import services_named_like
+
+        like = services_named_like(model, ident)
+        c.add("Services named after it", [Line(f"{model.services[i].name} ({i}, "
+                                               f"{model.services[i].area})") for i in like])
+    rels = model.relations
+    c.add("Refers to", [_relation_line(model, r, r.target) for r in rels
+                        if r.source == ident and r.kind is RelationKind.REFERS_TO] or NOT_STATED)
+    c.add("Other relations", [
+        _relation_line(model, r, r.target, verb=f"{r.kind.label} ") if r.source == ident else
+        _relation_line(model, r, r.source, incoming=f" {r.kind.label} it")
+        for r in rels if ident in (r.source, r.target)
+        and not (r.source == ident and r.kind is RelationKind.REFERS_TO)])
+    return c
+
+
+def _term_card(model: Model, kind: str, ident: str, table: dict) -> Card:
+    term = table[ident]
+    c = Card(kind, ident, f"{term.name} ({ident})", kind)
+    c.add("Also called", "; ".join(term.aliases) if term.aliases else None)
+    c.add("Description", getattr(term, "description", None))
+    return c
+
+
+def _concern(model: Model, ident: str) -> Card:
+    c = _term_card(model, "concern", ident, model.concerns)
+    lines = []
+    for s in model.services.values():
+        for need in s.addresses:
+            if need.concern == ident:
+                sev = "/".join(sorted(need.severities)) if need.severities else \
+                    "severity not stated"
+                lines.append(Line(f"{s.name} ({s.id}, {s.area}): {sev}"))
+    c.add("Addressed by", lines or NOT_STATED)
+    c.add("Stated as not addressed by", [Line(f"{s.name} ({s.id}, {s.area})")
+                                         for s in model.services.values()
+                                         if ident in s.not_addressed])
+    n = sum(1 for r in model.relations if ident in r.concerns)
+    c.add("Relations for it", f"{n} (see `carepath refers --concern {ident}`)")
+    return c
+
+
+def _intervention(model: Model, ident: str) -> Card:
+    c = _term_card(model, "intervention", ident, model.interventions)
+    c.add("Delivered by", [Line(f"{s.name} ({s.id}, {s.area})") for s in model.services.values()
+                           if ident in s.interventions] or NOT_STATED)
+    return c
+
+
+def _area(model: Model, ident: str) -> Card:
+    a = model.areas[ident]
+    c = Card("area", ident, f"{a.name} ({ident})", f"area{', ' + a.country if a.country else ''}")
+    c.add("Defined by", Line(a.name, (a.provenance,)))
+    c.add("Births a year", _num(a.births_per_year) if a.births_per_year else NOT_STATED)
+    services = model.services_in(ident)
+    ranks = {t.id: t.rank for t in model.tiers.values()}
+    for tier in [*model.tiers_in_order(), None]:
+        members = [s for s in services if (s.tier or None) == (tier.id if tier else None)]
+        if members:
+            label = f"{tier.name}" if tier else "Tier not stated"
+            c.add(label, [Line(f"{s.name} ({s.id}): window {describe_window(s)}") for s in
+                          sorted(members, key=lambda s: (ranks.get(s.tier, 99), s.name))])
+    srcs = sorted({s.provenance.source for s in services})
+    c.add("Sources", [Line(f"{model.name_of(src)} ({src})") for src in srcs])
+    return c
+
+
+# -- layout -----------------------------------------------------------------------------------
+
+def render(c: Card, *, width: int = 80, sources: bool = True,
+           model_sources: dict | None = None) -> str:
+    """The card as plain text ``width`` characters wide: a label column, the facts with their
+    citations in brackets, then every cited passage in full and (given ``model_sources``,
+    ``model.sources``) the documents they come from."""
+    width = max(width, 40)
+    label_w = min(max((len(label) for label, _ in c.sections), default=10) + 2, 22)
+    text_w = width - label_w
+    lines = [*textwrap.wrap(c.title, width), *textwrap.wrap(c.subtitle, width), ""]
+    for label, facts in c.sections:
+        first = True
+        if len(label) >= label_w - 1:  # a long label (a tier's name) gets a line of its own
+            lines.extend(textwrap.wrap(label, width))
+            first = False
+        for fact in facts:
+            text = fact.text + (f" [{', '.join(r.ref for r in fact.refs)}]" if fact.refs else "")
+            wrapped = textwrap.wrap(text, text_w - 2 if len(facts) > 1 else text_w,
+                                    break_long_words=True, break_on_hyphens=False) or [""]
+            bullet = "- " if len(facts) > 1 else ""
+            pad = "  " if len(facts) > 1 else ""
+            for i, part in enumerate(wrapped):
+                head = label.ljust(label_w) if first else " " * label_w
+                lines.append(head + (bullet if i == 0 else pad) + part)
+                first = False
+    shown = {(r.source, r.line, r.passage) for _, facts in c.sections for f in facts
+             for r in f.refs if r.passage and f.text in (r.passage, f'"{r.passage}"')}
+    by_passage: dict[tuple[str, str], list[str]] = {}
+    for r in c.citations():  # one entry per passage, with every line that cites it
+        if r.passage and (r.source, r.line, r.passage) not in shown:
+            lines_of = by_passage.setdefault((r.source, " ".join(r.passage.split())), [])
+            if r.line is not None and str(r.line) not in lines_of:
+                lines_of.append(str(r.line))
+    if sources and by_passage:
+        lines += ["", "Passages cited above"]
+        for (source, passage), at in by_passage.items():
+            where = f"{source}:{', '.join(at)}" if at else source
+            lines += ["  " + part for part in textwrap.wrap(
+                f'{where}  "{passage}"', width - 2, subsequent_indent="    ",
+                break_on_hyphens=False)]
+    documents = sorted({r.source for r in c.citations()})
+    if sources and documents and model_sources:
+        lines += ["", "Documents"]
+        for doc in documents:
+            src = model_sources.get(doc)
+            about = (f"{src.title}" + (f", {src.publisher}" if src.publisher else "")
+                     + (f" ({src.file})" if src.file else "")) if src else NOT_STATED
+            lines += ["  " + part for part in textwrap.wrap(f"{doc}  {about}", width - 2,
+                                                            subsequent_indent="    ") or [doc]]
+    return "\n".join(line.rstrip() for line in lines) + "\n"

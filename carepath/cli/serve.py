@@ -1,0 +1,84 @@
+"""``carepath serve``: the pathway explorer and the SPARQL and Cypher endpoints, locally."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from carepath.cli._common import DataOpt, UsageError, app, err, print_problems
+
+
+@app.command()
+def serve(
+    data: DataOpt = None,
+    graph: Annotated[Path | None, typer.Option(
+        "--graph", help="A build folder to serve (once `carepath build` writes one that "
+        "opens without the data).")] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on; anything but the "
+                                      "loopback needs a token.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0: any free one).")] = 8000,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the directory in the "
+                                               "browser.")] = False,
+    token: Annotated[str | None, typer.Option(
+        envvar="CAREPATH_TOKEN", show_envvar=True,
+        help="A token every request must carry (Authorization: Bearer TOKEN, or ?token= "
+        "once in a browser).")] = None,
+    cors: Annotated[str | None, typer.Option(
+        metavar="ORIGIN", help="Let pages from this one origin call the server.")] = None,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds a query or page may "
+                                           "take.")] = 10.0,
+    row_limit: Annotated[int, typer.Option(min=1, help="Rows a /sparql or /cypher answer "
+                                           "keeps.")] = 10_000,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No access log.")] = False,
+) -> None:
+    """Serve the explorer (directory, service cards, routes, gaps, network, table) and the
+    read-only /sparql and /cypher endpoints. Ctrl-C stops it."""
+    from carepath.serve.app import LOOPBACK_HOSTS, create_app
+    from carepath.serve.graph import open_graph
+    from carepath.serve.server import UnsafeBind, address, bind, check_bind, is_loopback
+    from carepath.serve.server import serve as run_server
+
+    if graph is not None:
+        raise UsageError(f"cannot open the build folder {graph} yet: the build does not write "
+                         "the model in a form the server can open; serve --data PATH instead")
+    try:
+        check_bind(host, token)
+    except UnsafeBind as exc:
+        raise UsageError(str(exc)) from None
+    sock = bind(host, port)
+    try:
+        err.print("loading the graph and building the query engines...", highlight=False)
+        the_graph = open_graph(data or [])
+        print_problems(the_graph.warnings)
+        allowed = [*LOOPBACK_HOSTS, host] if is_loopback(host) else None
+        web = create_app(the_graph, token=token, cors=cors, timeout=timeout,
+                         row_limit=row_limit, allowed_hosts=allowed)
+        if not quiet:
+            logging.basicConfig(stream=sys.stderr, format="%(message)s")
+            logging.getLogger("carepath.serve").setLevel(logging.INFO)
+        url = address(sock)
+        if host in ("0.0.0.0", "::", "[::]"):  # every address: show one a browser can open
+            url = url.replace(f"//{host.strip('[]')}:", "//127.0.0.1:").replace(
+                "//[::]:", "//[::1]:")
+
+        def ready() -> None:
+            print(f"carepath serve: {url} (SPARQL: {url}sparql, Cypher: {url}cypher); "
+                  "Ctrl-C stops it", flush=True)
+            if open_browser:
+                import webbrowser
+
+                webbrowser.open(url)
+
+        try:
+            run_server(web, sock, on_ready=ready)
+        except KeyboardInterrupt:  # uvicorn raises Ctrl-C again once it has shut down
+            pass
+        finally:
+            the_graph.close()
+    finally:
+        sock.close()
+    print("carepath serve: stopped", flush=True)

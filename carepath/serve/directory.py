@@ -1,0 +1,245 @@
+"""What the server's pages show, worked out once per graph: the service directory's search,
+the service card, and a service's neighbourhood.
+
+:class:`Index` is built once when the server starts (every service's searchable words, every
+relation by its two ends) so that a page costs a look-up, not a pass over a million relations.
+Search is by everyday words: each word (without a plural or -ing ending, :func:`stem`) must
+occur in the service's name, aliases, notes, area, tier, or the names and aliases of its
+concerns, interventions and professions.
+
+>>> from carepath import load_reference
+>>> index = Index(load_reference())
+>>> [s.id for s in index.search(words="baby unit", area="dorset")]
+['dorset-mbu']
+>>> card = index.card("dorset-mbu")
+>>> card["tier"]["name"], card["window"]
+('Inpatient (Mother and Baby Unit)', 'not stated')
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from typing import Any
+
+from carepath.errors import QueryError
+from carepath.graph.model import FAMILY, Model, Relation, RelationKind, Service
+from carepath.graph.stages import parse_age
+from carepath.html._page import (
+    RELATION_STYLES,
+    service_evidence,
+    source_rows,
+    step_codes,
+    window_text,
+)
+
+__all__ = ["MAX_EDGES", "MAX_NEIGHBOURS", "Index", "stem"]
+
+MAX_NEIGHBOURS = 120
+"""The most nodes a neighbourhood shows: a hub's 3-hop neighbourhood at national scale would
+be the whole graph."""
+MAX_EDGES = 300
+"""The most relations a neighbourhood shows (a regional hub's neighbours share thousands: a
+1.2 MB page; 600 relations took 0.24 s to render)."""
+
+
+_SUFFIXES = ("ies", "ing", "es", "s", "y")
+
+
+def stem(word: str) -> str:
+    """A word without a plural or -ing/-y ending, so 'therapy' finds 'therapies' and
+    'babies' finds 'baby' (kept whole when too little would be left).
+
+    >>> [stem(w) for w in ("therapy", "therapies", "babies", "visiting", "gp", "cbt")]
+    ['therap', 'therap', 'bab', 'visit', 'gp', 'cbt']
+    """
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _terms(model: Model, table: dict, ids: Any) -> list[str]:
+    out = []
+    for i in ids:
+        term = table.get(i)
+        if term is not None:
+            out += [term.name, *term.aliases]
+    return out
+
+
+class Index:
+    """The model, indexed for the pages. Read-only once built (shared between threads)."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self.codes = step_codes(model)
+        self.ranks = {t.id: i for i, t in enumerate(model.tiers_in_order())}
+        self.text: dict[str, str] = {}
+        for svc in model.services.values():
+            area = model.areas.get(svc.area)
+            tier = model.tiers.get(svc.tier) if svc.tier else None
+            words = [svc.id, svc.name, *svc.aliases, svc.notes or "", svc.tier_note or "",
+                     area.name if area else svc.area,
+                     *([tier.name, *tier.aliases] if tier else []),
+                     *_terms(model, model.concerns, svc.concerns),
+                     *_terms(model, model.interventions, svc.interventions),
+                     *_terms(model, model.professions, svc.professions)]
+            self.text[svc.id] = " ".join(words).casefold()
+        self.outgoing: dict[str, list[Relation]] = defaultdict(list)
+        self.incoming: dict[str, list[Relation]] = defaultdict(list)
+        for rel in model.relations:
+            self.outgoing[rel.source].append(rel)
+            self.incoming[rel.target].append(rel)
+
+    # -- the directory -------------------------------------------------------------------
+
+    def search(self, *, words: str = "", area: str | None = None, tier: str | None = None,
+               age: str | None = None, concern: str | None = None) -> list[Service]:
+        """Services matching every filter, in stepped-care order then by name.
+
+        ``age`` is the child's age as text ('4 months', '20 weeks pregnant'); a service that
+        states no window is not listed for an age (the data cannot show it covers it).
+        Raises :class:`QueryError` for an unknown area, tier or concern, or an unreadable age.
+
+        >>> from carepath import load_reference
+        >>> index = Index(load_reference())
+        >>> # Cruse states no window, so it is not listed for an age
+        >>> [s.id for s in index.search(words="bereavement", age="4 months")][-2:]
+        ['p05-primary-care-gp', 'p05-maternal-mental-health']
+        >>> index.search(words="talking therapy", age="4 months")  # IAPT states no window
+        []
+        >>> [s.id for s in index.search(words="talking therapy")]
+        ['cm-iapt']
+        """
+        model = self.model
+        for value, table, what in ((area, model.areas, "area"), (tier, model.tiers, "tier"),
+                                   (concern, model.concerns, "concern")):
+            if value and value not in table:
+                raise QueryError(f"unknown {what} {value!r}; expected one of: "
+                                 f"{', '.join(sorted(table))}")
+        week = parse_age(age) if age else None
+        folded = [stem(w) for w in words.casefold().split()]
+        found = [
+            s for s in model.services.values()
+            if (not area or s.area == area) and (not tier or s.tier == tier)
+            and (not concern or concern in s.concerns)
+            and (week is None or any(w.contains_week(week) for w in s.windows))
+            and all(w in self.text[s.id] for w in folded)
+        ]
+        found.sort(key=lambda s: (self.ranks.get(s.tier, len(self.ranks)),
+                                  s.name.casefold(), s.id))
+        return found
+
+    # -- the service card ----------------------------------------------------------------
+
+    def node(self, node: str) -> dict[str, Any]:
+        """A relation end: id, name, kind (service, profession, family) and area."""
+        kind = self.model.node_kind(node)
+        svc = self.model.services.get(node)
+        return {"id": node, "name": self.model.name_of(node),
+                "kind": str(kind).lower() if kind else "unknown",
+                "area": svc.area if svc else None}
+
+    def relation(self, rel: Relation, other: str) -> dict[str, Any]:
+        """One relation as the card lists it: the other end, the kind, every stated condition
+        and where it is stated."""
+        model = self.model
+        src = model.sources.get(rel.provenance.source)
+        return {
+            "kind": rel.kind.value, "label": RELATION_STYLES[rel.kind].label,
+            "other": self.node(other),
+            "stages": list(rel.stage_texts),
+            "concerns": sorted(model.name_of(c) for c in rel.concerns),
+            "severities": sorted(rel.severities),
+            "urgency": model.name_of(rel.urgency) if rel.urgency else None,
+            "response_time": rel.response_time,
+            "level": model.name_of(rel.level) if rel.level else None,
+            "note": rel.note,
+            "evidence": rel.provenance.ref,
+            "source_title": src.title if src else rel.provenance.source,
+            "passage": rel.provenance.passage or "",
+        }
+
+    def card(self, service_id: str) -> dict[str, Any]:
+        """Everything the sources state about a service, each fact with its source line and
+        passage; what they do not state is said to be not stated.
+
+        Raises :class:`KeyError` for an unknown service.
+        """
+        model = self.model
+        svc = model.services[service_id]
+        tier = model.tiers.get(svc.tier) if svc.tier else None
+        area = model.areas.get(svc.area)
+        incoming = self.incoming.get(svc.id, [])
+        outgoing = self.outgoing.get(svc.id, [])
+
+        def prov(p) -> dict[str, str]:
+            return {"evidence": p.ref, "passage": p.passage or ""}
+
+        return {
+            "id": svc.id, "name": svc.name, "aliases": list(svc.aliases),
+            "area": {"id": svc.area, "name": area.name if area else svc.area},
+            "tier": ({"id": tier.id, "name": tier.name, "code": self.codes[tier.id]}
+                     if tier else None),
+            "tier_note": svc.tier_note,
+            "level": model.name_of(svc.level) if svc.level else None,
+            "window": window_text(svc) or "not stated",
+            "stage_texts": list(svc.stage_texts),
+            "stages": [model.stages[s].name for s in model.stages_covered(svc)],
+            "need": (None if svc.need_min is None and svc.need_max is None
+                     else {"min": svc.need_min, "max": svc.need_max, "note": svc.need_note}),
+            "concerns": [{"id": c.concern, "name": model.name_of(c.concern),
+                          "severities": sorted(c.severities)} for c in svc.addresses],
+            "not_addressed": [model.name_of(c) for c in svc.not_addressed],
+            "eligibility": [{"type": c.type, "text": c.text, **prov(c.provenance)}
+                            for c in svc.eligibility],
+            "response_times": [{"urgency": model.name_of(t.urgency), "within": t.within,
+                                **prov(t.provenance)} for t in svc.response_times],
+            "team": [self.node(p) for p in svc.professions],
+            "interventions": [{"id": i, "name": model.name_of(i)} for i in svc.interventions],
+            "notes": svc.notes,
+            "referred_in": [self.relation(r, r.source) for r in incoming
+                            if r.kind is RelationKind.REFERS_TO],
+            "refers_out": [self.relation(r, r.target) for r in outgoing
+                           if r.kind is RelationKind.REFERS_TO],
+            "other_in": [self.relation(r, r.source) for r in incoming
+                         if r.kind is not RelationKind.REFERS_TO],
+            "other_out": [self.relation(r, r.target) for r in outgoing
+                          if r.kind is not RelationKind.REFERS_TO],
+            "sources": source_rows(model, service_evidence(svc)),
+        }
+
+    # -- the neighbourhood ---------------------------------------------------------------
+
+    def neighbourhood(self, focus: str, hops: int) -> tuple[dict[str, int], list[Relation]]:
+        """The nodes within ``hops`` relations of ``focus`` (either direction) with their
+        distance, at most :data:`MAX_NEIGHBOURS` of them (nearest first), and the relations
+        between them (at most :data:`MAX_EDGES`). Professions and the family are shown but
+        not walked through: every area shares them, so walking through them would reach
+        every area.
+
+        >>> from carepath import load_reference
+        >>> nodes, rels = Index(load_reference()).neighbourhood("dorset-mbu", 1)
+        >>> nodes["dorset-mbu"], "dorset-pmmhs" in nodes, len(rels) >= 1
+        (0, True, True)
+        """
+        if self.model.node_kind(focus) is None:
+            raise KeyError(focus)
+        dist = {focus: 0}
+        queue = deque([focus])
+        while queue and len(dist) < MAX_NEIGHBOURS:
+            node = queue.popleft()
+            if dist[node] >= hops or (node != focus and (node == FAMILY
+                                                         or node in self.model.professions)):
+                continue
+            for rel in (*self.outgoing.get(node, ()), *self.incoming.get(node, ())):
+                other = rel.target if rel.source == node else rel.source
+                if other not in dist and len(dist) < MAX_NEIGHBOURS:
+                    dist[other] = dist[node] + 1
+                    queue.append(other)
+        rels = []
+        for node in dist:  # nearest first, so the relations kept are the nearest ones
+            for rel in self.outgoing.get(node, ()):
+                if rel.target in dist and len(rels) < MAX_EDGES:
+                    rels.append(rel)
+        return dist, rels

@@ -1,0 +1,403 @@
+"""The explorer's pages and their JSON twins under ``/api``: the directory, the service card,
+routes, gaps, a neighbourhood and the table.
+
+Each page reads its state from the query string only (a URL reproduces the page), is rendered
+on the server with carepath's page CSS, escapes every text from the data (Jinja2 autoescaping)
+and needs no JavaScript: filters are GET forms, sorting and paging are links.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import anyio
+import jinja2
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+import carepath
+from carepath.errors import QueryError, RangeParseError
+from carepath.graph.model import FAMILY, RelationKind
+from carepath.html._page import (
+    NO_TIER_COLOUR,
+    RELATION_STYLES,
+    environment,
+    static,
+    step_codes,
+    tier_colours,
+    window_text,
+)
+from carepath.output import records
+from carepath.serve.directory import Index
+from carepath.serve.graph import Graph
+from carepath.serve.params import BadRequest, choice, integer, text
+from carepath.serve.tables import COLUMNS, Tables
+
+__all__ = ["CSP", "Site"]
+
+CSP = ("default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+       "base-uri 'none'; form-action 'self'")
+"""The exports' policy, with no script at all, and forms allowed to this server only (in each
+page's ``<meta>``; the HTTP header adds ``frame-ancestors 'none'``, which a meta cannot)."""
+
+NAV = [("/", "Directory"), ("/routes", "Routes"), ("/gaps", "Gaps"), ("/network", "Network"),
+       ("/table", "Table"), ("/stepped-care", "Stepped care"), ("/timeline", "Timeline"),
+       ("/pathway", "Pathway"), ("/sparql", "SPARQL"), ("/cypher", "Cypher")]
+EXPORT_VIEWS = ("stepped-care", "timeline", "pathway")
+"""Export views the server renders as they are (with their own scripts and policy): they
+draw a selection, which is small enough for one page."""
+PAGE_SIZE = 50
+MAX_HOPS = 6
+MAX_ROUTES = 100
+MAX_NETWORK_HOPS = 3
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("carepath.serve", "templates"),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
+        lstrip_blocks=True)
+    env.filters.update({k: environment().filters[k] for k in ("evidence", "week")})
+    env.filters["n"] = lambda number: f"{number:,}"
+    return env
+
+
+def url(request: Request, **changes: Any) -> str:
+    """This page's address with ``changes`` to its query (empty values dropped)."""
+    params = {**request.query_params, **{k: str(v) for k, v in changes.items()}}
+    query = urlencode({k: v for k, v in params.items() if v not in ("", None)})
+    return request.url.path + ("?" + query if query else "")
+
+
+class Site:
+    """Everything the pages share: the graph, its index, the tables, the template frame."""
+
+    def __init__(self, graph: Graph, *, timeout: float) -> None:
+        self.graph = graph
+        self.model = graph.model
+        self.index = Index(graph.model)
+        self.tables = Tables(graph.model)
+        self.tables.prepare()
+        self.timeout = timeout
+        self.limiter = anyio.CapacityLimiter(4)
+        self._gap_cache: dict[tuple[str, str], Any] = {}
+        self.frame = {
+            "model": self.model, "css": Markup(static("page.css")), "csp": CSP,
+            "version": carepath.__version__, "graph_label": graph.label, "nav": NAV,
+            "sources": sorted(self.model.sources.values(), key=lambda s: s.id),
+            "step_codes": step_codes(self.model), "window_text": window_text,
+            "areas": sorted(self.model.areas.values(), key=lambda a: a.name.casefold()),
+            "tiers": self.model.tiers_in_order(),
+            "concerns": sorted(self.model.concerns.values(), key=lambda c: c.name.casefold()),
+        }
+
+    async def call(self, fn: Callable[[], Any]) -> Any:
+        """Run ``fn`` in a worker thread, at most four at once, giving up after the time
+        limit (a 503)."""
+        try:
+            with anyio.fail_after(self.timeout):
+                return await anyio.to_thread.run_sync(fn, abandon_on_cancel=True,
+                                                      limiter=self.limiter)
+        except TimeoutError:
+            raise TimeoutError(f"the answer took longer than the time limit "
+                               f"({self.timeout:g} s)") from None
+
+    @staticmethod
+    def tidy(request: Request) -> Response | None:
+        """A redirect to the address without the empty fields a form sends (``?q=x&area=``
+        becomes ``?q=x``), so the address to share is short; None if it is already."""
+        if any(v == "" for v in request.query_params.values()):
+            return RedirectResponse(url(request), status_code=303)
+        return None
+
+    def render(self, template: str, *, title: str, current: str, status: int = 200,
+               **context: Any) -> HTMLResponse:
+        html = _environment().get_template(template).render(
+            title=title, current=current, **self.frame, **context)
+        return HTMLResponse(html, status_code=status)
+
+    # -- the directory ---------------------------------------------------------------------
+
+    def _directory(self, request: Request) -> dict[str, Any]:
+        p = request.query_params
+        f = {"q": text(p, "q"), "area": text(p, "area"), "tier": text(p, "tier"),
+             "age": text(p, "age"), "concern": text(p, "concern")}
+        page = integer(p, "page", 1, lo=1, hi=1_000_000)
+        try:
+            found = self.index.search(words=f["q"], area=f["area"], tier=f["tier"],
+                                      age=f["age"], concern=f["concern"])
+        except (QueryError, RangeParseError) as exc:
+            raise BadRequest(str(exc)) from None
+        pages = max(1, math.ceil(len(found) / PAGE_SIZE))
+        return {"f": f, "page": page, "pages": pages, "total": len(found),
+                "services": found[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]}
+
+    async def directory(self, request: Request) -> Response:
+        if tidy := self.tidy(request):
+            return tidy
+        found = await self.call(lambda: self._directory(request))
+        return self.render("directory.html.j2", title="Service directory", current="/",
+                           filtered=any(found["f"].values()), page_size=PAGE_SIZE,
+                           page_url=lambda n: url(request, page=n), **found)
+
+    async def api_services(self, request: Request) -> Response:
+        found = await self.call(lambda: self._directory(request))
+        return JSONResponse({
+            "total": found["total"], "page": found["page"], "page_size": PAGE_SIZE,
+            "services": [{"id": s.id, "name": s.name, "area": s.area, "tier": s.tier,
+                          "window": window_text(s) or None, "href": f"/service/{s.id}"}
+                         for s in found["services"]]})
+
+    # -- the service card ------------------------------------------------------------------
+
+    def _card(self, request: Request) -> dict[str, Any]:
+        sid = request.path_params["id"]
+        if sid not in self.model.services:
+            raise LookupError(f"no service has the id {sid!r}; find it in the directory")
+        return self.index.card(sid)
+
+    async def service(self, request: Request) -> Response:
+        card = self._card(request)
+        return self.render("service.html.j2", title=card["name"], current="", card=card)
+
+    async def api_service(self, request: Request) -> Response:
+        return JSONResponse(self._card(request))
+
+    # -- routes ----------------------------------------------------------------------------
+
+    def _routes(self, request: Request) -> dict[str, Any]:
+        from carepath.graph.stages import parse_age
+        from carepath.queries.routes import referral_routes
+
+        p = request.query_params
+        f = {"source": text(p, "from"), "target": text(p, "to"), "at": text(p, "at"),
+             "concern": choice(p, "concern", self.model.concerns),
+             "severity": choice(p, "severity", self.model.severities),
+             "hops": integer(p, "hops", 4, lo=1, hi=MAX_HOPS)}
+        if not (f["source"] and f["target"]):
+            return {"f": f, "routes": None, "truncated": False}
+        try:
+            week = parse_age(f["at"]) if f["at"] else None
+            df = referral_routes(self.model, f["source"], f["target"], week=week,
+                                 concern=f["concern"] or None,
+                                 severity=f["severity"] or None, max_hops=f["hops"])
+        except (QueryError, RangeParseError) as exc:
+            raise BadRequest(str(exc)) from None
+        routes = []
+        for row in df.head(MAX_ROUTES).itertuples(index=False):
+            steps = [{"from": a, "to": b, "from_name": self.model.name_of(a),
+                      "to_name": self.model.name_of(b),
+                      "from_service": a in self.model.services,
+                      "to_service": b in self.model.services,
+                      "conditions": cond, "evidence": ev}
+                     for a, b, cond, ev in zip(row.path[:-1], row.path[1:], row.conditions,
+                                               row.evidence, strict=True)]
+            routes.append({"hops": int(row.hops), "path": list(row.path),
+                           "names": row.names, "steps": steps})
+        return {"f": f, "routes": routes, "truncated": len(df) > MAX_ROUTES}
+
+    async def routes(self, request: Request) -> Response:
+        if tidy := self.tidy(request):
+            return tidy
+        found = await self.call(lambda: self._routes(request))
+        entries = sorted({FAMILY, *(pid for pid in ("midwife", "health-visitor", "gp")
+                                    if pid in self.model.professions)})
+        return self.render("routes.html.j2", title="Referral routes", current="/routes",
+                           entries=entries, max_hops=MAX_HOPS,
+                           severities=list(self.model.severities.values()), **found)
+
+    async def api_routes(self, request: Request) -> Response:
+        found = await self.call(lambda: self._routes(request))
+        if found["routes"] is None:
+            raise BadRequest("give both from= (a profession, service id or family) and to= "
+                             "(a service id, a tier or words)")
+        return JSONResponse({"routes": found["routes"], "truncated": found["truncated"]})
+
+    # -- gaps ------------------------------------------------------------------------------
+
+    def _gaps(self, request: Request) -> dict[str, Any]:
+        from carepath.queries.gaps import GAP_KINDS, gaps
+
+        p = request.query_params
+        f = {"area": choice(p, "area", self.model.areas), "kind": choice(p, "kind", GAP_KINDS)}
+        page = integer(p, "page", 1, lo=1, hi=1_000_000)
+        key = (f["area"], f["kind"])
+        if key not in self._gap_cache:
+            self._gap_cache[key] = records(gaps(self.model, area=f["area"] or None,
+                                           kinds=[f["kind"]] if f["kind"] else None))
+        rows = self._gap_cache[key]
+        size = 100
+        return {"f": f, "page": page, "pages": max(1, math.ceil(len(rows) / size)),
+                "page_size": size, "total": len(rows),
+                "rows": rows[(page - 1) * size: page * size], "kinds": list(GAP_KINDS)}
+
+    async def gaps(self, request: Request) -> Response:
+        if tidy := self.tidy(request):
+            return tidy
+        found = await self.call(lambda: self._gaps(request))
+        return self.render("gaps.html.j2", title="Gaps", current="/gaps",
+                           page_url=lambda n: url(request, page=n), **found)
+
+    async def api_gaps(self, request: Request) -> Response:
+        found = await self.call(lambda: self._gaps(request))
+        return JSONResponse({k: found[k] for k in ("total", "page", "page_size", "rows")})
+
+    # -- a neighbourhood -------------------------------------------------------------------
+
+    def _network(self, request: Request) -> dict[str, Any]:
+        p = request.query_params
+        f = {"focus": text(p, "focus"), "hops": integer(p, "hops", 1, lo=1,
+                                                         hi=MAX_NETWORK_HOPS)}
+        if not f["focus"]:
+            return {"f": f, "drawing": None}
+        try:
+            dist, rels = self.index.neighbourhood(f["focus"], f["hops"])
+        except KeyError:
+            raise BadRequest(f"focus {f['focus']!r} is not a service, profession or family "
+                             "id; find a service in the directory") from None
+        return {"f": f, "drawing": self._draw(f["focus"], dist, rels)}
+
+    def _draw(self, focus: str, dist: dict[str, int], rels: list) -> dict[str, Any]:
+        """A radial drawing: the focus in the middle, each hop on a ring further out."""
+        from carepath.serve.directory import MAX_EDGES, MAX_NEIGHBOURS
+
+        model, colours = self.model, tier_colours(self.model)
+        rings: dict[int, list[str]] = {}
+        for node, d in dist.items():
+            rings.setdefault(d, []).append(node)
+        radius = {d: 0 if d == 0 else 60 + 150 * d + 4 * len(nodes)
+                  for d, nodes in rings.items()}
+        size = int(2 * max(radius.values()) + 400)
+        centre = size / 2
+        where, nodes = {}, []
+        for d, ring in rings.items():
+            ring.sort(key=lambda n: model.name_of(n).casefold())
+            for i, node in enumerate(ring):
+                angle = 2 * math.pi * i / len(ring) + d * 0.3
+                x = round(centre + radius[d] * math.cos(angle), 1)
+                y = round(centre + radius[d] * math.sin(angle), 1)
+                where[node] = (x, y)
+                svc = model.services.get(node)
+                colour = (colours.get(svc.tier, NO_TIER_COLOUR) if svc and svc.tier
+                          else NO_TIER_COLOUR if svc else "#FFFFFF")
+                name = model.name_of(node)
+                nodes.append({
+                    "id": node, "x": x, "y": y, "focus": node == focus, "colour": colour,
+                    "label": name if len(name) <= 30 else name[:29] + "…",
+                    "title": f"{name} ({node}), {d} hop{'' if d == 1 else 's'} away",
+                    "href": (f"/service/{quote(node)}" if svc
+                             else "/network?" + urlencode({"focus": node, "hops": 1}))})
+        edges = []
+        for rel in rels:
+            style = RELATION_STYLES[rel.kind]
+            (x1, y1), (x2, y2) = where[rel.source], where[rel.target]
+            edges.append({
+                "x1": x1, "y1": y1, "x2": x2, "y2": y2, "colour": style.colour,
+                "width": style.width, "dashes": " ".join(map(str, style.dashes)),
+                "arrow": style.arrow is not None, "label": style.label,
+                "from_name": model.name_of(rel.source), "to_name": model.name_of(rel.target),
+                "evidence": rel.provenance.ref,
+                "title": f"{model.name_of(rel.source)} {style.label} "
+                         f"{model.name_of(rel.target)} ({rel.provenance.ref})"})
+        return {"nodes": nodes, "edges": edges, "size": size,
+                "capped": len(dist) >= MAX_NEIGHBOURS or len(rels) >= MAX_EDGES}
+
+    async def network(self, request: Request) -> Response:
+        if tidy := self.tidy(request):
+            return tidy
+        found = await self.call(lambda: self._network(request))
+        from carepath.serve.directory import MAX_EDGES, MAX_NEIGHBOURS
+
+        return self.render("network.html.j2", title="Network neighbourhood",
+                           current="/network", max_hops=MAX_NETWORK_HOPS,
+                           limits={"nodes": MAX_NEIGHBOURS, "edges": MAX_EDGES}, **found)
+
+    async def api_network(self, request: Request) -> Response:
+        found = await self.call(lambda: self._network(request))
+        if found["drawing"] is None:
+            raise BadRequest("give focus= (a service, profession or family id)")
+        d = found["drawing"]
+        return JSONResponse({"nodes": [{"id": n["id"], "name": n["title"]} for n in d["nodes"]],
+                             "relations": [{k: e[k] for k in ("from_name", "label", "to_name",
+                                                              "evidence")} for e in d["edges"]],
+                             "capped": d["capped"]})
+
+    # -- the export views -------------------------------------------------------------------
+
+    def _export(self, request: Request, name: str) -> str:
+        from carepath.html import VIEWS
+        from carepath.html._page import NavLink, select
+
+        p = request.query_params
+        try:
+            sel = select(self.model, area=text(p, "area") or None,
+                         stage=text(p, "stage") or None, tier=text(p, "tier") or None,
+                         concern=text(p, "concern") or None)
+        except QueryError as exc:
+            raise BadRequest(str(exc)) from None
+        nav = [NavLink(href, label, href == f"/{name}") for href, label in NAV]
+        return VIEWS[name].render(sel, nav=nav)
+
+    def export_view(self, name: str) -> Callable[[Request], Any]:
+        """The handler of ``/{name}?area=&stage=&tier=&concern=``: the export view of that
+        selection, with its own Content-Security-Policy (its scripts, by hash) in the header
+        as in the page."""
+        import html as html_lib
+        import re
+
+        async def handle(request: Request) -> Response:
+            if tidy := self.tidy(request):
+                return tidy
+            page = await self.call(lambda: self._export(request, name))
+            meta = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page)
+            csp = html_lib.unescape(meta.group(1)) if meta else CSP
+            return HTMLResponse(page, headers={
+                "Content-Security-Policy": csp + "; frame-ancestors 'none'"})
+
+        return handle
+
+    # -- the table -------------------------------------------------------------------------
+
+    def _table(self, request: Request) -> dict[str, Any]:
+        p = request.query_params
+        view = choice(p, "view", list(COLUMNS), "services")
+        f = {"view": view, "q": text(p, "q"), "area": choice(p, "area", self.model.areas),
+             "kind": choice(p, "kind", [k.value for k in RelationKind]) if view == "relations"
+             else "",
+             "sort": choice(p, "sort", COLUMNS[view]), "dir": choice(p, "dir",
+                                                                    ["asc", "desc"], "asc"),
+             "size": integer(p, "size", 50, lo=10, hi=500)}
+        number = integer(p, "page", 1, lo=1, hi=10_000_000)
+        page = self.tables.page(view, words=f["q"], area=f["area"], kind=f["kind"],
+                                sort=f["sort"], descending=f["dir"] == "desc",
+                                number=number, size=f["size"])
+        return {"f": f, "table": page, "rows": records(page.rows),
+                "columns": COLUMNS[view], "page": page.number, "pages": page.pages}
+
+    async def table(self, request: Request) -> Response:
+        if tidy := self.tidy(request):
+            return tidy
+        found = await self.call(lambda: self._table(request))
+        f = found["f"]
+
+        def sort_url(col: str) -> str:
+            flip = "desc" if f["sort"] == col and f["dir"] == "asc" else "asc"
+            return url(request, sort=col, dir=flip, page=1)
+
+        return self.render("table.html.j2", title="Table", current="/table",
+                           views=list(COLUMNS), sizes=[10, 25, 50, 100, 250, 500],
+                           kinds=[(k.value, RELATION_STYLES[k].label) for k in RelationKind],
+                           sort_url=sort_url, page_url=lambda n: url(request, page=n),
+                           **found)
+
+    async def api_table(self, request: Request) -> Response:
+        found = await self.call(lambda: self._table(request))
+        page = found["table"]
+        return JSONResponse({"total": page.total, "page": page.number, "page_size": page.size,
+                             "rows": found["rows"]})

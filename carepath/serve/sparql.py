@@ -1,0 +1,322 @@
+"""The read-only SPARQL 1.1 Protocol endpoint: checking, running and writing results.
+
+A query is checked by its tokens, not by a pattern over its text: :func:`keywords` reads the
+query as SPARQL's lexer does (comments, strings, IRIs, variables and prefixed names skipped),
+so ``SERVICE<http://x>`` and ``SERVICE#c`` + newline are found, while ``"SERVICE <x>"`` in a
+string or ``ex:SERVICE`` as a name are not. (rdflib's full parser finds the same clauses, the
+tests check it, but takes 50-200 ms a query; the lexer about 0.1 ms.) Oxigraph's query parser
+accepts no update, so an update is refused before it could run; ``update=`` and
+``application/sparql-update`` are refused at the door.
+
+Results are written here, not by the engine, so that a row limit can stop a query early:
+SELECT and ASK as SPARQL JSON, XML, CSV or TSV, CONSTRUCT and DESCRIBE as Turtle, N-Triples or
+RDF/XML.
+
+>>> keywords('SELECT ?s WHERE { ?s ?p "SERVICE <x>" } # SERVICE')
+['SELECT', 'WHERE']
+>>> check_query("SELECT * WHERE { SERVICE<http://example.org/sparql> { ?s ?p ?o } }")
+Traceback (most recent call last):
+...
+carepath.serve.sparql.Refused: SERVICE clauses are refused: this endpoint answers from its own ...
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+from carepath.errors import CarepathError, QueryError
+
+__all__ = ["GRAPH_FORMATS", "RESULT_FORMATS", "Refused", "Result", "check_query", "keywords",
+           "run", "write"]
+
+
+class Refused(CarepathError, PermissionError):
+    """A request the read-only endpoint will not run (HTTP 403)."""
+
+
+class TimedOut(CarepathError, TimeoutError):
+    """A query that ran past the time limit (HTTP 503)."""
+
+
+_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
+_NAME = re.compile(r"[A-Za-z_\u00C0-\uFFFF][\w\-.\u00B7\u00C0-\uFFFF]*(:[\w\-.:%\\]*)?"
+                   r"|:[\w\-.:%\\]*")
+_VAR = re.compile(r"[?$][\w\u00B7\u00C0-\uFFFF]*")
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD",
+                             "MOVE", "COPY"})
+
+
+def _end_of_string(text: str, i: int) -> int:
+    quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else text[i]
+    j = i + len(quote)
+    while j < len(text):
+        if text[j] == "\\":
+            j += 2
+        elif text.startswith(quote, j):
+            return j + len(quote)
+        else:
+            j += 1
+    return j
+
+
+def keywords(query: str) -> list[str]:
+    """The query's keywords (upper-cased), as SPARQL's lexer reads them: words that are not in
+    a comment, a string, an IRI, a variable or a prefixed name.
+
+    >>> keywords("PREFIX ex: <http://e/#> ASK { ?SERVICE ex:SERVICE 'SERVICE' }")
+    ['PREFIX', 'ASK']
+    """
+    found: list[str] = []
+    i, n = 0, len(query)
+    while i < n:
+        c = query[i]
+        if c == "#":
+            end = query.find("\n", i)
+            i = n if end < 0 else end
+        elif c in "\"'":
+            i = _end_of_string(query, i)
+        elif c == "<" and (m := _IRI.match(query, i)):
+            i = m.end()
+        elif c in "?$" and (m := _VAR.match(query, i)):
+            i = m.end()
+        elif m := _NAME.match(query, i):
+            word = m.group()
+            if ":" not in word:
+                found.append(word.upper())
+            i = m.end()
+        else:
+            i += 1
+    return found
+
+
+def check_query(query: str) -> None:
+    """Refuse a query the endpoint must not run: SERVICE (it would fetch from the network) or
+    an update (the endpoint is read-only). Raises :class:`Refused`; an empty query is a
+    :class:`QueryError`.
+
+    >>> check_query('SELECT ?s WHERE { ?s ?p "SERVICE <x>" }')  # a string is not a clause
+    >>> check_query("INSERT DATA { <http://e/a> <http://e/b> 1 }")
+    Traceback (most recent call last):
+    ...
+    carepath.serve.sparql.Refused: SPARQL Update (INSERT) is refused: this endpoint is read-only
+    """
+    words = keywords(query)
+    if not words:
+        raise QueryError("the query is empty")
+    if "SERVICE" in words:
+        raise Refused("SERVICE clauses are refused: this endpoint answers from its own graph "
+                      "only")
+    form = next((w for w in words if w not in ("PREFIX", "BASE")), "")
+    if form in UPDATE_KEYWORDS or form == "WITH":
+        raise Refused(f"SPARQL Update ({form}) is refused: this endpoint is read-only")
+
+
+@dataclass
+class Result:
+    """What a query gave: ``kind`` is 'boolean', 'solutions' or 'graph'."""
+
+    kind: str
+    variables: list[str] = field(default_factory=list)
+    rows: list[Any] = field(default_factory=list)  # solutions (term lists) or triples
+    boolean: bool = False
+    truncated: bool = False
+
+
+def run(store: ox.Store, query: str, *, limit: int, timeout: float,
+        default_graph: list[str] | None = None, named_graphs: list[str] | None = None
+        ) -> Result:
+    """Check and run ``query`` on ``store``, keeping at most ``limit`` rows and stopping after
+    ``timeout`` seconds of reading them.
+
+    Raises :class:`Refused`, :class:`QueryError` (syntax) or :class:`TimedOut`.
+
+    >>> store = ox.Store()
+    >>> store.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x")))
+    >>> r = run(store, "SELECT ?o WHERE { ?s ?p ?o }", limit=10, timeout=5)
+    >>> r.variables, [str(t) for t in r.rows[0]]
+    (['o'], ['"x"'])
+    """
+    check_query(query)
+    options: dict[str, Any] = {}
+    if default_graph:
+        options["default_graph"] = [ox.NamedNode(g) for g in default_graph]
+    if named_graphs:
+        options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    deadline = time.monotonic() + timeout
+    try:
+        result = store.query(query, **options)
+    except (SyntaxError, ValueError) as exc:
+        raise QueryError(f"SPARQL syntax error: {str(exc).splitlines()[0]}") from None
+    if isinstance(result, ox.QueryBoolean):
+        return Result("boolean", boolean=bool(result))
+    is_solutions = isinstance(result, ox.QuerySolutions)
+    out = Result("solutions" if is_solutions else "graph",
+                 [v.value for v in result.variables] if is_solutions else [])
+    try:
+        for i, item in enumerate(result):
+            if i >= limit:
+                out.truncated = True
+                break
+            if i % 1000 == 999 and time.monotonic() > deadline:
+                raise TimedOut(f"the query ran past the time limit ({timeout:g} s)")
+            out.rows.append([item[v] for v in out.variables] if is_solutions else item)
+    except TimedOut:
+        raise
+    except (OSError, RuntimeError) as exc:  # an evaluation error found while reading
+        raise QueryError(f"SPARQL error: {str(exc).splitlines()[0]}") from None
+    return out
+
+
+# -- writing results --------------------------------------------------------------------------
+
+RESULT_FORMATS = {  # media type -> format name, for SELECT and ASK
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+}
+GRAPH_FORMATS = {  # for CONSTRUCT and DESCRIBE
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+SHORT_NAMES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+               "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle",
+               "ttl": "text/turtle", "nt": "application/n-triples",
+               "ntriples": "application/n-triples", "rdfxml": "application/rdf+xml"}
+
+
+def _json_term(term: Any) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": term.value}
+    if term.language:
+        out["xml:lang"] = term.language
+    elif term.datatype and term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        out["datatype"] = term.datatype.value
+    return out
+
+
+def _xml_term(term: Any) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    attrs = ""
+    if term.language:
+        attrs = f" xml:lang={quoteattr(term.language)}"
+    elif term.datatype and term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+        attrs = f" datatype={quoteattr(term.datatype.value)}"
+    return f"<literal{attrs}>{escape(term.value)}</literal>"
+
+
+def _csv_cell(term: Any) -> str:
+    if term is None:
+        return ""
+    value = f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
+    if any(c in value for c in ',"\r\n'):
+        value = '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def _tsv_cell(term: Any) -> str:
+    return "" if term is None else str(term)  # N-Triples syntax; tabs and newlines escaped
+
+
+def _solutions(result: Result, fmt: str) -> Iterator[str]:
+    names = result.variables
+    if fmt == "json":
+        if result.kind == "boolean":
+            yield json.dumps({"head": {}, "boolean": result.boolean})
+            return
+        yield json.dumps({"head": {"vars": names}})[:-1] + ', "results": {"bindings": ['
+        for i, row in enumerate(result.rows):
+            binding = {n: _json_term(t) for n, t in zip(names, row, strict=True) if t is not None}
+            yield ("" if i == 0 else ", ") + json.dumps(binding, ensure_ascii=False)
+        yield "]}}"
+    elif fmt == "xml":
+        yield ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+               "<head>")
+        yield "".join(f"<variable name={quoteattr(n)}/>" for n in names) + "</head>"
+        if result.kind == "boolean":
+            yield f"<boolean>{'true' if result.boolean else 'false'}</boolean></sparql>\n"
+            return
+        yield "<results>"
+        for row in result.rows:
+            yield "<result>" + "".join(
+                f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>"
+                for n, t in zip(names, row, strict=True) if t is not None) + "</result>"
+        yield "</results></sparql>\n"
+    elif result.kind == "boolean":  # CSV/TSV of an ASK: one column, as Oxigraph writes it
+        yield "true\n" if result.boolean else "false\n"
+    elif fmt == "csv":
+        yield ",".join(names) + "\r\n"
+        for row in result.rows:
+            yield ",".join(_csv_cell(t) for t in row) + "\r\n"
+    else:
+        yield "\t".join(f"?{n}" for n in names) + "\n"
+        for row in result.rows:
+            yield "\t".join(_tsv_cell(t) for t in row) + "\n"
+
+
+def write(result: Result, media_type: str) -> bytes:
+    """``result`` in ``media_type`` (a key of :data:`RESULT_FORMATS` or
+    :data:`GRAPH_FORMATS`, matching the result's kind).
+
+    >>> r = Result("solutions", ["s"], [[ox.NamedNode("http://e/a")], [None]])
+    >>> write(r, "text/csv")
+    b's\\r\\nhttp://e/a\\r\\n\\r\\n'
+    """
+    if result.kind == "graph":
+        buffer = io.BytesIO()
+        ox.serialize(result.rows, buffer, GRAPH_FORMATS[media_type])
+        return buffer.getvalue()
+    return "".join(_solutions(result, RESULT_FORMATS[media_type])).encode("utf-8")
+
+
+def negotiate(accept: str, kind: str, asked: str | None = None) -> str | None:
+    """The media type to answer with: ``asked`` (a ``format=`` short name or media type) if
+    given, else the best of the ``Accept`` header the result kind supports; None if none.
+
+    >>> negotiate("text/csv;q=0.5, application/sparql-results+xml", "solutions")
+    'application/sparql-results+xml'
+    >>> negotiate("*/*", "graph"), negotiate("text/html", "solutions")
+    ('text/turtle', None)
+    """
+    offered = list(GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS)
+    if asked:
+        asked = SHORT_NAMES.get(asked.lower(), asked.lower())
+        return asked if asked in offered else None
+    best, best_q = None, 0.0
+    for position, part in enumerate((accept or "*/*").split(",")):
+        media, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for p in params:
+            if p.startswith("q="):
+                try:
+                    q = float(p[2:])
+                except ValueError:
+                    q = 0.0
+        if media in ("*/*", "application/*", "text/*"):
+            prefix = media[:-1]
+            match = next((o for o in offered if media == "*/*" or o.startswith(prefix)), None)
+            q -= 0.0001  # an exact type wins over a wildcard of the same weight
+        else:
+            match = media.lower() if media.lower() in offered else None
+        q -= position * 1e-6  # earlier wins ties
+        if match and q > best_q:
+            best, best_q = match, q
+    return best

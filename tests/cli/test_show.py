@@ -1,0 +1,67 @@
+"""`carepath show`: one card per service, profession, concern or area, every fact cited."""
+
+import json
+
+from ..conftest import run_cli
+
+
+def card_json(*args):
+    result = run_cli("show", *args, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def section(card, label):
+    return next(s["lines"] for s in card["sections"] if s["label"] == label)
+
+
+def test_a_service_card_by_an_alias_has_every_referral_with_its_source(reference):
+    card = card_json("CRUISE")
+    assert (card["kind"], card["id"]) == ("service", "p05-cruse")
+    incoming = [r for r in reference.relations
+                if r.target == "p05-cruse" and r.kind.value == "refers_to"]
+    lines = section(card, "Referred in by")
+    assert sorted(line["evidence"][0] for line in lines) == sorted(r.provenance.ref
+                                                                   for r in incoming)
+    cited = {s["evidence"]: s["passage"] for s in card["sources"]}
+    assert all(cited[r.provenance.ref] == r.provenance.passage for r in incoming)
+
+
+def test_the_card_says_what_the_sources_leave_unstated(reference):
+    card = card_json("dorset-pmmhs")
+    svc = reference.services["dorset-pmmhs"]
+    times = section(card, "Response times")
+    assert [t["text"] for t in times] == [f"{rt.urgency}: within {rt.within}"
+                                          for rt in svc.response_times]
+    assert [t["evidence"] for t in times] == [[rt.provenance.ref] for rt in svc.response_times]
+    assert section(card, "Refers out to") == [{"text": "not stated", "evidence": []}]
+    assert len(section(card, "Eligibility")) == len(svc.eligibility)
+
+
+def test_the_printed_card_quotes_each_cited_passage_and_fits_80_columns(reference):
+    area = run_cli("show", "Dorset", env={"COLUMNS": "80"})  # tier names as labels
+    assert max(len(line) for line in area.stdout.splitlines()) <= 80
+    result = run_cli("show", "dorset-pmmhs", env={"COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    assert max(len(line) for line in result.stdout.splitlines()) <= 80
+    text = " ".join(result.stdout.split())
+    for ev in reference.services["dorset-pmmhs"].evidence:
+        assert " ".join(ev.passage.split()) in text
+    assert "Documents" in result.stdout and reference.sources["doc-002"].title[:30] in text
+
+
+def test_cards_for_a_profession_a_concern_and_an_area():
+    assert card_json("gp")["kind"] == "profession"  # the id wins over a service's alias
+    assert card_json("anxiety")["id"] == "maternal-mental-health"
+    area = card_json("Dorset")
+    assert area["kind"] == "area" and any("dorset-pmmhs" in line["text"]
+                                          for s in area["sections"] for line in s["lines"])
+
+
+def test_an_ambiguous_name_lists_the_candidates_with_their_areas():
+    result = run_cli("show", "mother baby")
+    assert result.returncode == 2
+    assert "dorset-mbu" in result.stderr and "scotland" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    narrowed = run_cli("show", "mother baby", "--area", "scotland", "--format", "json")
+    assert json.loads(narrowed.stdout)["id"] == "scot-mbu"

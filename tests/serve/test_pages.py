@@ -1,0 +1,148 @@
+"""Every page of the explorer in a real Chromium: clean, offline but for the server, linked,
+usable by keyboard, and saying what the sources say (and only that)."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from carepath.graph.model import RelationKind
+
+from ..html.conftest import XSS_NAME
+
+PAGES = {
+    "directory": "/",
+    "directory-search": "/?q=baby+unit&area=dorset",
+    "service": "/service/dorset-pmmhs",
+    "routes": "/routes?from=health-visitor&to=dorset-pmmhs",
+    "gaps": "/gaps?area=dorset",
+    "network": "/network?focus=dorset-pmmhs&hops=2",
+    "table": "/table?view=relations&sort=from&dir=desc",
+    "stepped-care": "/stepped-care?area=dorset",
+    "timeline": "/timeline?tier=inpatient",
+    "pathway": "/pathway",
+    "sparql-form": "/sparql",
+    "cypher-form": "/cypher",
+}
+
+EXPORTS = ("stepped-care", "timeline", "pathway")
+
+
+def test_every_page_loads_clean_from_the_server_alone(server, open_page, screenshots):
+    for name, path in PAGES.items():
+        tab = open_page(server.url.rstrip("/") + path)
+        response = tab.page.request.get(server.url.rstrip("/") + path,
+                                        headers={"Accept": "text/html"})
+        assert response.status == 200, name
+        csp = response.headers["content-security-policy"]
+        meta = tab.page.evaluate("() => document.querySelector("
+                                 "'meta[http-equiv=Content-Security-Policy]').content")
+        assert csp == meta + "; frame-ancestors 'none'", name
+        assert tab.page.title().endswith("· carepath"), name
+        assert tab.page.locator("main").inner_text().strip(), name
+        if name in EXPORTS:  # the export views as they are: their own scripts, by hash
+            assert csp.startswith("default-src 'none'; script-src 'sha256-"), name
+        else:  # the explorer's own pages work without JavaScript
+            assert csp.startswith("default-src 'none'; script-src 'none'"), name
+            assert tab.page.locator("script").count() == 0, name
+        if name in ("directory", "service"):
+            tab.page.screenshot(path=screenshots / f"serve-{name}.png", full_page=False)
+        tab.assert_clean()
+
+
+def test_search_then_follow_links_between_cards(server, open_page, reference):
+    tab = open_page(server.url)
+    page = tab.page
+    page.fill("input[name=q]", "perinatal maternal")
+    page.select_option("select[name=area]", "dorset")
+    page.click("button[type=submit]")
+    assert parse_qs(urlsplit(page.url).query) == {"q": ["perinatal maternal"],
+                                                   "area": ["dorset"]}
+    links = page.locator("ol.results a")
+    dorset = {s.name for s in reference.services.values() if s.area == "dorset"}
+    assert set(links.all_inner_texts()) <= dorset
+    page.click("ol.results a[href='/service/dorset-pmmhs']")
+    assert urlsplit(page.url).path == "/service/dorset-pmmhs"
+    # who refers in: every stated referral into the service, each linking on
+    into = [r for r in reference.relations
+            if r.target == "dorset-pmmhs" and r.kind is RelationKind.REFERS_TO]
+    section = page.locator("section[aria-labelledby=h-in]")
+    assert section.locator("li").count() == len(into) > 0
+    first = next(r for r in into if r.source in reference.services)
+    section.locator(f"a[href='/service/{first.source}']").first.click()
+    assert urlsplit(page.url).path == f"/service/{first.source}"
+    page.click("nav.site >> text=Table")
+    assert urlsplit(page.url).path == "/table"
+    assert page.locator("nav.site [aria-current=page]").inner_text() == "Table"
+    tab.assert_clean()
+
+
+def test_the_card_states_each_fact_with_its_source_and_says_what_is_not_stated(
+        server, open_page, reference):
+    svc = reference.services["dorset-mbu"]
+    assert not svc.windows  # the document states no age window for the unit
+    tab = open_page(server.url + "service/dorset-mbu")
+    card = tab.page.locator("dl.card")
+    window = card.locator("dt:text-is('Age window') + dd").inner_text()
+    assert window == "not stated"
+    text = tab.page.locator("main").inner_text()
+    for rel in reference.relations:
+        if "dorset-mbu" in (rel.source, rel.target):
+            assert rel.provenance.ref in text
+            if rel.provenance.passage:
+                assert " ".join(rel.provenance.passage.split()) in " ".join(text.split())
+    for criterion in svc.eligibility:
+        assert criterion.text in text
+    tab.assert_clean()
+
+
+def test_keyboard_alone_searches_the_directory_and_opens_a_card(server, open_page, reference):
+    tab = open_page(server.url)
+    page = tab.page
+    assert page.evaluate("document.activeElement.name") == "q"  # the search box has focus
+    page.keyboard.type("bereavement")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/?q=bereavement")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        href = page.evaluate("document.activeElement.getAttribute('href') || ''")
+        if href.startswith("/service/"):
+            break
+    else:
+        pytest.fail("no result link reached by Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{href}")
+    assert page.locator("h1").inner_text() == reference.services[href.rsplit("/", 1)[1]].name
+    tab.assert_clean()
+
+
+def test_keyboard_sorts_and_pages_the_table(server, open_page, reference):
+    tab = open_page(server.url + "table?view=services&size=10")
+    page = tab.page
+    page.locator("th a", has_text="name").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**sort=name**")
+    names = sorted(s.name for s in reference.services.values())
+    shown = page.locator("#table tbody tr td:first-child").all_inner_texts()
+    assert shown == names[:10]
+    assert page.locator("th[aria-sort=ascending]").inner_text().startswith("name")
+    page.locator("a[rel=next]").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**page=2**")
+    assert page.locator("#table tbody tr td:first-child").all_inner_texts() == names[10:20]
+    tab.assert_clean()
+
+
+def test_markup_in_the_data_stays_text(hostile_server, open_page):
+    for path in ("/", f"/?q={XSS_NAME[:4]}", "/table", "/table?view=relations"):
+        tab = open_page(hostile_server.url.rstrip("/") + path)
+        assert tab.page.locator("main img, main script, main iframe").count() == 0
+        tab.assert_clean()
+    tab = open_page(hostile_server.url)
+    link = tab.page.locator("ol.results a", has_text=XSS_NAME)
+    assert link.count() == 1
+    link.click()
+    assert tab.page.locator("h1").inner_text() == XSS_NAME
+    assert tab.page.locator("main img").count() == 0
+    tab.assert_clean()
