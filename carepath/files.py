@@ -8,52 +8,27 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
-from carepath.errors import ExportError
+from carepath.outputs import output_dir, output_file
 
 
-@contextmanager
-def atomic_path(path: Path | str) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; rename it into place only on success."""
-    path = Path(path)
-    if path.parent and not path.parent.exists():
-        raise ExportError(f"cannot write {path}: folder {path.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    try:
-        yield tmp_path
-        tmp_path.replace(path)
-    except BaseException:
-        tmp_path.unlink(missing_ok=True)
-        raise
+def atomic_path(path: Path | str) -> AbstractContextManager[Path]:
+    """Yield a temporary path beside ``path``; rename it into place only on success.
+
+    See :func:`carepath.outputs.output_file` (an existing file is replaced).
+    """
+    return output_file(path, force=True)
 
 
-@contextmanager
-def atomic_dir(path: Path | str) -> Iterator[Path]:
-    """Yield a temporary folder beside ``path``; it replaces ``path`` only on success."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
-    try:
-        yield tmp
-        if path.exists():
-            old = path.with_name(f".{path.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            path.replace(old)
-            tmp.replace(path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.replace(path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+def atomic_dir(path: Path | str, *, force: bool = False) -> AbstractContextManager[Path]:
+    """Yield a temporary folder beside ``path``; its files go into ``path`` only on success.
+
+    Follows carepath's rule for output folders (:mod:`carepath.outputs`): a folder holding
+    files carepath did not write is refused unless ``force``, and even then those are kept.
+    """
+    return output_dir(path, force=force)
 
 
 def write_atomic(path: Path | str, content: str | bytes) -> Path:

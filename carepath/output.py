@@ -44,8 +44,11 @@ class Format(StrEnum):
 
 def literal(text: Any) -> str:
     """``text`` as a string safe to print to a terminal: escape sequences and control
-    characters (except new lines and tabs) removed; markup-looking text is kept as it is."""
-    return _ESCAPES.sub("", str(text))
+    characters (except new lines and tabs) removed, bidi controls shown inert; markup-looking
+    text is kept as it is."""
+    from carepath.outputs import inert_bidi
+
+    return inert_bidi(_ESCAPES.sub("", str(text)))  # a name cannot display reversed
 
 
 def _plain(value: Any) -> Any:
@@ -84,7 +87,10 @@ def _cell(value: Any) -> str:
 def to_csv(df: pd.DataFrame) -> str:
     import pandas as pd
 
-    flat = pd.DataFrame({col: [_csv_cell(v) for v in df[col]] for col in df.columns},
+    from carepath.outputs import spreadsheet_safe_text
+
+    flat = pd.DataFrame({col: [spreadsheet_safe_text(_csv_cell(v)) for v in df[col]]
+                         for col in df.columns},
                         columns=df.columns)
     buffer = io.StringIO()
     flat.to_csv(buffer, index=False, lineterminator="\n")

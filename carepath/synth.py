@@ -712,19 +712,15 @@ def _marker(system: SyntheticSystem, fmt: str) -> str:
         + f"\n`{PLANTED_FILE}` lists the gaps and overlaps planted on purpose.\n")
 
 
-def check_out(out: Path | str) -> None:
-    """Raise ValueError unless ``out`` is new, empty, or written by :func:`write_system`."""
-    out = Path(out)
-    if out.exists():
-        if not out.is_dir():
-            raise ValueError(f"{out} exists and is not a folder")
-        if any(out.iterdir()) and not (out / MARKER_FILE).exists():
-            raise ValueError(f"{out} is a folder with other files in it; give a new or empty "
-                             "folder (or one written by carepath synth)")
+def check_out(out: Path | str, *, force: bool = False) -> None:
+    """Raise unless ``out`` is new, empty, or written by carepath (see carepath.outputs)."""
+    from carepath.outputs import check_target
+
+    check_target(out, force=force)
 
 
 def write_system(system: SyntheticSystem, out: Path | str, *, fmt: str = "yaml",
-                 step: Step = _noop) -> Path:
+                 step: Step = _noop, force: bool = False) -> Path:
     """Write ``system`` as a data folder at ``out`` (atomically); returns the folder.
 
     ``fmt`` is ``yaml`` (``sources.yaml`` and ``areas/*.yaml``) or ``csv`` (the spreadsheet
@@ -741,8 +737,8 @@ def write_system(system: SyntheticSystem, out: Path | str, *, fmt: str = "yaml",
     if fmt not in WRITERS:
         raise ValueError(f"unknown format {fmt!r}; expected one of: {', '.join(WRITERS)}")
     out = Path(out)
-    check_out(out)
-    with atomic_dir(out) as tmp:
+    check_out(out, force=force)
+    with atomic_dir(out, force=force) as tmp:
         WRITERS[fmt](system, tmp, step)
         (tmp / MARKER_FILE).write_text(_marker(system, fmt), encoding="utf-8")
         (tmp / PLANTED_FILE).write_text(json.dumps(system.planted, indent=1) + "\n",

@@ -35,6 +35,7 @@ from carepath.graph.model import (
 )
 from carepath.graph.properties import pathway_cell_id
 from carepath.graph.stages import Interval
+from carepath.ontology import ONTOLOGY_FILE, read_resource
 
 CP = "https://w3id.org/carepath/ontology#"
 ID = "https://w3id.org/carepath/id/"
@@ -485,8 +486,6 @@ def _concept(t: _Terms, s, cls: str, scheme: str, name: str, aliases: tuple[str,
 
 def ontology_turtle() -> str:
     """The OWL ontology (classes, properties, SKOS schemes) as Turtle text."""
-    from carepath.ontology import ONTOLOGY_FILE, read_resource
-
     return read_resource(ONTOLOGY_FILE)
 
 

@@ -22,6 +22,8 @@ CONCEPTION = -40
 PRECONCEPTION_START = -92  # one year before conception: the timeline's left edge
 FIFTH_BIRTHDAY = 5 * WEEKS_PER_YEAR
 TIMELINE_START, TIMELINE_END = PRECONCEPTION_START, FIFTH_BIRTHDAY
+# weeks are bounded so every view can store them (64-bit integers): 150 years either way
+MAX_WEEKS = 150 * WEEKS_PER_YEAR
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -106,7 +108,20 @@ def _point(text: str, *, is_end: bool, default_unit: float | None) -> tuple[int,
     weeks = _unit_weeks(unit) or default_unit
     if weeks is None:
         raise RangeParseError(f"no unit for {text!r}")
-    return round(value * weeks), _unit_weeks(unit)
+    return _bounded(value * weeks, text), _unit_weeks(unit)
+
+
+def _cut(text: str, limit: int = 60) -> str:
+    """``repr(text)``, cut to a readable length."""
+    return repr(text) if len(text) <= limit else repr(text[:limit])[:-1] + "...'"
+
+
+def _bounded(weeks: float, text: str) -> int:
+    """``weeks`` rounded, refused beyond :data:`MAX_WEEKS` (150 years) either way."""
+    if not -MAX_WEEKS <= weeks <= MAX_WEEKS:
+        raise RangeParseError(f"{_cut(text)} is more than 150 years ({MAX_WEEKS:,} weeks) from "
+                              "birth; carepath's timeline runs from preconception to childhood")
+    return round(weeks)
 
 
 def parse_range(text: str, *, stages: dict[str, Interval] | None = None) -> Interval:
@@ -142,10 +157,11 @@ def parse_range(text: str, *, stages: dict[str, Interval] | None = None) -> Inte
         return stages[key]
     interval = _parse_span(key) or _parse_up_to(key)
     if interval is None:
-        raise RangeParseError(f"cannot read age range {text!r}; write it like {EXAMPLES}")
+        raise RangeParseError(f"cannot read age range {_cut(text)}; write it like {EXAMPLES}")
     if interval.end <= interval.start:
         raise RangeParseError(
-            f"age range {text!r} ends before it starts ({interval.end} <= {interval.start} weeks)"
+            f"age range {_cut(text)} ends before it starts "
+            f"({interval.end} <= {interval.start} weeks)"
         )
     return interval
 
@@ -164,7 +180,7 @@ def _parse_up_to(key: str) -> Interval | None:
     if m is None:
         return None
     first, second = m.group(2), m.group(3)  # the two numbers of "N" or "N/M"
-    return Interval(0, round(_number(second or first) * _unit_weeks(m.group("u"))))
+    return Interval(0, _bounded(_number(second or first) * _unit_weeks(m.group("u")), key))
 
 
 def union_span(intervals: list[Interval] | tuple[Interval, ...]) -> Interval | None:
@@ -231,8 +247,13 @@ def parse_age(text: str | float, *, stages: dict[str, Interval] | None = None) -
     Traceback (most recent call last):
     ...
     carepath.errors.RangeParseError: cannot read age 'soon'; write it like '4 months', 4m, ...
+    >>> parse_age("99999999999999999999999 years")
+    Traceback (most recent call last):
+    ...
+    carepath.errors.RangeParseError: '99999999999999999999999 years' is more than 150 years ...
     """
     if isinstance(text, (int, float)):
+        _bounded(float(text), str(text))
         return float(text)
     key = " ".join(str(text).strip().lower().replace("\u2013", "-").split())
     if key in ("birth", "newborn", "delivery"):
@@ -247,7 +268,7 @@ def parse_age(text: str | float, *, stages: dict[str, Interval] | None = None) -
         return float(round(number * weeks))
     m = _AGE.match(key)
     if m is None:
-        raise RangeParseError(f"cannot read age {text!r}; write it like {AGE_EXAMPLES}")
+        raise RangeParseError(f"cannot read age {_cut(str(text))}; write it like {AGE_EXAMPLES}")
     number = m.group(1).replace(" ", "")
     negative = number.startswith("-")
     unit = m.group(3)
@@ -257,8 +278,9 @@ def parse_age(text: str | float, *, stages: dict[str, Interval] | None = None) -
     per_unit = 1 / 7 if unit == "day" else (_unit_weeks(unit) or 1.0)
     value = _number(number.lstrip("-")) * per_unit
     suffix = m.group(4) or ""
+    value = float(_bounded(value, key))
     if suffix in ("pregnant", "of pregnancy", "gestation"):
         return float(round(CONCEPTION + value))
     if negative or suffix.startswith(("before", "antenatal")):
-        return -float(round(value))
-    return float(round(value))
+        return -value
+    return value

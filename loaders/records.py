@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from carepath.graph.stages import MAX_WEEKS
+
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=120)]
 
 
@@ -29,13 +31,20 @@ StrList = Annotated[list[str], BeforeValidator(_listify)]
 IdList = Annotated[list[Id], BeforeValidator(_listify)]
 
 
+# bounds that keep every value storable: LadybugDB and Neo4j hold 64-bit integers and
+# strings under 16 MiB (one too large crashed the build after validation passed)
+MAX_TEXT = 100_000
+MAX_INT = 10_000_000
+
+
 class Rec(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True,
+                              str_max_length=MAX_TEXT)
 
 
 class Cited(Rec):
     source: Id | None = None
-    line: int | None = Field(default=None, ge=1)
+    line: int | None = Field(default=None, ge=1, le=MAX_INT)
     passage: str | None = None
 
 
@@ -51,26 +60,26 @@ class TermRec(Rec):
     name: str
     aliases: StrList = Field(default_factory=list)
     description: str | None = None
-    rank: int | None = None
+    rank: int | None = Field(default=None, ge=-1000, le=1000)
 
 
 class TierRec(TermRec):
-    rank: int
+    rank: int = Field(ge=-1000, le=1000)
 
 
 class StageRec(Rec):
     id: Id
     name: str
     aliases: StrList = Field(default_factory=list)
-    start_week: int
-    end_week: int
+    start_week: int = Field(ge=-MAX_WEEKS, le=MAX_WEEKS)
+    end_week: int = Field(ge=-MAX_WEEKS, le=MAX_WEEKS)
 
 
 class AreaRec(Cited):
     id: Id
     name: str
     country: str | None = None
-    births_per_year: int | None = Field(default=None, ge=0)
+    births_per_year: int | None = Field(default=None, ge=0, le=MAX_INT)
 
 
 class NeedRec(Rec):

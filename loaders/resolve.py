@@ -9,7 +9,7 @@ Loading never stops at the first problem: each is recorded with file, line and f
 ...     build_model([f])
 ... except DataValidationError as e:
 ...     print(e.problems[0].message)
-unknown tier 'nope'; expected one of: none (no tiers loaded)
+unknown tier 'nope'; expected one of: none: no tier is defined; add the shared vocabularies ...
 """
 
 from __future__ import annotations
@@ -83,12 +83,55 @@ def _line(raw: Any, field: str | None = None) -> int | None:
     return getattr(raw, "line", None)
 
 
-def _choices(values: Iterable[str]) -> str:
+SHOWN_CHARS = 60
+
+
+def shown(value: Any, limit: int = SHOWN_CHARS) -> str:
+    """``repr(value)`` cut to a readable length (a value can be megabytes long).
+
+    >>> shown("x" * 1000)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx... (1,000 characters)"
+    """
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]!r}"[:-1] + f"... ({len(value):,} characters)"
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text):,} characters)"
+
+
+#: where each kind of id is defined, for the message when none is loaded at all
+_DEFINED_IN = {
+    "source": "a `sources:` list in the area file or a sources.yaml beside it",
+    "area": "an `area:` block in the area file (or an areas sheet)",
+}
+
+
+def _choices(values: Iterable[str], kind: str = "id") -> str:
+    """The valid ids for a message, or where to define them when there are none.
+
+    >>> _choices(["b", "a"]), _choices([], "source")
+    ('a, b', 'none: no source is defined; add a `sources:` list in the area file or ...')
+    """
     values = sorted(values)
     if not values:
-        return "none (no tiers loaded)"
+        where = _DEFINED_IN.get(kind, "the shared vocabularies (data/vocabularies.yaml), which "
+                                "load with every data set unless replaced")
+        return f"none: no {kind} is defined; add {where}"
     shown = ", ".join(values[:12])
     return shown + (f", ... ({len(values)} in all)" if len(values) > 12 else "")
+
+
+def _unknown(kind: str, value: str, table: Iterable[str], *, role: str | None = None) -> str:
+    """"unknown tier 'specialst'; did you mean 'specialist-perinatal'? expected one of: ..."
+
+    >>> _unknown("tier", "specialst", ["specialist-perinatal", "universal"])
+    "unknown tier 'specialst' (did you mean 'specialist-perinatal'?); expected one of: ..."
+    """
+    import difflib
+
+    values = list(table)
+    close = difflib.get_close_matches(str(value), values, n=3, cutoff=0.6)
+    mean = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+    return f"unknown {role or kind} {shown(value)}{mean}; expected one of: {_choices(values, kind)}"
 
 
 _RESPONSE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(working\s+days?|hours?|hrs?|days?|weeks?)\b",
@@ -183,7 +226,7 @@ class _Resolver:
                 elif err["type"] == "extra_forbidden":
                     msg = f"unknown field {'.'.join(loc)!r}"
                 else:
-                    msg = f"{'.'.join(loc)}: {err['msg']} (got {err.get('input')!r})"
+                    msg = f"{'.'.join(loc)}: {err['msg']} (got {shown(err.get('input'))})"
                 self.error("bad-field", file, _line(raw, field), label, msg)
             return None
 
@@ -210,8 +253,7 @@ class _Resolver:
             source = "unknown"
         elif source not in self.model.sources:
             self.error("unknown-source", item.file, _line(raw, "source"), "source",
-                       f"unknown source {source!r}; expected one of: "
-                       f"{_choices(self.model.sources)}")
+                       _unknown("source", source, self.model.sources))
         return Provenance(source, rec.line, rec.passage)
 
     def check_term(self, value: str | None, table: dict, kind: str, item: _Item, field: str,
@@ -219,7 +261,7 @@ class _Resolver:
         if value is None or value in table:
             return True
         self.error(f"unknown-{kind}", item.file, _line(item.raw if raw is None else raw, field),
-                   field, f"unknown {kind} {value!r}; expected one of: {_choices(table)}")
+                   field, _unknown(kind, value, table))
         return False
 
     def windows(self, texts: list[str], item: _Item, field: str, raw: Any = None) -> tuple:
@@ -294,7 +336,7 @@ class _Resolver:
                 continue
             if area not in m.areas:
                 self.error("unknown-area", item.file, _line(item.raw, "area"), "area",
-                           f"unknown area {area!r}; expected one of: {_choices(m.areas)}")
+                           _unknown("area", area, m.areas))
             self.check_term(rec.tier, m.tiers, "tier", item, "tier")
             self.check_term(rec.level, m.levels, "level", item, "level")
             need_min = need_max = need_note = None
@@ -336,7 +378,7 @@ class _Resolver:
                 hours = response_hours(resp.within)
                 if hours is None:
                     self.error("bad-response-time", item.file, _line(raw, "within"), "within",
-                               f"cannot read response time {resp.within!r}; "
+                               f"cannot read response time {shown(resp.within)}; "
                                "write it like '4 hours' or '28 days'")
                 responses.append(ResponseTime(resp.urgency, resp.within, hours,
                                               self.provenance(item, resp, raw, rec)))
@@ -396,7 +438,13 @@ class _Resolver:
                        "the family can only be the source of a relation, not its target")
             return False
         kind = self.ids.get(node, ("",))[0]
-        hint = f" ({node!r} is a {kind}, not a service or profession)" if kind else ""
+        if kind:
+            hint = f" ({node!r} is a {kind}, not a service or profession)"
+        else:
+            import difflib
+
+            close = difflib.get_close_matches(node, [*m.services, *m.professions], n=3)
+            hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
         self.error("unknown-reference", item.file, _line(item.raw, field), field,
                    f"unknown {'source' if field == 'from' else 'target'} {node!r}{hint}; "
                    "expected a service id, a profession id, 'family' (a self-referral) or "
@@ -411,7 +459,7 @@ class _Resolver:
             rec: RelationRec = item.rec
             if rec.kind not in RELATION_KINDS:
                 self.error("unknown-kind", item.file, _line(item.raw, "kind"), "kind",
-                           f"unknown relation kind {rec.kind!r}; expected one of: "
+                           f"unknown relation kind {shown(rec.kind)}; expected one of: "
                            f"{', '.join(RELATION_KINDS)}")
                 continue
             kind = RelationKind(rec.kind)
@@ -434,6 +482,10 @@ class _Resolver:
             # a statement is kept whole: its relations (one per target) are made when the
             # analyses ask for them, and the views are built from the statements in bulk
             targets = tuple(dict.fromkeys(rec.to))
+            if rec.from_ in targets:
+                self.warn("refers-to-itself", item.file, _line(item.raw, "to"), "to",
+                          f"{rec.from_!r} {kind.value.replace('_', ' ')} itself; is a target "
+                          "id mistyped?")
             if len(targets) < len(rec.to):
                 self.warn("duplicate-target", item.file, _line(item.raw, "to"), "to",
                           "a target is listed more than once; kept once")

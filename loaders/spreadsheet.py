@@ -14,12 +14,15 @@ both formats load into the same model with the same checks; problems name the sh
 from __future__ import annotations
 
 import csv
+import io
+import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
 from carepath.errors import DataValidationError, Problem
 from carepath.loaders.resolve import RawFile
-from carepath.loaders.yamlfile import LineDict, read_text
+from carepath.loaders.yamlfile import CONTROL, MAX_TEXT, LineDict, control_problems, read_text
 
 SHEETS: dict[str, list[str]] = {
     "areas": ["id", "name", "country", "births_per_year", "source", "line", "passage"],
@@ -141,10 +144,59 @@ def read_csv_folder(folder: Path) -> list[RawFile]:
             continue
         display = str(path)
         text = read_text(path, display)
-        reader = csv.DictReader(text.splitlines())
-        _check_header(reader.fieldnames or [], sheet, display)
-        files.append(rows_to_file({sheet: list(reader)}, display))
+        # a form feed or line separator in a cell would split its row (str.splitlines does):
+        # one clear error instead of a dozen about the pieces
+        problems = control_problems(text, display)
+        if problems:
+            raise DataValidationError(problems)
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        try:
+            _check_header(reader.fieldnames or [], sheet, display)
+            rows = list(reader)
+        except csv.Error as exc:
+            raise DataValidationError([Problem(
+                "error", "malformed-csv", display, reader.line_num or None, None,
+                f"malformed CSV: {exc}" + (f" (a cell may hold at most {MAX_TEXT:,} characters)"
+                                           if "field limit" in str(exc) else ""))]) from None
+        files.append(rows_to_file({sheet: rows}, display))
     return files
+
+
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*>(?:(?!</c>).)*?<f[ >/]'
+                           rb'(?:(?!</c>).)*?</c>', re.DOTALL)
+_SAVED_VALUE = re.compile(rb"<v(?: [^>]*)?>[^<]")
+
+
+def _unsaved_formulas(path: Path, sheetnames: list[str]) -> dict[str, list[tuple[int, int, str]]]:
+    """Formula cells with no saved value, per data sheet: (column index, row, cell name).
+
+    openpyxl reads such a cell as empty (``data_only``), so a service whose name is a formula
+    would be reported as having no name. A workbook saved by a spreadsheet program stores each
+    formula's value; one written by a script often does not.
+    """
+    from openpyxl.utils import column_index_from_string
+
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for index, name in enumerate(sheetnames, start=1):
+                if name not in SHEETS:
+                    continue
+                try:
+                    xml = archive.read(f"xl/worksheets/sheet{index}.xml")
+                except KeyError:
+                    continue
+                if b"<f" not in xml:
+                    continue
+                for m in _FORMULA_CELL.finditer(xml):
+                    if _SAVED_VALUE.search(m.group(0)):
+                        continue
+                    col, row = m.group(1).decode(), int(m.group(2))
+                    found.setdefault(name, []).append(
+                        (column_index_from_string(col) - 1, row, f"{col}{row}"))
+    except (OSError, zipfile.BadZipFile):
+        return {}
+    return found
 
 
 def _check_header(header: list[str], sheet: str, display: str) -> None:
@@ -167,6 +219,15 @@ def read_workbook(path: Path) -> RawFile:
             "error", "bad-workbook", display, None, None,
             f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})")]) from None
     tables: dict[str, list[dict[str, Any]]] = {}
+    problems: list[Problem] = []
+    unknown = [name for name in workbook.sheetnames if name not in SHEETS
+               and name != "README" and not name.startswith("list ")]
+    for name in unknown:
+        problems.append(Problem(
+            "error", "unknown-sheet", display, None, name,
+            f"unknown sheet {name!r}; expected: {', '.join(SHEETS)} (and the template's README "
+            "and 'list ...' sheets)"))
+    formulas = _unsaved_formulas(path, workbook.sheetnames)
     try:
         for sheet in SHEETS:
             if sheet not in workbook.sheetnames:
@@ -176,10 +237,24 @@ def read_workbook(path: Path) -> RawFile:
                 continue
             header = [str(h).strip() if h is not None else "" for h in rows[0]]
             _check_header(header, sheet, f"{display}[{sheet}]")
+            for cell in formulas.get(sheet, ()):
+                problems.append(Problem(
+                    "error", "unsaved-formula", f"{display}[{sheet}]", cell[1],
+                    header[cell[0]] if cell[0] < len(header) else None,
+                    f"cell {cell[2]} is a formula without a saved value; open and save the "
+                    "workbook in a spreadsheet program"))
+            for n, row in enumerate(rows[1:], start=2):
+                for col, cell in enumerate(row):
+                    if isinstance(cell, str) and CONTROL.search(cell):
+                        field = header[col] if col < len(header) else None
+                        problems.extend(control_problems(cell, f"{display}[{sheet}]", line=n,
+                                                         field=field))
             tables[sheet] = [dict(zip(header, row, strict=False)) for row in rows[1:]
                              if any(cell not in (None, "") for cell in row)]
     finally:
         workbook.close()
+    if problems:
+        raise DataValidationError(problems)
     missing = [s for s in REQUIRED_SHEETS if s not in tables]
     if missing:
         raise DataValidationError([Problem(

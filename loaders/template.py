@@ -16,9 +16,10 @@ import csv
 import io
 from pathlib import Path
 
-from carepath.files import atomic_dir, atomic_path
+from carepath.files import atomic_dir
 from carepath.loaders.records import RELATION_KINDS
 from carepath.loaders.spreadsheet import HELP, SHEETS
+from carepath.outputs import OutputExistsError, check_target, output_file, spreadsheet_safe
 
 README_LINES = [
     "carepath spreadsheet template",
@@ -34,12 +35,17 @@ README_LINES = [
 ]
 
 
-def write_template(path: Path | str) -> Path:
-    """Write the template: ``.xlsx`` for a workbook, otherwise a folder of CSV files."""
+def write_template(path: Path | str, *, force: bool = False) -> Path:
+    """Write the template: ``.xlsx`` for a workbook, otherwise a folder of CSV files.
+
+    An existing workbook, or a folder holding files carepath did not write, is refused
+    unless ``force`` (and even then a folder's other files are kept: see carepath.outputs).
+    """
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        return _write_workbook(path)
-    with atomic_dir(path) as tmp:
+        return _write_workbook(path, force=force)
+    check_target(path, force=force)
+    with atomic_dir(path, force=force) as tmp:
         for sheet, columns in SHEETS.items():
             buffer = io.StringIO()
             csv.writer(buffer, lineterminator="\n").writerow(columns)
@@ -47,13 +53,17 @@ def write_template(path: Path | str) -> Path:
     return path
 
 
-def _write_workbook(path: Path) -> Path:
+def _write_workbook(path: Path, *, force: bool) -> Path:
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from carepath.loaders import load_reference
+
+    if path.exists() and not force:  # before the work: a filled-in workbook is never replaced
+        raise OutputExistsError(f"{path} already exists (a filled-in workbook is never "
+                                "replaced); give a new file name, or --force to replace it")
 
     model = load_reference()
     wb = Workbook()
@@ -84,13 +94,13 @@ def _write_workbook(path: Path) -> Path:
     for name, rows in vocab.items():
         ws = wb.create_sheet(f"list {name}")
         ws.append(["id", "name"])
-        for row in rows:
-            ws.append(list(row))
+        for row in rows:  # text from data: never a formula when the workbook opens
+            ws.append([spreadsheet_safe(cell) for cell in row])
     _dropdown(wb, "services", "tier", "list tiers", len(vocab["tiers"]), DataValidation)
     _dropdown(wb, "relations", "kind", "list relation kinds", len(RELATION_KINDS), DataValidation)
     _dropdown(wb, "relations", "urgency", "list urgencies", len(vocab["urgencies"]),
               DataValidation)
-    with atomic_path(path) as tmp:
+    with output_file(path, force=force) as tmp:
         wb.save(tmp)
     return path
 

@@ -7,12 +7,65 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from carepath.errors import DataValidationError, Problem
+from carepath.loaders.records import MAX_TEXT
+
+# YAML aliases may repeat a value; past this many extra values a document is refused (a
+# "billion laughs" file expands a few lines into 10^9 values)
+MAX_ALIAS_EXPANSION = 100_000
+# control characters (all but tab, newline and carriage return), DEL, the C1 controls and the
+# Unicode line and paragraph separators: invisible, and they split or corrupt lines
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_SHOWN_PROBLEMS = 20
+
+
+def control_problems(text: str, file: str, *, line: int | None = None,
+                     field: str | None = None) -> list[Problem]:
+    """Problems for control characters in ``text`` (each with its line, at most 20).
+
+    ``line`` is the line ``text`` starts on; without it, lines are counted in ``text``.
+
+    >>> [(p.line, p.message[:24]) for p in control_problems("ok\\nbad\\x01", "x.csv")]
+    [(2, 'control character U+0001')]
+    """
+    problems = []
+    for m in CONTROL.finditer(text):
+        at = line if line is not None else text.count("\n", 0, m.start()) + 1
+        problems.append(Problem(
+            "error", "control-character", file, at, field,
+            f"control character U+{ord(m.group()):04X} (invisible, and it can corrupt lines "
+            "and terminals); remove it"))
+        if len(problems) >= _SHOWN_PROBLEMS:
+            break
+    return problems
+
+
+def _expanded_size(node: yaml.Node) -> tuple[int, int]:
+    """(values as written, values once every alias is expanded) of a composed document."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(node, False)]
+    while stack:
+        current, done = stack.pop()
+        key = id(current)
+        if key in sizes and not done:
+            continue
+        children = ([] if isinstance(current, yaml.ScalarNode) else
+                    [c for pair in current.value for c in pair]
+                    if isinstance(current, yaml.MappingNode) else list(current.value))
+        if done:
+            sizes[key] = 1 + sum(sizes[id(c)] for c in children)
+            continue
+        sizes[key] = 0  # a cycle (an alias inside its own anchor) counts once
+        stack.append((current, True))
+        stack.extend((c, False) for c in children if id(c) not in sizes)
+    return len(sizes), sizes[id(node)]
 
 
 class LineDict(dict):
@@ -44,27 +97,58 @@ class _LineLoader(_SafeLoader):
         mapping = LineDict(line=node.start_mark.line + 1)
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=deep)
+            if not isinstance(key, Hashable):  # a list or mapping as a key ("[1]: x")
+                self.problems.append(Problem(
+                    "error", "bad-key", self.file, key_node.start_mark.line + 1, None,
+                    f"a key must be a name, not {type(key).__name__} {repr(key)[:60]}"))
+                continue
             if key in mapping:
                 self.problems.append(Problem(
-                    "error", "duplicate-key", self.file, key_node.start_mark.line + 1, str(key),
-                    f"duplicate key {key!r} (first at line {mapping.lines[key]}); "
-                    "YAML would silently keep only the last one"))
+                    "error", "duplicate-key", self.file, key_node.start_mark.line + 1,
+                    str(key)[:80], f"duplicate key {repr(key)[:80]} (first at line "
+                    f"{mapping.lines.get(str(key))}); YAML would silently keep only the last one"))
             mapping[key] = self.construct_object(value_node, deep=deep)
             mapping.lines[str(key)] = key_node.start_mark.line + 1
         return mapping
+
+    def construct_text(self, node: yaml.ScalarNode) -> str:
+        """A string scalar, refused if it holds control characters or is too long."""
+        value = self.construct_scalar(node)
+        line = node.start_mark.line + 1
+        if len(value) > MAX_TEXT:
+            self.problems.append(Problem(
+                "error", "too-long", self.file, line, None,
+                f"text of {len(value):,} characters (at most {MAX_TEXT:,}): {value[:40]!r}..."))
+            return value[:MAX_TEXT]
+        if CONTROL.search(value):
+            self.problems.extend(control_problems(value, self.file, line=line))
+        return value
 
 
 _LineLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
     lambda loader, node: loader.construct_mapping(node, deep=True),
 )
+_LineLoader.add_constructor("tag:yaml.org,2002:str",
+                            lambda loader, node: loader.construct_text(node))
 
 
 def parse_yaml(text: str, file: str) -> Any:
     """Parse YAML text; raise :class:`DataValidationError` naming the file and line."""
     loader = _LineLoader(text, file)
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        # an alias needs an anchor: without '&' and '*' there is nothing to expand (measured:
+        # counting costs 1.5 s of a region's 6 s load, so it runs only when it can matter)
+        written, expanded = _expanded_size(node) if "&" in text and "*" in text else (0, 0)
+        if expanded - written > MAX_ALIAS_EXPANSION:
+            raise DataValidationError([Problem(
+                "error", "alias-bomb", file, None, None,
+                f"YAML aliases (*name) expand {written:,} values into {expanded:,}; at most "
+                f"{MAX_ALIAS_EXPANSION:,} repeated values are allowed: write the values out")])
+        data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

@@ -1,7 +1,11 @@
 """The carepath ontology (OWL + SKOS, Turtle) and the SHACL shapes the built RDF must pass.
 
+This package knows nothing of the model: the RDF view (:mod:`carepath.graph.rdf`) reads the
+ontology from here, and :func:`shacl_problems` checks any RDF store it is given.
+
 >>> from carepath import load_reference
->>> shacl_problems(load_reference())
+>>> from carepath.graph.rdf import to_store
+>>> shacl_problems(to_store(load_reference(), with_ontology=False))
 []
 """
 
@@ -13,7 +17,6 @@ import pyoxigraph as ox
 import rdflib
 
 from carepath.errors import Problem
-from carepath.graph.model import Model
 
 ONTOLOGY_FILE = "carepath.ttl"
 SHAPES_FILE = "shapes.ttl"
@@ -40,31 +43,33 @@ def shacl_skipped(triples: int, limit: int) -> Problem:
                    "(pyshacl would take minutes); --shacl-limit 0 runs it anyway")
 
 
-def shacl_problems(model: Model, *, limit: int = SHACL_LIMIT) -> list[Problem]:
-    """Validate the model's RDF against the SHACL shapes; one Problem per violation.
+def shacl_problems(store: ox.Store, *, limit: int = SHACL_LIMIT) -> list[Problem]:
+    """Validate an RDF store (the model's RDF view, :func:`carepath.graph.rdf.to_store`)
+    against the SHACL shapes, with the ontology beside it; one Problem per violation.
 
-    The data graph is handed to pyshacl as a plain rdflib graph parsed from N-Triples made by
-    Oxigraph (pyshacl walks the graph triple by triple; rdflib's memory store is faster for that).
-    Above ``limit`` triples (0: no limit) the check is skipped with one warning saying so:
-    the RDF is generated from a model the loaders have already validated, and the shapes are a
-    second check of the generator, not of the planner's data.
+    The store is the one the caller built (a build checks the store it writes, not a second
+    copy). The data graph is handed to pyshacl as a plain rdflib graph parsed from N-Triples
+    made by Oxigraph (pyshacl walks the graph triple by triple; rdflib's memory store is faster
+    for that). Above ``limit`` triples (0: no limit) the check is skipped with one warning
+    saying so: the RDF is generated from a model the loaders have already validated, and the
+    shapes are a second check of the generator, not of the planner's data.
 
     >>> from carepath import load_reference
-    >>> shacl_problems(load_reference())
+    >>> from carepath.graph.rdf import to_store
+    >>> store = to_store(load_reference(), with_ontology=False)
+    >>> shacl_problems(store)
     []
-    >>> [p.code for p in shacl_problems(load_reference(), limit=1_000)]
+    >>> [p.code for p in shacl_problems(store, limit=1_000)]
     ['shacl-skipped']
     """
     from pyshacl import validate
 
-    from carepath.graph.rdf import to_store
-
-    store = to_store(model, with_ontology=True)
     if limit and len(store) > limit:
         return [shacl_skipped(len(store), limit)]
     data = rdflib.Graph()
     data.parse(data=store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()),
                format="nt")
+    data.parse(data=read_resource(ONTOLOGY_FILE), format="turtle")  # classes, subclasses
     conforms, report, _ = validate(data, shacl_graph=shapes_graph(), inference="none",
                                    advanced=False, allow_warnings=True)
     if conforms:

@@ -7,8 +7,12 @@ import pytest
 import carepath
 from carepath.build import build
 from carepath.graph.networkx import to_networkx
-from carepath.graph.rdf import to_rdflib
-from carepath.ontology import shacl_problems
+from carepath.graph.rdf import to_rdflib, to_store
+from carepath.ontology import shacl_problems as shacl_of_store
+
+
+def shacl_problems(model, **options):
+    return shacl_of_store(to_store(model, with_ontology=False), **options)
 
 
 def test_reference_data_builds_and_passes_shacl(reference):
@@ -42,7 +46,8 @@ def test_views_agree_with_the_model(reference):
 def test_build_writes_every_output(tmp_path):
     result = build(out=tmp_path / "out")
     names = sorted(p.name for p in result.out.iterdir())
-    assert names == ["carepath.ttl", "graph.json", "graph.lbdb", "ontology.ttl", "shapes.ttl"]
+    assert names == [".carepath-output.json", "carepath.ttl", "graph.json", "graph.lbdb",
+                     "ontology.ttl", "shapes.ttl"]
     graph = json.loads((result.out / "graph.json").read_text())
     assert len(graph["nodes"]) == result.graph_nodes
     import rdflib
@@ -78,3 +83,28 @@ def test_shacl_is_skipped_with_a_warning_above_the_limit(tmp_path):
 def test_shacl_limit_zero_checks_everything(reference):
     assert shacl_problems(reference, limit=0) == []
     assert [p.code for p in shacl_problems(reference, limit=10)] == ["shacl-skipped"]
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
+    keys = [k for k, _ in pairs]
+    duplicates = sorted({k for k in keys if keys.count(k) > 1})
+    assert not duplicates, f"duplicate keys {duplicates} in {dict(pairs)}"
+    return dict(pairs)
+
+
+def test_graph_json_has_distinct_keys_and_keeps_both_ends_and_the_evidence(reference, tmp_path):
+    from carepath.build import write_node_link
+
+    G = to_networkx(reference)
+    write_node_link(G, tmp_path / "graph.json")
+    doc = json.loads((tmp_path / "graph.json").read_text(encoding="utf-8"),
+                     object_pairs_hook=_no_duplicate_keys)
+    rel = next(r for r in reference.relations
+               if r.source == "family" and r.target == "dorset-pmmhs")
+    edge = next(e for e in doc["edges"] if e.get("rel_id") == rel.id)
+    assert (edge["source"], edge["target"]) == ("family", "dorset-pmmhs")
+    assert (edge["evidence_source"], edge["line"]) == (rel.provenance.source,
+                                                       rel.provenance.line)
+    assert len(doc["edges"]) == G.number_of_edges()
+    service = next(n for n in doc["nodes"] if n["id"] == "dorset-pmmhs")
+    assert service["evidence_source"] == reference.services["dorset-pmmhs"].provenance.source

@@ -212,5 +212,5 @@ def test_cli_refuses_a_folder_of_other_files(tmp_path):
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
     proc = run_cli("synth", "--preset", "small", "-o", str(tmp_path))
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1
-    assert "other files" in proc.stderr
+    assert "not written by carepath" in proc.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]

@@ -36,6 +36,7 @@ from carepath.errors import (
     NameLookupError,
     RangeParseError,
 )
+from carepath.redact import redact
 
 __all__ = ["app", "main"]
 
@@ -51,6 +52,6 @@ def main() -> None:
         print_problems(exc.problems)
         sys.exit(1)
     except (ExportError, UsageError, NameLookupError, RangeParseError, OSError) as exc:
-        fail(str(exc), 2)
+        fail(redact(str(exc)), 2)
     except CarepathError as exc:
-        fail(str(exc), 1)
+        fail(redact(str(exc)), 1)

@@ -116,6 +116,10 @@ ColumnsOpt = Annotated[list[str] | None, typer.Option(
 LimitOpt = Annotated[int, typer.Option(
     min=0, metavar="N", help=f"Rows a table shows (default {DEFAULT_LIMIT}; 0: all). "
     "csv and json give every row.")]
+ForceOpt = Annotated[bool, typer.Option(
+    "--force", help="Write into a folder that holds files carepath did not write (those are "
+    "kept, never replaced), or replace an existing single file.")]
+
 
 
 class UsageError(CarepathError):

@@ -9,6 +9,7 @@ import typer
 
 from carepath.cli._common import (
     DataOpt,
+    ForceOpt,
     FormatOpt,
     app,
     err,
@@ -30,6 +31,7 @@ def build(
         "carepath-build"),
     shacl: Annotated[bool, typer.Option(help="Check the RDF against the SHACL shapes.")] = True,
     shacl_limit: ShaclLimitOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Load and validate data, build every view, write them to a folder and print a summary."""
     import pandas as pd
@@ -41,7 +43,7 @@ def build(
                   console=err.real, transient=True) as progress:
         task = progress.add_task("starting", total=None)
         limit = {} if shacl_limit is None else {"shacl_limit": shacl_limit}
-        result = run_build(data or [], out=out_dir, shacl=shacl, **limit,
+        result = run_build(data or [], out=out_dir, shacl=shacl, **limit, force=force,
                            step=lambda name: progress.update(task, description=name))
     print_problems(result.warnings)
     counts = result.model.counts()
@@ -71,7 +73,11 @@ def validate_cmd(
         err.print(f"{errors} error(s): nothing was built", style="red")
         raise typer.Exit(1) from None
     limit = {} if shacl_limit is None else {"limit": shacl_limit}
-    problems = warnings + (shacl_problems(model, **limit) if shacl else [])
+    if shacl:
+        from carepath.graph.rdf import to_store
+
+        warnings = warnings + shacl_problems(to_store(model, with_ontology=False), **limit)
+    problems = warnings
     print_problems(problems)
     if any(p.level == "error" for p in problems):
         raise typer.Exit(1)
@@ -130,9 +136,10 @@ def info(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
 @app.command()
 def template(
     path: Annotated[Path, typer.Argument(help="out.xlsx for a workbook, or a folder for CSVs.")],
+    force: ForceOpt = False,
 ) -> None:
     """Write the spreadsheet template planners fill in."""
     from carepath.loaders.template import write_template
 
-    written = write_template(path)
+    written = write_template(path, force=force)
     out.print(f"wrote {written}", highlight=False)

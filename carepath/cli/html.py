@@ -16,6 +16,7 @@ from carepath.cli._common import (
     AreaOpt,
     ConcernOpt,
     DataOpt,
+    ForceOpt,
     UsageError,
     err,
     export_app,
@@ -57,6 +58,7 @@ def html_cmd(
     data: DataOpt = None,
     out_path: Annotated[Path | None, typer.Option(
         "--out", "-o", help="The .html file to write (a folder for --view all).")] = None,
+    force: ForceOpt = False,
 ) -> None:
     """Interactive HTML: one self-contained page per view, to open offline or send by email."""
     from carepath.html import export_html, export_site
@@ -97,7 +99,8 @@ def html_cmd(
             progress.update(task, description=f"drawing {name}", advance=1)
 
         folder = export_site(model, out_path, area=area, stage=stage, tier=tier,
-                             concern=concern, focus=focus, hops=hops, step=step)
+                             concern=concern, focus=focus, hops=hops, step=step,
+                             force=force)
     names = sorted(p.name for p in folder.iterdir())
     out.print(f"wrote {folder}/ ({len(names)} files: {', '.join(names)}); open "
               f"{folder / 'index.html'}", highlight=False, soft_wrap=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -39,8 +40,15 @@ def _params(items: list[str] | None) -> dict[str, str]:
         if not sep or not name.strip():
             raise UsageError(f"bad --param {item!r}; write it as NAME=VALUE, "
                              "e.g. --param service=dorset-pmmhs")
+        if not _PARAM_NAME.fullmatch(name.strip()):
+            raise UsageError(f"bad --param name {name.strip()!r}: a parameter name is letters, "
+                             "digits and _ (no spaces), e.g. --param service=dorset-pmmhs")
         params[name.strip()] = value.strip()
     return params
+
+
+_PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_QUERY_FILES = (".rq", ".sparql", ".cypher", ".cql")
 
 
 def _check_named_params(model, query, params: dict[str, str]) -> dict[str, str]:
@@ -62,8 +70,12 @@ def _check_named_params(model, query, params: dict[str, str]) -> dict[str, str]:
 
 
 def _query_text(query: str) -> str:
+    """The query: the text of a query file (by its suffix), else ``query`` itself."""
     path = Path(query)
-    if path.suffix in (".rq", ".sparql", ".cypher", ".cql") and path.exists():
+    if path.suffix.lower() in _QUERY_FILES and "\n" not in query and "{" not in query:
+        if not path.is_file():
+            raise UsageError(f"query file {query} not found (give the query text, or the path "
+                             f"of a {'/'.join(_QUERY_FILES)} file)")
         return path.read_text(encoding="utf-8")
     return query
 

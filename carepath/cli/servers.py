@@ -16,13 +16,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from carepath.cli._common import DataOpt, UsageError, err, export_app, load, out
+from carepath.cli._common import DataOpt, ForceOpt, UsageError, err, export_app, load, out
 from carepath.errors import QueryError
 
 if TYPE_CHECKING:
     from rich.progress import Progress
 
     from carepath.graph.model import Model
+
+from carepath.redact import redact
 
 Neo4jUriOpt = Annotated[str | None, typer.Option(
     "--neo4j-uri", help="Run on this Neo4j (bolt://HOST:7687, neo4j+s://...) instead of the "
@@ -102,13 +104,15 @@ def export_neo4j_cmd(
 
 @export_app.command("neo4j-csv")
 def export_neo4j_csv_cmd(
-    folder: Annotated[Path, typer.Argument(help="Folder to write (replaced as a whole).")],
+    folder: Annotated[Path, typer.Argument(help="Folder to write (new, empty, or written by "
+                                           "carepath before).")],
     data: DataOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """CSV files for `neo4j-admin database import`, plus load.cypher (constraints + LOAD CSV)."""
     from carepath.servers.neo4j_csv import export_neo4j_csv
 
-    written = export_neo4j_csv(load(data), folder)
+    written = export_neo4j_csv(load(data), folder, force=force)
     files = sorted(p.name for p in written.iterdir())
     out.print(f"wrote {len(files)} files to {written}: node and relationship CSVs, load.cypher "
               "and neo4j-admin-import.sh", highlight=False, soft_wrap=True)
@@ -137,14 +141,14 @@ def export_sparql_cmd(
 
     with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                   TimeElapsedColumn(), console=err.real, transient=True) as progress:
-        task = progress.add_task(f"PUT {endpoint}", total=None)
+        task = progress.add_task(f"PUT {redact(endpoint)}", total=None)
         result = export_sparql(model, endpoint, graph=graph, with_ontology=ontology, user=user,
                                password=password,
                                progress=lambda sent, total: progress.update(
                                    task, completed=sent, total=total))
     where = f"graph <{graph}>" if graph else "the default graph"
     out.print(f"uploaded {result.triples} triples ({result.bytes} bytes) to {where} of "
-              f"{endpoint}", highlight=False, soft_wrap=True)
+              f"{redact(endpoint)}", highlight=False, soft_wrap=True)
 
 
 @contextmanager
@@ -172,9 +176,12 @@ def open_engine(language: str, data: list[Path] | None, *, model: Model | None =
     if endpoint:
         if language != "sparql":
             raise UsageError(f"--endpoint runs SPARQL, not {language}")
+        from carepath.redact import split_credentials
         from carepath.servers.sparql import RemoteSparqlEngine
 
-        password = secret("SPARQL_PASSWORD", f"SPARQL password for {user}") if user else None
+        in_url = split_credentials(endpoint)[2] is not None  # user:password@ in the URL
+        password = (secret("SPARQL_PASSWORD", f"SPARQL password for {user}")
+                    if user and not in_url else None)
         yield RemoteSparqlEngine(endpoint, graph=graph, user=user, password=password,
                                  model=model if model is not None else load(data))
         return

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from carepath.cli._common import UsageError, app, err, out
+from carepath.cli._common import ForceOpt, UsageError, app, err, out
 from carepath.output import Format, emit
 
 
@@ -24,6 +24,7 @@ def synth(
     seed: Annotated[int, typer.Option(help="Random seed: the same seed, the same data.")] = 0,
     fmt: Annotated[str, typer.Option("--format", "-f", help="yaml or csv (the spreadsheet "
                                      "folder format).")] = "yaml",
+    force: ForceOpt = False,
 ) -> None:
     """Generate a synthetic system shaped like the reference data, with planted gaps and
     overlaps, as a data folder the loaders read (every fact cites the source `synthetic`)."""
@@ -48,7 +49,7 @@ def synth(
         per_area = (services_per_area if services_per_area is not None
                     else (size.services_per_area if size else 200))
         check_size(n_areas, per_area)  # before the progress display, so errors stay one line
-        check_out(out_dir)
+        check_out(out_dir, force=force)
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -59,7 +60,7 @@ def synth(
                 progress.update(task, description=name)
 
             system = synthesize(areas=n_areas, services_per_area=per_area, seed=seed, step=step)
-            folder = write_system(system, out_dir, fmt=fmt, step=step)
+            folder = write_system(system, out_dir, fmt=fmt, step=step, force=force)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     counts = system.counts()

@@ -26,6 +26,7 @@ from carepath.graph.model import Model
 from carepath.html import gaps, network, pathway, stepped_care, table, timeline
 from carepath.html._page import NavLink, Selection, render_page, select
 from carepath.html.images import IMAGES, export_image, render_svg, screenshot
+from carepath.outputs import check_target
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,26 +115,15 @@ def export_html(model: Model, view: str, path: Path | str, *, area: str | None =
     return write_atomic(path, html)
 
 
-def _site_files() -> set[str]:
-    return {SITE_INDEX} | {v.filename for v in VIEWS.values()} | {f"{n}.svg" for n in IMAGES}
-
-
-def _check_site_folder(folder: Path) -> None:
-    """Refuse to replace a folder that holds anything but an earlier carepath site."""
-    if folder.exists() and not folder.is_dir():
-        raise ExportError(f"cannot write a site to {folder}: it is a file; choose a folder name")
-    if folder.is_dir():
-        others = sorted(p.name for p in folder.iterdir() if p.name not in _site_files())
-        if others:
-            raise ExportError(
-                f"cannot write a site to {folder}: it holds other files ({', '.join(others[:3])}"
-                f"{', ...' if len(others) > 3 else ''}); choose a new or empty folder")
+def _check_site_folder(folder: Path, *, force: bool = False) -> None:
+    """Refuse a folder that holds files carepath did not write (see carepath.outputs)."""
+    check_target(folder, force=force)
 
 
 def export_site(model: Model, folder: Path | str, *, area: str | None = None,
                 stage: str | None = None, tier: str | None = None, concern: str | None = None,
                 focus: str | None = None, hops: int = 1,
-                step: Callable[[str], None] | None = None) -> Path:
+                step: Callable[[str], None] | None = None, force: bool = False) -> Path:
     """Write every view, an index page and SVG pictures of two of them into ``folder``.
 
     The folder is written as a whole, and replaces an earlier site only when every page was
@@ -153,11 +143,12 @@ def export_site(model: Model, folder: Path | str, *, area: str | None = None,
     >>> site = export_site(load_reference(), pathlib.Path(tempfile.mkdtemp()) / "site",
     ...                    area="dorset")
     >>> sorted(p.name for p in site.iterdir())  # doctest: +NORMALIZE_WHITESPACE
-    ['gaps.html', 'index.html', 'network.html', 'pathway.html', 'stepped-care.html',
+    ['.carepath-output.json', 'gaps.html', 'index.html', 'network.html', 'pathway.html',
+     'stepped-care.html',
      'stepped-care.svg', 'table.html', 'timeline.html', 'timeline.svg']
     """
     folder = Path(folder)
-    _check_site_folder(folder)
+    _check_site_folder(folder, force=force)
     sel = select(model, area=area, stage=stage, tier=tier, concern=concern, focus=focus,
                  hops=hops)
     files: dict[str, str] = {}
@@ -181,7 +172,7 @@ def export_site(model: Model, folder: Path | str, *, area: str | None = None,
         "index.html.j2", model=model, title="carepath: services map", selection=sel,
         nav=nav(SITE_INDEX), views=drawn, left_out=left_out, images=list(IMAGES),
         titles={v.name: v.title for v in VIEWS.values()})
-    with atomic_dir(folder) as tmp:
+    with atomic_dir(folder, force=force) as tmp:
         for name, text in files.items():
             write_atomic(tmp / name, text)
     return folder

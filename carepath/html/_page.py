@@ -19,6 +19,7 @@ import base64
 import hashlib
 import importlib.resources
 import importlib.util
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -42,6 +43,7 @@ from carepath.graph.model import (
     Tier,
 )
 from carepath.graph.stages import TIMELINE_END, TIMELINE_START, Interval, format_week
+from carepath.outputs import inert_bidi
 
 # Okabe & Ito's colour-blind-safe palette; every colour is always paired with a text code.
 PALETTE = ("#56B4E9", "#009E73", "#F0E442", "#E69F00", "#CC79A7", "#D55E00", "#0072B2",
@@ -382,6 +384,13 @@ class NavLink:
     current: bool = False
 
 
+def _inert(value: Any) -> Any:
+    """A value printed into a page, its bidirectional controls made visible markers."""
+    if isinstance(value, Markup):
+        return Markup(inert_bidi(str(value)))  # the marker holds no HTML: still safe
+    return inert_bidi(value) if isinstance(value, str) else value
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -391,9 +400,14 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_inert,
     )
     env.filters["evidence"] = evidence
     env.filters["week"] = format_week
+    # bidirectional controls in data are shown as inert markers, in text and in the JSON the
+    # scripts draw from (carepath.outputs.inert_bidi): a name cannot display reversed
+    env.policies["json.dumps_function"] = lambda obj, **kw: inert_bidi(
+        json.dumps(obj, **{**kw, "ensure_ascii": False}))
     return env
 
 

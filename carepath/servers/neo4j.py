@@ -31,6 +31,7 @@ from carepath.graph.cypher import COLUMN_TYPES, node_frames, relation_frames
 from carepath.graph.model import Model, RelationKind
 from carepath.output import records
 from carepath.queries.named import CypherEngine, Library, load_library, parse_header
+from carepath.redact import redact
 
 # relationship types that are relations of the model (merged on rel_id), not structure
 RELATION_TYPES = frozenset(kind.graph_type for kind in RelationKind)
@@ -143,6 +144,10 @@ _REASON = re.compile(r"\(reason (?:\[Errno -?\d+\] )?(.+?)\)\s*$", re.MULTILINE)
 SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 
+CONNECT_TIMEOUT = 10.0  # seconds to reach the server and finish the handshake
+QUERY_TIMEOUT = 300.0  # seconds a query may run on the server before it is stopped there
+
+
 def _first_line(text: object) -> str:
     lines = [line.strip() for line in str(text).splitlines() if line.strip()]
     return lines[0] if lines else type(text).__name__
@@ -155,6 +160,10 @@ def explain(exc: Exception, uri: str, user: str | None = None) -> str:
     >>> explain(ConnectionRefusedError("Connection refused"), "bolt://localhost:7687")
     'cannot reach Neo4j at bolt://localhost:7687: Connection refused'
     """
+    return redact(_explain(exc, uri, user))
+
+
+def _explain(exc: Exception, uri: str, user: str | None = None) -> str:
     from neo4j import exceptions as ne
 
     if isinstance(exc, ne.AuthError):
@@ -188,8 +197,12 @@ def check_uri(uri: str, *, error: type[CarepathError] = ExportError) -> None:
     ...
     carepath.errors.ExportError: bad Neo4j URI 'http://localhost:7474': expected bolt://, ...
     """
+    if "@" in uri.partition("://")[2].partition("/")[0]:
+        raise error(f"bad Neo4j URI {redact(uri)!r}: a user or password in the URI is not used; "
+                    "give --user, and the password in NEO4J_PASSWORD or at the prompt")
     if uri.partition("://")[0] not in SCHEMES:
-        raise error(f"bad Neo4j URI {uri!r}: expected {', '.join(s + '://' for s in SCHEMES)}; "
+        schemes = ", ".join(s + "://" for s in SCHEMES)
+        raise error(f"bad Neo4j URI {redact(uri)!r}: expected {schemes}; "
                     "e.g. bolt://HOST:7687 or neo4j+s://ID.databases.neo4j.io")
 
 
@@ -205,8 +218,12 @@ def connect(uri: str, *, user: str, password: str,
         raise error("the Neo4j driver is missing: pip install neo4j") from None
     check_uri(uri, error=error)
     try:
+        # both timeouts: connection_timeout alone let a server that accepts the connection
+        # but never answers the Bolt handshake hold the command for 60 s (acquisition's default)
         driver = neo4j.GraphDatabase.driver(uri, auth=(user, password),
-                                            connection_timeout=10, max_connection_lifetime=600)
+                                            connection_timeout=CONNECT_TIMEOUT,
+                                            connection_acquisition_timeout=CONNECT_TIMEOUT,
+                                            max_connection_lifetime=600)
     except _driver_errors() as exc:
         raise error(explain(exc, uri, user)) from None
     try:
@@ -229,7 +246,7 @@ def open_driver(uri: str, *, user: str, password: str,
 
 
 def _write(session: Any, batch: Batch) -> None:
-    with session.begin_transaction() as tx:
+    with session.begin_transaction(timeout=QUERY_TIMEOUT) as tx:
         written = tx.run(batch.statement, rows=list(batch.rows)).single(strict=True)["written"]
         if written != len(batch.rows):
             raise ExportError(f"{len(batch.rows) - written} of {len(batch.rows)} rows found "
@@ -299,7 +316,7 @@ def export_neo4j(
 def _replace_area(session: Any, model: Model, area: str) -> int:
     """Delete, in one transaction, what area ``area`` has in Neo4j but not in the model."""
     services = sorted(s.id for s in model.services_in(area))
-    with session.begin_transaction() as tx:
+    with session.begin_transaction(timeout=QUERY_TIMEOUT) as tx:
         # services of the area now, or linked to it before: a moved service loses its old edges
         candidates = tx.run(
             "MATCH (s:Service) WHERE s.area = $area "
@@ -413,9 +430,11 @@ class _Neo4jConnection:
         self.driver, self.database, self.uri, self.user = driver, database, uri, user
 
     def execute(self, text: str, params: dict[str, Any]) -> _Result:
+        import neo4j
+
         try:
             with self.driver.session(database=self.database) as session:
-                result = session.run(text, params)
+                result = session.run(neo4j.Query(text, timeout=QUERY_TIMEOUT), params)
                 keys = list(result.keys())
                 rows = [[_plain_value(v) for v in record.values()] for record in result]
         except _driver_errors() as exc:

@@ -13,6 +13,9 @@ For users who cannot connect to their Neo4j directly. The folder holds one node 
 
 Same labels, types and properties as :func:`carepath.servers.neo4j.export_neo4j`. Strings are
 always quoted, so an empty string stays an empty string and an unquoted empty field is null.
+These files are machine-facing: neo4j-admin and LOAD CSV read them, so their text is written
+exactly, with no spreadsheet quoting of formula-like cells (see :mod:`carepath.outputs`);
+open them in a spreadsheet program only with formulas disabled.
 
 >>> from carepath import load_reference
 >>> files = neo4j_csv_files(load_reference())
@@ -33,6 +36,7 @@ from carepath.files import atomic_dir
 from carepath.graph.cypher import COLUMN_TYPES, node_frames, relation_frames
 from carepath.graph.model import Model
 from carepath.output import records
+from carepath.outputs import check_target
 from carepath.servers.neo4j import RELATION_TYPES, constraint_statements
 
 # neo4j-admin's column types for LadybugDB's
@@ -152,17 +156,16 @@ def neo4j_csv_files(model: Model) -> dict[str, str]:
     return out
 
 
-def export_neo4j_csv(model: Model, folder: Path | str) -> Path:
+def export_neo4j_csv(model: Model, folder: Path | str, *, force: bool = False) -> Path:
     """Write :func:`neo4j_csv_files` into ``folder`` (replaced as a whole, atomically).
 
     Raises:
         ExportError: the folder cannot be written.
     """
     folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise ExportError(f"cannot write Neo4j CSV files into {folder}: it is a file")
+    check_target(folder, force=force)  # a folder of someone else's files is refused
     content = neo4j_csv_files(model)
-    with atomic_dir(folder) as tmp:
+    with atomic_dir(folder, force=force) as tmp:
         for name, text in content.items():
             (tmp / name).write_text(text, encoding="utf-8", newline="\n")
         (tmp / "neo4j-admin-import.sh").chmod(0o755)

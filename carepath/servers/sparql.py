@@ -31,6 +31,7 @@ from carepath.errors import ExportError, QueryError
 from carepath.graph.model import Model
 from carepath.graph.rdf import to_store
 from carepath.queries.named import SparqlEngine, with_values
+from carepath.redact import redact, split_credentials
 
 _RESULTS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -60,7 +61,7 @@ class SparqlUpload:
 def _check_http(url: str, what: str, error: type[Exception]) -> None:
     scheme = urllib.parse.urlsplit(url).scheme
     if scheme not in ("http", "https"):
-        raise error(f"bad {what} {url!r}: expected an http:// or https:// URL, "
+        raise error(f"bad {what} {redact(url)!r}: expected an http:// or https:// URL, "
                     "e.g. http://localhost:3030/ds")
 
 
@@ -143,6 +144,8 @@ def export_sparql(
     """
     _check_http(endpoint, "SPARQL Graph Store endpoint", ExportError)
     _check_graph(graph, ExportError)
+    endpoint, url_user, url_password = split_credentials(endpoint)  # never in a message
+    user, password = user or url_user, password or url_password
     store = to_store(model, with_ontology=with_ontology)
     data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     url = graph_store_url(endpoint, graph)
@@ -230,5 +233,7 @@ class RemoteSparqlEngine(SparqlEngine):
                  timeout: float = 120) -> None:
         _check_http(endpoint, "SPARQL endpoint", QueryError)
         _check_graph(graph, QueryError)
+        endpoint, url_user, url_password = split_credentials(endpoint)  # never in a message
+        user, password = user or url_user, password or url_password
         self.model = model if model is not None else Model()
         self.store = _RemoteStore(endpoint, graph, _auth_header(user, password), timeout)

@@ -1,37 +1,127 @@
-"""Reading and writing the standards planners' data already lives in.
+"""Reading and writing the standards planners' data already lives in: one format registry.
 
-One module per standard: :mod:`~carepath.standards.hsds` (Open Referral HSDS 3 and its UK
-profile), :mod:`~carepath.standards.fhir` (FHIR R4 HealthcareService),
-:mod:`~carepath.standards.graph_files` (GraphML, GEXF) and :mod:`~carepath.standards.jsonld`.
-Imports write carepath data files that ``carepath.load`` reads (shared code in
-:mod:`~carepath.standards.importing`); exports go through the model. None of these standards
-holds a referral route between services: where one can carry it as text or a classification it
-does, and each directory export lists what it could not hold.
+One module per format, each holding both of its directions: ``read_*`` (a standard's files
+into entries), ``import_*`` (into a carepath data folder), ``to_*`` (the model as the format's
+artifact, with a report of what the format cannot hold: an
+:class:`~carepath.standards.common.Exported`) and ``write_*`` (that artifact written
+atomically). :data:`FORMATS` lists them; ``carepath import`` and ``carepath export`` are
+generated from it, so adding a format touches its module and one line here. Modules are
+imported when a format is used, not when the registry is read (the CLI starts fast).
 
->>> sorted(IMPORTERS), sorted(EXPORTERS)
-(['fhir', 'hsds'], ['fhir', 'gexf', 'graphml', 'hsds', 'jsonld'])
+None of the directory standards holds a referral route between services as such: HSDS and
+FHIR carry the routes into a service (as attributes and extensions an import reads back) and
+list the rest in the export's report.
+
+>>> sorted(FORMATS)
+['fhir', 'gexf', 'graphml', 'hsds', 'jsonld']
+>>> [name for name, fmt in FORMATS.items() if fmt.can_import]
+['hsds', 'fhir']
+>>> FORMATS["fhir"].writer().__name__
+'write_fhir'
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
-from carepath.graph.model import Model
-from carepath.standards.fhir import export_fhir, import_fhir, to_fhir
-from carepath.standards.graph_files import export_gexf, export_graphml, to_gexf, to_graphml
-from carepath.standards.hsds import export_hsds, import_hsds, to_hsds, validate_hsds
-from carepath.standards.jsonld import export_jsonld, to_jsonld
 
-IMPORTERS: dict[str, Callable[..., Any]] = {"hsds": import_hsds, "fhir": import_fhir}
-GRAPH_EXPORTERS: dict[str, Callable[[Model, Path | str], Path]] = {
-    "graphml": export_graphml, "gexf": export_gexf, "jsonld": export_jsonld}
-EXPORTERS: dict[str, Callable[..., Path]] = {"hsds": export_hsds, "fhir": export_fhir,
-                                             **GRAPH_EXPORTERS}
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A format's own option of ``carepath export``: ``--flag`` given to ``write_*`` as
+    ``param`` (a path, or a switch when ``switch``)."""
 
-__all__ = [
-    "EXPORTERS", "GRAPH_EXPORTERS", "IMPORTERS", "export_fhir", "export_gexf", "export_graphml",
-    "export_hsds", "export_jsonld", "import_fhir", "import_hsds", "to_fhir", "to_gexf",
-    "to_graphml", "to_hsds", "to_jsonld", "validate_hsds",
-]
+    flag: str
+    param: str
+    help: str
+    switch: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One exchange format: where its code is and what the CLI says about it."""
+
+    name: str
+    title: str  # the standard's name, for messages
+    description: str  # the export command's help
+    target: str  # "FILE" or "FOLDER": what the export writes
+    can_import: bool = False
+    import_help: str = ""
+    options: tuple[Option, ...] = ()
+
+    @property
+    def module(self) -> Any:
+        return import_module(f"carepath.standards.{self.name}")
+
+    def writer(self) -> Callable[..., Any]:
+        """``write_{name}(model, target, **options) -> Exported[Path]``."""
+        return getattr(self.module, f"write_{self.name}")
+
+    def converter(self) -> Callable[..., Any]:
+        """``to_{name}(model) -> Exported``."""
+        return getattr(self.module, f"to_{self.name}")
+
+    def importer(self) -> Callable[..., Any]:
+        """``import_{name}(path, out, **options) -> Imported``."""
+        if not self.can_import:
+            raise ValueError(f"carepath does not import {self.title}; formats it imports: "
+                             + ", ".join(n for n, f in FORMATS.items() if f.can_import))
+        return getattr(self.module, f"import_{self.name}")
+
+
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("hsds", "Open Referral HSDS 3",
+           "An Open Referral HSDS 3 data package, and a report of what HSDS cannot hold.",
+           "FOLDER", can_import=True,
+           import_help="Open Referral HSDS 3 / UK services (a package folder, its "
+                       "datapackage.json, or an API response .json) into carepath data files.",
+           options=(Option("--schemas", "schemas", "Folder of the HSDS 3 JSON Schemas: "
+                           "validate before writing."),
+                    Option("--force", "force", "Replace FOLDER even if it is not a data "
+                           "package.", switch=True))),
+    Format("fhir", "FHIR R4",
+           "A FHIR R4 Bundle (.json, or .xml for XML) of Organization, Location and "
+           "HealthcareService resources.", "FILE", can_import=True,
+           import_help="FHIR R4 HealthcareService resources (.json or .xml, single or Bundle, "
+                       "or a folder of them) into carepath data files.",
+           options=(Option("--definitions", "definitions", "Also write carepath's extension "
+                           "StructureDefinitions and code systems (a Bundle, JSON) here."),)),
+    Format("graphml", "GraphML 1.0",
+           "The property graph as GraphML (yEd, Cytoscape, Gephi, graphology).", "FILE"),
+    Format("gexf", "GEXF 1.3", "The property graph as GEXF 1.3 (Gephi, graphology).", "FILE"),
+    Format("jsonld", "JSON-LD", "The RDF graph as JSON-LD (the Turtle export's triples, a "
+           "local context).", "FILE"),
+)}
+
+_LEGACY = {  # names this package exported before the registry, still importable from here
+    "export_hsds": "hsds", "import_hsds": "hsds", "to_hsds": "hsds", "validate_hsds": "hsds",
+    "export_fhir": "fhir", "import_fhir": "fhir", "to_fhir": "fhir",
+    "export_graphml": "graphml", "to_graphml": "graphml", "export_gexf": "gexf",
+    "to_gexf": "gexf", "export_jsonld": "jsonld", "to_jsonld": "jsonld",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LEGACY:
+        return getattr(FORMATS[_LEGACY[name]].module, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def export(name: str, model: Any, target: Path | str, **options: Any) -> Any:
+    """Write ``model`` in format ``name`` to ``target``; returns the path and the report.
+
+    >>> import tempfile, pathlib
+    >>> from carepath import load_reference
+    >>> done = export("gexf", load_reference(), pathlib.Path(tempfile.mkdtemp()) / "g.gexf")
+    >>> done.artifact.suffix, "pathway cells" in done.report.not_held
+    ('.gexf', True)
+    """
+    if name not in FORMATS:
+        raise ValueError(f"unknown format {name!r}; expected one of: {', '.join(FORMATS)}")
+    return FORMATS[name].writer()(model, target, **options)
+
+
+__all__ = ["FORMATS", "Format", "Option", "export", *sorted(_LEGACY)]

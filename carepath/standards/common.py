@@ -18,6 +18,7 @@ import unicodedata
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from carepath.graph.model import Model, Relation, RelationKind, Service
 from carepath.graph.rdf import CP, ID
@@ -31,6 +32,74 @@ TAXONOMY_IRI = CP
 ACCESS_KINDS = (RelationKind.REFERS_TO, RelationKind.SIGNPOSTS_TO, RelationKind.HANDS_OVER_TO,
                 RelationKind.STEPS_UP_TO, RelationKind.STEPS_DOWN_TO)
 _ID_CHARS = re.compile(r"[^a-z0-9]+")
+# characters XML 1.0 cannot hold, nor FHIR's strings (control characters but tab, line feed and
+# carriage return; U+FFFE, U+FFFF; lone surrogates): every export removes them
+NOT_XML = ([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]
+           + list(range(0xD800, 0xE000)))
+_CLEAN = str.maketrans(dict.fromkeys(NOT_XML))
+_NOT_XML_RE = re.compile("[" + "".join(map(chr, NOT_XML[:-2048])) + "\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 and FHIR's strings cannot hold.
+
+    >>> clean_text("Mind\\x0b the\\x1b gap\\x00")
+    'Mind the gap'
+    """
+    return text.translate(_CLEAN) if _NOT_XML_RE.search(text) else text
+
+
+def _strings(value: Any) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (tuple, list, frozenset, set)):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif hasattr(value, "__dataclass_fields__"):
+        for name in value.__dataclass_fields__:
+            yield from _strings(getattr(value, name))
+
+
+def model_needs_cleaning(model: Model, *, strip: bool = False) -> bool:
+    """Whether any text of the model holds a character :func:`clean_text` removes (or, with
+    ``strip``, starts or ends with whitespace). The loaders refuse such text, so a loaded
+    model needs none: exports check the model (its statements, not its million relations)
+    before walking their whole output.
+
+    >>> from carepath import load_reference
+    >>> model_needs_cleaning(load_reference())
+    False
+    """
+    parts = (model.sources, model.areas, model.tiers, model.stages, model.levels,
+             model.severities, model.urgencies, model.concerns, model.professions,
+             model.interventions, model.services, model.statements, model.overlaps,
+             model.pathway)
+    for text in _strings(parts):
+        if _NOT_XML_RE.search(text) or (strip and text != text.strip()):
+            return True
+    return False
+
+
+def cleaned(value: Any, *, strip: bool = False) -> Any:
+    """``value`` (a JSON-like dict, list or string) with :func:`clean_text` applied to every
+    string in it, keys included; with ``strip``, values without leading or trailing
+    whitespace too (FHIR's strings should have none).
+
+    >>> cleaned({"name": "A\\x01", "tags": ["b\\x1b "]}, strip=True)
+    {'name': 'A', 'tags': ['b']}
+    """
+    if isinstance(value, str):
+        text = clean_text(value)
+        return text.strip() if strip else text
+    if isinstance(value, dict):
+        return {clean_text(k): cleaned(v, strip=strip) for k, v in value.items()}
+    if isinstance(value, list):
+        return [cleaned(v, strip=strip) for v in value]
+    return value
 
 
 def slug(text: str, *, max_length: int = 50) -> str:
@@ -164,15 +233,7 @@ def route_phrase(model: Model, rel: Relation) -> str:
     return f"{text} [{evidence(rel)}]"
 
 
-def access_routes(model: Model, service: Service) -> list[Relation]:
-    """Relations that bring a family into ``service`` (referrals, signposting, hand-overs)."""
-    return [r for r in model.relations if r.target == service.id and r.kind in ACCESS_KINDS]
-
-
-def routes_text(model: Model, service: Service) -> str | None:
-    """The service's access routes as text, one line per relation (None if it has none)."""
-    lines = [route_phrase(model, r) for r in access_routes(model, service)]
-    return "\n".join(lines) or None
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -180,19 +241,23 @@ class ExportReport:
     """What a standard could not hold, so that nothing is lost silently.
 
     ``held`` and ``not_held`` map a topic to lines; :meth:`markdown` renders both.
+    ``facts`` are the :func:`model_facts` the standard cannot hold (the round-trip tests check
+    that exactly these are missing after export, import and load).
     """
 
     standard: str
     held: dict[str, list[str]] = field(default_factory=dict)
     not_held: dict[str, list[str]] = field(default_factory=dict)
+    facts: set[tuple] = field(default_factory=set)
 
     def hold(self, topic: str, lines: Iterable[str]) -> None:
         self.held.setdefault(topic, []).extend(lines)
 
-    def lose(self, topic: str, lines: Iterable[str]) -> None:
+    def lose(self, topic: str, lines: Iterable[str], facts: Iterable[tuple] = ()) -> None:
         lines = list(lines)
         if lines:
             self.not_held.setdefault(topic, []).extend(lines)
+        self.facts.update(facts)
 
     @property
     def lost(self) -> int:
@@ -200,6 +265,7 @@ class ExportReport:
         return sum(len(v) for v in self.not_held.values())
 
     def markdown(self) -> str:
+        """The report as Markdown (without control characters from the data)."""
         out = [f"# What {self.standard} holds of this carepath data", ""]
         out += ["## Held", ""]
         for topic, lines in self.held.items():
@@ -211,56 +277,154 @@ class ExportReport:
             out += [f"### {topic} ({len(lines)})", ""]
             out += [f"- {line}" for line in lines]
             out.append("")
-        return "\n".join(out).rstrip() + "\n"
+        return clean_text("\n".join(out).rstrip() + "\n")
 
 
-def report_common_losses(model: Model, report: ExportReport, *,
-                         relation_kinds_held: tuple[RelationKind, ...]) -> None:
-    """Add what no directory standard holds: non-access relations, professions, interventions...
+# -- the facts of a model, and what the directory standards hold of them ------------------------
 
-    Relations of ``relation_kinds_held`` whose target is a service are held as access routes;
-    every other relation, and every service fact the standards have no field for, is listed.
+def _criterion_conditions(crit) -> tuple | None:
+    if not (crit.windows or crit.concerns or crit.severities or crit.parent_age_below is not None
+            or crit.parent_age_from is not None):
+        return None
+    return (tuple((w.start, w.end) for w in crit.windows), frozenset(crit.concerns),
+            frozenset(crit.severities), crit.parent_age_below, crit.parent_age_from)
+
+
+def relation_fact(rel: Relation) -> tuple:
+    """A relation as a fact: kind, ends and every condition (not its id or provenance)."""
+    return ("relation", rel.kind.value, rel.source, rel.target, tuple(rel.stage_texts),
+            frozenset(rel.concerns), frozenset(rel.severities), rel.urgency, rel.response_time,
+            rel.level, rel.note)
+
+
+def service_facts(svc: Service) -> Iterable[tuple]:
+    """A service's facts (not its provenance)."""
+    sid = svc.id
+    for name in ("name", "area", "tier", "tier_note", "level", "need_min", "need_max",
+                 "need_note", "notes"):
+        value = getattr(svc, name)
+        if value is not None:
+            yield ("service", sid, name, value)
+    if svc.aliases:
+        yield ("service", sid, "aliases", tuple(svc.aliases))
+    if svc.stage_texts:
+        yield ("service", sid, "stage_texts", tuple(svc.stage_texts))
+    for need in svc.addresses:
+        yield ("service-concern", sid, need.concern, frozenset(need.severities))
+    for concern in svc.not_addressed:
+        yield ("service-not-addressed", sid, concern)
+    for prof in svc.professions:
+        yield ("service-profession", sid, prof)
+    for intervention in svc.interventions:
+        yield ("service-intervention", sid, intervention)
+    for crit in svc.eligibility:
+        yield ("criterion", sid, crit.type, crit.text)
+        conditions = _criterion_conditions(crit)
+        if conditions is not None:
+            yield ("criterion-conditions", sid, crit.type, crit.text, *conditions)
+    for resp in svc.response_times:
+        yield ("response-time", sid, resp.urgency, resp.within)
+
+
+def model_facts(model: Model) -> set[tuple]:
+    """Everything the model states, as comparable facts; provenance (source documents, lines,
+    passages) and ids of relations left out. Two models with the same facts say the same.
+
+    >>> from carepath import load_reference
+    >>> facts = model_facts(load_reference())
+    >>> ("service", "dorset-pmmhs", "tier", "specialist-perinatal") in facts
+    True
+    """
+    facts: set[tuple] = set()
+    for area in model.areas.values():
+        facts.add(("area", area.id, area.name, area.country))
+        if area.births_per_year is not None:
+            facts.add(("area-births", area.id, area.births_per_year))
+    for svc in model.services.values():
+        facts.update(service_facts(svc))
+    facts.update(relation_fact(rel) for rel in model.relations)
+    facts.update(("overlap", tuple(o.services), o.note) for o in model.overlaps)
+    facts.update(("pathway", c.service, c.stage_text, c.level, c.heading, c.rationale,
+                  tuple(c.actions)) for c in model.pathway)
+    return facts
+
+
+def route_record(rel: Relation) -> dict[str, Any]:
+    """An access route as carepath's relation record (the data files' keys), without its
+    target and provenance: what HSDS attributes and FHIR extensions carry.
+
+    >>> from carepath import load_reference
+    >>> m = load_reference()
+    >>> rel = next(r for r in m.relations if r.source == "gp" and r.target == "dorset-pmmhs")
+    >>> sorted(route_record(rel))
+    ['from', 'kind', 'note']
+    """
+    record: dict[str, Any] = {"kind": rel.kind.value, "from": rel.source}
+    if rel.stage_texts:
+        record["stages"] = list(rel.stage_texts)
+    if rel.concerns:
+        record["concerns"] = sorted(rel.concerns)
+    if rel.severities:
+        record["severity"] = sorted(rel.severities)
+    for key in ("urgency", "response_time", "level", "note"):
+        value = getattr(rel, key)
+        if value is not None:
+            record[key] = value
+    return record
+
+
+def is_route(model: Model, rel: Relation) -> bool:
+    """Whether a relation is an access route into a service (what the directories hold)."""
+    return rel.kind in ACCESS_KINDS and rel.target in model.services
+
+
+def report_common_losses(model: Model, report: ExportReport) -> None:
+    """Add what neither directory standard holds: relations that are not access routes into a
+    service, the structured conditions of criteria, areas' births, overlaps, pathway cells and
+    the provenance of every fact.
+
+    Access routes, professions, interventions, population need, response times, concerns not
+    addressed and tier notes are held (as HSDS attributes, FHIR characteristics and
+    extensions), so they are not listed.
     """
     for rel in model.relations:
-        if rel.kind in relation_kinds_held and rel.target in model.services:
+        if is_route(model, rel):
             continue
         why = ("its target is a profession" if rel.target in model.professions
                else f"{rel.kind.label} has no field")
         report.lose(f"relations: {rel.kind.label}",
                     [f"{model.name_of(rel.source)} -> {model.name_of(rel.target)} "
-                     f"({why}) [{evidence(rel)}] {rel.id}"])
+                     f"({why}) [{evidence(rel)}] {rel.id}"], [relation_fact(rel)])
     for svc in model.services.values():
-        lost = []
-        if svc.professions:
-            lost.append("staffed by " + ", ".join(svc.professions))
-        if svc.interventions:
-            lost.append("delivers " + ", ".join(svc.interventions))
-        if svc.response_times:
-            lost.append("response times " + ", ".join(f"{r.urgency} {r.within}"
-                                                     for r in svc.response_times))
-        if svc.need_min is not None or svc.need_max is not None:
-            lost.append(f"population need {svc.need_min}-{svc.need_max}%")
-        if svc.not_addressed:
-            lost.append("does not address " + ", ".join(svc.not_addressed))
-        if svc.tier_note:
-            lost.append("tier note")
         for crit in svc.eligibility:
-            structured = []
-            if crit.parent_age_below is not None or crit.parent_age_from is not None:
-                structured.append("parent ages")
-            if crit.windows or crit.concerns or crit.severities:
-                structured.append("stage/concern conditions")
-            if structured:
-                lost.append(f"{crit.type} criterion's {' and '.join(structured)} "
-                            "(its text is kept)")
-        if lost:
-            report.lose("service facts without a field", [f"{svc.id}: " + "; ".join(lost)])
+            conditions = _criterion_conditions(crit)
+            if conditions is not None:
+                report.lose("eligibility conditions",
+                            [f"{svc.id}: the stage, concern or parent-age conditions of the "
+                             f"{crit.type} criterion {crit.text[:60]!r} (its text is kept)"],
+                            [("criterion-conditions", svc.id, crit.type, crit.text,
+                              *conditions)])
+    report.lose("area facts", [f"{a.id}: births per year {a.births_per_year}"
+                               for a in model.areas.values() if a.births_per_year is not None],
+                [("area-births", a.id, a.births_per_year) for a in model.areas.values()
+                 if a.births_per_year is not None])
     provenance = sum(1 for _ in model.services) + len(model.relations)
     report.lose("provenance", [f"source documents, lines and passages of {provenance} services "
                                "and relations (every exported record names carepath as its "
                                "origin; the evidence stays in carepath)"])
     report.lose("deliberate overlaps", [f"{', '.join(o.services)}: {o.note}"
-                                        for o in model.overlaps])
+                                        for o in model.overlaps],
+                [("overlap", tuple(o.services), o.note) for o in model.overlaps])
     report.lose("pathway cells", [f"{c.service} at {c.stage_text}"
                                   + (f" ({c.level})" if c.level else "")
-                                  for c in model.pathway])
+                                  for c in model.pathway],
+                [("pathway", c.service, c.stage_text, c.level, c.heading, c.rationale,
+                  tuple(c.actions)) for c in model.pathway])
+
+
+@dataclass(slots=True, frozen=True)
+class Exported(Generic[T]):
+    """What an export made (text, a document, a package, a path) and its report."""
+
+    artifact: T
+    report: ExportReport

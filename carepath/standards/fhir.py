@@ -15,19 +15,21 @@ the mapping file); eligibility as criteria (``exclusion`` when its code says so)
 telecom, comment and extraDetails in the notes; coverageArea (the Location in the Bundle, or
 the display) as the area.
 
-**Export** (:func:`to_fhir`, :func:`export_fhir`): a ``collection`` Bundle of Organization
+**Export** (:func:`to_fhir`, :func:`write_fhir`): a ``collection`` Bundle of Organization
 (as for HSDS: recorded, else one stand-in per area), Location (one per area, the services'
-coverageArea) and HealthcareService resources. A service's carepath id is its identifier, its
-tier its ``type``, its level its ``program``, the canonical stages it covers and the concerns it
-addresses its ``characteristic``s, its criteria its ``eligibility`` (code ``inclusion`` or
-``exclusion``, text in ``comment``). Referral routes: each service or profession that refers
-into the service, and the family for self-referral, is a ``referralMethod`` coding (system
-``https://w3id.org/carepath/id/referral-source``), and the routes with their conditions and
-evidence are the ``extraDetails`` text. Aliases, stage texts and severities are carepath
-extensions.
+coverageArea) and HealthcareService resources, each with a generated narrative. A service's
+carepath id is its identifier, its tier its ``type``, its level its ``program``, the canonical
+stages it covers, the concerns it addresses, the professions that staff it and the
+interventions it delivers its ``characteristic``s, its criteria its ``eligibility`` (code
+``inclusion`` or ``exclusion``, text in ``comment``), who refers into it ``referralMethod``
+codings (system ``https://w3id.org/carepath/id/referral-source``) and its routes with their
+evidence the ``extraDetails`` text. The rest are carepath extensions defined in
+:mod:`~carepath.standards.fhir_definitions` (aliases, stage texts, severities, concerns not
+addressed, tier note, population need, response times, and each access route with every
+condition), which an import reads back.
 
 >>> from carepath import load_reference
->>> bundle = to_fhir(load_reference())
+>>> bundle = to_fhir(load_reference()).artifact
 >>> sorted({e["resource"]["resourceType"] for e in bundle["entry"]})
 ['HealthcareService', 'Location', 'Organization']
 """
@@ -43,15 +45,26 @@ from typing import Any
 from carepath.errors import DataValidationError, Problem
 from carepath.files import write_atomic
 from carepath.graph.model import Model, RelationKind
-from carepath.graph.rdf import CP, ID
+from carepath.graph.rdf import CP
 from carepath.standards.common import (
+    Exported,
     ExportReport,
+    cleaned,
+    is_route,
+    model_needs_cleaning,
     notes_without_organisation,
     organisation_of,
     report_common_losses,
-    routes_text,
+    route_phrase,
     slug,
     stable_uuid,
+)
+from carepath.standards.fhir_definitions import (
+    EXT_BASE,
+    SYSTEM,
+    definitions_bundle,
+    ext_url,
+    narrative,
 )
 from carepath.standards.importing import (
     AreaRef,
@@ -60,16 +73,16 @@ from carepath.standards.importing import (
     MapRow,
     SourceInfo,
     Term,
-    add_referrals,
+    add_routes,
     build_import,
+    id_lines,
     read_mapping,
     write_import,
 )
 
 FHIR_NS = "http://hl7.org/fhir"
-SYSTEM = {kind: f"{ID}{kind}" for kind in ("service", "area", "tier", "level", "stage",
-                                           "concern", "criterion-type", "referral-source")}
-EXT = {name: CP + name for name in ("alias", "stageText", "addresses")}
+# the extension URLs of carepath 0.1's exports, still read
+LEGACY_EXT = {CP + "alias": "alias", CP + "stageText": "stage-text", CP + "addresses": "addresses"}
 KNOWN_COMPANIONS = ("Organization", "Location")
 
 
@@ -149,6 +162,9 @@ def _parse_file(path: Path) -> list[_Resource]:
     except json.JSONDecodeError as exc:
         raise _error(shown, exc.lineno, None,
                      f"not FHIR JSON or XML (invalid JSON: {exc.msg})") from None
+    except RecursionError:
+        raise _error(shown, None, None, "JSON nested too deeply to be a FHIR resource (over a "
+                     "thousand levels)") from None
     if not isinstance(doc, dict) or "resourceType" not in doc:
         raise _error(shown, 1, None, "not a FHIR resource: no resourceType (is this HSDS? use "
                      "`carepath import hsds`)")
@@ -157,14 +173,15 @@ def _parse_file(path: Path) -> list[_Resource]:
     _check_kind(kind, shown, 1, record)
     try:
         resource = R4B.get_fhir_model_class(kind).model_validate(doc)
+    except RecursionError:
+        raise _error(shown, 1, record, "nested too deeply to be a FHIR resource") from None
     except Exception as exc:
         raise _error(shown, 1, record, f"not valid FHIR R4: {_first_error(exc)}") from None
 
+    ids = id_lines(text)  # one pass over the text (a rescan per resource was quadratic)
+
     def line_of(ident: str | None) -> int | None:
-        if not ident:
-            return None
-        at = text.find(json.dumps(ident))
-        return text.count("\n", 0, at) + 1 if at >= 0 else None
+        return ids.get(ident) if ident else None
 
     lines = [line_of(e.resource.id) for e in (getattr(resource, "entry", None) or [])
              if e.resource is not None]
@@ -221,7 +238,6 @@ class FhirRead:
 
     entries: list[Entry]
     sources: list[SourceInfo]
-    referrers: dict[str, list[tuple[str, int | None]]]
     warnings: list[Problem]
 
 
@@ -266,13 +282,11 @@ def read_fhir(path: Path | str, *, prefix: str = "fhir") -> FhirRead:
                                     f"{kind} resource in the Bundle: not read"))
     if not services:
         raise _error(str(path), None, None, "no HealthcareService resources found")
-    referrers: dict[str, list[tuple[str, int | None]]] = {}
-    entries = [_fhir_entry(res, sources[res.file].id, lookup, referrers) for res in services]
-    return FhirRead(entries, list(sources.values()), referrers, warnings)
+    entries = [_fhir_entry(res, sources[res.file].id, lookup) for res in services]
+    return FhirRead(entries, list(sources.values()), warnings)
 
 
-def _fhir_entry(res: _Resource, source: str, lookup: dict[str, _Resource],
-                referrers: dict[str, list[tuple[str, int | None]]]) -> Entry:
+def _fhir_entry(res: _Resource, source: str, lookup: dict[str, _Resource]) -> Entry:
     hs = res.model
     where = res.file if res.line is None else f"{res.file}:{res.line}"
     if not (hs.name or "").strip():
@@ -304,27 +318,9 @@ def _fhir_entry(res: _Resource, source: str, lookup: dict[str, _Resource],
             criteria.append((kind, text))
     entry = Entry(where, source, res.line, hs.name.strip(), organisation=organisation,
                   areas=areas, criteria=criteria)
-    extensions = {}
-    for ext in hs.extension or []:
-        extensions.setdefault(ext.url, []).append(ext.valueString)
     carepath_id = _identifier(hs, SYSTEM["service"])
     if carepath_id is not None:  # written by carepath: restore what its codes hold
-        entry.carepath_id = carepath_id
-        entry.notes = hs.comment or None
-        entry.aliases = [a for a in extensions.get(EXT["alias"], []) if a]
-        entry.stages = [s for s in extensions.get(EXT["stageText"], []) if s]
-        for value in extensions.get(EXT["addresses"], []):
-            concern, _, sev = (value or "").partition(":")
-            entry.concerns[concern] = [s for s in sev.split("|") if s]
-        for term in _codings(hs.type, ""):
-            if term.taxonomy == SYSTEM["tier"]:
-                entry.tier = term.code
-        for term in _codings(hs.program, ""):
-            if term.taxonomy == SYSTEM["level"]:
-                entry.level = term.code
-        for term in _codings(hs.referralMethod, ""):
-            if term.taxonomy == SYSTEM["referral-source"]:
-                referrers.setdefault(carepath_id, []).append((term.code, res.line))
+        _restore(entry, hs, carepath_id, res.line)
         return entry
     entry.terms = [*_codings(hs.category, "category"), *_codings(hs.type, "type"),
                    *_codings(hs.specialty, "specialty"), *_codings(hs.program, "program"),
@@ -347,6 +343,85 @@ def _fhir_entry(res: _Resource, source: str, lookup: dict[str, _Resource],
     return entry
 
 
+def _parts(ext: Any) -> dict[str, list[Any]]:
+    """A complex extension's parts: url -> values (each part's value[x], whatever its type)."""
+    out: dict[str, list[Any]] = {}
+    for part in ext.extension or []:
+        out.setdefault(part.url, []).append(_value(part))
+    return out
+
+
+def _value(ext: Any) -> Any:
+    for name in ("valueString", "valueCoding", "valueDecimal", "valueCode"):
+        value = getattr(ext, name, None)
+        if value is not None:
+            return value
+    return None
+
+
+def _restore(entry: Entry, hs: Any, carepath_id: str, line: int | None) -> None:
+    """A service carepath exported: what its codings and extensions hold."""
+    entry.carepath_id = carepath_id
+    entry.notes = hs.comment or None
+    extra = entry.extra
+    routes_seen = False
+    for ext in hs.extension or []:
+        name = LEGACY_EXT.get(ext.url) or ext.url.removeprefix(EXT_BASE)
+        if name == "alias" and ext.valueString:
+            entry.aliases.append(ext.valueString)
+        elif name == "stage-text" and ext.valueString:
+            entry.stages.append(ext.valueString)
+        elif name == "tier-note" and ext.valueString:
+            extra["tier_note"] = ext.valueString
+        elif name == "does-not-address" and ext.valueCoding is not None:
+            extra.setdefault("not_addressed", []).append(ext.valueCoding.code)
+        elif name == "addresses" and ext.valueString is not None:  # carepath 0.1
+            concern, _, sev = ext.valueString.partition(":")
+            entry.concerns[concern] = [s for s in sev.split("|") if s]
+        elif name == "addresses":
+            parts = _parts(ext)
+            for concern in parts.get("concern", []):
+                entry.concerns[concern.code] = [s.code for s in parts.get("severity", [])]
+        elif name == "population-need":
+            parts = _parts(ext)
+            extra["need"] = {key: float(parts[key][0]) if key != "note" else parts[key][0]
+                             for key in ("min", "max", "note") if key in parts}
+        elif name == "response-time":
+            parts = _parts(ext)
+            extra.setdefault("response_times", []).append(
+                {"urgency": parts["urgency"][0].code, "within": parts["within"][0]})
+        elif name == "route":
+            routes_seen = True
+            parts = _parts(ext)
+            record: dict[str, Any] = {"kind": parts["kind"][0].code,
+                                      "from": parts["from"][0].code}
+            for part, key in (("stage-text", "stages"), ("concern", "concerns"),
+                              ("severity", "severity")):
+                if part in parts:
+                    record[key] = [v.code if hasattr(v, "code") else v for v in parts[part]]
+            for part, key in (("urgency", "urgency"), ("response-time", "response_time"),
+                              ("level", "level"), ("note", "note")):
+                if part in parts:
+                    value = parts[part][0]
+                    record[key] = value.code if hasattr(value, "code") else value
+            entry.routes.append((record, line))
+    for term in _codings(hs.type, ""):
+        if term.taxonomy == SYSTEM["tier"]:
+            entry.tier = term.code
+    for term in _codings(hs.program, ""):
+        if term.taxonomy == SYSTEM["level"]:
+            entry.level = term.code
+    for term in _codings(hs.characteristic, ""):
+        if term.taxonomy == SYSTEM["profession"]:
+            extra.setdefault("professions", []).append(term.code)
+        elif term.taxonomy == SYSTEM["intervention"]:
+            extra.setdefault("interventions", []).append(term.code)
+    if not routes_seen:  # carepath 0.1 wrote who refers in as referralMethod codings only
+        for term in _codings(hs.referralMethod, ""):
+            if term.taxonomy == SYSTEM["referral-source"]:
+                entry.routes.append(({"kind": "refers_to", "from": term.code}, line))
+
+
 def import_fhir(path: Path | str, out: Path | str, *, prefix: str = "fhir",
                 mapping: Path | str | None = None, area_name: str | None = None,
                 force: bool = False, together: Sequence[Path | str] = ()) -> Imported:
@@ -360,7 +435,7 @@ def import_fhir(path: Path | str, out: Path | str, *, prefix: str = "fhir",
     result = build_import(read.entries, read.sources, standard="FHIR R4 HealthcareService",
                           origin=str(path), prefix=prefix, mapping=rows, area_name=area_name,
                           warnings=read.warnings)
-    add_referrals(result, read.referrers)
+    add_routes(result)
     write_import(result, out, force=force, together=together)
     return result
 
@@ -370,12 +445,114 @@ def import_fhir(path: Path | str, out: Path | str, *, prefix: str = "fhir",
 # ================================================================================================
 
 def _coding(kind: str, code: str, display: str) -> dict[str, Any]:
-    return {"coding": [{"system": SYSTEM[kind], "code": code, "display": display}],
-            "text": display}
+    return {"system": SYSTEM[kind], "code": code, "display": display}
 
 
-def to_fhir_with_report(model: Model) -> tuple[dict[str, Any], ExportReport]:
-    """The model as a FHIR R4 Bundle (a JSON-ready dict, validated), and what it cannot hold."""
+def _concept(kind: str, code: str, display: str) -> dict[str, Any]:
+    return {"coding": [_coding(kind, code, display)], "text": display}
+
+
+def _ext(name: str, **value: Any) -> dict[str, Any]:
+    return {"url": ext_url(name), **value}
+
+
+def _complex(name: str, parts: list[tuple[str, str, Any]]) -> dict[str, Any]:
+    """A complex extension from (part, value type, value) triples; None values left out."""
+    return {"url": ext_url(name),
+            "extension": [{"url": part, f"value{kind}": value}
+                          for part, kind, value in parts if value is not None]}
+
+
+def _route_extension(model: Model, rel: Any) -> dict[str, Any]:
+    parts: list[tuple[str, str, Any]] = [
+        ("kind", "Coding", _coding("relation-kind", rel.kind.value, rel.kind.label)),
+        ("from", "Coding", _coding("referral-source", rel.source, model.name_of(rel.source)))]
+    parts += [("stage-text", "String", t) for t in rel.stage_texts]
+    parts += [("concern", "Coding", _coding("concern", c, model.concerns[c].name))
+              for c in sorted(rel.concerns)]
+    parts += [("severity", "Coding", _coding("severity", s, model.severities[s].name))
+              for s in sorted(rel.severities)]
+    if rel.urgency:
+        parts.append(("urgency", "Coding", _coding("urgency", rel.urgency,
+                                                   model.urgencies[rel.urgency].name)))
+    parts.append(("response-time", "String", rel.response_time))
+    if rel.level:
+        parts.append(("level", "Coding", _coding("level", rel.level,
+                                                 model.levels[rel.level].name)))
+    parts.append(("note", "String", rel.note))
+    return _complex("route", parts)
+
+
+def _service_resource(model: Model, svc: Any, routes: list, org_ref: str, org_name: str,
+                      area_ref: str) -> dict[str, Any]:
+    area = model.areas[svc.area]
+    tier = model.tiers[svc.tier].name if svc.tier else None
+    stages = model.stages_covered(svc)
+    hs: dict[str, Any] = {
+        "resourceType": "HealthcareService",
+        "text": narrative(
+            svc.name,
+            f"{'Tier: ' + tier + '. ' if tier else ''}Area: {area.name}."
+            + (f" Ages: {'; '.join(svc.stage_texts)}." if svc.stage_texts else ""),
+            items=[route_phrase(model, r) for r in routes]),
+        "identifier": [{"system": SYSTEM["service"], "value": svc.id}],
+        "active": True, "providedBy": {"reference": org_ref, "display": org_name},
+        "name": svc.name,
+        "coverageArea": [{"reference": area_ref, "display": area.name}]}
+    extensions = [_ext("alias", valueString=a) for a in svc.aliases]
+    extensions += [_ext("stage-text", valueString=t) for t in svc.stage_texts]
+    extensions += [_complex("addresses", [
+        ("concern", "Coding", _coding("concern", n.concern, model.concerns[n.concern].name)),
+        *[("severity", "Coding", _coding("severity", s, model.severities[s].name))
+          for s in sorted(n.severities)]]) for n in svc.addresses]
+    extensions += [_ext("does-not-address", valueCoding=_coding(
+        "concern", c, model.concerns[c].name)) for c in svc.not_addressed]
+    if svc.tier_note:
+        extensions.append(_ext("tier-note", valueString=svc.tier_note))
+    if svc.need_min is not None or svc.need_max is not None or svc.need_note:
+        extensions.append(_complex("population-need", [
+            ("min", "Decimal", svc.need_min), ("max", "Decimal", svc.need_max),
+            ("note", "String", svc.need_note)]))
+    extensions += [_complex("response-time", [
+        ("urgency", "Coding", _coding("urgency", r.urgency, model.urgencies[r.urgency].name)),
+        ("within", "String", r.within)]) for r in svc.response_times]
+    extensions += [_route_extension(model, rel) for rel in routes]
+    if extensions:
+        hs["extension"] = extensions
+    if svc.tier:
+        hs["type"] = [_concept("tier", svc.tier, tier)]
+    if svc.level:
+        hs["program"] = [_concept("level", svc.level, model.levels[svc.level].name)]
+    characteristic = [_concept("stage", s, model.stages[s].name) for s in stages]
+    characteristic += [_concept("concern", n.concern, model.concerns[n.concern].name)
+                       for n in svc.addresses]
+    characteristic += [_concept("profession", p, model.professions[p].name)
+                       for p in svc.professions]
+    characteristic += [_concept("intervention", i, model.interventions[i].name)
+                       for i in svc.interventions]
+    if characteristic:
+        hs["characteristic"] = characteristic
+    comment = notes_without_organisation(svc.notes)
+    if comment:
+        hs["comment"] = comment
+    if routes:
+        hs["extraDetails"] = "\n".join(route_phrase(model, r) for r in routes)
+    if svc.eligibility:
+        hs["eligibility"] = [{"code": _concept("criterion-type", c.type, c.type),
+                              "comment": c.text} for c in svc.eligibility]
+    sources = {r.source: model.name_of(r.source) for r in routes
+               if r.kind is RelationKind.REFERS_TO}
+    if sources:
+        hs["referralMethod"] = [_concept("referral-source", node, label)
+                                for node, label in sources.items()]
+    return hs
+
+
+def to_fhir(model: Model) -> Exported[dict[str, Any]]:
+    """The model as a FHIR R4 ``collection`` Bundle (a JSON-ready dict, validated with the
+    R4(B) models but for its route extensions), and what FHIR cannot hold. Every resource has
+    a narrative; text FHIR cannot hold (control characters) is removed, and so is whitespace
+    around text."""
     report = ExportReport("FHIR R4")
     entries: list[dict[str, Any]] = []
     refs: dict[str, str] = {}
@@ -390,6 +567,8 @@ def to_fhir_with_report(model: Model) -> tuple[dict[str, Any], ExportReport]:
     for area in model.areas.values():
         location: dict[str, Any] = {
             "resourceType": "Location",
+            "text": narrative(f"{area.name}: a carepath planning area"
+                              + (f" in {area.country}" if area.country else "") + "."),
             "identifier": [{"system": SYSTEM["area"], "value": area.id}],
             "status": "active", "name": area.name, "mode": "kind",
             "physicalType": {"coding": [{
@@ -398,86 +577,78 @@ def to_fhir_with_report(model: Model) -> tuple[dict[str, Any], ExportReport]:
         if area.country:
             location["address"] = {"country": area.country}
         add(f"area:{area.id}", location)
-    referrals: dict[str, list] = {}
-    for rel in model.relations_of(RelationKind.REFERS_TO):
-        referrals.setdefault(rel.target, []).append(rel)
+    routes: dict[str, list] = {}
+    for rel in model.relations:
+        if is_route(model, rel):
+            routes.setdefault(rel.target, []).append(rel)
     for svc in model.services.values():
         area = model.areas[svc.area]
         name = organisation_of(svc)
         if name:
-            org_ref = add(f"org:{name}", {"resourceType": "Organization", "active": True,
+            org_ref = add(f"org:{name}", {"resourceType": "Organization",
+                                          "text": narrative(name), "active": True,
                                           "name": name})
         else:
+            stand_in = (f"Stand-in for the organisations providing services in {area.name}"
+                        " (the sources do not name them)")
             org_ref = add(f"area-org:{area.id}", {
-                "resourceType": "Organization", "active": True, "name": area.name,
+                "resourceType": "Organization", "text": narrative(area.name, stand_in),
+                "active": True, "name": area.name,
                 "identifier": [{"system": SYSTEM["area"], "value": area.id}],
-                "alias": [f"Stand-in for the organisations providing services in {area.name}"
-                          " (the sources do not name them)"]})
-        hs: dict[str, Any] = {
-            "resourceType": "HealthcareService",
-            "identifier": [{"system": SYSTEM["service"], "value": svc.id}],
-            "active": True, "providedBy": {"reference": org_ref, "display": name or area.name},
-            "name": svc.name,
-            "coverageArea": [{"reference": refs[f"area:{area.id}"], "display": area.name}]}
-        extensions = [{"url": EXT["alias"], "valueString": a} for a in svc.aliases]
-        extensions += [{"url": EXT["stageText"], "valueString": t} for t in svc.stage_texts]
-        extensions += [{"url": EXT["addresses"],
-                        "valueString": n.concern + (":" + "|".join(sorted(n.severities))
-                                                    if n.severities else "")}
-                       for n in svc.addresses]
-        if extensions:
-            hs["extension"] = extensions
-        if svc.tier:
-            hs["type"] = [_coding("tier", svc.tier, model.tiers[svc.tier].name)]
-        if svc.level:
-            hs["program"] = [_coding("level", svc.level, model.levels[svc.level].name)]
-        characteristic = [_coding("stage", s, model.stages[s].name)
-                          for s in model.stages_covered(svc)]
-        characteristic += [_coding("concern", n.concern, model.concerns[n.concern].name)
-                           for n in svc.addresses]
-        if characteristic:
-            hs["characteristic"] = characteristic
-        comment = notes_without_organisation(svc.notes)
-        if comment:
-            hs["comment"] = comment
-        routes = routes_text(model, svc)
-        if routes:
-            hs["extraDetails"] = routes
-        if svc.eligibility:
-            hs["eligibility"] = [{"code": _coding("criterion-type", c.type, c.type),
-                                  "comment": c.text} for c in svc.eligibility]
-        sources = {}
-        for rel in referrals.get(svc.id, []):
-            sources.setdefault(rel.source, model.name_of(rel.source))
-        if sources:
-            hs["referralMethod"] = [_coding("referral-source", node, label)
-                                    for node, label in sources.items()]
-        add(f"service:{svc.id}", hs)
+                "alias": [stand_in]})
+        add(f"service:{svc.id}", _service_resource(
+            model, svc, routes.get(svc.id, []), org_ref, name or area.name,
+            refs[f"area:{area.id}"]))
     bundle = {"resourceType": "Bundle", "id": stable_uuid("fhir", "bundle"),
               "type": "collection", "entry": entries}
-    validate_fhir(bundle)
+    if model_needs_cleaning(model, strip=True):
+        bundle = cleaned(bundle, strip=True)
+    validate_fhir(_without_routes(bundle))
     report.hold("services", [f"{len(model.services)} HealthcareService resources (identifier = "
-                             "carepath id, name, notes as comment)"])
+                             "carepath id, name, notes as comment, a narrative)"])
     report.hold("areas", [f"{len(model.areas)} Location resources (the services' "
                           "coverageArea)"])
     report.hold("organisations", [f"{sum(1 for k in refs if 'org:' in k)} Organization "
                                   "resources (recorded, else one stand-in per area)"])
     report.hold("eligibility", ["criteria as eligibility (code inclusion/exclusion, text in "
                                 "comment)"])
-    report.hold("tiers, levels, stages, concerns", ["type, program and characteristic codings; "
-                                                    "aliases, stage texts and severities as "
-                                                    "carepath extensions"])
-    report.hold("referral routes", ["who refers in as referralMethod codings; every access route "
-                                    "with conditions and evidence as extraDetails"])
-    report_common_losses(model, report, relation_kinds_held=(
-        RelationKind.REFERS_TO, RelationKind.SIGNPOSTS_TO, RelationKind.HANDS_OVER_TO,
-        RelationKind.STEPS_UP_TO, RelationKind.STEPS_DOWN_TO))
-    return bundle, report
+    report.hold("tiers, levels, stages, concerns, professions, interventions", [
+        "type, program and characteristic codings; aliases, stage texts, severities, concerns "
+        "not addressed, tier notes, population need and response times as carepath "
+        "extensions (StructureDefinitions: carepath export fhir --definitions)"])
+    report.hold("access routes", ["every referral, signposting, hand-over and step into a "
+                                  "service as a 'route' extension with its conditions; who "
+                                  "refers in as referralMethod codings; the routes as "
+                                  "extraDetails text with their evidence"])
+    report_common_losses(model, report)
+    return Exported(bundle, report)
 
 
-def to_fhir(model: Model) -> dict[str, Any]:
-    """The model as a FHIR R4 ``collection`` Bundle (a JSON-ready dict, validated)."""
-    return to_fhir_with_report(model)[0]
+def _without_routes(bundle: dict[str, Any]) -> dict[str, Any]:
+    """The Bundle without its ``route`` extensions, for the R4 models to check quickly.
+
+    A route extension is made by one function from the model, always the same shape (its
+    StructureDefinition; HAPI FHIR's validator checks it in the tests). There are many: a
+    region's 2,400 services have 130,000 routes, and the models take minutes over them (about
+    10 objects each) against seconds for the rest.
+    """
+    route = ext_url("route")
+    entries = []
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        if "extension" in resource:
+            resource = {**resource, "extension": [e for e in resource["extension"]
+                                                  if e["url"] != route]}
+            if not resource["extension"]:
+                del resource["extension"]
+        entries.append({**entry, "resource": resource})
+    return {**bundle, "entry": entries}
+
+
+def to_fhir_with_report(model: Model) -> tuple[dict[str, Any], ExportReport]:
+    """The Bundle and its report (as :func:`to_fhir`, as a pair)."""
+    done = to_fhir(model)
+    return done.artifact, done.report
 
 
 def validate_fhir(resource: dict[str, Any]) -> Any:
@@ -499,19 +670,37 @@ def validate_fhir(resource: dict[str, Any]) -> Any:
                      f"not valid FHIR R4: {_first_error(exc)}") from None
 
 
+def fhir_text(bundle: dict[str, Any], *, xml: bool = False) -> str:
+    """A Bundle (as :func:`to_fhir` makes it) as FHIR JSON, or XML with ``xml``."""
+    if not xml:
+        return json.dumps(bundle, indent=2, ensure_ascii=False) + "\n"
+    text = validate_fhir(bundle).model_dump_xml(pretty_print=True)
+    return text.decode("utf-8") if isinstance(text, bytes) else text
+
+
 def to_fhir_json(model: Model) -> str:
     """The Bundle as FHIR JSON text."""
-    return json.dumps(to_fhir(model), indent=2, ensure_ascii=False) + "\n"
+    return fhir_text(to_fhir(model).artifact)
 
 
 def to_fhir_xml(model: Model) -> str:
     """The Bundle as FHIR XML text."""
-    xml = validate_fhir(to_fhir(model)).model_dump_xml(pretty_print=True)
-    return xml.decode("utf-8") if isinstance(xml, bytes) else xml
+    return fhir_text(to_fhir(model).artifact, xml=True)
+
+
+def write_fhir(model: Model, path: Path | str, *,
+               definitions: Path | str | None = None) -> Exported[Path]:
+    """Write the Bundle to ``path`` atomically (XML for ``.xml``, else JSON), converting the
+    model once; with ``definitions``, also the extensions' StructureDefinitions and the code
+    systems as a Bundle (JSON). Returns the path and the report."""
+    path = Path(path)
+    done = to_fhir(model)
+    text = fhir_text(done.artifact, xml=path.suffix.lower() == ".xml")
+    if definitions is not None:
+        write_atomic(Path(definitions), fhir_text(definitions_bundle(model)))
+    return Exported(write_atomic(path, text), done.report)
 
 
 def export_fhir(model: Model, path: Path | str) -> Path:
     """Write the Bundle to ``path`` atomically: XML for ``.xml``, else JSON."""
-    path = Path(path)
-    text = to_fhir_xml(model) if path.suffix.lower() == ".xml" else to_fhir_json(model)
-    return write_atomic(path, text)
+    return write_fhir(model, path).artifact

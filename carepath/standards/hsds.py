@@ -13,13 +13,16 @@ stages. Every fact cites the file and line it came from.
 
 **Export** (:func:`to_hsds`, :func:`export_hsds`) writes a tabular data package: organizations
 (one stand-in per area unless an import recorded the real one), services, service_areas,
-and a ``carepath`` taxonomy whose terms classify services by tier, level, age stage, concern
-and referral source (attributes). Access routes (referrals, signposting, hand-overs into a
-service) are written as its ``application_process`` text, with their conditions and evidence.
-What HSDS cannot hold is listed in ``carepath-report.md``.
+and a ``carepath`` taxonomy whose terms classify services by tier, level, age stage, concern,
+referral source, profession, intervention, population need and response time (attributes).
+Access routes (referrals, signposting, hand-overs, steps into a service) are written as its
+``application_process`` text, with their conditions and evidence, and as ``route`` attributes
+holding carepath's relation record as JSON, which an import reads back (as it reads back every
+attribute under the carepath taxonomy). What HSDS cannot hold is listed in
+``carepath-report.md``.
 
 >>> from carepath import load_reference
->>> package = to_hsds(load_reference())
+>>> package = to_hsds(load_reference()).artifact
 >>> len(package.tables["services"]), len(package.tables["service_areas"])
 (61, 61)
 >>> package.tables["services"][0]["status"]
@@ -42,16 +45,21 @@ from carepath.errors import DataValidationError, ExportError, Problem
 from carepath.files import atomic_dir
 from carepath.graph.model import Model, NodeKind, RelationKind
 from carepath.graph.rdf import iri
+from carepath.outputs import FORMULA_START, check_target, spreadsheet_safe
 from carepath.standards.common import (
     AREA_IRI,
     TAXONOMY_IRI,
+    Exported,
     ExportReport,
     area_of_iri,
+    clean_text,
     evidence,
+    is_route,
     notes_without_organisation,
     organisation_of,
     report_common_losses,
-    routes_text,
+    route_phrase,
+    route_record,
     slug,
     stable_uuid,
 )
@@ -62,13 +70,15 @@ from carepath.standards.importing import (
     MapRow,
     SourceInfo,
     Term,
-    add_referrals,
+    add_routes,
     build_import,
+    id_lines,
     read_mapping,
     write_import,
 )
 
 REPORT_FILE = "carepath-report.md"
+ALIAS_SEP = "; "  # aliases in alternate_name
 CAREPATH_TAXONOMY = "carepath"
 # the HSDS 3.0 tables carepath writes, with their columns in the standard's order
 COLUMNS: dict[str, list[str]] = {
@@ -124,6 +134,11 @@ def _error(file: str, line: int | None, fieldname: str | None, msg: str) -> Data
     return DataValidationError([Problem("error", "bad-hsds", file, line, fieldname, msg)])
 
 
+def _unquoted(value: str) -> str:
+    """A cell as written before spreadsheet_safe quoted it (``'=x`` is ``=x``)."""
+    return value[1:] if value[:1] == "'" and value[1:].startswith(FORMULA_START) else value
+
+
 def _read_csv(path: Path) -> list[_Record]:
     from carepath.loaders.yamlfile import read_text
 
@@ -138,7 +153,7 @@ def _read_csv(path: Path) -> list[_Record]:
                 row = next(reader)
             except StopIteration:
                 break
-            clean = {k.strip(): v.strip() for k, v in row.items()
+            clean = {k.strip(): _unquoted(v.strip()) for k, v in row.items()
                      if k and isinstance(v, str) and v.strip()}
             rows.append(_Record(clean, shown, start))
     except csv.Error as exc:
@@ -148,27 +163,41 @@ def _read_csv(path: Path) -> list[_Record]:
     return rows
 
 
+def _inside(path: Path, root: Path, shown: str, fieldname: str | None) -> Path:
+    """``path`` with every link resolved; an error if that leaves the package folder ``root``
+    (a symbolic link or a relative path to a file elsewhere is never read)."""
+    real = path.resolve()
+    if not real.is_relative_to(root.resolve()):
+        raise _error(shown, None, fieldname,
+                     f"{path.name} leads outside the package folder (to {real}); only files "
+                     "inside the package are read")
+    return real
+
+
 def _package_files(folder: Path) -> tuple[dict[str, Path], list[Problem]]:
     """The tables of a package: from datapackage.json if it is readable, else by name."""
     warnings: list[Problem] = []
-    files = {p.stem: p for p in sorted(folder.glob("*.csv"))}
+    files = {p.stem: _inside(p, folder, str(p), None) for p in sorted(folder.glob("*.csv"))}
     descriptor = folder / "datapackage.json"
     if not descriptor.is_file():
         return files, warnings
+    _inside(descriptor, folder, str(descriptor), None)
     text = descriptor.read_text(encoding="utf-8-sig", errors="replace").strip()
     shown = str(descriptor)
     try:
         package = json.loads(text)
     except json.JSONDecodeError as exc:
         if "\n" not in text and text.endswith(".json") and "{" not in text:
+            # a link placeholder (git's text for a symbolic link) is followed only inside the
+            # package: a path to another package is not read
             target = (folder / text).resolve()
-            if target.is_file():
+            if target.is_file() and target.is_relative_to(folder.resolve()):
                 return _package_files_from(json.loads(target.read_text("utf-8")), target,
                                            files), warnings
             warnings.append(Problem(
                 "warning", "link-placeholder", shown, 1, None,
-                f"is a link placeholder ({text!r}) that does not resolve here; the CSV files "
-                "are read by their HSDS 3 names"))
+                f"is a link placeholder ({text!r}) that does not resolve inside the package; "
+                "the CSV files are read by their HSDS 3 names"))
             return files, warnings
         raise _error(shown, exc.lineno, None, f"not valid JSON ({exc.msg})") from None
     return _package_files_from(package, descriptor, files), warnings
@@ -190,7 +219,7 @@ def _package_files_from(package: Any, descriptor: Path,
             raise _error(shown, None, f"resources[{n}]",
                          f"path {path!r} is not inside the package (remote, absolute or '..' "
                          "paths are not read)")
-        file = descriptor.parent / path
+        file = _inside(descriptor.parent / path, descriptor.parent, shown, f"resources[{n}]")
         if not file.is_file():
             name = resource.get("name", path)
             raise _error(shown, None, f"resources[{n}]",
@@ -256,11 +285,13 @@ def _assemble(folder: Path) -> tuple[list[_Record], list[Problem]]:
     taxonomies = by_id.get("taxonomies", {})
     terms = by_id.get("taxonomy_terms", {})
 
+    by_link: dict[str, list[_Record]] = {}  # attributes by what they describe, found once
+    for rec in tables.get("attributes", []):
+        by_link.setdefault(rec.data.get("link_id", ""), []).append(rec)
+
     def attributes_of(link: str) -> list[dict[str, Any]]:
         out = []
-        for rec in tables.get("attributes", []):
-            if rec.data.get("link_id") != link:
-                continue
+        for rec in by_link.get(link, []):
             term_rec = terms.get(rec.data.get("taxonomy_term_id", ""))
             term = dict(term_rec.data) if term_rec else {}
             if term and term.get("taxonomy_id") in taxonomies:
@@ -313,10 +344,11 @@ def _json_services(path: Path) -> list[_Record]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _error(shown, exc.lineno, None, f"not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise _error(shown, None, None, "JSON nested too deeply to be an HSDS response "
+                     "(over a thousand levels)") from None
 
-    def line_of(ident: Any) -> int | None:
-        m = re.search(r'"id"\s*:\s*' + re.escape(json.dumps(ident)), text)
-        return text.count("\n", 0, m.start()) + 1 if m else None
+    line_of = id_lines(text).get  # one pass over the text (a rescan per id was quadratic)
 
     if not isinstance(doc, dict):
         raise _error(shown, 1, None, "not an HSDS 3 response: expected a JSON object")
@@ -384,15 +416,16 @@ def _criteria(text: str | None) -> list[tuple[str, str]]:
     return [("inclusion", text.strip())]
 
 
-def _entry(rec: _Record, source: str, area_source: Callable[[str], str],
-           referrers: dict[str, list[tuple[str, int | None]]]) -> Entry:
+def _entry(rec: _Record, source: str, area_source: Callable[[str], str]) -> Entry:
     svc = rec.data
     ours: dict[str, list[str]] = {}
+    lines: dict[str, list[int | None]] = {}
     terms: list[Term] = []
     for attr in svc.get("attributes") or []:
         term, is_ours, value = _term(attr)
         if is_ours:
             ours.setdefault(term.code, []).append(value)
+            lines.setdefault(term.code, []).append(attr.get("_line") or rec.line)
         elif term.name:
             terms.append(term)
     org = svc.get("organization") or {}
@@ -417,23 +450,7 @@ def _entry(rec: _Record, source: str, area_source: Callable[[str], str],
                   minimum_age=_number(svc.get("minimum_age")),
                   maximum_age=_number(svc.get("maximum_age")))
     if "service-id" in ours:  # written by carepath: restore what its taxonomy holds
-        entry.carepath_id = ours["service-id"][0]
-        entry.aliases = [a.strip() for a in str(svc.get("alternate_name") or "").split(";")
-                         if a.strip()]
-        entry.notes = svc.get("description") or None
-        entry.stages = ours.get("stage-text", [])
-        for code, values in ours.items():
-            kind, _, ident = code.partition("/")
-            if kind == "tier":
-                entry.tier = ident
-            elif kind == "level":
-                entry.level = ident
-            elif kind == "concern":
-                entry.concerns[ident] = [s for s in values[0].split("|") if s]
-            elif kind == "referral-source":
-                referrers.setdefault(entry.carepath_id, []).extend((ident, rec.line)
-                                                                   for _ in values)
-        entry.minimum_age = entry.maximum_age = None  # carepath writes none
+        _restore(entry, svc, ours, lines, rec)
         return entry
     if svc.get("alternate_name"):
         entry.aliases = [str(svc["alternate_name"]).strip()]
@@ -457,6 +474,50 @@ def _entry(rec: _Record, source: str, area_source: Callable[[str], str],
     return entry
 
 
+def _restore(entry: Entry, svc: dict[str, Any], ours: dict[str, list[str]],
+             lines: dict[str, list[int | None]], rec: _Record) -> None:
+    """A service carepath exported: its id, aliases, notes and what its attributes hold."""
+    entry.carepath_id = ours["service-id"][0]
+    entry.aliases = [a.strip() for a in str(svc.get("alternate_name") or "").split(ALIAS_SEP)
+                     if a.strip()]
+    entry.notes = svc.get("description") or None
+    if "criteria" in ours:  # the criteria exactly as carepath holds them
+        entry.criteria = [(c["type"], c["text"]) for c in _json(ours["criteria"][0], rec)]
+    entry.stages = ours.get("stage-text", [])
+    extra = entry.extra
+    for code, values in ours.items():
+        kind, _, ident = code.partition("/")
+        if kind == "tier":
+            entry.tier = ident
+        elif kind == "level":
+            entry.level = ident
+        elif kind == "concern":
+            entry.concerns[ident] = [s for s in values[0].split("|") if s]
+        elif kind in ("profession", "intervention", "not-addressed"):
+            key = {"profession": "professions", "intervention": "interventions",
+                   "not-addressed": "not_addressed"}[kind]
+            extra.setdefault(key, []).append(ident)
+        elif kind == "response-time":
+            extra.setdefault("response_times", []).extend(
+                {"urgency": ident, "within": v} for v in values)
+        elif kind == "population-need":
+            extra["need"] = _json(values[0], rec)
+        elif kind == "tier-note":
+            extra["tier_note"] = values[0]
+        elif kind == "route":
+            entry.routes += [(_json(v, rec), line) for v, line in zip(values, lines[code],
+                                                                       strict=True)]
+    entry.minimum_age = entry.maximum_age = None  # carepath writes none
+
+
+def _json(value: str, rec: _Record) -> Any:
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError as exc:
+        raise _error(rec.file, rec.line, "attributes", f"a carepath attribute's value is not "
+                     f"the JSON carepath writes ({exc.msg}): {value[:60]!r}") from None
+
+
 def _number(value: Any) -> float | None:
     if value is None or value == "":
         return None
@@ -472,7 +533,6 @@ class HsdsRead:
 
     entries: list[Entry]
     sources: list[SourceInfo]
-    referrers: dict[str, list[tuple[str, int | None]]]
     warnings: list[Problem]
 
 
@@ -511,9 +571,8 @@ def read_hsds(path: Path | str, *, prefix: str = "hsds") -> HsdsRead:
     else:
         raise _error(shown, None, None, "not HSDS: expected a folder of HSDS CSV files, a "
                      "datapackage.json or an API response .json")
-    referrers: dict[str, list[tuple[str, int | None]]] = {}
-    entries = [_entry(rec, source_for(rec.file), source_for, referrers) for rec in records]
-    return HsdsRead(entries, list(sources.values()), referrers, warnings)
+    entries = [_entry(rec, source_for(rec.file), source_for) for rec in records]
+    return HsdsRead(entries, list(sources.values()), warnings)
 
 
 def import_hsds(path: Path | str, out: Path | str, *, prefix: str = "hsds",
@@ -529,7 +588,7 @@ def import_hsds(path: Path | str, out: Path | str, *, prefix: str = "hsds",
     result = build_import(read.entries, read.sources, standard="Open Referral HSDS 3",
                           origin=str(path), prefix=prefix, mapping=rows, area_name=area_name,
                           warnings=read.warnings)
-    add_referrals(result, read.referrers)
+    add_routes(result)
     write_import(result, out, force=force, together=together)
     return result
 
@@ -566,15 +625,19 @@ class HsdsPackage:
                 "resources": resources}
 
     def csv_text(self, table: str) -> str:
+        """The table as CSV; formula-like text neutralised, for a person who opens it in a
+        spreadsheet (carepath.outputs.spreadsheet_safe; read back by ``import hsds``)."""
         buffer = io.StringIO(newline="")
         writer = csv.DictWriter(buffer, fieldnames=COLUMNS[table], lineterminator="\n")
         writer.writeheader()
-        writer.writerows(self.tables[table])
+        writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()}
+                         for row in self.tables[table])
         return buffer.getvalue()
 
 
-def to_hsds(model: Model) -> HsdsPackage:
-    """The model as HSDS 3 tables, and a report of what HSDS cannot hold."""
+def to_hsds(model: Model) -> Exported[HsdsPackage]:
+    """The model as HSDS 3 tables, and a report of what HSDS cannot hold. Text HSDS readers
+    may choke on (control characters) is removed."""
     report = ExportReport("Open Referral HSDS 3")
     taxonomy_id = stable_uuid("taxonomy", CAREPATH_TAXONOMY)
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in COLUMNS}
@@ -606,8 +669,12 @@ def to_hsds(model: Model) -> HsdsPackage:
 
     counts: dict[str, int] = {}
     referrals: dict[str, list] = {}
-    for rel in model.relations_of(RelationKind.REFERS_TO):
-        referrals.setdefault(rel.target, []).append(rel)
+    routes: dict[str, list] = {}
+    for rel in model.relations:
+        if is_route(model, rel):
+            routes.setdefault(rel.target, []).append(rel)
+            if rel.kind is RelationKind.REFERS_TO:
+                referrals.setdefault(rel.target, []).append(rel)
     organisations: dict[str, str] = {}
     for svc in model.services.values():
         area = model.areas[svc.area]
@@ -627,9 +694,10 @@ def to_hsds(model: Model) -> HsdsPackage:
                                 for c in svc.eligibility)
         tables["services"].append({
             "id": service_uuid, "organization_id": organisations[key], "name": svc.name,
-            "alternate_name": "; ".join(svc.aliases) or None,
+            "alternate_name": ALIAS_SEP.join(svc.aliases) or None,
             "description": notes_without_organisation(svc.notes), "status": "active",
-            "application_process": routes_text(model, svc),
+            "application_process": "\n".join(route_phrase(model, r)
+                                              for r in routes.get(svc.id, [])) or None,
             "eligibility_description": eligibility or None})
         tables["service_areas"].append({
             "id": stable_uuid("service_area", svc.id, area.id), "service_id": service_uuid,
@@ -670,8 +738,48 @@ def to_hsds(model: Model) -> HsdsPackage:
                       f"Who refers into the service: a {kind.value.lower()} (the value is "
                       "the evidence in carepath)", "referral_source", evidence(rel),
                       iri(kind, rel.source).value)
+        for rel in routes.get(svc.id, []):
+            attribute(service_uuid, f"route/{rel.kind.value}", f"route: {rel.kind.label}",
+                      f"An access route into the service ({rel.kind.label}): the value is "
+                      "carepath's relation record as JSON (from, stages, concerns, severity, "
+                      "urgency, response_time, level, note)", "route",
+                      json.dumps(route_record(rel), ensure_ascii=False, sort_keys=True))
+        if svc.eligibility:
+            attribute(service_uuid, "criteria", "eligibility criteria",
+                      "The service's criteria exactly as carepath holds them: the value is a "
+                      "JSON list of {type, text}", "eligibility",
+                      json.dumps([{"type": c.type, "text": c.text} for c in svc.eligibility],
+                                 ensure_ascii=False))
+        for prof in svc.professions:
+            attribute(service_uuid, f"profession/{prof}", model.name_of(prof),
+                      "A profession that staffs the service", "staffed_by",
+                      uri=iri(NodeKind.PROFESSION, prof).value)
+        for ident in svc.interventions:
+            attribute(service_uuid, f"intervention/{ident}", model.name_of(ident),
+                      "An intervention the service delivers", "delivers",
+                      uri=iri(NodeKind.INTERVENTION, ident).value)
+        for concern in svc.not_addressed:
+            attribute(service_uuid, f"not-addressed/{concern}", model.name_of(concern),
+                      "A concern a source says the service does not address",
+                      "does_not_address", uri=iri(NodeKind.CONCERN, concern).value)
+        for resp in svc.response_times:
+            attribute(service_uuid, f"response-time/{resp.urgency}",
+                      f"response time: {resp.urgency}",
+                      "How soon the service responds at this urgency (the value, as written)",
+                      "response_time", resp.within)
+        if svc.need_min is not None or svc.need_max is not None or svc.need_note:
+            need = {k: v for k, v in (("min", svc.need_min), ("max", svc.need_max),
+                                      ("note", svc.need_note)) if v is not None}
+            attribute(service_uuid, "population-need", "population need",
+                      "The share of the population that needs the service, in %: the value "
+                      "is JSON {min, max, note}", "population_need",
+                      json.dumps(need, ensure_ascii=False, sort_keys=True))
+        if svc.tier_note:
+            attribute(service_uuid, "tier-note", "tier note",
+                      "Why the service sits at its tier (the value)", "tier", svc.tier_note)
     for table in list(tables):
-        tables[table] = [{k: v for k, v in row.items() if v not in (None, "")}
+        tables[table] = [{k: clean_text(v) if isinstance(v, str) else v
+                          for k, v in row.items() if v not in (None, "")}
                          for row in tables[table]]
     n = len(model.services)
     report.hold("services", [f"{n} services (name, aliases as alternate_name, notes as "
@@ -688,17 +796,24 @@ def to_hsds(model: Model) -> HsdsPackage:
                  f"({len(tables['taxonomy_terms'])} terms)"])
     report.hold("access routes", ["referrals, signposting, hand-overs and steps into a service "
                                   "as its application_process text, with conditions and "
-                                  "evidence"])
-    report_common_losses(model, report, relation_kinds_held=(
-        RelationKind.REFERS_TO, RelationKind.SIGNPOSTS_TO, RelationKind.HANDS_OVER_TO,
-        RelationKind.STEPS_UP_TO, RelationKind.STEPS_DOWN_TO))
-    report.lose("area facts", [f"{a.id}: births per year {a.births_per_year}"
-                               for a in model.areas.values() if a.births_per_year is not None])
-    return HsdsPackage({k: v for k, v in tables.items() if v}, report)
+                                  "evidence, and as 'route' attributes (JSON) that an import "
+                                  "reads back"])
+    report.hold("professions, interventions, need, response times", [
+        "staffed by, delivers, population need, response times, concerns not addressed and "
+        "tier notes as attributes under the carepath taxonomy"])
+    report_common_losses(model, report)
+    return Exported(HsdsPackage({k: v for k, v in tables.items() if v}, report), report)
 
 
 def export_hsds(model: Model, folder: Path | str, *, schemas: Path | str | None = None,
                 force: bool = False) -> Path:
+    """Write the model as an HSDS 3 data package into ``folder``; returns the folder (see
+    :func:`write_hsds`)."""
+    return write_hsds(model, folder, schemas=schemas, force=force).artifact
+
+
+def write_hsds(model: Model, folder: Path | str, *, schemas: Path | str | None = None,
+               force: bool = False) -> Exported[Path]:
     """Write the model as an HSDS 3 data package into ``folder`` (replaced atomically).
 
     With ``schemas`` (the folder of HSDS 3 JSON Schemas), the package is validated first and
@@ -706,12 +821,9 @@ def export_hsds(model: Model, folder: Path | str, *, schemas: Path | str | None 
     package is replaced only with ``force``.
     """
     folder = Path(folder)
-    if (folder.exists() and not force and (not folder.is_dir() or (
-            any(folder.iterdir()) and not (folder / "datapackage.json").is_file()))):
-        raise FileExistsError(f"{folder} exists and is not a data package; choose another "
-                              "folder or give --force to replace it")
-    package = to_hsds(model)
-    with atomic_dir(folder) as tmp:
+    check_target(folder, force=force)
+    package = to_hsds(model).artifact
+    with atomic_dir(folder, force=force) as tmp:
         for table in package.tables:
             (tmp / f"{table}.csv").write_text(package.csv_text(table), encoding="utf-8")
         (tmp / "datapackage.json").write_text(
@@ -723,7 +835,7 @@ def export_hsds(model: Model, folder: Path | str, *, schemas: Path | str | None 
             if errors:
                 raise ExportError(f"the HSDS export does not validate: {errors[0]} "
                                   f"({len(errors)} problem(s)); nothing written")
-    return folder
+    return Exported(folder, package.report)
 
 
 # ================================================================================================

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from carepath.errors import DataValidationError, Problem, RangeParseError
 from carepath.files import atomic_dir
 from carepath.graph.model import RESERVED_NODES, Model
 from carepath.graph.stages import FIFTH_BIRTHDAY, WEEKS_PER_YEAR, parse_range
+from carepath.outputs import check_target
 from carepath.standards.common import slug, unique, with_organisation
 
 MAP_COLUMNS = ("taxonomy", "code", "term", "tier", "concerns", "stages")
@@ -94,6 +96,12 @@ class Entry:
     level: str | None = None
     stages: list[str] = field(default_factory=list)
     concerns: dict[str, list[str]] = field(default_factory=dict)
+    # what a carepath export wrote beyond the standard's fields, in the data files' keys
+    # (professions, interventions, need, response_times, not_addressed, tier_note)
+    extra: dict[str, Any] = field(default_factory=dict)
+    # access routes into the service, as carepath relation records without `to` (a carepath
+    # export wrote them): each with the line it was read from
+    routes: list[tuple[dict[str, Any], int | None]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -115,6 +123,8 @@ class Imported:
     standard: str
     origin: str
     organisations: set[str] = field(default_factory=set)
+    # access routes a carepath export recorded: service id -> [(relation record, line)]
+    routes: dict[str, list[tuple[dict[str, Any], int | None]]] = field(default_factory=dict)
 
     @property
     def services(self) -> list[dict[str, Any]]:
@@ -326,6 +336,7 @@ def build_import(entries: list[Entry], sources: list[SourceInfo], *, standard: s
     area_ids: dict[str, str] = {}
     seen_terms: dict[tuple[str, str, str], dict[str, str]] = {}
     organisations: set[str] = set()
+    routes: dict[str, list[tuple[dict[str, Any], int | None]]] = {}
 
     def warn(entry: Entry, code: str, fieldname: str, msg: str) -> None:
         file, _, _ = entry.where.rpartition(":")
@@ -393,6 +404,7 @@ def build_import(entries: list[Entry], sources: list[SourceInfo], *, standard: s
         if concerns:
             svc["addresses"] = [{"concern": c, **({"severity": s} if s else {})}
                                 for c, s in concerns.items()]
+        svc.update(entry.extra)
         criteria = [{"type": t, "text": text, "line": entry.line} if entry.line
                     else {"type": t, "text": text} for t, text in entry.criteria if text]
         if "criterion" in ages:
@@ -409,13 +421,15 @@ def build_import(entries: list[Entry], sources: list[SourceInfo], *, standard: s
             svc["line"] = entry.line
         svc["passage"] = entry.name
         areas[area]["services"].append(svc)
+        if entry.routes:
+            routes.setdefault(ident, []).extend(entry.routes)
         missing = [f for f in ("tier", "stages") if f not in svc]
         if missing:
             to_fill.append(f"{ident} ({entry.where}): {' and '.join(missing)}")
     return Imported(
         sources=[{"id": s.id, "title": s.title, "file": s.file} for s in sources],
         areas=areas, warnings=problems, to_fill=to_fill, terms=list(seen_terms.values()),
-        standard=standard, origin=origin, organisations=organisations)
+        standard=standard, origin=origin, organisations=organisations, routes=routes)
 
 
 def _notes(entry: Entry, refs: list[AreaRef]) -> str | None:
@@ -432,24 +446,26 @@ def _notes(entry: Entry, refs: list[AreaRef]) -> str | None:
     return with_organisation("\n".join(lines) or None, entry.organisation)
 
 
-def add_referrals(result: Imported, referrers: dict[str, list[tuple[str, int | None]]]) -> None:
-    """Referrals carepath's own export recorded as referral-source attributes, as relations."""
-    if not referrers:
+def add_routes(result: Imported) -> None:
+    """The access routes a carepath export recorded (:attr:`Imported.routes`) as relations in
+    the area file of the service they lead into; a route from someone the imported data does
+    not hold is left out with a warning."""
+    if not result.routes:
         return
     services = {s["id"]: s for s in result.services}
     known = set(services) | set(vocabulary().professions) | set(RESERVED_NODES)
     for area in result.areas.values():
         relations = []
         for svc in area["services"]:
-            for node, line in referrers.get(svc["id"], []):
+            for record, line in result.routes.get(svc["id"], []):
+                node = record.get("from")
                 if node not in known:
                     result.warnings.append(Problem(
                         "warning", "unknown-referrer", svc["source"], line, "referral-source",
-                        f"{svc['name']!r} is referred to by {node!r}, which is not in the "
+                        f"{svc['name']!r} is reached from {node!r}, which is not in the "
                         "imported data; relation left out"))
                     continue
-                rel = {"kind": "refers_to", "from": node, "to": svc["id"],
-                       "source": svc["source"]}
+                rel = {**record, "to": svc["id"], "source": svc["source"]}
                 relations.append(rel | ({"line": line} if line else {}))
         if relations:
             area["relations"] = relations
@@ -504,10 +520,8 @@ def write_import(result: Imported, out: Path | str, *, force: bool = False,
     from carepath.loaders import load_with_warnings
 
     out = Path(out)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not force:
-        raise FileExistsError(f"{out} already exists and is not empty; choose another folder "
-                              "or give --force to replace it")
-    with atomic_dir(out) as tmp:
+    check_target(out, force=force)
+    with atomic_dir(out, force=force) as tmp:
         header = (f"# Imported by carepath from {result.standard}: {result.origin}\n"
                   f"# The planner fills in tiers, stages and relations: see {REPORT_FILE}.\n")
         (tmp / "sources.yaml").write_text(header + dump_yaml({"sources": result.sources}),
@@ -529,3 +543,24 @@ def write_import(result: Imported, out: Path | str, *, force: bool = False,
         # raises DataValidationError: nothing is moved into place
         load_with_warnings(*together, tmp)
     return out
+
+
+_ID = re.compile(r'"id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)')
+
+
+def id_lines(text: str) -> dict[Any, int]:
+    """The line of the first ``"id": value`` of each value in JSON ``text``, in one pass.
+
+    >>> id_lines('{"id": "a",\\n "x": [{"id": 7}, {"id": "a"}]}')
+    {'a': 1, 7: 2}
+    """
+    lines: dict[Any, int] = {}
+    line, last = 1, 0
+    for m in _ID.finditer(text):
+        line += text.count("\n", last, m.start())
+        last = m.start()
+        try:
+            lines.setdefault(json.loads(m.group(1)), line)
+        except ValueError:
+            continue
+    return lines

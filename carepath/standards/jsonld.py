@@ -5,7 +5,7 @@ file needs no network (rdflib's JSON-LD parser fetches remote contexts).
 
 >>> import json
 >>> from carepath import load_reference
->>> doc = json.loads(to_jsonld(load_reference()))
+>>> doc = json.loads(to_jsonld(load_reference()).artifact)
 >>> doc["@context"]["cp"]
 'https://w3id.org/carepath/ontology#'
 """
@@ -20,6 +20,7 @@ import rdflib
 from carepath.files import write_atomic
 from carepath.graph.model import Model
 from carepath.graph.rdf import PREFIXES, to_store
+from carepath.standards.common import Exported, ExportReport
 
 CONTEXT: dict[str, str] = dict(sorted(PREFIXES.items()))
 
@@ -35,12 +36,20 @@ def to_rdflib_graph(model: Model) -> rdflib.Graph:
     return graph
 
 
-def to_jsonld(model: Model) -> str:
-    """The model's RDF as compact JSON-LD text with an inline context."""
-    return to_rdflib_graph(model).serialize(format="json-ld", context=CONTEXT,
+def to_jsonld(model: Model) -> Exported[str]:
+    """The model's RDF as compact JSON-LD text with an inline context, and its report
+    (JSON-LD holds every triple of the RDF view: nothing is left out)."""
+    text = to_rdflib_graph(model).serialize(format="json-ld", context=CONTEXT,
                                             auto_compact=True, indent=1)
+    return Exported(text, ExportReport("JSON-LD"))
 
 
 def export_jsonld(model: Model, path: Path | str) -> Path:
     """Write the JSON-LD file atomically; returns the path."""
-    return write_atomic(Path(path), to_jsonld(model))
+    return write_jsonld(model, path).artifact
+
+
+def write_jsonld(model: Model, path: Path | str) -> Exported[Path]:
+    """Write the JSON-LD file atomically; returns its path and report."""
+    done = to_jsonld(model)
+    return Exported(write_atomic(Path(path), done.artifact), done.report)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from carepath.html import render_svg
+from carepath.outputs import MANIFEST
 
 from ..conftest import need, run_cli
 from .conftest import CHROMIUM
@@ -36,7 +37,7 @@ def test_export_html_all_writes_a_site(tmp_path):
     result = run_cli("export", "html", "--view", "all", "--tier", "inpatient",
                      "-o", str(tmp_path / "site"))
     assert result.returncode == 0, result.stderr
-    names = sorted(p.name for p in (tmp_path / "site").iterdir())
+    names = sorted(p.name for p in (tmp_path / "site").iterdir() if p.name != MANIFEST)
     assert names == ["gaps.html", "index.html", "network.html", "pathway.html",
                      "stepped-care.html", "stepped-care.svg", "table.html", "timeline.html",
                      "timeline.svg"]
@@ -66,7 +67,7 @@ def test_export_into_a_missing_folder_or_a_busy_folder_is_refused(tmp_path):
     (tmp_path / "mine.txt").write_text("keep me", encoding="utf-8")
     result = run_cli("export", "html", "--view", "all", "-o", str(tmp_path))
     assert result.returncode == 2
-    assert "holds other files (mine.txt)" in one_error_line(result)
+    assert "not written by carepath (it holds mine.txt)" in one_error_line(result)
     assert [p.name for p in tmp_path.iterdir()] == ["mine.txt"]
 
 

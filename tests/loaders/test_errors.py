@@ -19,6 +19,9 @@ BAD = {
     "referral-to-unknown-service": (
         HEAD + "relations:\n  - {kind: refers_to, from: a-hv, to: a-nowhere}\n",
         7, "unknown target 'a-nowhere'"),
+    "referral-to-misspelt-service": (
+        HEAD + "relations:\n  - {kind: refers_to, from: a-hv, to: a-hvv}\n",
+        7, "unknown target 'a-hvv' (did you mean 'a-hv'?)"),
     "referral-from-unknown-profession": (
         HEAD + "relations:\n  - {kind: refers_to, from: plumber, to: a-hv}\n",
         7, "unknown source 'plumber'"),
@@ -26,7 +29,7 @@ BAD = {
         HEAD + "  - {id: a-hv, name: Again}\n", 6, "duplicate id 'a-hv'"),
     "unknown-tier": (
         HEAD + "  - {id: a-x, name: X, tier: specialst}\n", 6,
-        "unknown tier 'specialst'; expected one of: inpatient"),
+        "unknown tier 'specialst' (did you mean 'specialist-"),
     "unknown-stage": (
         HEAD + "  - {id: a-x, name: X, stages: [sometime]}\n", 6,
         "cannot read age range 'sometime'"),
@@ -53,6 +56,9 @@ BAD = {
         HEAD + "  - {id: a-x, name: X, need: {min: 5, max: 3}}\n", 6, "need max 3"),
     "unknown-source": (
         HEAD + "  - {id: a-x, name: X, source: nowhere}\n", 6, "unknown source 'nowhere'"),
+    "no-sources-defined": (
+        HEAD.replace("sources: [{id: s, title: S}]\n", ""), 2,
+        "no source is defined; add a `sources:` list in the area file or a sources.yaml"),
     "unreadable-response-time": (
         HEAD + "  - {id: a-x, name: X, response_times: [{urgency: routine, within: soon}]}\n",
         6, "cannot read response time 'soon'"),

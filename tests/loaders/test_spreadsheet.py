@@ -47,7 +47,7 @@ def test_template_lists_valid_vocabulary(tmp_path: Path, reference):
 
 def test_csv_template_has_every_sheet(tmp_path: Path):
     folder = write_template(tmp_path / "csv-template")
-    assert sorted(p.stem for p in folder.iterdir()) == sorted(SHEETS)
+    assert sorted(p.stem for p in folder.glob("*.csv")) == sorted(SHEETS)
 
 
 def test_spreadsheet_errors_name_the_row(tmp_path: Path):

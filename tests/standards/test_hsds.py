@@ -241,10 +241,7 @@ def test_round_trip_keeps_services_areas_organisations_and_eligibility(reference
         assert (other.tier, other.level, other.stage_texts, other.aliases, other.notes,
                 other.addresses) == (svc.tier, svc.level, svc.stage_texts, svc.aliases,
                                      svc.notes, svc.addresses)
-    referrals = {(r.source, r.target)
-                 for r in reference.relations_of(carepath.RelationKind.REFERS_TO)
-                 if r.target in reference.services}
-    assert {(r.source, r.target) for r in back.relations} == referrals
+    # the relations that come back, and the exact list of what does not: test_round_trips
     assert not result.warnings
 
 
@@ -360,7 +357,8 @@ def test_cli_will_not_overwrite_a_folder_without_force(tmp_path):
     assert result.returncode == 2 and "--force" in result.stderr
     assert (tmp_path / "out" / "mine.txt").read_text() == "keep me"
     assert run_cli(*args, "--force").returncode == 0
-    assert not (tmp_path / "out" / "mine.txt").exists()
+    # --force writes beside the user's file: it is kept (issue 19)
+    assert (tmp_path / "out" / "mine.txt").read_text() == "keep me"
 
 
 def test_cli_export_validates_with_the_schemas(thirdparty, tmp_path):
@@ -368,7 +366,7 @@ def test_cli_export_validates_with_the_schemas(thirdparty, tmp_path):
                      "--data", str(Path(carepath.loaders.bundled_data_dir())))
     assert result.returncode == 0, result.stderr
     assert "validated" in result.stdout and REPORT_FILE in result.stdout
-    assert len(to_hsds(carepath.load_reference()).tables["services"]) == 61
+    assert len(to_hsds(carepath.load_reference()).artifact.tables["services"]) == 61
 
 
 def test_cli_export_will_not_replace_a_folder_that_is_not_a_package(tmp_path):
