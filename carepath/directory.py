@@ -169,7 +169,7 @@ def directory(model: Model, *, area: str | None = None, tier: str | None = None,
     >>> from carepath import load_reference
     >>> df = directory(load_reference(), area="dorset", concern="maternal-mental-health")
     >>> df["id"].tolist()
-    ['dorset-pmmhs', 'dorset-mmhs']
+    ['dorset-pmmhs']
     """
     import pandas as pd
 

@@ -24,17 +24,20 @@ import pyarrow.compute as pc
 
 from carepath.graph.bulk import paused_gc
 from carepath.graph.model import (
-    FAMILY,
     RELATION_ID_SEPARATOR,
+    RESERVED_NODES,
     Model,
     NodeKind,
     RelationKind,
     Statement,
 )
 from carepath.graph.properties import (
+    PATHWAY_CELL_COLUMNS,
     RELATION_COLUMNS,
     SERVICE_COLUMNS,
     STATEMENT_COLUMNS,
+    pathway_cell_id,
+    pathway_cell_properties,
     service_properties,
     statement_properties,
 )
@@ -42,6 +45,7 @@ from carepath.graph.properties import (
 COLUMN_TYPES = {
     "aliases": "STRING[]", "concerns": "STRING[]", "eligibility": "STRING[]",
     "response_times": "STRING[]", "stages": "STRING[]", "severity": "STRING[]",
+    "actions": "STRING[]", "targets": "STRING[]",
     "start_week": "INT64", "end_week": "INT64", "line": "INT64", "rank": "INT64",
     "need_min": "DOUBLE", "need_max": "DOUBLE",
 }
@@ -55,6 +59,7 @@ NODE_TABLES: dict[str, tuple[str, ...]] = {
     NodeKind.CONCERN: ("name",),
     NodeKind.SOURCE: ("name", "file"),
     NodeKind.FAMILY: ("name",),
+    NodeKind.PATHWAY_CELL: PATHWAY_CELL_COLUMNS,
 }
 RELATION_ENDPOINTS = [(a, b) for a in (NodeKind.SERVICE, NodeKind.PROFESSION, NodeKind.FAMILY)
                       for b in (NodeKind.SERVICE, NodeKind.PROFESSION)]
@@ -65,7 +70,10 @@ STRUCTURAL_TABLES: dict[str, tuple[NodeKind, tuple[str, ...]]] = {
     "DELIVERS": (NodeKind.INTERVENTION, ()),
     "ADDRESSES": (NodeKind.CONCERN, ("severity",)),
     "IN_AREA": (NodeKind.AREA, ()),
+    "PART_OF": (NodeKind.SERVICE, ()),
 }
+CELL_TABLES: dict[str, NodeKind] = {"CELL_FOR": NodeKind.SERVICE}
+"""(PathwayCell)-[:CELL_FOR]->(Service): the service a pathway cell is about."""
 
 
 def schema_statements() -> list[str]:
@@ -85,6 +93,8 @@ def schema_statements() -> list[str]:
     for rel, (target, columns) in STRUCTURAL_TABLES.items():
         extra = "".join(f", {c} {COLUMN_TYPES.get(c, 'STRING')}" for c in columns)
         out.append(f"CREATE REL TABLE {rel}(FROM Service TO {target}{extra})")
+    for rel, target in CELL_TABLES.items():
+        out.append(f"CREATE REL TABLE {rel}(FROM PathwayCell TO {target})")
     return out
 
 
@@ -105,8 +115,13 @@ def node_frames(model: Model) -> dict[str, pd.DataFrame]:
         rows[label] = [{"id": t.id, "name": t.name} for t in table.values()]
     rows[NodeKind.SOURCE] = [{"id": s.id, "name": s.title, "file": s.file or ""}
                              for s in model.sources.values()]
-    if any(st.source == FAMILY for st in model.statements):
-        rows[NodeKind.FAMILY] = [{"id": FAMILY, "name": model.name_of(FAMILY)}]
+    used = {st.source for st in model.statements}
+    rows[NodeKind.FAMILY] = [{"id": node, "name": model.name_of(node)}
+                             for node in RESERVED_NODES if node in used]
+    rows[NodeKind.PATHWAY_CELL] = [{"id": pathway_cell_id(i), **pathway_cell_properties(c, t)}
+                                   for i, (c, t) in enumerate(zip(model.pathway,
+                                                                  model.pathway_targets(),
+                                                                  strict=True))]
     return {label: pd.DataFrame(rows[label], columns=["id", *cols])
             for label, cols in NODE_TABLES.items()}
 
@@ -125,7 +140,7 @@ def relation_tables(model: Model) -> dict[tuple[str, str, str], pa.Table]:
     >>> tables = relation_tables(load_reference())
     >>> table = tables[("HANDS_OVER_TO", "Service", "Service")]
     >>> table.column_names[:4], table.num_rows
-    (['from', 'to', 'rel_id', 'stages'], 3)
+    (['from', 'to', 'rel_id', 'stages'], 2)
 
     Raises:
         ValueError: a relation starts or ends at an id that is neither a service, a
@@ -196,7 +211,8 @@ def _end_codes(model: Model, statements: list[Statement], sources: pa.Array,
                targets: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """The label of each relation's source and target, as positions in ``_ENDS``."""
     # as model.node_kind has them: a service id wins over a profession's
-    code = {FAMILY: 2, **dict.fromkeys(model.professions, 1), **dict.fromkeys(model.services, 0)}
+    code = {**dict.fromkeys(RESERVED_NODES, 2), **dict.fromkeys(model.professions, 1),
+            **dict.fromkeys(model.services, 0)}
     known, codes = pa.array(list(code), pa.string()), np.fromiter(code.values(), np.int64)
     found = [pc.index_in(ends, value_set=known) for ends in (sources, targets)]
     if found[0].null_count or found[1].null_count:
@@ -226,6 +242,8 @@ def _structural_tables(model: Model) -> dict[tuple[str, str, str], pa.Table]:
     covered: dict = {}  # the stages of each distinct set of windows (services share a few)
     for svc in model.services.values():
         pairs["IN_AREA"].append((svc.id, svc.area))
+        if svc.part_of:
+            pairs["PART_OF"].append((svc.id, svc.part_of))
         if svc.tier:
             pairs["AT_TIER"].append((svc.id, svc.tier))
         stage_ids = covered.get(svc.windows)
@@ -245,6 +263,11 @@ def _structural_tables(model: Model) -> dict[tuple[str, str, str], pa.Table]:
             if name == "ADDRESSES":
                 columns["severity"] = pa.array(severity, _arrow_type("severity"))
             tables[(name, NodeKind.SERVICE.value, target.value)] = pa.table(columns)
+    if model.pathway:
+        tables[("CELL_FOR", NodeKind.PATHWAY_CELL.value, NodeKind.SERVICE.value)] = pa.table({
+            "from": pa.array([pathway_cell_id(i) for i in range(len(model.pathway))],
+                             pa.string()),
+            "to": pa.array([c.service for c in model.pathway], pa.string())})
     return tables
 
 

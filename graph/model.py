@@ -25,7 +25,14 @@ SourceId = NewType("SourceId", str)
 TermId = NewType("TermId", str)
 NodeId = NewType("NodeId", str)  # a service, a profession or FAMILY
 
-FAMILY = NodeId("family")
+FAMILY = NodeId("family")  # the family itself: a self-referral
+RELATIVES = NodeId("relatives")  # relatives or carers referring on the family's behalf
+RESERVED_NODES = {FAMILY: "Family (self-referral)",
+                  RELATIVES: "Family members or carers (referring for the family)"}
+
+# the three answers to "does it hold?": the documents state it, state the opposite, or are silent
+YES, NO, UNKNOWN = "yes", "no", "unknown"
+VERDICTS = (YES, NO, UNKNOWN)
 RELATION_ID_SEPARATOR = "/"  # a relation's id: its statement's id, this, its target's id
 
 
@@ -73,6 +80,7 @@ class NodeKind(StrEnum):
     CONCERN = "Concern"
     SOURCE = "Source"
     FAMILY = "Family"
+    PATHWAY_CELL = "PathwayCell"
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +170,7 @@ class Criterion:
     severities: frozenset[TermId] = frozenset()
     parent_age_below: int | None = None
     parent_age_from: int | None = None
+    discuss_with: tuple[str, ...] = ()  # services the document sends excluded families to
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +204,10 @@ class Service:
     response_times: tuple[ResponseTime, ...] = ()
     notes: str | None = None
     evidence: tuple[Provenance, ...] = ()
+    part_of: ServiceId | None = None
+    part_of_provenance: Provenance | None = None
+    self_referral: str | None = None  # "yes" | "no" | "not-yet"; None: not stated
+    self_referral_provenance: Provenance | None = None
 
     @property
     def span(self) -> Interval | None:
@@ -204,6 +217,21 @@ class Service:
     def covers(self, interval: Interval) -> bool:
         """Whether any of the service's windows overlaps ``interval``."""
         return any(w.overlaps(interval) for w in self.windows)
+
+    def open_at(self, week: float) -> str:
+        """Whether the service's stated windows take a family at ``week``: ``"yes"``,
+        ``"no"``, or ``"unknown"`` when the documents state no window.
+
+        >>> from carepath import load_reference
+        >>> m = load_reference()
+        >>> m.services["dorset-pmmhs"].open_at(52), m.services["dorset-pmmhs"].open_at(156)
+        ('yes', 'no')
+        >>> m.services["dorset-mbu"].open_at(4)
+        'unknown'
+        """
+        if not self.windows:
+            return UNKNOWN
+        return YES if any(w.contains_week(week) for w in self.windows) else NO
 
     @property
     def concerns(self) -> frozenset[TermId]:
@@ -252,6 +280,13 @@ class Relation(NamedTuple):
             return False
         return not (severity is not None and self.severities
                     and severity not in self.severities)
+
+    def stage_at(self, week: float) -> str:
+        """Whether the relation's own stage conditions allow ``week``: ``"yes"``, ``"no"``,
+        or ``"unknown"`` when it states no stage."""
+        if not self.windows:
+            return UNKNOWN
+        return YES if any(w.contains_week(week) for w in self.windows) else NO
 
 
 @dataclass(frozen=True, slots=True)
@@ -386,14 +421,58 @@ class Model:
             return NodeKind.SERVICE
         if node in self.professions:
             return NodeKind.PROFESSION
-        if node == FAMILY:
+        if node in RESERVED_NODES:
             return NodeKind.FAMILY
         return None
 
+    def parts_of(self, service: str) -> list[Service]:
+        """The services that are part of ``service`` (its ``part_of`` names it), by id.
+
+        >>> from carepath import load_reference
+        >>> [s.id for s in load_reference().parts_of("dorset-pmmhs")]
+        ['dorset-mmhs']
+        """
+        return sorted((s for s in self.services.values() if s.part_of == service),
+                      key=lambda s: s.id)
+
+    def response_times_of(self, service: Service) -> tuple[ResponseTime, ...]:
+        """The service's own response times, else those of the service it is part of.
+
+        >>> from carepath import load_reference
+        >>> m = load_reference()
+        >>> [r.within for r in m.response_times_of(m.services["dorset-mmhs"])]
+        ['4 hours', '28 days']
+        """
+        seen = set()
+        while service is not None and service.id not in seen:
+            if service.response_times:
+                return service.response_times
+            seen.add(service.id)
+            service = self.services.get(service.part_of) if service.part_of else None
+        return ()
+
+    def hop_at(self, rel: Relation, week: float) -> str:
+        """Whether a family at ``week`` can travel ``rel``: the relation's own stages and the
+        target service's window must both allow it. ``"no"`` if either states otherwise,
+        ``"yes"`` if at least one states the week and neither excludes it, ``"unknown"`` if
+        neither states a window.
+
+        >>> from carepath import load_reference
+        >>> m = load_reference()
+        >>> gp = next(r for r in m.relations if (r.source, r.target) == ("gp", "dorset-pmmhs"))
+        >>> m.hop_at(gp, 52), m.hop_at(gp, 156)
+        ('yes', 'no')
+        """
+        target = self.services.get(rel.target)
+        states = (rel.stage_at(week), target.open_at(week) if target else UNKNOWN)
+        if NO in states:
+            return NO
+        return YES if YES in states else UNKNOWN
+
     def name_of(self, node: str) -> str:
         """Human name of any id in the model (the id itself if unknown)."""
-        if node == FAMILY:
-            return "Family (self-referral)"
+        if node in RESERVED_NODES:
+            return RESERVED_NODES[node]
         for table in (self.services, self.professions, self.areas, self.tiers, self.stages,
                       self.concerns, self.interventions, self.sources, self.levels):
             if node in table:
@@ -416,6 +495,55 @@ class Model:
     def stages_covered(self, service: Service) -> list[TermId]:
         """Canonical stages a service's windows overlap, in timeline order."""
         return [s.id for s in self.stages_in_order() if service.covers(s.interval)]
+
+    def pathway_relations(self) -> list[list[Relation]]:
+        """For each pathway cell (in :attr:`pathway` order), the relations its actions state:
+        those of the cell's service stated on the cell's own lines of its document (from the
+        cell's line up to the next cell's line). Made from the statements, not
+        :attr:`relations` (the views call this while they are built). A cell without a line
+        gets the relations of its service stated at its stage (as written) and level.
+
+        >>> from carepath import load_reference
+        >>> m = load_reference()
+        >>> i = next(i for i, c in enumerate(m.pathway) if c.provenance.line == 52)
+        >>> [(r.kind.value, r.target) for r in m.pathway_relations()[i]]
+        [('refers_to', 'p05-bereavement-group')]
+        """
+        starts: dict[str, list[int]] = {}
+        for cell in self.pathway:
+            if cell.provenance.line is not None:
+                starts.setdefault(cell.provenance.source, []).append(cell.provenance.line)
+        for lines in starts.values():
+            lines.sort()
+        by_source: dict[tuple[str, str], list[Statement]] = {}
+        for st in self.statements:
+            by_source.setdefault((st.source, st.provenance.source), []).append(st)
+        out: list[list[Relation]] = []
+        for cell in self.pathway:
+            line, source = cell.provenance.line, cell.provenance.source
+            if line is None:  # no lines to go by: the service's relations at its stage and level
+                out.append([r for st in by_source.get((cell.service, source), [])
+                            if cell.stage_text in st.stage_texts and st.level == cell.level
+                            for r in st.relations()])
+                continue
+            later = [n for n in starts[source] if n > line]
+            end = later[0] if later else float("inf")
+            out.append([r for st in by_source.get((cell.service, source), [])
+                        if st.provenance.line is not None and line <= st.provenance.line < end
+                        for r in st.relations()])
+        return out
+
+    def pathway_targets(self) -> list[tuple[NodeId, ...]]:
+        """For each pathway cell, whom its actions name (see :meth:`pathway_relations`).
+
+        >>> from carepath import load_reference
+        >>> m = load_reference()
+        >>> i = next(i for i, c in enumerate(m.pathway) if c.provenance.line == 58)
+        >>> m.pathway_targets()[i]
+        ('p05-mental-health-team',)
+        """
+        return [tuple(dict.fromkeys(r.target for r in rels))
+                for rels in self.pathway_relations()]
 
     def counts(self) -> dict[str, int]:
         """Counts by kind.

@@ -2,7 +2,8 @@
 
 Nodes are keyed by id and carry ``label`` (Service, Area, Tier, AgeStage, Profession,
 Intervention, Concern, Source, Family), ``id`` and ``name``. Edges are keyed by their type
-(REFERS_TO, ADVISES, ..., COVERS, AT_TIER, STAFFED_BY, DELIVERS, ADDRESSES, IN_AREA); relation
+(REFERS_TO, ADVISES, ..., COVERS, AT_TIER, STAFFED_BY, DELIVERS, ADDRESSES, IN_AREA, PART_OF;
+CELL_FOR from a PathwayCell to its service); relation
 edges (keyed ``TYPE:relation-id``, so parallel relations stay apart) carry ``type``,
 ``stages``, ``concerns``, ``urgency``, ``response_time``, ``note``, ``source`` and
 ``rel_id``. The same schema is used by the Cypher engines.
@@ -11,8 +12,8 @@ edges (keyed ``TYPE:relation-id``, so parallel relations stay apart) carry ``typ
 >>> G = to_networkx(load_reference())
 >>> G.nodes["dorset-pmmhs"]["label"], G.nodes["dorset-pmmhs"]["tier"]
 ('Service', 'specialist-perinatal')
->>> sorted({d["type"] for *_, d in G.in_edges("dorset-pmmhs", data=True)})
-['HANDS_OVER_TO', 'REFERS_TO']
+>>> sorted({key.split(":")[0] for *_, key in G.in_edges("dorset-pmmhs", keys=True)})
+['HANDS_OVER_TO', 'PART_OF', 'REFERS_TO']
 """
 
 from __future__ import annotations
@@ -22,10 +23,25 @@ from typing import Any
 import networkx as nx
 
 from carepath.graph.bulk import paused_gc
-from carepath.graph.model import FAMILY, Model, NodeKind, RelationKind
-from carepath.graph.properties import service_properties, statement_properties
+from carepath.graph.model import (
+    NO,
+    RELATION_ID_SEPARATOR,
+    RESERVED_NODES,
+    Model,
+    NodeId,
+    NodeKind,
+    Relation,
+    RelationKind,
+)
+from carepath.graph.properties import (
+    pathway_cell_id,
+    pathway_cell_properties,
+    service_properties,
+    statement_properties,
+)
 
-STRUCTURAL_TYPES = ("COVERS", "AT_TIER", "STAFFED_BY", "DELIVERS", "ADDRESSES", "IN_AREA")
+STRUCTURAL_TYPES = ("COVERS", "AT_TIER", "STAFFED_BY", "DELIVERS", "ADDRESSES", "IN_AREA",
+                    "PART_OF")
 RELATION_TYPES = tuple(kind.graph_type for kind in RelationKind)
 
 
@@ -60,8 +76,10 @@ def _to_networkx(model: Model) -> nx.MultiDiGraph:
                         (model.concerns, NodeKind.CONCERN)):
         for term in table.values():
             add(kind, term.id, term.name)
-    if any(st.source == FAMILY for st in model.statements):
-        add(NodeKind.FAMILY, FAMILY, model.name_of(FAMILY))
+    used = {st.source for st in model.statements}
+    for node in RESERVED_NODES:
+        if node in used:
+            add(NodeKind.FAMILY, node, model.name_of(node))
     stages = model.stages_in_order()
     covered: dict = {}  # the stages of each distinct set of windows (services share a few)
     for svc in model.services.values():
@@ -72,6 +90,8 @@ def _to_networkx(model: Model) -> nx.MultiDiGraph:
             stage_ids = covered[svc.windows] = [stage.id for stage in stages
                                                 if svc.covers(stage.interval)]
         edges = [(svc.area, "IN_AREA", {})]
+        if svc.part_of:
+            edges.append((svc.part_of, "PART_OF", {}))
         if svc.tier:
             edges.append((svc.tier, "AT_TIER", {}))
         edges += [(stage, "COVERS", {}) for stage in stage_ids]
@@ -80,6 +100,13 @@ def _to_networkx(model: Model) -> nx.MultiDiGraph:
         edges += [(need.concern, "ADDRESSES", {"severity": sorted(need.severities)})
                   for need in svc.addresses]
         _add_edges_out(G, svc.id, edges)
+    for i, (cell, targets) in enumerate(zip(model.pathway, model.pathway_targets(),
+                                            strict=True)):
+        ident = pathway_cell_id(i)
+        G.add_node(ident, label=NodeKind.PATHWAY_CELL.value, id=ident,
+                   name=f"{cell.stage_text} / {model.name_of(cell.service)}",
+                   **pathway_cell_properties(cell, targets))
+        G.add_edge(ident, cell.service, key="CELL_FOR")
     _add_relation_edges(G, model)
     return G
 
@@ -122,23 +149,53 @@ def _add_edges_out(G: nx.MultiDiGraph, source: str,
             keys[key] = data
 
 
+PART_OF_PREFIX = "part-of" + RELATION_ID_SEPARATOR
+"""Ids of the hops :func:`relation_graph` adds from a service into its parts."""
+
+
 def relation_graph(model: Model, kinds: tuple[RelationKind, ...] = (RelationKind.REFERS_TO,),
                    **conditions: Any) -> nx.MultiDiGraph:
     """Only services, professions and the family, joined by relations of ``kinds``.
 
-    ``conditions`` (``week``, ``concern``, ``severity``) keep only relations that apply.
+    ``conditions`` (``week``, ``concern``, ``severity``) keep only relations that apply; with
+    a ``week``, a relation also goes when the target service's stated window excludes that
+    week (:meth:`Model.hop_at`: a hop is open only if the relation and the target allow it).
+    A service that is part of another (``Service.part_of``) is reached from its parent by a
+    hop whose ``relation`` has an id starting with :data:`PART_OF_PREFIX` (the parent's
+    referral routes are the part's).
+
+    >>> from carepath import load_reference
+    >>> G = relation_graph(load_reference(), week=156)
+    >>> G.has_edge("gp", "dorset-pmmhs")
+    False
+    >>> [k for k in relation_graph(load_reference())["dorset-pmmhs"]["dorset-mmhs"]]
+    ['part-of/dorset-mmhs']
     """
     with paused_gc():
         return _relation_graph(model, frozenset(kinds), conditions)
 
 
+def part_of_relations(model: Model) -> list[Relation]:
+    """One hop from each parent service into each of its parts (see :func:`relation_graph`)."""
+    return [Relation(PART_OF_PREFIX + svc.id, RelationKind.REFERS_TO, NodeId(svc.part_of),
+                     NodeId(svc.id), svc.part_of_provenance or svc.provenance,
+                     note="part of " + model.name_of(svc.part_of))
+            for svc in model.services.values() if svc.part_of in model.services]
+
+
 def _relation_graph(model: Model, kinds: frozenset[RelationKind],
                     conditions: dict[str, Any]) -> nx.MultiDiGraph:
     G = nx.MultiDiGraph()
+    rels = [r for r in model.relations if r.kind in kinds]
+    if RelationKind.REFERS_TO in kinds:
+        rels += part_of_relations(model)
     if any(value is not None for value in conditions.values()):
-        rels = [r for r in model.relations if r.kind in kinds and r.applies(**conditions)]
-    else:
-        rels = [r for r in model.relations if r.kind in kinds]
+        rels = [r for r in rels if r.applies(**conditions)]
+    week = conditions.get("week")
+    if week is not None:
+        services = model.services
+        rels = [r for r in rels if r.target not in services
+                or services[r.target].open_at(week) != NO]
     # nodes first, in order of first appearance, then every edge in one call (bulk: a million
     # relations in a third of the time of one add_node/add_edge call each)
     nodes = dict.fromkeys(n for r in rels for n in (r.source, r.target))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from carepath.graph.model import Model, Relation, Service, Statement
+from carepath.graph.model import Model, PathwayCell, Relation, Service, Statement
 
 RELATION_COLUMNS = ("rel_id", "stages", "stage_text", "concerns", "severity", "urgency",
                     "response_time", "level", "note", "source", "line", "passage")
@@ -20,7 +20,9 @@ STATEMENT_COLUMNS = RELATION_COLUMNS[1:]  # all but rel_id: the same for every t
 _STAGE_ORDER = object()  # the cache key of the model's stages in timeline order
 SERVICE_COLUMNS = ("name", "aliases", "area", "tier", "level", "start_week", "end_week",
                    "stage_text", "need_min", "need_max", "concerns", "eligibility",
-                   "response_times", "source", "line")
+                   "response_times", "self_referral", "source", "line")
+PATHWAY_CELL_COLUMNS = ("stage_text", "start_week", "end_week", "service", "level", "heading",
+                        "rationale", "actions", "targets", "source", "line", "passage")
 
 
 def statement_properties(model: Model, statement: Statement, *,
@@ -111,8 +113,44 @@ def service_properties(model: Model, svc: Service) -> dict[str, Any]:
         "concerns": sorted(svc.concerns),
         "eligibility": [f"{c.type}: {c.text}" for c in svc.eligibility],
         "response_times": [f"{r.urgency}: {r.within}" for r in svc.response_times],
+        "self_referral": svc.self_referral or "",
         "source": svc.provenance.source,
         "line": svc.provenance.line if svc.provenance.line is not None else -1,
     }
 
 
+
+
+def pathway_cell_id(index: int) -> str:
+    """The id of the ``index``-th pathway cell of the model (its position, from 1).
+
+    >>> pathway_cell_id(0)
+    'cell-1'
+    """
+    return f"cell-{index + 1}"
+
+
+def pathway_cell_properties(cell: PathwayCell, targets: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Properties of a PathwayCell node: its stage (text and weeks), service, level, heading,
+    rationale, actions, targets (see :meth:`Model.pathway_targets`) and provenance.
+
+    >>> from carepath import load_reference
+    >>> cell = load_reference().pathway[0]
+    >>> sorted(pathway_cell_properties(cell)) == sorted(PATHWAY_CELL_COLUMNS)
+    True
+    """
+    prov = cell.provenance
+    return {
+        "stage_text": cell.stage_text,
+        "start_week": cell.window.start,
+        "end_week": cell.window.end,
+        "service": cell.service,
+        "level": cell.level or "",
+        "heading": cell.heading or "",
+        "rationale": cell.rationale or "",
+        "actions": list(cell.actions),
+        "targets": list(targets),
+        "source": prov.source,
+        "line": prov.line if prov.line is not None else -1,
+        "passage": prov.passage or "",
+    }

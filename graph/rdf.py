@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 from carepath.graph.bulk import paused_gc
 from carepath.graph.model import (
-    FAMILY,
+    RESERVED_NODES,
     Model,
     NodeKind,
     Provenance,
@@ -36,6 +36,7 @@ from carepath.graph.model import (
     Service,
     Statement,
 )
+from carepath.graph.properties import pathway_cell_id
 from carepath.graph.stages import Interval
 from carepath.ontology import ONTOLOGY_FILE, read_resource
 
@@ -87,8 +88,8 @@ def iri(kind: NodeKind | str, ident: str) -> ox.NamedNode:
     >>> iri(NodeKind.SERVICE, "dorset-pmmhs").value
     'https://w3id.org/carepath/id/service/dorset-pmmhs'
     """
-    if kind == NodeKind.FAMILY or ident == FAMILY:
-        return ox.NamedNode(ID + "family")
+    if kind == NodeKind.FAMILY or ident in RESERVED_NODES:
+        return ox.NamedNode(ID + ident)
     segment = SEGMENTS.get(kind, kind) if isinstance(kind, NodeKind) else kind
     return ox.NamedNode(f"{ID}{segment}/{ident}")
 
@@ -234,7 +235,7 @@ def triples(model: Model) -> Iterator[ox.Triple]:
     parts = chain(_vocabulary_triples(model, t), _area_triples(model, t),
                   each(_service_triples(svc, t, stages) for svc in model.services.values()),
                   each(_statement_triples(model, st, t, stages) for st in model.statements),
-                  _overlap_triples(model, t))
+                  _overlap_triples(model, t), _pathway_triples(model, t))
     return (ox.Triple(s, p, o) for s, p, o in parts)
 
 
@@ -264,10 +265,12 @@ def _area_triples(model: Model, t: _Terms) -> Iterator[_Triple]:
         if area.births_per_year is not None:
             yield s, t.cp("birthsPerYear"), t.integer(area.births_per_year)
         yield from _provenance(t, s, area.provenance)
-    if any(st.source == FAMILY for st in model.statements):
-        fam = t.iri(NodeKind.FAMILY, FAMILY)
-        yield fam, a, t.cp("Family")
-        yield fam, label, t.literal(model.name_of(FAMILY))
+    used = {st.source for st in model.statements}
+    for node in RESERVED_NODES:
+        if node in used:
+            fam = t.iri(NodeKind.FAMILY, node)
+            yield fam, a, t.cp("Family")
+            yield fam, label, t.literal(model.name_of(node))
 
 
 def _service_triples(svc: Service, t: _Terms, stages: _Stages) -> Iterator[_Triple]:
@@ -279,6 +282,10 @@ def _service_triples(svc: Service, t: _Terms, stages: _Stages) -> Iterator[_Trip
     for alias in svc.aliases:
         yield s, t.named(ALT), t.literal(alias)
     yield s, cpt("inArea"), t.iri(NodeKind.AREA, svc.area)
+    if svc.part_of:
+        yield s, cpt("partOf"), t.iri(NodeKind.SERVICE, svc.part_of)
+    if svc.self_referral:
+        yield s, cpt("selfReferral"), t.literal(svc.self_referral)
     if svc.tier:
         yield s, cpt("atTier"), t.iri(NodeKind.TIER, svc.tier)
     if svc.tier_note:
@@ -322,6 +329,8 @@ def _service_triples(svc: Service, t: _Terms, stages: _Stages) -> Iterator[_Trip
             yield c, cpt("parentAgeBelow"), t.integer(crit.parent_age_below)
         for ident in sorted(crit.concerns):
             yield c, cpt("forConcern"), t.iri(NodeKind.CONCERN, ident)
+        for other in crit.discuss_with:
+            yield c, cpt("discussWith"), t.iri(NodeKind.SERVICE, other)
         yield from _provenance(t, c, crit.provenance)
     for resp in svc.response_times:
         r = t.part(s, "response", resp.urgency)
@@ -405,6 +414,31 @@ def _overlap_triples(model: Model, t: _Terms) -> Iterator[_Triple]:
         for svc_id in overlap.services:
             yield o, t.cp("overlapOf"), t.iri(NodeKind.SERVICE, svc_id)
         yield from _provenance(t, o, overlap.provenance)
+
+
+def _pathway_triples(model: Model, t: _Terms) -> Iterator[_Triple]:
+    """The cells of a pathway tool (cp:PathwayCell): stage, service, level, rationale,
+    actions and provenance. A cell has no age window of a service: its weeks are its own."""
+    a, cpt = t.named(A), t.cp
+    targets = model.pathway_targets()
+    for n, cell in enumerate(model.pathway):
+        c = t.iri("cell", pathway_cell_id(n))
+        yield c, a, cpt("PathwayCell")
+        yield c, cpt("cellService"), t.iri(NodeKind.SERVICE, cell.service)
+        yield c, cpt("stageText"), t.literal(cell.stage_text)
+        yield c, cpt("startWeek"), t.integer(cell.window.start)
+        yield c, cpt("endWeek"), t.integer(cell.window.end)
+        if cell.level:
+            yield c, cpt("atLevel"), t.iri("level", cell.level)
+        if cell.heading:
+            yield c, cpt("heading"), t.literal(cell.heading)
+        if cell.rationale:
+            yield c, cpt("rationale"), t.literal(cell.rationale)
+        for action in cell.actions:
+            yield c, cpt("action"), t.literal(action)
+        for target in targets[n]:
+            yield c, cpt("cellTarget"), t.iri(model.node_kind(target), target)
+        yield from _provenance(t, c, cell.provenance)
 
 
 def _vocabulary_triples(model: Model, t: _Terms) -> Iterator[_Triple]:
@@ -574,7 +608,7 @@ def _texts(model: Model) -> Iterator[tuple[str, list[ox.Quad]]]:
     text, odd_services = writer.services()
     yield text, [ox.Quad(s, p, o) for s, p, o in chain(
         _vocabulary_triples(model, objects), _area_triples(model, objects),
-        _overlap_triples(model, objects),
+        _overlap_triples(model, objects), _pathway_triples(model, objects),
         chain.from_iterable(_service_triples(svc, objects, writer.stages)
                             for svc in odd_services))]
     for chunk in _statement_chunks(model.statements):

@@ -72,8 +72,10 @@ _SPECIAL = {
     "pregnancy": Interval(CONCEPTION, 0),
     "antenatal": Interval(CONCEPTION, 0),
     "antenatally": Interval(CONCEPTION, 0),
-    "all age groups": Interval(TIMELINE_START, TIMELINE_END),
-    "all ages": Interval(TIMELINE_START, TIMELINE_END),
+    # doc-001's "All Age Groups" row: every age its 0-5 tool filters by; its Preconception row
+    # has no service cells, so the row is not read as reaching before conception
+    "all age groups": Interval(CONCEPTION, TIMELINE_END),
+    "all ages": Interval(CONCEPTION, TIMELINE_END),
 }
 EXAMPLES = "'Birth - 6 weeks', '8 weeks to 6 months', 'up to two years postnatally', 'Pregnancy'"
 
@@ -140,7 +142,7 @@ def parse_range(text: str, *, stages: dict[str, Interval] | None = None) -> Inte
     >>> parse_range("1 - 5 years")
     Interval(start=52, end=260)
     >>> parse_range("All Age Groups")
-    Interval(start=-92, end=260)
+    Interval(start=-40, end=260)
     >>> parse_range("soon-ish")
     Traceback (most recent call last):
     ...

@@ -96,6 +96,7 @@ class ConcernNeedRec(Rec):
 class CriterionRec(Cited):
     type: Literal["inclusion", "exclusion"]
     text: str
+    discuss_with: IdList = Field(default_factory=list)  # services the document sends them to
     stages: StrList = Field(default_factory=list)
     concerns: IdList = Field(default_factory=list)
     severity: IdList = Field(default_factory=list)
@@ -110,6 +111,14 @@ class ResponseTimeRec(Cited):
 
 class EvidenceRec(Cited):
     pass
+
+
+class PartOfRec(Cited):
+    service: Id
+
+
+class SelfReferralRec(Cited):
+    status: Literal["yes", "no", "not-yet"]
 
 
 class ServiceRec(Cited):
@@ -130,6 +139,8 @@ class ServiceRec(Cited):
     response_times: list[ResponseTimeRec] = Field(default_factory=list)
     notes: str | None = None
     evidence: list[EvidenceRec] = Field(default_factory=list)
+    part_of: PartOfRec | None = None
+    self_referral: SelfReferralRec | None = None
 
 
 RELATION_KINDS = (

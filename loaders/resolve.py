@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from carepath.errors import DataValidationError, Problem, RangeParseError
 from carepath.graph.model import (
-    FAMILY,
+    RESERVED_NODES,
     AgeStage,
     Area,
     ConcernNeed,
@@ -160,7 +160,8 @@ class _Resolver:
         self.model = Model()
         self.items: dict[str, list[_Item]] = {key: [] for key in LIST_KEYS}
         self.area_items: list[_Item] = []
-        self.ids: dict[str, tuple[str, str, int | None]] = {FAMILY: ("reserved", "carepath", None)}
+        self.ids: dict[str, tuple[str, str, int | None]] = {
+            node: ("reserved", "carepath", None) for node in RESERVED_NODES}
         self.stage_names: dict[str, Interval] = {}
 
     # -- reporting -------------------------------------------------------------------------
@@ -368,7 +369,8 @@ class _Resolver:
                 criteria.append(Criterion(
                     crit.type, crit.text, self.provenance(item, crit, raw, rec),
                     self.windows(crit.stages, item, "stages", raw), frozenset(crit.concerns),
-                    frozenset(crit.severity), crit.parent_age_below, crit.parent_age_from))
+                    frozenset(crit.severity), crit.parent_age_below, crit.parent_age_from,
+                    tuple(crit.discuss_with)))
             responses = []
             for i, resp in enumerate(rec.response_times):
                 raw = item.raw["response_times"][i]
@@ -382,6 +384,14 @@ class _Resolver:
                                               self.provenance(item, resp, raw, rec)))
             evidence = tuple(self.provenance(item, ev, item.raw["evidence"][i], rec)
                              for i, ev in enumerate(rec.evidence))
+            part_of = part_prov = self_ref = self_prov = None
+            if rec.part_of is not None:
+                part_of = rec.part_of.service
+                part_prov = self.provenance(item, rec.part_of, item.raw["part_of"], rec)
+            if rec.self_referral is not None:
+                self_ref = rec.self_referral.status
+                self_prov = self.provenance(item, rec.self_referral,
+                                            item.raw["self_referral"], rec)
             service = Service(
                 id=rec.id, name=rec.name, area=area, provenance=self.provenance(item, rec),
                 aliases=tuple(rec.aliases), tier=rec.tier, tier_note=rec.tier_note,
@@ -390,15 +400,40 @@ class _Resolver:
                 addresses=tuple(addresses), not_addressed=tuple(rec.not_addressed),
                 professions=tuple(rec.professions), interventions=tuple(rec.interventions),
                 eligibility=tuple(criteria), response_times=tuple(responses), notes=rec.notes,
-                evidence=evidence)
+                evidence=evidence, part_of=part_of, part_of_provenance=part_prov,
+                self_referral=self_ref, self_referral_provenance=self_prov)
             if self.claim(rec.id, "service", item.file, _line(item.raw)):
                 m.services[rec.id] = service
 
+    def check_service_links(self) -> None:
+        """``part_of`` and ``discuss_with`` name services that exist (and no cycle)."""
+        m = self.model
+        for item in self.items["services"]:
+            rec: ServiceRec = item.rec
+            if rec.id not in m.services:
+                continue
+            if rec.part_of is not None:
+                self.check_term(rec.part_of.service, m.services, "service", item, "part_of")
+                seen, node = {rec.id}, m.services.get(rec.part_of.service)
+                while node is not None and node.part_of:
+                    if node.part_of in seen or node.id in seen:
+                        self.error("part-of-cycle", item.file, _line(item.raw, "part_of"),
+                                   "part_of", f"service {rec.id!r} is (through part_of) "
+                                   "part of itself")
+                        break
+                    seen.add(node.id)
+                    node = m.services.get(node.part_of)
+            for i, crit in enumerate(rec.eligibility):
+                for other in crit.discuss_with:
+                    self.check_term(other, m.services, "service", item, "discuss_with",
+                                    item.raw["eligibility"][i])
+
     def endpoint(self, node: str, item: _Item, field: str, *, allow_family: bool) -> bool:
         m = self.model
-        if node in m.services or node in m.professions or (allow_family and node == FAMILY):
+        if node in m.services or node in m.professions or (allow_family
+                                                           and node in RESERVED_NODES):
             return True
-        if node == FAMILY:
+        if node in RESERVED_NODES:
             self.error("bad-endpoint", item.file, _line(item.raw, field), field,
                        "the family can only be the source of a relation, not its target")
             return False
@@ -412,7 +447,8 @@ class _Resolver:
             hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
         self.error("unknown-reference", item.file, _line(item.raw, field), field,
                    f"unknown {'source' if field == 'from' else 'target'} {node!r}{hint}; "
-                   "expected a service id, a profession id or 'family'")
+                   "expected a service id, a profession id, 'family' (a self-referral) or "
+                   "'relatives' (family members or carers referring)")
         return False
 
     def resolve_relations(self) -> None:
@@ -502,6 +538,7 @@ def build_model_with_warnings(
     resolver.resolve_vocabularies()
     resolver.resolve_areas()
     resolver.resolve_services()
+    resolver.check_service_links()
     resolver.resolve_relations()
     resolver.resolve_overlaps_and_pathway()
     if not resolver.model.services:

@@ -12,13 +12,13 @@ settled here is settled for all of them:
 - *specialist* help is any service at a tier of rank 5 or more (specialist perinatal,
   specialist parent-infant, inpatient);
 - *entry points* of an area are its universal-tier services, the professions that refer in
-  it, and the family where it self-refers there;
+  it, the family where it self-refers there, and relatives or carers where they refer;
 - *evidence* is a list of ``"source:line"`` strings (the source id alone when there is no line).
 
 >>> from carepath import load_reference
 >>> model = load_reference()
 >>> sorted(reachable_specialists(model, "dorset")["gp"])
-['dorset-pmmhs']
+['dorset-mmhs', 'dorset-pmmhs']
 """
 
 from __future__ import annotations
@@ -150,12 +150,24 @@ def route_graph(model: Model, area: AreaId,
     """The area's routes (:data:`ROUTE_KINDS`) as a graph; edges keep their ``relation``.
 
     ``relations`` are the area's relations if already at hand (from :func:`relations_by_area`).
+    A service that is part of another is reached from it (the part-of hops of
+    :func:`carepath.graph.networkx.part_of_relations`).
+
+    >>> from carepath import load_reference
+    >>> G = route_graph(load_reference(), "dorset")
+    >>> G.has_edge("dorset-pmmhs", "dorset-mmhs")
+    True
     """
+    from carepath.graph.networkx import part_of_relations
+
     if relations is None:
         relations = relations_by_area(model).get(area, [])
     G = nx.MultiDiGraph()
     for rel in relations:
         if rel.kind in ROUTE_KINDS:
+            G.add_edge(rel.source, rel.target, key=rel.id, relation=rel)
+    for rel in part_of_relations(model):
+        if model.services[rel.target].area == area:
             G.add_edge(rel.source, rel.target, key=rel.id, relation=rel)
     return G
 
@@ -165,8 +177,9 @@ def entry_points(model: Model, area: AreaId,
     """Universal-tier services, professions that refer in the area, and the family if it does.
 
     >>> from carepath import load_reference
-    >>> entry_points(load_reference(), "dorset")
-    ['family', 'gp', 'health-visitor', 'midwife']
+    >>> entry_points(load_reference(), "dorset")  # doctest: +NORMALIZE_WHITESPACE
+    ['dorset-general-practice', 'dorset-midwifery', 'gp', 'health-visitor', 'midwife',
+     'relatives']
     """
     if relations is None:
         relations = relations_by_area(model).get(area, [])

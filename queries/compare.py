@@ -9,9 +9,15 @@
 >>> from carepath import load_reference
 >>> model = load_reference()
 >>> side = compare_areas(model, "dorset", "pathway-0-5")
->>> side[(side.stage == "years-2-3") & (side.tier == "specialist-perinatal")][
+>>> side[(side.stage == "pregnancy") & (side.tier == "specialist-perinatal")][
 ...     ["services_a", "services_b", "difference"]].values.tolist()
-[[[], ['Perinatal Mental Health Services'], 'only pathway-0-5']]
+[[['Perinatal and Maternal Mental Health Service'], [], 'only dorset']]
+
+doc-001 gives its perinatal service no window: it is in the ``unstated`` row, not missing.
+
+>>> side[(side.stage == "unstated") & (side.tier == "specialist-perinatal")][
+...     ["services_b"]].values.tolist()
+[[['Perinatal Mental Health Services']]]
 """
 
 from __future__ import annotations
@@ -38,8 +44,8 @@ from carepath.queries.gaps import GAP_KINDS, coverage_cells, find_gaps, gaps
 COMPARE_COLUMNS = ["stage", "tier", "services_a", "services_b", "count_a", "count_b",
                    "difference", "evidence"]
 DIFF_COLUMNS = ["change", "kind", "id", "field", "old", "new", "evidence"]
-WHATIF_COLUMNS = ["area", "kind", "subject", "subject_name", "target", "target_name", "stage",
-                  "tier", "concern", "reason", "evidence"]
+WHATIF_COLUMNS = ["area", "kind", "basis", "subject", "subject_name", "target", "target_name",
+                  "stage", "tier", "concern", "reason", "evidence"]
 DIFF_KINDS: tuple[str, ...] = ("area", "service", "relation", "overlap")
 CHANGES: tuple[str, ...] = ("added", "removed", "changed")
 
@@ -141,10 +147,11 @@ def diff(old: Model, new: Model) -> pd.DataFrame:
 def whatif_remove(model: Model, services: Iterable[str]) -> pd.DataFrame:
     """The gaps and broken routes that appear if ``services`` are removed (decommissioned).
 
-    The services go, with every relation to or from them and their place in deliberate
-    overlaps. The result lists (1) every gap of :func:`~carepath.queries.gaps.gaps` present
-    after the removal but not before (matched on area, kind, subject, stage, tier and concern;
-    a concern that only the removed services addressed shows as ``stage-concern`` gaps),
+    The services go, with the services that are part of them (``Service.part_of``), every
+    relation to or from them and their place in deliberate overlaps. The result lists (1)
+    every gap of :func:`~carepath.queries.gaps.gaps` present after the removal but not
+    before (matched on area, kind, subject, stage, tier and concern; a concern that only the
+    removed services addressed shows as ``stage-concern`` gaps),
     and (2) kind ``broken-route``: each entry point (a universal-tier service, a profession
     that refers, or the family) that reached a specialist service by some route before and
     reaches it by none after - because the specialist itself is removed, or because every
@@ -162,21 +169,28 @@ def whatif_remove(model: Model, services: Iterable[str]) -> pd.DataFrame:
 
     Examples
     --------
-    Without Dorset's perinatal service, families, GPs, health visitors and midwives lose
-    their only route to specialist care, and no specialist perinatal service is known to
-    cover pregnancy (the Maternal Mental Health Service states no age window):
+    Without Dorset's perinatal service - and so its Maternal Mental Health Service, which is
+    part of it - GPs, health visitors, midwives and relatives lose every route to specialist
+    care, and no specialist perinatal service is left to cover pregnancy:
 
     >>> from carepath import load_reference
     >>> after = whatif_remove(load_reference(), ["dorset-pmmhs"])
-    >>> after[after.kind == "broken-route"].subject.tolist()
-    ['family', 'gp', 'health-visitor', 'midwife']
-    >>> print(after[after.kind == "broken-route"].reason.iloc[1])
+    >>> broken = after[after.kind == "broken-route"]
+    >>> sorted(set(broken.subject)), sorted(set(broken.target))
+    (['gp', 'health-visitor', 'midwife', 'relatives'], ['dorset-mmhs', 'dorset-pmmhs'])
+    >>> print(broken.reason.iloc[1])
     In Dorset, General practitioner loses every route to Perinatal and Maternal Mental Health
     Service: Perinatal and Maternal Mental Health Service itself is removed.
-    >>> after[(after.kind == "stage-tier") & (after.stage == "pregnancy")].tier.tolist()
-    ['specialist-perinatal']
+    >>> after[(after.stage == "pregnancy") & (after.tier == "specialist-perinatal")][
+    ...     ["kind", "basis"]].values.tolist()  # not-stated: untiered services might be there
+    [['missing-tier', 'not-stated']]
     """
     removed = set(check_services(model, services))
+    parts = [s.id for s in model.services.values() if s.part_of in removed]
+    while parts:  # a service that is part of a removed one goes with it
+        removed.update(parts)
+        parts = [s.id for s in model.services.values()
+                 if s.part_of in removed and s.id not in removed]
     if not removed:
         return pd.DataFrame(columns=WHATIF_COLUMNS)
     after = remove_services(model, removed)
@@ -190,7 +204,7 @@ def whatif_remove(model: Model, services: Iterable[str]) -> pd.DataFrame:
         for row in after_gaps.to_dict("records"):
             if _gap_key(row) not in known:
                 rows.append({**_plain(row), "target": None, "target_name": None})
-        rows += _broken_routes(model, after, area, removed)
+        rows += [{**r, "basis": "absent"} for r in _broken_routes(model, after, area, removed)]
     frame = pd.DataFrame(rows, columns=WHATIF_COLUMNS)
     if frame.empty:
         return frame

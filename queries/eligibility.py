@@ -1,18 +1,23 @@
 """Which services accept a family, and why (not): windows, concerns, severities, criteria.
 
 A family profile is a week on the timeline, and optionally a concern, a severity, the parent's
-age and an area. Each service is checked against what its documents state; what they leave
-unstated does not exclude (a service with no age window is not outside it), but the reasons
-say so. Exclusion criteria that carry a checkable condition (a parent age, a window, a
-concern, a severity) exclude when every condition the family's profile speaks to matches; those
-that cannot be checked mechanically are listed for a person to read.
+age and an area. Each service is checked against what its documents state, part by part
+(:data:`PARTS`: age window, need, criteria, parent age), and each part answers ``yes``, ``no``
+or ``unknown``: what the documents leave unstated is neither a yes nor a no. The verdict
+(``accepts``) is ``no`` if any part is no, ``unknown`` if any is unknown, else ``yes``.
+Exclusion criteria that carry a checkable condition (a parent age, a window, a concern, a
+severity) exclude when every condition the family's profile speaks to matches; those that
+cannot be checked mechanically are listed for a person to read. Where the document sends an
+excluded family elsewhere (under-18s are discussed with CAMHS first), ``route`` says so.
 
 >>> from carepath import load_reference
 >>> out = eligible(load_reference(), week=10, concern="maternal-mental-health",
 ...                severity="moderate", parent_age=17, area="dorset")
 >>> row = out.set_index("service").loc["dorset-pmmhs"]
->>> bool(row["accepts"]), row["reasons"][-1][:50]
-(False, 'excluded: Service Users under the age of 18 should')
+>>> row["accepts"], row["parent_age"][:40]
+('no', 'no: excluded: Service Users under the ag')
+>>> row["route"]
+'instead: discuss with Child and Adolescent Mental Health Services'
 """
 
 from __future__ import annotations
@@ -23,15 +28,20 @@ import networkx as nx
 import pandas as pd
 
 from carepath.errors import QueryError
-from carepath.graph.model import Criterion, Model, Service
+from carepath.graph.model import NO, UNKNOWN, VERDICTS, YES, Criterion, Model, Service
 from carepath.graph.networkx import relation_graph
 from carepath.graph.stages import format_week
 from carepath.queries.referrals import check_area, check_term, check_week, evidence
 from carepath.queries.routes import area_view, entry_points
 
-__all__ = ["COLUMNS", "eligible"]
+__all__ = ["COLUMNS", "PARTS", "eligible"]
 
-COLUMNS = ["service", "name", "area", "tier", "accepts", "reasons", "route", "evidence"]
+PARTS = ("age_window", "need", "criteria", "parent_age")
+"""The parts of a verdict, each a column: ``"yes: ..."``, ``"no: ..."``, ``"unknown: ..."``
+with its reason; ``"not asked: ..."`` when a criterion needs what the profile does not give
+(the parent's age), which the verdict leaves aside; ``""`` when nothing is stated to check."""
+COLUMNS = ["service", "name", "area", "tier", "accepts", *PARTS, "reasons", "route",
+           "evidence"]
 _ROOT = "\x00entry"  # a virtual node joined to every entry point, for one search per area
 
 
@@ -50,12 +60,14 @@ def eligible(model: Model, *, week: float, concern: str | None = None,
 
     Returns
     -------
-    DataFrame with columns service, name, area, tier, accepts (bool), reasons (list of text:
-    why it accepts or excludes, quoting criteria), route (the shortest referral route from a
+    DataFrame with columns service, name, area, tier, accepts (``"yes"``, ``"no"`` or
+    ``"unknown"``), one column per part of :data:`PARTS` (``"verdict: reason"``, or ``""``
+    when not asked), reasons (list of text: the parts' reasons, then exclusions to check by
+    hand, quoting criteria), route (the shortest referral route from a
     universal entry point - see :func:`carepath.queries.routes.entry_points` - as names joined
     with " -> "; the service's own name if it is an entry point; "" if there is none) and
     evidence (list of ``"doc:line"``: the service, then the criteria and route hops used).
-    Accepting services first, then by area, tier rank and id.
+    ``yes`` first, then ``no``, then ``unknown``; then by area, tier rank and id.
 
     Raises
     ------
@@ -67,8 +79,12 @@ def eligible(model: Model, *, week: float, concern: str | None = None,
     >>> from carepath import load_reference
     >>> out = eligible(load_reference(), week=30, concern="maternal-mental-health",
     ...                severity="mild", area="dorset")
-    >>> out.set_index("service").loc["dorset-pmmhs", "reasons"][1]
-    'does not address Maternal (parental) mental health at mild (only at moderate, severe)'
+    >>> out.set_index("service").loc["dorset-pmmhs", "need"]
+    'no: does not address Maternal (parental) mental health at mild (only at moderate, severe)'
+    >>> m = eligible(load_reference(), week=17, concern="maternal-mental-health",
+    ...              severity="moderate", area="dorset").set_index("service")
+    >>> m.loc["dorset-pmmhs", "accepts"], m.loc["dorset-mbu", "accepts"]
+    ('yes', 'unknown')
     """
     week = check_week(week)
     if week is None:
@@ -83,79 +99,113 @@ def eligible(model: Model, *, week: float, concern: str | None = None,
     routes = _routes(model, services, week=week, concern=concern, severity=severity)
     rows = []
     for svc in services:
-        accepts, reasons, proofs = _check(model, svc, week=week, concern=concern,
-                                          severity=severity, parent_age=parent_age)
+        parts, reasons, proofs, discuss = _check(model, svc, week=week, concern=concern,
+                                                 severity=severity, parent_age=parent_age)
+        accepts = _verdict(list(parts.values()))
         path, hop_proofs = routes.get(svc.id, ([], []))
+        route = " -> ".join(model.name_of(n) for n in path)
+        if discuss:
+            route = "instead: discuss with " + ", ".join(model.name_of(d) for d in discuss)
         rows.append({
             "service": svc.id, "name": svc.name, "area": svc.area, "tier": svc.tier or "",
-            "accepts": accepts, "reasons": reasons,
-            "route": " -> ".join(model.name_of(n) for n in path),
+            "accepts": accepts, **parts, "reasons": reasons, "route": route,
             "evidence": list(dict.fromkeys([evidence(svc.provenance), *proofs, *hop_proofs])),
             "_rank": model.tiers[svc.tier].rank if svc.tier in model.tiers else 0,
+            "_order": VERDICTS.index(accepts),
         })
-    df = pd.DataFrame(rows, columns=[*COLUMNS, "_rank"])
-    df = df.sort_values(["accepts", "area", "_rank", "service"],
-                        ascending=[False, True, True, True], kind="stable")
-    return df.drop(columns="_rank").reset_index(drop=True)
+    df = pd.DataFrame(rows, columns=[*COLUMNS, "_rank", "_order"])
+    df = df.sort_values(["_order", "area", "_rank", "service"], kind="stable")
+    return df.drop(columns=["_rank", "_order"]).reset_index(drop=True)
+
+
+def _part(verdict: str, reason: str) -> str:
+    return f"{verdict}: {reason}"
+
+
+def _verdict(parts: list[str]) -> str:
+    """``no`` if any part says no, ``unknown`` if any is unknown, else ``yes``."""
+    said = [p.split(":", 1)[0] for p in parts if p]
+    if NO in said:
+        return NO
+    return UNKNOWN if UNKNOWN in said else YES
 
 
 def _check(model: Model, svc: Service, *, week: float, concern: str | None,
-           severity: str | None, parent_age: float | None) -> tuple[bool, list[str], list[str]]:
-    """Whether ``svc`` accepts the profile, the reasons, and the evidence they rest on."""
-    reasons: list[str] = []
+           severity: str | None, parent_age: float | None
+           ) -> tuple[dict[str, str], list[str], list[str], list[str]]:
+    """Each part of the verdict on ``svc`` (:data:`PARTS`), the reasons in reading order,
+    the evidence they rest on, and the services an exclusion sends the family to."""
     proofs: list[str] = []
-    accepts = True
     when = format_week(round(week)) if float(week).is_integer() else f"week {week}"
     stated = "; ".join(svc.stage_texts)
-    if not svc.windows:
-        reasons.append("no age window stated")
-    elif any(w.contains_week(week) for w in svc.windows):
-        reasons.append(f"covers {when} ({stated})")
-    else:
-        accepts = False
-        reasons.append(f"outside its window at {when} ({stated})")
+    parts = dict.fromkeys(PARTS, "")
+    extra: list[str] = []
+    verdict = svc.open_at(week)
+    parts["age_window"] = _part(verdict, {
+        UNKNOWN: "no age window stated",
+        YES: f"covers {when} ({stated})",
+        NO: f"outside its window at {when} ({stated})"}[verdict])
 
     if concern is not None:
         name = model.name_of(concern)
         need = next((n for n in svc.addresses if n.concern == concern), None)
         if concern in svc.not_addressed:
-            accepts = False
-            reasons.append(f"states it does not address {name}")
+            parts["need"] = _part(NO, f"states it does not address {name}")
         elif need is None and svc.addresses:
-            accepts = False
             addressed = ", ".join(model.name_of(n.concern) for n in svc.addresses)
-            reasons.append(f"does not address {name} (addresses: {addressed})")
+            parts["need"] = _part(NO, f"does not address {name} (addresses: {addressed})")
         elif need is None:
-            reasons.append("concerns addressed not stated")
+            parts["need"] = _part(UNKNOWN, "concerns addressed not stated")
         elif severity is not None and need.severities and severity not in need.severities:
-            accepts = False
-            reasons.append(f"does not address {name} at {model.name_of(severity)} "
-                           f"(only at {', '.join(sorted(need.severities))})")
+            parts["need"] = _part(NO, f"does not address {name} at "
+                                      f"{model.name_of(severity)} (only at "
+                                      f"{', '.join(sorted(need.severities))})")
+        elif severity is not None and not need.severities:
+            parts["need"] = _part(UNKNOWN, f"addresses {name}; severities not stated")
         else:
-            at = f" at {model.name_of(severity)}" if severity and need.severities else ""
-            reasons.append(f"addresses {name}{at}")
+            at = f" at {model.name_of(severity)}" if severity else ""
+            parts["need"] = _part(YES, f"addresses {name}{at}")
 
-    profile = {"week": week, "concern": concern, "severity": severity, "parent_age": parent_age}
-    inclusions = [(c, n) for c in svc.eligibility if c.type == "inclusion"
-                  for n in [_matches(c, **profile)] if n]
-    best = max((n for _, n in inclusions), default=0)
-    for crit, n in inclusions:
-        if n == best:
-            reasons.append(f"meets: {crit.text}")
-            proofs.append(evidence(crit.provenance))
+    profile = {"week": week, "concern": concern, "severity": severity, "parent_age": None}
+    inclusions = [c for c in svc.eligibility if c.type == "inclusion"]
+    scored = [(c, _matches(c, **profile)) for c in inclusions]
+    best = max((n for _, n in scored if n), default=0)
+    if best:
+        met = [c for c, n in scored if n == best]
+        parts["criteria"] = _part(YES, "; ".join(f"meets: {c.text}" for c in met))
+        proofs += [evidence(c.provenance) for c in met]
+    elif inclusions and all(n == 0 for _, n in scored):
+        parts["criteria"] = _part(NO, "meets none of its inclusion criteria (" + "; ".join(
+            c.text for c in inclusions) + ")")
+        proofs += [evidence(c.provenance) for c in inclusions]
+    elif inclusions:
+        parts["criteria"] = _part(UNKNOWN, "criteria for a person to check: " + "; ".join(
+            c.text for c, n in scored if n is None))
+
+    discuss: list[str] = []
     for crit in svc.eligibility:
         if crit.type != "exclusion":
             continue
-        checked = _matches(crit, **profile)
+        ages = crit.parent_age_below is not None or crit.parent_age_from is not None
+        checked = _matches(crit, week=week, concern=concern, severity=severity,
+                           parent_age=parent_age)
         if checked:
-            accepts = False
-            reasons.append(f"excluded: {crit.text}")
+            key = "parent_age" if ages else "criteria"
+            parts[key] = _part(NO, f"excluded: {crit.text}")
+            discuss += crit.discuss_with
+        elif checked is None and ages and parent_age is None:
+            parts["parent_age"] = f"not asked: give the parent's age to check: {crit.text}"
         elif checked is None:
-            reasons.append(f"exclusion to check: {crit.text}")
+            extra.append(f"exclusion to check: {crit.text}")
+        elif ages:
+            parts["parent_age"] = _part(YES, f"not excluded by: {crit.text}")
+            continue
         else:
             continue
         proofs.append(evidence(crit.provenance))
-    return accepts, reasons, proofs
+    reasons = [p.split(": ", 1)[1] if p.startswith(VERDICTS) else p
+               for p in parts.values() if p] + extra
+    return parts, reasons, proofs, discuss
 
 
 def _matches(crit: Criterion, *, week: float, concern: str | None, severity: str | None,

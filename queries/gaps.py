@@ -90,8 +90,13 @@ GAP_KINDS: tuple[str, ...] = (
     "profession-no-route",
     "transition",
 )
-COLUMNS = ["area", "kind", "subject", "subject_name", "stage", "tier", "concern", "reason",
-           "evidence"]
+COLUMNS = ["area", "kind", "basis", "subject", "subject_name", "stage", "tier", "concern",
+           "reason", "evidence"]
+ABSENT, NOT_STATED = "absent", "not-stated"
+BASES: tuple[str, ...] = (ABSENT, NOT_STATED)
+"""Why a gap is there: ``absent`` - the documents name nothing that fills it; ``not-stated`` -
+some service might fill it, but its documents do not state the window, tier or concern that
+would say so (the reason names them)."""
 UNSTATED = "unstated"  # the coverage-matrix row of services with no age window
 UNTIERED = "untiered"  # the coverage-matrix column of services with no tier
 _TRANSITION_KINDS = frozenset({RelationKind.HANDS_OVER_TO, RelationKind.REFERS_TO,
@@ -99,8 +104,8 @@ _TRANSITION_KINDS = frozenset({RelationKind.HANDS_OVER_TO, RelationKind.REFERS_T
                                RelationKind.STEPS_DOWN_TO})
 
 
-def gaps(model: Model, *, area: str | None = None,
-         kinds: Iterable[str] | None = None) -> pd.DataFrame:
+def gaps(model: Model, *, area: str | None = None, kinds: Iterable[str] | None = None,
+         basis: str | None = None) -> pd.DataFrame:
     """Every gap of the ``kinds`` asked for (default: all of :data:`GAP_KINDS`).
 
     Parameters
@@ -108,32 +113,68 @@ def gaps(model: Model, *, area: str | None = None,
     model : the model to analyse.
     area : an area id; default every area.
     kinds : gap kinds from :data:`GAP_KINDS`.
+    basis : only gaps of this basis (:data:`BASES`): ``"absent"`` or ``"not-stated"``.
 
     Returns
     -------
-    DataFrame with columns ``area, kind, subject, subject_name, stage, tier, concern, reason,
-    evidence`` (evidence a list of ``"source:line"``), ordered by area, kind (in
+    DataFrame with columns ``area, kind, basis, subject, subject_name, stage, tier, concern,
+    reason, evidence`` (evidence a list of ``"source:line"``), ordered by area, kind (in
     :data:`GAP_KINDS` order), stage, tier rank and subject. ``subject`` is the service,
-    profession or family for route kinds, the tier or concern for cell kinds.
+    profession or family for route kinds, the tier or concern for cell kinds. ``basis`` says
+    whether the documents name nothing there (``absent``) or leave it open: a service that
+    states no window, tier or concern might fill the cell (``not-stated``).
 
     Raises
     ------
-    QueryError : an unknown area or kind.
+    QueryError : an unknown area, kind or basis.
 
     Examples
     --------
-    No specialist parent-infant service covers 3-5 years in Dorset (there is none at all):
+    No service of Dorset's document is placed at the specialist parent-infant tier; seven
+    state neither tier nor window, so the gap rests on what is not stated:
 
     >>> from carepath import load_reference
     >>> g = gaps(load_reference(), area="dorset", kinds=["missing-tier"])
     >>> row = g[(g.tier == "specialist-parent-infant") & (g.stage == "years-3-5")].iloc[0]
-    >>> print(row.reason)
+    >>> print(row.reason)  # doctest: +ELLIPSIS +NORMALIZE_WHITESPACE
     Dorset has no service at the Specialist parent-infant mental health tier, so nothing at
-    that step covers 3-5 years.
-    >>> row.evidence
-    ['doc-002']
+    that step covers 3-5 years. Not stated: the tier of Access Mental Health; Child and ...
+    >>> row.basis, row.evidence
+    ('not-stated', ['doc-002'])
+
+    The Mother and Baby Unit states no window: the cells it might fill are not-stated gaps.
+
+    >>> g = gaps(load_reference(), area="dorset", kinds=["stage-tier", "missing-tier"])
+    >>> sorted(set(g[g.tier == "inpatient"].basis))
+    ['not-stated']
     """
-    return find_gaps(model, areas_for(model, area), _check_kinds(kinds))
+    if basis is not None and basis not in BASES:
+        raise QueryError(f"unknown gap basis {basis!r}; expected one of: {', '.join(BASES)}")
+    found = find_gaps(model, areas_for(model, area), _check_kinds(kinds))
+    if basis is not None:
+        found = found[found["basis"] == basis].reset_index(drop=True)
+    return found
+
+
+def gap_summary(found: pd.DataFrame) -> pd.DataFrame:
+    """Counts of gaps by area and kind, one column per basis, and a total: the summary
+    ``carepath gaps`` prints before the rows.
+
+    >>> from carepath import load_reference
+    >>> s = gap_summary(gaps(load_reference(), area="dorset", kinds=["unstated-window"]))
+    >>> s.columns.tolist()
+    ['area', 'kind', 'absent', 'not-stated', 'total']
+    """
+    columns = ["area", "kind", *BASES, "total"]
+    if found.empty:
+        return pd.DataFrame(columns=columns)
+    counts = (found.groupby(["area", "kind", "basis"], sort=False).size()
+              .unstack("basis", fill_value=0).reindex(columns=list(BASES), fill_value=0))
+    counts["total"] = counts.sum(axis=1)
+    out = counts.reset_index()
+    out["_kind"] = out["kind"].map(GAP_KINDS.index)
+    out = out.sort_values(["area", "_kind"], kind="stable").drop(columns="_kind")
+    return out[columns].reset_index(drop=True)
 
 
 def find_gaps(model: Model, areas: list[AreaId], kinds: list[str], *,
@@ -271,6 +312,9 @@ class _AreaFacts:
         for rel in relations:
             self.outbound.setdefault(rel.source, []).append(rel)
         self.services = sorted(model.services_in(area), key=lambda s: s.id)
+        self.untiered = [s for s in self.services if not s.tier]
+        self.unconcerned = [s for s in self.services
+                            if not s.addresses and not s.not_addressed]
         self.stages: list[AgeStage] = model.stages_in_order()
         self.covered = {s.id: set(model.stages_covered(s)) for s in self.services}
         self.sources = area_sources(model, area)
@@ -281,8 +325,9 @@ class _AreaFacts:
     def routes(self) -> _Reach:
         """Who can reach whom along the area's routes (:data:`ROUTE_KINDS`), made once."""
         if self._routes is None:
-            self._routes = _Reach((r.source, r.target) for r in self.relations
-                                  if r.kind in ROUTE_KINDS)
+            parts = [(s.part_of, s.id) for s in self.services if s.part_of]
+            self._routes = _Reach([*((r.source, r.target) for r in self.relations
+                                     if r.kind in ROUTE_KINDS), *parts])
         return self._routes
 
     @property
@@ -297,23 +342,36 @@ class _AreaFacts:
     def listing(self, services: Iterable[Service]) -> str:
         return "; ".join(f"{s.name} ({describe_window(s)})" for s in services)
 
-    def uncovered(self, nobody: str, stage: AgeStage, candidates: list[Service]) -> str:
-        """Why a cell is empty: what the candidates cover, or that they state no window."""
+    def uncovered(self, nobody: str, stage: AgeStage, candidates: list[Service],
+                  unsorted: list[Service], what: str) -> tuple[str, str]:
+        """Why a cell is empty, and its basis. ``candidates`` are the services in the cell's
+        column; ``unsorted`` those whose tier (or concerns, ``what``) the documents do not
+        state, so that they might be in it. The basis is ``not-stated`` when a candidate
+        states no window, or an unsorted service might cover the stage."""
+        open_candidates = [s for s in candidates if not s.windows]
+        maybe = [s for s in unsorted if not s.windows or stage.id in self.covered[s.id]]
+        basis = NOT_STATED if open_candidates or maybe else ABSENT
         if not candidates:
-            return (f"In {self.area_name}, {nobody} is left at any stage, so none covers "
+            text = (f"In {self.area_name}, {nobody} is left at any stage, so none covers "
                     f"{stage.name}.")
-        if any(s.windows for s in candidates):
-            return (f"In {self.area_name}, {nobody} covers {stage.name}. "
+        elif open_candidates and len(open_candidates) == len(candidates):
+            names = "; ".join(s.name for s in candidates)
+            verb = "states" if len(candidates) == 1 else "state"
+            text = (f"In {self.area_name}, {nobody} is known to cover {stage.name}: {names} "
+                    f"{verb} no age window.")
+        else:
+            text = (f"In {self.area_name}, {nobody} covers {stage.name}. "
                     f"Candidates: {self.listing(candidates)}.")
-        names = "; ".join(s.name for s in candidates)
-        verb = "states" if len(candidates) == 1 else "state"
-        return (f"In {self.area_name}, {nobody} is known to cover {stage.name}: {names} "
-                f"{verb} no age window.")
+        if maybe:
+            names = "; ".join(s.name for s in maybe[:6])
+            more = f" and {len(maybe) - 6} more" if len(maybe) > 6 else ""
+            text += f" Not stated: the {what} of {names}{more}."
+        return text, basis
 
     def row(self, kind: str, subject: str, *, stage: str | None = None,
             tier: str | None = None, concern: str | None = None, reason: str,
-            evidence: list[str]) -> dict:
-        return {"area": self.area, "kind": kind, "subject": subject,
+            evidence: list[str], basis: str = ABSENT) -> dict:
+        return {"area": self.area, "kind": kind, "basis": basis, "subject": subject,
                 "subject_name": self.name(subject), "stage": stage, "tier": tier,
                 "concern": concern, "reason": reason, "evidence": evidence}
 
@@ -356,10 +414,11 @@ def _stage_tier(f: _AreaFacts) -> list[dict]:
         for stage in f.stages:
             if not at_tier or any(stage.id in f.covered[s.id] for s in at_tier):
                 continue
+            reason, basis = f.uncovered(f"no service at the {tier.name} tier", stage, at_tier,
+                                        f.untiered, "tier")
             rows.append(f.row(
-                "stage-tier", tier.id, stage=stage.id, tier=tier.id,
-                reason=f.uncovered(f"no service at the {tier.name} tier", stage, at_tier),
-                evidence=evidence(s.provenance for s in at_tier)))
+                "stage-tier", tier.id, stage=stage.id, tier=tier.id, reason=reason,
+                basis=basis, evidence=evidence(s.provenance for s in at_tier)))
     return rows
 
 
@@ -370,10 +429,12 @@ def _missing_tier(f: _AreaFacts) -> list[dict]:
         if tier.id in present:
             continue
         for stage in f.stages:
+            said, basis = f.uncovered("", stage, [], f.untiered, "tier")
+            rest = said.split(".", 1)[1] if basis == NOT_STATED else ""
             rows.append(f.row(
-                "missing-tier", tier.id, stage=stage.id, tier=tier.id,
+                "missing-tier", tier.id, stage=stage.id, tier=tier.id, basis=basis,
                 reason=(f"{f.area_name} has no service at the {tier.name} tier, so nothing at "
-                        f"that step covers {stage.name}."),
+                        f"that step covers {stage.name}.{rest}"),
                 evidence=list(f.sources)))
     return rows
 
@@ -387,16 +448,17 @@ def _stage_concern(f: _AreaFacts) -> list[dict]:
         for stage in f.stages:
             if any(stage.id in f.covered[s.id] for s in addressing):
                 continue
+            reason, basis = f.uncovered(f"no service addressing {concern.name}", stage,
+                                        addressing, f.unconcerned, "concerns")
             rows.append(f.row(
                 "stage-concern", concern.id, stage=stage.id, concern=concern.id,
-                reason=f.uncovered(f"no service addressing {concern.name}", stage,
-                                   addressing),
+                reason=reason, basis=basis,
                 evidence=evidence(s.provenance for s in addressing) or list(f.sources)))
     return rows
 
 
 def _unstated_window(f: _AreaFacts) -> list[dict]:
-    return [f.row("unstated-window", s.id, tier=s.tier,
+    return [f.row("unstated-window", s.id, tier=s.tier, basis=NOT_STATED,
                   reason=(f"In {f.area_name}, {s.name} states no age window, so the stages "
                           "it covers cannot be checked against the timeline."),
                   evidence=evidence([s.provenance]))
@@ -411,6 +473,10 @@ def _no_inbound_referral(f: _AreaFacts) -> list[dict]:
         inbound = f.inbound.get(svc.id, [])
         if any(r.kind in ROUTE_KINDS for r in inbound):
             continue
+        parent = f.model.services.get(svc.part_of) if svc.part_of else None
+        if parent is not None and any(r.kind in ROUTE_KINDS
+                                      for r in f.inbound.get(parent.id, [])):
+            continue  # referrals into the service it is part of reach it
         others = Counter(r.kind.label for r in inbound)
         linked = ("it is linked only by: "
                   + ", ".join(f"{k} ({n})" for k, n in sorted(others.items())) + "."

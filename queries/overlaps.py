@@ -8,7 +8,8 @@
     ``concerns`` are the ones they share.
 ``same-concern``
     Two services at the same tier that address the same concern where at least one states no
-    age window, so whether their stages overlap cannot be told.
+    age window, so whether their stages overlap cannot be told: ``basis`` is ``not-stated``
+    (``stated`` for every other kind).
 ``duplicate-route``
     The same source and target joined by more than one route statement (refers to, signposts
     to, hands over to, steps up/down to), e.g. a pathway tool restating a referral at every
@@ -59,8 +60,12 @@ from carepath.queries._analysis import (
 )
 
 OVERLAP_KINDS: tuple[str, ...] = ("same-cell", "same-concern", "duplicate-route", "deliberate")
-COLUMNS = ["area", "kind", "services", "names", "stages", "tier", "concerns", "similarity",
-           "deliberate", "note", "evidence"]
+COLUMNS = ["area", "kind", "basis", "services", "names", "stages", "tier", "concerns",
+           "similarity", "deliberate", "note", "evidence"]
+BASIS = {"same-cell": "stated", "same-concern": "not-stated", "duplicate-route": "stated",
+         "deliberate": "stated"}
+"""Whether the documents state the overlap (``stated``) or leave it open (``not-stated``: a
+service states no age window, so whether the stages overlap cannot be told)."""
 
 
 def similarity(model: Model, services: Iterable[str]) -> float:
@@ -77,8 +82,8 @@ def similarity(model: Model, services: Iterable[str]) -> float:
     >>> model = load_reference()
     >>> similarity(model, ["cm-pmhs", "cm-pimhs"])
     0.0
-    >>> similarity(model, ["p05-health-visiting", "p05-childrens-centres-eyfs"])
-    0.4
+    >>> round(similarity(model, ["p05-health-visiting", "p05-childrens-centres-eyfs"]), 2)
+    0.43
     """
     ids = check_services(model, services)
     return _jaccard([_features(model, model.services[s]) for s in ids])
@@ -122,12 +127,14 @@ def overlaps(model: Model, *, area: str | None = None) -> pd.DataFrame:
     ...     lambda s: s == ["p05-childrens-centres-eyfs", "p05-health-visiting"])].iloc[0]
     >>> row.kind, row.tier, row.concerns
     ('same-cell', 'universal', ['maternal-mental-health', 'perinatal-loss-bereavement'])
-    >>> row.stages[0], row.stages[-1], float(row.similarity)
-    ('weeks-0-6', 'years-3-5', 0.4)
+    >>> row.stages[0], row.stages[-1], round(float(row.similarity), 2)
+    ('weeks-0-6', 'years-3-5', 0.43)
     """
     with paused_gc():  # a million relations regrouped: see paused_gc
         rows = _overlap_rows(model, areas_for(model, area))
-    return _ordered(pd.DataFrame(rows, columns=COLUMNS))
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame["basis"] = frame["kind"].map(BASIS)
+    return _ordered(frame)
 
 
 def _overlap_rows(model: Model, areas: list[AreaId]) -> list[dict]:

@@ -1,13 +1,15 @@
 """Who refers to whom: incoming and outgoing referrals, with their conditions and evidence.
 
-A referral can come from a service, a profession (``gp``, ``midwife``...) or the family itself
-(``family``, a self-referral). Conditions a relation does not state do not restrict it: a
-referral with no stage applies at every stage (see :meth:`Relation.applies`).
+A referral can come from a service, a profession (``gp``, ``midwife``...), the family itself
+(``family``, a self-referral) or its relatives or carers on its behalf (``relatives``: not a
+self-referral). Conditions a relation does not state do not restrict it: a referral with no
+stage applies at every stage (see :meth:`Relation.applies`) - but asked about an age, the
+answer says whether that age is stated (``open``: ``yes``) or not (``unknown``).
 
 >>> from carepath import load_reference
 >>> model = load_reference()
 >>> referrals(model, target="dorset-pmmhs")["source"].tolist()
-['dorset-cmht', 'dorset-social-care', 'family', 'gp', 'health-visitor', 'midwife']
+['dorset-cmht', 'dorset-social-care', 'gp', 'health-visitor', 'midwife', 'relatives']
 """
 
 from __future__ import annotations
@@ -19,13 +21,13 @@ from typing import Any
 import pandas as pd
 
 from carepath.errors import QueryError
-from carepath.graph.model import FAMILY, Model, Provenance, Relation, RelationKind
+from carepath.graph.model import FAMILY, NO, Model, Provenance, Relation, RelationKind
 
-__all__ = ["COLUMNS", "referrals", "self_referrals"]
+__all__ = ["COLUMNS", "referrals", "self_referral_statements", "self_referrals"]
 
-COLUMNS = ["source", "source_name", "source_kind", "target", "target_name", "kind", "stages",
-           "stage_text", "concerns", "severity", "urgency", "response_time", "level", "note",
-           "evidence"]
+COLUMNS = ["source", "source_name", "source_kind", "target", "target_name", "kind", "open",
+           "stages", "stage_text", "target_window", "concerns", "severity", "urgency",
+           "response_time", "level", "note", "evidence"]
 
 
 def referrals(model: Model, *, source: str | None = None, target: str | None = None,
@@ -52,6 +54,10 @@ def referrals(model: Model, *, source: str | None = None, target: str | None = N
     DataFrame with columns source, source_name, source_kind, target, target_name, kind, stages
     (canonical stage ids), stage_text, concerns, severity (lists), urgency, response_time, level,
     note and evidence (``"doc-002:31"``), sorted by target, source, kind and evidence.
+    ``target_window`` is the target service's stated window (``"not stated"``). With a
+    ``week``, a relation goes if its own stages or the target's window exclude that week, and
+    ``open`` says ``"yes"`` (one of them states the week) or ``"unknown"`` (neither states a
+    window); without a week ``open`` is ``""``.
 
     Raises
     ------
@@ -68,6 +74,8 @@ def referrals(model: Model, *, source: str | None = None, target: str | None = N
     ['mental-health-link-worker', 'p05-adult-mental-health-services', 'p05-caf-tac']
     >>> referrals(model, target="dorset-pmmhs").loc[0, "evidence"]
     'doc-002:32'
+    >>> len(referrals(model, target="dorset-pmmhs", week=156))  # it ends at two years
+    0
     """
     kinds = check_kinds(kinds)
     if source is not None:
@@ -93,6 +101,9 @@ def referrals(model: Model, *, source: str | None = None, target: str | None = N
             continue
         if not rel.applies(week=week, concern=concern, severity=severity):
             continue
+        verdict = "" if week is None else model.hop_at(rel, week)
+        if verdict == NO:
+            continue
         if interval is not None and rel.windows and not any(w.overlaps(interval)
                                                             for w in rel.windows):
             continue
@@ -100,20 +111,40 @@ def referrals(model: Model, *, source: str | None = None, target: str | None = N
             continue
         if area is not None and area not in relation_areas(model, rel):
             continue
-        rows.append(relation_row(model, rel))
+        rows.append({**relation_row(model, rel), "open": verdict})
     return _frame(rows)
 
 
 def self_referrals(model: Model, *, area: str | None = None) -> pd.DataFrame:
     """Services a family can refer itself to (referrals whose source is ``family``).
 
-    Same columns as :func:`referrals`.
+    Same columns as :func:`referrals`. Referrals by relatives or carers (``relatives``) are
+    not self-referrals; a service whose document says self-referral is not (yet) possible
+    is never listed (see :attr:`Service.self_referral`).
 
     >>> from carepath import load_reference
     >>> self_referrals(load_reference())[["target", "evidence"]].values.tolist()
-    [['cm-universal', 'doc-000:42'], ['dorset-pmmhs', 'doc-002:31']]
+    [['cm-universal', 'doc-000:42']]
     """
-    return referrals(model, source=FAMILY, area=area)
+    found = referrals(model, source=FAMILY, area=area)
+    closed = {s.id for s in model.services.values() if s.self_referral in ("no", "not-yet")}
+    return found[~found["target"].isin(closed)].reset_index(drop=True)
+
+
+def self_referral_statements(model: Model, *, area: str | None = None) -> pd.DataFrame:
+    """What the documents state about self-referral into each service, where they state it:
+    ``yes``, ``no`` or ``not-yet`` (a service not listed: not stated).
+
+    >>> from carepath import load_reference
+    >>> self_referral_statements(load_reference()).values.tolist()
+    [['dorset-pmmhs', 'Perinatal and Maternal Mental Health Service', 'not-yet', 'doc-002:35']]
+    """
+    area = check_area(model, area)
+    rows = [{"service": s.id, "name": s.name, "self_referral": s.self_referral,
+             "evidence": evidence(s.self_referral_provenance or s.provenance)}
+            for s in sorted(model.services.values(), key=lambda s: s.id)
+            if s.self_referral and (area is None or s.area == area)]
+    return pd.DataFrame(rows, columns=["service", "name", "self_referral", "evidence"])
 
 
 # -- shared by the other analyses -----------------------------------------------------------
@@ -141,9 +172,11 @@ def relation_row(model: Model, rel: Relation) -> dict[str, Any]:
         "target": rel.target,
         "target_name": model.name_of(rel.target),
         "kind": rel.kind.value,
+        "open": "",
         "stages": [s.id for s in model.stages_in_order()
                    if any(w.overlaps(s.interval) for w in rel.windows)],
         "stage_text": "; ".join(rel.stage_texts),
+        "target_window": _window(model, rel.target),
         "concerns": sorted(rel.concerns),
         "severity": _by_rank(model, rel.severities),
         "urgency": rel.urgency or "",
@@ -153,6 +186,13 @@ def relation_row(model: Model, rel: Relation) -> dict[str, Any]:
         "evidence": evidence(rel.provenance),
         "_line": rel.provenance.line if rel.provenance.line is not None else -1,
     }
+
+
+def _window(model: Model, node: str) -> str:
+    svc = model.services.get(node)
+    if svc is None:
+        return ""
+    return "; ".join(svc.stage_texts) or "not stated"
 
 
 def _by_rank(model: Model, severities: Iterable[str]) -> list[str]:

@@ -10,6 +10,11 @@ does not state do not restrict it). Two rules keep routes meaningful:
   route's area.
 - A route ends at the first target it reaches: with a tier as target, a route through one
   inpatient unit to another is not listed.
+- Asked about an age, a hop is open only where neither the relation's own stages nor the
+  target service's window exclude it; it is ``yes`` where one of them states the age and
+  ``unknown`` where neither states a window (said on the hop, never "any stage").
+- A service that is part of another (``Service.part_of``) is reached through it: the parent's
+  referral routes are the part's.
 
 Targets are resolved by :func:`resolve_targets`: a service or profession id, a tier id or alias
 (``"inpatient"``: every Mother and Baby Unit), or words matching service names and aliases.
@@ -30,8 +35,8 @@ import pandas as pd
 
 from carepath.errors import QueryError
 from carepath.graph.bulk import paused_gc
-from carepath.graph.model import FAMILY, Model, Relation
-from carepath.graph.networkx import relation_graph
+from carepath.graph.model import FAMILY, NO, RELATIVES, UNKNOWN, YES, Model, Relation
+from carepath.graph.networkx import PART_OF_PREFIX, relation_graph
 from carepath.queries.referrals import (
     check_area,
     check_kinds,
@@ -47,9 +52,9 @@ __all__ = ["COLUMNS", "ENTRY_PROFESSIONS", "NEED_COLUMNS", "area_view", "area_vi
            "entry_points", "referral_routes", "resolve_targets", "routes_for_need",
            "shortest_route"]
 
-COLUMNS = ["route", "hops", "path", "names", "conditions", "evidence"]
-NEED_COLUMNS = ["route", "entry", "target", "target_name", "area", "hops", "path", "names",
-                "conditions", "evidence"]
+COLUMNS = ["route", "open", "hops", "path", "names", "conditions", "hops_open", "evidence"]
+NEED_COLUMNS = ["route", "entry", "target", "target_name", "area", "open", "hops", "path",
+                "names", "conditions", "hops_open", "evidence"]
 ENTRY_PROFESSIONS = ("midwife", "health-visitor", "gp")
 """The professions families meet first; with the family and universal services, the default
 entry points of :func:`routes_for_need`."""
@@ -96,18 +101,19 @@ def resolve_targets(model: Model, target: str) -> list[str]:
 
 def entry_points(model: Model, *, area: str | None = None) -> list[str]:
     """Where families come in: universal-tier services (of ``area``), the first-contact
-    professions (:data:`ENTRY_PROFESSIONS`, those in the model) and the family, sorted.
+    professions (:data:`ENTRY_PROFESSIONS`, those in the model), the family (self-referral)
+    and its relatives or carers (referring on its behalf), sorted.
 
     >>> from carepath import load_reference
     >>> entry_points(load_reference(), area="pathway-0-5")  # doctest: +NORMALIZE_WHITESPACE
     ['family', 'gp', 'health-visitor', 'midwife', 'p05-childrens-centres-eyfs',
-     'p05-health-visiting', 'p05-midwifery', 'p05-primary-care-gp']
+     'p05-health-visiting', 'p05-midwifery', 'p05-primary-care-gp', 'relatives']
     """
     area = check_area(model, area)
     services = [s.id for s in model.services.values()
                 if s.tier == "universal" and (area is None or s.area == area)]
     professions = [p for p in ENTRY_PROFESSIONS if p in model.professions]
-    return sorted({*services, *professions, FAMILY})
+    return sorted({*services, *professions, FAMILY, RELATIVES})
 
 
 def referral_routes(model: Model, source: str, target: str, *, week: float | None = None,
@@ -127,9 +133,15 @@ def referral_routes(model: Model, source: str, target: str, *, week: float | Non
 
     Returns
     -------
-    DataFrame with columns route (1..n), hops, path (ids), names (joined with " -> "),
-    conditions (per hop: the stages, concerns, severities, urgency of the relations used) and
-    evidence (per hop: ``"doc-001:68, doc-001:80"``), shortest first. Empty if there is none.
+    DataFrame with columns route (1..n), open, hops, path (ids), names (joined with " -> "),
+    conditions (per hop: the stages, concerns, severities, urgency of the relations used, and
+    the target's window), hops_open (per hop: ``"yes"`` or ``"unknown"``) and evidence (per
+    hop: ``"doc-001:68, doc-001:80"``), shortest first. Empty if there is none.
+
+    With a ``week``, a hop is open only if the relation's own stages and the target service's
+    window allow it (:meth:`Model.hop_at`): a route with a hop the documents close is not
+    offered; a hop where neither states a window is ``"unknown"`` and says so, and so is the
+    route (``open``). Without a week, ``open`` is ``""`` (no age was asked).
 
     Raises
     ------
@@ -146,9 +158,15 @@ def referral_routes(model: Model, source: str, target: str, *, week: float | Non
     ('Health Visiting -> Adult Mental Health Services', ['doc-001:68, doc-001:112, doc-001:174'])
     >>> routes.loc[0, "conditions"][0].split(" | ")  # doctest: +NORMALIZE_WHITESPACE
     ['Birth - 6 weeks, level universal-partnership-plus',
-     '1 week - 6/8 weeks, level universal-partnership-plus', 'Birth - 6 months']
+     '1 week - 6/8 weeks, level universal-partnership-plus',
+     'Birth - 6 months (target window: not stated)']
     >>> len(referral_routes(model, "p05-health-visiting", "p05-adult-mental-health-services",
     ...                     week=30))
+    0
+
+    The Dorset service ends at two years: no route at three.
+
+    >>> len(referral_routes(model, "gp", "dorset-pmmhs", week=156))
     0
     """
     return _routes(model, source, target, week=week, concern=concern, severity=severity,
@@ -163,8 +181,8 @@ def shortest_route(model: Model, source: str, target: str, *, week: float | None
     Found by breadth-first search, so it stays fast where listing every route would not.
 
     >>> from carepath import load_reference
-    >>> shortest_route(load_reference(), "family", "specialist perinatal")["names"].tolist()
-    ['Family (self-referral) -> Perinatal and Maternal Mental Health Service']
+    >>> shortest_route(load_reference(), "midwife", "specialist perinatal")["names"].tolist()
+    ['Midwife -> Perinatal and Maternal Mental Health Service']
     """
     return _routes(model, source, target, week=week, concern=concern, severity=severity,
                    max_hops=max_hops, kinds=kinds, shortest=True)
@@ -184,7 +202,8 @@ def routes_for_need(model: Model, *, concern: str, severity: str | None = None,
     Returns
     -------
     DataFrame with columns route (1..n), entry, target, target_name, area, then the columns of
-    :func:`referral_routes`; sorted by area, target, hops and path.
+    :func:`referral_routes`; sorted by area, target, hops and path. A target whose window the
+    documents do not state is kept, its route ``open: unknown``.
 
     Examples
     --------
@@ -193,11 +212,9 @@ def routes_for_need(model: Model, *, concern: str, severity: str | None = None,
     >>> from carepath import load_reference
     >>> out = routes_for_need(load_reference(), concern="maternal-mental-health",
     ...                       severity="moderate", week=17, area="dorset")
-    >>> out["names"].tolist()  # doctest: +NORMALIZE_WHITESPACE
-    ['Family (self-referral) -> Perinatal and Maternal Mental Health Service',
-     'General practitioner -> Perinatal and Maternal Mental Health Service',
-     'Health visitor -> Perinatal and Maternal Mental Health Service',
-     'Midwife -> Perinatal and Maternal Mental Health Service']
+    >>> out[["entry", "target", "open"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['gp', 'dorset-pmmhs', 'yes'], ['health-visitor', 'dorset-pmmhs', 'yes'],
+     ['midwife', 'dorset-pmmhs', 'yes'], ['relatives', 'dorset-pmmhs', 'yes']]
     """
     week = check_week(week)
     if week is None:
@@ -216,8 +233,7 @@ def routes_for_need(model: Model, *, concern: str, severity: str | None = None,
                           for e in ([entry] if isinstance(entry, str) else entry)})
     targets = [s.id for s in model.services.values()
                if (area is None or s.area == area) and s.id not in entries
-               and s.addresses_concern(concern, severity)
-               and (not s.windows or any(w.contains_week(week) for w in s.windows))]
+               and s.addresses_concern(concern, severity) and s.open_at(week) != NO]
     graph = relation_graph(model, check_kinds(kinds), week=week, concern=concern,
                            severity=severity)
     rows, views = [], {}
@@ -226,7 +242,8 @@ def routes_for_need(model: Model, *, concern: str, severity: str | None = None,
                            views=views):
             end = path[-1]
             rows.append({"entry": start, "target": end, "target_name": model.name_of(end),
-                         "area": model.services[end].area, **_route_row(model, graph, path)})
+                         "area": model.services[end].area,
+                         **_route_row(model, graph, path, week)})
     df = pd.DataFrame(rows, columns=[c for c in NEED_COLUMNS if c != "route"])
     df["_key"] = df["path"].map(tuple)
     df = df.sort_values(["area", "target", "hops", "_key"], kind="stable").drop(columns="_key")
@@ -249,7 +266,7 @@ def _routes(model: Model, source: str, target: str, *, week: float | None,
         graph = relation_graph(model, check_kinds(kinds), week=week, concern=concern,
                                severity=severity)
         paths = _paths(model, graph, source, targets, max_hops=max_hops, shortest=shortest)
-        return _frame([_route_row(model, graph, p) for p in paths])
+        return _frame([_route_row(model, graph, p, week) for p in paths])
 
 
 def _check_hops(max_hops: int) -> None:
@@ -268,7 +285,7 @@ def area_view(model: Model, graph: nx.MultiDiGraph, area: str) -> nx.DiGraph:
     >>> from carepath.graph.networkx import relation_graph
     >>> model = load_reference()
     >>> sorted(area_view(model, relation_graph(model), "dorset").predecessors("dorset-pmmhs"))
-    ['dorset-cmht', 'dorset-social-care', 'family', 'gp', 'health-visitor', 'midwife']
+    ['dorset-cmht', 'dorset-social-care', 'gp', 'health-visitor', 'midwife', 'relatives']
     """
     return area_views(model, graph, [area])[area]
 
@@ -350,22 +367,34 @@ def _shortest(view: nx.DiGraph, source: str, ends: set[str], max_hops: int) -> l
                 for p in nx.all_shortest_paths(view, source, t))]
 
 
-def _route_row(model: Model, graph: nx.MultiDiGraph, path: list[str]) -> dict[str, Any]:
-    conditions, proofs = [], []
+def _route_row(model: Model, graph: nx.MultiDiGraph, path: list[str],
+               week: float | None = None) -> dict[str, Any]:
+    conditions, proofs, verdicts = [], [], []
     for u, v in zip(path, path[1:], strict=False):
         rels = sorted((d["relation"] for d in graph[u][v].values()),
                       key=lambda r: (r.provenance.source, r.provenance.line or -1, r.id))
-        conditions.append(" | ".join(dict.fromkeys(_describe(r) for r in rels)))
+        said = " | ".join(dict.fromkeys(_describe(r) for r in rels))
+        target = model.services.get(v)
+        if target is not None:
+            window = "; ".join(target.stage_texts) or "not stated"
+            said += f" (target window: {window})"
+        conditions.append(said)
         proofs.append(", ".join(dict.fromkeys(evidence(r.provenance) for r in rels)))
-    return {"hops": len(path) - 1, "path": list(path),
+        if week is not None:  # the graph holds no closed hop: yes if one relation says so
+            verdicts.append(YES if any(model.hop_at(r, week) == YES for r in rels)
+                            else UNKNOWN)
+    route_open = "" if week is None else (UNKNOWN if UNKNOWN in verdicts else YES)
+    return {"open": route_open, "hops": len(path) - 1, "path": list(path),
             "names": " -> ".join(model.name_of(n) for n in path),
-            "conditions": conditions, "evidence": proofs}
+            "conditions": conditions, "hops_open": verdicts, "evidence": proofs}
 
 
 def _describe(rel: Relation) -> str:
     """A relation's conditions in a few words: stages, concerns, severity, urgency, level."""
+    if rel.id.startswith(PART_OF_PREFIX):
+        return rel.note or "part of"
     parts = [rel.kind.label] if rel.kind.value != "refers_to" else []
-    parts.append("; ".join(rel.stage_texts) or "any stage")
+    parts.append("; ".join(rel.stage_texts) or "no stage stated")
     if rel.concerns:
         parts.append("for " + " or ".join(sorted(rel.concerns)))
     if rel.severities:

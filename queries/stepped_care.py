@@ -32,6 +32,8 @@ from carepath.queries._analysis import (
     tiers_in_rank_order,
 )
 
+UNTIERED = "untiered"  # the row of services whose tier the documents do not state
+
 STEP_COLUMNS = ["area", "rank", "tier", "tier_name", "parallel_with", "services", "names",
                 "need_min", "need_max", "need_note", "births", "families_min", "families_max",
                 "evidence"]
@@ -57,7 +59,9 @@ def stepped_care(model: Model, *, area: str | None = None,
     Returns
     -------
     DataFrame with one row per area and tier (tiers the area has no service at included, with
-    empty lists): ``area, rank, tier, tier_name, parallel_with`` (the other tiers of the same
+    empty lists), then a row ``tier: untiered`` (rank 0) listing the area's services whose tier
+    the documents do not state - on no step, rather than missing: ``area, rank, tier,
+    tier_name, parallel_with`` (the other tiers of the same
     rank), ``services, names, need_min, need_max`` (percent of the population in need: the
     lowest and highest figures the tier's services state), ``need_note``, ``births``,
     ``families_min, families_max`` (need x births, to the nearest family) and ``evidence``
@@ -105,6 +109,17 @@ def stepped_care(model: Model, *, area: str | None = None,
                 "families_max": _families(need_max, n_births),
                 "evidence": evidence(p for s in at_tier for p in _need_evidence(s)),
             })
+        untiered = [s for s in services if not s.tier]
+        if untiered:
+            rows.append({
+                "area": area_id, "rank": 0, "tier": UNTIERED, "tier_name": "Tier not stated",
+                "parallel_with": [], "services": [s.id for s in untiered],
+                "names": [s.name for s in untiered], "need_min": float("nan"),
+                "need_max": float("nan"), "need_note": None,
+                "births": float("nan") if n_births is None else float(n_births),
+                "families_min": float("nan"), "families_max": float("nan"),
+                "evidence": evidence(s.provenance for s in untiered),
+            })
     return pd.DataFrame(rows, columns=STEP_COLUMNS)
 
 
@@ -140,9 +155,9 @@ def tier_flows(model: Model, *, area: str | None = None) -> pd.DataFrame:
     >>> routes[["source_tier", "target_tier", "kind", "flow", "count"]]
              source_tier           target_tier           kind       flow  count
     0  secondary-care-mh  specialist-perinatal      refers_to    step up      1
-    3          inpatient  specialist-perinatal  hands_over_to  step down      2
+    4          inpatient  specialist-perinatal  hands_over_to  step down      1
     >>> routes.evidence.tolist()
-    [['doc-002:32'], ['doc-002:23', 'doc-002:29']]
+    [['doc-002:32'], ['doc-002:23']]
     """
     by_area = relations_by_area(model)
     kind_order = list(RelationKind)

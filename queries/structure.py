@@ -11,7 +11,7 @@ betweenness, whether it is a cut vertex of the undirected network, and which
 >>> out = structure(load_reference(), area="dorset")
 >>> row = out.iloc[0]
 >>> row["service"], int(row["in_degree"]), int(row["out_degree"]), bool(row["cut_vertex"])
-('dorset-pmmhs', 7, 1, True)
+('dorset-pmmhs', 7, 6, True)
 """
 
 from __future__ import annotations
@@ -131,7 +131,8 @@ def _disconnects(model: Model, view: nx.DiGraph, area: str) -> dict[str, list[st
                 continue
             node = idom[target]
             while node != entry:
-                if node in model.services:
+                # a service is not "cut off" by the service it is part of: it is that service
+                if node in model.services and model.services[target].part_of != node:
                     lost.setdefault(node, []).append(f"{entry} -> {target}")
                 node = idom[node]
     return lost

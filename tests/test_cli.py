@@ -60,8 +60,8 @@ def test_refers_as_json_traces_each_answer_to_its_source():
     result = run_cli("refers", "--to", "dorset-pmmhs", "--format", "json")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
-    assert {r["source"] for r in rows} == {"gp", "family", "dorset-cmht", "dorset-social-care",
-                                            "midwife", "health-visitor"}
+    assert {r["source"] for r in rows} == {"gp", "relatives", "dorset-cmht",
+                                            "dorset-social-care", "midwife", "health-visitor"}
     assert all(r["evidence"].startswith("doc-002:") for r in rows)
 
 
@@ -101,8 +101,40 @@ def test_gaps_as_csv_name_their_reason_and_evidence():
     result = run_cli("gaps", "--area", "dorset", "--kind", "transition", "--format", "csv")
     assert result.returncode == 0, result.stderr
     header, *rows = result.stdout.splitlines()
-    assert header.split(",")[:3] == ["area", "kind", "subject"]
-    assert rows and all(row.startswith("dorset,transition,") for row in rows)
+    assert header.split(",")[:4] == ["area", "kind", "basis", "subject"]
+    assert rows and all(row.startswith("dorset,transition,absent,") for row in rows)
+
+
+def test_gaps_table_starts_with_a_summary_and_filters_by_basis():
+    result = run_cli("gaps", "--area", "dorset", "--basis", "absent", env={"COLUMNS": "80"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.index("gaps by area, kind and basis") < result.stdout.index(
+        "transition")
+    assert "not-stated" in result.stdout  # the summary's column, even when filtered
+    as_csv = run_cli("gaps", "--area", "dorset", "--basis", "not-stated", "-f", "csv").stdout
+    assert {line.split(",")[2] for line in as_csv.splitlines()[1:]} == {"not-stated"}
+    bad = run_cli("gaps", "--basis", "missing")
+    assert bad.returncode == 2 and "'missing' is not one of" in bad.stderr
+    assert "Traceback" not in bad.stderr
+
+
+def test_pathway_cells_overlapping_an_age_by_service_name():
+    rows = json.loads(run_cli("pathway", "--service", "health visiting", "--at", "7 weeks",
+                              "-f", "json").stdout)
+    assert {r["stage_text"] for r in rows} == {"1 week - 6/8 weeks", "All Age Groups",
+                                               "Birth - 6 months"}
+    assert all(r["service"] == "p05-health-visiting" and r["evidence"].startswith("doc-001:")
+               for r in rows)
+
+
+def test_eligible_answers_yes_no_or_unknown():
+    rows = json.loads(run_cli("eligible", "--at", "4 months", "--concern",
+                              "maternal-mental-health", "--severity", "moderate", "--area",
+                              "dorset", "-f", "json").stdout)
+    verdicts = {r["service"]: r["accepts"] for r in rows}
+    assert verdicts["dorset-pmmhs"] == "yes"
+    assert {verdicts[s] for s in ("dorset-camhs", "dorset-general-practice",
+                                  "dorset-social-care", "dorset-mbu")} == {"unknown"}
 
 
 def test_stepped_care_sizes_need_for_the_births_given():
@@ -135,3 +167,12 @@ def test_validate_says_when_shacl_is_skipped():
     result = run_cli("validate", "--shacl-limit", "100")
     assert result.returncode == 0, result.stderr
     assert "SHACL check skipped" in result.stderr and "--shacl-limit 0" in result.stderr
+
+
+def test_self_referral_stated_not_yet_is_an_answer():
+    # doc-002:35 "Receiving referrals from service users is being explored"
+    result = run_cli("refers", "--self", "--area", "dorset")
+    assert result.returncode == 0, result.stderr
+    assert "not-yet" in result.stdout and "doc-002:35" in result.stdout
+    assert "referrals: no rows" in result.stdout
+

@@ -1,8 +1,9 @@
 """The analysis commands: refers, routes, need, gaps, overlaps, stepped-care, eligible,
-structure, compare, diff, whatif."""
+pathway, structure, compare, diff, whatif."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -29,6 +30,13 @@ from carepath.cli._common import (
 from carepath.output import DEFAULT_LIMIT, Format, emit
 
 NODE = ("service", "profession", "family")
+
+
+class GapBasis(StrEnum):
+    """The two bases of a gap (see :data:`carepath.queries.gaps.BASES`)."""
+
+    absent = "absent"
+    not_stated = "not-stated"
 
 
 def _conditions(df):
@@ -66,12 +74,20 @@ def refers(
     limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
     """Who refers to whom, incoming and outgoing, filtered by stage, concern and urgency."""
-    from carepath.queries.referrals import referrals, self_referrals
+    from carepath.queries.referrals import (
+        referrals,
+        self_referral_statements,
+        self_referrals,
+    )
 
     model = load(data, graph)
     area = resolve(model, area, ("area",), role="area")
     if self_referral:
         df = self_referrals(model, area=area)
+        stated = self_referral_statements(model, area=area)
+        stated = stated[stated["self_referral"] != "yes"]
+        if fmt is Format.table and not stated.empty:  # a stated no is an answer too
+            emit(stated, fmt, title="self-referral stated as not possible (yet)", console=out)
     else:
         source = resolve(model, source, NODE, role="service, profession or family",
                          area=area)
@@ -88,7 +104,7 @@ def refers(
     if fmt is Format.table:
         df = _conditions(df)
     emit(df, fmt, title="referrals", console=out, columns=columns, limit=limit,
-         brief=["source", "target", "conditions", "evidence"])
+         brief=["source", "target", *(["open"] if at else []), "conditions", "evidence"])
 
 
 def _kinds(kinds: list[str] | None) -> tuple[str, ...]:
@@ -158,7 +174,7 @@ def routes(
               concern=resolve_term(model, concern, "concern"),
               severity=resolve_term(model, severity, "severity"), max_hops=max_hops)
     emit(df, fmt, title=f"routes {source} -> {target}", console=out, columns=columns,
-         limit=limit, brief=["hops", "names", "conditions", "evidence"])
+         limit=limit, brief=["open", "names", "conditions", "evidence"])
 
 
 @app.command()
@@ -196,7 +212,7 @@ def need(
         df = df.assign(tier=df["target"].map(lambda t: getattr(model.services.get(t), "tier",
                                                                None) or ""))
     emit(df, fmt, title="routes for the need", console=out, columns=columns, limit=limit,
-         brief=["area", "names", "conditions", "evidence"],
+         brief=["area", "open", "names", "conditions", "evidence"],
          summary=[["tier", "area"], ["target_name", "tier", "area"]])
 
 
@@ -204,20 +220,30 @@ def need(
 def gaps(
     area: AreaOpt = None,
     kind: Annotated[list[str] | None, typer.Option(help="Gap kinds; repeatable.")] = None,
+    basis: Annotated[GapBasis | None, typer.Option(
+        help="Only gaps whose basis is 'absent' (the documents name nothing there) or "
+             "'not-stated' (a service might fill it but its documents do not say).")] = None,
     data: DataOpt = None,
     graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
     columns: ColumnsOpt = None,
     limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
-    """Gaps, each with its reason and evidence: stage x tier, stage x concern, no inbound
-    referral, no route to specialist help, transitions with no hand-over."""
+    """Gaps, each with its basis, reason and evidence: stage x tier, stage x concern, no
+    inbound referral, no route to specialist help, transitions with no hand-over. A table
+    starts with a summary per area: counts by kind and basis."""
+    from carepath.queries.gaps import gap_summary
     from carepath.queries.gaps import gaps as find_gaps
 
     model = load(data, graph)
     area = resolve(model, area, ("area",), role="area")
-    emit(find_gaps(model, area=area, kinds=kind or None), fmt, title="gaps", console=out,
-         brief=["area", "kind", "reason", "evidence"], columns=columns, limit=limit,
+    found = find_gaps(model, area=area, kinds=kind or None,
+                      basis=basis.value if basis else None)
+    if fmt is Format.table and not found.empty:
+        emit(gap_summary(found), fmt, title="gaps by area, kind and basis", console=out,
+             limit=0)
+    emit(found, fmt, title="gaps", console=out,
+         brief=["area", "kind", "basis", "reason", "evidence"], columns=columns, limit=limit,
          summary=["kind", "area"])
 
 
@@ -285,7 +311,36 @@ def eligible(
                severity=resolve_term(model, severity, "severity"), parent_age=parent_age,
                area=area)
     emit(df, fmt, title="eligibility", console=out, columns=columns, limit=limit,
-         brief=["service", "accepts", "reasons", "evidence"], summary=["accepts", "area"])
+         brief=["service", "accepts", "reasons", "route", "evidence"],
+         summary=["accepts", "area"])
+
+
+@app.command()
+def pathway(
+    service: Annotated[str | None, typer.Option(
+        help="A service id, name or alias, e.g. 'health visiting'.")] = None,
+    at: AtOpt = None,
+    stage: Annotated[str | None, typer.Option(
+        help="A stage id (weeks-6-8) or a range as written ('Birth - 8 weeks').")] = None,
+    level: Annotated[str | None, typer.Option(
+        help="A service level, e.g. universal-partnership-plus.")] = None,
+    area: AreaOpt = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+    columns: ColumnsOpt = None,
+    limit: LimitOpt = DEFAULT_LIMIT,
+) -> None:
+    """The pathway tool's cells (stage x service x level): rationale, actions and whom they
+    refer to. --at keeps every cell whose stage range holds that age; --stage every cell
+    whose range overlaps it."""
+    from carepath.queries.pathway import pathway_cells
+
+    model = load(data)
+    area = resolve(model, area, ("area",), role="area")
+    df = pathway_cells(model, service=service, week=week(at, model), stage=stage, level=level,
+                       area=area)
+    emit(df, fmt, title="pathway cells", console=out, columns=columns, limit=limit,
+         brief=["stage_text", "service_name", "level", "actions", "target_names", "evidence"])
 
 
 @app.command()

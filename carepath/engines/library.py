@@ -18,7 +18,7 @@ queries project their parameters and the engine drops those columns.
 >>> engine = connect(load_reference(), language="sparql")
 >>> df = engine.run_named("who-refers-to", {"service": "dorset-pmmhs"})
 >>> sorted(set(df["source"]))
-['dorset-cmht', 'dorset-social-care', 'family', 'gp', 'health-visitor', 'midwife']
+['dorset-cmht', 'dorset-social-care', 'gp', 'health-visitor', 'midwife', 'relatives']
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ read-only), and the shared logic of every SPARQL engine.
 >>> engine = SparqlEngine(load_reference())
 >>> df = engine.run_named("who-refers-to", {"service": "dorset-pmmhs"})
 >>> sorted(set(df["source"]))
-['dorset-cmht', 'dorset-social-care', 'family', 'gp', 'health-visitor', 'midwife']
+['dorset-cmht', 'dorset-social-care', 'gp', 'health-visitor', 'midwife', 'relatives']
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ would make a page of tens of megabytes).
 >>> from carepath import load_reference
 >>> data = network_data(load_reference(), area="dorset")
 >>> len(data["nodes"]), relation_count(data)
-(18, 21)
+(18, 25)
 >>> next(n for n in data["nodes"] if n["id"] == "dorset-pmmhs")["shape"]
 'dot'
 """
@@ -305,7 +305,7 @@ def network_data(model: Model, *, area: str | None = None, stage: str | None = N
     >>> from carepath import load_reference
     >>> data = network_data(load_reference())
     >>> relation_count(data), data["aggregate"]
-    (200, False)
+    (198, False)
     >>> print(next(n for n in data["nodes"] if n["id"] == "dorset-mbu")["title"])
     ... # doctest: +ELLIPSIS
     Mother and Baby Unit
@@ -338,7 +338,7 @@ def check_size(sel: Selection, *, limit: int = MAX_NODES) -> int:
     >>> check_size(select(load_reference()), limit=50)
     Traceback (most recent call last):
     ...
-    carepath.errors.ExportError: the network of all areas has 73 nodes, too many to draw ...
+    carepath.errors.ExportError: the network of all areas has 74 nodes, too many to draw ...
     """
     total = len(sel.services) + len(_people(sel))
     if total > limit:
@@ -396,7 +396,7 @@ def relation_count(data: dict[str, Any]) -> int:
 
     >>> from carepath import load_reference
     >>> relation_count(network_data(load_reference(), area="dorset"))
-    21
+    25
     """
     return len(data["rels"]) // 3
 

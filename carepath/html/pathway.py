@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from carepath.graph.model import Model, PathwayCell, Relation
+from carepath.graph.stages import Interval
 from carepath.html._page import (
     RELATION_STYLES,
     NavLink,
@@ -39,23 +40,18 @@ class Card:
     stages: list[str]  # canonical stages the cell's window overlaps
 
 
-def _targets(model: Model, cell: PathwayCell) -> list[Relation]:
-    """Relations from the cell's service at the cell's stage (as written) and level."""
-    return [r for r in model.relations
-            if r.source == cell.service and cell.stage_text in r.stage_texts
-            and r.level == cell.level]
-
-
 def _cards(sel: Selection) -> list[Card]:
     model = sel.model
     result = []
-    for cell in model.pathway:
+    # the relations each cell's actions state: one definition with the model's views and
+    # `carepath pathway` (Model.pathway_relations)
+    for cell, targets in zip(model.pathway, model.pathway_relations(), strict=True):
         if cell.service not in sel.service_ids and cell.service in model.services:
             continue
         if sel.stage is not None and not cell.window.overlaps(sel.stage.interval):
             continue
         stages = [s.id for s in model.stages_in_order() if cell.window.overlaps(s.interval)]
-        result.append(Card(cell, _targets(model, cell), stages))
+        result.append(Card(cell, targets, stages))
     return result
 
 
@@ -72,6 +68,22 @@ def cards(model: Model, *, area: str | None = None, stage: str | None = None,
     ['gp', 'health-visitor']
     """
     return _cards(select(model, area=area, stage=stage, tier=tier, concern=concern))
+
+
+def stage_keys(stage_texts: list[tuple[str, Interval]]) -> dict[str, str]:
+    """For each stage as written, the keys (``s0 s3 ...``) of every stage option whose range
+    overlaps it: picking a stage shows every cell whose range overlaps the one picked, as
+    ``carepath pathway --stage`` does (7 weeks is also in "Birth - 6 months").
+
+    >>> from carepath.graph.stages import parse_range
+    >>> texts = [(t, parse_range(t)) for t in ("Birth - 6 weeks", "1 week - 6/8 weeks",
+    ...                                        "8 weeks to 6 months")]
+    >>> stage_keys(texts)["1 week - 6/8 weeks"]
+    's0 s1'
+    """
+    return {text: " ".join(f"s{i}" for i, (_, other) in enumerate(stage_texts)
+                           if other.overlaps(window))
+            for text, window in stage_texts}
 
 
 def render(sel: Selection, *, nav: Sequence[NavLink] = ()) -> str:
@@ -92,5 +104,6 @@ def render(sel: Selection, *, nav: Sequence[NavLink] = ()) -> str:
         "pathway.html.j2", model=model, title=TITLE, selection=sel, nav=nav,
         scripts=[static("filters.js")], cards=card_list,
         stage_texts=[text for text, _ in stage_texts], services=services, levels=levels,
+        stage_keys=stage_keys(stage_texts),
         has_unlevelled=any(c.cell.level is None for c in card_list), NO_LEVEL=NO_LEVEL,
         styles=RELATION_STYLES)

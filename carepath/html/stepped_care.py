@@ -8,7 +8,7 @@ training, and joint working. :func:`svg_of` draws the same for reports and slide
 >>> from carepath import load_reference
 >>> steps = layers(load_reference())
 >>> [(layer.code, len(layer.services)) for layer in steps][:3]
-[('1', 6), ('2', 0), ('3', 1)]
+[('1', 8), ('2', 0), ('3', 1)]
 >>> steps[2].need
 (12.0, 17.0)
 """
@@ -88,7 +88,7 @@ def layers(model: Model, *, area: str | None = None, stage: str | None = None,
 
     >>> from carepath import load_reference
     >>> [layer.tier.id for layer in layers(load_reference(), area="dorset") if layer.services]
-    ['secondary-care-mh', 'specialist-perinatal', 'inpatient']
+    ['universal', 'secondary-care-mh', 'specialist-perinatal', 'inpatient']
     """
     return _layers(select(model, area=area, stage=stage, tier=tier, concern=concern))
 

@@ -10,7 +10,7 @@ scale is linear), so the short early stages stay readable beside the long later 
 >>> scale(-92), scale(0), scale(260)
 (0.0, 22.22, 100.0)
 >>> [(g.code, len(g.rows)) for g in groups(model, area="dorset")][-3:]
-[('5b', 2), ('6', 1), ('–', 9)]
+[('5b', 2), ('6', 1), ('–', 7)]
 """
 
 from __future__ import annotations

@@ -202,9 +202,10 @@ def route_phrase(model: Model, rel: Relation) -> str:
 
     >>> from carepath import load_reference
     >>> m = load_reference()
-    >>> rel = next(r for r in m.relations if r.source == "family" and r.target == "dorset-pmmhs")
-    >>> route_phrase(m, rel)
-    'Referred by Family (self-referral): Families are listed as a referral source ... [doc-002:31]'
+    >>> rel = next(r for r in m.relations
+    ...            if r.source == "relatives" and r.target == "dorset-pmmhs")
+    >>> route_phrase(m, rel)  # doctest: +ELLIPSIS
+    'Referred by Family members or carers (referring for the family): Families are ... [doc-002:31]'
     """
     verb = {RelationKind.REFERS_TO: "Referred by", RelationKind.SIGNPOSTS_TO: "Signposted by",
             RelationKind.HANDS_OVER_TO: "Handed over from",

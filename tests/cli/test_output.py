@@ -63,6 +63,8 @@ def test_structure_says_what_each_cut_point_separates(reference):
     for row in cuts:  # each separated node is joined to the cut point by a stated relation
         joined = {n for rel in reference.relations if row["service"] in (rel.source, rel.target)
                   for n in (rel.source, rel.target)}
+        # or by a stated part-of (doc-002:14: the MMHS is part of the combined service)
+        joined |= {s.id for s in reference.services.values() if s.part_of == row["service"]}
         assert set(row["separates"]) <= joined
     table = run_cli("structure", "--area", "dorset", env={"COLUMNS": "80"}).stdout
     assert f"{cuts[0]['service']}" in table and "separates" in table

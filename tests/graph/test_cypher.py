@@ -101,3 +101,27 @@ def test_an_unknown_end_point_is_named(tiny):
     broken = dataclasses.replace(tiny, statements=[*tiny.statements, stray])
     with pytest.raises(ValueError, match=r"statement s-stray \(tiny-doc:9\): 'nowhere'"):
         relation_tables(broken)
+
+
+# -- issue 13: unstated windows are null; part-of; pathway cells -----------------------------
+
+def test_unstated_windows_are_null_and_parts_and_cells_are_in_the_graph(reference):
+    conn = to_ladybug(reference)
+
+    def rows(query, params=None):
+        return conn.execute(query, params or {}).get_as_df().to_dict("records")
+
+    [mbu] = rows("MATCH (s:Service {id: $id}) RETURN s.start_week AS a, s.end_week AS b",
+                 {"id": "dorset-mbu"})
+    assert all(v is None or v != v for v in mbu.values())  # null: the document states none
+    assert rows("MATCH (p:Service)-[:PART_OF]->(w:Service) RETURN p.id AS part, w.id AS whole"
+                ) == [{"part": "dorset-mmhs", "whole": "dorset-pmmhs"}]
+    cells = rows("MATCH (c:PathwayCell)-[:CELL_FOR]->(s:Service {id: $id}) "
+                 "WHERE c.start_week <= $week AND $week < c.end_week "
+                 "RETURN c.stage_text AS stage ORDER BY stage",
+                 {"id": "p05-health-visiting", "week": 7})
+    assert [c["stage"] for c in cells] == ["1 week - 6/8 weeks", "All Age Groups",
+                                           "Birth - 6 months"]
+    [family] = rows("MATCH (f:Family {id: 'relatives'})-[:REFERS_TO]->(s:Service) "
+                    "RETURN s.id AS target")
+    assert family == {"target": "dorset-pmmhs"}

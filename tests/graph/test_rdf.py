@@ -88,3 +88,51 @@ def test_decimals_are_valid_xsd_decimals_on_both_paths(reference):
     stored = [q.object for q in to_store(model).quads_for_pattern(subject, need, None)]
     assert [o.value for o in defined] == [o.value for o in stored] == ["0.00001"]
     assert stored[0].datatype.value.endswith("#decimal")
+
+
+# -- issue 13: what is not stated stays unstated; part-of; pathway cells ----------------------
+
+def _objects(store, subject, local):
+    return [q.object for q in store.quads_for_pattern(subject, ox.NamedNode(CP + local), None)]
+
+
+def test_a_service_without_a_stated_window_has_no_weeks(reference):
+    store = to_store(reference, with_ontology=False)
+    mbu = iri(NodeKind.SERVICE, "dorset-mbu")  # doc-002 states no window for the unit
+    assert _objects(store, mbu, "startWeek") == [] and _objects(store, mbu, "endWeek") == []
+    pmmhs = iri(NodeKind.SERVICE, "dorset-pmmhs")
+    assert [o.value for o in _objects(store, pmmhs, "endWeek")] == ["104"]
+
+
+def test_part_of_and_self_referral_are_in_the_graph(reference):
+    store = to_store(reference, with_ontology=False)
+    mmhs, pmmhs = iri(NodeKind.SERVICE, "dorset-mmhs"), iri(NodeKind.SERVICE, "dorset-pmmhs")
+    assert _objects(store, mmhs, "partOf") == [pmmhs]
+    assert [o.value for o in _objects(store, pmmhs, "selfReferral")] == ["not-yet"]
+    relatives = ox.NamedNode(ID + "relatives")
+    assert list(store.quads_for_pattern(relatives, ox.NamedNode(CP + "refersTo"), pmmhs))
+
+
+def test_pathway_cells_are_first_class(reference):
+    store = to_store(reference, with_ontology=False)
+    cls = ox.NamedNode(CP + "PathwayCell")
+    a = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    cells = [q.subject for q in store.quads_for_pattern(None, a, cls)]
+    assert len(cells) == len(reference.pathway)
+    rows = list(store.query(
+        "PREFIX cp: <" + CP + "> SELECT ?stage ?target WHERE { ?c a cp:PathwayCell ; "
+        "cp:cellService ?s ; cp:stageText ?stage ; cp:line 114 ; cp:cellTarget ?target }"))
+    assert {r["target"] for r in rows} >= {iri(NodeKind.SERVICE, "p05-mother-and-baby-unit")}
+    assert {r["stage"].value for r in rows} == {"1 week - 6/8 weeks"}
+
+
+def test_the_shapes_accept_the_reference_graph(reference):
+    pyshacl = pytest.importorskip("pyshacl")
+    import rdflib
+
+    data = rdflib.Graph().parse(data=carepath.graph.rdf.to_turtle(reference, with_ontology=True),
+                                format="turtle")
+    shapes = rdflib.Graph().parse(
+        Path(carepath.graph.rdf.__file__).parents[1] / "ontology" / "shapes.ttl")
+    conforms, _, text = pyshacl.validate(data, shacl_graph=shapes)
+    assert conforms, text

@@ -87,9 +87,11 @@ def test_gaps_cells_are_the_gap_analysis(reference, site, open_page, screenshots
     assert dorset_row.split("\t")[1].strip() == str(len(expected)) == "56"
     dorset = tab.page.locator("section.area[data-area=dorset]")
     tier_grid = dorset.locator("table.matrix").first
-    cells = tier_grid.locator("td.gap")
+    # every empty cell of Dorset's grid rests on what is not stated (untiered, windowless
+    # services): marked "Not stated", not "Gap"
+    cells = tier_grid.locator("td.gap, td.unknown")
     assert cells.count() == len(expected)
-    assert set(cells.all_inner_texts()) == {"Gap"}  # short marks; the reasons on demand
+    assert set(cells.all_inner_texts()) <= {"Gap", "Not stated"}  # short marks
     reasons = dorset.locator("details.reasons").first
     assert not reasons.evaluate("d => d.open")
     cells.first.locator("a").click()
@@ -97,7 +99,8 @@ def test_gaps_cells_are_the_gap_analysis(reference, site, open_page, screenshots
     target = tab.page.locator(":focus")
     first = expected.sort_values(["stage", "tier"]).iloc[0]
     text = target.inner_text()
-    assert "doc-002" in text and "no service stated" in text
+    assert "doc-002" in text and ("no service stated" in text
+                                  or "not stated in the sources" in text)
     assert any(r in text for r in expected.reason)
     assert first.reason in reasons.inner_text()
     tab.page.screenshot(path=screenshots / "gaps-reason.png")
@@ -123,6 +126,21 @@ def test_pathway_explorer_picks_a_stage_service_and_level(reference, site, open_
     tab.page.select_option("[data-filter=level]", "universal-partnership-plus")
     assert _visible(tab, "article.card") == 0
     assert "no rationales that match" in tab.page.locator("[data-status]").inner_text()
+    tab.assert_clean()
+
+
+def test_pathway_stage_filter_shows_every_overlapping_cell(reference, site, open_page):
+    # a planner asking about 1 week - 6/8 weeks also gets "Birth - 8 weeks", "Birth - 6
+    # months" and "All Age Groups": the same cells as `carepath pathway --stage`
+    from carepath.queries.pathway import pathway_cells
+
+    tab = open_page(site / "pathway.html")
+    tab.page.select_option("[data-filter=stage]", label="1 week - 6/8 weeks")
+    expected = pathway_cells(reference, stage="1 week - 6/8 weeks")
+    assert _visible(tab, "article.card") == len(expected)
+    shown = tab.page.locator("article.card:visible h3").all_inner_texts()
+    assert {text.split(": ", 1)[1] for text in shown} == set(expected["stage_text"]) >= {
+        "Birth - 8 weeks", "Birth - 6 months", "All Age Groups", "1 week - 6/8 weeks"}
     tab.assert_clean()
 
 

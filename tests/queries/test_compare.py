@@ -108,10 +108,19 @@ def test_removing_nothing_changes_nothing(routeham):
 def test_removing_dorsets_perinatal_service(reference):
     after = whatif_remove(reference, ["dorset-pmmhs"])
     broken = after[after.kind == "broken-route"]
-    assert set(broken.subject) == {"family", "gp", "health-visitor", "midwife"}
+    assert set(broken.subject) == {"relatives", "gp", "health-visitor", "midwife"}
     assert set(after.area) == {"dorset"}
 
 
 def test_whatif_unknown_service(routeham):
     with pytest.raises(QueryError, match="unknown service 'rh-nothing'"):
         whatif_remove(routeham, ["rh-nothing"])
+
+
+def test_whatif_rows_carry_the_basis_of_each_gap(reference):
+    after = whatif_remove(reference, ["dorset-pmmhs"])
+    assert set(after[after.kind == "broken-route"].basis) == {"absent"}
+    assert set(after.basis) <= {"absent", "not-stated"}
+    gaps_only = after[after.kind != "broken-route"]
+    # a stage-tier gap that an untiered, windowless Dorset service might fill is not-stated
+    assert "not-stated" in set(gaps_only.basis)

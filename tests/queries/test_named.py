@@ -45,7 +45,7 @@ def test_every_library_query_runs_and_answers(engines, key):
 
 def test_who_refers_to_dorset(engines):
     df = engines["sparql"].run_named("who-refers-to", {"service": "dorset-pmmhs"})
-    assert set(df["source"]) == {"gp", "family", "dorset-cmht", "dorset-social-care", "midwife",
+    assert set(df["source"]) == {"gp", "relatives", "dorset-cmht", "dorset-social-care", "midwife",
                                  "health-visitor"}
     assert set(df["evidence_source"]) == {"doc-002"}
 

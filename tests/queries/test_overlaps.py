@@ -103,3 +103,10 @@ def test_pathway_tool_restates_health_visiting_referrals(reference):
 def test_unknown_area_is_an_error(overton):
     with pytest.raises(QueryError, match="unknown area 'nowhere'"):
         overlaps(overton, area="nowhere")
+
+
+def test_an_overlap_is_stated_or_not_stated(reference):
+    found = overlaps(reference)
+    assert set(found.basis) == {"stated", "not-stated"}
+    # same-concern: a service states no window, so whether the stages overlap is not stated
+    assert (found.kind == "same-concern").equals(found.basis == "not-stated")

@@ -24,10 +24,11 @@ def test_who_can_refer_into_the_dorset_perinatal_service(reference):
     assert out[["source", "source_kind", "evidence"]].values.tolist() == [
         ["dorset-cmht", "Service", "doc-002:32"],
         ["dorset-social-care", "Service", "doc-002:33"],
-        ["family", "Family", "doc-002:31"],
         ["gp", "Profession", "doc-002:31"],
         ["health-visitor", "Profession", "doc-002:34"],
         ["midwife", "Profession", "doc-002:34"],
+        # doc-002:31 "Families": relatives or carers, not a self-referral (line 35)
+        ["relatives", "Family", "doc-002:31"],
     ]
     assert set(out["target_name"]) == {"Perinatal and Maternal Mental Health Service"}
     # the open referral list states no stage, concern or urgency: nothing is invented
@@ -38,16 +39,17 @@ def test_the_mother_and_baby_unit_hands_over_to_the_dorset_perinatal_service(ref
     out = referrals(reference, target="dorset-pmmhs", kinds=("hands_over_to",))
     assert out[["source", "kind"]].drop_duplicates().values.tolist() == [
         ["dorset-mbu", "hands_over_to"]]
-    assert out["evidence"].tolist() == ["doc-002:23", "doc-002:29"]
+    # entered once: line 29 is the lead professional's care co-ordination (a collaboration)
+    assert out["evidence"].tolist() == ["doc-002:23"]
 
 
 def test_self_referral_rows(reference):
     out = self_referrals(reference)
     assert out[["source", "target", "evidence"]].values.tolist() == [
         ["family", "cm-universal", "doc-000:42"],
-        ["family", "dorset-pmmhs", "doc-002:31"],
     ]
-    assert self_referrals(reference, area="dorset")["target"].tolist() == ["dorset-pmmhs"]
+    # doc-002:35: self-referral "is being explored with a view for future development"
+    assert self_referrals(reference, area="dorset").empty
     assert self_referrals(reference, area="pathway-0-5").empty
 
 
@@ -89,7 +91,8 @@ def test_columns_carry_the_relation_conditions(town):
     assert first == {
         "source": "rf-hv", "source_name": "Town health visiting", "source_kind": "Service",
         "target": "rf-pmh", "target_name": "Town perinatal team", "kind": "refers_to",
-        "stages": ["weeks-0-6"], "stage_text": "Birth - 6 weeks",
+        "open": "", "stages": ["weeks-0-6"], "stage_text": "Birth - 6 weeks",
+        "target_window": "Pregnancy; up to two years postnatally",
         "concerns": ["maternal-mental-health"], "severity": ["moderate", "severe"],
         "urgency": "routine", "response_time": "28 days", "level": "universal-plus",
         "note": "early postnatal referral", "evidence": "referrals-doc:2",
@@ -110,6 +113,18 @@ def test_columns_carry_the_relation_conditions(town):
 def test_unstated_conditions_do_not_restrict(town, conditions, lines):
     out = referrals(town, target="rf-pmh", **conditions)
     assert out["evidence"].tolist() == [f"referrals-doc:{n}" for n in lines]
+
+
+@pytest.mark.parametrize(("week", "rows"), [
+    # line 4: no stage, the team's window holds week 5 -> yes; line 2: Birth - 6 weeks -> yes
+    pytest.param(5, [(4, "yes"), (2, "yes")], id="week-5"),
+    # line 3 says 6 months - 5 years, but the team ends at two years (week 104): closed
+    pytest.param(150, [], id="week-150-after-the-team-ends"),
+])
+def test_an_age_is_open_only_where_relation_and_target_allow_it(town, week, rows):
+    out = referrals(town, target="rf-pmh", week=week)
+    assert [(int(e.split(":")[1]), o) for e, o in zip(out["evidence"], out["open"],
+                                                     strict=True)] == rows
 
 
 def test_kinds_and_self_referral(town):

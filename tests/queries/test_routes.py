@@ -70,11 +70,54 @@ def test_health_visiting_has_no_route_to_the_mother_and_baby_unit(reference):
                            kinds=ROUTE_KINDS).empty
 
 
-@pytest.mark.parametrize("entry", ["family", "gp", "midwife", "health-visitor"])
+DORSET_WINDOW = "Preconception; Pregnancy; up to two years postnatally"
+
+
+@pytest.mark.parametrize("entry", ["relatives", "gp", "midwife", "health-visitor"])
 def test_first_contacts_reach_the_dorset_perinatal_service_in_one_hop(reference, entry):
     out = shortest_route(reference, entry, "dorset-pmmhs")
     assert out["path"].tolist() == [[entry, "dorset-pmmhs"]]
-    assert out.loc[0, "conditions"] == ["any stage"]
+    # the referral states no stage, the service's window is stated: said on the hop
+    assert out.loc[0, "conditions"] == [f"no stage stated (target window: {DORSET_WINDOW})"]
+    assert out.loc[0, "open"] == ""  # no age asked
+
+
+def test_the_family_cannot_refer_itself_to_the_dorset_service(reference):
+    # doc-002:35 "Receiving referrals from service users is being explored": not yet a route;
+    # line 31's "Families" are relatives or carers referring (the `relatives` source)
+    assert shortest_route(reference, "family", "dorset-pmmhs").empty
+    assert reference.services["dorset-pmmhs"].self_referral == "not-yet"
+
+
+@pytest.mark.parametrize(("at", "expected"), [
+    pytest.param(52, "yes", id="one-year-inside-the-window"),
+    pytest.param(156, None, id="three-years-after-the-window-ends"),
+])
+def test_a_route_is_open_only_inside_the_targets_window(reference, at, expected):
+    """The issue's case: `routes gp dorset-pmmhs --at '3 years'` was offered as 'any stage'
+    although the service ends at 2 years (doc-002:7 'up to two years postnatally')."""
+    out = referral_routes(reference, "gp", "dorset-pmmhs", week=at)
+    if expected is None:
+        assert out.empty
+        need = routes_for_need(reference, concern="maternal-mental-health",
+                               severity="moderate", week=at, area="dorset")
+        assert "dorset-pmmhs" not in set(need["target"])  # need and routes agree
+    else:
+        assert out["open"].tolist() == [expected]
+        assert out.loc[0, "hops_open"] == [expected]
+
+
+def test_the_maternal_mental_health_service_is_reached_through_its_parent(reference):
+    # doc-002:14 "Expansion of this service to include Maternal Mental Health": part of the
+    # combined service, whose referral sources (lines 30-34) are its own
+    out = shortest_route(reference, "midwife", "dorset-mmhs", week=17)
+    assert out.loc[0, "path"] == ["midwife", "dorset-pmmhs", "dorset-mmhs"]
+    assert out.loc[0, "evidence"] == ["doc-002:34", "doc-002:14"]
+    assert out.loc[0, "conditions"][1] == ("part of Perinatal and Maternal Mental Health "
+                                           "Service (target window: not stated)")
+    # its own window is not stated, so the last hop (and the route) is unknown
+    assert out.loc[0, "hops_open"] == ["yes", "unknown"]
+    assert out.loc[0, "open"] == "unknown"
 
 
 def test_routes_for_moderate_maternal_anxiety_at_4_months(reference):
@@ -84,7 +127,8 @@ def test_routes_for_moderate_maternal_anxiety_at_4_months(reference):
     assert out["route"].tolist() == list(range(1, len(out) + 1))
     got = set(zip(out["entry"], out["target"], strict=True))
     assert got == {
-        ("family", "dorset-pmmhs"), ("gp", "dorset-pmmhs"), ("health-visitor", "dorset-pmmhs"),
+        ("relatives", "dorset-pmmhs"), ("gp", "dorset-pmmhs"),
+        ("health-visitor", "dorset-pmmhs"),
         ("midwife", "dorset-pmmhs"),
         ("p05-health-visiting", "p05-adult-mental-health-services"),
         ("p05-primary-care-gp", "p05-adult-mental-health-services"),
@@ -99,7 +143,9 @@ def test_routes_for_moderate_maternal_anxiety_at_4_months(reference):
 
 
 def test_entry_points_of_an_area(reference):
-    assert entry_points(reference, area="dorset") == ["family", "gp", "health-visitor", "midwife"]
+    assert entry_points(reference, area="dorset") == [
+        "dorset-general-practice", "dorset-midwifery", "family", "gp", "health-visitor",
+        "midwife", "relatives"]
 
 
 @pytest.mark.parametrize(("target", "expected"), [
@@ -149,8 +195,25 @@ def test_route_rows_carry_conditions_and_evidence_per_hop(town):
     long = out.iloc[1]
     assert long["names"] == ("Health visiting -> Talking therapies -> "
                              "Community mental health team -> Perinatal team")
-    assert long["conditions"] == ["any stage", "any stage, at moderate or severe", "any stage"]
+    assert long["conditions"] == [
+        "no stage stated (target window: not stated)",
+        "no stage stated, at moderate or severe (target window: not stated)",
+        "no stage stated (target window: Pregnancy; up to two years postnatally)"]
     assert long["evidence"] == ["routes-doc:3", "routes-doc:5", "routes-doc:6"]
+
+
+# worked out by hand in routes-town.yaml's comments
+@pytest.mark.parametrize(("week", "expected"), [
+    pytest.param(4, [("rt-hv rt-pmh", "yes", ["yes"]),
+                     ("rt-hv rt-iapt rt-cmht rt-pmh", "unknown",
+                      ["unknown", "unknown", "yes"])], id="week-4"),
+    pytest.param(20, [("rt-hv rt-iapt rt-cmht rt-pmh", "unknown",
+                       ["unknown", "unknown", "yes"])], id="week-20"),
+    pytest.param(110, [], id="week-110-after-the-team-ends"),
+])
+def test_each_hop_says_whether_it_is_open(town, week, expected):
+    out = referral_routes(town, "rt-hv", "rt-pmh", week=week)
+    assert list(zip(paths(out), out["open"], out["hops_open"], strict=True)) == expected
 
 
 @pytest.mark.parametrize(("options", "expected"), [
@@ -204,7 +267,9 @@ def test_other_kinds_open_other_routes(town):
     assert referral_routes(town, "rt-pmh", "rt-iapt").empty
     handed = referral_routes(town, "rt-pmh", "rt-iapt", kinds=("refers_to", "hands_over_to"))
     assert paths(handed) == ["rt-pmh rt-hv rt-iapt"]
-    assert handed.loc[0, "conditions"] == ["hands over to, 1 - 5 years", "any stage"]
+    assert handed.loc[0, "conditions"] == [
+        "hands over to, 1 - 5 years (target window: Birth - 5 years)",
+        "no stage stated (target window: not stated)"]
     assert referral_routes(town, "rt-pmh", "rt-iapt", kinds=("refers_to", "hands_over_to"),
                            week=10).empty
 

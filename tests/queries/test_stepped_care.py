@@ -23,9 +23,14 @@ def _by_tier(frame):
 
 def test_tiers_come_in_rank_order_with_empty_ones_kept(stepton):
     steps = stepped_care(stepton)
-    assert steps["rank"].tolist() == sorted(steps["rank"])
-    assert len(steps) == len(stepton.tiers)
+    tiered = steps[steps.tier != "untiered"]
+    assert tiered["rank"].tolist() == sorted(tiered["rank"])
+    assert len(tiered) == len(stepton.tiers)
     assert _by_tier(steps).loc["secondary-care-mh", "services"] == []
+    # services whose tier is not stated are on no step, but not left out: the last row
+    untiered = sorted(s.id for s in stepton.services.values() if not s.tier)
+    assert untiered and steps.iloc[-1]["tier"] == "untiered"
+    assert steps.iloc[-1]["services"] == untiered
 
 
 def test_families_in_need_use_the_areas_births_by_default(stepton):

@@ -1,7 +1,9 @@
 """Curated facts checked against what the source documents say."""
 
+import re
+
 from carepath import RelationKind
-from carepath.graph.model import FAMILY
+from carepath.graph.model import FAMILY, RELATIVES
 
 
 def _sources_into(model, target, kind=RelationKind.REFERS_TO):
@@ -10,9 +12,10 @@ def _sources_into(model, target, kind=RelationKind.REFERS_TO):
 
 def test_dorset_referral_sources_are_those_listed_in_the_specification(reference):
     # doc 002 lines 30-34: GP, Families, Community MH Teams, Social Care services, Midwives,
-    # Health visitors. Self-referral by service users is only "being explored" (line 35).
+    # Health visitors. Self-referral by service users is only "being explored" (line 35), so
+    # "Families" are relatives or carers referring (RELATIVES), not the family itself.
     assert _sources_into(reference, "dorset-pmmhs") == {
-        "gp", FAMILY, "dorset-cmht", "dorset-social-care", "midwife", "health-visitor"}
+        "gp", RELATIVES, "dorset-cmht", "dorset-social-care", "midwife", "health-visitor"}
     rels = [r for r in reference.relations if r.target == "dorset-pmmhs"
             and r.kind is RelationKind.REFERS_TO]
     assert {r.provenance.line for r in rels} <= set(range(30, 35))
@@ -118,3 +121,86 @@ def test_perinatal_mental_health_lead_trains_the_workforce(reference):
 def test_scottish_imh_team_covers_conception_to_three(reference):
     imh = reference.services["scot-imh-team"]
     assert imh.span.start == -40 and imh.span.end == 156
+
+
+# -- corrections of issue 13, each pinned to its passage ---------------------------------------
+
+def _line(seeds, reference, source, line):
+    return re.sub(r"\s+", " ", (seeds / reference.sources[source].file)
+                  .read_text(encoding="utf-8").splitlines()[line - 1])
+
+
+def test_dorset_self_referral_is_not_yet_a_route(reference, seeds):
+    pmmhs = reference.services["dorset-pmmhs"]
+    assert pmmhs.self_referral == "not-yet"
+    assert pmmhs.self_referral_provenance.line == 35
+    assert "is being explored with a view for future development" in _line(
+        seeds, reference, "doc-002", 35)
+    assert FAMILY not in _sources_into(reference, "dorset-pmmhs")
+    assert "Families" in _line(seeds, reference, "doc-002", 31)
+
+
+def test_the_maternal_mental_health_service_is_part_of_the_combined_service(reference, seeds):
+    mmhs = reference.services["dorset-mmhs"]
+    assert mmhs.part_of == "dorset-pmmhs" and mmhs.part_of_provenance.line == 14
+    assert "Expansion of this service to include Maternal Mental Health" in _line(
+        seeds, reference, "doc-002", 14)
+    # the combined service's response times (line 39) apply to it through the parent
+    assert [r.within for r in reference.response_times_of(mmhs)] == ["4 hours", "28 days"]
+    # line 22: loss, trauma and tokophobia (including the parent-infant relationship) - not
+    # maternal mental health in general
+    assert "associated with loss, trauma and tokophobia" in _line(seeds, reference, "doc-002", 22)
+    assert mmhs.concerns == {"perinatal-loss-bereavement", "birth-trauma-tokophobia",
+                             "parent-infant-relationship"}
+    assert mmhs.windows == ()  # the document states none
+    assert any("not be well met in other services" in c.text for c in mmhs.eligibility)
+
+
+def test_under_18s_are_discussed_with_camhs_first(reference, seeds):
+    [under_18] = [c for c in reference.services["dorset-pmmhs"].eligibility
+                  if c.type == "exclusion"]
+    assert under_18.discuss_with == ("dorset-camhs",) and under_18.provenance.line == 11
+    assert "discussed with Child and Adolescent Mental Health Services in the first instance" \
+        in _line(seeds, reference, "doc-002", 11)
+
+
+def test_the_24_7_crisis_routes_are_relations_for_emergencies(reference, seeds):
+    rels = [r for r in reference.relations if r.provenance.source == "doc-002"
+            and r.provenance.line == 27]
+    assert {r.target for r in rels} == {"dorset-connection-service",
+                                        "dorset-access-mental-health",
+                                        "dorset-psychiatric-liaison", "dorset-crht"}
+    assert {(r.source, r.kind, r.urgency) for r in rels} == {
+        ("dorset-pmmhs", RelationKind.SIGNPOSTS_TO, "emergency")}
+    assert all("out of hours" in r.note.lower() for r in rels)
+    assert "24 hours per day and 7 days per week" in _line(seeds, reference, "doc-002", 27)
+
+
+def test_the_mbu_hand_over_is_entered_once(reference):
+    hand_overs = [r for r in reference.relations if r.kind is RelationKind.HANDS_OVER_TO
+                  and (r.source, r.target) == ("dorset-mbu", "dorset-pmmhs")]
+    assert [r.provenance.line for r in hand_overs] == [23]
+
+
+def test_doc_001_gives_no_window_to_services_it_only_names_in_a_cell(reference):
+    # the stage of "refer to the Mother and Baby Unit" (doc-001:120) belongs to the relation
+    columns = {c.service for c in reference.pathway}
+    for service in ("p05-mother-and-baby-unit", "p05-pimh-specialist", "p05-sands",
+                    "p05-bereavement-group", "p05-adult-mental-health-services",
+                    "p05-school-nursing"):
+        assert service not in columns
+        assert reference.services[service].windows == (), service
+    to_mbu = [r for r in reference.relations if r.target == "p05-mother-and-baby-unit"]
+    assert to_mbu and all(r.stage_texts == ("1 week - 6/8 weeks",) for r in to_mbu)
+
+
+def test_one_tier_policy_for_universal_services_in_every_area(reference):
+    # GPs and midwifery are universal wherever carepath places them, marked as its own call
+    for sid in ("dorset-general-practice", "dorset-midwifery"):
+        svc = reference.services[sid]
+        assert svc.tier == "universal"
+        assert svc.tier_note.startswith("carepath's classification")
+    for sid in ("p05-primary-care-gp", "p05-midwifery"):
+        svc = reference.services[sid]
+        assert svc.tier == "universal"
+        assert svc.tier_note.startswith("carepath's classification")

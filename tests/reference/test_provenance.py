@@ -22,6 +22,10 @@ def _cited(model):
             yield f"service {svc.id} criterion", crit.provenance
         for resp in svc.response_times:
             yield f"service {svc.id} response time", resp.provenance
+        if svc.part_of_provenance is not None:
+            yield f"service {svc.id} part of", svc.part_of_provenance
+        if svc.self_referral_provenance is not None:
+            yield f"service {svc.id} self-referral", svc.self_referral_provenance
     for rel in model.relations:
         yield f"relation {rel.source}->{rel.target}", rel.provenance
     for overlap in model.overlaps:

@@ -56,7 +56,7 @@ def test_a_named_graph_upload_is_queried_with_graph(uploaded, fuseki, reference)
                   "--endpoint", f"{fuseki.url}/query", "--named-graph", GRAPH, "--format", "json")
     assert cli.returncode == 0, cli.stderr
     assert sorted(r["source"] for r in json.loads(cli.stdout)) == \
-        ["dorset-cmht", "dorset-social-care", "family", "gp", "health-visitor", "midwife"]
+        ["dorset-cmht", "dorset-social-care", "gp", "health-visitor", "midwife", "relatives"]
 
 
 def test_parameters_are_bound_not_pasted(uploaded):

@@ -96,7 +96,8 @@ def test_export_carries_referral_routes(bundle_and_report):
                 if e["resource"]["resourceType"] == "HealthcareService"}
     pmmhs = services["Perinatal and Maternal Mental Health Service"]
     sources = {c["coding"][0]["code"] for c in pmmhs["referralMethod"]}
-    assert sources == {"gp", "family", "dorset-cmht", "dorset-social-care", "midwife",
+    # doc-002:31 "Families": relatives or carers; self-referral is only explored (line 35)
+    assert sources == {"gp", "relatives", "dorset-cmht", "dorset-social-care", "midwife",
                        "health-visitor"}
     assert "Referred by Midwife: Open referral process (line 30). [doc-002:34]" \
         in pmmhs["extraDetails"]

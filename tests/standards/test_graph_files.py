@@ -80,7 +80,7 @@ def test_file_reads_back_with_the_same_nodes_and_edges(reference, tmp_path, fmt)
                                                           "dorset")
     assert node["stages"].split("; ")[:2] == ["preconception", "pregnancy"]
     kinds = {d["kind"] for *_, d in G.in_edges("dorset-pmmhs", data=True)}
-    assert kinds == {"REFERS_TO", "HANDS_OVER_TO"}
+    assert kinds == {"REFERS_TO", "HANDS_OVER_TO", "PART_OF"}  # PART_OF: the MMHS, doc-002:14
 
 
 def test_edge_ids_are_unique_xml_tokens(reference):

@@ -208,11 +208,11 @@ def test_routes_and_carepath_taxonomy(exported, reference):
     routes = pmmhs["application_process"].splitlines()
     assert routes[0] == ("Referred by General practitioner: Open referral process (line 30). "
                          "[doc-002:31]")
-    assert any(r.startswith("Referred by Family (self-referral): Families are listed")
-               for r in routes)
+    assert any(r.startswith("Referred by Family members or carers (referring for the "
+                            "family): Families are listed") for r in routes)
     assert routes[-1].startswith("Handed over from Mother and Baby Unit: ")
     terms = {r["code"] for r in csv.DictReader((exported / "taxonomy_terms.csv").open())}
-    assert {"tier/specialist-perinatal", "stage/pregnancy", "referral-source/family",
+    assert {"tier/specialist-perinatal", "stage/pregnancy", "referral-source/relatives",
             "service-id"} <= terms
 
 
