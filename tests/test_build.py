@@ -101,9 +101,9 @@ def test_graph_json_has_distinct_keys_and_keeps_both_ends_and_the_evidence(refer
     doc = json.loads((tmp_path / "graph.json").read_text(encoding="utf-8"),
                      object_pairs_hook=_no_duplicate_keys)
     rel = next(r for r in reference.relations
-               if r.source == "family" and r.target == "dorset-pmmhs")
+               if r.source == "relatives" and r.target == "dorset-pmmhs")
     edge = next(e for e in doc["edges"] if e.get("rel_id") == rel.id)
-    assert (edge["source"], edge["target"]) == ("family", "dorset-pmmhs")
+    assert (edge["source"], edge["target"]) == ("relatives", "dorset-pmmhs")
     assert (edge["evidence_source"], edge["line"]) == (rel.provenance.source,
                                                        rel.provenance.line)
     assert len(doc["edges"]) == G.number_of_edges()

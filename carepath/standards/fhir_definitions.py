@@ -34,7 +34,7 @@ from importlib.resources import files
 from typing import Any
 
 from carepath import __version__
-from carepath.graph.model import FAMILY, Model, RelationKind
+from carepath.graph.model import RESERVED_NODES, Model, RelationKind
 from carepath.graph.rdf import ID
 
 BASE = "https://w3id.org/carepath/fhir/"
@@ -162,12 +162,13 @@ def _code_system(kind: str, title: str, concepts: list[tuple[str, str]]) -> dict
 
 def code_systems(model: Model) -> list[dict[str, Any]]:
     """The code systems of the model's codings: its vocabularies, the criterion types,
-    relation kinds, and the referral sources (its services, professions and the family)."""
+    relation kinds, and the referral sources (its services, professions, the family and its
+    relatives)."""
     def terms(table: dict) -> list[tuple[str, str]]:
         return [(t.id, t.name) for t in table.values()]
 
     sources = [(s.id, s.name) for s in model.services.values()]
-    sources += terms(model.professions) + [(FAMILY, model.name_of(FAMILY))]
+    sources += terms(model.professions) + list(RESERVED_NODES.items())  # family, relatives
     return [
         _code_system("tier", "stepped-care tiers", terms(model.tiers)),
         _code_system("level", "health-visiting levels", terms(model.levels)),

@@ -30,11 +30,11 @@ from carepath.graph.model import (
 from carepath.graph.stages import Interval
 from carepath.html import export_site
 
-from ..conftest import need
+from ..conftest import CHROMIUM, need  # noqa: F401 - CHROMIUM for the tests here
 
 HERE = Path(__file__).parent
 HOSTILE = HERE / "data" / "hostile"
-CHROMIUM = os.environ.get("CAREPATH_CHROMIUM", "/usr/bin/chromium")
+
 # axe-core from npm (tests/html/package.json; .ci/run installs it with npm ci --prefix tests/html)
 AXE = Path(os.environ.get("CAREPATH_AXE", HERE / "node_modules" / "axe-core" / "axe.min.js"))
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -71,20 +71,6 @@ class Tab:
     def wait_network(self) -> None:
         """Wait until the network view has drawn once."""
         self.page.wait_for_function("() => window.cp && cp.net && cp.net.ready")
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ModuleNotFoundError:
-        sync_playwright = None
-    need(sync_playwright is not None, "Playwright is not installed (pip install playwright)")
-    need(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from carepath.serve.app import LOOPBACK_HOSTS, create_app
 from carepath.serve.graph import Graph, open_graph
 from carepath.serve.server import address, bind, make_server
 
-from ..html.conftest import HOSTILE, Tab, browser, screenshots  # noqa: F401
+from ..html.conftest import HOSTILE, Tab, screenshots  # noqa: F401
 
 ROW_LIMIT = 1000
 

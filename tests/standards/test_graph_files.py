@@ -101,8 +101,8 @@ def test_gexf_edges_carry_their_kind_and_keep_a_valid_edge_type(reference):
 def test_a_relation_keeps_its_evidence_and_its_ends(reference):
     G = flat_graph(reference)
     rel = next(r for r in reference.relations
-               if r.source == "family" and r.target == "dorset-pmmhs")
-    (data,) = [d for *_, d in G.edges("family", data=True) if d.get("rel_id") == rel.id]
+               if r.source == "relatives" and r.target == "dorset-pmmhs")
+    (data,) = [d for *_, d in G.edges("relatives", data=True) if d.get("rel_id") == rel.id]
     assert (data["evidence_source"], data["line"], data["kind"]) == ("doc-002", 31, "REFERS_TO")
 
 
