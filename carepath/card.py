@@ -9,6 +9,9 @@ for JSON. What the sources do not state is said to be "not stated", never left t
 >>> c = card(load_reference(), "service", "dorset-pmmhs")
 >>> [line.text for line in c.section("Response times")]
 ['emergency: within 4 hours', 'routine: within 28 days']
+>>> [line.text for line in card(load_reference(), "service", "dorset-mmhs")
+...  .section("Response times")][0]
+'those of Perinatal and Maternal Mental Health Service (dorset-pmmhs), which it is part of:'
 >>> print(render(c, width=80).splitlines()[0])
 Perinatal and Maternal Mental Health Service (dorset-pmmhs)
 """
@@ -154,8 +157,13 @@ def _service(model: Model, ident: str) -> Card:
         c.add("Does not address", "; ".join(model.name_of(t) for t in s.not_addressed))
     rels = model.relations
     incoming = [r for r in rels if r.target == s.id and r.kind is RelationKind.REFERS_TO]
+    parent = model.services.get(s.part_of) if s.part_of else None
+    through = ([r for r in rels if r.target == parent.id and r.kind is RelationKind.REFERS_TO]
+               if parent is not None and not incoming else [])
+    via_parent = [Line(f"through {parent.name} ({parent.id}), which it is part of:"),
+                  *(_relation_line(model, r, r.source) for r in through)] if through else []
     c.add("Referred in by", [_relation_line(model, r, r.source) for r in incoming]
-          or NOT_STATED)
+          or via_parent or NOT_STATED)
     outgoing = [r for r in rels if r.source == s.id and r.kind is RelationKind.REFERS_TO]
     c.add("Refers out to", [_relation_line(model, r, r.target) for r in outgoing]
           or NOT_STATED)
@@ -168,14 +176,17 @@ def _service(model: Model, ident: str) -> Card:
     inc = [Line(f"{'+' if cr.type == 'inclusion' else '-'} {cr.type}: \"{cr.text}\"",
                 (cr.provenance,)) for cr in s.eligibility]
     c.add("Eligibility", inc or NOT_STATED)
-    c.add("Response times", [Line(f"{rt.urgency}: within {rt.within}", (rt.provenance,))
-                             for rt in s.response_times] or NOT_STATED)
+    inherited = not s.response_times and bool(model.response_times_of(s))
+    c.add("Response times", [
+        *([Line(f"those of {parent.name} ({parent.id}), which it is part of:")]
+          if inherited and parent is not None else []),
+        *(Line(f"{rt.urgency}: within {rt.within}", (rt.provenance,))
+          for rt in model.response_times_of(s))] or NOT_STATED)
     c.add("Team", "; ".join(model.name_of(p) for p in s.professions) or NOT_STATED)
     c.add("Interventions", "; ".join(model.name_of(i) for i in s.interventions) or NOT_STATED)
-    parent = getattr(s, "part_of", None)
-    if parent:
-        c.add("Part of", f"{model.name_of(parent)} ({parent})")
-    parts = [o for o in model.services.values() if getattr(o, "part_of", None) == s.id]
+    if s.part_of:
+        c.add("Part of", f"{model.name_of(s.part_of)} ({s.part_of})")
+    parts = model.parts_of(s.id)
     if parts:
         c.add("Parts", [Line(f"{p.name} ({p.id})") for p in parts])
     c.add("Deliberate overlaps", [

@@ -311,7 +311,7 @@ def eligible(
                severity=resolve_term(model, severity, "severity"), parent_age=parent_age,
                area=area)
     emit(df, fmt, title="eligibility", console=out, columns=columns, limit=limit,
-         brief=["service", "accepts", "reasons", "route", "evidence"],
+         brief=["service", "accepts", "reasons", "evidence"],
          summary=["accepts", "area"])
 
 

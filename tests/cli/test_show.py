@@ -65,3 +65,20 @@ def test_an_ambiguous_name_lists_the_candidates_with_their_areas():
     assert len(result.stderr.strip().splitlines()) == 1
     narrowed = run_cli("show", "mother baby", "--area", "scotland", "--format", "json")
     assert json.loads(narrowed.stdout)["id"] == "scot-mbu"
+
+
+def test_a_part_takes_its_parents_referrals_and_response_times(reference):
+    """doc-002 lines 14 and 22: the Maternal Mental Health Service is part of the combined
+    service, whose referral process (lines 30-35) and response times (lines 37-39) apply."""
+    card = card_json("dorset-mmhs")
+    parent = reference.services["dorset-pmmhs"]
+    times = section(card, "Response times")
+    assert "dorset-pmmhs" in times[0]["text"]
+    assert [t["evidence"] for t in times[1:]] == [[rt.provenance.ref]
+                                                  for rt in parent.response_times]
+    referred = section(card, "Referred in by")
+    incoming = [r for r in reference.relations
+                if r.target == "dorset-pmmhs" and r.kind.value == "refers_to"]
+    assert "part of" in referred[0]["text"]
+    assert sorted(line["evidence"][0] for line in referred[1:]) == sorted(
+        r.provenance.ref for r in incoming)
