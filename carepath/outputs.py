@@ -359,11 +359,20 @@ def output_dir(path: Path | str, *, force: bool = False) -> Iterator[Path]:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-@contextmanager
-def output_file(path: Path | str, *, force: bool = True) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; it replaces ``path`` only on success.
+def check_new_file(path: Path | str, *, force: bool = False) -> Path:
+    """Refuse, before any work, to replace an existing file unless ``force``: a file at the
+    path a user gives may be theirs (a report, a slide, a filled-in workbook), and nothing
+    tells carepath's own exports from it.
 
-    An existing file is replaced only with ``force``; a folder never is.
+    >>> import tempfile, pathlib
+    >>> mine = pathlib.Path(tempfile.mkdtemp()) / "thesis.graphml"
+    >>> _ = mine.write_text("my work")
+    >>> check_new_file(mine)
+    Traceback (most recent call last):
+    ...
+    carepath.outputs.OutputExistsError: ...thesis.graphml already exists; give a new file name, ...
+    >>> check_new_file(mine, force=True) == mine.resolve()
+    True
     """
     target = _target(path)
     if target.is_dir():
@@ -371,6 +380,16 @@ def output_file(path: Path | str, *, force: bool = True) -> Iterator[Path]:
     if target.exists() and not force:
         raise OutputExistsError(f"{path} already exists; give a new file name, or --force to "
                                 "replace it")
+    return target
+
+
+@contextmanager
+def output_file(path: Path | str, *, force: bool = True) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; it replaces ``path`` only on success.
+
+    An existing file is replaced only with ``force``; a folder never is.
+    """
+    target = check_new_file(path, force=force)
     if not target.parent.is_dir():
         raise ExportError(f"cannot write {path}: folder {target.parent} does not exist")
     clean_stale(target)

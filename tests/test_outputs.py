@@ -230,28 +230,56 @@ def test_single_file_needs_force(tmp_path):
     assert f.read_text(encoding="utf-8") == "mine"
 
 
-@pytest.fixture
-def full_disk(tmp_path):
-    """A real, tiny file system (tmpfs of 1 MiB): writing a build there runs out of space."""
+@pytest.mark.parametrize("args", [
+    ("export", "graphml", "{f}"), ("export", "fhir", "{f}"),
+    ("export", "html", "--view", "timeline", "-o", "{f}"),
+    ("export", "image", "--view", "timeline", "-o", "{f}.svg"),
+    ("export", "hsds", "{d}", "--report", "{f}"),
+], ids=["graphml", "fhir", "html", "image", "hsds-report"])
+def test_an_existing_file_is_never_replaced_without_force(args, tmp_path):
+    mine = tmp_path / "thesis"
+    for path in (mine, mine.with_name("thesis.svg")):
+        path.write_text("my work", encoding="utf-8")
+    argv = [a.format(f=mine, d=tmp_path / "pkg") for a in args]
+    refused = run_cli(*argv)
+    assert refused.returncode == 2 and "already exists" in refused.stderr, refused.stderr
+    assert mine.read_text(encoding="utf-8") == "my work"
+    assert not (tmp_path / "pkg").exists()  # refused before any work
+    forced = run_cli(*argv, "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert "my work" not in (mine if args[-1] != "{f}.svg" else mine.with_name("thesis.svg")
+                             ).read_text(encoding="utf-8")
+
+
+# Runs ``carepath ARGS`` with a real, tiny file system (a 1 MiB tmpfs) mounted at $0, in a
+# mount namespace of its own (unshare; as an unprivileged user, with a user namespace too), and
+# lists what is left on it before the namespace, and the mount, go away.
+_SMALL_FS = """
+mount -t tmpfs -o size=1m tmpfs "$0" || exit 97
+"$@" 2> "$0.stderr"
+rc=$?
+ls -A "$0" > "$0.left"
+exit $rc
+"""
+
+
+def test_full_disk_is_one_line(tmp_path):
     mount = tmp_path / "small"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
-                          capture_output=True, text=True)
-    need(done.returncode == 0, f"cannot mount a small tmpfs (needs root): {done.stderr.strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", str(mount)], check=False)
-
-
-def test_full_disk_is_one_line(full_disk):
-    out = full_disk / "b"
-    result = run_cli("build", "-o", str(out), "--no-shacl")
-    assert result.returncode == 2
-    assert "Traceback" not in result.stderr
-    assert f"no space left on {full_disk}" in result.stderr
-    assert not out.exists()
-    assert list(full_disk.iterdir()) == []
+    unshare = shutil.which("unshare")
+    need(unshare is not None, "unshare (util-linux) is needed to mount a small tmpfs")
+    user = [] if os.geteuid() == 0 else ["--user", "--map-root-user"]
+    exe = shutil.which("carepath") or "carepath"
+    out = mount / "b"
+    done = subprocess.run([unshare, *user, "--mount", "sh", "-c", _SMALL_FS, str(mount), exe,
+                           "build", "-o", str(out), "--no-shacl"],
+                          capture_output=True, text=True, timeout=300)
+    need(done.returncode != 97, f"cannot mount a small tmpfs here: {done.stderr.strip()}")
+    stderr = (tmp_path / "small.stderr").read_text(encoding="utf-8")
+    assert done.returncode == 2, stderr
+    assert "Traceback" not in stderr
+    assert f"no space left on {mount}" in stderr
+    assert (tmp_path / "small.left").read_text(encoding="utf-8") == ""  # nothing half-written
 
 
 # -- CSV formula injection ------------------------------------------------------------------

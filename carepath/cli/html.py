@@ -86,6 +86,9 @@ def html_cmd(
     model = load(data, graph)
     area, stage, tier, concern = _names(model, area, stage, tier, concern)
     if view != "all":
+        from carepath.outputs import check_new_file
+
+        check_new_file(out_path, force=force)  # before the work: the file may be the user's
         path = export_html(model, view, out_path, area=area, stage=stage, tier=tier,
                            concern=concern, focus=focus, hops=hops)
         out.print(f"wrote {path} ({_size(path)})", highlight=False, soft_wrap=True)
@@ -122,6 +125,7 @@ def image_cmd(
     graph: GraphDirOpt = None,
     out_path: Annotated[Path | None, typer.Option(
         "--out", "-o", help="FILE.svg, or FILE.png (needs Playwright and Chromium).")] = None,
+    force: ForceOpt = False,
 ) -> None:
     """A static picture (SVG or PNG) of the stepped-care or timeline view, for reports."""
     from carepath.html import export_image
@@ -131,6 +135,9 @@ def image_cmd(
         _bad_view(view, list(IMAGES), what="picture")
     if out_path is None or out_path.suffix.lower() not in (".svg", ".png"):
         raise UsageError("say where to write with -o FILE.svg or -o FILE.png")
+    from carepath.outputs import check_new_file
+
+    check_new_file(out_path, force=force)
     model = load(data, graph)
     area, stage, tier, concern = _names(model, area, stage, tier, concern)
     path = export_image(model, view, out_path, area=area, stage=stage, tier=tier,

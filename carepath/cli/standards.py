@@ -63,6 +63,12 @@ def _export_command(fmt: Format) -> None:
                 graph: Path | None = None, **options: object) -> None:
         from carepath.files import write_atomic
 
+        if fmt.target == "FILE" or report is not None:
+            from carepath.outputs import check_new_file
+
+            force = bool(options.pop("replace", False) or options.get("force", False))
+            for path in ([target] if fmt.target == "FILE" else []) + ([report] if report else []):
+                check_new_file(path, force=force)  # before the work: it may be the user's
         model = load(data, graph)
         done = fmt.writer()(model, target, **options)
         lost = done.report.lost
@@ -89,6 +95,10 @@ def _export_command(fmt: Format) -> None:
         P("graph", P.KEYWORD_ONLY, default=None, annotation=GraphDirOpt),
         P("report", P.KEYWORD_ONLY, default=None, annotation=ReportOpt),
     ]
+    if fmt.target == "FILE" and not any(opt.param == "force" for opt in fmt.options):
+        params.append(P("replace", P.KEYWORD_ONLY, default=False, annotation=Annotated[
+            bool, typer.Option("--force", help="Replace the file (and --report FILE) if it "
+                               "exists.")]))
     for opt in fmt.options:
         kind = bool if opt.switch else Path | None
         params.append(P(opt.param, P.KEYWORD_ONLY, default=False if opt.switch else None,
