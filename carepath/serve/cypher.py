@@ -12,7 +12,7 @@ the schema listings. A word in a string or a property called ``load`` is not a c
 >>> check_query("COPY (MATCH (s:Service) RETURN s.id) TO '/tmp/x.csv'")
 Traceback (most recent call last):
 ...
-carepath.serve.sparql.Refused: COPY is refused: this endpoint is read-only and reads or writes ...
+carepath.errors.QueryRefused: COPY is refused: this endpoint is read-only and reads or writes ...
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def check_query(query: str) -> None:
     >>> check_query("MATCH (n) RETURN n; MATCH (m) DETACH DELETE m")
     Traceback (most recent call last):
     ...
-    carepath.serve.sparql.Refused: one statement at a time, please (found ';' before the end)
+    carepath.errors.QueryRefused: one statement at a time, please (found ';' before the end)
     >>> check_query("CALL table_info('Service') RETURN *")
     """
     toks = tokens(query)
