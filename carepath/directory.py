@@ -139,6 +139,9 @@ def _search(model: Model, services: Iterable[Service], words: str) -> dict[str, 
 
 def _service_words(model: Model, s: Service) -> Iterable[str]:
     yield from (s.id, s.name, *s.aliases, s.notes or "", s.tier_note or "", s.need_note or "")
+    tier = model.tiers.get(s.tier) if s.tier else None
+    if tier is not None:  # "talking therapy" finds the Talking Therapies tier's services
+        yield from (tier.name, *tier.aliases)
     for table, ids in ((model.concerns, s.concerns), (model.interventions, s.interventions),
                        (model.professions, s.professions)):
         for ident in ids:

@@ -3,9 +3,10 @@ the service card, and a service's neighbourhood.
 
 :class:`Index` is built once when the server starts (every service's searchable words, every
 relation by its two ends) so that a page costs a look-up, not a pass over a million relations.
-Search is by everyday words: each word (without a plural or -ing ending, :func:`stem`) must
-occur in the service's name, aliases, notes, area, tier, or the names and aliases of its
-concerns, interventions and professions.
+Search is the library's (:func:`carepath.directory.directory`, as ``carepath services
+--search`` runs it), so the terminal and the browser find the same services: a phrase naming
+a concern, an intervention or a profession, a phrase in a service's name or notes, else every
+word somewhere in what is known of the service.
 
 >>> from carepath import load_reference
 >>> index = Index(load_reference())
@@ -32,7 +33,7 @@ from carepath.html._page import (
     window_text,
 )
 
-__all__ = ["MAX_EDGES", "MAX_NEIGHBOURS", "Index", "stem"]
+__all__ = ["MAX_EDGES", "MAX_NEIGHBOURS", "Index"]
 
 MAX_NEIGHBOURS = 120
 """The most nodes a neighbourhood shows: a hub's 3-hop neighbourhood at national scale would
@@ -42,31 +43,6 @@ MAX_EDGES = 300
 1.2 MB page; 600 relations took 0.24 s to render)."""
 
 
-_SUFFIXES = ("ies", "ing", "es", "s", "y")
-
-
-def stem(word: str) -> str:
-    """A word without a plural or -ing/-y ending, so 'therapy' finds 'therapies' and
-    'babies' finds 'baby' (kept whole when too little would be left).
-
-    >>> [stem(w) for w in ("therapy", "therapies", "babies", "visiting", "gp", "cbt")]
-    ['therap', 'therap', 'bab', 'visit', 'gp', 'cbt']
-    """
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
-def _terms(model: Model, table: dict, ids: Any) -> list[str]:
-    out = []
-    for i in ids:
-        term = table.get(i)
-        if term is not None:
-            out += [term.name, *term.aliases]
-    return out
-
-
 class Index:
     """The model, indexed for the pages. Read-only once built (shared between threads)."""
 
@@ -74,17 +50,6 @@ class Index:
         self.model = model
         self.codes = step_codes(model)
         self.ranks = {t.id: i for i, t in enumerate(model.tiers_in_order())}
-        self.text: dict[str, str] = {}
-        for svc in model.services.values():
-            area = model.areas.get(svc.area)
-            tier = model.tiers.get(svc.tier) if svc.tier else None
-            words = [svc.id, svc.name, *svc.aliases, svc.notes or "", svc.tier_note or "",
-                     area.name if area else svc.area,
-                     *([tier.name, *tier.aliases] if tier else []),
-                     *_terms(model, model.concerns, svc.concerns),
-                     *_terms(model, model.interventions, svc.interventions),
-                     *_terms(model, model.professions, svc.professions)]
-            self.text[svc.id] = " ".join(words).casefold()
         self.outgoing: dict[str, list[Relation]] = defaultdict(list)
         self.incoming: dict[str, list[Relation]] = defaultdict(list)
         for rel in model.relations:
@@ -95,7 +60,8 @@ class Index:
 
     def search(self, *, words: str = "", area: str | None = None, tier: str | None = None,
                age: str | None = None, concern: str | None = None) -> list[Service]:
-        """Services matching every filter, in stepped-care order then by name.
+        """Services matching every filter, as :func:`carepath.directory.directory` finds and
+        orders them (best match first, then by area and step of care).
 
         ``age`` is the child's age as text ('4 months', '20 weeks pregnant'); a service that
         states no window is not listed for an age (the data cannot show it covers it).
@@ -104,31 +70,25 @@ class Index:
         >>> from carepath import load_reference
         >>> index = Index(load_reference())
         >>> # Cruse states no window, so it is not listed for an age
-        >>> [s.id for s in index.search(words="bereavement", age="4 months")][-2:]
-        ['p05-primary-care-gp', 'p05-maternal-mental-health']
-        >>> index.search(words="talking therapy", age="4 months")  # IAPT states no window
-        []
+        >>> "p05-cruse" in [s.id for s in index.search(words="bereavement", age="4 months")]
+        False
         >>> [s.id for s in index.search(words="talking therapy")]
         ['cm-iapt']
+        >>> index.search(words="talking therapy", age="4 months")  # IAPT states no window
+        []
         """
+        from carepath.directory import directory
+
         model = self.model
         for value, table, what in ((area, model.areas, "area"), (tier, model.tiers, "tier"),
                                    (concern, model.concerns, "concern")):
             if value and value not in table:
                 raise QueryError(f"unknown {what} {value!r}; expected one of: "
                                  f"{', '.join(sorted(table))}")
-        week = parse_age(age) if age else None
-        folded = [stem(w) for w in words.casefold().split()]
-        found = [
-            s for s in model.services.values()
-            if (not area or s.area == area) and (not tier or s.tier == tier)
-            and (not concern or concern in s.concerns)
-            and (week is None or any(w.contains_week(week) for w in s.windows))
-            and all(w in self.text[s.id] for w in folded)
-        ]
-        found.sort(key=lambda s: (self.ranks.get(s.tier, len(self.ranks)),
-                                  s.name.casefold(), s.id))
-        return found
+        found = directory(model, area=area or None, tier=tier or None,
+                          concern=concern or None, week=parse_age(age) if age else None,
+                          search=words.strip() or None)
+        return [model.services[i] for i in found["id"]]
 
     # -- the service card ----------------------------------------------------------------
 

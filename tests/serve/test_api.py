@@ -45,6 +45,16 @@ def test_search_by_everyday_words_finds_aliases_and_interventions(server, refere
     assert cbt and cbt <= found
 
 
+@pytest.mark.parametrize("q", ["fear of birth", "health visitor", "baby unit", "anxiety",
+                               "talking therapy", "cruise"])
+def test_the_browser_finds_what_the_terminal_finds(server, reference, q):
+    from carepath.directory import directory
+
+    terminal = directory(reference, search=q)["id"].tolist()  # as `carepath services --search`
+    assert terminal
+    assert [s["id"] for s in _services(server, q=q)["services"]] == terminal
+
+
 def test_directory_pages_cover_every_service_once(server, reference):
     first = _services(server)
     ids = [s["id"] for s in first["services"]]
