@@ -1,12 +1,16 @@
 """What the server's pages show, worked out once per graph: the service directory's search,
 the service card, and a service's neighbourhood.
 
-:class:`Index` is built once when the server starts (every service's searchable words, every
-relation by its two ends) so that a page costs a look-up, not a pass over a million relations.
-Search is the library's (:func:`carepath.directory.directory`, as ``carepath services
---search`` runs it), so the terminal and the browser find the same services: a phrase naming
-a concern, an intervention or a profession, a phrase in a service's name or notes, else every
-word somewhere in what is known of the service.
+:class:`Index` is built once when the server starts (every relation by its two ends) so that
+a page costs a look-up, not a pass over a million relations. The card is the one
+``carepath show`` prints (:func:`carepath.card.card`, given the service's own relations),
+laid out by the server's template with links; the facts the template lays out itself (tier,
+window, concerns, relations, eligibility, response times) are the same facts, and the window
+is worded as the terminal words it. Search is the library's
+(:func:`carepath.directory.directory`, as ``carepath services --search`` runs it), so the
+terminal and the browser find the same services: a phrase naming a concern, an intervention
+or a profession, a phrase in a service's name or notes, else every word somewhere in what is
+known of the service.
 
 >>> from carepath import load_reference
 >>> index = Index(load_reference())
@@ -22,6 +26,9 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from typing import Any
 
+from carepath.card import Card
+from carepath.card import card as make_card
+from carepath.directory import describe_window, what_it_does
 from carepath.errors import QueryError
 from carepath.graph.model import FAMILY, Model, Relation, RelationKind, Service
 from carepath.graph.stages import parse_age
@@ -33,7 +40,11 @@ from carepath.html._page import (
     window_text,
 )
 
-__all__ = ["MAX_EDGES", "MAX_NEIGHBOURS", "Index"]
+__all__ = ["LIBRARY_SECTIONS", "MAX_EDGES", "MAX_NEIGHBOURS", "Index"]
+
+LIBRARY_SECTIONS = ("Part of", "Parts", "Deliberate overlaps", "Pathway cells")
+"""Sections of ``carepath show``'s card the page shows as the library words them (the
+others it lays out itself from the same facts, with links)."""
 
 MAX_NEIGHBOURS = 120
 """The most nodes a neighbourhood shows: a hub's 3-hop neighbourhood at national scale would
@@ -52,9 +63,13 @@ class Index:
         self.ranks = {t.id: i for i, t in enumerate(model.tiers_in_order())}
         self.outgoing: dict[str, list[Relation]] = defaultdict(list)
         self.incoming: dict[str, list[Relation]] = defaultdict(list)
+        self.own: dict[str, list[Relation]] = defaultdict(list)  # either end, model order
         for rel in model.relations:
             self.outgoing[rel.source].append(rel)
             self.incoming[rel.target].append(rel)
+            self.own[rel.source].append(rel)
+            if rel.target != rel.source:
+                self.own[rel.target].append(rel)
 
     # -- the directory -------------------------------------------------------------------
 
@@ -143,7 +158,9 @@ class Index:
                      if tier else None),
             "tier_note": svc.tier_note,
             "level": model.name_of(svc.level) if svc.level else None,
-            "window": window_text(svc) or "not stated",
+            "window": describe_window(svc),  # as `carepath show` says it
+            "windows": window_text(svc) or "not stated",
+            "what": what_it_does(model, svc),
             "stage_texts": list(svc.stage_texts),
             "stages": [model.stages[s].name for s in model.stages_covered(svc)],
             "need": (None if svc.need_min is None and svc.need_max is None
@@ -167,7 +184,15 @@ class Index:
             "other_out": [self.relation(r, r.target) for r in outgoing
                           if r.kind is not RelationKind.REFERS_TO],
             "sources": source_rows(model, service_evidence(svc)),
+            "more": [section for section in self.library_card(service_id).as_dict()["sections"]
+                     if section["label"] in LIBRARY_SECTIONS],
         }
+
+    def library_card(self, service_id: str) -> Card:
+        """The service's card as ``carepath show`` prints it (:func:`carepath.card.card`),
+        every line, from the service's own relations (no pass over them all)."""
+        return make_card(self.model, "service", service_id, most=None,
+                    relations=self.own.get(service_id, []))
 
     # -- the neighbourhood ---------------------------------------------------------------
 
