@@ -28,7 +28,7 @@ from typing import Any
 
 from carepath.card import Card
 from carepath.card import card as make_card
-from carepath.directory import describe_window, what_it_does
+from carepath.directory import describe_window, search_texts, what_it_does
 from carepath.errors import QueryError
 from carepath.graph.model import FAMILY, Model, Relation, RelationKind, Service
 from carepath.graph.stages import parse_age
@@ -60,6 +60,7 @@ class Index:
     def __init__(self, model: Model) -> None:
         self.model = model
         self.codes = step_codes(model)
+        self.texts = search_texts(model)  # normalised once: a search reads, not re-reads
         self.ranks = {t.id: i for i, t in enumerate(model.tiers_in_order())}
         self.outgoing: dict[str, list[Relation]] = defaultdict(list)
         self.incoming: dict[str, list[Relation]] = defaultdict(list)
@@ -102,7 +103,7 @@ class Index:
                                  f"{', '.join(sorted(table))}")
         found = directory(model, area=area or None, tier=tier or None,
                           concern=concern or None, week=parse_age(age) if age else None,
-                          search=words.strip() or None)
+                          search=words.strip() or None, texts=self.texts)
         return [model.services[i] for i in found["id"]]
 
     # -- the service card ----------------------------------------------------------------
