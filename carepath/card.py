@@ -19,6 +19,7 @@ Perinatal and Maternal Mental Health Service (dorset-pmmhs)
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,15 +80,22 @@ class Card:
         }
 
 
-def card(model: Model, kind: str, ident: str, *, most: int | None = 25) -> Card:
+def card(model: Model, kind: str, ident: str, *, most: int | None = 25,
+         relations: Sequence[Relation] | None = None) -> Card:
     """The card of the ``kind`` (service, profession, concern, intervention, area, family)
     with id ``ident`` (resolve names first with :func:`carepath.lookup.resolve`); a section
-    longer than ``most`` lines (None: no limit) ends with how many more there are."""
+    longer than ``most`` lines (None: no limit) ends with how many more there are.
+
+    ``relations``: for a service, the relations to look through (default: all of the
+    model's); a caller that has indexed them by service (``carepath serve``) gives the
+    service's own, in the model's order, and gets the same card without a pass over them all.
+    """
     makers = {"service": _service, "profession": _node, "family": _node, "concern": _concern,
               "intervention": _intervention, "area": _area}
     if kind not in makers:
         raise ValueError(f"no card for a {kind}; cards are for: {', '.join(makers)}")
-    made = makers[kind](model, ident)
+    made = (_service(model, ident, relations) if kind == "service"
+            else makers[kind](model, ident))
     if most:
         made.sections = [(label, lines if len(lines) <= most else [
             *lines[:most], Line(f"... and {len(lines) - most} more (show --all lists them; "
@@ -126,7 +134,7 @@ def _relation_line(model: Model, rel: Relation, other: str, *, verb: str = "",
     return Line(text, (rel.provenance,))
 
 
-def _service(model: Model, ident: str) -> Card:
+def _service(model: Model, ident: str, rels: Sequence[Relation] | None = None) -> Card:
     s: Service = model.services[ident]
     area = model.areas.get(s.area)
     tier = model.tiers.get(s.tier) if s.tier else None
@@ -155,7 +163,7 @@ def _service(model: Model, ident: str) -> Card:
     c.add("Concerns", needs or NOT_STATED)
     if s.not_addressed:
         c.add("Does not address", "; ".join(model.name_of(t) for t in s.not_addressed))
-    rels = model.relations
+    rels = model.relations if rels is None else rels
     incoming = [r for r in rels if r.target == s.id and r.kind is RelationKind.REFERS_TO]
     parent = model.services.get(s.part_of) if s.part_of else None
     through = ([r for r in rels if r.target == parent.id and r.kind is RelationKind.REFERS_TO]

@@ -55,6 +55,11 @@ class QueryError(CarepathError, ValueError):
     """A query that cannot run: unknown name, missing parameter, syntax error."""
 
 
+class QueryRefused(QueryError):
+    """A user's query the read-only sandbox will not run: an update, a SERVICE pattern, a
+    write, file or network access (a server answers it with 403)."""
+
+
 class ExportError(CarepathError, OSError):
     """An export that could not be written or delivered."""
 

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import logging
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from carepath.cli._common import DataOpt, UsageError, app, err, print_problems
+from carepath.cli._common import DataOpt, GraphDirOpt, UsageError, app, err, print_problems
 
 
 @app.command()
 def serve(
     data: DataOpt = None,
-    graph: Annotated[Path | None, typer.Option(
-        "--graph", help="A build folder to serve (once `carepath build` writes one that "
-        "opens without the data).")] = None,
+    graph: GraphDirOpt = None,
     host: Annotated[str, typer.Option(help="Address to listen on; anything but the "
                                       "loopback needs a token.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=0, max=65535, help="Port (0: any free one).")] = 8000,
@@ -42,17 +39,17 @@ def serve(
     from carepath.serve.server import UnsafeBind, address, bind, check_bind, is_loopback
     from carepath.serve.server import serve as run_server
 
-    if graph is not None:
-        raise UsageError(f"cannot open the build folder {graph} yet: the build does not write "
-                         "the model in a form the server can open; serve --data PATH instead")
+    if graph is not None and data:
+        raise UsageError("give --data (source files) or --graph (a build folder), not both")
     try:
         check_bind(host, token)
     except UnsafeBind as exc:
         raise UsageError(str(exc)) from None
     sock = bind(host, port)
     try:
-        err.print("loading the graph and building the query engines...", highlight=False)
-        the_graph = open_graph(data or [])
+        err.print(f"opening {graph or 'the build of the data (made once, then cached)'}...",
+                  highlight=False)
+        the_graph = open_graph(data or [], graph=graph)
         print_problems(the_graph.warnings)
         allowed = [*LOOPBACK_HOSTS, host] if is_loopback(host) else None
         web = create_app(the_graph, token=token, cors=cors, timeout=timeout,

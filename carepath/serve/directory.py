@@ -1,11 +1,16 @@
 """What the server's pages show, worked out once per graph: the service directory's search,
 the service card, and a service's neighbourhood.
 
-:class:`Index` is built once when the server starts (every service's searchable words, every
-relation by its two ends) so that a page costs a look-up, not a pass over a million relations.
-Search is by everyday words: each word (without a plural or -ing ending, :func:`stem`) must
-occur in the service's name, aliases, notes, area, tier, or the names and aliases of its
-concerns, interventions and professions.
+:class:`Index` is built once when the server starts (every relation by its two ends) so that
+a page costs a look-up, not a pass over a million relations. The card is the one
+``carepath show`` prints (:func:`carepath.card.card`, given the service's own relations),
+laid out by the server's template with links; the facts the template lays out itself (tier,
+window, concerns, relations, eligibility, response times) are the same facts, and the window
+is worded as the terminal words it. Search is the library's
+(:func:`carepath.directory.directory`, as ``carepath services --search`` runs it), so the
+terminal and the browser find the same services: a phrase naming a concern, an intervention
+or a profession, a phrase in a service's name or notes, else every word somewhere in what is
+known of the service.
 
 >>> from carepath import load_reference
 >>> index = Index(load_reference())
@@ -21,6 +26,9 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from typing import Any
 
+from carepath.card import Card
+from carepath.card import card as make_card
+from carepath.directory import describe_window, search_texts, what_it_does
 from carepath.errors import QueryError
 from carepath.graph.model import FAMILY, Model, Relation, RelationKind, Service
 from carepath.graph.stages import parse_age
@@ -32,7 +40,11 @@ from carepath.html._page import (
     window_text,
 )
 
-__all__ = ["MAX_EDGES", "MAX_NEIGHBOURS", "Index", "stem"]
+__all__ = ["LIBRARY_SECTIONS", "MAX_EDGES", "MAX_NEIGHBOURS", "Index"]
+
+LIBRARY_SECTIONS = ("Part of", "Parts", "Deliberate overlaps", "Pathway cells")
+"""Sections of ``carepath show``'s card the page shows as the library words them (the
+others it lays out itself from the same facts, with links)."""
 
 MAX_NEIGHBOURS = 120
 """The most nodes a neighbourhood shows: a hub's 3-hop neighbourhood at national scale would
@@ -42,60 +54,30 @@ MAX_EDGES = 300
 1.2 MB page; 600 relations took 0.24 s to render)."""
 
 
-_SUFFIXES = ("ies", "ing", "es", "s", "y")
-
-
-def stem(word: str) -> str:
-    """A word without a plural or -ing/-y ending, so 'therapy' finds 'therapies' and
-    'babies' finds 'baby' (kept whole when too little would be left).
-
-    >>> [stem(w) for w in ("therapy", "therapies", "babies", "visiting", "gp", "cbt")]
-    ['therap', 'therap', 'bab', 'visit', 'gp', 'cbt']
-    """
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
-def _terms(model: Model, table: dict, ids: Any) -> list[str]:
-    out = []
-    for i in ids:
-        term = table.get(i)
-        if term is not None:
-            out += [term.name, *term.aliases]
-    return out
-
-
 class Index:
     """The model, indexed for the pages. Read-only once built (shared between threads)."""
 
     def __init__(self, model: Model) -> None:
         self.model = model
         self.codes = step_codes(model)
+        self.texts = search_texts(model)  # normalised once: a search reads, not re-reads
         self.ranks = {t.id: i for i, t in enumerate(model.tiers_in_order())}
-        self.text: dict[str, str] = {}
-        for svc in model.services.values():
-            area = model.areas.get(svc.area)
-            tier = model.tiers.get(svc.tier) if svc.tier else None
-            words = [svc.id, svc.name, *svc.aliases, svc.notes or "", svc.tier_note or "",
-                     area.name if area else svc.area,
-                     *([tier.name, *tier.aliases] if tier else []),
-                     *_terms(model, model.concerns, svc.concerns),
-                     *_terms(model, model.interventions, svc.interventions),
-                     *_terms(model, model.professions, svc.professions)]
-            self.text[svc.id] = " ".join(words).casefold()
         self.outgoing: dict[str, list[Relation]] = defaultdict(list)
         self.incoming: dict[str, list[Relation]] = defaultdict(list)
+        self.own: dict[str, list[Relation]] = defaultdict(list)  # either end, model order
         for rel in model.relations:
             self.outgoing[rel.source].append(rel)
             self.incoming[rel.target].append(rel)
+            self.own[rel.source].append(rel)
+            if rel.target != rel.source:
+                self.own[rel.target].append(rel)
 
     # -- the directory -------------------------------------------------------------------
 
     def search(self, *, words: str = "", area: str | None = None, tier: str | None = None,
                age: str | None = None, concern: str | None = None) -> list[Service]:
-        """Services matching every filter, in stepped-care order then by name.
+        """Services matching every filter, as :func:`carepath.directory.directory` finds and
+        orders them (best match first, then by area and step of care).
 
         ``age`` is the child's age as text ('4 months', '20 weeks pregnant'); a service that
         states no window is not listed for an age (the data cannot show it covers it).
@@ -104,31 +86,25 @@ class Index:
         >>> from carepath import load_reference
         >>> index = Index(load_reference())
         >>> # Cruse states no window, so it is not listed for an age
-        >>> [s.id for s in index.search(words="bereavement", age="4 months")][-2:]
-        ['p05-primary-care-gp', 'p05-maternal-mental-health']
-        >>> index.search(words="talking therapy", age="4 months")  # IAPT states no window
-        []
+        >>> "p05-cruse" in [s.id for s in index.search(words="bereavement", age="4 months")]
+        False
         >>> [s.id for s in index.search(words="talking therapy")]
         ['cm-iapt']
+        >>> index.search(words="talking therapy", age="4 months")  # IAPT states no window
+        []
         """
+        from carepath.directory import directory
+
         model = self.model
         for value, table, what in ((area, model.areas, "area"), (tier, model.tiers, "tier"),
                                    (concern, model.concerns, "concern")):
             if value and value not in table:
                 raise QueryError(f"unknown {what} {value!r}; expected one of: "
                                  f"{', '.join(sorted(table))}")
-        week = parse_age(age) if age else None
-        folded = [stem(w) for w in words.casefold().split()]
-        found = [
-            s for s in model.services.values()
-            if (not area or s.area == area) and (not tier or s.tier == tier)
-            and (not concern or concern in s.concerns)
-            and (week is None or any(w.contains_week(week) for w in s.windows))
-            and all(w in self.text[s.id] for w in folded)
-        ]
-        found.sort(key=lambda s: (self.ranks.get(s.tier, len(self.ranks)),
-                                  s.name.casefold(), s.id))
-        return found
+        found = directory(model, area=area or None, tier=tier or None,
+                          concern=concern or None, week=parse_age(age) if age else None,
+                          search=words.strip() or None, texts=self.texts)
+        return [model.services[i] for i in found["id"]]
 
     # -- the service card ----------------------------------------------------------------
 
@@ -183,7 +159,9 @@ class Index:
                      if tier else None),
             "tier_note": svc.tier_note,
             "level": model.name_of(svc.level) if svc.level else None,
-            "window": window_text(svc) or "not stated",
+            "window": describe_window(svc),  # as `carepath show` says it
+            "windows": window_text(svc) or "not stated",
+            "what": what_it_does(model, svc),
             "stage_texts": list(svc.stage_texts),
             "stages": [model.stages[s].name for s in model.stages_covered(svc)],
             "need": (None if svc.need_min is None and svc.need_max is None
@@ -207,7 +185,15 @@ class Index:
             "other_out": [self.relation(r, r.target) for r in outgoing
                           if r.kind is not RelationKind.REFERS_TO],
             "sources": source_rows(model, service_evidence(svc)),
+            "more": [section for section in self.library_card(service_id).as_dict()["sections"]
+                     if section["label"] in LIBRARY_SECTIONS],
         }
+
+    def library_card(self, service_id: str) -> Card:
+        """The service's card as ``carepath show`` prints it (:func:`carepath.card.card`),
+        every line, from the service's own relations (no pass over them all)."""
+        return make_card(self.model, "service", service_id, most=None,
+                    relations=self.own.get(service_id, []))
 
     # -- the neighbourhood ---------------------------------------------------------------
 

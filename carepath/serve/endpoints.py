@@ -124,7 +124,7 @@ class Endpoints:
                 timeout=self.site.timeout, default_graph=default_graph,
                 named_graphs=named_graphs))
         except ValueError as exc:
-            if isinstance(exc, BadRequest):
+            if isinstance(exc, BadRequest | sparql.Refused):
                 raise
             raise BadRequest(str(exc)) from None
         media = sparql.negotiate(request.headers.get("accept", ""), result.kind, fmt)

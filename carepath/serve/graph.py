@@ -1,20 +1,14 @@
 """The one place ``carepath serve`` gets its graph from: the model and the two query engines.
 
 The server needs three things: the typed model (for the pages), an Oxigraph store (for
-``/sparql``) and a LadybugDB database (for ``/cypher``), all read-only. Today they are made from
-``--data`` paths with the build's own functions; the instant-answers issue (a ``--graph`` build
-folder, a per-user cache and a ``connect(spec)`` factory) will replace :func:`open_graph`'s body,
-and nothing else in :mod:`carepath.serve` needs to change.
-
-When that lands, :func:`open_graph` takes ``graph=DIR`` too and becomes, in outline:
-``build = open_build(DIR) if DIR else open_data(paths)`` (``carepath.build``,
-``carepath.cache``), then ``build.model``, ``build.oxigraph()`` and a read-only
-``ladybug.Database`` on the build's database (one connection per thread, as below).
-
-Today the Cypher database is written to a temporary folder and opened again with
-``read_only=True``, so the engine itself refuses every write; each thread asks
-:meth:`Graph.cypher` for its own connection (LadybugDB connections are not shared between
-threads).
+``/sparql``) and a LadybugDB database (for ``/cypher``), all read-only. They come from a
+build, as for every other command: a ``--graph`` build folder (:func:`carepath.build.open_build`)
+or the per-user cached build of the ``--data`` files (:func:`carepath.cache.open_data`), so a
+second ``carepath serve`` on the same data reads the model snapshot and opens the stores on
+disk instead of loading and building everything again. The build's ``oxigraph()`` is opened
+read-only, and its LadybugDB database too, so each engine refuses every write itself; each
+thread asks :meth:`Graph.cypher` for its own connection to that one database (LadybugDB
+connections are not shared between threads).
 
 >>> graph = open_graph()
 >>> graph.model.services["dorset-pmmhs"].name, len(graph.store) > 1000
@@ -83,32 +77,62 @@ class Graph:
             self._folder = None
 
 
-def open_graph(data: Sequence[Path | str] = (), *, model: Model | None = None) -> Graph:
-    """Load ``data`` (default: the bundled reference data), or take ``model`` as it is, and
-    build the engines the server queries.
+def open_graph(data: Sequence[Path | str] = (), *, graph: Path | str | None = None,
+               model: Model | None = None) -> Graph:
+    """The graph the server answers from, through the build interface every command uses:
+
+    - ``graph``: a build folder (``carepath build -o DIR``), its stores opened read-only;
+    - ``data`` (default: the bundled reference data): one build folder given as data is
+      opened as one; otherwise the data's cached build (:mod:`carepath.cache`), made on
+      first use and reused by every later command;
+    - ``model``: taken as it is, its engines built in a temporary folder (for tests and
+      hostile fixtures that are not on disk).
 
     Raises
     ------
+    BuildError : a build folder that cannot be opened (missing, damaged, another carepath).
     DataValidationError : the data has problems (every one of them listed).
     CarepathError : an engine could not be built.
     """
+    if model is not None:
+        return _from_model(model, ", ".join(str(p) for p in data)
+                           or "the bundled reference data")
+    from carepath.build import is_build, open_build
+    from carepath.cache import open_data
+
+    if graph is not None:
+        build = open_build(graph)
+        label = f"the build {graph}"
+    elif len(data) == 1 and is_build(data[0]):
+        build = open_build(data[0])
+        label = f"the build {data[0]}"
+    else:
+        build = open_data(list(data))
+        label = ", ".join(str(p) for p in data) or "the bundled reference data"
+    model = build.model
+    store = build.oxigraph()  # read-only: Oxigraph refuses every update itself
+    first = build.ladybug()  # a connection to the database, opened read-only
+    the_graph = Graph(model, store, first.database, label, list(build.warnings))
+    the_graph._local.conn = first
+    the_graph._connections.append(first)
+    return the_graph
+
+
+def _from_model(model: Model, label: str) -> Graph:
+    """The engines of ``model``, written to a temporary folder; the Cypher database opened
+    again read-only."""
     import ladybug
 
-    from carepath.graph.cypher import to_ladybug
+    from carepath.build import write_ladybug
     from carepath.graph.rdf import to_store
-    from carepath.loaders import load_with_warnings
 
-    warnings: list[Problem] = []
-    if model is None:
-        model, warnings = load_with_warnings(*data)
-    label = ", ".join(str(p) for p in data) or "the bundled reference data"
     folder = tempfile.TemporaryDirectory(prefix="carepath-serve-")
     try:
         path = Path(folder.name) / "graph.lbdb"
-        to_ladybug(model, path).close()
+        write_ladybug(model, path)
         database = ladybug.Database(str(path), read_only=True)
         store = to_store(model)
     except Exception as exc:  # pragma: no cover - an engine failing to build
         folder.cleanup()
         raise CarepathError(f"could not build the query engines: {exc}") from exc
-    return Graph(model, store, database, label, warnings, folder)
+    return Graph(model, store, database, label, [], folder)

@@ -1,12 +1,14 @@
 """The read-only SPARQL 1.1 Protocol endpoint: checking, running and writing results.
 
-A query is checked by its tokens, not by a pattern over its text: :func:`keywords` reads the
-query as SPARQL's lexer does (comments, strings, IRIs, variables and prefixed names skipped),
-so ``SERVICE<http://x>`` and ``SERVICE#c`` + newline are found, while ``"SERVICE <x>"`` in a
-string or ``ex:SERVICE`` as a name are not. (rdflib's full parser finds the same clauses, the
-tests check it, but takes 50-200 ms a query; the lexer about 0.1 ms.) Oxigraph's query parser
-accepts no update, so an update is refused before it could run; ``update=`` and
-``application/sparql-update`` are refused at the door.
+A query is checked by its tokens, not by a pattern over its text, with the engines' sandbox
+(:func:`carepath.engines.sandbox.check_sparql`): :func:`keywords` reads the query as SPARQL's
+lexer does (codepoint escapes expanded; comments, strings, IRIs, variables, language tags and
+prefixed names skipped), so ``SERVICE<http://x>`` and ``SERVICE#c`` + newline are found, while
+``"SERVICE <x>"`` in a string or ``ex:SERVICE`` as a name are not. (rdflib's full parser finds
+the same clauses, the tests check it, but takes 50-200 ms a query; the lexer about 0.1 ms.)
+Oxigraph's query parser accepts no update, and the store is opened read-only, so an update
+is refused three times over; ``update=`` and ``application/sparql-update`` are refused at the
+door.
 
 Results are written here, not by the engine, so that a row limit can stop a query early:
 SELECT and ASK as SPARQL JSON, XML, CSV or TSV, CONSTRUCT and DESCRIBE as Turtle, N-Triples or
@@ -17,14 +19,13 @@ RDF/XML.
 >>> check_query("SELECT * WHERE { SERVICE<http://example.org/sparql> { ?s ?p ?o } }")
 Traceback (most recent call last):
 ...
-carepath.serve.sparql.Refused: SERVICE clauses are refused: this endpoint answers from its own ...
+carepath.errors.QueryRefused: SERVICE patterns are refused: they make the engine fetch remote data
 """
 
 from __future__ import annotations
 
 import io
 import json
-import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,91 +34,37 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from carepath.errors import CarepathError, QueryError
+from carepath.engines.sandbox import check_sparql, sparql_keywords
+from carepath.errors import CarepathError, QueryError, QueryRefused
 
 __all__ = ["GRAPH_FORMATS", "RESULT_FORMATS", "Refused", "Result", "check_query", "keywords",
            "run", "write"]
 
 
-class Refused(CarepathError, PermissionError):
-    """A request the read-only endpoint will not run (HTTP 403)."""
+Refused = QueryRefused
+"""A request the read-only endpoint will not run (HTTP 403)."""
 
 
 class TimedOut(CarepathError, TimeoutError):
     """A query that ran past the time limit (HTTP 503)."""
 
 
-_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
-_NAME = re.compile(r"[A-Za-z_\u00C0-\uFFFF][\w\-.\u00B7\u00C0-\uFFFF]*(:[\w\-.:%\\]*)?"
-                   r"|:[\w\-.:%\\]*")
-_VAR = re.compile(r"[?$][\w\u00B7\u00C0-\uFFFF]*")
-UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD",
-                             "MOVE", "COPY"})
-
-
-def _end_of_string(text: str, i: int) -> int:
-    quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else text[i]
-    j = i + len(quote)
-    while j < len(text):
-        if text[j] == "\\":
-            j += 2
-        elif text.startswith(quote, j):
-            return j + len(quote)
-        else:
-            j += 1
-    return j
-
-
-def keywords(query: str) -> list[str]:
-    """The query's keywords (upper-cased), as SPARQL's lexer reads them: words that are not in
-    a comment, a string, an IRI, a variable or a prefixed name.
-
-    >>> keywords("PREFIX ex: <http://e/#> ASK { ?SERVICE ex:SERVICE 'SERVICE' }")
-    ['PREFIX', 'ASK']
-    """
-    found: list[str] = []
-    i, n = 0, len(query)
-    while i < n:
-        c = query[i]
-        if c == "#":
-            end = query.find("\n", i)
-            i = n if end < 0 else end
-        elif c in "\"'":
-            i = _end_of_string(query, i)
-        elif c == "<" and (m := _IRI.match(query, i)):
-            i = m.end()
-        elif c in "?$" and (m := _VAR.match(query, i)):
-            i = m.end()
-        elif m := _NAME.match(query, i):
-            word = m.group()
-            if ":" not in word:
-                found.append(word.upper())
-            i = m.end()
-        else:
-            i += 1
-    return found
+keywords = sparql_keywords
 
 
 def check_query(query: str) -> None:
     """Refuse a query the endpoint must not run: SERVICE (it would fetch from the network) or
     an update (the endpoint is read-only). Raises :class:`Refused`; an empty query is a
-    :class:`QueryError`.
+    :class:`QueryError`. The check is the engines' own (:func:`carepath.engines.sandbox.
+    check_sparql`): one sandbox for ``carepath query`` and the server.
 
     >>> check_query('SELECT ?s WHERE { ?s ?p "SERVICE <x>" }')  # a string is not a clause
     >>> check_query("INSERT DATA { <http://e/a> <http://e/b> 1 }")
     Traceback (most recent call last):
     ...
-    carepath.serve.sparql.Refused: SPARQL Update (INSERT) is refused: this endpoint is read-only
+    carepath.errors.QueryRefused: SPARQL Update (INSERT) is refused: not a query; ...
     """
-    words = keywords(query)
-    if not words:
-        raise QueryError("the query is empty")
-    if "SERVICE" in words:
-        raise Refused("SERVICE clauses are refused: this endpoint answers from its own graph "
-                      "only")
-    form = next((w for w in words if w not in ("PREFIX", "BASE")), "")
-    if form in UPDATE_KEYWORDS or form == "WITH":
-        raise Refused(f"SPARQL Update ({form}) is refused: this endpoint is read-only")
+    check_sparql(query)
 
 
 @dataclass

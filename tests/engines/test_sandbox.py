@@ -24,6 +24,9 @@ def built(tmp_path_factory):
     "SELECT * WHERE { service silent <http://127.0.0.1:9/> { ?s ?p ?o } }",
     "SELECT * WHERE { ?x ?y ?z OPTIONAL { SERVICE ?where { ?s ?p ?o } } }",
     "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    # an escaped '#' in a name is not a comment (Oxigraph runs this query's SERVICE)
+    "PREFIX ex: <http://e/> SELECT * WHERE { ?s ?p ex:a\\# . "
+    "SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
 ])
 def test_service_is_refused_however_it_is_spelt(text):
     with pytest.raises(QueryError, match="SERVICE patterns are refused"):

@@ -45,6 +45,16 @@ def test_search_by_everyday_words_finds_aliases_and_interventions(server, refere
     assert cbt and cbt <= found
 
 
+@pytest.mark.parametrize("q", ["fear of birth", "health visitor", "baby unit", "anxiety",
+                               "talking therapy", "cruise"])
+def test_the_browser_finds_what_the_terminal_finds(server, reference, q):
+    from carepath.directory import directory
+
+    terminal = directory(reference, search=q)["id"].tolist()  # as `carepath services --search`
+    assert terminal
+    assert [s["id"] for s in _services(server, q=q)["services"]] == terminal
+
+
 def test_directory_pages_cover_every_service_once(server, reference):
     first = _services(server)
     ids = [s["id"] for s in first["services"]]
@@ -115,3 +125,28 @@ def test_export_views_draw_the_selection_in_the_address(server, reference):
     assert all(s.name in page for s in inpatient) and "Health Visiting" not in page
     bad = server.request("/stepped-care?area=atlantis", headers={"Accept": "text/html"})
     assert bad.status == 400 and "atlantis" in bad.text
+
+
+def test_the_card_says_what_carepath_show_says(server, graph, reference):
+    from carepath.card import card
+    from carepath.serve.directory import LIBRARY_SECTIONS, Index
+
+    index = Index(reference)
+    shown = 0
+    for sid in reference.services:
+        terminal = card(reference, "service", sid, most=None)
+        # the server's card is the library's, made from the service's own relations only
+        assert index.library_card(sid).as_dict() == terminal.as_dict(), sid
+        words = {label: lines for label, lines in terminal.sections}
+        if not any(label in words for label in LIBRARY_SECTIONS) and sid != "dorset-mbu":
+            continue
+        api = server.request(f"/api/service/{sid}").json()
+        assert api["window"] == terminal.section("Window")[0].text.split(" (as stated")[0]
+        assert [(s["label"], [ln["text"] for ln in s["lines"]]) for s in api["more"]] == [
+            (label, [ln.text for ln in lines]) for label, lines in terminal.sections
+            if label in LIBRARY_SECTIONS]
+        page = server.request(f"/service/{sid}", headers={"Accept": "text/html"}).text
+        assert all(f">{label}</h2>" in page for label, _ in words.items()
+                   if label in LIBRARY_SECTIONS)
+        shown += 1
+    assert shown >= 3  # parts and deliberate overlaps are in the reference data

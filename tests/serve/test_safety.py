@@ -164,10 +164,15 @@ def test_ctrl_c_stops_the_command_cleanly(tmp_path):
     assert "carepath serve: stopped" in out and "Traceback" not in errors
 
 
-def test_a_build_folder_is_refused_with_what_to_do_instead(tmp_path):
+def test_a_folder_that_is_not_a_build_is_refused_with_what_to_do(tmp_path):
     result = run_cli("serve", "--graph", str(tmp_path), "--port", "0")
     assert result.returncode == 2
-    assert "serve --data PATH instead" in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1:] == [
+        f"error: {tmp_path} is not a carepath build folder: it has no manifest.json; make one "
+        "with carepath build"]
+    both = run_cli("serve", "--graph", str(tmp_path), "--data", str(tmp_path), "--port", "0")
+    assert both.returncode == 2 and "not both" in both.stderr
+    assert "Traceback" not in result.stderr + both.stderr
 
 
 def test_a_query_past_the_time_limit_gets_503_and_the_server_goes_on(graph):

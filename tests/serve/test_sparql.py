@@ -115,6 +115,9 @@ REFUSED = {
         "SELECT * WHERE { SERVICE<http://127.0.0.1:9/sparql> { ?s ?p ?o } }"), None, {}),
     "service-comment": ("GET", "/sparql?query=" + quote(
         "SELECT * WHERE { SERVICE#c\n<http://127.0.0.1:9/sparql> { ?s ?p ?o } }"), None, {}),
+    "service-after-escaped-hash": ("GET", "/sparql?query=" + quote(
+        "PREFIX ex: <http://e/> SELECT * WHERE { ?s ?p ex:a\\# . "
+        "SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"), None, {}),
     "service-silent-lower": ("POST", "/sparql", b"select * { service silent ?x { ?s ?p ?o } }",
                              {"Content-Type": "application/sparql-query"}),
 }
