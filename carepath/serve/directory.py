@@ -191,9 +191,11 @@ class Index:
 
     def library_card(self, service_id: str) -> Card:
         """The service's card as ``carepath show`` prints it (:func:`carepath.card.card`),
-        every line, from the service's own relations (no pass over them all)."""
-        return make_card(self.model, "service", service_id, most=None,
-                    relations=self.own.get(service_id, []))
+        every line, from the service's own relations and those of the service it is part of
+        (whose routes in apply to it), never a pass over them all."""
+        parent = self.model.services[service_id].part_of
+        relations = [*self.own.get(service_id, []), *self.own.get(parent, [])]
+        return make_card(self.model, "service", service_id, most=None, relations=relations)
 
     # -- the neighbourhood ---------------------------------------------------------------
 
