@@ -21,6 +21,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from carepath.engines.sandbox import end_of_string
 from carepath.errors import QueryError
 from carepath.graph.model import FAMILY, NodeKind
 
@@ -133,20 +134,6 @@ _IRI_REF = re.compile(r"<[^<>\"{}|^`\\\s]*>")
 _WORD = re.compile(r"[A-Za-z_?$][\w:.\-]*")  # keywords, and ?vars / prefixed names whole
 
 
-def _skip_string(text: str, i: int) -> int:
-    """Offset just after the SPARQL string literal that starts at ``i``."""
-    quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else text[i]
-    j = i + len(quote)
-    while j < len(text):
-        if text[j] == "\\":
-            j += 2
-            continue
-        if text.startswith(quote, j):
-            return j + len(quote)
-        j += 1
-    return j
-
-
 def where_brace(query: str) -> int:
     """Offset of the ``{`` that opens the query's WHERE group (comments, IRIs, strings,
     a CONSTRUCT template and braces inside parenthesised expressions skipped); -1 if there
@@ -165,7 +152,7 @@ def where_brace(query: str) -> int:
             end = query.find("\n", i)
             i = n if end < 0 else end
         elif c in "\"'":
-            i = _skip_string(query, i)
+            i = end_of_string(query, i)
         elif c == "<" and (m := _IRI_REF.match(query, i)):
             i = m.end()
         elif c in "({}":

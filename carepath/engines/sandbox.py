@@ -57,7 +57,13 @@ def expand_codepoints(text: str) -> str:
     return _CODEPOINT.sub(char, text) if "\\" in text else text
 
 
-def _end_of_string(text: str, i: int) -> int:
+def end_of_string(text: str, i: int) -> int:
+    """Offset just after the SPARQL string literal that starts at ``i`` (escapes skipped;
+    the end of ``text`` if it is not closed).
+
+    >>> end_of_string('"ab" x', 0), end_of_string("'''it's''' x", 0)
+    (4, 10)
+    """
     quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else text[i]
     j = i + len(quote)
     while j < len(text):
@@ -87,7 +93,7 @@ def sparql_keywords(query: str) -> list[str]:
             end = query.find("\n", i)
             i = n if end < 0 else end
         elif c in "\"'":
-            i = _end_of_string(query, i)
+            i = end_of_string(query, i)
         elif c == "<" and (m := _IRI.match(query, i)):
             i = m.end()
         elif c in "?$" and (m := _VAR.match(query, i)):
