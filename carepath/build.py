@@ -4,7 +4,7 @@ every command can open again instead of re-reading the sources (``--graph DIR``)
 A build folder holds the persisted engines (``rdf.oxigraph``, an on-disk Oxigraph store opened
 read-only; ``graph.lbdb``, the LadybugDB database), ``model.json`` (a snapshot of the model that
 loads without parsing or validating the sources, :mod:`carepath.snapshot`), the files for people
-and other tools (Turtle, node-link JSON), and ``manifest.json``: the carepath version, the build
+and other tools (Turtle), and ``manifest.json``: the carepath version, the build
 format, the model's field fingerprint and a content hash of the source files. A folder written
 by another carepath version or for other model fields is refused with the reason, never read.
 
@@ -14,8 +14,8 @@ and a folder holding files carepath did not write is refused (:mod:`carepath.out
 >>> import tempfile, pathlib
 >>> result = build(out=pathlib.Path(tempfile.mkdtemp()) / "out")
 >>> sorted(p.name for p in result.out.iterdir())  # doctest: +NORMALIZE_WHITESPACE
-['.carepath-output.json', 'carepath.ttl', 'graph.json', 'graph.lbdb', 'manifest.json',
- 'model.json', 'ontology.ttl', 'rdf.oxigraph', 'shapes.ttl']
+['.carepath-output.json', 'carepath.ttl', 'graph.lbdb', 'manifest.json', 'model.json',
+ 'ontology.ttl', 'rdf.oxigraph', 'shapes.ttl']
 >>> opened = open_build(result.out)
 >>> opened.model.services["dorset-pmmhs"].tier
 'specialist-perinatal'
@@ -36,9 +36,6 @@ from carepath.errors import CarepathError, DataValidationError, Problem
 from carepath.files import atomic_dir, atomic_path
 from carepath.graph.bulk import paused_gc
 from carepath.graph.model import Model
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 Step = Callable[[str], None]
 
@@ -134,12 +131,13 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
     ``step`` is called with the name of each stage as it starts (for progress display).
     Raises :class:`DataValidationError` with every problem if the data or the RDF is invalid.
 
-    The views are built at the same time, each written and let go as soon as it is done:
-    two threads build the Cypher and RDF views while this one builds and writes the networkx
-    view. LadybugDB's ``COPY`` and Oxigraph's parser release the GIL, so on two cores they
-    run beside the Python work. Measured on the national preset (2 cores): 30 s and 3.9 GB
-    this way, against 36 s and 3.6 GB with RDF after LadybugDB, and 39 s and 3.5 GB with
-    both in one thread beside networkx.
+    The stores are built at the same time: two threads write the LadybugDB database and the
+    Oxigraph store (LadybugDB's ``COPY`` and Oxigraph's bulk loader release the GIL) while
+    this one writes the snapshot and the Turtle file. The networkx view is not written: it is
+    made from the model in a second (:func:`carepath.graph.networkx.to_networkx`), and its
+    node-link JSON is ``carepath export networkx``. Measured on the national preset (2 cores,
+    quiet): 84 s with the networkx JSON and Turtle dumped from the on-disk store, 34-39 s
+    this way; Turtle after the store in the RDF thread took 42 s (benchmarks/RESULTS.md).
     """
     from carepath.loaders import load_with_warnings
     from carepath.outputs import check_target
@@ -153,15 +151,15 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
     manifest = manifest_for(data, files)
     model, warnings = load_with_warnings(*data)
     loading_warnings = list(warnings)  # what every later question on the build repeats
-    step("build the views: Cypher (LadybugDB), RDF (Oxigraph) and networkx at once")
+    step("build the stores: Cypher (LadybugDB) and RDF (Oxigraph) at once")
     with (atomic_dir(out, force=force) as tmp, paused_gc(),
           ThreadPoolExecutor(max_workers=2) as pool):
         cypher = pool.submit(write_ladybug, model, tmp / LADYBUG)
         keep = 0 if not shacl else (shacl_limit or -1)  # the store SHACL will check, if any
         rdf = pool.submit(_write_rdf, model, tmp, keep)
         write_snapshot(model, tmp / SNAPSHOT)
-        nodes, edges = _write_networkx(model, tmp / "graph.json")
-        cypher.result()
+        _write_files(model, tmp)
+        nodes, edges = cypher.result()
         triples, store = rdf.result()
         if shacl and shacl_limit and triples > shacl_limit:
             warnings = [*warnings, shacl_skipped(triples, shacl_limit)]
@@ -203,66 +201,72 @@ def write_snapshot(model: Model, path: Path) -> None:
 
 
 def _write_rdf(model: Model, folder: Path, keep: int) -> tuple[int, Any]:
-    """The RDF view: an on-disk Oxigraph store with the ontology, and the model's triples as
-    Turtle (the ontology and shapes beside it); the model's triple count, and the store itself
-    if the model has at most ``keep`` triples (-1: any number; 0: never), for SHACL to check
-    without building it again (the caller drops it before the folder is renamed)."""
+    """The RDF view: an on-disk Oxigraph store with the model's triples and the ontology; the
+    model's triple count, and the store itself if the model has at most ``keep`` triples
+    (-1: any number; 0: never), for SHACL to check without building it again (the caller
+    drops it before the folder is renamed)."""
     import pyoxigraph as ox
 
-    from carepath.graph.rdf import PREFIXES, ontology_turtle
-    from carepath.ontology import SHAPES_FILE, read_resource
+    from carepath.graph.rdf import ontology_turtle
 
     store = write_oxigraph(model, folder / OXIGRAPH, with_ontology=False)
-    store.dump(folder / "carepath.ttl", format=ox.RdfFormat.TURTLE,
-               from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
     triples = len(store)
     store.bulk_load(ontology_turtle().encode("utf-8"), ox.RdfFormat.TURTLE)
     store.flush()
-    (folder / "ontology.ttl").write_text(ontology_turtle(), encoding="utf-8")
-    (folder / "shapes.ttl").write_text(read_resource(SHAPES_FILE), encoding="utf-8")
     if keep == -1 or triples <= keep:
         return triples, store
     return triples, None
 
 
+def _write_files(model: Model, folder: Path) -> None:
+    """The files for people and other tools: the model's RDF as Turtle (written from the
+    triples as they are made, not read back from the store: 4.5 s against 29 s at national),
+    the ontology and the SHACL shapes."""
+    from carepath.graph.rdf import ontology_turtle, write_turtle
+    from carepath.ontology import SHAPES_FILE, read_resource
+
+    write_turtle(model, folder / "carepath.ttl")
+    (folder / "ontology.ttl").write_text(ontology_turtle(), encoding="utf-8")
+    (folder / "shapes.ttl").write_text(read_resource(SHAPES_FILE), encoding="utf-8")
+
+
 def write_oxigraph(model: Model, path: Path, *, with_ontology: bool = True) -> Any:
     """The model's RDF bulk-loaded into a new on-disk Oxigraph store at ``path``; the store,
-    still open for writing (drop it before opening the folder read-only)."""
+    still open for writing (drop it before opening the folder read-only).
+
+    One bulk load reads every N-Triples text as it is made (a stream, never all of it in
+    memory): at national, 14 s against 19 s for a bulk load per text.
+    """
     import pyoxigraph as ox
 
-    from carepath.graph.rdf import _texts, ontology_turtle
+    from carepath.graph.rdf import ntriples_stream, ontology_turtle
 
     store = ox.Store(str(path))
     with paused_gc():
-        for text, odd in _texts(model):
-            store.bulk_load(text, ox.RdfFormat.N_TRIPLES, lenient=True)
-            store.bulk_extend(odd)
+        odd: list[Any] = []
+        store.bulk_load(ntriples_stream(model, odd), ox.RdfFormat.N_TRIPLES, lenient=True)
+        store.bulk_extend(odd)
     if with_ontology:
         store.bulk_load(ontology_turtle().encode("utf-8"), ox.RdfFormat.TURTLE)
     store.flush()
     return store
 
 
-def write_ladybug(model: Model, path: Path) -> None:
-    """The LadybugDB database at ``path`` (a new file), closed."""
+def write_ladybug(model: Model, path: Path) -> tuple[int, int]:
+    """The LadybugDB database at ``path`` (a new file), closed; its node and relationship
+    counts."""
     import ladybug
 
     from carepath.graph.cypher import to_ladybug
 
     conn = to_ladybug(model, path)
+    nodes = conn.execute("MATCH (n) RETURN count(n)").get_next()[0]
+    edges = conn.execute("MATCH ()-[r]->() RETURN count(r)").get_next()[0]
     db = getattr(conn, "database", None)
     conn.close()
     if isinstance(db, ladybug.Database):
         db.close()
-
-
-def _write_networkx(model: Model, path: Path) -> tuple[int, int]:
-    """The networkx view as node-link JSON; its node and edge counts."""
-    from carepath.graph.networkx import to_networkx
-
-    G = to_networkx(model)
-    write_node_link(G, path)
-    return G.number_of_nodes(), G.number_of_edges()
+    return nodes, edges
 
 
 @dataclass
@@ -370,46 +374,3 @@ def open_build(folder: Path | str) -> Build:
 def is_build(path: Path | str) -> bool:
     """Whether ``path`` is a build folder (has a manifest), whatever its version."""
     return (Path(path) / MANIFEST).is_file()
-
-
-def write_node_link(G: nx.MultiDiGraph, path: Path) -> None:
-    """Write ``G`` as networkx node-link JSON (``nx.node_link_data(G, edges="edges")``),
-    streamed: one object at a time, never the whole document in memory (a national graph's
-    document is a copy of a million edges, and its text 700 MB).
-
-    Every key of an object is distinct: node-link JSON names an edge's ends ``source`` and
-    ``target``, so the property graph's ``source`` (the evidence document, on relation edges
-    and services) is written as ``evidence_source`` on nodes and edges alike. A parser that
-    keeps the last of duplicate keys would otherwise lose either the document or the edge's
-    start node.
-
-    >>> import tempfile, pathlib
-    >>> import networkx as nx
-    >>> G = nx.MultiDiGraph([("a", "b", "REFERS_TO", {"note": "é", "source": "doc-1"})])
-    >>> out = pathlib.Path(tempfile.mkdtemp()) / "g.json"
-    >>> write_node_link(G, out)
-    >>> edge = json.loads(out.read_text())["edges"][0]
-    >>> edge["source"], edge["target"], edge["evidence_source"]
-    ('a', 'b', 'doc-1')
-    """
-    encode = json.JSONEncoder(ensure_ascii=False, default=list).encode
-    head = {"directed": G.is_directed(), "multigraph": G.is_multigraph(), "graph": G.graph}
-
-    def renamed(data: dict) -> dict:
-        if "source" not in data:
-            return data
-        data = data.copy()  # the view's own dict is left as it is
-        data["evidence_source"] = data.pop("source")
-        return data
-
-    with path.open("w", encoding="utf-8") as fh:
-        fh.write(encode(head)[:-1] + ', "nodes": [')
-        fh.writelines(("" if i == 0 else ", ") + encode(renamed({**d, "id": n}))
-                      for i, (n, d) in enumerate(G.nodes(data=True)))
-        fh.write('], "edges": [')
-        # each edge's data is encoded as it is, its ends and key appended as text: half the
-        # time of encoding a merged copy
-        fh.writelines(f'{"" if i == 0 else ", "}{encode(renamed(d))[:-1]}{", " if d else ""}'
-                      f'"source": {encode(u)}, "target": {encode(v)}, "key": {encode(k)}}}'
-                      for i, (u, v, k, d) in enumerate(G.edges(keys=True, data=True)))
-        fh.write("]}")

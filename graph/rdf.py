@@ -14,8 +14,9 @@ True
 
 from __future__ import annotations
 
+import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import chain
 from pathlib import Path
@@ -628,6 +629,65 @@ def to_rdflib(model: Model, *, with_ontology: bool = True) -> rdflib.Graph:
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     return graph
+
+
+def ntriples_stream(model: Model, odd: list[ox.Quad]) -> io.BufferedReader:
+    """The model's triples as one N-Triples byte stream, each text made when the reader
+    reaches it (never the whole text in memory); the quads a text cannot hold are appended
+    to ``odd`` as their text is read (add them once the stream is read to its end).
+
+    >>> import pyoxigraph as ox
+    >>> from carepath import load_reference
+    >>> odd = []
+    >>> triples = list(ox.parse(ntriples_stream(load_reference(), odd), ox.RdfFormat.N_TRIPLES))
+    >>> len(triples) + len(odd) > 1000
+    True
+    """
+    return io.BufferedReader(_TextReader(_texts(model), odd), 1 << 22)
+
+
+class _TextReader(io.RawIOBase):
+    """A readable binary stream over texts made one at a time."""
+
+    def __init__(self, texts: Iterator[tuple[str, list[ox.Quad]]], odd: list[ox.Quad]):
+        super().__init__()
+        self._texts, self._odd = texts, odd
+        self._buffer, self._at = memoryview(b""), 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, into: bytearray | memoryview) -> int:  # type: ignore[override]
+        while self._at >= len(self._buffer):
+            text, odd = next(self._texts, (None, ()))
+            if text is None:
+                return 0
+            self._odd.extend(odd)
+            self._buffer, self._at = memoryview(text.encode("utf-8")), 0
+        n = min(len(into), len(self._buffer) - self._at)
+        into[:n] = self._buffer[self._at:self._at + n]
+        self._at += n
+        return n
+
+
+def _quads(model: Model) -> Iterable[ox.Quad]:
+    """The model's triples as quads in the default graph, in the order they are made."""
+    return chain.from_iterable(
+        chain(ox.parse(text, ox.RdfFormat.N_TRIPLES, lenient=True), odd)
+        for text, odd in _texts(model))
+
+
+def write_turtle(model: Model, path: Path | str) -> Path:
+    """Write the model's RDF (no ontology) as Turtle to ``path`` atomically, serialised as
+    the triples are made (at national: 4.5 s, against 29 s to dump an on-disk store).
+
+    Statements' triples come statement by statement, so a service's outgoing edges are not
+    all under one subject; a reader gets the same graph."""
+    from carepath.files import atomic_path
+
+    with paused_gc(), atomic_path(Path(path)) as tmp, tmp.open("wb") as fh:
+        ox.serialize(_quads(model), fh, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return Path(path)
 
 
 def to_turtle(model: Model, *, with_ontology: bool = False) -> str:

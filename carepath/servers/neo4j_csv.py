@@ -33,9 +33,12 @@ from typing import Any
 
 from carepath.errors import ExportError
 from carepath.files import atomic_dir
-from carepath.graph.cypher import COLUMN_TYPES, node_frames, relation_frames
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from carepath.graph.cypher import COLUMN_TYPES, node_frames, relation_tables
 from carepath.graph.model import Model
-from carepath.output import records
 from carepath.outputs import check_target
 from carepath.servers.neo4j import RELATION_TYPES, constraint_statements
 
@@ -56,6 +59,11 @@ def _header(column: str) -> str:
 
 
 def _field(value: Any, delimiter: str) -> str:
+    """One field as neo4j-admin reads it (the slow path: node tables' numbers).
+
+    >>> _field(1.5, "|"), _field(None, "|"), _field(["a", "b"], "|"), _field('a "b" c', "|")
+    ('1.5', '', '"a|b"', '"a ""b"" c"')
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, bool):
@@ -67,13 +75,17 @@ def _field(value: Any, delimiter: str) -> str:
     return '"' + str(value).replace('"', '""') + '"'
 
 
+def _list_columns(model: Model) -> list[pa.Array]:
+    """Every list column of every table, flattened to its strings."""
+    tables = [*(_node_table(f) for f in node_frames(model).values()),
+              *relation_tables(model).values()]
+    return [pc.list_flatten(table.column(name)) for table in tables
+            for name in table.column_names if COLUMN_TYPES.get(name) == "STRING[]"]
+
+
 def _delimiter(model: Model) -> str:
-    used = set()
-    for frame in [*node_frames(model).values(), *relation_frames(model).values()]:
-        for column in frame.columns:
-            if COLUMN_TYPES.get(column) == "STRING[]":
-                for items in frame[column]:
-                    used.update(ch for item in items for ch in str(item) if ch in ARRAY_DELIMITERS)
+    used = {d for column in _list_columns(model) for d in ARRAY_DELIMITERS
+            if len(column) and pc.any(pc.match_substring(column, d)).as_py()}
     free = [d for d in ARRAY_DELIMITERS if d not in used]
     if not free:
         raise ExportError("cannot write Neo4j CSV files: list values use every array delimiter "
@@ -81,15 +93,47 @@ def _delimiter(model: Model) -> str:
     return free[0]
 
 
-def _csv(columns: list[str], rows: list[list[Any]], delimiter: str) -> str:
-    lines = [",".join(columns)]
-    lines += [",".join(_field(v, delimiter) for v in row) for row in rows]
-    return "\n".join(lines) + "\n"
+def _node_table(frame: pd.DataFrame) -> pa.Table:
+    """A node DataFrame as an Arrow table of the schema's types (a null stays null)."""
+    arrays = {}
+    for name in frame.columns:
+        kind = COLUMN_TYPES.get(name, "STRING")
+        values = frame[name]
+        if kind == "DOUBLE":  # repr() of each float, as Neo4j and Python write it
+            arrays[name] = pa.array([_field(v, "") or None for v in values], pa.string())
+        elif kind == "INT64":
+            arrays[name] = pa.array(values.astype("Int64"), pa.int64(), from_pandas=True)
+        elif kind == "STRING[]":
+            arrays[name] = pa.array(values.tolist(), pa.list_(pa.string()))
+        else:
+            arrays[name] = pa.array(values.tolist(), pa.string())
+    return pa.table(arrays)
 
 
-def _integers(row: dict[str, Any]) -> dict[str, Any]:
-    return {k: int(v) if COLUMN_TYPES.get(k) == "INT64" and v is not None else v
-            for k, v in row.items()}
+def _quoted(array: pa.Array) -> pa.Array:
+    escaped = pc.replace_substring(array, '"', '""')
+    return pc.binary_join_element_wise('"', escaped, '"', "")
+
+
+def _text(array: pa.ChunkedArray, column: str, delimiter: str) -> pa.Array:
+    """A column as CSV fields: strings (and lists, joined) quoted, numbers bare, null empty."""
+    kind = COLUMN_TYPES.get(column, "STRING")
+    if kind == "STRING[]":
+        array = _quoted(pc.binary_join(array, delimiter))
+    elif kind in ("INT64",):
+        array = pc.cast(array, pa.string())
+    elif kind != "DOUBLE":  # already written by _field
+        array = _quoted(array)
+    return pc.fill_null(array, "")
+
+
+def _csv(header: list[str], table: pa.Table, names: list[str], tag: str,
+         delimiter: str) -> str:
+    """The CSV text: ``header``, then a line per row of ``table``'s columns ``names`` and the
+    label or type ``tag`` - made column by column in Arrow, not row by row."""
+    fields = [_text(table.column(name), name, delimiter) for name in names]
+    lines = pc.binary_join_element_wise(*fields, pa.scalar(f'"{tag}"'), ",")
+    return "\n".join([",".join(header), *lines.to_pylist()]) + "\n"
 
 
 def _props(columns: list[str], delimiter: str) -> str:
@@ -122,20 +166,19 @@ def neo4j_csv_files(model: Model) -> dict[str, str]:
             continue
         name = f"nodes-{label}.csv"
         columns = [c for c in frame.columns if c != "id"]
-        rows = [[r["id"], *(r[c] for c in columns), label] for r in map(_integers, records(frame))]
-        out[name] = _csv([f"id:ID({label})", *map(_header, columns), ":LABEL"], rows, delimiter)
+        out[name] = _csv([f"id:ID({label})", *map(_header, columns), ":LABEL"],
+                         _node_table(frame), ["id", *columns], label, delimiter)
         admin.append(f"--nodes={name}")
         script.append(
             f"LOAD CSV WITH HEADERS FROM $base + '{name}' AS row\n"
             f"CALL (row) {{\n  MERGE (n:{label} {{id: row.`id:ID({label})`}})\n"
             f"  SET n += {_props(columns, delimiter)}\n}} IN TRANSACTIONS OF 1000 ROWS;")
-    for (rel, source, target), frame in relation_frames(model).items():
+    for (rel, source, target), table in relation_tables(model).items():
         name = f"relationships-{rel}-{source}-{target}.csv"
-        columns = [c for c in frame.columns if c not in ("from", "to")]
-        rows = [[r["from"], r["to"], *(r[c] for c in columns), rel]
-                for r in map(_integers, records(frame))]
+        columns = [c for c in table.column_names if c not in ("from", "to")]
         start, end = f":START_ID({source})", f":END_ID({target})"
-        out[name] = _csv([start, end, *map(_header, columns), ":TYPE"], rows, delimiter)
+        out[name] = _csv([start, end, *map(_header, columns), ":TYPE"], table,
+                         ["from", "to", *columns], rel, delimiter)
         admin.append(f"--relationships={name}")
         key = " {rel_id: row.rel_id}" if rel in RELATION_TYPES else ""
         script.append(

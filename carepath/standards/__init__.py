@@ -13,7 +13,7 @@ FHIR carry the routes into a service (as attributes and extensions an import rea
 list the rest in the export's report.
 
 >>> sorted(FORMATS)
-['fhir', 'gexf', 'graphml', 'hsds', 'jsonld']
+['fhir', 'gexf', 'graphml', 'hsds', 'jsonld', 'networkx']
 >>> [name for name, fmt in FORMATS.items() if fmt.can_import]
 ['hsds', 'fhir']
 >>> FORMATS["fhir"].writer().__name__
@@ -92,6 +92,9 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("graphml", "GraphML 1.0",
            "The property graph as GraphML (yEd, Cytoscape, Gephi, graphology).", "FILE"),
     Format("gexf", "GEXF 1.3", "The property graph as GEXF 1.3 (Gephi, graphology).", "FILE"),
+    Format("networkx", "networkx node-link JSON",
+           "The property graph as networkx node-link JSON (nx.node_link_graph reads it).",
+           "FILE"),
     Format("jsonld", "JSON-LD", "The RDF graph as JSON-LD (the Turtle export's triples, a "
            "local context).", "FILE"),
 )}
