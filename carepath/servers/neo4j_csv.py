@@ -31,12 +31,12 @@ import math
 from pathlib import Path
 from typing import Any
 
-from carepath.errors import ExportError
-from carepath.files import atomic_dir
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from carepath.errors import ExportError
+from carepath.files import atomic_dir
 from carepath.graph.cypher import COLUMN_TYPES, node_frames, relation_tables
 from carepath.graph.model import Model
 from carepath.outputs import check_target
