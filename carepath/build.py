@@ -39,7 +39,7 @@ from carepath.graph.model import Model
 
 Step = Callable[[str], None]
 
-BUILD_FORMAT = 1  # the layout of a build folder; a new layout is refused by an older reader
+BUILD_FORMAT = 2  # the layout of a build folder (2: no graph.json, a two-line model.json)
 MANIFEST = "manifest.json"
 SNAPSHOT = "model.json"
 OXIGRAPH = "rdf.oxigraph"
@@ -291,6 +291,16 @@ class Build:
                                         self.manifest.get("snapshot_sha256"))
         return self._model
 
+    @property
+    def names(self) -> Model:
+        """The model without its relations, for looking up names and ids (services,
+        professions, areas and the vocabularies): at national 0.1 s against 2.5 s for
+        :attr:`model`. Never give it to an analysis."""
+        if self._model is not None:
+            return self._model
+        return read_snapshot(self.folder / SNAPSHOT, self.manifest.get("snapshot_sha256"),
+                             statements=False)
+
     def has(self, part: str) -> bool:
         return (self.folder / part).exists()
 
@@ -318,16 +328,17 @@ class Build:
                              f"{str(exc).splitlines()[0]}") from None
 
 
-def read_snapshot(path: Path, sha256: str | None = None) -> Model:
-    """The model of a snapshot written by :func:`write_snapshot`; with ``sha256``, its bytes
-    are checked first (a damaged or replaced file is refused, not half read)."""
+def read_snapshot(path: Path, sha256: str | None = None, *, statements: bool = True) -> Model:
+    """The model of a snapshot written by :func:`write_snapshot` (without its relation
+    statements if not ``statements``); with ``sha256``, its bytes are checked first (a
+    damaged or replaced file is refused, not half read)."""
     from carepath.snapshot import SnapshotError, loads
 
     try:
         data = path.read_bytes()
         if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
             raise SnapshotError(f"{path.name} is not the file the build wrote (its hash differs)")
-        return loads(data)
+        return loads(data, statements=statements)
     except (OSError, SnapshotError) as exc:
         raise BuildError(f"cannot read the model of build {path.parent}: {exc}") from None
 

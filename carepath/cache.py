@@ -100,6 +100,13 @@ class CachedBuild(Build):
             self.hit = False
             return self._model
 
+    @property
+    def names(self) -> Any:
+        try:
+            return Build.names.fget(self)
+        except BuildError:  # damaged: the model is built again from the sources
+            return self.model
+
     def oxigraph(self) -> Any:
         self._ensure(OXIGRAPH)
         try:

@@ -7,6 +7,10 @@ hints, so a new field needs no change here. :func:`model_schema` fingerprints th
 a snapshot written with other fields is refused, never read into the wrong places. JSON, not
 pickle: build folders are shared between people, and unpickling runs code.
 
+The file has two lines: the model without its relation statements, then the statements (at
+national 5.7 MB and 29 MB). Looking up a name needs the first line only
+(``loads(data, statements=False)``: 0.1 s against 2.5 s for the whole model at national).
+
 >>> from carepath import load_reference
 >>> model = load_reference()
 >>> again = loads(dumps(model))
@@ -29,7 +33,7 @@ from typing import Any
 from carepath.errors import CarepathError
 from carepath.graph.model import Model
 
-FORMAT = "carepath-model"
+FORMAT = "carepath-model-2"  # 2: two lines, the statements on the second
 # A tuple of strings is written as one string joined by this (unless an element holds it):
 # a national model has a million target ids in 67,000 statements, and JSON reads one long
 # string many times faster than many short ones (json.loads 0.85 s -> 0.3 s).
@@ -167,20 +171,28 @@ def _split(v: str | list[str]) -> tuple[str, ...]:
     return tuple(v.split(SEP)) if isinstance(v, str) else tuple(v)
 
 
+_LATER = "statements"  # the field on the second line
+
+
 def dumps(model: Model) -> bytes:
-    """The model as snapshot JSON (UTF-8)."""
+    """The model as snapshot JSON (UTF-8): the model but its statements on the first line,
+    the statements on the second."""
     hints = _hints(Model)
     body = {}
     for f in _fields(Model):
         enc = _encoder(hints[f.name])
         value = getattr(model, f.name)
         body[f.name] = value if enc is None else enc(value)
+    later = {_LATER: body.pop(_LATER)}
     doc = {"format": FORMAT, "schema": model_schema(), "model": body}
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # compact JSON escapes every newline inside strings: a newline only ends a line here
+    return b"\n".join(json.dumps(part, ensure_ascii=False, separators=(",", ":")).encode()
+                       for part in (doc, later)) + b"\n"
 
 
-def loads(data: bytes | str) -> Model:
-    """The model in snapshot JSON written by :func:`dumps` (of the same model fields).
+def loads(data: bytes | str, *, statements: bool = True) -> Model:
+    """The model in snapshot JSON written by :func:`dumps` (of the same model fields); with
+    ``statements=False``, without its relation statements (for looking up names).
 
     >>> loads(b'{"format": "x"}')
     Traceback (most recent call last):
@@ -189,9 +201,13 @@ def loads(data: bytes | str) -> Model:
     """
     from carepath.graph.bulk import paused_gc
 
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    head, _, tail = data.partition(b"\n")
     with paused_gc():
         try:
-            doc = json.loads(data)
+            doc = json.loads(head)
+            later = json.loads(tail) if statements else {_LATER: []}
         except ValueError as exc:
             raise SnapshotError(f"damaged model snapshot: {exc}") from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
@@ -199,8 +215,9 @@ def loads(data: bytes | str) -> Model:
         if doc.get("schema") != model_schema():
             raise SnapshotError("model snapshot written for other model fields "
                                 f"(schema {doc.get('schema')}, this carepath {model_schema()})")
-        hints, body = _hints(Model), doc["model"]
+        hints = _hints(Model)
         try:
+            body = {**doc["model"], **later}
             values = {}
             for f in _fields(Model):
                 dec = _decoder(hints[f.name])
