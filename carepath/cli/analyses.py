@@ -242,9 +242,9 @@ def gaps(
     if fmt is Format.table and not found.empty:
         emit(gap_summary(found), fmt, title="gaps by area, kind and basis", console=out,
              limit=0)
+    # no generic kind x area matrix here: the summary above already counts them, by basis
     emit(found, fmt, title="gaps", console=out,
-         brief=["area", "kind", "basis", "reason", "evidence"], columns=columns, limit=limit,
-         summary=["kind", "area"])
+         brief=["area", "kind", "basis", "reason", "evidence"], columns=columns, limit=limit)
 
 
 @app.command()

@@ -69,12 +69,13 @@ def test_columns_pick_others_and_an_unknown_column_is_a_usage_error():
 
 
 def test_a_big_result_is_summarised_then_cut_and_csv_keeps_every_row():
-    table = run_cli("gaps", "--limit", "5", env={"COLUMNS": "100"}).stdout
-    every = run_cli("gaps", "--format", "csv").stdout.splitlines()[1:]
+    table = run_cli("overlaps", "--limit", "5", env={"COLUMNS": "100"}).stdout
+    every = run_cli("overlaps", "--format", "csv").stdout.splitlines()[1:]
     assert f"first 5 of {len(every):,} rows" in table
     assert f"{len(every):,} rows by kind (down) and area (across)" in table
-    records = json.loads(run_cli("gaps", "--format", "json").stdout)
-    assert len(records) == len(every) and "subject_name" in records[0]
+    records = json.loads(run_cli("overlaps", "--format", "json").stdout)
+    assert len(records) == len(every) and "names" in records[0]
+
 
 
 def test_structure_says_what_each_cut_point_separates(reference):
