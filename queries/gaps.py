@@ -75,7 +75,7 @@ from carepath.queries._analysis import (
     describe_window,
     entry_points,
     evidence,
-    relations_by_area,
+    relation_area,
     specialists,
     tiers_in_rank_order,
 )
@@ -188,11 +188,8 @@ def find_gaps(model: Model, areas: list[AreaId], kinds: list[str], *,
     >>> len(found[found.concern == "substance-misuse"])
     9
     """
-    with paused_gc():  # a million relations regrouped: see paused_gc
-        by_area = relations_by_area(model)
-        inbound: dict[str, list[Relation]] = {}
-        for rel in model.relations:
-            inbound.setdefault(rel.target, []).append(rel)
+    with paused_gc():  # up to a million relations regrouped: see paused_gc
+        by_area, inbound = _area_relations(model, set(areas))
         rows: list[dict] = []
         for area_id in areas:
             facts = _AreaFacts(model, area_id, by_area.get(area_id, []), inbound,
@@ -200,6 +197,30 @@ def find_gaps(model: Model, areas: list[AreaId], kinds: list[str], *,
             for kind in kinds:
                 rows.extend(_FINDERS[kind](facts))
     return _ordered(model, pd.DataFrame(rows, columns=COLUMNS))
+
+
+def _area_relations(model: Model, areas: set[AreaId],
+                    ) -> tuple[dict[AreaId | None, list[Relation]], dict[str, list[Relation]]]:
+    """The relations of ``areas`` grouped by area (as :func:`relations_by_area`), and every
+    relation into their services or the services those are part of, whichever area states it
+    (model order in both). Only the statements that touch them are made into relations: one
+    area of the national preset needs 26,000 of a million (0.1 s, not 2.5 s)."""
+    services = model.services
+    into = {svc.id for area in areas for svc in model.services_in(area)}
+    into |= {services[s].part_of for s in list(into) if services[s].part_of}
+    by_area: dict[AreaId | None, list[Relation]] = {}
+    inbound: dict[str, list[Relation]] = {}
+    for st in model.statements:
+        svc = services.get(st.source)
+        if svc is not None and svc.area not in areas and into.isdisjoint(st.targets):
+            continue
+        for rel in st.relations():
+            area = svc.area if svc is not None else relation_area(model, rel)
+            if area in areas:
+                by_area.setdefault(area, []).append(rel)
+            if rel.target in into:
+                inbound.setdefault(rel.target, []).append(rel)
+    return by_area, inbound
 
 
 def coverage_matrix(model: Model, *, area: str, by: str = "tier") -> pd.DataFrame:

@@ -21,7 +21,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from carepath.engines.sandbox import end_of_string
+from carepath.engines.sandbox import expand_codepoints, sparql_tokens
 from carepath.errors import QueryError
 from carepath.graph.model import FAMILY, NodeKind
 
@@ -130,52 +130,37 @@ def parse_param(item: str) -> tuple[str, str | None, str]:
 
 # --- the WHERE scanner: where a VALUES block goes -----------------------------------------
 
-_IRI_REF = re.compile(r"<[^<>\"{}|^`\\\s]*>")
-_WORD = re.compile(r"[A-Za-z_?$][\w:.\-]*")  # keywords, and ?vars / prefixed names whole
 
 
 def where_brace(query: str) -> int:
     """Offset of the ``{`` that opens the query's WHERE group (comments, IRIs, strings,
-    a CONSTRUCT template and braces inside parenthesised expressions skipped); -1 if there
-    is none.
+    prefixed names, a CONSTRUCT template and braces inside parenthesised expressions
+    skipped, by the sandbox's lexer :func:`~carepath.engines.sandbox.sparql_tokens`); -1 if
+    there is none. Give the text after codepoint escapes are expanded.
 
     >>> where_brace('SELECT ?s WHERE { ?s ?p "{" }')
     16
     >>> where_brace('CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }')
     29
+    >>> where_brace(r'PREFIX ex: <http://e/> CONSTRUCT { ?s ex:a\\#b ?o } WHERE { ?s ?p ?o }')
+    57
     """
-    i, n = 0, len(query)
     form, seen_where, depth, parens = None, False, 0, 0
-    while i < n:
-        c = query[i]
-        if c == "#":
-            end = query.find("\n", i)
-            i = n if end < 0 else end
-        elif c in "\"'":
-            i = end_of_string(query, i)
-        elif c == "<" and (m := _IRI_REF.match(query, i)):
-            i = m.end()
-        elif c in "({}":
-            if c == "(":
-                parens += 1
-            elif c == "{" and depth == 0 and parens == 0 and (
-                    seen_where or form in ("SELECT", "ASK")):
-                return i
-            else:
-                depth += 1 if c == "{" else -1
-            i += 1
-        elif c == ")":
+    for at, token in sparql_tokens(query):
+        if token == "(":
+            parens += 1
+        elif token == ")":
             parens -= 1
-            i += 1
-        elif m := _WORD.match(query, i):
-            word = m.group().upper()
-            if depth == 0 and parens == 0:
-                if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and form is None:
-                    form = word
-                seen_where = seen_where or word == "WHERE"
-            i = m.end()
-        else:
-            i += 1
+        elif token == "{" and depth == 0 and parens == 0 and (
+                seen_where or form in ("SELECT", "ASK")):
+            return at
+        elif token in "{}":
+            depth += 1 if token == "{" else -1
+        elif depth == 0 and parens == 0:
+            word = token.upper()
+            if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and form is None:
+                form = word
+            seen_where = seen_where or word == "WHERE"
     return -1
 
 
@@ -195,6 +180,7 @@ def with_values(text: str, substitutions: Mapping[ox.Variable, Any]) -> str:
     names = " ".join(str(v) for v in substitutions)
     terms = " ".join(str(t) for t in substitutions.values())
     block = f"VALUES ({names}) {{ ({terms}) }}"
+    text = expand_codepoints(text)  # as SPARQL reads it: offsets are of this text
     at = where_brace(text)
     if at < 0:
         return f"{text}\n{block}"

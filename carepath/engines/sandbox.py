@@ -22,6 +22,7 @@ carepath.errors.QueryRefused: SERVICE patterns are refused: they make the engine
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from carepath.errors import QueryError, QueryRefused
@@ -76,16 +77,15 @@ def end_of_string(text: str, i: int) -> int:
     return j
 
 
-def sparql_keywords(query: str) -> list[str]:
-    """The query's keywords (upper-cased), as SPARQL's lexer reads them after expanding
-    codepoint escapes: words that are not in a comment, a string, an IRI, a variable, a
-    language tag or a prefixed name.
+def sparql_tokens(query: str) -> Iterator[tuple[int, str]]:
+    """The query's keywords and brackets with their offsets, as SPARQL's lexer reads them:
+    comments, strings, IRIs, variables, language tags and prefixed names are skipped (give
+    the text after :func:`expand_codepoints`, as SPARQL reads it). The one lexer of carepath's
+    SPARQL checks and of the parameter binder (:func:`carepath.engines.binding.where_brace`).
 
-    >>> sparql_keywords("PREFIX ex: <http://e/#> ASK { ?SERVICE ex:SERVICE 'SERVICE'@en }")
-    ['PREFIX', 'ASK']
+    >>> list(sparql_tokens(r"ASK { ?s ex:a\\#b '{' } # {"))
+    [(0, 'ASK'), (4, '{'), (21, '}')]
     """
-    query = expand_codepoints(query)
-    found: list[str] = []
     i, n = 0, len(query)
     while i < n:
         c = query[i]
@@ -100,14 +100,27 @@ def sparql_keywords(query: str) -> list[str]:
             i = m.end()
         elif c == "@" and (m := _LANG.match(query, i)):
             i = m.end()
+        elif c in "{}()":
+            yield i, c
+            i += 1
         elif m := _NAME.match(query, i):
-            word = m.group()
-            if ":" not in word:
-                found.append(word.upper())
+            if ":" not in m.group():
+                yield i, m.group()
             i = m.end()
         else:
             i += 1
-    return found
+
+
+def sparql_keywords(query: str) -> list[str]:
+    """The query's keywords (upper-cased), as SPARQL's lexer reads them after expanding
+    codepoint escapes: words that are not in a comment, a string, an IRI, a variable, a
+    language tag or a prefixed name.
+
+    >>> sparql_keywords("PREFIX ex: <http://e/#> ASK { ?SERVICE ex:SERVICE 'SERVICE'@en }")
+    ['PREFIX', 'ASK']
+    """
+    return [token.upper() for _, token in sparql_tokens(expand_codepoints(query))
+            if token not in "{}()"]
 
 
 def check_sparql(text: str) -> None:
