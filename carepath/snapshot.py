@@ -207,7 +207,6 @@ def loads(data: bytes | str, *, statements: bool = True) -> Model:
     with paused_gc():
         try:
             doc = json.loads(head)
-            later = json.loads(tail) if statements else {_LATER: []}
         except ValueError as exc:
             raise SnapshotError(f"damaged model snapshot: {exc}") from None
         if not isinstance(doc, dict) or doc.get("format") != FORMAT:
@@ -215,6 +214,10 @@ def loads(data: bytes | str, *, statements: bool = True) -> Model:
         if doc.get("schema") != model_schema():
             raise SnapshotError("model snapshot written for other model fields "
                                 f"(schema {doc.get('schema')}, this carepath {model_schema()})")
+        try:
+            later = json.loads(tail) if statements else {_LATER: []}
+        except ValueError as exc:
+            raise SnapshotError(f"damaged model snapshot: {exc}") from None
         hints = _hints(Model)
         try:
             body = {**doc["model"], **later}
