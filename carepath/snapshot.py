@@ -129,17 +129,22 @@ def _decoder(tp: Any) -> _Convert:
     origin, args = typing.get_origin(tp), typing.get_args(tp)
     if dataclasses.is_dataclass(tp):
         hints = _hints(tp)
-        convs = [_decoder(hints[f.name]) for f in _fields(tp)]
-        plain = all(c is None for c in convs)
-        make = tp
+        fields = _fields(tp)
+        # only the fields that need converting are visited, in the list json made (ours)
+        convert = [(i, c) for i, f in enumerate(fields)
+                   if (c := _decoder(hints[f.name])) is not None]
+        size, make = len(fields), tp
 
         def dec_dataclass(v: Any) -> Any:
             if v is None:
                 return None
-            if plain:
-                return make(*v)
-            return make(*[x if c is None or x is None else c(x)
-                          for c, x in zip(convs, v, strict=True)])
+            if len(v) != size:
+                raise ValueError(f"{make.__name__} has {size} fields, not {len(v)}")
+            for i, c in convert:
+                x = v[i]
+                if x is not None:
+                    v[i] = c(x)
+            return make(*v)
         return dec_dataclass
     if isinstance(tp, type) and issubclass(tp, Enum):
         return tp

@@ -18,6 +18,7 @@ edges (keyed ``TYPE:relation-id``, so parallel relations stay apart) carry ``typ
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
@@ -154,6 +155,7 @@ PART_OF_PREFIX = "part-of" + RELATION_ID_SEPARATOR
 
 
 def relation_graph(model: Model, kinds: tuple[RelationKind, ...] = (RelationKind.REFERS_TO,),
+                   *, relations: Iterable[Relation] | None = None,
                    **conditions: Any) -> nx.MultiDiGraph:
     """Only services, professions and the family, joined by relations of ``kinds``.
 
@@ -162,7 +164,8 @@ def relation_graph(model: Model, kinds: tuple[RelationKind, ...] = (RelationKind
     week (:meth:`Model.hop_at`: a hop is open only if the relation and the target allow it).
     A service that is part of another (``Service.part_of``) is reached from its parent by a
     hop whose ``relation`` has an id starting with :data:`PART_OF_PREFIX` (the parent's
-    referral routes are the part's).
+    referral routes are the part's). ``relations``: the relations to draw from (default:
+    every relation of the model), e.g. only those of the areas a search will look in.
 
     >>> from carepath import load_reference
     >>> G = relation_graph(load_reference(), week=156)
@@ -172,7 +175,7 @@ def relation_graph(model: Model, kinds: tuple[RelationKind, ...] = (RelationKind
     ['part-of/dorset-mmhs']
     """
     with paused_gc():
-        return _relation_graph(model, frozenset(kinds), conditions)
+        return _relation_graph(model, frozenset(kinds), conditions, relations)
 
 
 def part_of_relations(model: Model) -> list[Relation]:
@@ -183,10 +186,10 @@ def part_of_relations(model: Model) -> list[Relation]:
             for svc in model.services.values() if svc.part_of in model.services]
 
 
-def _relation_graph(model: Model, kinds: frozenset[RelationKind],
-                    conditions: dict[str, Any]) -> nx.MultiDiGraph:
+def _relation_graph(model: Model, kinds: frozenset[RelationKind], conditions: dict[str, Any],
+                    relations: Iterable[Relation] | None) -> nx.MultiDiGraph:
     G = nx.MultiDiGraph()
-    rels = [r for r in model.relations if r.kind in kinds]
+    rels = [r for r in (model.relations if relations is None else relations) if r.kind in kinds]
     if RelationKind.REFERS_TO in kinds:
         rels += part_of_relations(model)
     if any(value is not None for value in conditions.values()):
