@@ -70,6 +70,9 @@ def questions(data: Path, build: Path) -> list[tuple[str, list[str], str]]:
                      for t in st.targets)
     service = counts.most_common(1)[0][0]
     area = sorted(model.areas)[0]
+    gp = sorted(s for s in model.services if s.startswith(f"{area}-gp-"))[1]
+    mbu = sorted(s.id for s in model.services_in(area) if s.tier == "inpatient")[0]
+    concern = sorted(model.concerns)[0]
     group = ("MATCH (a)-[r:REFERS_TO]->(b:Service) RETURN b.id AS service, count(*) AS n "
              "ORDER BY n DESC")
     sgroup = ("PREFIX cp: <https://w3id.org/carepath/ontology#> SELECT ?b (COUNT(*) AS ?n) "
@@ -87,6 +90,14 @@ def questions(data: Path, build: Path) -> list[tuple[str, list[str], str]]:
         ("query sparql GROUP BY all referrals --graph", ["query", "sparql", sgroup, "--graph", b],
          ""),
         (f"gaps --area {area} --graph", ["gaps", "--area", area, "--graph", b], "< 3 s"),
+        ("gaps, all areas --graph", ["gaps", "--graph", b, "-f", "csv"], "< 1.5 s"),
+        ("overlaps, all areas --graph", ["overlaps", "--graph", b, "-f", "csv"], "< 3 s"),
+        (f"routes {gp} -> {mbu} (all, <= 3 hops) --graph",
+         ["routes", gp, mbu, "--max-hops", "3", "--graph", b], "< 2 s"),
+        ("routes family -> inpatient --shortest --graph (every area)",
+         ["routes", "family", "inpatient", "--shortest", "--graph", b], "< 2 s"),
+        (f"need --at 4m --concern {concern} --area {area} --graph",
+         ["need", "--at", "4m", "--concern", concern, "--area", area, "--graph", b], ""),
         ("query run who-refers-to --data (cached)",
          ["query", "run", "who-refers-to", "-p", f"service={service}", "--data", d],
          "<= 1.5x --graph"),
@@ -94,6 +105,8 @@ def questions(data: Path, build: Path) -> list[tuple[str, list[str], str]]:
          "<= 1.5x --graph"),
         ("export neo4j-csv --graph", ["export", "neo4j-csv", "NEO4J_OUT", "--graph", b],
          "< 15 s"),
+        ("carepath build --data DATA (a whole build)", ["build", "--data", d, "-o", "BUILD_OUT"],
+         "< 15 s, < 3 GB"),
     ]
 
 
@@ -110,7 +123,8 @@ def main(argv: list[str] | None = None) -> None:
     load = os.getloadavg()
     rows = []
     for label, q_args, target in questions(args.data, args.build):
-        q_args = [str(work / "neo4j") if a == "NEO4J_OUT" else a for a in q_args]
+        outs = {"NEO4J_OUT": str(work / "neo4j"), "BUILD_OUT": str(work / "build")}
+        q_args = [outs.get(a, a) for a in q_args]
         if "(cached)" in label and not (work / "cache").exists():
             wall, cpu, mb = measure(q_args, env)
             rows.append((label.replace("(cached)", "(first: fills the cache)"),
