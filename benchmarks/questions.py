@@ -60,7 +60,17 @@ def measure(args: list[str], env: dict[str, str]) -> tuple[float, float, float]:
 
 
 def questions(data: Path, build: Path) -> list[tuple[str, list[str], str]]:
-    """(label, arguments, target) of each question; ids picked from the build's model."""
+    """(label, arguments, target) of each question; ids picked from the build's model in a
+    process of its own (a child forked from a process holding the model would count that
+    memory in its own peak)."""
+    import json
+
+    found = subprocess.run([sys.executable, __file__, str(data), str(build), "--questions"],
+                           capture_output=True, text=True, check=True)
+    return [tuple(q) for q in json.loads(found.stdout)]
+
+
+def _questions(data: Path, build: Path) -> list[tuple[str, list[str], str]]:
     from collections import Counter
 
     from carepath.build import open_build
@@ -117,7 +127,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--markdown", type=Path, help="write the table into this file "
                         "(e.g. benchmarks/RESULTS.md), replacing the block it wrote before")
+    parser.add_argument("--questions", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.questions:
+        import json
+
+        print(json.dumps(_questions(args.data, args.build)))
+        return
     work = Path(tempfile.mkdtemp(prefix="carepath-questions-"))
     env = {**os.environ, "CAREPATH_CACHE_DIR": str(work / "cache"), "COLUMNS": "200"}
     load = os.getloadavg()

@@ -9,7 +9,8 @@ data file, or another carepath, is another key. Each part is written beside the 
 renamed into place, the manifest last, so a half-written entry is never seen as complete;
 an entry whose manifest, snapshot (checked by hash) or store cannot be read is removed and
 built again, never trusted. The model snapshot is written on first use; the engines' stores
-when a query first needs them.
+when a query first needs them. The :data:`KEEP` most recently used entries are kept: writing
+a new one removes the least recently used beyond that (a national entry is about 500 MB).
 
 >>> import os, tempfile
 >>> os.environ["CAREPATH_CACHE_DIR"] = tempfile.mkdtemp()
@@ -51,6 +52,9 @@ from carepath.build import (
 )
 
 ENTRIES = "builds"
+KEEP = 8
+"""Cache entries kept (``$CAREPATH_CACHE_ENTRIES`` changes it): the least recently used go
+when a new one is written. A national entry is about 500 MB."""
 
 
 def cache_dir() -> Path:
@@ -173,6 +177,7 @@ def open_data(data: Sequence[Path | str]) -> CachedBuild:
     if (folder / MANIFEST).exists():
         try:
             found = open_build(folder)
+            _used(folder)
             # the snapshot is read (and its hash checked) when the model is first asked for:
             # a SPARQL or Cypher question needs only the stores
             return CachedBuild(found.folder, found.manifest, hit=True, data=tuple(data))
@@ -196,11 +201,51 @@ def open_data(data: Sequence[Path | str]) -> CachedBuild:
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         entry = CachedBuild(folder, open_build(folder).manifest, _model=model, data=tuple(data))
+        evict(keep=_keep(), spare=folder)
     except OSError:  # no writable cache: answer from memory all the same
         entry = CachedBuild(folder, {**manifest, "warnings": []}, _model=model,
                             data=tuple(data))
     entry.warnings = list(warnings)
     return entry
+
+
+def _used(folder: Path) -> None:
+    """Mark an entry as just used (its manifest's modification time)."""
+    try:
+        os.utime(folder / MANIFEST)
+    except OSError:  # a read-only cache: the entry is used all the same
+        pass
+
+
+def _keep() -> int:
+    try:
+        return max(1, int(os.environ.get("CAREPATH_CACHE_ENTRIES", KEEP)))
+    except ValueError:
+        return KEEP
+
+
+def evict(*, keep: int = KEEP, spare: Path | None = None) -> list[Path]:
+    """Remove the least recently used entries beyond the ``keep`` most recent (never
+    ``spare``); the entries removed.
+
+    >>> import os, tempfile
+    >>> os.environ["CAREPATH_CACHE_DIR"] = tempfile.mkdtemp()
+    >>> entry = open_data([])
+    >>> evict(keep=1), evict(keep=0, spare=entry.folder)
+    ([], [])
+    """
+    root = cache_dir() / ENTRIES
+    if not root.is_dir():
+        return []
+    entries = [e for e in root.iterdir() if (e / MANIFEST).is_file()]
+    entries.sort(key=lambda e: (e / MANIFEST).stat().st_mtime, reverse=True)
+    removed = []
+    for entry in entries[keep:]:
+        if spare is not None and entry == spare:
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+    return removed
 
 
 def clear() -> int:

@@ -72,6 +72,20 @@ def test_a_damaged_store_is_rebuilt(cache, data):
     assert conn.execute("MATCH (s:Service) RETURN count(*) AS n").get_as_df()["n"][0] == n
 
 
+def test_the_least_recently_used_entries_go_beyond_the_limit(cache, data, monkeypatch):
+    monkeypatch.setenv("CAREPATH_CACHE_ENTRIES", "2")
+    yaml_file = next(data.rglob("*.yaml"))
+    text = yaml_file.read_text()
+    entries = []
+    for n in range(3):
+        yaml_file.write_text(text + f"\n# version {n}\n")
+        entries.append(open_data([data]).folder)
+        if n == 1:  # the first is asked again: now the second is the least recently used
+            yaml_file.write_text(text + "\n# version 0\n")
+            assert open_data([data]).hit
+    assert [e.exists() for e in entries] == [True, False, True]
+
+
 def test_cache_clear_removes_the_entries(cache, data):
     open_data([data])
     result = run_cli("cache", "clear", env={"CAREPATH_CACHE_DIR": str(cache)})
