@@ -76,31 +76,40 @@ class Tab:
 @pytest.fixture
 def open_page(browser) -> Iterator[Any]:
     """``open_page(path) -> Tab``: the file in a fresh tab, with the network blocked."""
-    contexts = []
+    contexts: list[Any] = []
 
     def open_(path: Path, *, width: int = 1400, height: int = 1000) -> Tab:
-        context = browser.new_context(viewport={"width": width, "height": height})
-        contexts.append(context)
-        page = context.new_page()
-        tab = Tab(page)
-
-        def route(r: Any) -> None:
-            if r.request.url.startswith(("file:", "data:")):
-                r.continue_()
-            else:
-                tab.outside.append(r.request.url)
-                r.abort()
-
-        page.route("**/*", route)
-        page.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: tab.errors.append(str(e)))
-        page.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
-        page.goto(Path(path).resolve().as_uri())
-        return tab
+        return new_tab(browser, contexts, Path(path).resolve().as_uri(), ("file:", "data:"),
+                       width=width, height=height)
 
     yield open_
     for context in contexts:
         context.close()
+
+
+def new_tab(browser: Any, contexts: list[Any], url: str, allowed: tuple[str, ...], *,
+            width: int, height: int) -> Tab:
+    """``url`` in a fresh tab (its context added to ``contexts``, for closing); a request to
+    an address that starts with none of ``allowed`` is aborted and recorded in ``outside``;
+    console errors, page errors and dialogs are recorded too."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    contexts.append(context)
+    page = context.new_page()
+    tab = Tab(page)
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith(allowed):
+            r.continue_()
+        else:
+            tab.outside.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: tab.errors.append(str(e)))
+    page.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
+    page.goto(url)
+    return tab
 
 
 @pytest.fixture(scope="session")

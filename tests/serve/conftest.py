@@ -20,7 +20,7 @@ from carepath.serve.app import LOOPBACK_HOSTS, create_app
 from carepath.serve.graph import Graph, open_graph
 from carepath.serve.server import address, bind, make_server
 
-from ..html.conftest import HOSTILE, Tab, screenshots  # noqa: F401
+from ..html.conftest import HOSTILE, Tab, new_tab, screenshots  # noqa: F401
 
 ROW_LIMIT = 1000
 
@@ -107,29 +107,11 @@ def hostile_server() -> Iterator[Running]:
 def open_page(browser) -> Iterator[Any]:  # noqa: F811
     """``open_page(url) -> Tab``: the server's page in a fresh tab; any request to anywhere
     but the server is aborted and recorded."""
-    contexts = []
+    contexts: list[Any] = []
 
     def open_(url: str, *, width: int = 1300, height: int = 900) -> Tab:
-        context = browser.new_context(viewport={"width": width, "height": height})
-        contexts.append(context)
-        page = context.new_page()
-        tab = Tab(page)
-        origin = url.split("/", 3)[:3]
-        base = "/".join(origin) + "/"
-
-        def route(r: Any) -> None:
-            if r.request.url.startswith((base, "data:")):
-                r.continue_()
-            else:
-                tab.outside.append(r.request.url)
-                r.abort()
-
-        page.route("**/*", route)
-        page.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: tab.errors.append(str(e)))
-        page.on("dialog", lambda d: (tab.dialogs.append(d.message), d.dismiss()))
-        page.goto(url)
-        return tab
+        base = "/".join(url.split("/", 3)[:3]) + "/"
+        return new_tab(browser, contexts, url, (base, "data:"), width=width, height=height)
 
     yield open_
     for context in contexts:
