@@ -170,19 +170,22 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
             if problems:
                 raise DataValidationError(problems)
         step("write outputs")
-        write_manifest(tmp, manifest, loading_warnings)
+        write_manifest(tmp, manifest, loading_warnings, model=model)
     return BuildResult(model, Path(out), warnings, triples, nodes, edges)
 
 
 def write_manifest(folder: Path, manifest: dict[str, Any],
-                   warnings: Sequence[Problem] = ()) -> None:
-    """``manifest.json`` in ``folder`` with the loading warnings and the snapshot's hash,
-    written last (atomically): its presence says the parts beside it are complete."""
+                   warnings: Sequence[Problem] = (), *, model: Model | None = None) -> None:
+    """``manifest.json`` in ``folder`` with the loading warnings, the snapshot's hash and
+    (given the ``model``) its service ids, written last (atomically): its presence says the
+    parts beside it are complete."""
     from dataclasses import astuple
 
     snapshot = folder / SNAPSHOT
     manifest = {**manifest, "warnings": [list(astuple(w)) for w in warnings],
                 "snapshot_sha256": _file_hash(snapshot) if snapshot.exists() else None}
+    if model is not None:  # a question naming a service by id then needs no model at all
+        manifest["service_ids"] = sorted(model.services)
     with atomic_path(folder / MANIFEST) as tmp:
         tmp.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
 
@@ -280,6 +283,7 @@ class Build:
     manifest: dict[str, Any]
     _model: Model | None = None
     warnings: list[Problem] = field(default_factory=list)
+    _service_ids: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         self.warnings = [Problem(*w) for w in self.manifest.get("warnings") or []]
@@ -300,6 +304,23 @@ class Build:
             return self._model
         return read_snapshot(self.folder / SNAPSHOT, self.manifest.get("snapshot_sha256"),
                              statements=False)
+
+    def is_service(self, ident: str) -> bool | None:
+        """Whether ``ident`` is a service id, from the manifest alone (None: it does not say,
+        a folder written without the list).
+
+        >>> import tempfile, pathlib
+        >>> folder = build(out=pathlib.Path(tempfile.mkdtemp()) / "out").out
+        >>> opened = open_build(folder)
+        >>> opened.is_service("dorset-pmmhs"), opened.is_service("Dorset PMMHS")
+        (True, False)
+        """
+        ids = self.manifest.get("service_ids")
+        if ids is None:
+            return None
+        if self._service_ids is None:
+            self._service_ids = frozenset(ids)
+        return ident in self._service_ids
 
     def has(self, part: str) -> bool:
         return (self.folder / part).exists()

@@ -190,7 +190,7 @@ def open_data(data: Sequence[Path | str]) -> CachedBuild:
         tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=folder.parent))
         try:
             write_snapshot(model, tmp / SNAPSHOT)
-            write_manifest(tmp, manifest, warnings)
+            write_manifest(tmp, manifest, warnings, model=model)
             if folder.exists():  # a half entry (no manifest) or a damaged one
                 shutil.rmtree(folder, ignore_errors=True)
             try:

@@ -12,11 +12,14 @@ ontology from here, and :func:`shacl_problems` checks any RDF store it is given.
 from __future__ import annotations
 
 from importlib.resources import files
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-import rdflib
 
 from carepath.errors import Problem
+
+if TYPE_CHECKING:
+    import rdflib  # imported where used: 0.13 s that reading the ontology's text does not need
 
 ONTOLOGY_FILE = "carepath.ttl"
 SHAPES_FILE = "shapes.ttl"
@@ -28,6 +31,8 @@ def read_resource(name: str) -> str:
 
 
 def shapes_graph() -> rdflib.Graph:
+    import rdflib
+
     return rdflib.Graph().parse(data=read_resource(SHAPES_FILE), format="turtle")
 
 
@@ -62,6 +67,7 @@ def shacl_problems(store: ox.Store, *, limit: int = SHACL_LIMIT) -> list[Problem
     >>> [p.code for p in shacl_problems(store, limit=1_000)]
     ['shacl-skipped']
     """
+    import rdflib
     from pyshacl import validate
 
     if limit and len(store) > limit:

@@ -177,15 +177,6 @@ def load(data: list[Path] | None, graph: Path | None = None) -> Model:
     return model
 
 
-def load_names(data: list[Path] | None, graph: Path | None = None) -> Model:
-    """The model of ``--data`` or ``--graph`` without its relations, for looking up names
-    (see :attr:`carepath.build.Build.names`); loading warnings printed."""
-    built = open_data(data, graph)
-    model = built.names
-    print_problems(built.warnings)
-    return model
-
-
 export_app = typer.Typer(help="Write the graph in other formats or push it to servers.",
                          no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(export_app, name="export")
