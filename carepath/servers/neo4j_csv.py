@@ -75,16 +75,11 @@ def _field(value: Any, delimiter: str) -> str:
     return '"' + str(value).replace('"', '""') + '"'
 
 
-def _list_columns(model: Model) -> list[pa.Array]:
-    """Every list column of every table, flattened to its strings."""
-    tables = [*(_node_table(f) for f in node_frames(model).values()),
-              *relation_tables(model).values()]
-    return [pc.list_flatten(table.column(name)) for table in tables
-            for name in table.column_names if COLUMN_TYPES.get(name) == "STRING[]"]
-
-
-def _delimiter(model: Model) -> str:
-    used = {d for column in _list_columns(model) for d in ARRAY_DELIMITERS
+def _delimiter(tables: list[pa.Table]) -> str:
+    """The first array delimiter that no list value of ``tables`` holds."""
+    lists = [pc.list_flatten(table.column(name)) for table in tables
+             for name in table.column_names if COLUMN_TYPES.get(name) == "STRING[]"]
+    used = {d for column in lists for d in ARRAY_DELIMITERS
             if len(column) and pc.any(pc.match_substring(column, d)).as_py()}
     free = [d for d in ARRAY_DELIMITERS if d not in used]
     if not free:
@@ -120,7 +115,7 @@ def _text(array: pa.ChunkedArray, column: str, delimiter: str) -> pa.Array:
     kind = COLUMN_TYPES.get(column, "STRING")
     if kind == "STRING[]":
         array = _quoted(pc.binary_join(array, delimiter))
-    elif kind in ("INT64",):
+    elif kind == "INT64":
         array = pc.cast(array, pa.string())
     elif kind != "DOUBLE":  # already written by _field
         array = _quoted(array)
@@ -150,7 +145,9 @@ def _props(columns: list[str], delimiter: str) -> str:
 def neo4j_csv_files(model: Model) -> dict[str, str]:
     """The folder's files by name: node and relationship CSVs, ``load.cypher``,
     ``constraints.cypher`` and ``neo4j-admin-import.sh``."""
-    delimiter = _delimiter(model)
+    nodes = {label: (frame, _node_table(frame)) for label, frame in node_frames(model).items()}
+    relations = relation_tables(model)
+    delimiter = _delimiter([table for _, table in nodes.values()] + list(relations.values()))
     out: dict[str, str] = {}
     script = [
         "// Load carepath's graph into a running Neo4j 5 from the CSV files beside this script.\n"
@@ -161,19 +158,19 @@ def neo4j_csv_files(model: Model) -> dict[str, str]:
         "\n".join(f"{statement};" for statement in constraint_statements(model)),
     ]
     admin = []
-    for label, frame in node_frames(model).items():
+    for label, (frame, table) in nodes.items():
         if frame.empty:
             continue
         name = f"nodes-{label}.csv"
         columns = [c for c in frame.columns if c != "id"]
         out[name] = _csv([f"id:ID({label})", *map(_header, columns), ":LABEL"],
-                         _node_table(frame), ["id", *columns], label, delimiter)
+                         table, ["id", *columns], label, delimiter)
         admin.append(f"--nodes={name}")
         script.append(
             f"LOAD CSV WITH HEADERS FROM $base + '{name}' AS row\n"
             f"CALL (row) {{\n  MERGE (n:{label} {{id: row.`id:ID({label})`}})\n"
             f"  SET n += {_props(columns, delimiter)}\n}} IN TRANSACTIONS OF 1000 ROWS;")
-    for (rel, source, target), table in relation_tables(model).items():
+    for (rel, source, target), table in relations.items():
         name = f"relationships-{rel}-{source}-{target}.csv"
         columns = [c for c in table.column_names if c not in ("from", "to")]
         start, end = f":START_ID({source})", f":END_ID({target})"
