@@ -160,18 +160,24 @@ def relations_touching(model: Model, areas: Iterable[AreaId],
     >>> len(rels) < len(model.relations)
     True
     """
-    services = model.services
     wanted = set(areas)
-    inside = {svc.id for svc in services.values() if svc.area in wanted}
+    return relations_at(model, {s.id for s in model.services.values() if s.area in wanted},
+                        kinds)
+
+
+def relations_at(model: Model, nodes: set[str],
+                 kinds: Iterable[RelationKind] | None = None) -> list[Relation]:
+    """The relations (of ``kinds``, default all) that start or end at one of ``nodes``, in
+    model order, made only from the statements that have one."""
     kinds = None if kinds is None else set(kinds)
     out: list[Relation] = []
     for st in model.statements:
         if kinds is not None and st.kind not in kinds:
             continue
-        if st.source in inside:
+        if st.source in nodes:
             out.extend(st.relations())
-        elif not inside.isdisjoint(st.targets):
-            out.extend(r for r in st.relations() if r.target in inside)
+        elif not nodes.isdisjoint(st.targets):
+            out.extend(r for r in st.relations() if r.target in nodes)
     return out
 
 

@@ -76,6 +76,7 @@ from carepath.queries._analysis import (
     entry_points,
     evidence,
     relation_area,
+    relations_at,
     specialists,
     tiers_in_rank_order,
 )
@@ -210,16 +211,12 @@ def _area_relations(model: Model, areas: set[AreaId],
     into |= {services[s].part_of for s in list(into) if services[s].part_of}
     by_area: dict[AreaId | None, list[Relation]] = {}
     inbound: dict[str, list[Relation]] = {}
-    for st in model.statements:
-        svc = services.get(st.source)
-        if svc is not None and svc.area not in areas and into.isdisjoint(st.targets):
-            continue
-        for rel in st.relations():
-            area = svc.area if svc is not None else relation_area(model, rel)
-            if area in areas:
-                by_area.setdefault(area, []).append(rel)
-            if rel.target in into:
-                inbound.setdefault(rel.target, []).append(rel)
+    for rel in relations_at(model, into):
+        area = relation_area(model, rel)
+        if area in areas:
+            by_area.setdefault(area, []).append(rel)
+        if rel.target in into:
+            inbound.setdefault(rel.target, []).append(rel)
     return by_area, inbound
 
 
