@@ -234,10 +234,7 @@ def evict(*, keep: int = KEEP, spare: Path | None = None) -> list[Path]:
     >>> evict(keep=1), evict(keep=0, spare=entry.folder)
     ([], [])
     """
-    root = cache_dir() / ENTRIES
-    if not root.is_dir():
-        return []
-    entries = [e for e in root.iterdir() if (e / MANIFEST).is_file()]
+    entries = [e for e in _entries() if (e / MANIFEST).is_file()]
     entries.sort(key=lambda e: (e / MANIFEST).stat().st_mtime, reverse=True)
     removed = []
     for entry in entries[keep:]:
@@ -250,13 +247,22 @@ def evict(*, keep: int = KEEP, spare: Path | None = None) -> list[Path]:
 
 def clear() -> int:
     """Remove every cache entry (and any half-written one); the number removed."""
+    removed = 0
+    for entry in _entries():
+        shutil.rmtree(entry, ignore_errors=True)
+        removed += 1
+    return removed
+
+
+def _entries() -> list[Path]:
+    """The folders carepath made in the cache: named by an entry key (a half-written one by
+    ``.KEY.`` and a suffix), so that nothing else in a cache folder a user chose is touched."""
     root = cache_dir() / ENTRIES
     if not root.is_dir():
-        return 0
-    removed = 0
+        return []
+    found = []
     for entry in root.iterdir():
         name = entry.name.lstrip(".").split(".")[0]
         if entry.is_dir() and len(name) == 32 and all(c in "0123456789abcdef" for c in name):
-            shutil.rmtree(entry, ignore_errors=True)
-            removed += 1
-    return removed
+            found.append(entry)
+    return found
