@@ -161,14 +161,19 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
         _write_files(model, tmp)
         nodes, edges = cypher.result()
         triples, store = rdf.result()
+        del rdf  # the future holds the store too: every reference goes before the commit
+        problems = []
         if shacl and shacl_limit and triples > shacl_limit:
             warnings = [*warnings, shacl_skipped(triples, shacl_limit)]
         elif shacl:
             step("check RDF against SHACL shapes")
             problems = shacl_problems(store, limit=0)  # the store just written, not a new one
-            del store
-            if problems:
-                raise DataValidationError(problems)
+        # closed here, not when the garbage is collected: an open store writes its LOG and
+        # MANIFEST after the folder's record of written files is made, and the next build
+        # would take them for files the user changed
+        del store
+        if problems:
+            raise DataValidationError(problems)
         step("write outputs")
         write_manifest(tmp, manifest, loading_warnings, model=model)
     return BuildResult(model, Path(out), warnings, triples, nodes, edges)
