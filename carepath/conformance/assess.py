@@ -162,7 +162,8 @@ def levels(model: Model, *, area: str | None = None, births: int | None = None,
                 reached = int(row.level)
             exact = stop is None or stop.verdict == "not met"
             rows.append({"area": area_id, "set": cset.id, "level": reached,
-                         "rating": str(reached) if exact else f"at least {reached}",
+                         "rating": str(reached) if exact else
+                         f"at least {reached}" if reached else "not stated",
                          "stopped_by": f"{stop.criterion} ({stop.verdict})" if stop else "",
                          "reason": stop.reason if stop else "every level met",
                          "evidence": stop.evidence if stop else []})
