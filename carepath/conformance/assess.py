@@ -25,7 +25,8 @@ __all__ = ["COLUMNS", "LEVEL_COLUMNS", "QUESTION_COLUMNS", "conform", "letter", 
            "questions", "select_sets"]
 
 COLUMNS = ["area", "set", "criterion", "must", "theme", "level", "verdict", "reason",
-           "evidence", "passages", "question", "ask", "paraphrase", "source", "section", "url"]
+           "evidence", "passages", "services", "question", "ask", "paraphrase", "source",
+           "section", "url"]
 LEVEL_COLUMNS = ["area", "set", "level", "rating", "stopped_by", "reason", "evidence"]
 QUESTION_COLUMNS = ["area", "service", "provider", "criterion", "question", "reason"]
 COMMISSIONER = "(the area's commissioner)"
@@ -93,7 +94,8 @@ def conform(model: Model, *, area: str | None = None, sets: list[str] | None = N
     -------
     DataFrame with :data:`COLUMNS`: ``verdict`` is met / not met / not stated / outside
     evidence (or not applicable, when births rule a criterion out); ``evidence`` the
-    ``doc:line`` of each fact used and ``passages`` the same with the passage; ``question``
+    ``doc:line`` of each fact used, ``passages`` the same with the passage, ``services`` the
+    services the facts are about; ``question``
     what to ask (for not stated) and ``ask`` whom (service ids; empty: the commissioner).
     A set for another country is left out for an area whose country its documents state.
     """
@@ -124,9 +126,10 @@ def conform(model: Model, *, area: str | None = None, sets: list[str] | None = N
                     "area": area_id, "set": cset.id, "criterion": crit.id, "must": crit.must,
                     "theme": crit.theme, "level": crit.level, "verdict": found.verdict,
                     "reason": found.reason,
-                    "evidence": list(dict.fromkeys(ref for ref, _ in found.facts)),
+                    "evidence": list(dict.fromkeys(ref for ref, _, _ in found.facts)),
                     "passages": list(dict.fromkeys(f"{ref}: {p}" if p else ref
-                                                   for ref, p in found.facts)),
+                                                   for ref, p, _ in found.facts)),
+                    "services": list(dict.fromkeys(s for _, _, s in found.facts if s)),
                     "question": question,
                     "ask": [a for a in asked if a],
                     "paraphrase": crit.paraphrase, "source": cset.source.title,

@@ -33,7 +33,7 @@ NOT_APPLICABLE = "not applicable"
 VERDICTS = (MET, NOT_MET, NOT_STATED, OUTSIDE, NOT_APPLICABLE)
 """Every verdict; ``not applicable`` only where births decide a criterion does not apply."""
 
-Fact = tuple[str, str]  # ("doc-002:39", "the passage")
+Fact = tuple[str, str, str]  # ("doc-002:39", "the passage", the service it is about, or "")
 
 
 @dataclass
@@ -68,14 +68,14 @@ class Scope:
 
 
 def fact(model: Model, prov: Provenance, service: Service | None = None) -> Fact:
-    """``(doc:line, passage)``; a fact without its own passage borrows the service's passage
-    stated on the same line, if any."""
+    """``(doc:line, passage, service id)``; a fact without its own passage borrows the
+    service's passage stated on the same line, if any."""
     passage = prov.passage
     if passage is None and service is not None and prov.line is not None:
         same = [e for e in (service.provenance, *service.evidence)
                 if e.line == prov.line and e.passage]
         passage = same[0].passage if same else None
-    return prov.ref, passage or ""
+    return prov.ref, passage or "", service.id if service is not None else ""
 
 
 def _service_fact(scope: Scope, svc: Service) -> Fact:
