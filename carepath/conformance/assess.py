@@ -187,10 +187,12 @@ def questions(model: Model, scored: pd.DataFrame) -> pd.DataFrame:
                          if " / " in row.question else row.question,
                          "reason": row.reason})
     df = pd.DataFrame(rows, columns=QUESTION_COLUMNS)
+    # one question per provider: criteria asking the same thing share it
+    df = (df.groupby(["area", "service", "provider", "question"], sort=False, as_index=False)
+          .agg(criterion=("criterion", ", ".join), reason=("reason", "first")))
     df["_who"] = df["service"] == ""
-    df = df.sort_values(["area", "_who", "provider", "criterion"], kind="stable")
-    return df.drop(columns="_who").drop_duplicates(["area", "service", "question"]
-                                                   ).reset_index(drop=True)
+    df = df.sort_values(["area", "_who", "provider"], kind="stable")
+    return df.drop(columns="_who")[QUESTION_COLUMNS].reset_index(drop=True)
 
 
 def letter(model: Model, asked: pd.DataFrame) -> str:

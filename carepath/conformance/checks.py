@@ -90,8 +90,8 @@ def _none_of_tier(scope: Scope, tier: str | None) -> Finding:
     what = f"{scope.tier_name(tier)} service" if tier else "service"
     area = scope.model.areas[scope.area].name
     return Finding(NOT_STATED, f"the documents name no {what} in this area", ask=[None],
-                   question=f"Is there a {what} for {area}, and which is it? (the documents "
-                            "name none)")
+                   question=f"The documents name no {what[0].lower() + what[1:]} for "
+                            f"{area}: is there one, and which is it?")
 
 
 def _tops(found: list[Service]) -> list[Service]:
@@ -126,7 +126,8 @@ def _check_service(scope: Scope, test) -> Finding:
         return Finding(MET, f"{_names(scope, covering)} covers {wanted} "
                             f"({'; '.join(covering[0].stage_texts)})",
                        [_service_fact(scope, s) for s in covering])
-    silent = [s for s in found if not s.windows]
+    ids = {s.id for s in found}  # a part with no window of its own: its whole's speaks
+    silent = [s for s in found if not s.windows and s.part_of not in ids]
     stated = [s for s in found if s.windows]
     if silent:
         return Finding(NOT_STATED, f"no window stated for {_names(scope, silent)}",
