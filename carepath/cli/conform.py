@@ -117,4 +117,6 @@ def _listing(sets):
              "edition": s.source.edition, "section": c.section, "url": c.url,
              "note": c.note or ""}
             for s in sets for c in s.criteria]
-    return pd.DataFrame(rows).astype({"level": "Int64"})
+    df = pd.DataFrame(rows)
+    df["level"] = pd.Series([r["level"] for r in rows], dtype=object)  # a level or None
+    return df

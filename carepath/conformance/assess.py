@@ -135,7 +135,8 @@ def conform(model: Model, *, area: str | None = None, sets: list[str] | None = N
                     "paraphrase": crit.paraphrase, "source": cset.source.title,
                     "section": crit.section, "url": crit.url})
     df = pd.DataFrame(rows, columns=COLUMNS)
-    return df.astype({"level": "Int64"})
+    df["level"] = pd.Series([r["level"] for r in rows], dtype=object)  # a level or None
+    return df
 
 
 def levels(model: Model, *, area: str | None = None, births: int | None = None,
