@@ -168,7 +168,7 @@ def create_app(graph: Graph, *, token: str | None = None, cors: str | None = Non
     >>> from carepath.serve.graph import open_graph
     >>> app = create_app(open_graph(), row_limit=100)
     >>> sorted(r.path for r in app.routes)[:4]
-    ['/', '/api/gaps', '/api/network', '/api/routes']
+    ['/', '/api/conformance', '/api/gaps', '/api/network']
     >>> app.state.site.graph.close()
     """
     site = Site(graph, timeout=timeout)
