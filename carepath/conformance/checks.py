@@ -170,12 +170,31 @@ def _check_team(scope: Scope, test, attribute: str, table: dict) -> Finding:
         listed = ", ".join(name(i) for i in named)
         if test.at_least:
             listed = (f"{listed}; " if listed else "") + f"{len(have)} {noun}"
+        cited = _mentions(svc, [table[i] for i in (named or have) if i in table])
         return Finding(MET, f"{svc.name} lists {listed}",
-                       [fact(scope.model, e, svc) for e in (svc.provenance, *svc.evidence)
-                        ][:4])
+                       [fact(scope.model, e, svc) for e in cited])
     return Finding(NOT_STATED, f"the documents do not say {_names(scope, found)} has "
                                f"{wanted()} (their list of {noun} is not closed)",
                    [_service_fact(scope, s) for s in found], ask=[s.id for s in found])
+
+
+_GENERIC = {"perinatal", "parent-infant", "maternal", "mental", "specialist", "family",
+            "infant", "parent"}
+
+
+def _mentions(svc: Service, terms: list) -> list[Provenance]:
+    """The service's passages that name any of ``terms`` (by name, alias or the name's first
+    word), else the service's own citation."""
+    words: set[str] = set()
+    for term in terms:
+        for text in (term.name, *term.aliases):
+            words.add(text.lower())
+            first = text.split()[0].strip("(),").lower()
+            if len(first) >= 5 and first not in _GENERIC:
+                words.add(first)
+    found = [e for e in (svc.provenance, *svc.evidence)
+             if e.passage and any(w in e.passage.lower() for w in words)]
+    return found[:4] or [svc.provenance]
 
 
 def _check_addresses(scope: Scope, test) -> Finding:

@@ -38,7 +38,7 @@ BY_HAND = [
     # --- NICE CG192 and QS115
     pytest.param("dorset", "QS115-6", "not met", ["doc-002:39"],
                  id="qs115-6-dorset-not-met-routine-referrals-within-28-days-doc002-l39"),
-    pytest.param("dorset", "CG192-3", "met", ["doc-002:5"],
+    pytest.param("dorset", "CG192-3", "met", ["doc-002:23"],
                  id="cg192-dorset-met-medication-advice-doc002-l7-l23"),
     pytest.param("dorset", "CG192-4", "met", ["doc-002:31"],
                  id="cg192-dorset-met-gp-refers-to-pmmhs-doc002-l31"),
@@ -73,7 +73,7 @@ BY_HAND = [
                  id="pif3-cm-met-pimhs-trains-and-advises-staff-doc000-l34-l58"),
     pytest.param("cheshire-merseyside", "PIF-1", "not stated", ["doc-000:56"],
                  id="pif1-cm-not-stated-pimhs-team-not-described-doc000-l56-l58"),
-    pytest.param("pmh-lead-area", "PIF-2", "met", ["doc-004:3"],
+    pytest.param("pmh-lead-area", "PIF-2", "met", ["doc-004:9"],
                  id="pif2-lead-met-vig-www-parent-infant-therapy-doc004-l9"),
     pytest.param("dorset", "PIF-1", "not stated", [],
                  id="pif1-dorset-not-stated-no-parent-infant-team-named-doc002"),
