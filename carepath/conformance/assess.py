@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from carepath.conformance.checks import NOT_APPLICABLE, NOT_STATED, Finding, Scope, check
+from carepath.conformance.checks import NOT_APPLICABLE, NOT_STATED, Finding, check, scopes
 from carepath.conformance.criteria import CriteriaSet, Criterion, load_sets
 from carepath.errors import NameLookupError
 
@@ -105,8 +105,9 @@ def conform(model: Model, *, area: str | None = None, sets: list[str] | None = N
                               f"{', '.join(sorted(model.areas))}", sorted(model.areas))
     areas = [area] if area else sorted(model.areas)
     rows = []
+    by_area = scopes(model, areas)
     for area_id in areas:
-        scope = Scope.of(model, area_id)
+        scope = by_area[area_id]
         count = births if births is not None else model.areas[area_id].births_per_year
         for cset in chosen:
             if not _applies(cset, model, area_id):

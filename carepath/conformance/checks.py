@@ -20,13 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from carepath.conformance.criteria import Test
 from carepath.graph.model import Model, Provenance, Service
 from carepath.graph.stages import Interval, format_week, parse_range
 
 __all__ = ["FUNCTIONS", "MET", "NOT_APPLICABLE", "NOT_MET", "NOT_STATED", "OUTSIDE",
-           "VERDICTS", "Finding", "Scope", "check"]
+           "VERDICTS", "Finding", "Scope", "check", "scopes"]
 
 MET, NOT_MET, NOT_STATED, OUTSIDE = "met", "not met", "not stated", "outside evidence"
 NOT_APPLICABLE = "not applicable"
@@ -55,10 +56,27 @@ class Scope:
     model: Model
     area: str
     services: tuple[Service, ...]
+    relations: tuple = ()
 
     @classmethod
     def of(cls, model: Model, area: str) -> Scope:
-        return cls(model, area, tuple(sorted(model.services_in(area), key=lambda s: s.id)))
+        return scopes(model, [area])[area]
+
+    @cached_property
+    def by_kind(self) -> dict[str, list]:
+        """The area's relations by kind (``"refers_to"``...), made once."""
+        grouped: dict = {}
+        for rel in self.relations:
+            grouped.setdefault(rel.kind, []).append(rel)
+        return {kind.value: rels for kind, rels in grouped.items()}
+
+    @cached_property
+    def referrals_from(self) -> dict[str, list]:
+        """The area's referrals by who makes them."""
+        edges: dict[str, list] = {}
+        for rel in self.by_kind.get("refers_to", []):
+            edges.setdefault(rel.source, []).append(rel)
+        return edges
 
     def of_tier(self, tier: str | None) -> list[Service]:
         return [s for s in self.services if tier is None or s.tier == tier]
@@ -216,9 +234,22 @@ def _check_addresses(scope: Scope, test) -> Finding:
                    ask=[s.id for s in open_])
 
 
-def _area_relations(scope: Scope):
-    ids = {s.id for s in scope.services}
-    return [r for r in scope.model.relations if r.source in ids or r.target in ids]
+def scopes(model: Model, areas: list[str]) -> dict[str, Scope]:
+    """A :class:`Scope` for each of ``areas``, from one pass over the services and one over
+    the relations (a national model has a million relations: never one pass per area)."""
+    wanted = set(areas)
+    services: dict[str, list[Service]] = {a: [] for a in areas}
+    for svc in model.services.values():
+        if svc.area in wanted:
+            services[svc.area].append(svc)
+    area_of = {s.id: a for a, found in services.items() for s in found}
+    relations: dict[str, list] = {a: [] for a in areas}
+    for rel in model.relations:
+        touched = {area_of.get(rel.source), area_of.get(rel.target)} - {None}
+        for area in touched:
+            relations[area].append(rel)
+    return {a: Scope(model, a, tuple(sorted(services[a], key=lambda s: s.id)),
+                     tuple(relations[a])) for a in areas}
 
 
 def _relation_fact(scope: Scope, rel) -> Fact:
@@ -232,10 +263,7 @@ def _check_route(scope: Scope, test) -> Finding:
         return _none_of_tier(scope, test.to_tier)
     starts = set(test.source) | {s.id for s in scope.of_tier(test.from_tier)
                                  if test.from_tier}
-    edges: dict[str, list] = {}
-    for rel in _area_relations(scope):
-        if rel.kind.value == "refers_to":
-            edges.setdefault(rel.source, []).append(rel)
+    edges = scope.referrals_from
     frontier = [(s, []) for s in sorted(starts)]
     seen = set(starts)
     for _ in range(test.max_hops):
@@ -298,8 +326,8 @@ def _check_relation(scope: Scope, test) -> Finding:
         return _none_of_tier(scope, test.from_tier)
     targets = {s.id for s in scope.of_tier(test.to_tier)} if test.to_tier else None
     model = scope.model
-    found = [r for r in _area_relations(scope)
-             if r.kind.value in test.kinds and r.source in sources
+    found = [r for kind in test.kinds for r in scope.by_kind.get(kind, [])
+             if r.source in sources
              and (targets is None or r.target in targets) and r.target != r.source
              and (test.concern is None or test.concern in r.concerns)]
     kinds = " or ".join(k.replace("_", " ") for k in test.kinds)
