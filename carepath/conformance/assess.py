@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from carepath.graph.model import Model
 
 __all__ = ["COLUMNS", "LEVEL_COLUMNS", "QUESTION_COLUMNS", "conform", "letter", "levels",
-           "questions", "select_sets"]
+           "questions", "select_sets", "side_by_side"]
 
 COLUMNS = ["area", "set", "criterion", "must", "theme", "level", "verdict", "reason",
            "evidence", "passages", "services", "question", "ask", "paraphrase", "source",
@@ -220,3 +220,25 @@ def letter(model: Model, asked: pd.DataFrame) -> str:
                 out.append(f"{n}. {row.question} ({row.criterion})")
         out.append("")
     return "\n".join(out)
+
+
+def side_by_side(scored: pd.DataFrame) -> pd.DataFrame:
+    """``scored`` with one row per criterion and one column of verdicts per area (in the
+    order the areas come), and ``same``: whether every area has the same verdict.
+
+    >>> from carepath import load_reference
+    >>> m = load_reference()
+    >>> both = side_by_side(pd.concat([conform(m, area=a, sets=["nice"])
+    ...                                for a in ("dorset", "cheshire-merseyside")]))
+    >>> both.set_index("criterion").loc["CG192-1"].tolist()
+    ['nice', 'should', 'met', 'not stated', False]
+    """
+    areas = list(dict.fromkeys(scored["area"]))
+    keys = list(dict.fromkeys(zip(scored["set"], scored["criterion"], scored["must"],
+                                  strict=True)))
+    cell = {(r.area, r.criterion): r.verdict for r in scored.itertuples()}
+    rows = []
+    for cset, crit, must in keys:
+        verdicts = [cell.get((a, crit), "") for a in areas]
+        rows.append([cset, crit, must, *verdicts, len(set(verdicts)) == 1])
+    return pd.DataFrame(rows, columns=["set", "criterion", "must", *areas, "same"])

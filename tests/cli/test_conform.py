@@ -177,3 +177,15 @@ def test_a_refused_output_is_one_line_and_exit_code_2(tmp_path):
     assert result.stderr.strip().splitlines() == [
         f"error: {mine} already exists; give a new file name, or --force to replace it"]
     assert result.stdout == ""
+
+
+def test_compare_shows_two_areas_conformance_side_by_side():
+    result = CliRunner().invoke(app, ["compare", "dorset", "cheshire-merseyside",
+                                      "--conformance", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["criterion"]: r for r in json.loads(result.stdout)}
+    # doc-002:39 states 28 days; doc-000 states no response time
+    assert (rows["QS115-6"]["dorset"], rows["QS115-6"]["cheshire-merseyside"]) == (
+        "not met", "not stated")
+    assert rows["CG192-6"]["same"] is True
+    assert "SCOT-1" not in rows  # both areas are in England
