@@ -230,8 +230,8 @@ def side_by_side(scored: pd.DataFrame) -> pd.DataFrame:
     >>> m = load_reference()
     >>> both = side_by_side(pd.concat([conform(m, area=a, sets=["nice"])
     ...                                for a in ("dorset", "cheshire-merseyside")]))
-    >>> both.set_index("criterion").loc["CG192-1"].tolist()
-    ['nice', 'should', 'met', 'not stated', False]
+    >>> both.set_index("criterion").loc["CG192-1"].astype(str).tolist()
+    ['nice', 'should', 'met', 'not stated', 'False']
     """
     areas = list(dict.fromkeys(scored["area"]))
     keys = list(dict.fromkeys(zip(scored["set"], scored["criterion"], scored["must"],
