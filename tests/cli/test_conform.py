@@ -189,3 +189,12 @@ def test_compare_shows_two_areas_conformance_side_by_side():
         "not met", "not stated")
     assert rows["CG192-6"]["same"] is True
     assert "SCOT-1" not in rows  # both areas are in England
+
+
+def test_a_build_folder_gives_the_same_verdicts(tmp_path):
+    from carepath.build import build
+
+    out = build(out=tmp_path / "build", shacl=False).out
+    from_build = json.loads(invoke("--graph", str(out), "--format", "json").stdout)
+    from_data = json.loads(invoke("--format", "json").stdout)
+    assert from_build == from_data
