@@ -229,6 +229,9 @@ def _check_addresses(scope: Scope, test) -> Finding:
         return Finding(NOT_MET, f"{_names(scope, refusing)} states it does not address "
                                 f"{names}", [_service_fact(scope, s) for s in refusing])
     open_ = [s for s in found if s not in refusing]
+    if test.tier is None:  # a question about the whole area: its commissioner answers it
+        return Finding(NOT_STATED, f"the documents name no service in this area that "
+                                   f"addresses {names}", ask=[None])
     return Finding(NOT_STATED, f"the documents do not say {_names(scope, open_)} addresses "
                                f"{names}", [_service_fact(scope, s) for s in found],
                    ask=[s.id for s in open_])
