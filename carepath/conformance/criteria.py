@@ -235,7 +235,10 @@ def parse_set(text: str, file: str) -> CriteriaSet:
             loc = tuple(p for p in e["loc"] if not (isinstance(p, str) and p.endswith("Test")))
             where = ".".join(str(p) for p in loc)
             message = e["msg"].removeprefix("Value error, ")
-            if e["type"] == "extra_forbidden":
+            if e["type"] == "extra_forbidden" and len(loc) >= 2 and loc[-2] == "test":
+                message = (f"unknown test kind {loc[-1]!r}; expected one of: "
+                           f"{', '.join(TEST_KINDS)}")
+            elif e["type"] == "extra_forbidden":
                 message = "unknown field; see carepath/conformance/criteria/README.md"
             problems.append(Problem("error", "criteria", file, _line_at(doc, loc), where,
                                     message))

@@ -206,6 +206,8 @@ BAD = [  # the criterion's lines after GOOD_CRITERION, the message, the line it 
                  "colour", id="unknown-field"),
     pytest.param("    test: {service: {tier: specialist-perinatal}, outside: audits}\n",
                  "a test has exactly one of", "test", id="two-kinds-in-one-test"),
+    pytest.param("    test: {exists: {tier: inpatient}}\n", "unknown test kind 'exists'; "
+                 "expected one of: service, staffed_by", "test", id="unknown-test-kind"),
     pytest.param("    test: {service: {tier: specialst-perinatal}}\n",
                  "unknown tier 'specialst-perinatal'", "- id: LTP-9", id="unknown-tier"),
     pytest.param("    test: {function: no_such_check}\n", "unknown function 'no_such_check'",
