@@ -102,7 +102,8 @@ def conform(
         return
     if fmt is Format.table and not columns and not ranked.empty:
         emit(ranked, fmt, title="levels (the highest level whose criteria are all met)",
-             console=out, limit=0, brief=["area", "set", "rating", "stopped_by", "reason"])
+             console=out, limit=0,
+             brief=["area", "set", "rating", "stopped_by", *(["reason"] if area else [])])
     emit(scored, fmt, title="conformance", console=out, columns=columns, limit=limit,
          brief=[*([] if area else ["area"]), "criterion", "verdict", "reason", "evidence"],
          summary=["verdict", "set"])

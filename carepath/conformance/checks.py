@@ -170,15 +170,14 @@ def _check_team(scope: Scope, test, attribute: str, table: dict) -> Finding:
     def name(ident: str) -> str:
         return table[ident].name if ident in table else ident.replace("-", " ")
 
-    def wanted() -> str:
-        bits = []
-        if test.all:
-            bits.append(" and ".join(name(i) for i in test.all))
-        if test.any:
-            bits.append(" or ".join(name(i) for i in test.any))
-        if test.at_least:
-            bits.append(f"at least {test.at_least} {noun}")
-        return ", with ".join(bits)
+    def missing(svc: Service) -> str:
+        have = set(getattr(svc, attribute))
+        bits = [f"no {name(i)} named" for i in test.all if i not in have]
+        if test.any and not have & set(test.any):
+            bits.append(f"no {' or '.join(name(i) for i in test.any)} named")
+        if test.at_least and len(have) < test.at_least:
+            bits.append(f"{len(have) or 'no'} {noun} named, not {test.at_least}")
+        return ", ".join(bits)
 
     meeting = [s for s in found if holds(s)]
     if meeting:
@@ -191,8 +190,8 @@ def _check_team(scope: Scope, test, attribute: str, table: dict) -> Finding:
         cited = _mentions(svc, [table[i] for i in (named or have) if i in table])
         return Finding(MET, f"{svc.name} lists {listed}",
                        [fact(scope.model, e, svc) for e in cited])
-    return Finding(NOT_STATED, f"the documents do not say {_names(scope, found)} has "
-                               f"{wanted()} (their list of {noun} is not closed)",
+    return Finding(NOT_STATED, "; ".join(f"{svc.name}: {missing(svc)}" for svc in found)
+                   + f" (a list of {noun} may be incomplete)",
                    [_service_fact(scope, s) for s in found], ask=[s.id for s in found])
 
 
