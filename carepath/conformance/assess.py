@@ -181,12 +181,13 @@ def questions(model: Model, scored: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for row in scored[scored["verdict"] == NOT_STATED].itertuples():
         asked = row.ask or [None]
-        for ident in asked:
+        # one question per service asked, joined by " / " (the same text once)
+        parts = row.question.split(" / ")
+        for i, ident in enumerate(asked):
             rows.append({"area": row.area, "service": ident or "",
                          "provider": model.name_of(ident) if ident else COMMISSIONER,
                          "criterion": row.criterion,
-                         "question": row.question.split(" / ")[asked.index(ident)]
-                         if " / " in row.question else row.question,
+                         "question": parts[min(i, len(parts) - 1)],
                          "reason": row.reason})
     df = pd.DataFrame(rows, columns=QUESTION_COLUMNS)
     # one question per provider: criteria asking the same thing share it
