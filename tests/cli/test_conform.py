@@ -198,3 +198,22 @@ def test_a_build_folder_gives_the_same_verdicts(tmp_path):
     from_build = json.loads(invoke("--graph", str(out), "--format", "json").stdout)
     from_data = json.loads(invoke("--format", "json").stdout)
     assert from_build == from_data
+
+
+def test_own_criteria_files_replace_the_bundled_sets(tmp_path):
+    from carepath.conformance.criteria import bundled_files
+    from carepath.errors import DataValidationError
+
+    pif = next(p for p in bundled_files() if p.name == "pif.yaml")
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(pif.read_text(encoding="utf-8").replace("id: pif\n", "id: ours\n", 1),
+                    encoding="utf-8")
+    rows = json.loads(invoke("--criteria", str(mine), "--area", "scotland", "--format",
+                             "json").stdout)
+    assert {r["set"] for r in rows} == {"ours"}
+    assert {r["criterion"]: r["verdict"] for r in rows}["PIF-4"] == "met"  # doc-003:18
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: x\ntitle: X\n", encoding="utf-8")
+    result = invoke("--criteria", str(broken), code=1)
+    assert isinstance(result.exception, DataValidationError)
+    assert str(result.exception).startswith(f"{broken}:")
