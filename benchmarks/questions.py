@@ -102,6 +102,8 @@ def _questions(data: Path, build: Path) -> list[tuple[str, list[str], str]]:
         (f"gaps --area {area} --graph", ["gaps", "--area", area, "--graph", b], "< 3 s"),
         ("gaps, all areas --graph", ["gaps", "--graph", b, "-f", "csv"], "< 1.5 s"),
         ("overlaps, all areas --graph", ["overlaps", "--graph", b, "-f", "csv"], "< 3 s"),
+        ("conform, every area and set --graph", ["conform", "--graph", b, "-f", "csv"],
+         "a few seconds"),
         (f"routes {gp} -> {mbu} (all, <= 3 hops) --graph",
          ["routes", gp, mbu, "--max-hops", "3", "--graph", b], "< 2 s"),
         ("routes family -> inpatient --shortest --graph (every area)",

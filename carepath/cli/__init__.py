@@ -16,7 +16,7 @@ from carepath.cli import core  # noqa: F401
 from carepath.cli import services, show  # noqa: F401
 
 # isort: split
-from carepath.cli import analyses, query  # noqa: F401
+from carepath.cli import analyses, conform, query  # noqa: F401
 
 # isort: split
 from carepath.cli import html  # noqa: F401

@@ -410,6 +410,9 @@ def _cuts(separated: list[str], disconnects: list[str]) -> str:
 def compare(
     area_a: Annotated[str, typer.Argument(help="First area: id or name.")],
     area_b: Annotated[str, typer.Argument(help="Second area: id or name.")],
+    conformance: Annotated[bool, typer.Option(
+        "--conformance", help="The areas' conformance side by side instead (carepath "
+        "conform: one row per criterion, each area's verdict).")] = False,
     data: DataOpt = None,
     graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
@@ -423,6 +426,16 @@ def compare(
     model = load(data, graph)
     area_a = resolve(model, area_a, ("area",), role="area")
     area_b = resolve(model, area_b, ("area",), role="area")
+    if conformance:
+        import pandas as pd
+
+        from carepath.conformance.assess import conform, side_by_side
+
+        both = side_by_side(pd.concat([conform(model, area=a) for a in (area_a, area_b)],
+                                      ignore_index=True))
+        emit(both, fmt, title=f"conformance: {area_a} and {area_b}", console=out,
+             columns=columns, limit=limit)
+        return
     df = compare_areas(model, area_a, area_b)
     title = f"{area_a} (a) and {area_b} (b)"
     if fmt is Format.table and not columns:

@@ -11,7 +11,7 @@ write text with ``textContent`` only.
 >>> html.startswith("<!DOCTYPE html>"), "Perinatal and Maternal Mental Health Service" in html
 (True, True)
 >>> list(VIEWS)
-['network', 'stepped-care', 'timeline', 'gaps', 'pathway', 'table']
+['network', 'stepped-care', 'timeline', 'gaps', 'pathway', 'table', 'conformance']
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 from carepath.errors import ExportError, QueryError
 from carepath.files import atomic_dir, write_atomic
 from carepath.graph.model import Model
-from carepath.html import gaps, network, pathway, stepped_care, table, timeline
+from carepath.html import conformance, gaps, network, pathway, stepped_care, table, timeline
 from carepath.html._page import NavLink, Selection, render_page, select
 from carepath.html.images import IMAGES, export_image, render_svg, screenshot
 from carepath.outputs import check_target
@@ -51,6 +51,7 @@ VIEWS: dict[str, View] = {
         View("gaps", gaps.TITLE, gaps.DESCRIPTION, gaps.render),
         View("pathway", pathway.TITLE, pathway.DESCRIPTION, pathway.render),
         View("table", table.TITLE, table.DESCRIPTION, table.render),
+        View("conformance", conformance.TITLE, conformance.DESCRIPTION, conformance.render),
     )
 }
 SITE_INDEX = "index.html"
@@ -143,7 +144,8 @@ def export_site(model: Model, folder: Path | str, *, area: str | None = None,
     >>> site = export_site(load_reference(), pathlib.Path(tempfile.mkdtemp()) / "site",
     ...                    area="dorset")
     >>> sorted(p.name for p in site.iterdir())  # doctest: +NORMALIZE_WHITESPACE
-    ['.carepath-output.json', 'gaps.html', 'index.html', 'network.html', 'pathway.html',
+    ['.carepath-output.json', 'conformance.html', 'gaps.html', 'index.html', 'network.html',
+     'pathway.html',
      'stepped-care.html',
      'stepped-care.svg', 'table.html', 'timeline.html', 'timeline.svg']
     """

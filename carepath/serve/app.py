@@ -27,6 +27,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 
 from carepath.errors import QueryError, RangeParseError
+from carepath.serve import conformance
 from carepath.serve.endpoints import Endpoints, TooLarge
 from carepath.serve.graph import Graph
 from carepath.serve.pages import CSP, EXPORT_VIEWS, Site
@@ -167,7 +168,7 @@ def create_app(graph: Graph, *, token: str | None = None, cors: str | None = Non
     >>> from carepath.serve.graph import open_graph
     >>> app = create_app(open_graph(), row_limit=100)
     >>> sorted(r.path for r in app.routes)[:4]
-    ['/', '/api/gaps', '/api/network', '/api/routes']
+    ['/', '/api/conformance', '/api/gaps', '/api/network']
     >>> app.state.site.graph.close()
     """
     site = Site(graph, timeout=timeout)
@@ -179,6 +180,7 @@ def create_app(graph: Graph, *, token: str | None = None, cors: str | None = Non
         Route("/gaps", site.gaps),
         Route("/network", site.network),
         Route("/table", site.table),
+        Route("/conformance", conformance.page(site)),
         *(Route(f"/{name}", site.export_view(name)) for name in EXPORT_VIEWS),
         Route("/api/services", site.api_services),
         Route("/api/service/{id}", site.api_service),
@@ -186,6 +188,7 @@ def create_app(graph: Graph, *, token: str | None = None, cors: str | None = Non
         Route("/api/gaps", site.api_gaps),
         Route("/api/network", site.api_network),
         Route("/api/table", site.api_table),
+        Route("/api/conformance", conformance.api_page(site)),
         Route("/sparql", endpoints.sparql, methods=["GET", "POST"]),
         Route("/cypher", endpoints.cypher, methods=["GET", "POST"]),
         Route("/favicon.ico", _no_icon),

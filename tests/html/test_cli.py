@@ -38,7 +38,8 @@ def test_export_html_all_writes_a_site(tmp_path):
                      "-o", str(tmp_path / "site"))
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in (tmp_path / "site").iterdir() if p.name != MANIFEST)
-    assert names == ["gaps.html", "index.html", "network.html", "pathway.html",
+    assert names == ["conformance.html", "gaps.html", "index.html", "network.html",
+                     "pathway.html",
                      "stepped-care.html", "stepped-care.svg", "table.html", "timeline.html",
                      "timeline.svg"]
     assert "open " + str(tmp_path / "site" / "index.html") in result.stdout

@@ -56,6 +56,7 @@ SHOWN = {  # texts each page shows as text (the network's names are drawn on a c
     "gaps.html": [SOURCE, AREA, XSS_NAME, HV],
     "pathway.html": [SOURCE, XSS_NAME, HV],
     "table.html": [SOURCE, AREA, XSS_NAME, HV, NOTE],
+    "conformance.html": [SOURCE, AREA, XSS_NAME],
 }
 
 
