@@ -79,8 +79,8 @@ SECTION_TITLES: dict[str, str] = {
 }
 ENTRY_POINTS: tuple[NodeId, ...] = (NodeId("gp"), NodeId("midwife"), NodeId("health-visitor"),
                                     NodeId("family"))
-COLUMNS = ["section", "area", "subject", "subject_name", "change", "field", "stages", "old",
-           "new", "why", "old_evidence", "new_evidence"]
+COLUMNS = ["section", "area", "subject", "subject_name", "change", "field", "target_name",
+           "stages", "old", "new", "why", "old_evidence", "new_evidence"]
 _FIELD_SECTIONS = {"eligibility": "eligibility", "response_times": "response-time",
                    "tier": "tier", "part_of": "part-of"}
 _NOT_STATED = (None, "", ())
@@ -147,17 +147,28 @@ def word_diff(old: str | None, new: str | None) -> str:
     >>> word_diff("refer to the GP", "refer to the health visitor")
     'refer to the [-GP-] {+health visitor+}'
     """
+    marks = {"=": "{}", "-": "[-{}-]", "+": "{{+{}+}}"}
+    return " ".join(marks[op].format(text) for op, text in word_ops(old, new))
+
+
+def word_ops(old: str | None, new: str | None) -> list[tuple[str, str]]:
+    """``old`` to ``new`` word by word as runs: ``("=", kept)``, ``("-", removed)``,
+    ``("+", added)``.
+
+    >>> word_ops("seen within 28 days", "seen within 14 days")
+    [('=', 'seen within'), ('-', '28'), ('+', '14'), ('=', 'days')]
+    """
     a, b = (old or "").split(), (new or "").split()
-    out: list[str] = []
+    out: list[tuple[str, str]] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if op == "equal":
-            out.extend(a[i1:i2])
+            out.append(("=", " ".join(a[i1:i2])))
             continue
         if i2 > i1:
-            out.append("[-" + " ".join(a[i1:i2]) + "-]")
+            out.append(("-", " ".join(a[i1:i2])))
         if j2 > j1:
-            out.append("{+" + " ".join(b[j1:j2]) + "+}")
-    return " ".join(out)
+            out.append(("+", " ".join(b[j1:j2])))
+    return out
 
 
 # -- identity --------------------------------------------------------------------------------
@@ -204,12 +215,13 @@ def _passage(prov: Provenance | None) -> str | None:
 
 def _row(section: str, *, area: str | None = None, subject: str | None = None,
          subject_name: str | None = None, change: str, field: str | None = None,
-         stages: str | None = None, old: Any = None, new: Any = None, why: str | None = None,
+         target_name: str | None = None, stages: str | None = None, old: Any = None,
+         new: Any = None, why: str | None = None,
          old_prov: Iterable[Provenance | None] = (),
          new_prov: Iterable[Provenance | None] = ()) -> dict[str, Any]:
     return {"section": section, "area": area, "subject": subject, "subject_name": subject_name,
-            "change": change, "field": field, "stages": stages, "old": _text(old),
-            "new": _text(new), "why": why, "old_evidence": evidence(old_prov),
+            "change": change, "field": field, "target_name": target_name, "stages": stages,
+            "old": _text(old), "new": _text(new), "why": why, "old_evidence": evidence(old_prov),
             "new_evidence": evidence(new_prov)}
 
 
@@ -257,6 +269,11 @@ def _reach(model: Model, area: AreaId, relations: list[Relation], stage: AgeStag
     return _Reach(G, reached)
 
 
+def _covers(svc: Service, stage: AgeStage) -> bool:
+    """Whether the service's window takes families at ``stage`` (no window: not closed)."""
+    return not svc.windows or svc.covers(stage.interval)
+
+
 def _path_relations(G: nx.MultiDiGraph, entry: str, target: str) -> list[Relation]:
     """The relations on some route from ``entry`` to ``target`` (not looping through either)."""
     if entry not in G or target not in G:
@@ -281,25 +298,24 @@ def _reachability(old: Model, new: Model, ids: dict[str, str]) -> list[dict[str,
                 was, now = before.reached.get(entry, set()), after.reached.get(entry, set())
                 for target, change in [*((t, "became unreachable") for t in sorted(was - now)),
                                        *((t, "became reachable") for t in sorted(now - was))]:
-                    key = (area, entry, target, change)
-                    if key not in found:
-                        found[key] = {"stages": [], "why": _why(old, new, ids, area, entry,
-                                                                target, before, after, change)}
-                    found[key]["stages"].append(stage.id)
+                    why = _why(old, new, ids, entry, target, stage, before, after, change)
+                    key = (area, entry, target, change, why[0])
+                    found.setdefault(key, {"stages": [], "why": why})["stages"].append(
+                        stage.name)
     rows = []
-    for (area, entry, target, change), item in found.items():
+    for (area, entry, target, change, _), item in found.items():
         why, old_prov, new_prov, old_text, new_text = item["why"]
         model = new if target in new.services else old
         rows.append(_row("reachability", area=area, subject=entry,
                          subject_name=new.name_of(entry), change=change, field=target,
-                         stages=", ".join(item["stages"]), old=old_text, new=new_text,
-                         why=f"{model.name_of(target)}: {why}",
-                         old_prov=old_prov, new_prov=new_prov))
+                         target_name=model.name_of(target), stages=", ".join(item["stages"]),
+                         old=old_text, new=new_text, why=why, old_prov=old_prov,
+                         new_prov=new_prov))
     return rows
 
 
-def _why(old: Model, new: Model, ids: dict[str, str], area: str, entry: str, target: str,
-         before: _Reach, after: _Reach, change: str) -> tuple:
+def _why(old: Model, new: Model, ids: dict[str, str], entry: str, target: str,
+         stage: AgeStage, before: _Reach, after: _Reach, change: str) -> tuple:
     """Why ``target`` became (un)reachable from ``entry``: the reasons in words, the
     provenances, and the old and new passages."""
     back = {v: k for k, v in ids.items()}
@@ -344,7 +360,8 @@ def _why(old: Model, new: Model, ids: dict[str, str], area: str, entry: str, tar
         nodes |= set(old.services) & {ids.get(n, n) for n in before.graph.nodes}
     for node in sorted(nodes):
         a, b = old.services.get(back.get(node, node)), new.services.get(node)
-        if a is not None and b is not None and a.windows != b.windows:
+        if a is not None and b is not None and a.windows != b.windows and \
+                _covers(a, stage) != _covers(b, stage):
             reasons.append(f"{b.name}'s window changed from "
                            f"{', '.join(a.stage_texts) or 'not stated'} to "
                            f"{', '.join(b.stage_texts) or 'not stated'}")
@@ -536,30 +553,49 @@ def _area(model: Model, rel: Relation) -> str | None:
 # -- gaps and pathway cells ------------------------------------------------------------------
 
 def _gap_key(row: dict[str, Any], ids: dict[str, str]) -> tuple:
-    row = {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+    """A gap's identity: area, kind, subject (a renamed service mapped), stage, concern. The
+    tier is left out: it is the subject of the tier kinds, and a service kind's tier is a
+    fact about the service (a change there is reported with the service)."""
     return (row["area"], row["kind"], ids.get(row["subject"], row["subject"]), row["stage"],
-            row["tier"], row["concern"])
+            row["concern"])
+
+
+def _cited_ref(ref: str) -> Provenance:
+    source, _, line = ref.partition(":")
+    return Provenance(source, int(line) if line.isdigit() else None)
 
 
 def _gaps(old: Model, new: Model, ids: dict[str, str]) -> list[dict[str, Any]]:
-    before = {_gap_key(r, ids): r for r in gaps(old).to_dict("records")}
-    after = {_gap_key(r, {}): r for r in gaps(new).to_dict("records")}
-    rows = []
-    for change, keys, table in (("closed", before.keys() - after.keys(), before),
+    """Gaps opened and closed, one row per area, kind, subject, concern and basis (the
+    stages it spans listed together)."""
+    def table(model: Model) -> list[dict[str, Any]]:
+        return [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()}
+                for r in gaps(model).to_dict("records")]
+
+    before = {_gap_key(r, ids): r for r in table(old)}
+    after = {_gap_key(r, {}): r for r in table(new)}
+    grouped: dict[tuple, list[dict[str, Any]]] = {}
+    for change, keys, found in (("closed", before.keys() - after.keys(), before),
                                 ("opened", after.keys() - before.keys(), after)):
-        for key in sorted(keys, key=lambda k: tuple(str(x) for x in k)):
-            gap = table[key]
-            provs = [Provenance(*ref.split(":", 1)) if ":" in ref else Provenance(ref)
-                     for ref in gap["evidence"]]
-            rows.append(_row("gaps", area=gap["area"], subject=key[2],
-                             subject_name=gap["subject_name"], change=change,
-                             field=gap["kind"],
-                             stages=gap["stage"] if isinstance(gap["stage"], str) else None,
-                             old=gap["reason"] if change == "closed" else None,
-                             new=gap["reason"] if change == "opened" else None,
-                             why=f"basis: {gap['basis']}",
-                             old_prov=provs if change == "closed" else (),
-                             new_prov=provs if change == "opened" else ()))
+        for key in keys:
+            gap = found[key]
+            group = (gap["area"], change, gap["kind"], key[2], gap["concern"], gap["basis"])
+            grouped.setdefault(group, []).append(gap)
+    rows = []
+    for (area, change, kind, subject, _, basis), items in sorted(
+            grouped.items(), key=lambda kv: tuple(str(x) for x in kv[0])):
+        gap = items[0]
+        stages = [g["stage"] for g in items if g["stage"]]
+        provs = [_cited_ref(ref) for g in items for ref in g["evidence"]]
+        reason = gap["reason"] + (f" (and {len(items) - 1} more stages)" if len(items) > 1
+                                  else "")
+        rows.append(_row("gaps", area=area, subject=subject, subject_name=gap["subject_name"],
+                         change=change, field=kind,
+                         stages=", ".join(dict.fromkeys(stages)) or None,
+                         old=reason if change == "closed" else None,
+                         new=reason if change == "opened" else None, why=f"basis: {basis}",
+                         old_prov=provs if change == "closed" else (),
+                         new_prov=provs if change == "opened" else ()))
     return rows
 
 

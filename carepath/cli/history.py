@@ -68,3 +68,65 @@ def list_versions(
         return
     emit(df, fmt, title=f"versions in {folder}", console=out, limit=DEFAULT_LIMIT,
          brief=["label", "valid_from", "note", "documents"])
+
+
+ReportFormatOpt = Annotated[Format, typer.Option(
+    "--format", "-f", help="table: the report as Markdown text (for a board paper); csv or "
+    "json: one row per change.")]
+HtmlOpt = Annotated[Path | None, typer.Option(
+    "--html", metavar="FILE", help="Also write the report as an HTML page (a new file; "
+    "--force to replace one).")]
+
+
+def emit_report(found, fmt: Format, *, old: str, new: str, html: Path | None,
+                force: bool = False) -> None:
+    """Print the changes (Markdown for table, else rows) and write the HTML page if asked."""
+    from carepath.changes_report import to_html, to_markdown
+
+    if html is not None:
+        from carepath.outputs import check_new_file, output_file
+
+        check_new_file(html, force=force)
+        with output_file(html, force=force) as tmp:
+            tmp.write_text(to_html(found, old=old, new=new), encoding="utf-8")
+    if fmt is Format.table:
+        from carepath.output import literal
+
+        out.print(literal(to_markdown(found, old=old, new=new)), soft_wrap=True)
+    else:
+        emit(found, fmt, console=out)
+
+
+@history_app.command("diff")
+def diff(
+    old: Annotated[str, typer.Argument(help="The older version: a label or a date "
+                                       "(YYYY-MM-DD: the version valid then).")],
+    new: Annotated[str, typer.Argument(help="The newer version: a label, a date, or 'data' "
+                                       "for the data as it is now.")],
+    data: OneDataOpt = None,
+    history: HistoryOpt = None,
+    fmt: ReportFormatOpt = Format.table,
+    html: HtmlOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing --html "
+                                        "file.")] = False,
+) -> None:
+    """What changed between two versions, families' routes first."""
+    from carepath.cache import open_data
+    from carepath.cli._common import print_problems
+    from carepath.history import data_name, find_version, history_folder
+    from carepath.queries.changes import changes
+
+    folder = history if history is not None else history_folder(data)
+    name = None if history is not None else data_name(data)
+    models, labels = [], []
+    for ref in (old, new):
+        if ref == "data":
+            built, label = open_data([] if data is None else [data]), "the data now"
+        else:
+            version = find_version(folder, ref, data_name=name)
+            built, label = open_data([version.data]), \
+                f"{version.label} (valid from {version.valid_from})"
+        print_problems(built.warnings)
+        models.append(built.model)
+        labels.append(label)
+    emit_report(changes(*models), fmt, old=labels[0], new=labels[1], html=html, force=force)
