@@ -282,3 +282,46 @@ def find_version(history: Path | str, ref: str, *, data_name: str | None = None)
 def data_as_of(data: Path | str | None, date: str) -> Version:
     """The version of ``data`` (default: the bundled data) valid on ``date``."""
     return version_at(history_folder(data), date, data_name=data_name(data))
+
+
+def versions_turtle(found: list[Version]) -> str:
+    """The versions as RDF (Turtle): each a ``prov:Entity`` with its label, the date it is
+    valid from and when it was saved, and ``prov:wasRevisionOf`` the version before it (by
+    ``valid_from``, among the versions of the same data).
+
+    >>> v3 = Version("v3", "2023-04-01", Path("h/v3"), data_name="data")
+    >>> v4 = Version("v4", "2024-08-01", Path("h/v4"), data_name="data")
+    >>> text = versions_turtle([v3, v4])
+    >>> print([line for line in text.splitlines() if "wasRevisionOf" in line][0].strip())
+    prov:wasRevisionOf <https://w3id.org/carepath/id/version/data/v3> ;
+    """
+    from urllib.parse import quote
+
+    import rdflib
+    from rdflib.namespace import PROV, RDF, RDFS, XSD
+
+    from carepath.graph.rdf import CP, ID
+
+    g = rdflib.Graph()
+    g.bind("prov", PROV)
+    g.bind("cp", CP)
+    cp = rdflib.Namespace(CP)
+    previous: dict[str, rdflib.URIRef] = {}
+    for v in sorted(found, key=lambda v: (v.data_name, v.valid_from, v.label)):
+        node = rdflib.URIRef(f"{ID}version/{quote(v.data_name or 'data', safe='')}/{v.label}")
+        g.add((node, RDF.type, PROV.Entity))
+        g.add((node, RDFS.label, rdflib.Literal(v.label)))
+        g.add((node, cp.validFrom, rdflib.Literal(v.valid_from)))
+        if v.saved_at:
+            g.add((node, PROV.generatedAtTime, rdflib.Literal(v.saved_at,
+                                                               datatype=XSD.dateTime)))
+        if v.note:
+            g.add((node, RDFS.comment, rdflib.Literal(v.note)))
+        if v.content_hash:
+            g.add((node, cp.contentHash, rdflib.Literal(v.content_hash)))
+        for source in sorted(v.documents):
+            g.add((node, PROV.wasDerivedFrom, rdflib.URIRef(f"{ID}source/{source}")))
+        if v.data_name in previous:
+            g.add((node, PROV.wasRevisionOf, previous[v.data_name]))
+        previous[v.data_name] = node
+    return g.serialize(format="turtle")

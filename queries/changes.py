@@ -430,12 +430,15 @@ def _services(old: Model, new: Model, ids: dict[str, str]) -> list[dict[str, Any
         a, b = old.services[old_id], new.services[new_id]
         fa, fb = _fields(a), _fields(b)
         if old_id != new_id or a.name != b.name:
+            why = [*(["the old name is kept as an alias"] if _norm(a.name) in
+                     {_norm(n) for n in b.aliases} else []),
+                   *([f"id {old_id} -> {new_id}"] if old_id != new_id else [])]
+            named = a.name != b.name
             rows.append(_row("services", area=b.area, subject=new_id, subject_name=b.name,
-                             change="renamed", field="name" if old_id == new_id else "id",
-                             old=f"{a.name} ({old_id})", new=f"{b.name} ({new_id})",
-                             why="the old name is kept as an alias" if _norm(a.name) in
-                             {_norm(n) for n in b.aliases} else None,
-                             old_prov=[a.provenance], new_prov=[b.provenance]))
+                             change="renamed", field="name" if named else "id",
+                             old=a.name if named else old_id, new=b.name if named else new_id,
+                             why="; ".join(why) or None, old_prov=[a.provenance],
+                             new_prov=[b.provenance]))
         fb_name = dict(fb, name=fa["name"], part_of=fb["part_of"])
         if ids.get(fa["part_of"]) == fb["part_of"]:
             fb_name["part_of"] = fa["part_of"]

@@ -141,3 +141,15 @@ def test_as_of_before_any_version_is_one_line_and_exit_2(saved):
     assert result.stderr.strip().splitlines() == [
         "error: no version was valid on 2020-01-01: the earliest, '2023-v3', is valid from "
         "2023-04-01"]
+
+
+def test_versions_in_rdf_are_revisions_of_the_one_before(saved):
+    import rdflib
+    from rdflib.namespace import PROV
+
+    result = cli("history", "list", "--data", str(saved), "--format", "turtle")
+    assert result.exit_code == 0, result.output
+    g = rdflib.Graph().parse(data=result.stdout, format="turtle")
+    base = "https://w3id.org/carepath/id/version/data/"
+    assert set(g.subject_objects(PROV.wasRevisionOf)) == {
+        (rdflib.URIRef(base + "2024-v4"), rdflib.URIRef(base + "2023-v3"))}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -46,19 +47,34 @@ def save(
         out.print(f"document versions: {docs}", soft_wrap=True)
 
 
+class ListFormat(StrEnum):
+    """``history list`` output: the table formats, or the versions as RDF."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    turtle = "turtle"
+
+
 @history_app.command("list")
 def list_versions(
     data: OneDataOpt = None,
     history: HistoryOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: Annotated[ListFormat, typer.Option(
+        "--format", "-f", help="Output format; turtle: the versions as RDF, each "
+        "prov:wasRevisionOf the one before.")] = ListFormat.table,
 ) -> None:
     """The saved versions, oldest first, with the dates they are valid from."""
     import pandas as pd
 
-    from carepath.history import data_name, history_folder, versions
+    from carepath.history import data_name, history_folder, versions, versions_turtle
 
     folder = history if history is not None else history_folder(data)
     found = versions(folder, data_name=None if history is not None else data_name(data))
+    if fmt is ListFormat.turtle:
+        out.print(versions_turtle(found), soft_wrap=True, end="")
+        return
+    fmt = Format(fmt.value)
     df = pd.DataFrame([v.record() for v in found],
                       columns=["label", "valid_from", "note", "saved_at", "files",
                                "documents", "content_hash", "build_format", "folder"])

@@ -84,9 +84,11 @@ def test_a_new_id_is_a_rename_when_the_old_name_is_an_alias(old):
     found = changes(old, new)
     assert [(r["section"], r["change"], r["field"], r["old"], r["new"])
             for r in found.to_dict("records")] == [
-        ("services", "renamed", "id",
-         "Community Mental Health Teams (secondary care mental health) (dorset-cmht)",
-         "Community Mental Health Services (dorset-cmhs)")]
+        ("services", "renamed", "name",
+         "Community Mental Health Teams (secondary care mental health)",
+         "Community Mental Health Services")]
+    assert found.why.iloc[0] == ("the old name is kept as an alias; "
+                                 "id dorset-cmht -> dorset-cmhs")
 
 
 def test_a_passage_re_cited_is_collapsed_not_a_change(old, tmp_path):
