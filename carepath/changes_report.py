@@ -177,6 +177,31 @@ _TEMPLATE = """<!DOCTYPE html>
 """
 
 
+def report_sections(found: pd.DataFrame) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """The report's sections for a page: (title, section, rows), each row with its
+    ``summary``, ``details`` (label, text, evidence), ``diff`` (word runs of a pathway text
+    change, else None), ``old_ev`` and ``new_ev``; plain text, for an escaping template."""
+    rows = found.to_dict("records")
+    sections = []
+    for section in SECTIONS:
+        picked = [r for r in rows if r["section"] == section]
+        if not picked:
+            continue
+        shown = []
+        for r in picked:
+            diff = (word_ops(r["old"], r["new"]) if section == "pathway"
+                    and r["old"] is not None and r["new"] is not None else None)
+            shown.append({"summary": _summary(r), "details": _details(r), "diff": diff,
+                          "old_ev": _ev(r["old_evidence"]), "new_ev": _ev(r["new_evidence"])})
+        sections.append((SECTION_TITLES[section], section, shown))
+    return sections
+
+
+def facts_phrase(n: int) -> str:
+    """``1 fact is`` / ``N facts are``."""
+    return _facts(n)
+
+
 def to_html(found: pd.DataFrame, *, old: str, new: str) -> str:
     """The report as one self-contained HTML page (escaped; loads nothing, runs nothing).
 
@@ -191,18 +216,7 @@ def to_html(found: pd.DataFrame, *, old: str, new: str) -> str:
     """
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     rows = found.to_dict("records")
-    sections = []
-    for section in SECTIONS:
-        picked = [r for r in rows if r["section"] == section]
-        if not picked:
-            continue
-        shown = []
-        for r in picked:
-            diff = (word_ops(r["old"], r["new"]) if section == "pathway"
-                    and r["old"] is not None and r["new"] is not None else None)
-            shown.append({"summary": _summary(r), "details": _details(r), "diff": diff,
-                          "old_ev": _ev(r["old_evidence"]), "new_ev": _ev(r["new_evidence"])})
-        sections.append((SECTION_TITLES[section], section, shown))
+    sections = report_sections(found)
     digest = base64.b64encode(hashlib.sha256(_CSS.encode()).digest()).decode()
     csp = (f"default-src 'none'; style-src 'sha256-{digest}'; base-uri 'none'; "
            "form-action 'none'")
@@ -213,4 +227,4 @@ def to_html(found: pd.DataFrame, *, old: str, new: str) -> str:
                                              css=Markup(_CSS))
 
 
-__all__ = ["md_escape", "to_html", "to_markdown"]
+__all__ = ["facts_phrase", "md_escape", "report_sections", "to_html", "to_markdown"]

@@ -47,7 +47,8 @@ page's ``<meta>``; the HTTP header adds ``frame-ancestors 'none'``, which a meta
 
 NAV = [("/", "Directory"), ("/routes", "Routes"), ("/gaps", "Gaps"), ("/network", "Network"),
        ("/table", "Table"), ("/stepped-care", "Stepped care"), ("/timeline", "Timeline"),
-       ("/pathway", "Pathway"), ("/sparql", "SPARQL"), ("/cypher", "Cypher")]
+       ("/pathway", "Pathway"), ("/history", "History"), ("/sparql", "SPARQL"),
+       ("/cypher", "Cypher")]
 EXPORT_VIEWS = ("stepped-care", "timeline", "pathway")
 """Export views the server renders as they are (with their own scripts and policy): they
 draw a selection, which is small enough for one page."""
