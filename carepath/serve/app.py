@@ -30,7 +30,7 @@ from starlette.routing import Route
 from carepath.errors import QueryError, RangeParseError
 from carepath.serve.endpoints import Endpoints, TooLarge
 from carepath.serve.graph import Graph
-from carepath.serve.history import HistoryPages
+from carepath.serve.history import AsOf, HistoryPages
 from carepath.serve.pages import CSP, EXPORT_VIEWS, Site
 from carepath.serve.params import BadRequest
 from carepath.serve.sparql import Refused
@@ -159,7 +159,7 @@ async def _no_icon(request: Request) -> Response:
 def create_app(graph: Graph, *, token: str | None = None, cors: str | None = None,
                timeout: float = 10.0, row_limit: int = 10_000,
                allowed_hosts: list[str] | None = None,
-               history: tuple[Path, str] | None = None) -> Starlette:
+               history: tuple[Path, str] | None = None, as_of: bool = True) -> Starlette:
     """The explorer and its endpoints over ``graph``.
 
     ``token``: required on every request when given. ``cors``: the one origin allowed to call
@@ -167,7 +167,7 @@ def create_app(graph: Graph, *, token: str | None = None, cors: str | None = Non
     query. ``allowed_hosts``: the ``Host`` headers accepted (a server on the loopback accepts
     only loopback names, so a web page cannot reach it by DNS rebinding); None accepts any.
     ``history``: the history folder and data name of the served data (:mod:`carepath.history`)
-    for ``/history`` and ``/diff``.
+    for ``/history`` and ``/diff``, and (unless not ``as_of``) every page's ``as_of=DATE``.
 
     >>> from carepath.serve.graph import open_graph
     >>> app = create_app(open_graph(), row_limit=100)
@@ -205,6 +205,10 @@ def create_app(graph: Graph, *, token: str | None = None, cors: str | None = Non
         middleware.append(Middleware(CORSMiddleware, allow_origins=[cors],
                                      allow_methods=["GET", "POST"],
                                      allow_headers=["Authorization", "Content-Type", "Accept"]))
+    if history is not None and as_of:  # ?as_of=DATE (inside the guards): the same pages
+        # over the version valid then
+        middleware.append(Middleware(AsOf, history=history, make_app=lambda g: create_app(
+            g, timeout=timeout, row_limit=row_limit, history=history, as_of=False)))
     handlers = {
         TooLarge: _handler(413), BadRequest: _handler(400), QueryError: _handler(400),
         RangeParseError: _handler(400), Refused: _handler(403), LookupError: _handler(404),

@@ -79,3 +79,67 @@ class HistoryPages:
         page = await self.site.call(lambda: self._diff(old, new))
         return self.site.render("diff.html.j2", title="What changed", current="/history",
                                 **page)
+
+
+class AsOf:
+    """ASGI middleware: a request with ``as_of=DATE`` is answered by the explorer over the
+    version of the served data valid on that date (made on first use and kept; every page
+    says which version it shows). The links a page makes keep its query, ``as_of`` too.
+
+    ``make_app(graph)`` makes the explorer over a graph (:func:`carepath.serve.app.create_app`
+    with the server's settings).
+    """
+
+    def __init__(self, app: Any, *, history: tuple[Path, str] | None,
+                 make_app: Any) -> None:
+        self.app = app
+        self.history = history
+        self.make_app = make_app
+        self._apps: dict[str, Any] = {}
+        self._graphs: list[Any] = []
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or b"as_of=" not in scope.get("query_string", b""):
+            await self.app(scope, receive, send)
+            return
+        from urllib.parse import parse_qs
+
+        from starlette.responses import PlainTextResponse
+
+        query = parse_qs(scope["query_string"].decode("latin-1"))
+        as_of = (query.get("as_of") or [""])[0].strip()
+        if not as_of:
+            await self.app(scope, receive, send)
+            return
+        try:
+            app = await self._app_at(as_of)
+        except BadRequest as exc:
+            await PlainTextResponse(str(exc) + "\n", status_code=400)(scope, receive, send)
+            return
+        await app(scope, receive, send)
+
+    async def _app_at(self, as_of: str) -> Any:
+        import anyio
+
+        from carepath.history import HistoryError, version_at
+
+        if self.history is None:
+            raise BadRequest("as_of: no saved versions (the server was not started on one "
+                             "data folder)")
+        folder, name = self.history
+        try:
+            version = version_at(folder, as_of, data_name=name)
+        except HistoryError as exc:
+            raise BadRequest(f"as_of: {exc}") from None
+        if version.label not in self._apps:
+            def make() -> Any:
+                from carepath.serve.graph import open_graph
+
+                graph = open_graph([version.data])
+                graph.label = (f"version {version.label} (valid from {version.valid_from}) "
+                               f"of {name}")
+                self._graphs.append(graph)
+                return self.make_app(graph)
+
+            self._apps[version.label] = await anyio.to_thread.run_sync(make)
+        return self._apps[version.label]

@@ -66,3 +66,19 @@ def test_a_server_without_history_says_so(server):
     page = html(server, "/history")
     assert page.status == 200 and "No versions are saved" in page.text
     assert html(server, "/diff?from=a&to=b").status == 400
+
+
+def test_every_page_answers_as_of_a_date(versioned):
+    old = html(versioned, "/routes?from=midwife&to=dorset-pmmhs&as_of=2024-01-31")
+    new = html(versioned, "/routes?from=midwife&to=dorset-pmmhs&as_of=2024-09-01")
+    assert old.status == new.status == 200
+    assert "version 2023-v3 (valid from 2023-04-01)" in old.text
+    assert "version 2024-v4 (valid from 2024-08-01)" in new.text
+    assert "doc-002:34" in old.text and "doc-002:34" not in new.text
+    card = html(versioned, "/service/dorset-pmmhs?as_of=2024-01-31")
+    assert card.status == 200 and "Response times (2)" in card.text
+    assert "Response times (0)" in html(versioned,
+                                         "/service/dorset-pmmhs?as_of=2025-01-01").text
+    bad = html(versioned, "/?as_of=2020-01-01")
+    assert bad.status == 400 and "no version was valid on 2020-01-01" in bad.text
+    assert "content-security-policy" in bad.headers
