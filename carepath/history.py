@@ -243,8 +243,8 @@ def versions(history: Path | str, *, data_name: str | None = None) -> list[Versi
     folder = Path(history)
     if not folder.is_dir():
         return []
-    found = [_read(p) for p in sorted(folder.iterdir())
-             if p.is_dir() and (p / VERSION_FILE).is_file()]
+    found = [_read(p) for p in sorted(folder.iterdir())  # not a save still being written
+             if p.is_dir() and not p.name.startswith(".") and (p / VERSION_FILE).is_file()]
     if data_name is not None:
         found = [v for v in found if v.data_name == data_name]
     return sorted(found, key=lambda v: (v.valid_from, v.label))
