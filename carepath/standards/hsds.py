@@ -906,8 +906,9 @@ def write_hsds(model: Model, folder: Path | str, *, schemas: Path | str | None =
 
     With ``schemas`` (the folder of HSDS 3 JSON Schemas), the package is validated first and
     nothing is written if it fails. With ``changes_since`` (an earlier version: see
-    :func:`change_log`) or ``changes``, the services' changes are ``metadata`` rows. A folder that exists, is not empty and is not a data
-    package is replaced only with ``force``.
+    :func:`change_log`) or ``changes``, the services' changes are ``metadata`` rows. A
+    folder that exists, is not empty and is not a data package is replaced only with
+    ``force``.
     """
     folder = Path(folder)
     check_target(folder, force=force)

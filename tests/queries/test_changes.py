@@ -142,3 +142,30 @@ def test_sections_are_in_the_documented_order(old, tmp_path):
 def test_word_diff_marks_removed_and_added_words():
     assert word_diff("within 28 days", "within 14 days") == "within [-28-] {+14+} days"
     assert word_diff(None, "new text") == "{+new text+}"
+
+
+def test_an_eligibility_criterion_changed_is_in_its_section_with_both_texts(old):
+    new = copy_model(old)
+    svc = old.services["dorset-pmmhs"]
+    crit = svc.eligibility[0]
+    new.services["dorset-pmmhs"] = dataclasses.replace(
+        svc, eligibility=(dataclasses.replace(crit, text=crit.text + " or Somerset"),
+                          *svc.eligibility[1:]))
+    [row] = changes(old, new).to_dict("records")
+    assert (row["section"], row["field"]) == ("eligibility", "eligibility")
+    assert row["old"] == f"{crit.type}: {crit.text}"
+    assert row["new"] == f"{crit.type}: {crit.text} or Somerset"
+
+
+def test_a_tier_change_says_why_a_specialist_is_out_of_reach(old):
+    new = copy_model(old)
+    new.services["dorset-mmhs"] = dataclasses.replace(old.services["dorset-mmhs"],
+                                                      tier="secondary-care-mh")
+    found = changes(old, new)
+    lost = rows(found, "reachability")
+    assert {r["field"] for r in lost} == {"dorset-mmhs"}
+    assert {r["subject"] for r in lost} == {"gp", "midwife", "health-visitor"}
+    assert all("tier changed from specialist-perinatal to secondary-care-mh" in r["why"]
+               for r in lost)
+    assert [(r["field"], r["old"], r["new"]) for r in rows(found, "tier")] == [
+        ("tier", "specialist-perinatal", "secondary-care-mh")]
