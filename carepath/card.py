@@ -207,6 +207,9 @@ def _service(model: Model, ident: str, rels: Sequence[Relation] | None = None) -
     c.add("Stated about it", [Line(f'"{ev.passage}"', (ev,)) for ev in s.evidence
                               if ev.passage])
     c.add("Notes", s.notes)
+    src = model.sources.get(s.provenance.source)  # shown where a date is stated
+    c.add("Last assured", s.assured_date or (f"{NOT_STATED} (its document is dated {src.dated})"
+                                             if src and src.dated else None))
     return c
 
 

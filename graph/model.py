@@ -107,6 +107,9 @@ class Source:
     title: str
     publisher: str | None = None
     file: str | None = None
+    version: str | None = None  # the document's own version, as it states it
+    dated: str | None = None  # ISO date the stated version applies from
+    version_provenance: Provenance | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,6 +211,9 @@ class Service:
     part_of_provenance: Provenance | None = None
     self_referral: str | None = None  # "yes" | "no" | "not-yet"; None: not stated
     self_referral_provenance: Provenance | None = None
+    valid_from: str | None = None  # ISO date the service starts (time-limited services)
+    valid_to: str | None = None  # ISO date it ends
+    assured_date: str | None = None  # ISO date its facts were last checked
 
     @property
     def span(self) -> Interval | None:

@@ -147,6 +147,9 @@ class _Terms:
     def decimal(self, value: float) -> ox.Literal:
         return _dec(value)
 
+    def date(self, value: str) -> ox.Literal:
+        return ox.Literal(value)  # xsd:string: OWL 2 DL's datatype map has no xsd:date
+
 
 _SAFE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -200,6 +203,9 @@ class _TextTerms(_Terms):
 
     def decimal(self, value: float) -> str:
         return f'"{decimal_text(value)}"^^<{_XSD}decimal>'
+
+    def date(self, value: str) -> str:
+        return self.literal(value)  # YYYY-MM-DD, checked by the loader and the shapes
 
 
 class _Stages:
@@ -287,6 +293,10 @@ def _service_triples(svc: Service, t: _Terms, stages: _Stages) -> Iterator[_Trip
         yield s, cpt("partOf"), t.iri(NodeKind.SERVICE, svc.part_of)
     if svc.self_referral:
         yield s, cpt("selfReferral"), t.literal(svc.self_referral)
+    for prop, value in (("validFrom", svc.valid_from), ("validTo", svc.valid_to),
+                        ("assuredDate", svc.assured_date)):
+        if value:
+            yield s, cpt(prop), t.date(value)
     if svc.tier:
         yield s, cpt("atTier"), t.iri(NodeKind.TIER, svc.tier)
     if svc.tier_note:
@@ -450,6 +460,10 @@ def _vocabulary_triples(model: Model, t: _Terms) -> Iterator[_Triple]:
         yield s, t.named(LABEL), t.literal(src.title)
         if src.file:
             yield s, t.cp("fileName"), t.literal(src.file)
+        if src.version:
+            yield s, t.cp("documentVersion"), t.literal(src.version)
+        if src.dated:
+            yield s, t.cp("versionDate"), t.date(src.dated)
     for tier in model.tiers.values():
         s = t.iri(NodeKind.TIER, tier.id)
         yield from _concept(t, s, "Tier", "Tiers", tier.name, tier.aliases, tier.description)

@@ -31,6 +31,25 @@ StrList = Annotated[list[str], BeforeValidator(_listify)]
 IdList = Annotated[list[Id], BeforeValidator(_listify)]
 
 
+def _iso_date(value: Any) -> Any:
+    """A date as ``YYYY-MM-DD`` text, from YAML's date or from text in that form."""
+    import datetime
+
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+    return value
+
+
+IsoDate = Annotated[str, BeforeValidator(_iso_date)]
+
+
 # bounds that keep every value storable: LadybugDB and Neo4j hold 64-bit integers and
 # strings under 16 MiB (one too large crashed the build after validation passed)
 MAX_TEXT = 100_000
@@ -48,11 +67,21 @@ class Cited(Rec):
     passage: str | None = None
 
 
+class VersionRec(Rec):
+    """A source document's own version, as it states it (``line``/``passage`` in it)."""
+
+    text: str
+    dated: IsoDate | None = None
+    line: int | None = Field(default=None, ge=1, le=MAX_INT)
+    passage: str | None = None
+
+
 class SourceRec(Rec):
     id: Id
     title: str
     publisher: str | None = None
     file: str | None = None
+    version: VersionRec | None = None
 
 
 class TermRec(Rec):
@@ -141,6 +170,9 @@ class ServiceRec(Cited):
     evidence: list[EvidenceRec] = Field(default_factory=list)
     part_of: PartOfRec | None = None
     self_referral: SelfReferralRec | None = None
+    valid_from: IsoDate | None = None
+    valid_to: IsoDate | None = None
+    assured_date: IsoDate | None = None
 
 
 RELATION_KINDS = (

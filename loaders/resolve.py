@@ -280,7 +280,11 @@ class _Resolver:
         for item in self.items["sources"]:
             rec: SourceRec = item.rec
             if self.claim(rec.id, "source", item.file, _line(item.raw)):
-                m.sources[rec.id] = Source(rec.id, rec.title, rec.publisher, rec.file)
+                version = rec.version
+                m.sources[rec.id] = Source(
+                    rec.id, rec.title, rec.publisher, rec.file,
+                    version.text if version else None, version.dated if version else None,
+                    Provenance(rec.id, version.line, version.passage) if version else None)
         for item in self.items["tiers"]:
             rec: TierRec = item.rec
             if self.claim(rec.id, "tier", item.file, _line(item.raw)):
@@ -401,7 +405,11 @@ class _Resolver:
                 professions=tuple(rec.professions), interventions=tuple(rec.interventions),
                 eligibility=tuple(criteria), response_times=tuple(responses), notes=rec.notes,
                 evidence=evidence, part_of=part_of, part_of_provenance=part_prov,
-                self_referral=self_ref, self_referral_provenance=self_prov)
+                self_referral=self_ref, self_referral_provenance=self_prov,
+                valid_from=rec.valid_from, valid_to=rec.valid_to, assured_date=rec.assured_date)
+            if rec.valid_from and rec.valid_to and rec.valid_to < rec.valid_from:
+                self.error("bad-range", item.file, _line(item.raw, "valid_to"), "valid_to",
+                           f"valid_to {rec.valid_to} is before valid_from {rec.valid_from}")
             if self.claim(rec.id, "service", item.file, _line(item.raw)):
                 m.services[rec.id] = service
 

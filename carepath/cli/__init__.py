@@ -23,12 +23,13 @@ from carepath.cli import html  # noqa: F401
 
 # isort: split
 from carepath.cli import (
+    history,  # noqa: F401
     serve,  # noqa: F401
     servers,  # noqa: F401
     standards,  # noqa: F401
     synth,  # noqa: F401
 )
-from carepath.cli._common import UsageError, app, fail, print_problems
+from carepath.cli._common import UsageError, add_as_of, app, fail, print_problems
 from carepath.errors import (
     CarepathError,
     DataValidationError,
@@ -39,6 +40,8 @@ from carepath.errors import (
 from carepath.redact import redact
 
 __all__ = ["app", "main"]
+
+add_as_of(app)  # every question takes --as-of DATE (carepath.history)
 
 
 def main() -> None:

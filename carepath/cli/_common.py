@@ -8,8 +8,10 @@ Imports stay light here (no pandas, no rich console until something prints) so t
 
 from __future__ import annotations
 
+import inspect
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -121,6 +123,9 @@ ColumnsOpt = Annotated[list[str] | None, typer.Option(
 LimitOpt = Annotated[int, typer.Option(
     min=0, metavar="N", help=f"Rows a table shows (default {DEFAULT_LIMIT}; 0: all). "
     "csv and json give every row.")]
+AsOfOpt = Annotated[str | None, typer.Option(
+    "--as-of", metavar="DATE", help="Answer from the saved version of the data valid on "
+    "DATE (YYYY-MM-DD; see carepath history).")]
 ForceOpt = Annotated[bool, typer.Option(
     "--force", help="Write into a folder that holds files carepath did not write (those are "
     "kept, never replaced), or replace an existing single file.")]
@@ -154,12 +159,23 @@ def print_problems(problems: list[Problem]) -> None:
         err.print(_error_text(p.level, colour, str(p)), soft_wrap=True)
 
 
-def open_data(data: list[Path] | None, graph: Path | None = None):
+def open_data(data: list[Path] | None, graph: Path | None = None, as_of: str | None = None):
     """The build a command answers from: ``--graph DIR``, a build folder given as ``--data``,
-    or the cached build of the ``--data`` files (see :mod:`carepath.cache`)."""
+    or the cached build of the ``--data`` files (see :mod:`carepath.cache`); with ``as_of``,
+    of the version of the ``--data`` folder valid on that date (:mod:`carepath.history`)."""
     from carepath.build import is_build, open_build
     from carepath.cache import open_data as cached
 
+    as_of = as_of if as_of is not None else _AS_OF.get()
+    if as_of is not None:
+        from carepath.history import data_as_of
+
+        if graph is not None or (data and len(data) > 1):
+            raise UsageError("--as-of reads the saved versions of one --data folder; "
+                             "give no --graph and at most one --data")
+        version = data_as_of(data[0] if data else None, as_of)
+        note(f"answering from version {version.label} (valid from {version.valid_from})")
+        return cached([version.data])
     if graph is not None:
         if data:
             raise UsageError("give --data (source files) or --graph (a build folder), not both")
@@ -169,9 +185,11 @@ def open_data(data: list[Path] | None, graph: Path | None = None):
     return cached(data or [])
 
 
-def load(data: list[Path] | None, graph: Path | None = None) -> Model:
-    """The model of ``--data`` or ``--graph``; loading warnings printed."""
-    built = open_data(data, graph)
+def load(data: list[Path] | None, graph: Path | None = None,
+         as_of: str | None = None) -> Model:
+    """The model of ``--data`` or ``--graph`` (as of a date, with ``as_of``); loading
+    warnings printed."""
+    built = open_data(data, graph, as_of)
     model = built.model
     print_problems(built.warnings)
     return model
@@ -214,3 +232,59 @@ def resolve(model: Model, text: str | None, kinds: Sequence[str], *, role: str |
 def resolve_term(model: Model, text: str | None, kind: str) -> str | None:
     """A vocabulary term (concern, stage, tier, ...) by id, name or alias; None stays None."""
     return resolve(model, text, (kind,), role=kind)
+
+
+_AS_OF: ContextVar[str | None] = ContextVar("as_of", default=None)
+NO_AS_OF = frozenset({"serve"})  # commands with --data that do not answer from open_data
+
+
+def add_as_of(typer_app: typer.Typer) -> None:
+    """Give every command that reads ``--data``/``--graph`` an ``--as-of DATE`` option,
+    in this one place: the date is kept for the run and :func:`open_data` answers from the
+    version of the data valid then. Commands added later are not changed.
+
+    >>> import inspect
+    >>> from carepath.cli import app
+    >>> cmd = next(c for c in app.registered_commands if c.callback.__name__ == "services")
+    >>> "as_of" in inspect.signature(cmd.callback).parameters
+    True
+    """
+    for info in typer_app.registered_commands:
+        callback = info.callback
+        if callback is None or getattr(callback, "_as_of", False):
+            continue
+        name = info.name or callback.__name__.replace("_", "-")
+        params = inspect.signature(callback).parameters
+        if name not in NO_AS_OF and {"data", "graph"} <= params.keys():
+            info.callback = _with_as_of(callback)
+    for group in typer_app.registered_groups:
+        if group.typer_instance is not None:
+            add_as_of(group.typer_instance)
+
+
+def _with_as_of(callback: Callable[..., Any]) -> Callable[..., Any]:
+    import functools
+    import typing
+
+    hints = typing.get_type_hints(callback, include_extras=True)
+    params = []
+    for param in inspect.signature(callback).parameters.values():
+        params.append(param.replace(annotation=hints.get(param.name, param.annotation)))
+        if param.name == "graph":
+            params.append(inspect.Parameter("as_of", inspect.Parameter.KEYWORD_ONLY
+                                            if param.kind is inspect.Parameter.KEYWORD_ONLY
+                                            else inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                            default=None, annotation=AsOfOpt))
+
+    @functools.wraps(callback)
+    def run(*args: Any, as_of: str | None = None, **kwargs: Any) -> Any:
+        token = _AS_OF.set(as_of)
+        try:
+            return callback(*args, **kwargs)
+        finally:
+            _AS_OF.reset(token)
+
+    run.__signature__ = inspect.Signature(params)
+    run.__annotations__ = {**hints, "as_of": AsOfOpt}
+    run._as_of = True
+    return run

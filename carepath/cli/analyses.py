@@ -477,10 +477,22 @@ def diff(
     fmt: FormatOpt = Format.table,
     columns: ColumnsOpt = None,
     limit: LimitOpt = DEFAULT_LIMIT,
+    report: Annotated[bool, typer.Option("--report", help="What changed for families first "
+                                         "(routes, eligibility, gaps, stated -> not stated): "
+                                         "Markdown, or rows with --format csv/json.")] = False,
+    html: Annotated[Path | None, typer.Option("--html", metavar="FILE", help="With --report: "
+                                              "also write it as an HTML page.")] = None,
 ) -> None:
     """What changed between two versions of an area's data."""
     from carepath.queries.compare import diff as find_diff
 
+    if report or html is not None:
+        from carepath.cli.history import emit_report
+        from carepath.queries.changes import changes
+
+        emit_report(changes(load([old]), load([new])), fmt, old=str(old), new=str(new),
+                    html=html)
+        return
     emit(find_diff(load([old]), load([new])), fmt, title="diff", console=out, columns=columns,
          limit=limit)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -32,8 +33,8 @@ def serve(
                                            "keeps.")] = 10_000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No access log.")] = False,
 ) -> None:
-    """Serve the explorer (directory, service cards, routes, gaps, network, table) and the
-    read-only /sparql and /cypher endpoints. Ctrl-C stops it."""
+    """Serve the explorer (directory, service cards, routes, gaps, network, table, history)
+    and the read-only /sparql and /cypher endpoints. Ctrl-C stops it."""
     from carepath.serve.app import LOOPBACK_HOSTS, create_app
     from carepath.serve.graph import open_graph
     from carepath.serve.server import UnsafeBind, address, bind, check_bind, is_loopback
@@ -53,7 +54,8 @@ def serve(
         print_problems(the_graph.warnings)
         allowed = [*LOOPBACK_HOSTS, host] if is_loopback(host) else None
         web = create_app(the_graph, token=token, cors=cors, timeout=timeout,
-                         row_limit=row_limit, allowed_hosts=allowed)
+                         row_limit=row_limit, allowed_hosts=allowed,
+                         history=_history(data, graph))
         if not quiet:
             logging.basicConfig(stream=sys.stderr, format="%(message)s")
             logging.getLogger("carepath.serve").setLevel(logging.INFO)
@@ -79,3 +81,15 @@ def serve(
     finally:
         sock.close()
     print("carepath serve: stopped", flush=True)
+
+
+def _history(data: list[Path] | None, graph: Path | None) -> tuple[Path, str] | None:
+    """The history folder and data name of the served data, if it is one data folder or the
+    bundled data (a build folder or several data paths have none)."""
+    from carepath.build import is_build
+    from carepath.history import data_name, history_folder
+
+    if graph is not None or (data and (len(data) > 1 or is_build(data[0]))):
+        return None
+    one = data[0] if data else None
+    return history_folder(one), data_name(one)

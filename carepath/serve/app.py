@@ -13,6 +13,7 @@ from __future__ import annotations
 import hmac
 import logging
 import time
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -30,6 +31,7 @@ from carepath.errors import QueryError, RangeParseError
 from carepath.serve import conformance
 from carepath.serve.endpoints import Endpoints, TooLarge
 from carepath.serve.graph import Graph
+from carepath.serve.history import AsOf, HistoryPages
 from carepath.serve.pages import CSP, EXPORT_VIEWS, Site
 from carepath.serve.params import BadRequest
 from carepath.serve.sparql import Refused
@@ -140,7 +142,7 @@ def _handler(status: int):
 
 async def _http_error(request: Request, exc: HTTPException) -> Response:
     messages = {404: f"no page at {request.url.path}; the pages are /, /service/ID, /routes, "
-                     "/gaps, /network, /table, /sparql, /cypher and /api/...",
+                     "/gaps, /network, /table, /history, /diff, /sparql, /cypher and /api/...",
                 405: f"{request.method} is not allowed here"}
     return _error(request, exc.status_code, messages.get(exc.status_code, str(exc.detail)))
 
@@ -157,13 +159,16 @@ async def _no_icon(request: Request) -> Response:
 
 def create_app(graph: Graph, *, token: str | None = None, cors: str | None = None,
                timeout: float = 10.0, row_limit: int = 10_000,
-               allowed_hosts: list[str] | None = None) -> Starlette:
+               allowed_hosts: list[str] | None = None,
+               history: tuple[Path, str] | None = None, as_of: bool = True) -> Starlette:
     """The explorer and its endpoints over ``graph``.
 
     ``token``: required on every request when given. ``cors``: the one origin allowed to call
     from a browser (none by default). ``timeout`` (seconds) and ``row_limit`` bound every
     query. ``allowed_hosts``: the ``Host`` headers accepted (a server on the loopback accepts
     only loopback names, so a web page cannot reach it by DNS rebinding); None accepts any.
+    ``history``: the history folder and data name of the served data (:mod:`carepath.history`)
+    for ``/history`` and ``/diff``, and (unless not ``as_of``) every page's ``as_of=DATE``.
 
     >>> from carepath.serve.graph import open_graph
     >>> app = create_app(open_graph(), row_limit=100)
@@ -173,6 +178,7 @@ def create_app(graph: Graph, *, token: str | None = None, cors: str | None = Non
     """
     site = Site(graph, timeout=timeout)
     endpoints = Endpoints(site, row_limit=row_limit)
+    versions = HistoryPages(site, *(history or (None, None)))
     routes = [
         Route("/", site.directory),
         Route("/service/{id}", site.service),
@@ -181,6 +187,8 @@ def create_app(graph: Graph, *, token: str | None = None, cors: str | None = Non
         Route("/network", site.network),
         Route("/table", site.table),
         Route("/conformance", conformance.page(site)),
+        Route("/history", versions.history),
+        Route("/diff", versions.diff),
         *(Route(f"/{name}", site.export_view(name)) for name in EXPORT_VIEWS),
         Route("/api/services", site.api_services),
         Route("/api/service/{id}", site.api_service),
@@ -200,6 +208,10 @@ def create_app(graph: Graph, *, token: str | None = None, cors: str | None = Non
         middleware.append(Middleware(CORSMiddleware, allow_origins=[cors],
                                      allow_methods=["GET", "POST"],
                                      allow_headers=["Authorization", "Content-Type", "Accept"]))
+    if history is not None and as_of:  # ?as_of=DATE (inside the guards): the same pages
+        # over the version valid then
+        middleware.append(Middleware(AsOf, history=history, make_app=lambda g: create_app(
+            g, timeout=timeout, row_limit=row_limit, history=history, as_of=False)))
     handlers = {
         TooLarge: _handler(413), BadRequest: _handler(400), QueryError: _handler(400),
         RangeParseError: _handler(400), Refused: _handler(403), LookupError: _handler(404),

@@ -47,7 +47,7 @@ page's ``<meta>``; the HTTP header adds ``frame-ancestors 'none'``, which a meta
 
 NAV = [("/", "Directory"), ("/routes", "Routes"), ("/gaps", "Gaps"), ("/network", "Network"),
        ("/table", "Table"), ("/stepped-care", "Stepped care"), ("/timeline", "Timeline"),
-       ("/pathway", "Pathway"), ("/conformance", "Conformance"),
+       ("/pathway", "Pathway"), ("/conformance", "Conformance"), ("/history", "History"),
        ("/sparql", "SPARQL"), ("/cypher", "Cypher")]
 EXPORT_VIEWS = ("stepped-care", "timeline", "pathway")
 """Export views the server renders as they are (with their own scripts and policy): they

@@ -81,7 +81,10 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            options=(Option("--schemas", "schemas", "Folder of the HSDS 3 JSON Schemas: "
                            "validate before writing."),
                     Option("--force", "force", "Replace FOLDER even if it is not a data "
-                           "package.", switch=True))),
+                           "package.", switch=True),
+                    Option("--changes-since", "changes_since", "An earlier version of the "
+                           "data (a saved version's folder, or a data folder): its changes "
+                           "become Open Referral metadata rows."))),
     Format("fhir", "FHIR R4",
            "A FHIR R4 Bundle (.json, or .xml for XML) of Organization, Location and "
            "HealthcareService resources.", "FILE", can_import=True,

@@ -95,6 +95,8 @@ COLUMNS: dict[str, list[str]] = {
     "taxonomy_terms": ["id", "code", "name", "description", "parent_id", "taxonomy", "language",
                        "taxonomy_id", "term_uri"],
     "attributes": ["id", "link_id", "taxonomy_term_id", "link_type", "link_entity", "value"],
+    "metadata": ["id", "resource_id", "resource_type", "last_action_date", "last_action_type",
+                 "field_name", "previous_value", "replacement_value", "updated_by"],
 }
 _NUMBERS = {"year_incorporated", "minimum_age", "maximum_age", "extension", "latitude",
             "longitude"}
@@ -449,6 +451,8 @@ def _entry(rec: _Record, source: str, area_source: Callable[[str], str]) -> Entr
                   areas=areas, terms=terms, criteria=_criteria(svc.get("eligibility_description")),
                   minimum_age=_number(svc.get("minimum_age")),
                   maximum_age=_number(svc.get("maximum_age")))
+    if svc.get("assured_date"):  # when the service's facts were last checked
+        entry.extra["assured_date"] = str(svc["assured_date"]).strip()
     if "service-id" in ours:  # written by carepath: restore what its taxonomy holds
         _restore(entry, svc, ours, lines, rec)
         return entry
@@ -635,9 +639,10 @@ class HsdsPackage:
         return buffer.getvalue()
 
 
-def to_hsds(model: Model) -> Exported[HsdsPackage]:
+def to_hsds(model: Model, *, changes: ChangeLog | None = None) -> Exported[HsdsPackage]:
     """The model as HSDS 3 tables, and a report of what HSDS cannot hold. Text HSDS readers
-    may choke on (control characters) is removed."""
+    may choke on (control characters) is removed. With ``changes`` (see :class:`ChangeLog`),
+    the services' changes since an earlier version are Open Referral ``metadata`` rows."""
     report = ExportReport("Open Referral HSDS 3")
     taxonomy_id = stable_uuid("taxonomy", CAREPATH_TAXONOMY)
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in COLUMNS}
@@ -698,7 +703,8 @@ def to_hsds(model: Model) -> Exported[HsdsPackage]:
             "description": notes_without_organisation(svc.notes), "status": "active",
             "application_process": "\n".join(route_phrase(model, r)
                                               for r in routes.get(svc.id, [])) or None,
-            "eligibility_description": eligibility or None})
+            "eligibility_description": eligibility or None,
+            "assured_date": svc.assured_date})
         tables["service_areas"].append({
             "id": stable_uuid("service_area", svc.id, area.id), "service_id": service_uuid,
             "name": area.name, "uri": area_iri,
@@ -781,6 +787,9 @@ def to_hsds(model: Model) -> Exported[HsdsPackage]:
         tables[table] = [{k: clean_text(v) if isinstance(v, str) else v
                           for k, v in row.items() if v not in (None, "")}
                          for row in tables[table]]
+    if changes is not None:  # previous and replacement values are required, even if empty
+        tables["metadata"] = [{k: clean_text(v) for k, v in row.items()}
+                              for row in metadata_rows(changes)]
     n = len(model.services)
     report.hold("services", [f"{n} services (name, aliases as alternate_name, notes as "
                              "description, status active)"])
@@ -805,24 +814,107 @@ def to_hsds(model: Model) -> Exported[HsdsPackage]:
     return Exported(HsdsPackage({k: v for k, v in tables.items() if v}, report), report)
 
 
+@dataclass(frozen=True, slots=True)
+class ChangeLog:
+    """Changes since an earlier version, for the ``metadata`` table: the rows of
+    :func:`carepath.queries.changes.changes`, the date they took effect (the new version's
+    ``valid_from``) and who or what recorded them."""
+
+    rows: list[dict[str, Any]]
+    date: str
+    updated_by: str
+
+
+_ACTIONS = {"added": "create", "removed": "delete"}
+# a value that is not there (the columns are required: an empty cell reads as missing)
+_EMPTY = {False: "not stated", True: "(no service)"}
+
+
+def metadata_rows(log: ChangeLog) -> list[dict[str, Any]]:
+    """Open Referral ``metadata`` rows, one per service field that changed: the resource is
+    the service, ``field_name`` carepath's field (``name`` for a rename, ``service`` for a
+    service added or removed), the previous and replacement values as text (``not stated``
+    where the version states none, ``(no service)`` before a service is added or after it
+    is removed).
+
+    >>> rows = metadata_rows(ChangeLog([{"section": "tier", "subject": "cm-iapt",
+    ...     "change": "changed", "field": "tier", "old": "primary-care-mh", "new": None}],
+    ...     "2024-08-01", "carepath history"))
+    >>> [(r["field_name"], r["previous_value"], r["last_action_type"]) for r in rows]
+    [('tier', 'primary-care-mh', 'update')]
+    >>> rows[0]["replacement_value"]
+    'not stated'
+    """
+    out = []
+    for i, row in enumerate(log.rows):
+        if row["section"] in ("reachability", "gaps", "relations", "pathway") or \
+                not row.get("subject"):
+            continue
+        if row["section"] == "re-cited" and row["field"] != "service":
+            continue
+        field = row["field"] or "service"
+        out.append({
+            "id": stable_uuid("metadata", log.date, str(i), row["subject"], field),
+            "resource_id": stable_uuid("service", row["subject"]), "resource_type": "service",
+            "last_action_date": log.date,
+            "last_action_type": _ACTIONS.get(row["change"], "update"),
+            "field_name": field,
+            "previous_value": row["old"] or _EMPTY[row["change"] == "added"],
+            "replacement_value": row["new"] or _EMPTY[row["change"] == "removed"],
+            "updated_by": log.updated_by})
+    return out
+
+
 def export_hsds(model: Model, folder: Path | str, *, schemas: Path | str | None = None,
-                force: bool = False) -> Path:
+                force: bool = False, changes: ChangeLog | None = None,
+                changes_since: Path | str | None = None) -> Path:
     """Write the model as an HSDS 3 data package into ``folder``; returns the folder (see
     :func:`write_hsds`)."""
-    return write_hsds(model, folder, schemas=schemas, force=force).artifact
+    return write_hsds(model, folder, schemas=schemas, force=force, changes=changes,
+                      changes_since=changes_since).artifact
+
+
+def change_log(model: Model, earlier: Path | str, *, date: str | None = None) -> ChangeLog:
+    """The changes from an earlier version of the data to ``model``, as a :class:`ChangeLog`.
+
+    ``earlier`` is a saved version's folder (:mod:`carepath.history`) or any data folder or
+    file; ``date`` (default today) is when the changes are recorded as made.
+    """
+    import datetime
+
+    from carepath.cache import open_data
+    from carepath.history import VERSION_FILE, _read
+    from carepath.queries.changes import changes
+
+    earlier = Path(earlier)
+    label = str(earlier)
+    if (earlier / VERSION_FILE).is_file():
+        version = _read(earlier)
+        earlier, label = version.data, f"version {version.label}"
+    if not earlier.exists():
+        raise ExportError(f"--changes-since {earlier}: no such version or data folder")
+    old = open_data([earlier]).model
+    rows = changes(old, model).to_dict("records")
+    return ChangeLog(rows, date or datetime.date.today().isoformat(),
+                     f"carepath (changes since {label})")
 
 
 def write_hsds(model: Model, folder: Path | str, *, schemas: Path | str | None = None,
-               force: bool = False) -> Exported[Path]:
+               force: bool = False, changes: ChangeLog | None = None,
+               changes_since: Path | str | None = None) -> Exported[Path]:
     """Write the model as an HSDS 3 data package into ``folder`` (replaced atomically).
 
     With ``schemas`` (the folder of HSDS 3 JSON Schemas), the package is validated first and
-    nothing is written if it fails. A folder that exists, is not empty and is not a data
-    package is replaced only with ``force``.
+    nothing is written if it fails. With ``changes_since`` (an earlier version: see
+    :func:`change_log`) or ``changes``, the services' changes are ``metadata`` rows. A
+    folder that exists, is not empty and is not a data package is replaced only with
+    ``force``.
     """
     folder = Path(folder)
     check_target(folder, force=force)
-    package = to_hsds(model).artifact
+    if changes_since is not None and changes is None:
+        changes = change_log(model, changes_since)
+    package = to_hsds(model, changes=changes).artifact
     with atomic_dir(folder, force=force) as tmp:
         for table in package.tables:
             (tmp / f"{table}.csv").write_text(package.csv_text(table), encoding="utf-8")

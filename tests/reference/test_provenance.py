@@ -12,6 +12,9 @@ def _norm(text: str) -> str:
 
 
 def _cited(model):
+    for source in model.sources.values():
+        if source.version_provenance is not None:
+            yield f"source {source.id} version", source.version_provenance
     for area in model.areas.values():
         yield f"area {area.id}", area.provenance
     for svc in model.services.values():
