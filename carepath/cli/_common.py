@@ -148,10 +148,43 @@ def note(message: str) -> None:
     err.print(_error_text("note", "yellow", message), soft_wrap=True)
 
 
-def print_problems(problems: list[Problem]) -> None:
+_LINES_SHOWN = 8  # lines a repeated problem lists
+
+
+def counted(problems: Sequence[Problem]) -> list[str]:
+    """The problems as lines to print, the same problem in one file (an unknown source on
+    79 lines) said once with the count and the first lines it is on.
+
+    >>> p = [Problem("error", "unknown-source", "a.yaml", n, "source", "unknown source 'x'")
+    ...      for n in (6, 56, 59)]
+    >>> counted(p)
+    ["a.yaml:6: source: unknown source 'x' (the same on 2 more lines: 56, 59)"]
+    """
+    groups: dict[tuple, list[Problem]] = {}
     for p in problems:
-        colour = "red" if p.level == "error" else "yellow"
-        err.print(_error_text(p.level, colour, str(p)), soft_wrap=True)
+        groups.setdefault((p.level, p.code, p.file, p.field, p.message), []).append(p)
+    lines = []
+    for same in groups.values():
+        text = str(same[0])
+        more = [p.line for p in same[1:] if p.line is not None]
+        if len(same) > 1:
+            at = ", ".join(map(str, more[:_LINES_SHOWN])) + (", ..." if len(more) > _LINES_SHOWN
+                                                              else "")
+            text += (f" (the same on {len(same) - 1} more line{'s' if len(same) > 2 else ''}: "
+                     f"{at})" if more else f" ({len(same) - 1} more like it)")
+        lines.append(text)
+    return lines
+
+
+def print_problems(problems: list[Problem]) -> None:
+    """Every problem on stderr, one line each; the same problem repeated in a file is said
+    once, counted (see :func:`counted`)."""
+    levels: dict[tuple, str] = {}
+    for p in problems:
+        levels.setdefault((p.level, p.code, p.file, p.field, p.message), p.level)
+    for level, text in zip(levels.values(), counted(problems), strict=True):
+        colour = "red" if level == "error" else "yellow"
+        err.print(_error_text(level, colour, text), soft_wrap=True)
 
 
 def open_data(data: list[Path] | None, graph: Path | None = None):
