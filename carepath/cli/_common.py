@@ -143,9 +143,14 @@ def fail(message: str, code: int = 2) -> None:
 
 
 def note(message: str) -> None:
-    """A one-line note on stderr (a hint beside an answer, not an error)."""
+    """A note on stderr (a hint beside an answer, not an error), wrapped at spaces to the
+    terminal's width with a hanging indent: never an id split mid-word."""
+    import textwrap
+
     sys.stdout.flush()
-    err.print(_error_text("note", "yellow", message), soft_wrap=True)
+    lines = textwrap.wrap(literal(message), max(err.width - 6, 30), break_long_words=False,
+                          break_on_hyphens=False) or [""]
+    err.print(_error_text("note", "yellow", "\n      ".join(lines)), soft_wrap=True)
 
 
 _LINES_SHOWN = 8  # lines a repeated problem lists
