@@ -310,9 +310,101 @@ def eligible(
     df = check(model, week=week(at, model), concern=resolve_term(model, concern, "concern"),
                severity=resolve_term(model, severity, "severity"), parent_age=parent_age,
                area=area)
-    emit(df, fmt, title="eligibility", console=out, columns=columns, limit=limit,
-         brief=["service", "accepts", "reasons", "evidence"],
-         summary=["accepts", "area"])
+    if fmt is not Format.table or columns or df.empty:  # json/csv: every row, as it is
+        emit(df, fmt, title="eligibility", console=out, columns=columns, limit=limit,
+             brief=["service", "accepts", "reasons", "route", "evidence"],
+             summary=["accepts", "area"])
+        return
+    decided = df[df["accepts"] != "unknown"]
+    decided = decided.iloc[decided["accepts"].map({"yes": 0, "no": 1}).argsort(kind="stable")]
+    unknown = df[df["accepts"] == "unknown"]
+    says = {a: int((decided["accepts"] == a).sum()) for a in ("yes", "no")}
+    write = out.real.file.write
+    width = max(out.width, 40)
+    verb = {a: "says" if n == 1 else "say" for a, n in says.items()}
+    write("\n".join(_wrap_text(
+        f"eligibility: {says['yes']} {verb['yes']} yes, {says['no']} {verb['no']} no, "
+        f"{len(unknown)} cannot be told from the documents (unknown)", width)) + "\n")
+    shown = decided.head(limit) if limit else decided
+    for row in shown.itertuples(index=False):
+        write("\n" + "\n".join(_eligible_block(row, width)) + "\n")
+    if len(shown) < len(decided):
+        write(f"\n... and {len(decided) - len(shown)} more that say yes or no "
+              "(--limit 0 for all)\n")
+    if not unknown.empty:
+        write("\n" + "\n".join(_wrap_text(_unknown_summary(unknown), width)) + "\n")
+
+
+def _wrap_text(text: str, width: int, indent: str = "") -> list[str]:
+    """``text`` wrapped at spaces (never inside an id) to ``width``."""
+    import textwrap
+
+    from carepath.output import literal
+
+    return textwrap.wrap(literal(text), width, subsequent_indent=indent,
+                         break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def _eligible_block(row, width: int) -> list[str]:
+    """One service's eligibility answer as a few wrapped lines: the verdict, why, the route
+    (or, where it says no, where the family can go instead) and the evidence."""
+    lines = _wrap_text(f"{row.service} ({row.name}, {row.area}): {row.accepts}", width)
+    route = _instead(row.accepts, row.route)
+    fields = [("why", "; ".join(_short_reasons(row.reasons))),
+              ("instead", route.removeprefix("instead: ")) if row.accepts == "no" else
+              ("route", route or "not stated"),
+              ("evidence", ", ".join(row.evidence) if isinstance(row.evidence, list)
+               else str(row.evidence))]
+    for label, text in fields:
+        wrapped = _wrap_text(f"{label:<9}{text}", width - 2, " " * 9)
+        lines += ["  " + line for line in wrapped]
+    return lines
+
+
+def _short_reasons(reasons) -> list[str]:
+    """An eligibility answer's reasons for a table: the inclusion criteria met counted, not
+    quoted ("meets 8 stated criteria"); --format csv/json quote each."""
+    out = []
+    for reason in reasons if isinstance(reasons, list) else [reasons]:
+        met = str(reason).count("meets: ")
+        out.append(f"meets {met} stated criteria" if met > 1 and str(reason).startswith(
+            "meets: ") else str(reason))
+    return out
+
+
+def _instead(accepts: str, route: str) -> str:
+    """The route column of a table: for a service that says no, where the family can go
+    instead (as the document says, else that it does not say)."""
+    if accepts != "no":
+        return route or ""
+    return route if str(route).startswith("instead") else "instead: not stated"
+
+
+_UNKNOWN_IDS = 8  # ids the summary of unknown rows lists per reason
+
+
+def _unknown_summary(unknown) -> str:
+    """One line for the services whose documents cannot say (their many rows): how many,
+    why, and which, the first few ids of each reason.
+
+    >>> import pandas as pd
+    >>> print(_unknown_summary(pd.DataFrame({"service": ["a", "b"], "reasons": [
+    ...     ["no age window stated"], ["no age window stated"]]}))[:79])
+    and 2 services the documents cannot say for (unknown): no age window stated (2:
+    """
+    groups: dict[str, list[str]] = {}
+    for service, reasons in zip(unknown["service"], unknown["reasons"], strict=True):
+        items = reasons if isinstance(reasons, list) else [reasons]
+        key = " + ".join(str(r).split(":")[0] for r in items) or "not stated"
+        groups.setdefault(key, []).append(service)
+    parts = []
+    for why, ids in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        shown = ", ".join(ids[:_UNKNOWN_IDS]) + (f" and {len(ids) - _UNKNOWN_IDS} more"
+                                                 if len(ids) > _UNKNOWN_IDS else "")
+        parts.append(f"{why} ({len(ids)}: {shown})")
+    n = len(unknown)
+    return (f"and {n} service{'s' if n > 1 else ''} the documents cannot say for (unknown): "
+            + "; ".join(parts) + "; --format csv or json lists each with its reasons")
 
 
 @app.command()
