@@ -57,7 +57,8 @@ def test_ids_and_headers_are_never_split_to_fit_80_columns(reference):
     ids = {*reference.services, *reference.tiers, *reference.areas}
     assert _split_ids(" p05-health-visi   Health\n ting", ids) == ["p05-health-visi"]
     words = {w for s in reference.services.values() for w in s.name.split()}
-    for command in (("services",), ("pathway", "--at", "4m"), ("refers", "--area", "dorset"),
+    for command in (("services",), ("pathway", "--at", "4m", "--full"),
+                    ("pathway",), ("refers", "--area", "dorset"),
                     ("overlaps",), ("stepped-care",), ("need", "--concern", "anxiety",
                                                        "--at", "4m")):
         result = cli(*command, columns=80)
@@ -65,7 +66,7 @@ def test_ids_and_headers_are_never_split_to_fit_80_columns(reference):
         lines = result.stdout.splitlines()
         assert max(len(line) for line in lines) <= 80, command
         assert _split_ids(result.stdout, ids, words) == [], command
-    header = next(line for line in cli("pathway", "--at", "4m").stdout.splitlines()
+    header = next(line for line in cli("pathway", "--at", "4m", "--full").stdout.splitlines()
                   if "stage_text" in line)
     assert "service_name" in header
 

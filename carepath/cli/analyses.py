@@ -416,6 +416,12 @@ def pathway(
         help="A stage id (weeks-6-8) or a range as written ('Birth - 8 weeks').")] = None,
     level: Annotated[str | None, typer.Option(
         help="A service level, e.g. universal-partnership-plus.")] = None,
+    heading: Annotated[str | None, typer.Option(
+        metavar="TEXT", help="Only cells whose heading has these words, e.g. 'Death of "
+        "baby'.")] = None,
+    full: Annotated[bool, typer.Option(
+        "--full", help="Each cell's rationale, every action and whom it refers to (default: "
+        "stage, service, level, heading and the first action).")] = False,
     area: AreaOpt = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
@@ -424,15 +430,61 @@ def pathway(
 ) -> None:
     """The pathway tool's cells (stage x service x level): rationale, actions and whom they
     refer to. --at keeps every cell whose stage range holds that age; --stage every cell
-    whose range overlaps it."""
+    whose range overlaps it. The terminal shows each cell in brief, by stage (--full: all of
+    it); csv and json give every column."""
     from carepath.queries.pathway import pathway_cells
 
     model = load(data)
     area = resolve(model, area, ("area",), role="area")
     df = pathway_cells(model, service=service, week=week(at, model), stage=stage, level=level,
                        area=area)
-    emit(df, fmt, title="pathway cells", console=out, columns=columns, limit=limit,
-         brief=["stage_text", "service_name", "level", "actions", "target_names", "evidence"])
+    if heading is not None:
+        df = df[df["heading"].str.contains(heading.strip(), case=False, regex=False)]
+        if df.empty:
+            _check_heading(model, heading)
+    if fmt is not Format.table or columns or full or df.empty:
+        emit(df, fmt, title="pathway cells", console=out, columns=columns, limit=limit,
+             brief=["stage_text", "service_name", "level", "actions", "target_names",
+                    "evidence"])
+        return
+    width = max(out.width, 40)
+    write = out.real.file.write
+    shown = df.head(limit) if limit else df
+    write("\n".join(_wrap_text(
+        f"pathway cells: {len(df)} (--full: each cell's rationale, every action and whom it "
+        "refers to; --heading TEXT: one kind of cell)", width)) + "\n")
+    last = None
+    for row in shown.itertuples(index=False):
+        if row.stage_text != last:
+            write("\n" + "\n".join(_wrap_text(row.stage_text, width)) + "\n")
+            last = row.stage_text
+        head = f"{row.service} ({row.service_name})" + (f", {row.level}" if row.level else "")
+        head += f": {row.heading or 'no heading'} [{row.evidence}]"
+        write("\n".join("  " + line for line in _wrap_text(head, width - 2, "  ")) + "\n")
+        actions = list(row.actions)
+        more = len(actions) - 1
+        first = (actions[0] + (f" (+{more} more action{'s' if more > 1 else ''})"
+                               if more else "") if actions else
+                 "no action stated" + (" (--full: its rationale)" if row.rationale else ""))
+        write("\n".join("    " + line for line in _wrap_text(first, width - 4)) + "\n")
+    if len(shown) < len(df):
+        write(f"\n... and {len(df) - len(shown)} more cells (--limit 0 for all)\n")
+
+
+def _check_heading(model, heading: str) -> None:
+    """A --heading no cell has is a usage error naming the headings there are (a heading
+    some cell has, but none of those asked for, is just no rows)."""
+    import difflib
+
+    from carepath.cli._common import UsageError
+
+    headings = sorted({c.heading for c in model.pathway if c.heading})
+    if any(heading.strip().lower() in h.lower() for h in headings):
+        return
+    close = difflib.get_close_matches(heading, headings, n=1, cutoff=0.5)
+    raise UsageError(f"no pathway cell has a heading with {heading!r}"
+                     + (f" (did you mean {close[0]!r}?)" if close else "")
+                     + f"; the headings: {'; '.join(headings) or 'none'}")
 
 
 @app.command()
