@@ -124,18 +124,21 @@ def _kinds(kinds: list[str] | None) -> tuple[str, ...]:
     return tuple(kinds or ("refers_to",))
 
 
-def _hint_profession(model, source: str | None, target: str | None, area: str | None) -> None:
-    """When a profession finds nothing, the services named after it (where they exist)."""
+def _hint_profession(model, source: str | None, target: str | None, area: str | None, *,
+                     flags: tuple[str, str] = ("--from", "--to")) -> None:
+    """When a profession finds nothing, the services named after it (where they exist);
+    ``flags``: how the command takes the two ends (``--entry``, or where they go)."""
     from carepath.lookup import services_named_like
 
-    for node, flag in ((source, "--from"), (target, "--to")):
+    for node, flag in ((source, flags[0]), (target, flags[1])):
         if node is None or node not in model.professions:
             continue
         like = services_named_like(model, node, area=area)
         if like:
             where = f"in {area}, " if area else ""
             say = " or ".join(f"the service {s} ({model.services[s].name})" for s in like[:3])
-            note(f"{where}{model.name_of(node).lower()} is also {say}: try {flag} {like[0]}")
+            note(f"{where}{model.name_of(node).lower()} is also {say}: try "
+                 f"{flag.replace('{}', like[0]) if '{}' in flag else f'{flag} {like[0]}'}")
 
 
 @app.command()
@@ -149,6 +152,12 @@ def routes(
     severity: SeverityOpt = None,
     max_hops: Annotated[int, typer.Option(min=1, max=8)] = 4,
     shortest: Annotated[bool, typer.Option(help="Only the shortest route.")] = False,
+    _from: Annotated[str | None, typer.Option(
+        "--from", hidden=True, is_eager=True, callback=lambda v: _positional("--from", v),
+        help="Not an option here: SOURCE is positional.")] = None,
+    _to: Annotated[str | None, typer.Option(
+        "--to", hidden=True, is_eager=True, callback=lambda v: _positional("--to", v),
+        help="Not an option here: TARGET is positional.")] = None,
     data: DataOpt = None,
     graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
@@ -173,8 +182,23 @@ def routes(
     df = find(model, source, target, week=week(at, model),
               concern=resolve_term(model, concern, "concern"),
               severity=resolve_term(model, severity, "severity"), max_hops=max_hops)
+    if df.empty:
+        _hint_profession(model, source, target, None,
+                         flags=(f"carepath routes {{}} {target}",
+                                f"carepath routes {source} {{}}"))
     emit(df, fmt, title=f"routes {source} -> {target}", console=out, columns=columns,
          limit=limit, brief=["open", "names", "conditions", "evidence"])
+
+
+def _positional(flag: str, value: str | None) -> None:
+    """``routes --from X`` (the ``refers`` habit): say that SOURCE and TARGET are
+    positional, before the missing arguments are complained of."""
+    if value is None:
+        return
+    where = "carepath routes {} TARGET" if flag == "--from" else "carepath routes SOURCE {}"
+    raise typer.BadParameter(f"SOURCE and TARGET are positional, not options: "
+                             f"{where.format(value)} (e.g. carepath routes gp dorset-pmmhs)",
+                             param_hint=flag)
 
 
 @app.command()
@@ -208,6 +232,9 @@ def need(
                          severity=resolve_term(model, severity, "severity"),
                          week=week(at, model), entry=entries or None,
                          area=area)
+    if df.empty:
+        for entry_point in entries:
+            _hint_profession(model, entry_point, None, area, flags=("--entry", "--to"))
     if fmt is Format.table:
         df = df.assign(tier=df["target"].map(lambda t: getattr(model.services.get(t), "tier",
                                                                None) or ""))

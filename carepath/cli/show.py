@@ -21,8 +21,9 @@ def show(
     kind: Annotated[str | None, typer.Option(metavar="KIND", help=(
         "Only this kind: " + ", ".join(CARD_KINDS) + "."))] = None,
     area: AreaOpt = None,
-    every: Annotated[bool, typer.Option("--all", help="Every line of every section (default: "
-                                        "the first 25 of each; the other relations each in full).")] = False,
+    every: Annotated[bool, typer.Option("--all", help=(
+        "Every line of every section (default: the first 25 of each) and the other "
+        "relations each in full."))] = False,
     data: DataOpt = None,
     graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
