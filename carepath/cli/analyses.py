@@ -379,7 +379,8 @@ def _eligible_block(row, width: int) -> list[str]:
     route = _instead(row.accepts, row.route)
     fields = [("why", "; ".join(_short_reasons(row.reasons))),
               ("instead", route.removeprefix("instead: ")) if row.accepts == "no" else
-              ("route", route or "not stated"),
+              ("route", route or "not stated (no referral into it from the area's entry "
+                         "points)"),
               ("evidence", ", ".join(row.evidence) if isinstance(row.evidence, list)
                else str(row.evidence))]
     for label, text in fields:
