@@ -255,19 +255,26 @@ def _natural(df: pd.DataFrame, columns: Sequence[str]) -> list[tuple[int, bool]]
     return out
 
 
-def _floor(column: Any, natural: int, whole: bool) -> int:
+_WORD_MAX = 30  # a text column is at least as wide as its longest word, up to this
+
+
+def _floor(df: pd.DataFrame, column: Any, natural: int, whole: bool) -> int:
     """The narrowest a column gets: a column of single words (ids, tiers, evidence: what a
     planner copies into the next command) never narrower than its widest cell; a text
-    column never narrower than :data:`_MIN_WRAP` nor than its header (up to
-    :data:`_HEADER_MAX`), so a header is never split mid-word."""
+    column never narrower than :data:`_MIN_WRAP`, than its header (up to
+    :data:`_HEADER_MAX`) nor than its longest word (an id in a sentence; up to
+    :data:`_WORD_MAX`), so no word is split mid-word."""
     if whole:
         return natural
-    return min(natural, max(_MIN_WRAP, min(len(str(column)), _HEADER_MAX)))
+    longest = max((len(w) for v in df[column].head(_CHUNK) for w in _cell(v).split()),
+                  default=0)
+    return min(natural, max(_MIN_WRAP, min(len(str(column)), _HEADER_MAX),
+                            min(longest, _WORD_MAX)))
 
 
 def _narrowest(df: pd.DataFrame, columns: Sequence[str]) -> list[int]:
-    return [_floor(c, n, whole) for c, (n, whole) in zip(columns, _natural(df, columns),
-                                                         strict=True)]
+    return [_floor(df, c, n, whole) for c, (n, whole) in zip(columns, _natural(df, columns),
+                                                             strict=True)]
 
 
 def _widths(df: pd.DataFrame, width: int, pad: int = 3) -> list[int] | None:
@@ -286,7 +293,8 @@ def _widths(df: pd.DataFrame, width: int, pad: int = 3) -> list[int] | None:
     room = width - pad * len(natural)
     if sum(n for n, _ in natural) <= room:
         return None
-    floors = [_floor(c, n, whole) for c, (n, whole) in zip(df.columns, natural, strict=True)]
+    floors = [_floor(df, c, n, whole) for c, (n, whole) in zip(df.columns, natural,
+                                                                strict=True)]
     texts = [i for i, (_, whole) in enumerate(natural) if not whole]
     fixed = sum(n for n, whole in natural if whole)
     left = room - fixed

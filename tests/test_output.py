@@ -59,8 +59,8 @@ def test_ids_and_headers_are_never_split_to_fit_80_columns(reference):
     words = {w for s in reference.services.values() for w in s.name.split()}
     for command in (("services",), ("pathway", "--at", "4m", "--full"),
                     ("pathway",), ("refers", "--area", "dorset"),
-                    ("overlaps",), ("stepped-care",), ("need", "--concern", "anxiety",
-                                                       "--at", "4m")):
+                    ("overlaps",), ("stepped-care",), ("structure",),
+                    ("need", "--concern", "anxiety", "--at", "4m")):
         result = cli(*command, columns=80)
         assert result.exit_code == 0, (command, result.stderr)
         lines = result.stdout.splitlines()

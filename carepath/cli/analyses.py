@@ -356,8 +356,10 @@ def eligible(
     for row in shown.itertuples(index=False):
         write("\n" + "\n".join(_eligible_block(row, width)) + "\n")
     if len(shown) < len(decided):
-        write(f"\n... and {len(decided) - len(shown)} more that say yes or no "
-              "(--limit 0 for all)\n")
+        left = decided["accepts"].iloc[len(shown):].value_counts()
+        write("\n" + "\n".join(_wrap_text(
+            f"... and {len(decided) - len(shown)} more ({left.get('yes', 0)} yes, "
+            f"{left.get('no', 0)} no; --limit 0 for all, --area for one area)", width)) + "\n")
     if not unknown.empty:
         write("\n" + "\n".join(_wrap_text(_unknown_summary(unknown), width)) + "\n")
 
@@ -423,7 +425,9 @@ def _unknown_summary(unknown) -> str:
     groups: dict[str, list[str]] = {}
     for service, reasons in zip(unknown["service"], unknown["reasons"], strict=True):
         items = reasons if isinstance(reasons, list) else [reasons]
-        key = " + ".join(str(r).split(":")[0] for r in items) or "not stated"
+        open_ = [str(r).split(":")[0] for r in items  # what leaves it open, not what holds
+                 if not str(r).startswith(("covers ", "meets"))]
+        key = " + ".join(open_ or [str(r).split(":")[0] for r in items]) or "not stated"
         groups.setdefault(key, []).append(service)
     parts = []
     for why, ids in sorted(groups.items(), key=lambda kv: -len(kv[1])):
