@@ -255,21 +255,22 @@ def _natural(df: pd.DataFrame, columns: Sequence[str]) -> list[tuple[int, bool]]
     return out
 
 
-_WORD_MAX = 30  # a text column is at least as wide as its longest word, up to this
+_WORD_MAX = 30  # a text column is at least as wide as the longest id in it, up to this
+_ID_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+[,;.:)]?")  # an id in a sentence
 
 
 def _floor(df: pd.DataFrame, column: Any, natural: int, whole: bool) -> int:
     """The narrowest a column gets: a column of single words (ids, tiers, evidence: what a
     planner copies into the next command) never narrower than its widest cell; a text
     column never narrower than :data:`_MIN_WRAP`, than its header (up to
-    :data:`_HEADER_MAX`) nor than its longest word (an id in a sentence; up to
-    :data:`_WORD_MAX`), so no word is split mid-word."""
+    :data:`_HEADER_MAX`) nor than the longest id in it (``dorset-access-mental-health``
+    in a sentence; up to :data:`_WORD_MAX`), so no id is split mid-word."""
     if whole:
         return natural
-    longest = max((len(w) for v in df[column].head(_CHUNK) for w in _cell(v).split()),
-                  default=0)
+    words = {w for v in df[column].head(_CHUNK) for w in _cell(v).split()}
+    ids = max((len(w) for w in words if _ID_WORD.fullmatch(w)), default=0)
     return min(natural, max(_MIN_WRAP, min(len(str(column)), _HEADER_MAX),
-                            min(longest, _WORD_MAX)))
+                            min(ids, _WORD_MAX)))
 
 
 def _narrowest(df: pd.DataFrame, columns: Sequence[str]) -> list[int]:
