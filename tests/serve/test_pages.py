@@ -124,6 +124,11 @@ def test_the_card_answers_first_and_folds_the_rest(server, open_page, reference)
            if r.target == svc.id and "<li>" in (r.provenance.passage or "")]
     assert raw and "<li>" not in refer_in
     assert all(passage_text(p) in refer_in for p in raw)
+    assert tab.axe() == []
+    for summary in page.locator("details > summary").all():
+        summary.click()
+    assert page.locator("section[aria-labelledby=h-other] li").first.is_visible()
+    assert tab.axe() == []
     tab.assert_clean()
 
 
