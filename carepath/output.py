@@ -217,7 +217,12 @@ def emit(df: pd.DataFrame, fmt: Format, *, title: str | None = None,
                      + (" (left out to fit the width)" if squeezed else ""))
     _stream(rows, console, title, compact=compact)
     if notes:
-        console.print(Text("\n".join(notes), style="dim"))
+        import textwrap
+
+        wrapped = [line for n in notes for line in textwrap.wrap(
+            literal(n), max(console.width, 20), break_long_words=False,
+            break_on_hyphens=False)]  # at spaces: a column name is never split
+        console.print(Text("\n".join(wrapped), style="dim"), soft_wrap=True)
 
 
 def _fit(df: pd.DataFrame, shown: list[str], width: int,
