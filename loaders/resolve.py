@@ -294,11 +294,13 @@ class _Resolver:
 
     # -- pass 2: vocabularies and sources ------------------------------------------------------
     def own_version(self, key: str, item: _Item, kind: str) -> bool:
-        """Whether ``item``, a bundled entry, is replaced by the data's own entry of the same
-        id (identical: silently; changed: noted for one warning)."""
-        if not item.bundled:
-            return False
+        """Whether ``item`` is to be left out: a bundled entry the data's own entry of the
+        same id replaces (identical: silently; changed: noted for one warning), or a repeat
+        of the data's own first entry, identical to it (two folders bringing the same
+        vocabulary). A changed repeat is kept: it is a duplicate id."""
         own = self.own_entries.get(key, {}).get(item.rec.id)
+        if not item.bundled:
+            return own is not None and own is not item and own.rec == item.rec
         if own is None:
             return False
         if own.rec != item.rec:
@@ -307,9 +309,11 @@ class _Resolver:
 
     def resolve_vocabularies(self) -> None:
         m = self.model
-        self.own_entries = {
-            key: {item.rec.id: item for item in self.items[key] if not item.bundled}
-            for key in ("sources", "tiers", "stages", *_TERM_KEYS)}
+        self.own_entries = {key: {} for key in ("sources", "tiers", "stages", *_TERM_KEYS)}
+        for key, firsts in self.own_entries.items():
+            for item in self.items[key]:
+                if not item.bundled:
+                    firsts.setdefault(item.rec.id, item)
         for item in self.items["sources"]:
             rec: SourceRec = item.rec
             if self.own_version("sources", item, "source"):

@@ -70,3 +70,17 @@ def test_copy_edit_compare_with_diff(data_copy):
     assert result.exit_code == 0, result.stderr
     assert "duplicate" not in result.stderr
     assert "21 days" in result.stdout and "dorset-pmmhs" in result.stdout
+
+
+def test_two_folders_bringing_the_same_sources_are_no_duplicates_but_a_clash_is(tmp_path):
+    same = tmp_path / "same.yaml"
+    same.write_text("sources:\n  - {id: s1, title: One}\n", encoding="utf-8")
+    other = tmp_path / "other" / "same.yaml"
+    other.parent.mkdir()
+    other.write_text("sources:\n  - {id: s1, title: One}\n", encoding="utf-8")
+    area = tmp_path / "area.yaml"
+    area.write_text("source: s1\narea: {id: a, name: A}\nservices:\n  - {id: a-x, name: X}\n",
+                    encoding="utf-8")
+    assert [p for p in validate(same, other, area) if p.level == "error"] == []
+    other.write_text("sources:\n  - {id: s1, title: Another}\n", encoding="utf-8")
+    assert [p.code for p in validate(same, other, area)] == ["duplicate-id"]
