@@ -343,7 +343,8 @@ def eligible(
              summary=["accepts", "area"])
         return
     decided = df[df["accepts"] != "unknown"]
-    decided = decided.iloc[decided["accepts"].map({"yes": 0, "no": 1}).argsort(kind="stable")]
+    order = decided["accepts"].map({"yes": 0, "no": 1}).fillna(2)  # then any other verdict
+    decided = decided.iloc[order.to_numpy().argsort(kind="stable")]
     unknown = df[df["accepts"] == "unknown"]
     says = {a: int((decided["accepts"] == a).sum()) for a in ("yes", "no")}
     write = out.real.file.write
