@@ -45,7 +45,7 @@ def _conditions(df):
     for row in df.itertuples(index=False):
         bits = [getattr(row, "stage_text", ""), ", ".join(getattr(row, "concerns", []) or []),
                 "/".join(getattr(row, "severity", []) or []), getattr(row, "urgency", ""),
-                getattr(row, "response_time", "")]
+                f"within {row.response_time}" if getattr(row, "response_time", "") else ""]
         parts.append("; ".join(b for b in bits if b))
     return df.assign(conditions=parts)
 
