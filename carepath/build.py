@@ -85,7 +85,8 @@ def source_files(data: Sequence[Path | str] = ()) -> list[Path]:
     # only the files' names and contents
     spec = find_spec("carepath.data")
     bundled = Path(next(iter(spec.submodule_search_locations)))
-    found = [(bundled / VOCABULARY_FILE).resolve()]  # always loaded first
+    found = [(bundled / VOCABULARY_FILE).resolve(),  # always loaded first
+             (bundled / "sources.yaml").resolve()]  # the documents any fact may cite
     for path in map(Path, data or [bundled]):
         path = path.resolve()
         if path.is_file():

@@ -18,6 +18,7 @@ Perinatal and Maternal Mental Health Service (dorset-pmmhs)
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,9 +27,29 @@ from typing import Any
 from carepath.directory import describe_window, what_it_does
 from carepath.graph.model import FAMILY, Model, Provenance, Relation, RelationKind, Service
 
-__all__ = ["Card", "Line", "card", "render"]
+__all__ = ["Card", "Line", "card", "passage_text", "render"]
 
 NOT_STATED = "not stated"
+_ITEM = re.compile(r"\s*</li>\s*<li\b[^>]*>\s*|\s*</li>\s*|\s*<li\b[^>]*>\s*", re.IGNORECASE)
+_TAG = re.compile(r"</?(?:b|i|u|em|strong|p|br|span|div|ul|ol|a|h[1-6]|sup|sub|small)\b[^>]*>",
+                  re.IGNORECASE)
+
+
+def passage_text(passage: str) -> str:
+    """A quoted passage as text: the source's list markup read as the list it is (items
+    joined by "; "), other formatting tags dropped, white space made single. The passage
+    itself (what the tests check against the document) is never changed.
+
+    >>> passage_text("<li>GP</li><li>Families</li>")
+    'GP; Families'
+    >>> passage_text("Mental Health Service</b> (previously called ...)")
+    'Mental Health Service (previously called ...)'
+    >>> passage_text("under 18 < 19 months")
+    'under 18 < 19 months'
+    """
+    text = _ITEM.sub("\x00", passage)
+    text = "; ".join(part.strip() for part in text.split("\x00") if part.strip())
+    return " ".join(_TAG.sub("", text).split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +115,7 @@ def card(model: Model, kind: str, ident: str, *, most: int | None = 25,
               "intervention": _intervention, "area": _area}
     if kind not in makers:
         raise ValueError(f"no card for a {kind}; cards are for: {', '.join(makers)}")
-    made = (_service(model, ident, relations) if kind == "service"
+    made = (_service(model, ident, relations, grouped=most is not None) if kind == "service"
             else makers[kind](model, ident))
     if most:
         made.sections = [(label, lines if len(lines) <= most else [
@@ -134,7 +155,11 @@ def _relation_line(model: Model, rel: Relation, other: str, *, verb: str = "",
     return Line(text, (rel.provenance,))
 
 
-def _service(model: Model, ident: str, rels: Sequence[Relation] | None = None) -> Card:
+def _service(model: Model, ident: str, rels: Sequence[Relation] | None = None, *,
+             grouped: bool = True) -> Card:
+    """The answer first (what it is, tier, window, response times, who refers in and how,
+    eligibility, where it refers out), then the rest; ``grouped``: the other relations one
+    line per kind (the printed card), else each in full (``show --all``)."""
     s: Service = model.services[ident]
     area = model.areas.get(s.area)
     tier = model.tiers.get(s.tier) if s.tier else None
@@ -144,7 +169,6 @@ def _service(model: Model, ident: str, rels: Sequence[Relation] | None = None) -
     what = what_it_does(model, s)
     c.add("What it is", [Line(s.name, (s.provenance,)),
                          *([Line(f"addresses {what}")] if s.addresses else [])])
-    c.add("Also called", "; ".join(s.aliases) if s.aliases else None)
     c.add("Tier", Line(f"{tier.name} ({tier.id}, step {tier.rank})" if tier else NOT_STATED)
           if not s.tier_note else [Line(f"{tier.name} ({tier.id}, step {tier.rank})"
                                         if tier else NOT_STATED), Line(s.tier_note)])
@@ -153,6 +177,29 @@ def _service(model: Model, ident: str, rels: Sequence[Relation] | None = None) -
     window = describe_window(s)
     c.add("Window", window if not s.stage_texts else
           f"{window} (as stated: {'; '.join(s.stage_texts)})")
+    parent = model.services.get(s.part_of) if s.part_of else None
+    inherited = not s.response_times and bool(model.response_times_of(s))
+    c.add("Response times", [
+        *([Line(f"those of {parent.name} ({parent.id}), which it is part of:")]
+          if inherited and parent is not None else []),
+        *(Line(f"{rt.urgency}: within {rt.within}", (rt.provenance,))
+          for rt in model.response_times_of(s))] or NOT_STATED)
+    rels = model.relations if rels is None else rels
+    incoming = [r for r in rels if r.target == s.id and r.kind is RelationKind.REFERS_TO]
+    through = ([r for r in rels if r.target == parent.id and r.kind is RelationKind.REFERS_TO]
+               if parent is not None and not incoming else [])
+    via_parent = [Line(f"through {parent.name} ({parent.id}), which it is part of:"),
+                  *(_relation_line(model, r, r.source) for r in through)] if through else []
+    c.add("Referred in by", [_relation_line(model, r, r.source) for r in incoming]
+          or via_parent or NOT_STATED)
+    inc = [Line(f"{'+' if cr.type == 'inclusion' else '-'} {cr.type}: \"{cr.text}\"",
+                (cr.provenance,)) for cr in s.eligibility]
+    c.add("Eligibility", inc or NOT_STATED)
+    outgoing = [r for r in rels if r.source == s.id and r.kind is RelationKind.REFERS_TO]
+    c.add("Refers out to", [_relation_line(model, r, r.target) for r in outgoing]
+          or NOT_STATED)
+    # -- the rest ------------------------------------------------------------------------
+    c.add("Also called", "; ".join(s.aliases) if s.aliases else None)
     if s.need_min is not None or s.need_max is not None:
         need = f"{_num(s.need_min)}-{_num(s.need_max)}% of families"
         c.add("Need", need + (f" ({s.need_note})" if s.need_note else ""))
@@ -163,33 +210,12 @@ def _service(model: Model, ident: str, rels: Sequence[Relation] | None = None) -
     c.add("Concerns", needs or NOT_STATED)
     if s.not_addressed:
         c.add("Does not address", "; ".join(model.name_of(t) for t in s.not_addressed))
-    rels = model.relations if rels is None else rels
-    incoming = [r for r in rels if r.target == s.id and r.kind is RelationKind.REFERS_TO]
-    parent = model.services.get(s.part_of) if s.part_of else None
-    through = ([r for r in rels if r.target == parent.id and r.kind is RelationKind.REFERS_TO]
-               if parent is not None and not incoming else [])
-    via_parent = [Line(f"through {parent.name} ({parent.id}), which it is part of:"),
-                  *(_relation_line(model, r, r.source) for r in through)] if through else []
-    c.add("Referred in by", [_relation_line(model, r, r.source) for r in incoming]
-          or via_parent or NOT_STATED)
-    outgoing = [r for r in rels if r.source == s.id and r.kind is RelationKind.REFERS_TO]
-    c.add("Refers out to", [_relation_line(model, r, r.target) for r in outgoing]
-          or NOT_STATED)
     others = [r for r in rels if s.id in (r.source, r.target)
               and r.kind is not RelationKind.REFERS_TO]
-    c.add("Other relations", [
+    c.add("Other relations", _grouped(model, s.id, others) if grouped else [
         _relation_line(model, r, r.target, verb=f"{r.kind.label} ") if r.source == s.id else
         _relation_line(model, r, r.source, incoming=f" {r.kind.label} it")
         for r in others])
-    inc = [Line(f"{'+' if cr.type == 'inclusion' else '-'} {cr.type}: \"{cr.text}\"",
-                (cr.provenance,)) for cr in s.eligibility]
-    c.add("Eligibility", inc or NOT_STATED)
-    inherited = not s.response_times and bool(model.response_times_of(s))
-    c.add("Response times", [
-        *([Line(f"those of {parent.name} ({parent.id}), which it is part of:")]
-          if inherited and parent is not None else []),
-        *(Line(f"{rt.urgency}: within {rt.within}", (rt.provenance,))
-          for rt in model.response_times_of(s))] or NOT_STATED)
     c.add("Team", "; ".join(model.name_of(p) for p in s.professions) or NOT_STATED)
     c.add("Interventions", "; ".join(model.name_of(i) for i in s.interventions) or NOT_STATED)
     if s.part_of:
@@ -203,14 +229,43 @@ def _service(model: Model, ident: str, rels: Sequence[Relation] | None = None) -
     cells = [cell for cell in model.pathway if cell.service == s.id]
     if cells:
         c.add("Pathway cells", f"{len(cells)} (stage x level rationale and actions; "
-              "see `carepath export html --view pathway`)")
-    c.add("Stated about it", [Line(f'"{ev.passage}"', (ev,)) for ev in s.evidence
-                              if ev.passage])
+              "see `carepath pathway --service " + s.id + "`)")
+    c.add("Stated about it", [Line(f'"{passage_text(ev.passage)}"', (ev,))
+                              for ev in s.evidence if ev.passage])
     c.add("Notes", s.notes)
     src = model.sources.get(s.provenance.source)  # shown where a date is stated
     c.add("Last assured", s.assured_date or (f"{NOT_STATED} (its document is dated {src.dated})"
                                              if src and src.dated else None))
     return c
+
+
+def _grouped(model: Model, ident: str, rels: Sequence[Relation]) -> list[Line]:
+    """Relations one line per kind and direction ("collaborates with: A (a), B (b) x2"),
+    each line citing every statement it stands for; the conditions and notes are on
+    ``show --all`` and ``refers --from/--to ID --kind KIND``.
+
+    >>> from carepath import load_reference
+    >>> m = load_reference()
+    >>> others = [r for r in m.relations if "dorset-pmmhs" in (r.source, r.target)
+    ...           and r.kind.value != "refers_to"]
+    >>> [line.text.split(":")[0] for line in _grouped(m, "dorset-pmmhs", others)][:2]
+    ['advises', 'collaborates with']
+    """
+    groups: dict[str, dict[str, list[Relation]]] = {}
+    for r in rels:
+        out = r.source == ident
+        head = r.kind.label if out else f"{r.kind.label} it, from"
+        groups.setdefault(head, {}).setdefault(r.target if out else r.source, []).append(r)
+    lines = []
+    for head, by_other in groups.items():
+        names = [f"{model.name_of(o)} ({o})" + (f" x{len(rs)}" if len(rs) > 1 else "")
+                 for o, rs in by_other.items()]
+        refs = tuple(dict.fromkeys(r.provenance for rs in by_other.values() for r in rs))
+        lines.append(Line(f"{head}: {'; '.join(names)}", refs))
+    if lines:
+        lines.append(Line("(each with its conditions and notes: show --all, or refers "
+                          f"--from/--to {ident} --kind KIND)"))
+    return lines
 
 
 def _num(value: float | None) -> str:
@@ -315,7 +370,8 @@ def render(c: Card, *, width: int = 80, sources: bool = True,
             lines.extend(textwrap.wrap(label, width))
             first = False
         for fact in facts:
-            text = fact.text + (f" [{', '.join(r.ref for r in fact.refs)}]" if fact.refs else "")
+            refs = dict.fromkeys(r.ref for r in fact.refs)  # a line cited twice: once
+            text = fact.text + (f" [{', '.join(refs)}]" if refs else "")
             wrapped = textwrap.wrap(text, text_w - 2 if len(facts) > 1 else text_w,
                                     break_long_words=True, break_on_hyphens=False) or [""]
             bullet = "- " if len(facts) > 1 else ""
@@ -325,11 +381,12 @@ def render(c: Card, *, width: int = 80, sources: bool = True,
                 lines.append(head + (bullet if i == 0 else pad) + part)
                 first = False
     shown = {(r.source, r.line, r.passage) for _, facts in c.sections for f in facts
-             for r in f.refs if r.passage and f.text in (r.passage, f'"{r.passage}"')}
+             for r in f.refs if r.passage and f.text in (r.passage, f'"{r.passage}"',
+                                                         f'"{passage_text(r.passage)}"')}
     by_passage: dict[tuple[str, str], list[str]] = {}
     for r in c.citations():  # one entry per passage, with every line that cites it
         if r.passage and (r.source, r.line, r.passage) not in shown:
-            lines_of = by_passage.setdefault((r.source, " ".join(r.passage.split())), [])
+            lines_of = by_passage.setdefault((r.source, passage_text(r.passage)), [])
             if r.line is not None and str(r.line) not in lines_of:
                 lines_of.append(str(r.line))
     if sources and by_passage:

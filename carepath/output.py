@@ -217,7 +217,12 @@ def emit(df: pd.DataFrame, fmt: Format, *, title: str | None = None,
                      + (" (left out to fit the width)" if squeezed else ""))
     _stream(rows, console, title, compact=compact)
     if notes:
-        console.print(Text("\n".join(notes), style="dim"))
+        import textwrap
+
+        wrapped = [line for n in notes for line in textwrap.wrap(
+            literal(n), max(console.width, 20), break_long_words=False,
+            break_on_hyphens=False)]  # at spaces: a column name is never split
+        console.print(Text("\n".join(wrapped), style="dim"), soft_wrap=True)
 
 
 def _fit(df: pd.DataFrame, shown: list[str], width: int,
@@ -232,7 +237,8 @@ def _fit(df: pd.DataFrame, shown: list[str], width: int,
 
 _PAD = 3  # a column's padding and separator
 _MIN_WRAP = 10  # a wrapped column is never narrower than this
-_ID_MAX = 32  # a column of single words (ids, tiers, evidence) up to this wide is never wrapped
+_HEADER_MAX = 16  # ... nor than its header, up to this wide
+_ID_MAX = 40  # a column of single words (ids, tiers, evidence) up to this wide is never wrapped
 
 
 def _natural(df: pd.DataFrame, columns: Sequence[str]) -> list[tuple[int, bool]]:
@@ -254,33 +260,67 @@ def _natural(df: pd.DataFrame, columns: Sequence[str]) -> list[tuple[int, bool]]
     return out
 
 
+_WORD_MAX = 30  # a text column is at least as wide as the longest id in it, up to this
+_ID_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+[,;.:)]?")  # an id in a sentence
+
+
+def _floor(df: pd.DataFrame, column: Any, natural: int, whole: bool) -> int:
+    """The narrowest a column gets: a column of single words (ids, tiers, evidence: what a
+    planner copies into the next command) never narrower than its widest cell; a text
+    column never narrower than :data:`_MIN_WRAP`, than its header (up to
+    :data:`_HEADER_MAX`) nor than the longest id in it (``dorset-access-mental-health``
+    in a sentence; up to :data:`_WORD_MAX`), so no id is split mid-word."""
+    if whole:
+        return natural
+    words = {w for v in df[column].head(_CHUNK) for w in _cell(v).split()}
+    ids = max((len(w) for w in words if _ID_WORD.fullmatch(w)), default=0)
+    return min(natural, max(_MIN_WRAP, min(len(str(column)), _HEADER_MAX),
+                            min(ids, _WORD_MAX)))
+
+
 def _narrowest(df: pd.DataFrame, columns: Sequence[str]) -> list[int]:
-    return [n if whole else min(n, _MIN_WRAP) for n, whole in _natural(df, columns)]
+    return [_floor(df, c, n, whole) for c, (n, whole) in zip(columns, _natural(df, columns),
+                                                             strict=True)]
 
 
 def _widths(df: pd.DataFrame, width: int, pad: int = 3) -> list[int] | None:
     """Fixed column widths that fit ``width``: single-word columns (ids, tiers, evidence)
     whole, the text columns (names, reasons, conditions) share what is left in proportion to
-    their length. None when everything fits as it is."""
+    their length, none below its floor (:func:`_floor`). None when everything fits as it is.
+    Only when even the floors do not fit (the caller keeps columns that do) are text columns,
+    then the others, narrowed further.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"id": ["specialist-perinatal"], "reason": ["a " * 40]})
+    >>> _widths(df, 40)
+    [20, 14]
+    """
     natural = _natural(df, df.columns)
     room = width - pad * len(natural)
     if sum(n for n, _ in natural) <= room:
         return None
+    floors = [_floor(df, c, n, whole) for c, (n, whole) in zip(df.columns, natural,
+                                                                strict=True)]
+    texts = [i for i, (_, whole) in enumerate(natural) if not whole]
     fixed = sum(n for n, whole in natural if whole)
-    texts = [n for n, whole in natural if not whole]
     left = room - fixed
-    if not texts or left < _MIN_WRAP * len(texts):  # narrow the widest until all fit
+    if not texts or left < sum(floors[i] for i in texts):  # narrow text first, ids last
         widths = [n for n, _ in natural]
-        while sum(widths) > room and max(widths) > 4:
-            widest = widths.index(max(widths))
-            widths[widest] -= 1
+        order = [*texts, *(i for i in range(len(natural)) if i not in texts)]
+        while sum(widths) > room:
+            cands = [i for i in order if widths[i] > 4]
+            if not cands:
+                break
+            pick = max((i for i in cands if i in texts), key=lambda i: widths[i], default=None)
+            if pick is None or widths[pick] <= 4:
+                pick = max(cands, key=lambda i: widths[i])
+            widths[pick] -= 1
         return widths
     widths = [n if whole else 0 for n, whole in natural]
-    order = sorted((i for i, (_, whole) in enumerate(natural) if not whole),
-                   key=lambda i: natural[i][0])
+    order = sorted(texts, key=lambda i: natural[i][0])
     for k, i in enumerate(order):  # fair shares: a column needing less gives the rest back
         share = left // (len(order) - k)
-        widths[i] = max(min(natural[i][0], share), min(natural[i][0], _MIN_WRAP))
+        widths[i] = max(min(natural[i][0], share), floors[i])
         left -= widths[i]
     return widths
 
@@ -393,9 +433,12 @@ def _summarise(df: pd.DataFrame, by: list[str], console: Console, title: str | N
                   .reset_index())
         matrix.columns = [str(c) for c in matrix.columns]
         matrix["all"] = matrix.iloc[:, 1:].sum(axis=1)
-        _stream(matrix, console, f"{what}{len(df):,} rows by {by[0]} (down) and {by[1]} "
+        whole = sum(max(len(c), *(len(_cell(v)) for v in matrix[c])) + _PAD
+                    for c in matrix.columns)
+        if whole <= console.width:  # else the largest groups: ids are never split to fit
+            _stream(matrix, console, f"{what}{len(df):,} rows by {by[0]} (down) and {by[1]} "
                                  "(across)")
-        return
+            return
     counts = (df.groupby(by, dropna=False, sort=True).size().reset_index(name="rows")
               .sort_values("rows", ascending=False, kind="stable"))
     _stream(counts.head(_SUMMARY_ROWS), console,

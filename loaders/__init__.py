@@ -1,8 +1,11 @@
 """Loading data folders and files into the :class:`~carepath.graph.model.Model`.
 
 ``LOADERS`` maps each input format to the function that reads it into parsed files; the CLI
-help is built from it. The bundled shared vocabularies always load first, so a planner's folder
-only needs its own sources, areas, services and relations.
+help is built from it. The bundled shared vocabularies always load first, and the bundled
+sources are there for any fact that cites them, so a planner's folder (or one copied area file)
+only needs its own areas, services and relations. A folder that brings its own vocabularies or
+sources (a copy of ``data/``) uses them: an entry identical to the bundled one is no duplicate,
+a changed one replaces it (said once, as a warning).
 
 >>> from carepath.loaders import load_reference
 >>> model = load_reference()
@@ -25,6 +28,7 @@ from carepath.loaders.spreadsheet import read_csv_folder, read_workbook
 from carepath.loaders.yamlfile import load_yaml_file
 
 VOCABULARY_FILE = "vocabularies.yaml"
+SOURCES_FILE = "sources.yaml"
 
 
 def read_yaml(path: Path) -> list[RawFile]:
@@ -81,8 +85,12 @@ def read_files(paths: Sequence[Path | str]) -> tuple[list[RawFile], list[Problem
     Parse problems of all files are collected rather than raised one file at a time.
     """
     bundled = bundled_data_dir()
-    raw: list[RawFile] = read_yaml(bundled / VOCABULARY_FILE)
+    vocabulary = (bundled / VOCABULARY_FILE).resolve()
+    sources = (bundled / SOURCES_FILE).resolve()
+    raw: list[RawFile] = [RawFile(str(bundled / VOCABULARY_FILE), load_yaml_file(vocabulary),
+                                  bundled=True)]
     problems: list[Problem] = []
+    own_sources = False  # the bundled sources.yaml read as data (the reference data)
     for path in map(Path, paths):
         if not path.exists():
             raise DataValidationError([Problem(
@@ -94,12 +102,16 @@ def read_files(paths: Sequence[Path | str]) -> tuple[list[RawFile], list[Problem
             problems.append(Problem("error", "no-data", str(path), None, None,
                                     "no .yaml, .csv or .xlsx data files found"))
         for fmt, file in found:
-            if file.resolve() == (bundled / VOCABULARY_FILE).resolve():
+            if file.resolve() == vocabulary:
                 continue
+            own_sources |= file.resolve() == sources
             try:
                 raw.extend(LOADERS[fmt](file))
             except DataValidationError as exc:
                 problems.extend(exc.problems)
+    if not own_sources:  # for the facts that cite a bundled document (a copied area file)
+        raw.insert(1, RawFile(str(bundled / SOURCES_FILE), load_yaml_file(sources),
+                              bundled=True))
     return raw, problems
 
 

@@ -61,10 +61,14 @@ from carepath.loaders.records import (
 
 @dataclass(slots=True)
 class RawFile:
-    """One input file after parsing: its display name and top-level mapping."""
+    """One input file after parsing: its display name and top-level mapping; ``bundled``
+    for carepath's own vocabularies and sources, which a data set's own entries of the same
+    id replace (an identical entry is no duplicate) and whose sources are only taken when a
+    fact cites them."""
 
     display: str
     data: Any
+    bundled: bool = False
 
 
 @dataclass(slots=True)
@@ -74,6 +78,7 @@ class _Item:
     raw: Any
     default_source: str | None
     area: str | None = None
+    bundled: bool = False
 
 
 def _line(raw: Any, field: str | None = None) -> int | None:
@@ -154,6 +159,9 @@ def response_hours(text: str) -> float | None:
     return float(m.group(1)) * _UNIT_HOURS[unit.rstrip("s")]
 
 
+_TERM_KEYS = ("levels", "severities", "urgencies", "concerns", "professions", "interventions")
+
+
 class _Resolver:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
@@ -163,6 +171,9 @@ class _Resolver:
         self.ids: dict[str, tuple[str, str, int | None]] = {
             node: ("reserved", "carepath", None) for node in RESERVED_NODES}
         self.stage_names: dict[str, Interval] = {}
+        self.fallback_sources: dict[str, Source] = {}  # bundled sources, taken when cited
+        self.replaced: list[tuple[str, str, _Item]] = []  # changed bundled entries
+        self.own_entries: dict[str, dict[str, _Item]] = {}  # the data's own, by list and id
 
     # -- reporting -------------------------------------------------------------------------
     def error(self, code: str, file: str, line: int | None, field: str | None, msg: str) -> None:
@@ -173,7 +184,7 @@ class _Resolver:
 
     # -- pass 1: shape ---------------------------------------------------------------------
     def read_file(self, raw_file: RawFile) -> None:
-        data, file = raw_file.data, raw_file.display
+        data, file, bundled = raw_file.data, raw_file.display, raw_file.bundled
         if data is None:
             self.warn("empty-file", file, None, None, "file is empty")
             return
@@ -196,7 +207,8 @@ class _Resolver:
             rec = self.validate(AreaRec, data["area"], file, "area")
             if rec is not None:
                 area_id = rec.id
-                self.area_items.append(_Item(rec, file, data["area"], default_source))
+                self.area_items.append(_Item(rec, file, data["area"], default_source,
+                                             bundled=bundled))
         for key, rec_type in LIST_KEYS.items():
             if key not in data:
                 continue
@@ -207,7 +219,8 @@ class _Resolver:
             for index, raw in enumerate(values):
                 rec = self.validate(rec_type, raw, file, f"{key}[{index}]")
                 if rec is not None:
-                    self.items[key].append(_Item(rec, file, raw, default_source, area_id))
+                    self.items[key].append(_Item(rec, file, raw, default_source, area_id,
+                                                 bundled))
 
     def validate(self, rec_type: type, raw: Any, file: str, where: str) -> Any:
         if not isinstance(raw, dict):
@@ -251,9 +264,14 @@ class _Resolver:
             self.error("no-source", item.file, _line(raw), "source",
                        "no source: give the fact a `source:` or the file a top-level `source:`")
             source = "unknown"
+        elif source in self.fallback_sources and source not in self.model.sources:
+            self.model.sources[source] = self.fallback_sources[source]  # a bundled document
         elif source not in self.model.sources:
             self.error("unknown-source", item.file, _line(raw, "source"), "source",
-                       _unknown("source", source, self.model.sources))
+                       _unknown("source", source, [*self.model.sources,
+                                                   *self.fallback_sources])
+                       + ("" if self.model.sources or not self.fallback_sources else
+                          f" (carepath's bundled documents); or add it to {_DEFINED_IN['source']}"))
         return Provenance(source, rec.line, rec.passage)
 
     def check_term(self, value: str | None, table: dict, kind: str, item: _Item, field: str,
@@ -275,23 +293,52 @@ class _Resolver:
         return tuple(out)
 
     # -- pass 2: vocabularies and sources ------------------------------------------------------
+    def own_version(self, key: str, item: _Item, kind: str) -> bool:
+        """Whether ``item`` is to be left out: a bundled entry the data's own entry of the
+        same id replaces (identical: silently; changed: noted for one warning), or a repeat
+        of the data's own first entry, identical to it (two folders bringing the same
+        vocabulary). A changed repeat is kept: it is a duplicate id."""
+        own = self.own_entries.get(key, {}).get(item.rec.id)
+        if not item.bundled:
+            return own is not None and own is not item and own.rec == item.rec
+        if own is None:
+            return False
+        if own.rec != item.rec:
+            self.replaced.append((kind, item.rec.id, own))
+        return True
+
     def resolve_vocabularies(self) -> None:
         m = self.model
+        self.own_entries = {key: {} for key in ("sources", "tiers", "stages", *_TERM_KEYS)}
+        for key, firsts in self.own_entries.items():
+            for item in self.items[key]:
+                if not item.bundled:
+                    firsts.setdefault(item.rec.id, item)
         for item in self.items["sources"]:
             rec: SourceRec = item.rec
-            if self.claim(rec.id, "source", item.file, _line(item.raw)):
-                version = rec.version
-                m.sources[rec.id] = Source(
-                    rec.id, rec.title, rec.publisher, rec.file,
-                    version.text if version else None, version.dated if version else None,
-                    Provenance(rec.id, version.line, version.passage) if version else None)
+            if self.own_version("sources", item, "source"):
+                continue
+            version = rec.version
+            source = Source(rec.id, rec.title, rec.publisher, rec.file,
+                            version.text if version else None,
+                            version.dated if version else None,
+                            Provenance(rec.id, version.line, version.passage) if version
+                            else None)
+            if item.bundled:  # taken when a fact cites it (see provenance)
+                self.fallback_sources[rec.id] = source
+            elif self.claim(rec.id, "source", item.file, _line(item.raw)):
+                m.sources[rec.id] = source
         for item in self.items["tiers"]:
             rec: TierRec = item.rec
+            if self.own_version("tiers", item, "tier"):
+                continue
             if self.claim(rec.id, "tier", item.file, _line(item.raw)):
                 m.tiers[rec.id] = Tier(rec.id, rec.name, rec.rank, tuple(rec.aliases),
                                        rec.description)
         for item in self.items["stages"]:
             rec: StageRec = item.rec
+            if self.own_version("stages", item, "stage"):
+                continue
             if rec.end_week <= rec.start_week:
                 self.error("bad-range", item.file, _line(item.raw, "end_week"), "end_week",
                            f"stage {rec.id!r} ends (week {rec.end_week}) before it starts "
@@ -305,10 +352,13 @@ class _Resolver:
         tables = {"levels": m.levels, "severities": m.severities, "urgencies": m.urgencies,
                   "concerns": m.concerns, "professions": m.professions,
                   "interventions": m.interventions}
-        for key, table in tables.items():
+        for key in _TERM_KEYS:
+            table = tables[key]
             for item in self.items[key]:
                 rec: TermRec = item.rec
                 kind = key[:-3] + "y" if key.endswith("ies") else key[:-1]
+                if self.own_version(key, item, kind):
+                    continue
                 # levels share ids with tiers by design (universal is both): not claimed globally
                 if key in ("levels", "severities", "urgencies"):
                     if rec.id in table:
@@ -549,6 +599,13 @@ def build_model_with_warnings(
     resolver.check_service_links()
     resolver.resolve_relations()
     resolver.resolve_overlaps_and_pathway()
+    if resolver.replaced:
+        kind, ident, own = resolver.replaced[0]
+        many = len(resolver.replaced) > 1
+        resolver.warn("replaces-bundled", own.file, _line(own.raw), "id",
+                      f"{len(resolver.replaced)} entr{'ies differ' if many else 'y differs'} "
+                      f"from carepath's bundled vocabularies and sources (the first: {kind} "
+                      f"{ident!r}); this data's version{'s are' if many else ' is'} used")
     if not resolver.model.services:
         resolver.warn("no-services", files[-1].display if files else "(no files)", None, None,
                       "no services found: is this the right folder or file?")

@@ -148,15 +148,53 @@ def fail(message: str, code: int = 2) -> None:
 
 
 def note(message: str) -> None:
-    """A one-line note on stderr (a hint beside an answer, not an error)."""
+    """A note on stderr (a hint beside an answer, not an error), wrapped at spaces to the
+    terminal's width with a hanging indent: never an id split mid-word."""
+    import textwrap
+
     sys.stdout.flush()
-    err.print(_error_text("note", "yellow", message), soft_wrap=True)
+    lines = textwrap.wrap(literal(message), max(err.width - 6, 30), break_long_words=False,
+                          break_on_hyphens=False) or [""]
+    err.print(_error_text("note", "yellow", "\n      ".join(lines)), soft_wrap=True)
+
+
+_LINES_SHOWN = 8  # lines a repeated problem lists
+
+
+def counted(problems: Sequence[Problem]) -> list[str]:
+    """The problems as lines to print, the same problem in one file (an unknown source on
+    79 lines) said once with the count and the first lines it is on.
+
+    >>> p = [Problem("error", "unknown-source", "a.yaml", n, "source", "unknown source 'x'")
+    ...      for n in (6, 56, 59)]
+    >>> counted(p)
+    ["a.yaml:6: source: unknown source 'x' (the same on 2 more lines: 56, 59)"]
+    """
+    groups: dict[tuple, list[Problem]] = {}
+    for p in problems:
+        groups.setdefault((p.level, p.code, p.file, p.field, p.message), []).append(p)
+    lines = []
+    for same in groups.values():
+        text = str(same[0])
+        more = [p.line for p in same[1:] if p.line is not None]
+        if len(same) > 1:
+            at = ", ".join(map(str, more[:_LINES_SHOWN])) + (", ..." if len(more) > _LINES_SHOWN
+                                                              else "")
+            text += (f" (the same on {len(same) - 1} more line{'s' if len(same) > 2 else ''}: "
+                     f"{at})" if more else f" ({len(same) - 1} more like it)")
+        lines.append(text)
+    return lines
 
 
 def print_problems(problems: list[Problem]) -> None:
+    """Every problem on stderr, one line each; the same problem repeated in a file is said
+    once, counted (see :func:`counted`)."""
+    levels: dict[tuple, str] = {}
     for p in problems:
-        colour = "red" if p.level == "error" else "yellow"
-        err.print(_error_text(p.level, colour, str(p)), soft_wrap=True)
+        levels.setdefault((p.level, p.code, p.file, p.field, p.message), p.level)
+    for level, text in zip(levels.values(), counted(problems), strict=True):
+        colour = "red" if level == "error" else "yellow"
+        err.print(_error_text(level, colour, text), soft_wrap=True)
 
 
 def open_data(data: list[Path] | None, graph: Path | None = None, as_of: str | None = None):

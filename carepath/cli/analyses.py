@@ -45,7 +45,7 @@ def _conditions(df):
     for row in df.itertuples(index=False):
         bits = [getattr(row, "stage_text", ""), ", ".join(getattr(row, "concerns", []) or []),
                 "/".join(getattr(row, "severity", []) or []), getattr(row, "urgency", ""),
-                getattr(row, "response_time", "")]
+                f"within {row.response_time}" if getattr(row, "response_time", "") else ""]
         parts.append("; ".join(b for b in bits if b))
     return df.assign(conditions=parts)
 
@@ -124,18 +124,21 @@ def _kinds(kinds: list[str] | None) -> tuple[str, ...]:
     return tuple(kinds or ("refers_to",))
 
 
-def _hint_profession(model, source: str | None, target: str | None, area: str | None) -> None:
-    """When a profession finds nothing, the services named after it (where they exist)."""
+def _hint_profession(model, source: str | None, target: str | None, area: str | None, *,
+                     flags: tuple[str, str] = ("--from", "--to")) -> None:
+    """When a profession finds nothing, the services named after it (where they exist);
+    ``flags``: how the command takes the two ends (``--entry``, or where they go)."""
     from carepath.lookup import services_named_like
 
-    for node, flag in ((source, "--from"), (target, "--to")):
+    for node, flag in ((source, flags[0]), (target, flags[1])):
         if node is None or node not in model.professions:
             continue
         like = services_named_like(model, node, area=area)
         if like:
             where = f"in {area}, " if area else ""
             say = " or ".join(f"the service {s} ({model.services[s].name})" for s in like[:3])
-            note(f"{where}{model.name_of(node).lower()} is also {say}: try {flag} {like[0]}")
+            note(f"{where}{model.name_of(node).lower()} is also {say}: try "
+                 f"{flag.replace('{}', like[0]) if '{}' in flag else f'{flag} {like[0]}'}")
 
 
 @app.command()
@@ -149,6 +152,12 @@ def routes(
     severity: SeverityOpt = None,
     max_hops: Annotated[int, typer.Option(min=1, max=8)] = 4,
     shortest: Annotated[bool, typer.Option(help="Only the shortest route.")] = False,
+    _from: Annotated[str | None, typer.Option(
+        "--from", hidden=True, is_eager=True, callback=lambda v: _positional("--from", v),
+        help="Not an option here: SOURCE is positional.")] = None,
+    _to: Annotated[str | None, typer.Option(
+        "--to", hidden=True, is_eager=True, callback=lambda v: _positional("--to", v),
+        help="Not an option here: TARGET is positional.")] = None,
     data: DataOpt = None,
     graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
@@ -173,8 +182,23 @@ def routes(
     df = find(model, source, target, week=week(at, model),
               concern=resolve_term(model, concern, "concern"),
               severity=resolve_term(model, severity, "severity"), max_hops=max_hops)
+    if df.empty:
+        _hint_profession(model, source, target, None,
+                         flags=(f"carepath routes {{}} {target}",
+                                f"carepath routes {source} {{}}"))
     emit(df, fmt, title=f"routes {source} -> {target}", console=out, columns=columns,
          limit=limit, brief=["open", "names", "conditions", "evidence"])
+
+
+def _positional(flag: str, value: str | None) -> None:
+    """``routes --from X`` (the ``refers`` habit): say that SOURCE and TARGET are
+    positional, before the missing arguments are complained of."""
+    if value is None:
+        return
+    where = "carepath routes {} TARGET" if flag == "--from" else "carepath routes SOURCE {}"
+    raise typer.BadParameter(f"SOURCE and TARGET are positional, not options: "
+                             f"{where.format(value)} (e.g. carepath routes gp dorset-pmmhs)",
+                             param_hint=flag)
 
 
 @app.command()
@@ -208,6 +232,9 @@ def need(
                          severity=resolve_term(model, severity, "severity"),
                          week=week(at, model), entry=entries or None,
                          area=area)
+    if df.empty:
+        for entry_point in entries:
+            _hint_profession(model, entry_point, None, area, flags=("--entry", "--to"))
     if fmt is Format.table:
         df = df.assign(tier=df["target"].map(lambda t: getattr(model.services.get(t), "tier",
                                                                None) or ""))
@@ -310,9 +337,107 @@ def eligible(
     df = check(model, week=week(at, model), concern=resolve_term(model, concern, "concern"),
                severity=resolve_term(model, severity, "severity"), parent_age=parent_age,
                area=area)
-    emit(df, fmt, title="eligibility", console=out, columns=columns, limit=limit,
-         brief=["service", "accepts", "reasons", "evidence"],
-         summary=["accepts", "area"])
+    if fmt is not Format.table or columns or df.empty:  # json/csv: every row, as it is
+        emit(df, fmt, title="eligibility", console=out, columns=columns, limit=limit,
+             brief=["service", "accepts", "reasons", "route", "evidence"],
+             summary=["accepts", "area"])
+        return
+    decided = df[df["accepts"] != "unknown"]
+    order = decided["accepts"].map({"yes": 0, "no": 1}).fillna(2)  # then any other verdict
+    decided = decided.iloc[order.to_numpy().argsort(kind="stable")]
+    unknown = df[df["accepts"] == "unknown"]
+    says = {a: int((decided["accepts"] == a).sum()) for a in ("yes", "no")}
+    write = out.real.file.write
+    width = max(out.width, 40)
+    verb = {a: "says" if n == 1 else "say" for a, n in says.items()}
+    write("\n".join(_wrap_text(
+        f"eligibility: {says['yes']} {verb['yes']} yes, {says['no']} {verb['no']} no, "
+        f"{len(unknown)} cannot be told from the documents (unknown)", width)) + "\n")
+    shown = decided.head(limit) if limit else decided
+    for row in shown.itertuples(index=False):
+        write("\n" + "\n".join(_eligible_block(row, width)) + "\n")
+    if len(shown) < len(decided):
+        left = decided["accepts"].iloc[len(shown):].value_counts()
+        write("\n" + "\n".join(_wrap_text(
+            f"... and {len(decided) - len(shown)} more ({left.get('yes', 0)} yes, "
+            f"{left.get('no', 0)} no; --limit 0 for all, --area for one area)", width)) + "\n")
+    if not unknown.empty:
+        write("\n" + "\n".join(_wrap_text(_unknown_summary(unknown), width)) + "\n")
+
+
+def _wrap_text(text: str, width: int, indent: str = "") -> list[str]:
+    """``text`` wrapped at spaces (never inside an id) to ``width``."""
+    import textwrap
+
+    from carepath.output import literal
+
+    return textwrap.wrap(literal(text), width, subsequent_indent=indent,
+                         break_long_words=False, break_on_hyphens=False) or [""]
+
+
+def _eligible_block(row, width: int) -> list[str]:
+    """One service's eligibility answer as a few wrapped lines: the verdict, why, the route
+    (or, where it says no, where the family can go instead) and the evidence."""
+    lines = _wrap_text(f"{row.service} ({row.name}, {row.area}): {row.accepts}", width)
+    route = _instead(row.accepts, row.route)
+    fields = [("why", "; ".join(_short_reasons(row.reasons))),
+              ("instead", route.removeprefix("instead: ")) if row.accepts == "no" else
+              ("route", route or "not stated (no referral into it from the area's entry "
+                         "points)"),
+              ("evidence", ", ".join(row.evidence) if isinstance(row.evidence, list)
+               else str(row.evidence))]
+    for label, text in fields:
+        wrapped = _wrap_text(f"{label:<9}{text}", width - 2, " " * 9)
+        lines += ["  " + line for line in wrapped]
+    return lines
+
+
+def _short_reasons(reasons) -> list[str]:
+    """An eligibility answer's reasons for a table: the inclusion criteria met counted, not
+    quoted ("meets 8 stated criteria"); --format csv/json quote each."""
+    out = []
+    for reason in reasons if isinstance(reasons, list) else [reasons]:
+        met = str(reason).count("meets: ")
+        out.append(f"meets {met} stated criteria" if met > 1 and str(reason).startswith(
+            "meets: ") else str(reason))
+    return out
+
+
+def _instead(accepts: str, route: str) -> str:
+    """The route column of a table: for a service that says no, where the family can go
+    instead (as the document says, else that it does not say)."""
+    if accepts != "no":
+        return route or ""
+    return route if str(route).startswith("instead") else "instead: not stated"
+
+
+_UNKNOWN_IDS = 8  # ids the summary of unknown rows lists per reason
+
+
+def _unknown_summary(unknown) -> str:
+    """One line for the services whose documents cannot say (their many rows): how many,
+    why, and which, the first few ids of each reason.
+
+    >>> import pandas as pd
+    >>> print(_unknown_summary(pd.DataFrame({"service": ["a", "b"], "reasons": [
+    ...     ["no age window stated"], ["no age window stated"]]}))[:79])
+    and 2 services the documents cannot say for (unknown): no age window stated (2:
+    """
+    groups: dict[str, list[str]] = {}
+    for service, reasons in zip(unknown["service"], unknown["reasons"], strict=True):
+        items = reasons if isinstance(reasons, list) else [reasons]
+        open_ = [str(r).split(":")[0] for r in items  # what leaves it open, not what holds
+                 if not str(r).startswith(("covers ", "meets"))]
+        key = " + ".join(open_ or [str(r).split(":")[0] for r in items]) or "not stated"
+        groups.setdefault(key, []).append(service)
+    parts = []
+    for why, ids in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        shown = ", ".join(ids[:_UNKNOWN_IDS]) + (f" and {len(ids) - _UNKNOWN_IDS} more"
+                                                 if len(ids) > _UNKNOWN_IDS else "")
+        parts.append(f"{why} ({len(ids)}: {shown})")
+    n = len(unknown)
+    return (f"and {n} service{'s' if n > 1 else ''} the documents cannot say for (unknown): "
+            + "; ".join(parts) + "; --format csv or json lists each with its reasons")
 
 
 @app.command()
@@ -324,6 +449,12 @@ def pathway(
         help="A stage id (weeks-6-8) or a range as written ('Birth - 8 weeks').")] = None,
     level: Annotated[str | None, typer.Option(
         help="A service level, e.g. universal-partnership-plus.")] = None,
+    heading: Annotated[str | None, typer.Option(
+        metavar="TEXT", help="Only cells whose heading has these words, e.g. 'Death of "
+        "baby'.")] = None,
+    full: Annotated[bool, typer.Option(
+        "--full", help="Each cell's rationale, every action and whom it refers to (default: "
+        "stage, service, level, heading and the first action).")] = False,
     area: AreaOpt = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
@@ -332,15 +463,61 @@ def pathway(
 ) -> None:
     """The pathway tool's cells (stage x service x level): rationale, actions and whom they
     refer to. --at keeps every cell whose stage range holds that age; --stage every cell
-    whose range overlaps it."""
+    whose range overlaps it. The terminal shows each cell in brief, by stage (--full: all of
+    it); csv and json give every column."""
     from carepath.queries.pathway import pathway_cells
 
     model = load(data)
     area = resolve(model, area, ("area",), role="area")
     df = pathway_cells(model, service=service, week=week(at, model), stage=stage, level=level,
                        area=area)
-    emit(df, fmt, title="pathway cells", console=out, columns=columns, limit=limit,
-         brief=["stage_text", "service_name", "level", "actions", "target_names", "evidence"])
+    if heading is not None:
+        df = df[df["heading"].str.contains(heading.strip(), case=False, regex=False)]
+        if df.empty:
+            _check_heading(model, heading)
+    if fmt is not Format.table or columns or full or df.empty:
+        emit(df, fmt, title="pathway cells", console=out, columns=columns, limit=limit,
+             brief=["stage_text", "service_name", "level", "actions", "target_names",
+                    "evidence"])
+        return
+    width = max(out.width, 40)
+    write = out.real.file.write
+    shown = df.head(limit) if limit else df
+    write("\n".join(_wrap_text(
+        f"pathway cells: {len(df)} (--full: each cell's rationale, every action and whom it "
+        "refers to; --heading TEXT: one kind of cell)", width)) + "\n")
+    last = None
+    for row in shown.itertuples(index=False):
+        if row.stage_text != last:
+            write("\n" + "\n".join(_wrap_text(row.stage_text, width)) + "\n")
+            last = row.stage_text
+        head = f"{row.service} ({row.service_name})" + (f", {row.level}" if row.level else "")
+        head += f": {row.heading or 'no heading'} [{row.evidence}]"
+        write("\n".join("  " + line for line in _wrap_text(head, width - 2, "  ")) + "\n")
+        actions = list(row.actions)
+        more = len(actions) - 1
+        first = (actions[0] + (f" (+{more} more action{'s' if more > 1 else ''})"
+                               if more else "") if actions else
+                 "no action stated" + (" (--full: its rationale)" if row.rationale else ""))
+        write("\n".join("    " + line for line in _wrap_text(first, width - 4)) + "\n")
+    if len(shown) < len(df):
+        write(f"\n... and {len(df) - len(shown)} more cells (--limit 0 for all)\n")
+
+
+def _check_heading(model, heading: str) -> None:
+    """A --heading no cell has is a usage error naming the headings there are (a heading
+    some cell has, but none of those asked for, is just no rows)."""
+    import difflib
+
+    from carepath.cli._common import UsageError
+
+    headings = sorted({c.heading for c in model.pathway if c.heading})
+    if any(heading.strip().lower() in h.lower() for h in headings):
+        return
+    close = difflib.get_close_matches(heading, headings, n=1, cutoff=0.5)
+    raise UsageError(f"no pathway cell has a heading with {heading!r}"
+                     + (f" (did you mean {close[0]!r}?)" if close else "")
+                     + f"; the headings: {'; '.join(headings) or 'none'}")
 
 
 @app.command()

@@ -59,12 +59,39 @@ def services(
     if unstated := df.attrs.get("unstated"):
         note(f"{unstated} service(s) state no age window and are not listed "
              "(`carepath services` without --stage/--at lists them as 'not stated')")
-    if search and df.empty:
-        note(f"nothing matches {search!r}; try fewer words, or `carepath info` for the "
-             "concerns, interventions and professions")
+    if search and df.empty:  # a search that finds nothing is an answer (exit 0), with a hint
+        better = _respelt(model, search)
+        note(f"nothing matches {search!r}"
+             + (f"; did you mean {better!r}?" if better else "")
+             + "; try fewer words, or `carepath info` for the concerns, interventions and "
+             "professions")
     brief = ["id", "name", "window", "tier", "what"] if area else \
         ["id", "name", "window", "tier", "area"]
     if search:
         brief = ["id", "name", "matched", "window", "area"]
     emit(df, fmt, title=f"services ({len(df)})", console=out, brief=brief, columns=columns,
          limit=limit, summary=["tier", "area"])
+
+
+def _respelt(model, search: str) -> str | None:
+    """``search`` with each word the data never uses replaced by the closest word it does
+    (names, aliases, notes and the vocabularies), or None when no word changes.
+
+    >>> from carepath import load_reference
+    >>> _respelt(load_reference(), "perinatl")
+    'perinatal'
+    """
+    import difflib
+    import re
+
+    texts = [text for s in model.services.values() for text in (s.name, *s.aliases,
+                                                                  s.notes or "")]
+    for table in (model.concerns, model.interventions, model.professions, model.tiers):
+        texts += [text for term in table.values() for text in (term.name, *term.aliases)]
+    known = {w for text in texts for w in re.findall(r"[a-z0-9]+", text.lower())
+             if len(w) > 2}
+    words = search.lower().split()
+    fixed = [w if w in known or len(w) < 4 else
+             next(iter(difflib.get_close_matches(w, known, n=1, cutoff=0.75)), w)
+             for w in words]
+    return " ".join(fixed) if fixed != words else None

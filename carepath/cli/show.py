@@ -21,14 +21,16 @@ def show(
     kind: Annotated[str | None, typer.Option(metavar="KIND", help=(
         "Only this kind: " + ", ".join(CARD_KINDS) + "."))] = None,
     area: AreaOpt = None,
-    every: Annotated[bool, typer.Option("--all", help="Every line of every section (default: "
-                                        "the first 25 of each).")] = False,
+    every: Annotated[bool, typer.Option("--all", help=(
+        "Every line of every section (default: the first 25 of each) and the other "
+        "relations each in full."))] = False,
     data: DataOpt = None,
     graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
-    """One card: what it is, tier, window, who refers in and how, where it refers out,
-    eligibility, response times, team, interventions, parts, and the source line and quoted
+    """One card, the answer first: what it is, tier, window, response times, who refers in
+    and how, eligibility, where it refers out; then the rest (other relations one line per
+    kind; --all: each in full), team, interventions, parts, and the source line and quoted
     passage of every fact. The page a planner prints (table: plain text; json: the card)."""
     from carepath.card import card, render
     from carepath.lookup import find

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from typing import Any
 
-from carepath.card import Card
+from carepath.card import Card, passage_text
 from carepath.card import card as make_card
 from carepath.directory import describe_window, search_texts, what_it_does
 from carepath.errors import QueryError
@@ -133,7 +133,7 @@ class Index:
             "note": rel.note,
             "evidence": rel.provenance.ref,
             "source_title": src.title if src else rel.provenance.source,
-            "passage": rel.provenance.passage or "",
+            "passage": passage_text(rel.provenance.passage or ""),  # list markup as text
         }
 
     def card(self, service_id: str) -> dict[str, Any]:
@@ -150,7 +150,11 @@ class Index:
         outgoing = self.outgoing.get(svc.id, [])
 
         def prov(p) -> dict[str, str]:
-            return {"evidence": p.ref, "passage": p.passage or ""}
+            return {"evidence": p.ref, "passage": passage_text(p.passage or "")}
+
+        windows = sorted(svc.windows, key=lambda w: w.start)
+        apart = any(b.start > max(w.end for w in windows[:i + 1])
+                    for i, b in enumerate(windows[1:]))
 
         return {
             "id": svc.id, "name": svc.name, "aliases": list(svc.aliases),
@@ -161,6 +165,7 @@ class Index:
             "level": model.name_of(svc.level) if svc.level else None,
             "window": describe_window(svc),  # as `carepath show` says it
             "windows": window_text(svc) or "not stated",
+            "windows_apart": apart,  # the span has a gap: the windows are shown too
             "what": what_it_does(model, svc),
             "stage_texts": list(svc.stage_texts),
             "stages": [model.stages[s].name for s in model.stages_covered(svc)],
@@ -172,7 +177,10 @@ class Index:
             "eligibility": [{"type": c.type, "text": c.text, **prov(c.provenance)}
                             for c in svc.eligibility],
             "response_times": [{"urgency": model.name_of(t.urgency), "within": t.within,
-                                **prov(t.provenance)} for t in svc.response_times],
+                                **prov(t.provenance)} for t in model.response_times_of(svc)],
+            "response_times_of": (self.node(svc.part_of) if svc.part_of and not
+                                  svc.response_times and model.response_times_of(svc)
+                                  else None),  # those of the service it is part of
             "team": [self.node(p) for p in svc.professions],
             "interventions": [{"id": i, "name": model.name_of(i)} for i in svc.interventions],
             "notes": svc.notes,
@@ -184,7 +192,8 @@ class Index:
                          if r.kind is not RelationKind.REFERS_TO],
             "other_out": [self.relation(r, r.target) for r in outgoing
                           if r.kind is not RelationKind.REFERS_TO],
-            "sources": source_rows(model, service_evidence(svc)),
+            "sources": [{**row, "passage": passage_text(row["passage"])}
+                        for row in source_rows(model, service_evidence(svc))],
             "more": [section for section in self.library_card(service_id).as_dict()["sections"]
                      if section["label"] in LIBRARY_SECTIONS],
         }

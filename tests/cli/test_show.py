@@ -2,6 +2,8 @@
 
 import json
 
+from carepath.graph.model import RelationKind
+
 from ..conftest import run_cli
 
 
@@ -82,3 +84,32 @@ def test_a_part_takes_its_parents_referrals_and_response_times(reference):
     assert "part of" in referred[0]["text"]
     assert sorted(line["evidence"][0] for line in referred[1:]) == sorted(
         r.provenance.ref for r in incoming)
+
+
+def test_the_printed_card_answers_first_at_80_columns(reference):
+    """Issue 23: response times near the top, not on line 198 after the other relations;
+    the other relations one line per kind; the source's list markup read as text."""
+    from .invoke import cli
+
+    result = cli("show", "dorset-pmmhs", columns=80)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    heads = {line.split("  ")[0]: n for n, line in enumerate(lines, 1)
+             if line[:1].isalpha() and "  " in line}
+    assert heads["Response times"] <= 20
+    assert (heads["Window"] < heads["Response times"] < heads["Referred in by"]
+            < heads["Eligibility"] < heads["Refers out to"] < heads["Other relations"])
+    svc = reference.services["dorset-pmmhs"]
+    assert lines[heads["Response times"] - 1].endswith(
+        f"{svc.response_times[0].urgency}: within {svc.response_times[0].within} "
+        f"[{svc.response_times[0].provenance.ref}]")
+    others = [r for r in reference.relations if svc.id in (r.source, r.target)
+              and r.kind is not RelationKind.REFERS_TO]
+    kinds = {(r.kind, r.source == svc.id) for r in others}
+    block = lines[heads["Other relations"] - 1:heads["Team"] - 1]
+    assert sum(line[17:].startswith("- ") for line in block) == len(kinds) + 1  # + the pointer
+    assert "<li>" not in result.stdout and '"GP; Families"' in result.stdout
+    every = cli("show", "dorset-pmmhs", "--all", columns=80).stdout
+    for rel in others:  # --all: each relation with its conditions and notes
+        if rel.note:
+            assert " ".join(rel.note.split())[:40] in " ".join(every.split())

@@ -58,7 +58,8 @@ BAD = {
         HEAD + "  - {id: a-x, name: X, source: nowhere}\n", 6, "unknown source 'nowhere'"),
     "no-sources-defined": (
         HEAD.replace("sources: [{id: s, title: S}]\n", ""), 2,
-        "no source is defined; add a `sources:` list in the area file or a sources.yaml"),
+        "(carepath's bundled documents); or add it to a `sources:` list in the area file or a "
+        "sources.yaml"),
     "unreadable-response-time": (
         HEAD + "  - {id: a-x, name: X, response_times: [{urgency: routine, within: soon}]}\n",
         6, "cannot read response time 'soon'"),

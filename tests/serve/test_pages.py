@@ -7,6 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from carepath.card import passage_text
+from carepath.directory import describe_window
 from carepath.graph.model import RelationKind
 
 from ..html.conftest import XSS_NAME
@@ -86,14 +88,47 @@ def test_the_card_states_each_fact_with_its_source_and_says_what_is_not_stated(
     card = tab.page.locator("dl.card")
     window = card.locator("dt:text-is('Age window') + dd").inner_text()
     assert window == "not stated"
+    for summary in tab.page.locator("details > summary").all():  # the folded rest, unfolded
+        summary.click()
     text = tab.page.locator("main").inner_text()
     for rel in reference.relations:
         if "dorset-mbu" in (rel.source, rel.target):
             assert rel.provenance.ref in text
             if rel.provenance.passage:
-                assert " ".join(rel.provenance.passage.split()) in " ".join(text.split())
+                assert passage_text(rel.provenance.passage) in " ".join(text.split())
     for criterion in svc.eligibility:
         assert criterion.text in text
+    tab.assert_clean()
+
+
+def test_the_card_answers_first_and_folds_the_rest(server, open_page, reference):
+    """Issue 23: response times, who refers in and eligibility at the top; the other
+    relations folded; list markup read as text; "within" kept; one window wording."""
+    tab = open_page(server.url + "service/dorset-pmmhs")
+    page = tab.page
+    tops = {h: page.locator(f"#{h}").bounding_box()["y"]
+            for h in ("h-resp", "h-in", "h-elig", "h-other", "h-src")}
+    assert tops["h-resp"] < tops["h-in"] < tops["h-elig"] < tops["h-other"] < tops["h-src"]
+    assert tops["h-resp"] < 800  # was 4,758 px down, after the other relations
+    others = page.locator("section[aria-labelledby=h-other] details")
+    assert others.get_attribute("open") is None
+    assert not page.locator("section[aria-labelledby=h-other] li").first.is_visible()
+    svc = reference.services["dorset-pmmhs"]
+    resp = page.locator("section[aria-labelledby=h-resp]").inner_text()
+    assert all(f"within {rt.within}" in resp for rt in svc.response_times)
+    window = page.locator("dl.card dt:text-is('Age window') + dd").inner_text()
+    assert window.splitlines()[0] == describe_window(svc)
+    assert "conception – birth" not in window
+    refer_in = page.locator("section[aria-labelledby=h-in]").inner_text()
+    raw = [r.provenance.passage for r in reference.relations
+           if r.target == svc.id and "<li>" in (r.provenance.passage or "")]
+    assert raw and "<li>" not in refer_in
+    assert all(passage_text(p) in refer_in for p in raw)
+    assert tab.axe() == []
+    for summary in page.locator("details > summary").all():
+        summary.click()
+    assert page.locator("section[aria-labelledby=h-other] li").first.is_visible()
+    assert tab.axe() == []
     tab.assert_clean()
 
 
