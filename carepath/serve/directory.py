@@ -199,10 +199,12 @@ class Index:
 
     # -- the neighbourhood ---------------------------------------------------------------
 
-    def neighbourhood(self, focus: str, hops: int) -> tuple[dict[str, int], list[Relation]]:
+    def neighbourhood(self, focus: str, hops: int, *, nodes: int = MAX_NEIGHBOURS,
+                      relations: int = MAX_EDGES) -> tuple[dict[str, int], list[Relation]]:
         """The nodes within ``hops`` relations of ``focus`` (either direction) with their
-        distance, at most :data:`MAX_NEIGHBOURS` of them (nearest first), and the relations
-        between them (at most :data:`MAX_EDGES`). Professions and the family are shown but
+        distance, at most ``nodes`` of them (nearest first; at most :data:`MAX_NEIGHBOURS`),
+        and the relations between them (at most ``relations``, at most :data:`MAX_EDGES`),
+        the nearest first. Professions and the family are shown but
         not walked through: every area shares them, so walking through them would reach
         every area.
 
@@ -213,21 +215,22 @@ class Index:
         """
         if self.model.node_kind(focus) is None:
             raise KeyError(focus)
+        nodes, relations = min(nodes, MAX_NEIGHBOURS), min(relations, MAX_EDGES)
         dist = {focus: 0}
         queue = deque([focus])
-        while queue and len(dist) < MAX_NEIGHBOURS:
+        while queue and len(dist) < nodes:
             node = queue.popleft()
             if dist[node] >= hops or (node != focus and (node == FAMILY
                                                          or node in self.model.professions)):
                 continue
             for rel in (*self.outgoing.get(node, ()), *self.incoming.get(node, ())):
                 other = rel.target if rel.source == node else rel.source
-                if other not in dist and len(dist) < MAX_NEIGHBOURS:
+                if other not in dist and len(dist) < nodes:
                     dist[other] = dist[node] + 1
                     queue.append(other)
         rels = []
         for node in dist:  # nearest first, so the relations kept are the nearest ones
             for rel in self.outgoing.get(node, ()):
-                if rel.target in dist and len(rels) < MAX_EDGES:
+                if rel.target in dist and len(rels) < relations:
                     rels.append(rel)
         return dist, rels

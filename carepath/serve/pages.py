@@ -22,7 +22,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 
 import carepath
 from carepath.errors import QueryError, RangeParseError
-from carepath.graph.model import FAMILY, RelationKind
+from carepath.graph.model import FAMILY, RELATIVES, RelationKind
 from carepath.html._page import (
     NO_TIER_COLOUR,
     RELATION_STYLES,
@@ -55,6 +55,10 @@ PAGE_SIZE = 50
 MAX_HOPS = 6
 MAX_ROUTES = 100
 MAX_NETWORK_HOPS = 3
+NETWORK_STEPS = {40: 60, 80: 150, 120: 300}
+"""How much of a neighbourhood a page draws (nodes: relations), the first step at first and a
+"show more" link to the next: a regional hub's full 120 nodes and 300 relations is a
+hairball."""
 
 
 @lru_cache(maxsize=1)
@@ -180,27 +184,52 @@ class Site:
              "concern": choice(p, "concern", self.model.concerns),
              "severity": choice(p, "severity", self.model.severities),
              "hops": integer(p, "hops", 4, lo=1, hi=MAX_HOPS)}
-        if not (f["source"] and f["target"]):
-            return {"f": f, "routes": None, "truncated": False}
+        if not f["target"]:
+            return {"f": f, "routes": None, "truncated": False, "starts": [], "none_from": []}
+        starts = [f["source"]] if f["source"] else self._entries(f["target"])
         try:
             week = parse_age(f["at"]) if f["at"] else None
-            df = referral_routes(self.model, f["source"], f["target"], week=week,
-                                 concern=f["concern"] or None,
-                                 severity=f["severity"] or None, max_hops=f["hops"])
+            frames = [(start, referral_routes(
+                self.model, start, f["target"], week=week, concern=f["concern"] or None,
+                severity=f["severity"] or None, max_hops=f["hops"])) for start in starts]
         except (QueryError, RangeParseError) as exc:
             raise BadRequest(str(exc)) from None
-        routes = []
-        for row in df.head(MAX_ROUTES).itertuples(index=False):
-            steps = [{"from": a, "to": b, "from_name": self.model.name_of(a),
-                      "to_name": self.model.name_of(b),
-                      "from_service": a in self.model.services,
-                      "to_service": b in self.model.services,
-                      "conditions": cond, "evidence": ev}
-                     for a, b, cond, ev in zip(row.path[:-1], row.path[1:], row.conditions,
-                                               row.evidence, strict=True)]
-            routes.append({"hops": int(row.hops), "path": list(row.path),
-                           "names": row.names, "steps": steps})
-        return {"f": f, "routes": routes, "truncated": len(df) > MAX_ROUTES}
+        routes: list[dict[str, Any]] = []
+        total = sum(len(df) for _, df in frames)
+        for start, df in frames:
+            for row in df.head(max(0, MAX_ROUTES - len(routes))).itertuples(index=False):
+                routes.append(self._route(start, row))
+        return {"f": f, "routes": routes, "truncated": total > MAX_ROUTES, "starts": starts,
+                "none_from": [start for start, df in frames if df.empty]}
+
+    def _entries(self, target: str) -> list[str]:
+        """Where a family can start when only the target is given: the first-contact
+        professions (GP, midwife, health visitor), the family and its relatives, and the
+        universal services of the target's area, if the target is one service."""
+        from carepath.queries.routes import ENTRY_PROFESSIONS, entry_points
+
+        svc = self.model.services.get(target)
+        if svc is not None:
+            found = entry_points(self.model, area=svc.area)
+        else:
+            found = [*(pid for pid in ENTRY_PROFESSIONS if pid in self.model.professions),
+                     FAMILY, RELATIVES]
+        first = {pid: i for i, pid in enumerate((*ENTRY_PROFESSIONS, FAMILY, RELATIVES))}
+        return sorted((e for e in found if e != target),
+                      key=lambda e: (first.get(e, len(first)), self.model.name_of(e).casefold()))
+
+    def _route(self, start: str, row: Any) -> dict[str, Any]:
+        """One route of :func:`referral_routes` for the page and the API."""
+        steps = [{"from": a, "to": b, "from_name": self.model.name_of(a),
+                  "to_name": self.model.name_of(b),
+                  "from_service": a in self.model.services,
+                  "to_service": b in self.model.services,
+                  "conditions": cond, "evidence": ev}
+                 for a, b, cond, ev in zip(row.path[:-1], row.path[1:], row.conditions,
+                                           row.evidence, strict=True)]
+        return {"entry": start, "entry_name": self.model.name_of(start),
+                "hops": int(row.hops), "path": list(row.path), "names": row.names,
+                "steps": steps}
 
     async def routes(self, request: Request) -> Response:
         if tidy := self.tidy(request):
@@ -209,14 +238,14 @@ class Site:
         entries = sorted({FAMILY, *(pid for pid in ("midwife", "health-visitor", "gp")
                                     if pid in self.model.professions)})
         return self.render("routes.html.j2", title="Referral routes", current="/routes",
-                           entries=entries, max_hops=MAX_HOPS,
+                           entries=entries, max_hops=MAX_HOPS, max_routes=MAX_ROUTES,
                            severities=list(self.model.severities.values()), **found)
 
     async def api_routes(self, request: Request) -> Response:
         found = await self.call(lambda: self._routes(request))
         if found["routes"] is None:
-            raise BadRequest("give both from= (a profession, service id or family) and to= "
-                             "(a service id, a tier or words)")
+            raise BadRequest("give to= (a service id, a tier or words), and from= (a "
+                             "profession, service id or family) or none for every entry point")
         return JSONResponse({"routes": found["routes"], "truncated": found["truncated"]})
 
     # -- gaps ------------------------------------------------------------------------------
@@ -252,21 +281,31 @@ class Site:
 
     def _network(self, request: Request) -> dict[str, Any]:
         p = request.query_params
+        steps = list(NETWORK_STEPS)
         f = {"focus": text(p, "focus"), "hops": integer(p, "hops", 1, lo=1,
-                                                         hi=MAX_NETWORK_HOPS)}
+                                                         hi=MAX_NETWORK_HOPS),
+             "nodes": int(choice(p, "nodes", [str(n) for n in steps], str(steps[0])))}
         if not f["focus"]:
-            return {"f": f, "drawing": None}
+            return {"f": f, "drawing": None, "more": None}
+        shown = (f["nodes"], NETWORK_STEPS[f["nodes"]])
         try:
-            dist, rels = self.index.neighbourhood(f["focus"], f["hops"])
+            dist, rels = self.index.neighbourhood(f["focus"], f["hops"], nodes=shown[0],
+                                                  relations=shown[1])
+            bigger = self.index.neighbourhood(f["focus"], f["hops"], nodes=shown[0] + 1,
+                                              relations=shown[1] + 1)
         except KeyError:
             raise BadRequest(f"focus {f['focus']!r} is not a service, profession or family "
                              "id; find a service in the directory") from None
-        return {"f": f, "drawing": self._draw(f["focus"], dist, rels)}
+        capped = len(bigger[0]) > len(dist) or len(bigger[1]) > len(rels)
+        later = [n for n in steps if n > f["nodes"]]
+        more = later[0] if capped and later else None
+        drawing = self._draw(f["focus"], dist, rels)
+        drawing["capped"] = capped
+        return {"f": f, "drawing": drawing, "more": more, "shown": shown,
+                "more_url": url(request, nodes=more) if more else None}
 
     def _draw(self, focus: str, dist: dict[str, int], rels: list) -> dict[str, Any]:
         """A radial drawing: the focus in the middle, each hop on a ring further out."""
-        from carepath.serve.directory import MAX_EDGES, MAX_NEIGHBOURS
-
         model, colours = self.model, tier_colours(self.model)
         rings: dict[int, list[str]] = {}
         for node, d in dist.items():
@@ -305,18 +344,14 @@ class Site:
                 "evidence": rel.provenance.ref,
                 "title": f"{model.name_of(rel.source)} {style.label} "
                          f"{model.name_of(rel.target)} ({rel.provenance.ref})"})
-        return {"nodes": nodes, "edges": edges, "size": size,
-                "capped": len(dist) >= MAX_NEIGHBOURS or len(rels) >= MAX_EDGES}
+        return {"nodes": nodes, "edges": edges, "size": size}
 
     async def network(self, request: Request) -> Response:
         if tidy := self.tidy(request):
             return tidy
         found = await self.call(lambda: self._network(request))
-        from carepath.serve.directory import MAX_EDGES, MAX_NEIGHBOURS
-
         return self.render("network.html.j2", title="Network neighbourhood",
-                           current="/network", max_hops=MAX_NETWORK_HOPS,
-                           limits={"nodes": MAX_NEIGHBOURS, "edges": MAX_EDGES}, **found)
+                           current="/network", max_hops=MAX_NETWORK_HOPS, **found)
 
     async def api_network(self, request: Request) -> Response:
         found = await self.call(lambda: self._network(request))
@@ -326,7 +361,7 @@ class Site:
         return JSONResponse({"nodes": [{"id": n["id"], "name": n["title"]} for n in d["nodes"]],
                              "relations": [{k: e[k] for k in ("from_name", "label", "to_name",
                                                               "evidence")} for e in d["edges"]],
-                             "capped": d["capped"]})
+                             "capped": d["capped"], "more": found["more_url"]})
 
     # -- the export views -------------------------------------------------------------------
 
