@@ -160,8 +160,7 @@ def test_network_by_keyboard_reaches_the_canvas_and_reads_a_nodes_details(refere
     tab.assert_clean()
 
 
-@pytest.mark.parametrize("filename", ["index.html", "stepped-care.html", "gaps.html",
-                                      "table.html", "network.html"])
+@pytest.mark.parametrize("filename", PAGES)
 def test_pages_reflow_at_320_pixels(site, open_page, filename):
     """WCAG 1.4.10: no sideways scrolling of the page at 320 px; wide tables scroll in their
     own focusable region (data tables are the exception the criterion allows)."""
