@@ -40,7 +40,7 @@ from carepath.html._page import (
     window_text,
 )
 
-__all__ = ["LIBRARY_SECTIONS", "MAX_EDGES", "MAX_NEIGHBOURS", "Index"]
+__all__ = ["LIBRARY_SECTIONS", "MAX_EDGES", "MAX_NEIGHBOURS", "NETWORK_STEPS", "Index"]
 
 LIBRARY_SECTIONS = ("Part of", "Parts", "Deliberate overlaps", "Pathway cells")
 """Sections of ``carepath show``'s card the page shows as the library words them (the
@@ -52,6 +52,9 @@ be the whole graph."""
 MAX_EDGES = 300
 """The most relations a neighbourhood shows (a regional hub's neighbours share thousands: a
 1.2 MB page; 600 relations took 0.24 s to render)."""
+NETWORK_STEPS = {40: 60, 80: 150, MAX_NEIGHBOURS: MAX_EDGES}
+"""How much of a neighbourhood the page draws, nodes: relations: the first step, then a "show
+more" link to the next (all 120 nodes and 300 relations of a regional hub is a hairball)."""
 
 
 class Index:

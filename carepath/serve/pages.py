@@ -33,7 +33,7 @@ from carepath.html._page import (
     window_text,
 )
 from carepath.output import records
-from carepath.serve.directory import Index
+from carepath.serve.directory import NETWORK_STEPS, Index
 from carepath.serve.graph import Graph
 from carepath.serve.params import BadRequest, choice, integer, text
 from carepath.serve.tables import COLUMNS, Tables
@@ -55,10 +55,6 @@ PAGE_SIZE = 50
 MAX_HOPS = 6
 MAX_ROUTES = 100
 MAX_NETWORK_HOPS = 3
-NETWORK_STEPS = {40: 60, 80: 150, 120: 300}
-"""How much of a neighbourhood a page draws (nodes: relations), the first step at first and a
-"show more" link to the next: a regional hub's full 120 nodes and 300 relations is a
-hairball."""
 
 
 @lru_cache(maxsize=1)

@@ -8,7 +8,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from carepath.graph.model import RelationKind
-from carepath.queries import referral_routes
 
 from ..html.conftest import XSS_NAME
 
@@ -151,6 +150,8 @@ def test_markup_in_the_data_stays_text(hostile_server, open_page):
 
 def test_routes_to_it_from_the_card_lists_routes_from_every_entry_point(
         server, open_page, reference):
+    from carepath.queries import referral_routes
+
     tab = open_page(server.url + "service/dorset-pmmhs")
     tab.page.click("a:text-is('Routes to it')")
     assert urlsplit(tab.page.url).path == "/routes"
