@@ -308,15 +308,16 @@ class Site:
             rings.setdefault(d, []).append(node)
         radius = {d: 0 if d == 0 else 60 + 150 * d + 4 * len(nodes)
                   for d, nodes in rings.items()}
-        size = int(2 * max(radius.values()) + 400)
-        centre = size / 2
+        # room for a 30-character label on either side, little above and below
+        width, height = int(2 * max(radius.values()) + 400), int(2 * max(radius.values()) + 60)
+        centre, middle = width / 2, height / 2
         where, nodes = {}, []
         for d, ring in rings.items():
             ring.sort(key=lambda n: model.name_of(n).casefold())
             for i, node in enumerate(ring):
                 angle = 2 * math.pi * i / len(ring) + d * 0.3
                 x = round(centre + radius[d] * math.cos(angle), 1)
-                y = round(centre + radius[d] * math.sin(angle), 1)
+                y = round(middle + radius[d] * math.sin(angle), 1)
                 where[node] = (x, y)
                 svc = model.services.get(node)
                 colour = (colours.get(svc.tier, NO_TIER_COLOUR) if svc and svc.tier
@@ -325,6 +326,8 @@ class Site:
                 nodes.append({
                     "id": node, "x": x, "y": y, "focus": node == focus, "colour": colour,
                     "label": name if len(name) <= 30 else name[:29] + "…",
+                    # a label points away from the middle: left of a node on the left
+                    "left": d > 0 and x < centre - 1,
                     "title": f"{name} ({node}), {d} hop{'' if d == 1 else 's'} away",
                     "href": (f"/service/{quote(node)}" if svc
                              else "/network?" + urlencode({"focus": node, "hops": 1}))})
@@ -340,7 +343,7 @@ class Site:
                 "evidence": rel.provenance.ref,
                 "title": f"{model.name_of(rel.source)} {style.label} "
                          f"{model.name_of(rel.target)} ({rel.provenance.ref})"})
-        return {"nodes": nodes, "edges": edges, "size": size}
+        return {"nodes": nodes, "edges": edges, "width": width, "height": height}
 
     async def network(self, request: Request) -> Response:
         if tidy := self.tidy(request):
