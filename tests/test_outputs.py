@@ -21,6 +21,10 @@ from openpyxl import load_workbook
 from carepath.outputs import MANIFEST, OutputExistsError, output_dir, output_file
 from tests.conftest import FIXTURES, cli, need, run_cli
 
+# the installed command, or this Python's carepath where the environment is not switched on
+CAREPATH = ([shutil.which("carepath")] if shutil.which("carepath")
+            else [sys.executable, "-m", "carepath"])
+
 
 def _user_files(folder: Path) -> dict[str, str]:
     """A folder of someone's own work: a document and a note in a subfolder."""
@@ -184,7 +188,7 @@ def test_umask_is_honoured(tmp_path):
 
 def test_a_killed_run_leaves_temp_folders_the_next_run_removes(tmp_path):
     out = tmp_path / "s"
-    proc = subprocess.Popen([shutil.which("carepath") or "carepath", "synth", "--areas", "4",
+    proc = subprocess.Popen([*CAREPATH, "synth", "--areas", "4",
                              "--services-per-area", "2000", "-o", str(out)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
@@ -269,10 +273,9 @@ def test_full_disk_is_one_line(tmp_path):
     unshare = shutil.which("unshare")
     need(unshare is not None, "unshare (util-linux) is needed to mount a small tmpfs")
     user = [] if os.geteuid() == 0 else ["--user", "--map-root-user"]
-    exe = shutil.which("carepath") or "carepath"
     out = mount / "b"
-    done = subprocess.run([unshare, *user, "--mount", "sh", "-c", _SMALL_FS, str(mount), exe,
-                           "build", "-o", str(out), "--no-shacl"],
+    done = subprocess.run([unshare, *user, "--mount", "sh", "-c", _SMALL_FS, str(mount),
+                           *CAREPATH, "build", "-o", str(out), "--no-shacl"],
                           capture_output=True, text=True, timeout=300)
     need(done.returncode != 97, f"cannot mount a small tmpfs here: {done.stderr.strip()}")
     stderr = (tmp_path / "small.stderr").read_text(encoding="utf-8")
