@@ -10,7 +10,7 @@ import pytest
 from carepath.build import MANIFEST, SNAPSHOT, BuildError, build, open_build
 from carepath.cache import clear, open_data
 
-from .conftest import FIXTURES, run_cli
+from .conftest import FIXTURES, cli, run_cli
 
 
 @pytest.fixture
@@ -88,7 +88,7 @@ def test_the_least_recently_used_entries_go_beyond_the_limit(cache, data, monkey
 
 def test_cache_clear_removes_the_entries(cache, data):
     open_data([data])
-    result = run_cli("cache", "clear", env={"CAREPATH_CACHE_DIR": str(cache)})
+    result = cli("cache", "clear", env={"CAREPATH_CACHE_DIR": str(cache)})
     assert result.returncode == 0, result.stderr
     assert "removed 1 cached build" in result.stdout
     assert clear() == 0
@@ -106,7 +106,7 @@ def test_a_build_from_another_version_is_refused_with_the_reason(tmp_path):
 
 
 def test_a_folder_that_is_not_a_build_is_refused(tmp_path):
-    result = run_cli("info", "--graph", str(tmp_path))
+    result = cli("info", "--graph", str(tmp_path))
     assert result.returncode == 2
     assert "is not a carepath build folder" in result.stderr
 
@@ -116,8 +116,8 @@ def test_commands_answer_the_same_from_a_build_folder(tmp_path):
     for args in (["gaps", "--area", "dorset"], ["refers", "--to", "dorset-pmmhs"],
                  ["query", "run", "who-refers-to", "--param", "service=dorset-pmmhs"],
                  ["query", "cypher", "MATCH (s:Service) RETURN count(*) AS n"]):
-        from_sources = run_cli(*args, "--format", "csv")
-        from_build = run_cli(*args, "--graph", str(out), "--format", "csv")
+        from_sources = cli(*args, "--format", "csv")
+        from_build = cli(*args, "--graph", str(out), "--format", "csv")
         assert from_sources.returncode == 0, from_sources.stderr
         assert from_build.returncode == 0, from_build.stderr
         assert from_build.stdout == from_sources.stdout
@@ -125,15 +125,15 @@ def test_commands_answer_the_same_from_a_build_folder(tmp_path):
 
 
 def test_graph_and_data_together_are_refused(tmp_path):
-    result = run_cli("info", "--graph", str(tmp_path), "--data", str(FIXTURES / "tiny"))
+    result = cli("info", "--graph", str(tmp_path), "--data", str(FIXTURES / "tiny"))
     assert result.returncode == 2
     assert "not both" in result.stderr
 
 
 def test_a_build_folder_given_as_data_is_opened(tmp_path):
     out = build(out=tmp_path / "b", shacl=False).out
-    by_data = run_cli("refers", "--to", "dorset-pmmhs", "--data", str(out), "--format", "csv")
-    by_graph = run_cli("refers", "--to", "dorset-pmmhs", "--graph", str(out), "--format", "csv")
+    by_data = cli("refers", "--to", "dorset-pmmhs", "--data", str(out), "--format", "csv")
+    by_graph = cli("refers", "--to", "dorset-pmmhs", "--graph", str(out), "--format", "csv")
     assert by_data.returncode == 0, by_data.stderr
     assert by_data.stdout == by_graph.stdout and "dorset-pmmhs" in by_data.stdout
 
@@ -141,11 +141,11 @@ def test_a_build_folder_given_as_data_is_opened(tmp_path):
 def test_typed_user_parameters_on_the_command_line():
     text = ("PREFIX cp: <https://w3id.org/carepath/ontology#> "
             "SELECT ?a WHERE { ?s cp:inArea ?a }")
-    typed = run_cli("query", "sparql", text, "--param", "s:service=dorset-pmmhs",
-                    "--format", "csv")
+    typed = cli("query", "sparql", text, "--param", "s:service=dorset-pmmhs",
+                "--format", "csv")
     assert typed.returncode == 0, typed.stderr
     assert typed.stdout.split() == ["a", "dorset"]
-    plain = run_cli("query", "sparql", text, "--param", "s=dorset-pmmhs", "--format", "csv")
+    plain = cli("query", "sparql", text, "--param", "s=dorset-pmmhs", "--format", "csv")
     assert plain.stdout.split() == ["a"]  # a string is not the service
-    bad = run_cli("query", "sparql", text, "--param", "s:place=x")
+    bad = cli("query", "sparql", text, "--param", "s:place=x")
     assert bad.returncode == 2 and "unknown type 'place'" in bad.stderr

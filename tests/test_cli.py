@@ -1,9 +1,10 @@
-"""The command line, run as a user runs it (a subprocess)."""
+"""The command line, run as a user runs it: in this process (:func:`tests.conftest.cli`, as
+``main()`` runs it), and as a real process once per exit code (0, 1, 2) and in the gaps test."""
 
 import json
 from pathlib import Path
 
-from .conftest import FIXTURES, run_cli
+from .conftest import FIXTURES, cli, run_cli
 
 
 def test_build_prints_a_summary(tmp_path):
@@ -28,14 +29,14 @@ def test_validate_reports_every_problem_without_a_traceback(tmp_path):
 
 def test_build_of_bad_data_writes_nothing(tmp_path):
     (tmp_path / "area.yaml").write_bytes(b"services:\n  - id: caf\xe9\n")
-    result = run_cli("build", "--data", str(tmp_path), "-o", str(tmp_path / "out"))
+    result = cli("build", "--data", str(tmp_path), "-o", str(tmp_path / "out"))
     assert result.returncode == 1
     assert "not UTF-8" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
 
 
 def test_info_as_json(tmp_path):
-    result = run_cli("info", "--data", str(FIXTURES / "tiny"), "--format", "json")
+    result = cli("info", "--data", str(FIXTURES / "tiny"), "--format", "json")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     counts = {r["id"]: r["count"] for r in rows if r["section"] == "count"}
@@ -44,8 +45,8 @@ def test_info_as_json(tmp_path):
 
 def test_template_then_validate(tmp_path):
     book = tmp_path / "mine.xlsx"
-    assert run_cli("template", str(book)).returncode == 0
-    result = run_cli("validate", str(book))
+    assert cli("template", str(book)).returncode == 0
+    result = cli("validate", str(book))
     assert result.returncode == 0
     assert "no services found" in result.stderr
 
@@ -57,7 +58,7 @@ def test_unknown_command_is_a_usage_error():
 
 
 def test_refers_as_json_traces_each_answer_to_its_source():
-    result = run_cli("refers", "--to", "dorset-pmmhs", "--format", "json")
+    result = cli("refers", "--to", "dorset-pmmhs", "--format", "json")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert {r["source"] for r in rows} == {"gp", "relatives", "dorset-cmht",
@@ -67,14 +68,14 @@ def test_refers_as_json_traces_each_answer_to_its_source():
 
 def test_routes_respect_the_age_of_the_child():
     args = ("routes", "p05-health-visiting", "p05-adult-mental-health-services", "-f", "json")
-    at_4_weeks = json.loads(run_cli(*args, "--at", "4 weeks").stdout)
-    at_30_weeks = json.loads(run_cli(*args, "--at", "30 weeks").stdout)
+    at_4_weeks = json.loads(cli(*args, "--at", "4 weeks").stdout)
+    at_30_weeks = json.loads(cli(*args, "--at", "30 weeks").stdout)
     assert at_4_weeks and not at_30_weeks
 
 
 def test_named_query_through_the_cli_as_csv():
-    result = run_cli("query", "run", "who-refers-to", "--param", "service=dorset-pmmhs",
-                     "--engine", "cypher", "--format", "csv")
+    result = cli("query", "run", "who-refers-to", "--param", "service=dorset-pmmhs",
+                 "--engine", "cypher", "--format", "csv")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == "source,source_name,evidence_source,evidence_line"
     assert len(result.stdout.splitlines()) == 7
@@ -85,14 +86,14 @@ def test_query_errors_are_one_line_with_exit_1():
                  ("query", "run", "no-such-query"),
                  ("query", "sparql", "SELEC ?x"),
                  ("query", "cypher", "MATCH (n RETURN n")):
-        result = run_cli(*args)
+        result = cli(*args)
         assert result.returncode == 1, args
         assert "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
 def test_bad_param_syntax_is_a_usage_error():
-    result = run_cli("query", "run", "who-refers-to", "--param", "service")
+    result = cli("query", "run", "who-refers-to", "--param", "service")
     assert result.returncode == 2
     assert "NAME=VALUE" in result.stderr
 
@@ -120,8 +121,8 @@ def test_gaps_table_starts_with_a_summary_and_filters_by_basis():
 
 
 def test_pathway_cells_overlapping_an_age_by_service_name():
-    rows = json.loads(run_cli("pathway", "--service", "health visiting", "--at", "7 weeks",
-                              "-f", "json").stdout)
+    rows = json.loads(cli("pathway", "--service", "health visiting", "--at", "7 weeks",
+                          "-f", "json").stdout)
     assert {r["stage_text"] for r in rows} == {"1 week - 6/8 weeks", "All Age Groups",
                                                "Birth - 6 months"}
     assert all(r["service"] == "p05-health-visiting" and r["evidence"].startswith("doc-001:")
@@ -129,9 +130,9 @@ def test_pathway_cells_overlapping_an_age_by_service_name():
 
 
 def test_eligible_answers_yes_no_or_unknown():
-    rows = json.loads(run_cli("eligible", "--at", "4 months", "--concern",
-                              "maternal-mental-health", "--severity", "moderate", "--area",
-                              "dorset", "-f", "json").stdout)
+    rows = json.loads(cli("eligible", "--at", "4 months", "--concern",
+                          "maternal-mental-health", "--severity", "moderate", "--area",
+                          "dorset", "-f", "json").stdout)
     verdicts = {r["service"]: r["accepts"] for r in rows}
     assert verdicts["dorset-pmmhs"] == "yes"
     assert {verdicts[s] for s in ("dorset-camhs", "dorset-general-practice",
@@ -139,14 +140,14 @@ def test_eligible_answers_yes_no_or_unknown():
 
 
 def test_stepped_care_sizes_need_for_the_births_given():
-    rows = json.loads(run_cli("stepped-care", "--area", "cheshire-merseyside", "--births",
-                              "10000", "-f", "json").stdout)
+    rows = json.loads(cli("stepped-care", "--area", "cheshire-merseyside", "--births",
+                          "10000", "-f", "json").stdout)
     iapt = next(r for r in rows if r["tier"] == "primary-care-mh")
     assert (iapt["families_min"], iapt["families_max"]) == (1200, 1700)
 
 
 def test_table_output_names_the_columns_it_leaves_out():
-    result = run_cli("overlaps", "--area", "cheshire-merseyside")
+    result = cli("overlaps", "--area", "cheshire-merseyside")
     assert result.returncode == 0, result.stderr
     assert "other columns (--columns, --format csv/json)" in result.stdout
     assert "evidence" in result.stdout
@@ -154,25 +155,25 @@ def test_table_output_names_the_columns_it_leaves_out():
 
 def test_diff_and_whatif_from_the_command_line():
     analysis = Path(__file__).parent / "data" / "analysis"
-    changes = json.loads(run_cli("diff", str(analysis / "compare-old.yaml"),
-                                 str(analysis / "compare-new.yaml"), "-f", "json").stdout)
+    changes = json.loads(cli("diff", str(analysis / "compare-old.yaml"),
+                             str(analysis / "compare-new.yaml"), "-f", "json").stdout)
     assert {"added", "removed", "changed"} == {c["change"] for c in changes}
-    lost = json.loads(run_cli("whatif", "rh-triage", "--data",
-                              str(analysis / "compare-routes.yaml"), "-f", "json").stdout)
+    lost = json.loads(cli("whatif", "rh-triage", "--data",
+                          str(analysis / "compare-routes.yaml"), "-f", "json").stdout)
     assert {"midwife", "rh-hv"} <= {r["subject"] for r in lost if r["kind"] == "broken-route"}
-    bad = run_cli("whatif", "rh-nowhere", "--data", str(analysis / "compare-routes.yaml"))
+    bad = cli("whatif", "rh-nowhere", "--data", str(analysis / "compare-routes.yaml"))
     assert bad.returncode == 2 and "unknown service 'rh-nowhere'" in bad.stderr
 
 
 def test_validate_says_when_shacl_is_skipped():
-    result = run_cli("validate", "--shacl-limit", "100")
+    result = cli("validate", "--shacl-limit", "100")
     assert result.returncode == 0, result.stderr
     assert "SHACL check skipped" in result.stderr and "--shacl-limit 0" in result.stderr
 
 
 def test_self_referral_stated_not_yet_is_an_answer():
     # doc-002:35 "Receiving referrals from service users is being explored"
-    result = run_cli("refers", "--self", "--area", "dorset")
+    result = cli("refers", "--self", "--area", "dorset")
     assert result.returncode == 0, result.stderr
     assert "not-yet" in result.stdout and "doc-002:35" in result.stdout
     assert "referrals: no rows" in result.stdout

@@ -19,7 +19,11 @@ import pytest
 from openpyxl import load_workbook
 
 from carepath.outputs import MANIFEST, OutputExistsError, output_dir, output_file
-from tests.conftest import FIXTURES, need, run_cli
+from tests.conftest import FIXTURES, cli, need, run_cli
+
+# the installed command, or this Python's carepath where the environment is not switched on
+CAREPATH = ([shutil.which("carepath")] if shutil.which("carepath")
+            else [sys.executable, "-m", "carepath"])
 
 
 def _user_files(folder: Path) -> dict[str, str]:
@@ -60,7 +64,7 @@ def _args(name: str, out: Path) -> list[str]:
 def test_a_folder_of_user_files_is_refused_and_kept(command, tmp_path):
     out = tmp_path / "out"
     files = _user_files(out)
-    result = run_cli(*_args(command, out))
+    result = cli(*_args(command, out))
     assert result.returncode == 2, result.stderr
     assert "not written by carepath" in result.stderr and "thesis.docx" in result.stderr
     assert "Traceback" not in result.stderr
@@ -73,12 +77,12 @@ def test_a_folder_of_user_files_is_refused_and_kept(command, tmp_path):
 def test_force_writes_beside_user_files_and_replaces_only_its_own(command, tmp_path):
     out = tmp_path / "out"
     files = _user_files(out)
-    first = run_cli(*_args(command, out), "--force")
+    first = cli(*_args(command, out), "--force")
     assert first.returncode == 0, first.stderr
     _still_there(out, files)
     assert (out / MANIFEST).is_file()
     # written by carepath now: a second run needs no --force, and still keeps the user's files
-    again = run_cli(*_args(command, out))
+    again = cli(*_args(command, out))
     assert again.returncode == 0, again.stderr
     _still_there(out, files)
     _no_temp_siblings(out)
@@ -107,38 +111,38 @@ def test_build_onto_an_existing_file_leaves_it_alone(tmp_path):
 def test_build_into_dot(tmp_path):
     empty = tmp_path / "here"
     empty.mkdir()
-    result = run_cli("build", "-o", ".", "--no-shacl", cwd=empty)
+    result = cli("build", "-o", ".", "--no-shacl", cwd=empty)
     assert result.returncode == 0, result.stderr
     assert (empty / "carepath.ttl").is_file() and (empty / MANIFEST).is_file()
     # a folder of other things, as '.', is refused with a message
     busy = tmp_path / "busy"
     files = _user_files(busy)
-    result = run_cli("build", "-o", ".", "--no-shacl", cwd=busy)
+    result = cli("build", "-o", ".", "--no-shacl", cwd=busy)
     assert result.returncode == 2 and "not written by carepath" in result.stderr
     _still_there(busy, files)
 
 
 def test_a_file_carepath_wrote_but_the_user_edited_is_never_replaced(tmp_path):
     out = tmp_path / "tpl"
-    assert run_cli("template", str(out)).returncode == 0
+    assert cli("template", str(out)).returncode == 0
     services = out / "services.csv"
     services.write_text(services.read_text(encoding="utf-8") + "x-a,A\n", encoding="utf-8")
-    result = run_cli("template", str(out), "--force")
+    result = cli("template", str(out), "--force")
     assert result.returncode == 2 and "services.csv" in result.stderr
     assert services.read_text(encoding="utf-8").endswith("x-a,A\n")
 
 
 def test_template_keeps_a_filled_in_workbook(tmp_path):
     book = tmp_path / "my-area.xlsx"
-    assert run_cli("template", str(book)).returncode == 0
+    assert cli("template", str(book)).returncode == 0
     wb = load_workbook(book)
     wb["services"].append(["x-hv", "Health visiting"])
     wb["services"].append(["x-pmh", "Perinatal mental health"])
     wb.save(book)
-    result = run_cli("template", str(book))
+    result = cli("template", str(book))
     assert result.returncode == 2 and "already exists" in result.stderr
     assert load_workbook(book)["services"].max_row == 3  # header and the two services
-    assert run_cli("template", str(book), "--force").returncode == 0
+    assert cli("template", str(book), "--force").returncode == 0
     assert load_workbook(book)["services"].max_row == 1
 
 
@@ -147,11 +151,11 @@ def test_template_on_a_data_folder_keeps_its_csvs(tmp_path):
     shutil.copytree(FIXTURES / "tiny-csv", data)
     (data / "notes.txt").write_text("mine", encoding="utf-8")
     before = {p.name: p.read_bytes() for p in data.iterdir()}
-    result = run_cli("template", str(data))
+    result = cli("template", str(data))
     assert result.returncode == 2
     assert {p.name: p.read_bytes() for p in data.iterdir()} == before
     # --force does not help: those CSVs are the user's, not carepath's
-    result = run_cli("template", str(data), "--force")
+    result = cli("template", str(data), "--force")
     assert result.returncode == 2 and "never replaces a file it did not write" in result.stderr
     assert {p.name: p.read_bytes() for p in data.iterdir()} == before
 
@@ -160,8 +164,8 @@ def test_import_into_a_folder_of_user_files(tmp_path):
     out = tmp_path / "imported"
     files = _user_files(out)
     hsds = tmp_path / "pkg"
-    assert run_cli("export", "hsds", str(hsds), "--data", str(FIXTURES / "tiny")).returncode == 0
-    result = run_cli("import", "hsds", str(hsds), "-o", str(out))
+    assert cli("export", "hsds", str(hsds), "--data", str(FIXTURES / "tiny")).returncode == 0
+    result = cli("import", "hsds", str(hsds), "-o", str(out))
     assert result.returncode == 2 and "not written by carepath" in result.stderr
     _still_there(out, files)
 
@@ -184,7 +188,7 @@ def test_umask_is_honoured(tmp_path):
 
 def test_a_killed_run_leaves_temp_folders_the_next_run_removes(tmp_path):
     out = tmp_path / "s"
-    proc = subprocess.Popen([shutil.which("carepath") or "carepath", "synth", "--areas", "4",
+    proc = subprocess.Popen([*CAREPATH, "synth", "--areas", "4",
                              "--services-per-area", "2000", "-o", str(out)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
@@ -241,11 +245,11 @@ def test_an_existing_file_is_never_replaced_without_force(args, tmp_path):
     for path in (mine, mine.with_name("thesis.svg")):
         path.write_text("my work", encoding="utf-8")
     argv = [a.format(f=mine, d=tmp_path / "pkg") for a in args]
-    refused = run_cli(*argv)
+    refused = cli(*argv)
     assert refused.returncode == 2 and "already exists" in refused.stderr, refused.stderr
     assert mine.read_text(encoding="utf-8") == "my work"
     assert not (tmp_path / "pkg").exists()  # refused before any work
-    forced = run_cli(*argv, "--force")
+    forced = cli(*argv, "--force")
     assert forced.returncode == 0, forced.stderr
     assert "my work" not in (mine if args[-1] != "{f}.svg" else mine.with_name("thesis.svg")
                              ).read_text(encoding="utf-8")
@@ -269,10 +273,9 @@ def test_full_disk_is_one_line(tmp_path):
     unshare = shutil.which("unshare")
     need(unshare is not None, "unshare (util-linux) is needed to mount a small tmpfs")
     user = [] if os.geteuid() == 0 else ["--user", "--map-root-user"]
-    exe = shutil.which("carepath") or "carepath"
     out = mount / "b"
-    done = subprocess.run([unshare, *user, "--mount", "sh", "-c", _SMALL_FS, str(mount), exe,
-                           "build", "-o", str(out), "--no-shacl"],
+    done = subprocess.run([unshare, *user, "--mount", "sh", "-c", _SMALL_FS, str(mount),
+                           *CAREPATH, "build", "-o", str(out), "--no-shacl"],
                           capture_output=True, text=True, timeout=300)
     need(done.returncode != 97, f"cannot mount a small tmpfs here: {done.stderr.strip()}")
     stderr = (tmp_path / "small.stderr").read_text(encoding="utf-8")
@@ -301,7 +304,7 @@ def test_format_csv_output_neutralises_formulas(evil_data):
     import csv
     import io
 
-    result = run_cli("refers", "--to", "tiny-pmh", "--format", "csv", "--data", str(evil_data))
+    result = cli("refers", "--to", "tiny-pmh", "--format", "csv", "--data", str(evil_data))
     assert result.returncode == 0, result.stderr
     cells = [cell for row in csv.reader(io.StringIO(result.stdout)) for cell in row]
     assert "'" + EVIL in cells  # the data is all there, as text...
@@ -312,7 +315,7 @@ def test_hsds_services_csv_neutralises_formulas_and_reads_back(evil_data, tmp_pa
     import csv
 
     pkg = tmp_path / "pkg"
-    assert run_cli("export", "hsds", str(pkg), "--data", str(evil_data)).returncode == 0
+    assert cli("export", "hsds", str(pkg), "--data", str(evil_data)).returncode == 0
     with (pkg / "services.csv").open(encoding="utf-8", newline="") as fh:
         names = [row["name"] for row in csv.DictReader(fh)]
     assert "'" + EVIL in names
@@ -325,7 +328,7 @@ def test_hsds_services_csv_neutralises_formulas_and_reads_back(evil_data, tmp_pa
 def test_neo4j_csv_files_stay_exact(evil_data, tmp_path):
     # machine-facing: neo4j-admin must read the same text (tests/servers run the real one)
     out = tmp_path / "neo"
-    assert run_cli("export", "neo4j-csv", str(out), "--data", str(evil_data)).returncode == 0
+    assert cli("export", "neo4j-csv", str(out), "--data", str(evil_data)).returncode == 0
     text = (out / "nodes-Service.csv").read_text(encoding="utf-8")
     assert EVIL.replace('"', '""') in text and "'=HYPERLINK" not in text
 
@@ -349,17 +352,17 @@ def test_bidi_controls_are_kept_in_data_but_inert_in_terminal_output(bidi_data):
     import carepath
 
     assert carepath.load(bidi_data).services["tiny-hv"].name == f"Health {RLO}gnitisiv"
-    table = run_cli("refers", "--to", "tiny-pmh", "--columns", "source_name,target",
-                    "--data", str(bidi_data))
+    table = cli("refers", "--to", "tiny-pmh", "--columns", "source_name,target",
+                "--data", str(bidi_data))
     assert table.returncode == 0, table.stderr
     assert RLO not in table.stdout and "Health [U+202E]gnitisiv" in table.stdout
-    as_json = run_cli("refers", "--to", "tiny-pmh", "--format", "json", "--data", str(bidi_data))
+    as_json = cli("refers", "--to", "tiny-pmh", "--format", "json", "--data", str(bidi_data))
     assert f"Health {RLO}gnitisiv" in as_json.stdout  # data formats keep the data
 
 
 def test_bidi_controls_are_inert_in_every_html_page(bidi_data, tmp_path):
     site = tmp_path / "site"
-    result = run_cli("export", "html", "--view", "all", "-o", str(site), "--data", str(bidi_data))
+    result = cli("export", "html", "--view", "all", "-o", str(site), "--data", str(bidi_data))
     assert result.returncode == 0, result.stderr
     pages = {p.name: p.read_text(encoding="utf-8") for p in site.iterdir()
              if p.suffix in (".html", ".svg")}

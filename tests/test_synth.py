@@ -9,7 +9,7 @@ import pytest
 
 import carepath
 from carepath.synth import PLANTED_FILE, preset, synthesize, write_system
-from tests.conftest import run_cli
+from tests.conftest import cli, run_cli
 
 SMALL = preset("small")
 
@@ -201,7 +201,7 @@ def test_cli_writes_a_folder_it_can_replace(tmp_path):
     pytest.param([], "give --preset", id="no-size"),
 ])
 def test_cli_bad_arguments(tmp_path, args, message):
-    proc = run_cli("synth", *args, "-o", str(tmp_path / "out"))
+    proc = cli("synth", *args, "-o", str(tmp_path / "out"))
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and proc.stderr.startswith("error:")
     assert message in proc.stderr
@@ -210,7 +210,7 @@ def test_cli_bad_arguments(tmp_path, args, message):
 
 def test_cli_refuses_a_folder_of_other_files(tmp_path):
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
-    proc = run_cli("synth", "--preset", "small", "-o", str(tmp_path))
+    proc = cli("synth", "--preset", "small", "-o", str(tmp_path))
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1
     assert "not written by carepath" in proc.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]

@@ -70,7 +70,13 @@ def serve(
             if open_browser:
                 import webbrowser
 
-                webbrowser.open(url)
+                try:
+                    opened = webbrowser.open(url)
+                except webbrowser.Error:
+                    opened = False
+                if not opened:
+                    err.print(f"carepath serve: no browser found to open; open {url} in one "
+                              "yourself", highlight=False, soft_wrap=True)
 
         try:
             run_server(web, sock, on_ready=ready)

@@ -61,19 +61,27 @@ class RelationStyle:
     dashes: tuple[int, ...]  # () for a solid line
     arrow: str | None  # a vis-network arrow type; None for no arrow head
     width: float = 1.5
+    inverse: str = ""  # read from the target's side: "referred in by" (the label if empty)
 
 
 RELATION_STYLES: dict[RelationKind, RelationStyle] = {
-    RelationKind.REFERS_TO: RelationStyle("refers to", "#0072B2", (), "arrow", 2.0),
-    RelationKind.SIGNPOSTS_TO: RelationStyle("signposts to", "#009E73", (2, 5), "vee"),
+    RelationKind.REFERS_TO: RelationStyle("refers to", "#0072B2", (), "arrow", 2.0,
+                                          inverse="referred in by"),
+    RelationKind.SIGNPOSTS_TO: RelationStyle("signposts to", "#009E73", (2, 5), "vee",
+                                             inverse="signposted from"),
     # lines need 3:1 against white (WCAG 1.4.11): Okabe-Ito's orange and sky blue (2.3:1)
     # darkened to 3.8:1 and 4.0:1, keeping their hue
-    RelationKind.ADVISES: RelationStyle("advises", "#B07800", (10, 5), "circle"),
-    RelationKind.TRAINS: RelationStyle("trains", "#CC79A7", (12, 4, 2, 4), "bar"),
+    RelationKind.ADVISES: RelationStyle("advises", "#B07800", (10, 5), "circle",
+                                        inverse="advised by"),
+    RelationKind.TRAINS: RelationStyle("trains", "#CC79A7", (12, 4, 2, 4), "bar",
+                                       inverse="trained by"),
     RelationKind.COLLABORATES_WITH: RelationStyle("collaborates with", "#555555", (), None, 1.0),
-    RelationKind.HANDS_OVER_TO: RelationStyle("hands over to", "#D55E00", (), "triangle", 4.0),
-    RelationKind.STEPS_UP_TO: RelationStyle("steps up to", "#2B86B8", (6, 3), "arrow", 2.0),
-    RelationKind.STEPS_DOWN_TO: RelationStyle("steps down to", "#2B86B8", (2, 3), "arrow", 2.0),
+    RelationKind.HANDS_OVER_TO: RelationStyle("hands over to", "#D55E00", (), "triangle", 4.0,
+                                              inverse="handed over from"),
+    RelationKind.STEPS_UP_TO: RelationStyle("steps up to", "#2B86B8", (6, 3), "arrow", 2.0,
+                                            inverse="stepped up from"),
+    RelationKind.STEPS_DOWN_TO: RelationStyle("steps down to", "#2B86B8", (2, 3), "arrow", 2.0,
+                                              inverse="stepped down from"),
 }
 
 TEMPLATES = importlib.resources.files("carepath.html") / "templates"

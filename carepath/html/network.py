@@ -85,7 +85,9 @@ OPTIONS: dict[str, Any] = {
     "nodes": {"borderWidth": 1.5, "size": 14,
               "font": {"size": 13, "face": "system-ui, Arial, sans-serif", "color": "#1a1a1a",
                        "strokeWidth": 3, "strokeColor": "#ffffff"},
-              "widthConstraint": {"maximum": 170}},
+              "widthConstraint": {"maximum": 170},
+              # a name smaller than 10 px on screen is not drawn (it would overlap others)
+              "scaling": {"label": {"drawThreshold": 10}}},
     "edges": {"arrowStrikethrough": False, "selectionWidth": 2, "hoverWidth": 1.5,
               "smooth": {"enabled": True, "type": "continuous", "roundness": 0.3}},
     "layout": {"randomSeed": 7, "improvedLayout": True},
@@ -260,7 +262,8 @@ def _relation_tables(sel: Selection, node_index: dict[str, int]) -> dict[str, An
         "conditions": conds.items,
         "provenance": [list(p) for p in provs.items],
         "sources": sources.items,
-        "kinds": [{"id": k.value, "label": st.label, "colour": st.colour,
+        "kinds": [{"id": k.value, "label": st.label, "inverse": st.inverse or st.label,
+                   "colour": st.colour,
                    "dashes": list(st.dashes) if st.dashes else False,
                    "arrow": st.arrow, "width": st.width} for k, st in RELATION_STYLES.items()],
     }

@@ -40,7 +40,7 @@ from carepath.html._page import (
     window_text,
 )
 
-__all__ = ["LIBRARY_SECTIONS", "MAX_EDGES", "MAX_NEIGHBOURS", "Index"]
+__all__ = ["LIBRARY_SECTIONS", "MAX_EDGES", "MAX_NEIGHBOURS", "NETWORK_STEPS", "Index"]
 
 LIBRARY_SECTIONS = ("Part of", "Parts", "Deliberate overlaps", "Pathway cells")
 """Sections of ``carepath show``'s card the page shows as the library words them (the
@@ -52,6 +52,9 @@ be the whole graph."""
 MAX_EDGES = 300
 """The most relations a neighbourhood shows (a regional hub's neighbours share thousands: a
 1.2 MB page; 600 relations took 0.24 s to render)."""
+NETWORK_STEPS = {40: 60, 80: 150, MAX_NEIGHBOURS: MAX_EDGES}
+"""How much of a neighbourhood the page draws, nodes: relations: the first step, then a "show
+more" link to the next (all 120 nodes and 300 relations of a regional hub is a hairball)."""
 
 
 class Index:
@@ -208,10 +211,12 @@ class Index:
 
     # -- the neighbourhood ---------------------------------------------------------------
 
-    def neighbourhood(self, focus: str, hops: int) -> tuple[dict[str, int], list[Relation]]:
+    def neighbourhood(self, focus: str, hops: int, *, nodes: int = MAX_NEIGHBOURS,
+                      relations: int = MAX_EDGES) -> tuple[dict[str, int], list[Relation]]:
         """The nodes within ``hops`` relations of ``focus`` (either direction) with their
-        distance, at most :data:`MAX_NEIGHBOURS` of them (nearest first), and the relations
-        between them (at most :data:`MAX_EDGES`). Professions and the family are shown but
+        distance, at most ``nodes`` of them (nearest first; at most :data:`MAX_NEIGHBOURS`),
+        and the relations between them (at most ``relations``, at most :data:`MAX_EDGES`),
+        the nearest first. Professions and the family are shown but
         not walked through: every area shares them, so walking through them would reach
         every area.
 
@@ -222,21 +227,22 @@ class Index:
         """
         if self.model.node_kind(focus) is None:
             raise KeyError(focus)
+        nodes, relations = min(nodes, MAX_NEIGHBOURS), min(relations, MAX_EDGES)
         dist = {focus: 0}
         queue = deque([focus])
-        while queue and len(dist) < MAX_NEIGHBOURS:
+        while queue and len(dist) < nodes:
             node = queue.popleft()
             if dist[node] >= hops or (node != focus and (node == FAMILY
                                                          or node in self.model.professions)):
                 continue
             for rel in (*self.outgoing.get(node, ()), *self.incoming.get(node, ())):
                 other = rel.target if rel.source == node else rel.source
-                if other not in dist and len(dist) < MAX_NEIGHBOURS:
+                if other not in dist and len(dist) < nodes:
                     dist[other] = dist[node] + 1
                     queue.append(other)
         rels = []
         for node in dist:  # nearest first, so the relations kept are the nearest ones
             for rel in self.outgoing.get(node, ()):
-                if rel.target in dist and len(rels) < MAX_EDGES:
+                if rel.target in dist and len(rels) < relations:
                     rels.append(rel)
         return dist, rels

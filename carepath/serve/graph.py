@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from carepath.errors import CarepathError, Problem
 from carepath.graph.model import Model
 
-__all__ = ["Graph", "open_graph"]
+__all__ = ["Graph", "build_label", "open_graph"]
 
 
 @dataclass
@@ -102,10 +102,10 @@ def open_graph(data: Sequence[Path | str] = (), *, graph: Path | str | None = No
 
     if graph is not None:
         build = open_build(graph)
-        label = f"the build {graph}"
+        label = build_label(graph)
     elif len(data) == 1 and is_build(data[0]):
         build = open_build(data[0])
-        label = f"the build {data[0]}"
+        label = build_label(data[0])
     else:
         build = open_data(list(data))
         label = ", ".join(str(p) for p in data) or "the bundled reference data"
@@ -116,6 +116,15 @@ def open_graph(data: Sequence[Path | str] = (), *, graph: Path | str | None = No
     the_graph._local.conn = first
     the_graph._connections.append(first)
     return the_graph
+
+
+def build_label(folder: Path | str) -> str:
+    """How a page names a build folder: where it is, not "the build build".
+
+    >>> build_label("build"), build_label("out/carepath-build/")
+    ('the graph built in build/', 'the graph built in out/carepath-build/')
+    """
+    return f"the graph built in {str(folder).rstrip('/')}/"
 
 
 def _from_model(model: Model, label: str) -> Graph:

@@ -22,7 +22,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 
 import carepath
 from carepath.errors import QueryError, RangeParseError
-from carepath.graph.model import FAMILY, RelationKind
+from carepath.graph.model import FAMILY, RELATIVES, RelationKind
 from carepath.html._page import (
     NO_TIER_COLOUR,
     RELATION_STYLES,
@@ -33,7 +33,7 @@ from carepath.html._page import (
     window_text,
 )
 from carepath.output import records
-from carepath.serve.directory import Index
+from carepath.serve.directory import NETWORK_STEPS, Index
 from carepath.serve.graph import Graph
 from carepath.serve.params import BadRequest, choice, integer, text
 from carepath.serve.tables import COLUMNS, Tables
@@ -181,27 +181,52 @@ class Site:
              "concern": choice(p, "concern", self.model.concerns),
              "severity": choice(p, "severity", self.model.severities),
              "hops": integer(p, "hops", 4, lo=1, hi=MAX_HOPS)}
-        if not (f["source"] and f["target"]):
-            return {"f": f, "routes": None, "truncated": False}
+        if not f["target"]:
+            return {"f": f, "routes": None, "truncated": False, "starts": [], "none_from": []}
+        starts = [f["source"]] if f["source"] else self._entries(f["target"])
         try:
             week = parse_age(f["at"]) if f["at"] else None
-            df = referral_routes(self.model, f["source"], f["target"], week=week,
-                                 concern=f["concern"] or None,
-                                 severity=f["severity"] or None, max_hops=f["hops"])
+            frames = [(start, referral_routes(
+                self.model, start, f["target"], week=week, concern=f["concern"] or None,
+                severity=f["severity"] or None, max_hops=f["hops"])) for start in starts]
         except (QueryError, RangeParseError) as exc:
             raise BadRequest(str(exc)) from None
-        routes = []
-        for row in df.head(MAX_ROUTES).itertuples(index=False):
-            steps = [{"from": a, "to": b, "from_name": self.model.name_of(a),
-                      "to_name": self.model.name_of(b),
-                      "from_service": a in self.model.services,
-                      "to_service": b in self.model.services,
-                      "conditions": cond, "evidence": ev}
-                     for a, b, cond, ev in zip(row.path[:-1], row.path[1:], row.conditions,
-                                               row.evidence, strict=True)]
-            routes.append({"hops": int(row.hops), "path": list(row.path),
-                           "names": row.names, "steps": steps})
-        return {"f": f, "routes": routes, "truncated": len(df) > MAX_ROUTES}
+        routes: list[dict[str, Any]] = []
+        total = sum(len(df) for _, df in frames)
+        for start, df in frames:
+            for row in df.head(max(0, MAX_ROUTES - len(routes))).itertuples(index=False):
+                routes.append(self._route(start, row))
+        return {"f": f, "routes": routes, "truncated": total > MAX_ROUTES, "starts": starts,
+                "none_from": [start for start, df in frames if df.empty]}
+
+    def _entries(self, target: str) -> list[str]:
+        """Where a family can start when only the target is given: the first-contact
+        professions (GP, midwife, health visitor), the family and its relatives, and the
+        universal services of the target's area, if the target is one service."""
+        from carepath.queries.routes import ENTRY_PROFESSIONS, entry_points
+
+        svc = self.model.services.get(target)
+        if svc is not None:
+            found = entry_points(self.model, area=svc.area)
+        else:
+            found = [*(pid for pid in ENTRY_PROFESSIONS if pid in self.model.professions),
+                     FAMILY, RELATIVES]
+        first = {pid: i for i, pid in enumerate((*ENTRY_PROFESSIONS, FAMILY, RELATIVES))}
+        return sorted((e for e in found if e != target),
+                      key=lambda e: (first.get(e, len(first)), self.model.name_of(e).casefold()))
+
+    def _route(self, start: str, row: Any) -> dict[str, Any]:
+        """One route of :func:`referral_routes` for the page and the API."""
+        steps = [{"from": a, "to": b, "from_name": self.model.name_of(a),
+                  "to_name": self.model.name_of(b),
+                  "from_service": a in self.model.services,
+                  "to_service": b in self.model.services,
+                  "conditions": cond, "evidence": ev}
+                 for a, b, cond, ev in zip(row.path[:-1], row.path[1:], row.conditions,
+                                           row.evidence, strict=True)]
+        return {"entry": start, "entry_name": self.model.name_of(start),
+                "hops": int(row.hops), "path": list(row.path), "names": row.names,
+                "steps": steps}
 
     async def routes(self, request: Request) -> Response:
         if tidy := self.tidy(request):
@@ -210,14 +235,14 @@ class Site:
         entries = sorted({FAMILY, *(pid for pid in ("midwife", "health-visitor", "gp")
                                     if pid in self.model.professions)})
         return self.render("routes.html.j2", title="Referral routes", current="/routes",
-                           entries=entries, max_hops=MAX_HOPS,
+                           entries=entries, max_hops=MAX_HOPS, max_routes=MAX_ROUTES,
                            severities=list(self.model.severities.values()), **found)
 
     async def api_routes(self, request: Request) -> Response:
         found = await self.call(lambda: self._routes(request))
         if found["routes"] is None:
-            raise BadRequest("give both from= (a profession, service id or family) and to= "
-                             "(a service id, a tier or words)")
+            raise BadRequest("give to= (a service id, a tier or words), and from= (a "
+                             "profession, service id or family) or none for every entry point")
         return JSONResponse({"routes": found["routes"], "truncated": found["truncated"]})
 
     # -- gaps ------------------------------------------------------------------------------
@@ -253,36 +278,47 @@ class Site:
 
     def _network(self, request: Request) -> dict[str, Any]:
         p = request.query_params
+        steps = list(NETWORK_STEPS)
         f = {"focus": text(p, "focus"), "hops": integer(p, "hops", 1, lo=1,
-                                                         hi=MAX_NETWORK_HOPS)}
+                                                         hi=MAX_NETWORK_HOPS),
+             "nodes": int(choice(p, "nodes", [str(n) for n in steps], str(steps[0])))}
         if not f["focus"]:
-            return {"f": f, "drawing": None}
+            return {"f": f, "drawing": None, "more": None}
+        shown = (f["nodes"], NETWORK_STEPS[f["nodes"]])
         try:
-            dist, rels = self.index.neighbourhood(f["focus"], f["hops"])
+            dist, rels = self.index.neighbourhood(f["focus"], f["hops"], nodes=shown[0],
+                                                  relations=shown[1])
+            bigger = self.index.neighbourhood(f["focus"], f["hops"], nodes=shown[0] + 1,
+                                              relations=shown[1] + 1)
         except KeyError:
             raise BadRequest(f"focus {f['focus']!r} is not a service, profession or family "
                              "id; find a service in the directory") from None
-        return {"f": f, "drawing": self._draw(f["focus"], dist, rels)}
+        capped = len(bigger[0]) > len(dist) or len(bigger[1]) > len(rels)
+        later = [n for n in steps if n > f["nodes"]]
+        more = later[0] if capped and later else None
+        drawing = self._draw(f["focus"], dist, rels)
+        drawing["capped"] = capped
+        return {"f": f, "drawing": drawing, "more": more, "shown": shown,
+                "more_url": url(request, nodes=more) if more else None}
 
     def _draw(self, focus: str, dist: dict[str, int], rels: list) -> dict[str, Any]:
         """A radial drawing: the focus in the middle, each hop on a ring further out."""
-        from carepath.serve.directory import MAX_EDGES, MAX_NEIGHBOURS
-
         model, colours = self.model, tier_colours(self.model)
         rings: dict[int, list[str]] = {}
         for node, d in dist.items():
             rings.setdefault(d, []).append(node)
         radius = {d: 0 if d == 0 else 60 + 150 * d + 4 * len(nodes)
                   for d, nodes in rings.items()}
-        size = int(2 * max(radius.values()) + 400)
-        centre = size / 2
+        # room for a 30-character label on either side, little above and below
+        width, height = int(2 * max(radius.values()) + 400), int(2 * max(radius.values()) + 60)
+        centre, middle = width / 2, height / 2
         where, nodes = {}, []
         for d, ring in rings.items():
             ring.sort(key=lambda n: model.name_of(n).casefold())
             for i, node in enumerate(ring):
                 angle = 2 * math.pi * i / len(ring) + d * 0.3
                 x = round(centre + radius[d] * math.cos(angle), 1)
-                y = round(centre + radius[d] * math.sin(angle), 1)
+                y = round(middle + radius[d] * math.sin(angle), 1)
                 where[node] = (x, y)
                 svc = model.services.get(node)
                 colour = (colours.get(svc.tier, NO_TIER_COLOUR) if svc and svc.tier
@@ -291,6 +327,8 @@ class Site:
                 nodes.append({
                     "id": node, "x": x, "y": y, "focus": node == focus, "colour": colour,
                     "label": name if len(name) <= 30 else name[:29] + "…",
+                    # a label points away from the middle: left of a node on the left
+                    "left": d > 0 and x < centre - 1,
                     "title": f"{name} ({node}), {d} hop{'' if d == 1 else 's'} away",
                     "href": (f"/service/{quote(node)}" if svc
                              else "/network?" + urlencode({"focus": node, "hops": 1}))})
@@ -306,18 +344,14 @@ class Site:
                 "evidence": rel.provenance.ref,
                 "title": f"{model.name_of(rel.source)} {style.label} "
                          f"{model.name_of(rel.target)} ({rel.provenance.ref})"})
-        return {"nodes": nodes, "edges": edges, "size": size,
-                "capped": len(dist) >= MAX_NEIGHBOURS or len(rels) >= MAX_EDGES}
+        return {"nodes": nodes, "edges": edges, "width": width, "height": height}
 
     async def network(self, request: Request) -> Response:
         if tidy := self.tidy(request):
             return tidy
         found = await self.call(lambda: self._network(request))
-        from carepath.serve.directory import MAX_EDGES, MAX_NEIGHBOURS
-
         return self.render("network.html.j2", title="Network neighbourhood",
-                           current="/network", max_hops=MAX_NETWORK_HOPS,
-                           limits={"nodes": MAX_NEIGHBOURS, "edges": MAX_EDGES}, **found)
+                           current="/network", max_hops=MAX_NETWORK_HOPS, **found)
 
     async def api_network(self, request: Request) -> Response:
         found = await self.call(lambda: self._network(request))
@@ -327,7 +361,7 @@ class Site:
         return JSONResponse({"nodes": [{"id": n["id"], "name": n["title"]} for n in d["nodes"]],
                              "relations": [{k: e[k] for k in ("from_name", "label", "to_name",
                                                               "evidence")} for e in d["edges"]],
-                             "capped": d["capped"]})
+                             "capped": d["capped"], "more": found["more_url"]})
 
     # -- the export views -------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from carepath.engines import QueryEngine, connect
 from carepath.errors import QueryError
 from carepath.queries.named import load_library
 
-from ..conftest import run_cli
+from ..conftest import cli
 from ..servers.conftest import params_for, rows, wipe
 
 LIBRARY = load_library()
@@ -33,7 +33,7 @@ def reference_build(tmp_path_factory):
 def synthetic(tmp_path_factory):
     """The small synthetic preset, built once."""
     folder = tmp_path_factory.mktemp("synth") / "small"
-    result = run_cli("synth", "--preset", "small", "-o", str(folder))
+    result = cli("synth", "--preset", "small", "-o", str(folder))
     assert result.returncode == 0, result.stderr
     return build([folder], out=folder.parent / "build", shacl=False)
 

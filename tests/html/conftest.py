@@ -9,7 +9,10 @@ Screenshots go to ``$CAREPATH_SCREENSHOTS`` or the session's pytest temporary fo
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
+import shutil
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,8 +38,10 @@ from ..conftest import CHROMIUM, need  # noqa: F401 - CHROMIUM for the tests her
 HERE = Path(__file__).parent
 HOSTILE = HERE / "data" / "hostile"
 
-# axe-core from npm (tests/html/package.json; .ci/run installs it with npm ci --prefix tests/html)
-AXE = Path(os.environ.get("CAREPATH_AXE", HERE / "node_modules" / "axe-core" / "axe.min.js"))
+# axe-core from npm (tests/html/package.json, pinned by its package-lock.json): installed by
+# the first test that needs it (axe_script), or beforehand by .ci/run (npm ci --prefix tests/html)
+AXE_IN_NODE_MODULES = Path("node_modules") / "axe-core" / "axe.min.js"
+AXE = Path(os.environ.get("CAREPATH_AXE", HERE / AXE_IN_NODE_MODULES))
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 XSS_NAME = "<img src=x onerror=alert(1)>"
 
@@ -59,9 +64,9 @@ class Tab:
         """axe-core's WCAG 2.1 A/AA violations on the page as it is now, one line each:
         ``rule (impact): selector; selector``. Evaluated through the DevTools protocol, so
         the page's own Content-Security-Policy does not block it."""
-        need(AXE.exists(), f"axe-core not found at {AXE} (npm install --prefix tests/html)")
+        script = axe_script()
         if not self.page.evaluate("() => !!window.axe"):
-            self.page.evaluate("() => {" + AXE.read_text(encoding="utf-8") + "\n}")
+            self.page.evaluate("() => {" + script.read_text(encoding="utf-8") + "\n}")
         found = self.page.evaluate(
             "tags => axe.run(document, {runOnly: tags, resultTypes: ['violations']})"
             ".then(r => r.violations.map(v => v.id + ' (' + v.impact + '): ' + "
@@ -71,6 +76,45 @@ class Tab:
     def wait_network(self) -> None:
         """Wait until the network view has drawn once."""
         self.page.wait_for_function("() => window.cp && cp.net && cp.net.ready")
+
+
+def install_axe(folder: Path) -> Path:
+    """axe-core's script in ``folder``/node_modules, installed there with ``npm ci`` (the
+    versions of ``folder``/package-lock.json) when it is missing, as tests/support installs
+    the validators; a clean checkout runs the accessibility tests without a step of its own.
+
+    Raises RuntimeError with npm's own message when npm is missing or fails (offline).
+    """
+    script = folder / AXE_IN_NODE_MODULES
+    if script.exists():
+        return script
+    if shutil.which("npm") is None:
+        raise RuntimeError(f"axe-core not found at {script}, and npm is not on PATH to "
+                           "install it (apt-get install npm)")
+    result = subprocess.run(["npm", "ci", "--prefix", str(folder), "--no-audit", "--no-fund",
+                             "--silent"], capture_output=True, text=True, timeout=600)
+    if result.returncode != 0 or not script.exists():
+        raise RuntimeError(f"npm ci --prefix {folder} did not install axe-core: "
+                           f"{(result.stderr or result.stdout).strip()[-500:]}")
+    return script
+
+
+@functools.cache
+def _axe() -> Path | str:
+    if "CAREPATH_AXE" in os.environ:
+        return AXE if AXE.exists() else f"axe-core not found at {AXE} (CAREPATH_AXE)"
+    try:
+        return install_axe(HERE)
+    except RuntimeError as exc:
+        return str(exc)
+
+
+def axe_script() -> Path:
+    """axe.min.js, installed on first use in this session (skips, or fails in CI, with the
+    reason when it cannot be)."""
+    found = _axe()
+    need(isinstance(found, Path), str(found))
+    return found
 
 
 @pytest.fixture

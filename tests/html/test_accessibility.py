@@ -5,9 +5,15 @@ its details read without a mouse."""
 
 from __future__ import annotations
 
+import json
+import shutil
+
 import pytest
 
 from carepath.html import SITE_INDEX, VIEWS
+
+from ..conftest import need
+from .conftest import HERE, install_axe
 
 PAGES = [pytest.param(SITE_INDEX, id="index")] + [
     pytest.param(view.filename, id=name) for name, view in VIEWS.items()]
@@ -160,8 +166,7 @@ def test_network_by_keyboard_reaches_the_canvas_and_reads_a_nodes_details(refere
     tab.assert_clean()
 
 
-@pytest.mark.parametrize("filename", ["index.html", "stepped-care.html", "gaps.html",
-                                      "table.html", "network.html"])
+@pytest.mark.parametrize("filename", PAGES)
 def test_pages_reflow_at_320_pixels(site, open_page, filename):
     """WCAG 1.4.10: no sideways scrolling of the page at 320 px; wide tables scroll in their
     own focusable region (data tables are the exception the criterion allows)."""
@@ -170,3 +175,18 @@ def test_pages_reflow_at_320_pixels(site, open_page, filename):
         tab.wait_network()
     assert tab.page.evaluate("() => document.documentElement.scrollWidth") <= 320
     tab.assert_clean()
+
+
+def test_axe_core_installs_itself_on_a_clean_checkout(tmp_path):
+    """A fresh clone has no tests/html/node_modules: the first accessibility test installs
+    axe-core with npm ci (the locked version), so none of them skips."""
+    need(shutil.which("npm") is not None, "npm is not on PATH (apt-get install npm)")
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy(HERE / name, tmp_path / name)
+    script = install_axe(tmp_path)
+    assert script == tmp_path / "node_modules" / "axe-core" / "axe.min.js"
+    wanted = json.loads((HERE / "package.json").read_text(encoding="utf-8"))
+    assert f"axe v{wanted['devDependencies']['axe-core']}" in script.read_text(
+        encoding="utf-8")[:200]
+    installed = script.stat().st_mtime_ns
+    assert install_axe(tmp_path) == script and script.stat().st_mtime_ns == installed

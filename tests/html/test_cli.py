@@ -1,4 +1,5 @@
-"""``carepath export html`` and ``carepath export image``, run as a user runs them."""
+"""``carepath export html`` and ``carepath export image``, run as a user runs them: in this
+process (:func:`tests.conftest.cli`), and once per exit path as a real process."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from carepath.html import render_svg
 from carepath.outputs import MANIFEST
 
-from ..conftest import need, run_cli
+from ..conftest import cli, need, run_cli
 from .conftest import CHROMIUM
 
 
@@ -23,7 +24,7 @@ def one_error_line(result) -> str:
 
 def test_export_html_writes_one_self_contained_page(tmp_path):
     out = tmp_path / "dorset-network.html"
-    result = run_cli("export", "html", "--view", "network", "--area", "dorset",
+    result = run_cli("export", "html", "--view", "network", "--area", "dorset",  # a process
                      "--concern", "maternal-mental-health", "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"wrote {out} (")
@@ -34,8 +35,8 @@ def test_export_html_writes_one_self_contained_page(tmp_path):
 
 
 def test_export_html_all_writes_a_site(tmp_path):
-    result = run_cli("export", "html", "--view", "all", "--tier", "inpatient",
-                     "-o", str(tmp_path / "site"))
+    result = cli("export", "html", "--view", "all", "--tier", "inpatient",
+                 "-o", str(tmp_path / "site"))
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in (tmp_path / "site").iterdir() if p.name != MANIFEST)
     assert names == ["conformance.html", "gaps.html", "index.html", "network.html",
@@ -54,19 +55,19 @@ def test_export_html_all_writes_a_site(tmp_path):
 ])
 def test_bad_options_give_one_line_and_write_nothing(tmp_path, args, code, message):
     out = tmp_path / "page.html"
-    result = run_cli("export", "html", *args, "-o", str(out))
+    result = cli("export", "html", *args, "-o", str(out))
     assert result.returncode == code
     assert one_error_line(result).startswith(message)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_export_into_a_missing_folder_or_a_busy_folder_is_refused(tmp_path):
-    result = run_cli("export", "html", "--view", "table", "-o",
+    result = run_cli("export", "html", "--view", "table", "-o",  # exit 2 in a real process
                      str(tmp_path / "nowhere" / "page.html"))
     assert result.returncode == 2
     assert "folder" in one_error_line(result) and "does not exist" in result.stderr
     (tmp_path / "mine.txt").write_text("keep me", encoding="utf-8")
-    result = run_cli("export", "html", "--view", "all", "-o", str(tmp_path))
+    result = cli("export", "html", "--view", "all", "-o", str(tmp_path))
     assert result.returncode == 2
     assert "not written by carepath (it holds mine.txt)" in one_error_line(result)
     assert [p.name for p in tmp_path.iterdir()] == ["mine.txt"]
@@ -74,15 +75,15 @@ def test_export_into_a_missing_folder_or_a_busy_folder_is_refused(tmp_path):
 
 def test_export_image_writes_svg_and_refuses_views_without_a_picture(tmp_path):
     out = tmp_path / "steps.svg"
-    result = run_cli("export", "image", "--view", "stepped-care", "--area", "scotland",
-                     "-o", str(out))
+    result = cli("export", "image", "--view", "stepped-care", "--area", "scotland",
+                 "-o", str(out))
     assert result.returncode == 0, result.stderr
     assert out.read_text(encoding="utf-8").startswith("<svg")
-    result = run_cli("export", "image", "--view", "network", "-o", str(tmp_path / "n.svg"))
+    result = cli("export", "image", "--view", "network", "-o", str(tmp_path / "n.svg"))
     assert result.returncode == 2
     assert one_error_line(result) == ("error: unknown picture 'network' for --view; expected "
                                       "one of: stepped-care, timeline")
-    result = run_cli("export", "html", "--view", "timeline", "-o", str(tmp_path / "t.png"))
+    result = cli("export", "html", "--view", "timeline", "-o", str(tmp_path / "t.png"))
     assert result.returncode == 2
     assert "carepath export image" in one_error_line(result)
     assert [p.name for p in tmp_path.iterdir()] == ["steps.svg"]
@@ -91,8 +92,8 @@ def test_export_image_writes_svg_and_refuses_views_without_a_picture(tmp_path):
 def test_export_image_png_is_the_svg_drawn_by_chromium(reference, tmp_path):
     need(Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
     out = tmp_path / "timeline.png"
-    result = run_cli("export", "image", "--view", "timeline", "--area", "dorset",
-                     "--scale", "1", "-o", str(out), env={"CAREPATH_CHROMIUM": CHROMIUM})
+    result = cli("export", "image", "--view", "timeline", "--area", "dorset",
+                 "--scale", "1", "-o", str(out), env={"CAREPATH_CHROMIUM": CHROMIUM})
     assert result.returncode == 0, result.stderr
     data = out.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"

@@ -8,7 +8,7 @@ from carepath.errors import QueryError
 from carepath.html import select
 from carepath.html.network import network_data, relation_count
 
-from ..conftest import run_cli
+from ..conftest import cli, run_cli
 from .test_cli import one_error_line
 
 
@@ -40,32 +40,32 @@ def test_a_focus_outside_the_other_filters_is_refused(reference):
 
 def test_export_focus_from_the_command_line(reference, tmp_path):
     out = tmp_path / "focus.html"
-    result = run_cli("export", "html", "--view", "network", "--focus",
-                     "Perinatal and Maternal Mental Health Service", "--hops", "2", "-o", str(out))
+    result = cli("export", "html", "--view", "network", "--focus",
+                 "Perinatal and Maternal Mental Health Service", "--hops", "2", "-o", str(out))
     assert result.returncode == 0, result.stderr
     html = out.read_text(encoding="utf-8")
     assert "around Perinatal and Maternal Mental Health Service (Dorset, 2 steps)" in html
-    same_name = run_cli("export", "html", "--view", "network", "--focus",
+    same_name = run_cli("export", "html", "--view", "network", "--focus",  # exit 1, a process
                         "Mother and Baby Unit", "-o", str(tmp_path / "x.html"))
     assert same_name.returncode == 1
     alike = [s.id for s in reference.services.values() if s.name == "Mother and Baby Unit"]
     assert len(alike) == 2
     assert one_error_line(same_name) == (
         f"error: 'Mother and Baby Unit' names 2 services: {', '.join(alike)}; give the id")
-    bad = run_cli("export", "html", "--view", "network", "--focus", "atlantis-mbu",
-                  "-o", str(tmp_path / "x.html"))
+    bad = cli("export", "html", "--view", "network", "--focus", "atlantis-mbu",
+              "-o", str(tmp_path / "x.html"))
     assert bad.returncode == 1
     assert one_error_line(bad).startswith("error: unknown service 'atlantis-mbu'; expected one")
-    lone = run_cli("export", "html", "--view", "network", "--hops", "2",
-                   "-o", str(tmp_path / "x.html"))
+    lone = cli("export", "html", "--view", "network", "--hops", "2",
+               "-o", str(tmp_path / "x.html"))
     assert lone.returncode == 2 and "--hops goes with --focus" in one_error_line(lone)
     assert [p.name for p in tmp_path.iterdir()] == ["focus.html"]
 
 
 def test_the_focus_page_opens_on_its_service(reference, tmp_path, open_page):
     out = tmp_path / "focus.html"
-    assert run_cli("export", "html", "--view", "network", "--focus", "dorset-pmmhs",
-                   "-o", str(out)).returncode == 0
+    assert cli("export", "html", "--view", "network", "--focus", "dorset-pmmhs",
+               "-o", str(out)).returncode == 0
     expected = network_data(reference, focus="dorset-pmmhs")
     tab = open_page(out)
     tab.wait_network()

@@ -210,11 +210,13 @@ def test_details_list_who_relates_in_and_out_with_conditions_and_source_lines(
     assert f"Out: where it refers (and advises, trains, hands over…) ({len(outgoing)})" in heads
     shown_in = lists.nth(0).locator("li").all_inner_texts()
     assert len(shown_in) == len(incoming) > 5
-    for rel in incoming:  # who, how, and the source line, for every relation into it
-        line = f"{RELATION_STYLES[rel.kind].label} {reference.name_of(rel.source)}"
+    for rel in incoming:  # who, how (read from this end), the source line, for each one in
+        style = RELATION_STYLES[rel.kind]
+        line = f"{style.inverse or style.label} {reference.name_of(rel.source)}"
         assert any(t.startswith(line) and rel.provenance.ref in t for t in shown_in), line
     gp = next(r for r in incoming if r.source == "gp")
-    gp_line = next(t for t in shown_in if t.startswith("refers to General practitioner"))
+    # the GP refers to the service, not the other way round
+    gp_line = next(t for t in shown_in if t.startswith("referred in by General practitioner"))
     for stage in gp.stage_texts:  # its conditions
         assert stage in gp_line
     shown_out = lists.nth(1).locator("li").all_inner_texts()
@@ -235,12 +237,27 @@ def test_details_list_who_relates_in_and_out_with_conditions_and_source_lines(
     tab.assert_clean()
 
 
-def test_labels_are_readable_and_the_legend_is_above_the_fold_at_1400x900(site, open_page):
+def test_the_first_view_shows_everything_and_no_name_too_small_to_read(site, open_page,
+                                                                       reference):
     tab = open_page(site / "network.html", width=1400, height=900)
     tab.wait_network()
     tab.page.wait_for_function("() => cp.net.stable", timeout=15_000)
-    font = tab.page.evaluate("() => cp.data().options.nodes.font.size")
-    assert tab.page.evaluate("() => cp.net.network.getScale()") * font >= 11  # px on screen
+    box = tab.page.locator("#cp-network").bounding_box()
+    # every node's centre is inside the canvas: nothing clipped until "Fit to view"
+    inside = tab.page.evaluate("""() => {
+      const net = cp.net.network, c = net.canvas.frame.canvas;
+      return net.body.nodeIndices.filter(id => {
+        const p = net.canvasToDOM(net.getPositions([id])[id]);
+        return p.x >= 0 && p.y >= 0 && p.x <= c.clientWidth && p.y <= c.clientHeight;
+      }).length + " of " + net.body.nodeIndices.length; }""")
+    drawn = tab.page.evaluate("() => cp.net.drawn().nodes")
+    assert inside == f"{drawn} of {drawn}" and box["width"] > 900
+    options = tab.page.evaluate("() => cp.data().options.nodes")
+    threshold = options["scaling"]["label"]["drawThreshold"]
+    assert threshold >= 10  # a name smaller than that on screen is not drawn
+    on_screen = tab.page.evaluate("() => cp.net.network.getScale()") * options["font"]["size"]
+    status = tab.page.locator("#cp-status").inner_text()
+    assert (on_screen < threshold) == ("Names show when you zoom in" in status)
     legend = tab.page.locator("section[aria-labelledby=legend-heading]").bounding_box()
     assert legend["y"] + legend["height"] <= 900
     tab.assert_clean()

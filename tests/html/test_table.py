@@ -3,8 +3,6 @@ the keyboard across pages, and the size of the file."""
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
 import carepath
@@ -12,6 +10,7 @@ from carepath.html import export_html, render_html
 from carepath.html._page import vis_network_js
 from carepath.html.table import PAGE_SIZE
 
+from ..conftest import cli
 from .conftest import synthetic
 
 # issue 18's target for the region preset (129,367 relations): each page at most 15 MB
@@ -21,8 +20,8 @@ BYTES_PER_RELATION = 15_000_000 / 129_367
 @pytest.fixture(scope="module")
 def small_preset(tmp_path_factory):
     out = tmp_path_factory.mktemp("synth") / "small"
-    subprocess.run(["carepath", "synth", "--preset", "small", "-o", str(out)], check=True,
-                   capture_output=True)
+    made = cli("synth", "--preset", "small", "-o", str(out))  # in-process: no PATH needed
+    assert made.returncode == 0, made.stderr
     return carepath.load(out)
 
 

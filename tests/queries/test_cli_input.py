@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import cli, run_cli
 
 
 @pytest.mark.parametrize("language,name", [("sparql", "missing.rq"),
                                            ("cypher", "missing.cypher")])
 def test_a_missing_query_file_says_not_found(tmp_path, language, name):
     # said "SPARQL syntax error" before
-    result = run_cli("query", language, name, cwd=tmp_path)
+    result = cli("query", language, name, cwd=tmp_path)
     assert result.returncode == 2
     assert f"query file {name} not found" in result.stderr
     assert "syntax" not in result.stderr
@@ -27,6 +27,6 @@ def test_a_parameter_name_with_a_space_is_a_usage_error():
 def test_a_query_file_still_runs(tmp_path):
     query = tmp_path / "count.rq"
     query.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", encoding="utf-8")
-    result = run_cli("query", "sparql", str(query), "--format", "csv")
+    result = cli("query", "sparql", str(query), "--format", "csv")
     assert result.returncode == 0, result.stderr
     assert int(result.stdout.splitlines()[1]) > 0

@@ -13,7 +13,9 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-from ..conftest import run_cli
+from carepath.serve.graph import build_label
+
+from ..conftest import cli
 
 
 def _listing(folder: Path) -> dict[str, tuple[int, int]]:
@@ -29,7 +31,7 @@ def _get(url: str, accept: str = "*/*") -> tuple[int, str]:
 
 def test_serve_answers_from_a_build_folder(tmp_path, reference):
     out = tmp_path / "built"
-    made = run_cli("build", "-o", str(out))
+    made = cli("build", "-o", str(out))
     assert made.returncode == 0, made.stderr
     before = _listing(out)
     env = {**os.environ, "COLUMNS": "200",
@@ -43,7 +45,11 @@ def test_serve_answers_from_a_build_folder(tmp_path, reference):
         url = line.split()[2]
         svc = reference.services["dorset-pmmhs"]
         status, page = _get(url + "service/dorset-pmmhs", "text/html")
-        assert status == 200 and svc.name in page and f"the build {out}" in page
+        assert status == 200 and svc.name in page
+        status, page = _get(url, "text/html")  # the directory: its subtitle is the graph's
+        subtitle = page.split("</h1>", 1)[1].split("</p>", 1)[0]
+        assert subtitle == f"\n<p>{build_label(out)}"  # "the graph built in .../built/"
+        assert build_label(out) == f"the graph built in {out}/"
         query = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?name WHERE { "
                  "<https://w3id.org/carepath/id/service/dorset-pmmhs> rdfs:label ?name }")
         status, body = _get(url + "sparql?query=" + quote(query),

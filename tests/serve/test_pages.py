@@ -181,3 +181,76 @@ def test_markup_in_the_data_stays_text(hostile_server, open_page):
     assert tab.page.locator("h1").inner_text() == XSS_NAME
     assert tab.page.locator("main img").count() == 0
     tab.assert_clean()
+
+
+def test_routes_to_it_from_the_card_lists_routes_from_every_entry_point(
+        server, open_page, reference):
+    from carepath.queries import referral_routes
+
+    tab = open_page(server.url + "service/dorset-pmmhs")
+    tab.page.click("a:text-is('Routes to it')")
+    assert urlsplit(tab.page.url).path == "/routes"
+    assert parse_qs(urlsplit(tab.page.url).query) == {"to": ["dorset-pmmhs"]}
+    assert tab.page.input_value("input[name=to]") == "dorset-pmmhs"
+    starts = {"gp", "midwife", "health-visitor", "family", "relatives"} | {
+        s.id for s in reference.services_in("dorset") if s.tier == "universal"}
+    want = {start: referral_routes(reference, start, "dorset-pmmhs") for start in starts}
+    reached = {reference.name_of(s) for s, df in want.items() if len(df)}
+    assert "General practitioner" in reached  # doc-002:31: the GP refers to the service
+    heads = tab.page.locator("main h2").all_inner_texts()
+    assert {h.removeprefix("From ") for h in heads} == reached
+    routes = tab.page.locator("ol.results > li")
+    assert routes.count() == sum(len(df) for df in want.values())
+    unreached = tab.page.locator("main p.muted", has_text="No route within").inner_text()
+    assert set(unreached.split(": ", 1)[1].rstrip(".").split(", ")) == {
+        reference.name_of(s) for s, df in want.items() if df.empty}
+    tab.assert_clean()
+
+
+REFLOW = [*PAGES.values(), "/routes?to=dorset-pmmhs", "/gaps", "/table", "/timeline",
+          "/no-such-page"]
+
+
+def test_every_page_reflows_at_320_pixels(server, open_page, screenshots):
+    """WCAG 1.4.10: no sideways scrolling of the page at 320 px; long lists of choices shrink
+    to the page, and wide tables scroll in their own focusable region (the exception the
+    criterion allows for data tables). One tab visits every page type."""
+    tab = open_page(server.url, width=320, height=640)
+    wide = {}
+    for path in REFLOW:
+        tab.page.goto(server.url.rstrip("/") + path)
+        width = tab.page.evaluate("() => document.documentElement.scrollWidth")
+        if width > 320:
+            wide[path] = width
+        for region in tab.page.locator("main [role=region]").all():
+            assert region.get_attribute("tabindex") == "0", path
+        if path in ("/", "/table?view=relations&sort=from&dir=desc", "/routes?to=dorset-pmmhs"):
+            name = path.strip("/").split("?")[0] or "directory"
+            tab.page.screenshot(path=screenshots / f"serve-{name}-320.png")
+    assert wide == {}
+    assert tab.errors == ["Failed to load resource: the server responded with a status of "
+                          "404 (Not Found)"]  # the page that is not there, and nothing else
+    assert tab.outside == [] and tab.dialogs == []
+
+
+def test_a_neighbourhood_is_drawn_nearest_first_with_a_show_more_step(server, open_page,
+                                                                     reference):
+    from carepath.serve.directory import Index
+
+    everything, all_relations = Index(reference).neighbourhood("p05-health-visiting", 2)
+    assert len(all_relations) > 60  # more than the first step draws
+    tab = open_page(server.url + "network?focus=p05-health-visiting&hops=2")
+    page = tab.page
+    assert page.locator("svg.network").get_attribute("role") != "img"  # it holds links
+    assert tab.axe() == []  # no nested-interactive: an image holding links
+    assert page.locator("svg.network line").count() == 60
+    assert page.locator("main table tbody tr").count() == 60
+    status = page.locator("p.status").inner_text()
+    assert "the nearest only" in status
+    page.click("a:text-is('Show more (up to 80 nodes)')")
+    assert parse_qs(urlsplit(page.url).query)["nodes"] == ["80"]
+    assert page.locator("svg.network line").count() == len(all_relations)
+    assert page.locator("svg.network a").count() == len(everything)
+    assert "nearest only" not in page.locator("p.status").inner_text()
+    assert page.locator("a", has_text="Show more").count() == 0
+    tab.assert_clean()

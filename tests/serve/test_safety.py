@@ -18,7 +18,7 @@ import pytest
 
 from carepath.serve.app import TOKEN_COOKIE, create_app
 
-from ..conftest import run_cli
+from ..conftest import cli, run_cli
 from .conftest import start
 
 TOKEN = "s3cret-token-for-the-tests"
@@ -168,12 +168,12 @@ def test_ctrl_c_stops_the_command_cleanly(tmp_path):
 
 
 def test_a_folder_that_is_not_a_build_is_refused_with_what_to_do(tmp_path):
-    result = run_cli("serve", "--graph", str(tmp_path), "--port", "0")
+    result = cli("serve", "--graph", str(tmp_path), "--port", "0")
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1:] == [
         f"error: {tmp_path} is not a carepath build folder: it has no manifest.json; make one "
         "with carepath build"]
-    both = run_cli("serve", "--graph", str(tmp_path), "--data", str(tmp_path), "--port", "0")
+    both = cli("serve", "--graph", str(tmp_path), "--data", str(tmp_path), "--port", "0")
     assert both.returncode == 2 and "not both" in both.stderr
     assert "Traceback" not in result.stderr + both.stderr
 
@@ -192,3 +192,26 @@ def test_a_query_past_the_time_limit_gets_503_and_the_server_goes_on(graph):
         assert quick.request("/cypher?query=" + quote("RETURN 1 AS one")).json() == [{"one": 1}]
     finally:
         quick.stop()
+
+
+@pytest.mark.parametrize("found", [True, False], ids=["browser-opens", "no-browser"])
+def test_open_says_so_when_no_browser_opens(monkeypatch, found):
+    """``serve --open`` on a machine with no browser (a server, a container) says so in one
+    line with the address to open, instead of nothing."""
+    import webbrowser
+
+    from carepath.serve import server
+
+    opened = []
+    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url) or found)
+    # the server answers once (on_ready), then stops as Ctrl-C would
+    monkeypatch.setattr(server, "serve", lambda app, sock, *, on_ready=None, **_: on_ready())
+    result = cli("serve", "--open", "--port", "0", "-q")
+    assert result.returncode == 0, result.stderr
+    url = re.search(r"carepath serve: (http://127\.0\.0\.1:\d+/) ", result.stdout).group(1)
+    assert opened == [url]
+    said = [line for line in result.stderr.splitlines() if "browser" in line]
+    if found:
+        assert said == []
+    else:
+        assert said == [f"carepath serve: no browser found to open; open {url} in one yourself"]

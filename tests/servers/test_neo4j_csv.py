@@ -13,7 +13,7 @@ from neo4j import GraphDatabase
 from carepath.servers.neo4j import graph_counts, model_counts
 from carepath.servers.neo4j_csv import export_neo4j_csv, neo4j_csv_files
 
-from ..conftest import run_cli
+from ..conftest import cli
 from .conftest import import_from_csv, library_mismatches
 
 
@@ -93,7 +93,7 @@ def test_csv_fields_survive_quotes_commas_and_newlines(reference):
 
 
 def test_neo4j_csv_cli_writes_the_folder(tmp_path):
-    result = run_cli("export", "neo4j-csv", str(tmp_path / "out"))
+    result = cli("export", "neo4j-csv", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert {"load.cypher", "constraints.cypher", "neo4j-admin-import.sh",

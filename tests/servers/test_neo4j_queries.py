@@ -14,7 +14,7 @@ from carepath.output import records
 from carepath.queries.named import CypherEngine, load_library
 from carepath.servers.neo4j import Neo4jEngine, export_neo4j, neo4j_library
 
-from ..conftest import run_cli
+from ..conftest import cli
 from .conftest import wipe
 
 LIBRARY = load_library()
@@ -66,16 +66,16 @@ def test_a_cypher_error_on_neo4j_is_a_query_error(on_neo4j):
 
 def test_query_cli_runs_on_neo4j(on_neo4j, neo4j_server, embedded):
     env = {"NEO4J_PASSWORD": neo4j_server.password}
-    remote = run_cli("query", "run", "who-refers-to", "--param", "service=dorset-pmmhs",
-                     "--neo4j-uri", neo4j_server.uri, "--format", "json", env=env)
+    remote = cli("query", "run", "who-refers-to", "--param", "service=dorset-pmmhs",
+                 "--neo4j-uri", neo4j_server.uri, "--format", "json", env=env)
     assert remote.returncode == 0, remote.stderr
     local = records(embedded.run_named("who-refers-to", {"service": "dorset-pmmhs"}))
     assert sorted(map(json.dumps, json.loads(remote.stdout))) == \
         sorted(json.dumps(r, ensure_ascii=False) for r in local)
 
-    cypher = run_cli("query", "cypher", "MATCH (s:Service)-[:IN_AREA]->(a:Area {id: $area}) "
-                     "RETURN count(s) AS services", "--param", "area=dorset",
-                     "--neo4j-uri", neo4j_server.uri, "--format", "csv", env=env)
+    cypher = cli("query", "cypher", "MATCH (s:Service)-[:IN_AREA]->(a:Area {id: $area}) "
+                 "RETURN count(s) AS services", "--param", "area=dorset",
+                 "--neo4j-uri", neo4j_server.uri, "--format", "csv", env=env)
     assert cypher.returncode == 0, cypher.stderr
     assert cypher.stdout.splitlines() == ["services", "13"]
 

@@ -12,7 +12,7 @@ from carepath.graph.rdf import to_store
 from carepath.queries.named import SparqlEngine, load_library
 from carepath.servers.sparql import RemoteSparqlEngine, export_sparql
 
-from ..conftest import run_cli
+from ..conftest import cli, run_cli
 from ..support.servers import free_port
 from .conftest import rows
 
@@ -25,7 +25,7 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 @pytest.fixture(scope="module")
 def uploaded(fuseki, reference):
     """The reference graph uploaded once, by the CLI, into Fuseki's default graph."""
-    result = run_cli("export", "sparql", "--endpoint", f"{fuseki.url}/data")
+    result = run_cli("export", "sparql", "--endpoint", f"{fuseki.url}/data")  # exit 0: a process
     assert result.returncode == 0, result.stderr
     assert "to the default graph" in result.stdout
     return RemoteSparqlEngine(f"{fuseki.url}/query", model=reference)
@@ -52,10 +52,10 @@ def test_a_named_graph_upload_is_queried_with_graph(uploaded, fuseki, reference)
     assert rows(in_graph.run_named("who-refers-to", params)) == \
         rows(uploaded.run_named("who-refers-to", params))
 
-    cli = run_cli("query", "run", "who-refers-to", "--param", "service=dorset-pmmhs",
-                  "--endpoint", f"{fuseki.url}/query", "--named-graph", GRAPH, "--format", "json")
-    assert cli.returncode == 0, cli.stderr
-    assert sorted(r["source"] for r in json.loads(cli.stdout)) == \
+    answer = cli("query", "run", "who-refers-to", "--param", "service=dorset-pmmhs",
+                 "--endpoint", f"{fuseki.url}/query", "--named-graph", GRAPH, "--format", "json")
+    assert answer.returncode == 0, answer.stderr
+    assert sorted(r["source"] for r in json.loads(answer.stdout)) == \
         ["dorset-cmht", "dorset-social-care", "gp", "health-visitor", "midwife", "relatives"]
 
 
@@ -67,10 +67,10 @@ def test_parameters_are_bound_not_pasted(uploaded):
     found = uploaded.query(text, {"name": "Health visitor"})
     assert list(found["s"]) == ["health-visitor"]
 
-    cli = run_cli("query", "sparql", text, "--param", "name=Health visitor", "--endpoint",
-                  uploaded.store.endpoint, "--format", "csv")
-    assert cli.returncode == 0, cli.stderr
-    assert cli.stdout.splitlines() == ["s,name", "health-visitor,Health visitor"]
+    answer = cli("query", "sparql", text, "--param", "name=Health visitor", "--endpoint",
+                 uploaded.store.endpoint, "--format", "csv")
+    assert answer.returncode == 0, answer.stderr
+    assert answer.stdout.splitlines() == ["s,name", "health-visitor,Health visitor"]
 
 
 def test_a_bad_query_is_one_line_from_the_endpoint(uploaded):
@@ -81,7 +81,7 @@ def test_a_bad_query_is_one_line_from_the_endpoint(uploaded):
 
 def test_an_unreachable_endpoint_is_one_line_error(reference):
     url = f"http://127.0.0.1:{free_port()}/ds/data"
-    result = run_cli("export", "sparql", "--endpoint", url)
+    result = run_cli("export", "sparql", "--endpoint", url)  # exit 2: a process
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip() == (f"error: cannot reach SPARQL endpoint {url}: [Errno 111] "
                                      "Connection refused; run the export again once it is up")
@@ -98,7 +98,7 @@ def test_basic_authentication(fuseki_with_auth, reference):
     with pytest.raises(ExportError, match="refused the upload.*HTTP 401"):
         export_sparql(reference, data, user="carer", password="wrong")
 
-    done = run_cli("export", "sparql", "--endpoint", data, "--user", "carer",
+    done = run_cli("export", "sparql", "--endpoint", data, "--user", "carer",  # all it prints
                    env={"SPARQL_PASSWORD": "s3cret-for-tests"})
     assert done.returncode == 0, done.stderr
     remote = RemoteSparqlEngine(query, model=reference, user="carer",

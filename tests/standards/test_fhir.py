@@ -14,7 +14,7 @@ from carepath.errors import DataValidationError
 from carepath.standards.common import organisation_of
 from carepath.standards.fhir import export_fhir, import_fhir, read_fhir, to_fhir_with_report
 
-from ..conftest import run_cli
+from ..conftest import cli, run_cli
 from .conftest import DATA, UKCORE
 
 
@@ -188,8 +188,8 @@ def test_bad_input_is_one_clear_error_and_nothing_written(tmp_path, name, text, 
 def test_cli_import_and_export(thirdparty, tmp_path):
     result = run_cli("import", "fhir", str(UKCORE), "-o", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
-    export = run_cli("export", "fhir", str(tmp_path / "b.json"), "--data", str(tmp_path / "out"),
-                     "--report", str(tmp_path / "report.md"))
+    export = cli("export", "fhir", str(tmp_path / "b.json"), "--data", str(tmp_path / "out"),
+                 "--report", str(tmp_path / "report.md"))
     assert export.returncode == 0, export.stderr
     assert Bundle.model_validate_json((tmp_path / "b.json").read_text()).type == "collection"
     assert "# What FHIR R4 holds" in (tmp_path / "report.md").read_text()

@@ -19,7 +19,7 @@ from carepath.standards.graph_files import flat_graph
 from carepath.standards.graphml import export_graphml, to_graphml
 from carepath.standards.jsonld import export_jsonld, to_jsonld
 
-from ..conftest import FIXTURES, run_cli
+from ..conftest import FIXTURES, cli, run_cli
 from .conftest import CONTROL, DATA
 
 READERS = {"graphml": (export_graphml, nx.read_graphml), "gexf": (export_gexf, nx.read_gexf)}
@@ -137,7 +137,7 @@ def test_jsonld_of_a_small_area_is_the_same_too(tiny, tmp_path):
 @pytest.mark.parametrize("fmt", ["graphml", "gexf", "jsonld"])
 def test_cli_writes_each_format(tmp_path, fmt):
     out = tmp_path / f"tiny.{fmt}"
-    result = run_cli("export", fmt, str(out), "--data", str(FIXTURES / "tiny"))
+    result = cli("export", fmt, str(out), "--data", str(FIXTURES / "tiny"))
     assert result.returncode == 0, result.stderr
     assert out.stat().st_size > 0
 

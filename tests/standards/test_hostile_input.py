@@ -13,13 +13,13 @@ import pytest
 from carepath import DataValidationError
 from carepath.standards.fhir import read_fhir
 from carepath.standards.hsds import read_hsds
-from tests.conftest import FIXTURES, run_cli
+from tests.conftest import FIXTURES, cli, run_cli
 
 
 @pytest.fixture
 def package(tmp_path) -> Path:
     folder = tmp_path / "pkg"
-    assert run_cli("export", "hsds", str(folder), "--data", str(FIXTURES / "tiny")).returncode == 0
+    assert cli("export", "hsds", str(folder), "--data", str(FIXTURES / "tiny")).returncode == 0
     return folder
 
 
@@ -30,7 +30,7 @@ def test_a_symlinked_table_leading_outside_is_refused(package, tmp_path):
     (package / "services.csv").symlink_to(secret)
     with pytest.raises(DataValidationError, match="leads outside the package folder"):
         read_hsds(package)
-    result = run_cli("import", "hsds", str(package), "-o", str(tmp_path / "out"))
+    result = cli("import", "hsds", str(package), "-o", str(tmp_path / "out"))
     assert result.returncode == 1 and "outside the package" in result.stderr
     assert not (tmp_path / "out").exists()
 

@@ -17,7 +17,7 @@ from carepath.standards.common import organisation_of
 from carepath.standards.hsds import REPORT_FILE, export_hsds, import_hsds, to_hsds, validate_hsds
 from carepath.standards.importing import Entry, age_subject, map_ages
 
-from ..conftest import FIXTURES, run_cli
+from ..conftest import FIXTURES, cli, run_cli
 from .conftest import DATA, HSDS3, ORUK, SCHEMAS
 
 EXAMPLES = [
@@ -337,7 +337,7 @@ def test_cli_import_then_validate(thirdparty, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "imported 1 services" in result.stdout
     assert "warning:" in result.stderr and "parent's" in result.stderr
-    check = run_cli("validate", str(tmp_path / "out"), "--no-shacl")
+    check = cli("validate", str(tmp_path / "out"), "--no-shacl")
     assert check.returncode == 0, check.stderr
 
 
@@ -353,17 +353,17 @@ def test_cli_will_not_overwrite_a_folder_without_force(tmp_path):
     (tmp_path / "out").mkdir()
     (tmp_path / "out" / "mine.txt").write_text("keep me")
     args = ("import", "hsds", str(DATA / "perinatal-service.json"), "-o", str(tmp_path / "out"))
-    result = run_cli(*args)
+    result = cli(*args)
     assert result.returncode == 2 and "--force" in result.stderr
     assert (tmp_path / "out" / "mine.txt").read_text() == "keep me"
-    assert run_cli(*args, "--force").returncode == 0
+    assert cli(*args, "--force").returncode == 0
     # --force writes beside the user's file: it is kept (issue 19)
     assert (tmp_path / "out" / "mine.txt").read_text() == "keep me"
 
 
 def test_cli_export_validates_with_the_schemas(thirdparty, tmp_path):
-    result = run_cli("export", "hsds", str(tmp_path / "pkg"), "--schemas", str(SCHEMAS),
-                     "--data", str(Path(carepath.loaders.bundled_data_dir())))
+    result = cli("export", "hsds", str(tmp_path / "pkg"), "--schemas", str(SCHEMAS),
+                 "--data", str(Path(carepath.loaders.bundled_data_dir())))
     assert result.returncode == 0, result.stderr
     assert "validated" in result.stdout and REPORT_FILE in result.stdout
     assert len(to_hsds(carepath.load_reference()).artifact.tables["services"]) == 61
@@ -371,6 +371,6 @@ def test_cli_export_validates_with_the_schemas(thirdparty, tmp_path):
 
 def test_cli_export_will_not_replace_a_folder_that_is_not_a_package(tmp_path):
     (tmp_path / "notes.txt").write_text("mine")
-    result = run_cli("export", "hsds", str(tmp_path), "--data", str(FIXTURES / "tiny"))
+    result = cli("export", "hsds", str(tmp_path), "--data", str(FIXTURES / "tiny"))
     assert result.returncode == 2 and "--force" in result.stderr
     assert (tmp_path / "notes.txt").read_text() == "mine"

@@ -333,7 +333,7 @@
   /* Who refers in and where it refers out (every kind of relation), with conditions and
      source lines; long lists show LIST_MAX and a button for the rest. */
   var LIST_MAX = 50;
-  function relationList(heading, rels, other) {
+  function relationList(heading, rels, other, incoming) {
     if (!rels.length) {
       details.appendChild(cp.el("h3", { textContent: heading + ": none" }));
       return;
@@ -346,7 +346,7 @@
         var where = node.kind === "service" && data.areas[node.area] ? " (" + data.areas[node.area] + ")" : "";
         var conditions = condText(r);
         list.appendChild(cp.el("li", {}, [
-          relationButton(r), " ",
+          relationButton(r, incoming), " ",
           nodeButton(node), where, " ",
           cp.el("span", { className: "evidence", textContent: whereOf(provOf(r)) }),
           conditions.length ? cp.el("span", { className: "conditions", textContent: " \u2013 " + conditions.join("; ") }) : null,
@@ -368,9 +368,11 @@
     b.addEventListener("click", function () { focusNode(node.id); details.focus(); });
     return b;
   }
-  /* The kind of a listed relation: a button that shows the relation with its passage. */
-  function relationButton(r) {
-    var b = cp.el("button", { type: "button", className: "goto kind", textContent: kindOf(r).label,
+  /* The kind of a listed relation: a button that shows the relation with its passage; read
+     from the other end in the "In" list ("referred in by General practitioner"). */
+  function relationButton(r, incoming) {
+    var b = cp.el("button", { type: "button", className: "goto kind",
+      textContent: incoming ? kindOf(r).inverse : kindOf(r).label,
       title: "The relation and its source passage" });
     b.addEventListener("click", function () {
       network.selectEdges(edges.get("r" + r) ? ["r" + r] : []);
@@ -386,7 +388,7 @@
     section(n.name, rows, n.sources);
     var order = function (a, b) { return relSt[a] - relSt[b] || a - b; };
     relationList("In: who refers to it (and advises, trains, hands over…)",
-      relsIn[j].slice().sort(order), function (r) { return relFrom[r]; });
+      relsIn[j].slice().sort(order), function (r) { return relFrom[r]; }, true);
     relationList("Out: where it refers (and advises, trains, hands over…)",
       relsOut[j].slice().sort(order), function (r) { return relTo[r]; });
   }
@@ -541,19 +543,18 @@
     if (!api.stable) api.settledMs = Date.now() - started;
     api.stable = true;
   });
-  /* Labels readable from the start: when fitting everything would shrink them below
-     READABLE_PX on screen, zoom in on the middle instead ("Fit to view" shows everything). */
-  var READABLE_PX = 11;
-  function readable() {
-    var size = (data.options.nodes && data.options.nodes.font && data.options.nodes.font.size) || 14;
-    var least = READABLE_PX / size;
-    if (network.getScale() < least) {
-      network.moveTo({ scale: least, animation: false });
-      statusLine.textContent += " Zoomed in so the labels can be read: drag or use the arrow keys to move, Fit to view shows everything.";
+  /* The first view shows everything (fitted). Names too small to read there (below the
+     nodes' label drawThreshold on screen) are not drawn, so they never pile up; zooming in
+     draws them, and the status line says so. */
+  function fitted() {
+    network.fit({ animation: false });
+    var font = data.options.nodes.font.size;
+    if (network.getScale() * font < data.options.nodes.scaling.label.drawThreshold) {
+      statusLine.textContent += " Names show when you zoom in (mouse wheel, or + with the diagram focused), or choose a node in the list.";
     }
   }
   network.once("stabilizationIterationsDone", function () {
-    if (data.focus) focusNode(data.focus); else readable();
+    if (data.focus) focusNode(data.focus); else fitted();
   });
   network.once("afterDrawing", function () {
     api.ready = true;
