@@ -48,11 +48,23 @@ class Cited(Rec):
     passage: str | None = None
 
 
+class ScopeRec(Cited):
+    """What a source describes (see :class:`carepath.graph.model.Scope`); a key left out is
+    not restricted."""
+
+    tiers: IdList | None = None
+    stages: IdList | None = None
+    concerns: IdList | None = None
+    facts: IdList | None = None
+    note: str | None = None
+
+
 class SourceRec(Rec):
     id: Id
     title: str
     publisher: str | None = None
     file: str | None = None
+    scope: ScopeRec | None = None
 
 
 class TermRec(Rec):

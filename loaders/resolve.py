@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from hashlib import sha1
 from typing import Any
 
@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from carepath.errors import DataValidationError, Problem, RangeParseError
 from carepath.graph.model import (
+    FACT_KINDS,
     RESERVED_NODES,
     AgeStage,
     Area,
@@ -35,6 +36,7 @@ from carepath.graph.model import (
     Provenance,
     RelationKind,
     ResponseTime,
+    Scope,
     Service,
     Source,
     Statement,
@@ -315,6 +317,35 @@ class _Resolver:
                     continue
                 table[rec.id] = Term(rec.id, rec.name, tuple(rec.aliases), rec.description,
                                      rec.rank)
+        for item in self.items["sources"]:
+            if item.rec.scope is not None and item.rec.id in m.sources:
+                m.sources[item.rec.id] = replace(m.sources[item.rec.id],
+                                                 scope=self.scope(item))
+
+    def scope(self, item: _Item) -> Scope:
+        """A source's scope, every id checked against the vocabularies."""
+        rec: SourceRec = item.rec
+        scope = rec.scope
+        raw = item.raw.get("scope") if isinstance(item.raw, dict) else None
+        m = self.model
+        tables = {"tiers": (m.tiers, "tier"), "stages": (m.stages, "stage"),
+                  "concerns": (m.concerns, "concern"),
+                  "facts": (dict.fromkeys(FACT_KINDS), "kind of fact")}
+        kept: dict[str, frozenset[str] | None] = {}
+        for field, (table, kind) in tables.items():
+            values = getattr(scope, field)
+            if values is None:
+                kept[field] = None
+                continue
+            for value in values:
+                if value not in table:
+                    self.error(f"unknown-{kind.replace(' ', '-')}", item.file,
+                               _line(raw if raw is not None else item.raw, field),
+                               f"scope.{field}", _unknown(kind, value, table))
+            kept[field] = frozenset(v for v in values if v in table)
+        prov = Provenance(rec.id, scope.line, scope.passage) if (
+            scope.line is not None or scope.passage) else None
+        return Scope(**kept, note=scope.note, provenance=prov)
 
     # -- pass 3: areas, services, relations ------------------------------------------------------
     def resolve_areas(self) -> None:

@@ -12,6 +12,9 @@ def _norm(text: str) -> str:
 
 
 def _cited(model):
+    for src in model.sources.values():
+        if src.scope is not None and src.scope.provenance is not None:
+            yield f"source {src.id} scope", src.scope.provenance
     for area in model.areas.values():
         yield f"area {area.id}", area.provenance
     for svc in model.services.values():
