@@ -93,33 +93,32 @@ def scope_evidence(model: Model, area: AreaId) -> list[str]:
     return out
 
 
-def outside_scope_reason(model: Model, area: AreaId, what: str) -> str:
-    """The sentence a gap outside the scope gets: ``what`` is "not stated (outside the
-    source's scope)", with what each source does describe.
+def outside_scope_reason(model: Model, area: AreaId, what: str, **asked: str | None) -> str:
+    """The sentence a gap outside the scope gets: ``what`` (a "whether ..." question) is "not
+    stated (outside the source's scope)", and which source leaves out which of the ``asked``
+    dimensions (``tier``,
+    ``stage``, ``concern``, ``fact``), citing where its scope is stated.
 
     >>> from carepath import load_reference
     >>> print(outside_scope_reason(load_reference(), "cheshire-merseyside",
-    ...                            "a service at the Inpatient (Mother and Baby Unit) tier"))
-    ... # doctest: +ELLIPSIS +NORMALIZE_WHITESPACE
-    In Cheshire & Merseyside, a service at the Inpatient (Mother and Baby Unit) tier: not
-    stated (outside the source's scope). doc-000 describes ...
+    ...                            "whether any service is at the Inpatient tier",
+    ...                            tier="inpatient"))  # doctest: +NORMALIZE_WHITESPACE
+    In Cheshire & Merseyside, whether any service is at the Inpatient tier is not stated
+    (outside the source's scope). doc-000 does not describe this tier (doc-000:10).
     """
-    said = [_described(model, src) for src in area_source_list(model, area)
-            if src.scope is not None]
-    text = f"In {model.areas[area].name}, {what}: {OUTSIDE_SCOPE_TEXT}."
+    said = []
+    for src in area_source_list(model, area):
+        scope = src.scope
+        if scope is None:
+            continue
+        missing = [dim for dim, value in asked.items()
+                   if value is not None and not scope.covers(**{dim: value})]
+        if missing:
+            where = scope.provenance.ref if scope.provenance is not None else src.id
+            dims = " or ".join(_DIMENSION[d] for d in missing)
+            said.append(f"{src.id} does not describe this {dims} ({where}).")
+    text = f"In {model.areas[area].name}, {what} is {OUTSIDE_SCOPE_TEXT}."
     return text + (" " + " ".join(said) if said else "")
 
 
-def _described(model: Model, src: Source) -> str:
-    scope = src.scope
-    parts = []
-    for label, values, table in (("tiers", scope.tiers, model.tiers),
-                                 ("stages", scope.stages, model.stages),
-                                 ("concerns", scope.concerns, model.concerns)):
-        if values is not None:
-            names = [table[v].name for v in sorted(values, key=lambda v: list(table).index(v))
-                     if v in table]
-            parts.append(f"{label}: {', '.join(names) or 'none'}")
-    if scope.facts is not None:
-        parts.append(f"facts: {', '.join(sorted(scope.facts)) or 'none'}")
-    return f"{src.id} describes {'; '.join(parts)}." if parts else f"{src.id}: {scope.note}"
+_DIMENSION = {"tier": "tier", "stage": "stage", "concern": "concern", "fact": "kind of fact"}

@@ -33,10 +33,12 @@ NODE = ("service", "profession", "family")
 
 
 class GapBasis(StrEnum):
-    """The two bases of a gap (see :data:`carepath.queries.gaps.BASES`)."""
+    """The bases of a gap (see :data:`carepath.queries.gaps.BASES`)."""
 
     absent = "absent"
     not_stated = "not-stated"
+    outside_scope = "outside-scope"
+    not_mentioned = "not-mentioned"
 
 
 def _conditions(df):
@@ -220,9 +222,18 @@ def need(
 def gaps(
     area: AreaOpt = None,
     kind: Annotated[list[str] | None, typer.Option(help="Gap kinds; repeatable.")] = None,
-    basis: Annotated[GapBasis | None, typer.Option(
-        help="Only gaps whose basis is 'absent' (the documents name nothing there) or "
-             "'not-stated' (a service might fill it but its documents do not say).")] = None,
+    basis: Annotated[list[GapBasis] | None, typer.Option(
+        help="Only gaps of this basis (repeatable): 'absent' (within what the documents "
+             "describe, they name nothing there), 'not-stated' (a service might fill it but "
+             "its documents do not say), 'outside-scope' (the documents do not describe it), "
+             "'not-mentioned' (a concern the documents never mention).")] = None,
+    concern: ConcernOpt = None,
+    stage: Annotated[str | None, typer.Option(
+        metavar="STAGE", help="Only gaps at this stage (and those that hold at every stage): "
+        "id or name, e.g. years-1-2, '1-2 years', pregnancy.")] = None,
+    tier: Annotated[str | None, typer.Option(
+        metavar="TIER", help="Only gaps at this tier: id, name or alias, e.g. inpatient, "
+        "MBU, PIMHS.")] = None,
     data: DataOpt = None,
     graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
@@ -238,7 +249,10 @@ def gaps(
     model = load(data, graph)
     area = resolve(model, area, ("area",), role="area")
     found = find_gaps(model, area=area, kinds=kind or None,
-                      basis=basis.value if basis else None)
+                      basis=[b.value for b in basis] if basis else None,
+                      concern=resolve_term(model, concern, "concern"),
+                      stage=resolve_term(model, stage, "stage"),
+                      tier=resolve_term(model, tier, "tier"))
     if fmt is Format.table and not found.empty:
         emit(gap_summary(found), fmt, title="gaps by area, kind and basis", console=out,
              limit=0)

@@ -80,7 +80,10 @@ NOT_STATED_CELLS = {
 
 def test_each_gap_says_whether_it_is_absent_or_not_stated(gapton):
     found = gaps(gapton)
-    assert set(found.basis) == {"absent", "not-stated"}
+    # Gapton's source records no scope: nothing is outside it; concerns it never names are
+    # reported as not mentioned
+    assert set(found.basis) == {"absent", "not-stated", "not-mentioned"}
+    assert set(found[found.basis == "not-mentioned"].kind) == {"unmentioned-concern"}
     cells = found[found.kind.isin(["stage-tier", "missing-tier", "stage-concern"])]
     got = {(r.kind, r.tier if r.kind != "stage-concern" else r.concern, r.stage)
            for r in cells.itertuples() if r.basis == "not-stated"}
@@ -95,20 +98,19 @@ def test_each_gap_says_whether_it_is_absent_or_not_stated(gapton):
     assert row.reason.endswith("Not stated: the tier of Bereavement charity.")
 
 
-@pytest.mark.parametrize("basis", ["absent", "not-stated"])
+@pytest.mark.parametrize("basis", ["absent", "not-stated", "not-mentioned"])
 def test_basis_filter(gapton, basis):
     found = gaps(gapton, basis=basis)
     assert not found.empty and set(found.basis) == {basis}
-    assert len(found) + len(gaps(gapton, basis={"absent": "not-stated",
-                                                  "not-stated": "absent"}[basis])) == len(
-        gaps(gapton))
+    others = [b for b in ("absent", "not-stated", "outside-scope", "not-mentioned") if b != basis]
+    assert len(found) + len(gaps(gapton, basis=others)) == len(gaps(gapton))
 
 
 def test_gap_summary_counts_by_area_kind_and_basis(gapton):
     summary = gap_summary(gaps(gapton))
-    row = summary.set_index("kind").loc["missing-tier"]
-    assert (row["absent"], row["not-stated"], row["total"]) == (2, 16, 18)
-    assert summary["total"].sum() == len(gaps(gapton))
+    counts = summary[summary.kind == "missing-tier"].set_index("basis")["gaps"].to_dict()
+    assert counts == {"absent": 2, "not-stated": 16}
+    assert summary["gaps"].sum() == len(gaps(gapton))
 
 
 def test_perinatal_team_ending_at_two_years_is_a_transition_gap(gapton):
@@ -184,7 +186,7 @@ def test_coverage_matrix_by_concern(gapton):
     (lambda m: gaps(m, area="gaptown"), "unknown area 'gaptown'; expected one of: gapton"),
     (lambda m: gaps(m, kinds=["overlap"]), "unknown gap kind 'overlap'; expected one of: "),
     (lambda m: gaps(m, basis="missing"), "unknown gap basis 'missing'; expected one of: "
-                                         "absent, not-stated"),
+                                         "absent, not-stated, outside-scope, not-mentioned"),
     (lambda m: coverage_matrix(m, area="gapton", by="stage"), "cannot group the coverage"),
 ], ids=["unknown-area", "unknown-kind", "unknown-basis", "unknown-grouping"])
 def test_bad_arguments_name_the_choices(gapton, call, message):
@@ -195,10 +197,13 @@ def test_bad_arguments_name_the_choices(gapton, call, message):
 # -- the reference data ---------------------------------------------------------------------------
 
 def test_no_specialist_parent_infant_service_covers_3_to_5_years_in_dorset(reference):
+    # doc 002 specifies one service, the perinatal service (line 5), up to two years: Dorset's
+    # parent-infant provision is outside what it describes, not absent
     found = gaps(reference, area="dorset")
     cell = found[(found.tier == "specialist-parent-infant") & (found.stage == "years-3-5")]
     assert cell.kind.tolist() == ["missing-tier"]
-    assert cell.evidence.tolist() == [["doc-002"]]
+    assert cell.basis.tolist() == ["outside-scope"]
+    assert cell.evidence.tolist() == [["doc-002:5"]]
     assert coverage_matrix(reference, area="dorset").loc["years-3-5",
                                                          "specialist-parent-infant"] == []
 
@@ -230,10 +235,13 @@ def test_dorset_professions_have_no_route_to_the_mother_and_baby_unit(reference)
 def test_cheshire_merseyside_universal_services_have_no_referral_route(reference):
     # doc 000 line 42: universal staff "work collaboratively alongside specialist services";
     # no referral from them is stated.
+    # ... and doc 000 does not describe referral routes at all (line 10: how the services
+    # work together; its care pathways are in supporting documents, lines 14-18): not stated
     found = gaps(reference, area="cheshire-merseyside", kinds=["no-route-to-specialist"])
     assert set(found.subject) == {"cm-universal", "family"}
+    assert set(found.basis) == {"outside-scope"}
     family = found[found.subject == "family"].iloc[0]
-    assert "Its routes reach only: Universal services." in family.reason
+    assert "not stated (outside the source's scope)" in family.reason
 
 
 def test_cheshire_merseyside_states_no_age_windows(reference):
