@@ -30,6 +30,8 @@ from carepath.cli._common import (
 from carepath.output import DEFAULT_LIMIT, Format, emit
 
 NODE = ("service", "profession", "family")
+STEP_WORDS = {"absent": "(none stated)",
+              "outside-scope": "(not stated: outside the source's scope)"}
 
 
 class GapBasis(StrEnum):
@@ -297,7 +299,12 @@ def stepped_care_cmd(
              brief=["area", "source_tier", "target_tier", "flow", "count", "evidence"],
              columns=columns, limit=limit)
         return
-    emit(stepped_care(model, area=area, births=births), fmt, title="stepped care", console=out,
+    steps = stepped_care(model, area=area, births=births)
+    if fmt is Format.table:  # an empty step says why: never a bare blank
+        steps = steps.assign(names=[
+            names or [STEP_WORDS[basis]] for names, basis in zip(steps["names"], steps["basis"],
+                                                               strict=True)])
+    emit(steps, fmt, title="stepped care", console=out,
          brief=["area", "rank", "tier_name", "names", "need_min", "need_max", "families_min",
                 "families_max"], columns=columns, limit=limit)
 
