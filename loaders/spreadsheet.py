@@ -26,7 +26,8 @@ from carepath.loaders.yamlfile import CONTROL, MAX_TEXT, LineDict, control_probl
 
 SHEETS: dict[str, list[str]] = {
     "areas": ["id", "name", "country", "births_per_year", "source", "line", "passage"],
-    "sources": ["id", "title", "publisher", "file"],
+    "sources": ["id", "title", "publisher", "file", "scope_tiers", "scope_stages",
+                "scope_concerns", "scope_facts", "scope_note", "scope_line", "scope_passage"],
     "services": [
         "id", "name", "area", "aliases", "tier", "tier_note", "level", "need_min", "need_max",
         "need_note", "stages", "addresses", "not_addressed", "professions", "interventions",
@@ -52,6 +53,10 @@ HELP: dict[str, str] = {
     "to": "service or profession ids separated by ;",
     "source": "a source id from the sources sheet",
     "line": "line or page in the source document",
+    "scope_tiers": "tiers the source describes, separated by ; (empty: all; none: no tier)",
+    "scope_stages": "stage ids the source describes, separated by ; (empty: all)",
+    "scope_concerns": "concern ids the source describes, separated by ; (empty: all)",
+    "scope_facts": "kinds of fact it gives (services; referrals; eligibility...; empty: all)",
 }
 _LIST_FIELDS = {"aliases", "stages", "not_addressed", "professions", "interventions", "to",
                 "concerns", "severity", "services"}
@@ -124,12 +129,32 @@ def service_records(rows: list[dict[str, Any]], sheet: str, first_row: int = 2) 
     return out
 
 
+def _source_record(row: dict[str, str], line: int) -> LineDict:
+    """A sources row: its ``scope_*`` cells become the source's ``scope`` (a list cell left
+    empty does not restrict; the word ``none`` restricts to nothing)."""
+    scope = {}
+    for key in ("tiers", "stages", "concerns", "facts"):
+        if f"scope_{key}" in row:
+            value = row.pop(f"scope_{key}")
+            scope[key] = [] if value.strip().lower() == "none" else _split(value)
+    for key in ("note", "line", "passage"):
+        if f"scope_{key}" in row:
+            scope[key] = row.pop(f"scope_{key}")
+    rec = _record(row, line)
+    if scope:
+        rec["scope"] = _record({}, line) | scope
+    return rec
+
+
 def rows_to_file(tables: dict[str, list[dict[str, Any]]], display: str) -> RawFile:
     """Assemble the tables of one spreadsheet into one :class:`RawFile`."""
     data = LineDict(line=1)
     for sheet, rows in tables.items():
         if sheet == "services":
             data["services"] = service_records(rows, f"{display}:{sheet}")
+        elif sheet == "sources":
+            data["sources"] = [_source_record(_clean(row), n)
+                               for n, row in enumerate(rows, start=2)]
         else:
             data[sheet] = [_record(_clean(row), n) for n, row in enumerate(rows, start=2)]
     return RawFile(display, data)
