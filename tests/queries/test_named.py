@@ -67,6 +67,20 @@ def test_routes_from_health_visiting_to_perinatal_services(engines):
     assert list(df["hops"]) == sorted(df["hops"])
 
 
+@pytest.mark.parametrize("language", ["sparql", "cypher"])
+def test_services_for_concern_say_whether_the_severity_is_stated(engines, reference, language):
+    # issue 22 s.3: a service that states no severity (doc-000:38, IAPT) matches every severity,
+    # but not as if it stated it
+    df = engines[language].run_named("services-for-concern",
+                                     {"concern": "maternal-mental-health", "severity": "severe"})
+    stated = dict(zip(df["service"], df["stated"], strict=True))
+    assert stated["cm-iapt"] == "not stated" and stated["cm-pmhs"] == "yes"
+    for service, said in stated.items():
+        need = next(n for n in reference.services[service].addresses
+                    if n.concern == "maternal-mental-health")
+        assert said == ("yes" if "severe" in need.severities else "not stated"), service
+
+
 def test_the_mother_and_baby_unit_is_reached_only_from_maternal_mental_health(engines):
     df = engines["cypher"].run_named("who-refers-to", {"service": "p05-mother-and-baby-unit"})
     assert list(df["source"]) == ["p05-maternal-mental-health"]
