@@ -54,7 +54,7 @@ def test_services_covering_3_to_5_years_in_the_0_5_pathway(engines):
     df = engines["cypher"].run_named("services-by-stage-and-tier",
                                      {"stage": "years-3-5", "tier": "universal"})
     assert set(df["name"]) == {"Health Visiting", "Children's Centres & EYFS",
-                               "Primary Care & GP"}
+                               "Primary Care & GP", "Maternal Mental Health"}  # 001:248-266
 
 
 def test_routes_from_health_visiting_to_perinatal_services(engines):

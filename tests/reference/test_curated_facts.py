@@ -103,7 +103,8 @@ def test_every_referral_target_named_in_the_0_5_pathway_is_present(reference):
     named = {"Adult Mental Health Services", "Mental health link worker",
              "Cruse Bereavement Support",
              "Sands (stillbirth and neonatal death charity)", "Mother and Baby Unit",
-             "Perinatal psychiatrist", "Named nurse for safeguarding", "Women's Aid",
+             "Perinatal psychiatrist (immediate access)",  # line 116, a service since issue 22
+             "Named nurse for safeguarding", "Women's Aid",
              "Parent-infant psychotherapy service", "School Nursing Service"}
     targets = {reference.name_of(r.target) for r in reference.relations
                if r.provenance.source == "doc-001"}
