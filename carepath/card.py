@@ -190,6 +190,8 @@ def _service(model: Model, ident: str, rels: Sequence[Relation] | None = None) -
           if inherited and parent is not None else []),
         *(Line(f"{rt.urgency}: within {rt.within}", (rt.provenance,))
           for rt in model.response_times_of(s))] or NOT_STATED)
+    if s.hours:
+        c.add("Hours", [Line(s.hours, (s.hours_provenance,))])
     c.add("Team", "; ".join(model.name_of(p) for p in s.professions) or NOT_STATED)
     c.add("Interventions", "; ".join(model.name_of(i) for i in s.interventions) or NOT_STATED)
     if s.part_of:

@@ -245,6 +245,8 @@ class Service:
     part_of_provenance: Provenance | None = None
     self_referral: str | None = None  # "yes" | "no" | "not-yet"; None: not stated
     self_referral_provenance: Provenance | None = None
+    hours: str | None = None  # when the service runs, as its document states it
+    hours_provenance: Provenance | None = None
 
     @property
     def span(self) -> Interval | None:

@@ -20,7 +20,7 @@ STATEMENT_COLUMNS = RELATION_COLUMNS[1:]  # all but rel_id: the same for every t
 _STAGE_ORDER = object()  # the cache key of the model's stages in timeline order
 SERVICE_COLUMNS = ("name", "aliases", "area", "tier", "level", "start_week", "end_week",
                    "stage_text", "need_min", "need_max", "concerns", "eligibility",
-                   "response_times", "self_referral", "source", "line")
+                   "response_times", "self_referral", "hours", "source", "line")
 PATHWAY_CELL_COLUMNS = ("stage_text", "start_week", "end_week", "service", "level", "heading",
                         "rationale", "actions", "targets", "source", "line", "passage")
 
@@ -114,6 +114,7 @@ def service_properties(model: Model, svc: Service) -> dict[str, Any]:
         "eligibility": [f"{c.type}: {c.text}" for c in svc.eligibility],
         "response_times": [f"{r.urgency}: {r.within}" for r in svc.response_times],
         "self_referral": svc.self_referral or "",
+        "hours": svc.hours or "",
         "source": svc.provenance.source,
         "line": svc.provenance.line if svc.provenance.line is not None else -1,
     }

@@ -287,6 +287,8 @@ def _service_triples(svc: Service, t: _Terms, stages: _Stages) -> Iterator[_Trip
         yield s, cpt("partOf"), t.iri(NodeKind.SERVICE, svc.part_of)
     if svc.self_referral:
         yield s, cpt("selfReferral"), t.literal(svc.self_referral)
+    if svc.hours:
+        yield s, cpt("hours"), t.literal(svc.hours)
     if svc.tier:
         yield s, cpt("atTier"), t.iri(NodeKind.TIER, svc.tier)
     if svc.tier_note:

@@ -133,6 +133,10 @@ class SelfReferralRec(Cited):
     status: Literal["yes", "no", "not-yet"]
 
 
+class HoursRec(Cited):
+    text: str
+
+
 class ServiceRec(Cited):
     id: Id
     name: str
@@ -153,6 +157,7 @@ class ServiceRec(Cited):
     evidence: list[EvidenceRec] = Field(default_factory=list)
     part_of: PartOfRec | None = None
     self_referral: SelfReferralRec | None = None
+    hours: HoursRec | None = None
 
 
 RELATION_KINDS = (

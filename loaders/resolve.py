@@ -423,6 +423,10 @@ class _Resolver:
                 self_ref = rec.self_referral.status
                 self_prov = self.provenance(item, rec.self_referral,
                                             item.raw["self_referral"], rec)
+            hours = hours_prov = None
+            if rec.hours is not None:
+                hours = rec.hours.text
+                hours_prov = self.provenance(item, rec.hours, item.raw["hours"], rec)
             service = Service(
                 id=rec.id, name=rec.name, area=area, provenance=self.provenance(item, rec),
                 aliases=tuple(rec.aliases), tier=rec.tier, tier_note=rec.tier_note,
@@ -432,7 +436,8 @@ class _Resolver:
                 professions=tuple(rec.professions), interventions=tuple(rec.interventions),
                 eligibility=tuple(criteria), response_times=tuple(responses), notes=rec.notes,
                 evidence=evidence, part_of=part_of, part_of_provenance=part_prov,
-                self_referral=self_ref, self_referral_provenance=self_prov)
+                self_referral=self_ref, self_referral_provenance=self_prov,
+                hours=hours, hours_provenance=hours_prov)
             if self.claim(rec.id, "service", item.file, _line(item.raw)):
                 m.services[rec.id] = service
 

@@ -29,6 +29,8 @@ def _cited(model):
             yield f"service {svc.id} part of", svc.part_of_provenance
         if svc.self_referral_provenance is not None:
             yield f"service {svc.id} self-referral", svc.self_referral_provenance
+        if svc.hours_provenance is not None:
+            yield f"service {svc.id} hours", svc.hours_provenance
     for rel in model.relations:
         yield f"relation {rel.source}->{rel.target}", rel.provenance
     for overlap in model.overlaps:
