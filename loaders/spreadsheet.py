@@ -32,7 +32,7 @@ SHEETS: dict[str, list[str]] = {
         "id", "name", "area", "aliases", "tier", "tier_note", "level", "need_min", "need_max",
         "need_note", "stages", "addresses", "not_addressed", "professions", "interventions",
         "inclusion_criteria", "exclusion_criteria", "parent_age_below", "response_emergency",
-        "response_urgent", "response_routine", "notes", "source", "line", "passage",
+        "response_urgent", "response_routine", "hours", "notes", "source", "line", "passage",
     ],
     "relations": [
         "kind", "from", "to", "stages", "concerns", "severity", "urgency", "response_time",
@@ -53,6 +53,7 @@ HELP: dict[str, str] = {
     "to": "service or profession ids separated by ;",
     "source": "a source id from the sources sheet",
     "line": "line or page in the source document",
+    "hours": "when the service runs, as the document says, e.g. Monday to Friday 9-5",
     "scope_tiers": "tiers the source describes, separated by ; (empty: all; none: no tier)",
     "scope_stages": "stage ids the source describes, separated by ; (empty: all)",
     "scope_concerns": "concern ids the source describes, separated by ; (empty: all)",
@@ -118,7 +119,10 @@ def service_records(rows: list[dict[str, Any]], sheet: str, first_row: int = 2) 
         responses = [{"urgency": urgency, "within": row.pop(f"response_{urgency}")}
                      for urgency in ("emergency", "urgent", "routine")
                      if f"response_{urgency}" in row]
+        hours = row.pop("hours", None)
         rec = _record(row, n)
+        if hours is not None:
+            rec["hours"] = _record({}, n) | {"text": hours}
         for key, value in (("need", need), ("addresses", addresses),
                            ("eligibility", criteria), ("response_times", responses)):
             if value:

@@ -65,14 +65,17 @@ def test_bad_scope_is_reported_with_file_and_line(tmp_path, scope, message):
     assert problem.file == str(tmp_path / "area.yaml") and problem.line == 5
 
 
-def test_the_spreadsheet_sources_sheet_takes_a_scope(tmp_path):
+def test_the_spreadsheet_takes_a_scope_and_hours(tmp_path):
     (tmp_path / "sources.csv").write_text(
         "id,title,scope_tiers,scope_facts,scope_line,scope_passage\n"
         "doc-x,My doc,none,services;referrals,3,the passage\n", encoding="utf-8")
     (tmp_path / "areas.csv").write_text("id,name,source,line\nmy-area,My area,doc-x,1\n",
                                         encoding="utf-8")
     (tmp_path / "services.csv").write_text(
-        "id,name,area,tier,source,line\nmy-a,A,my-area,universal,doc-x,2\n", encoding="utf-8")
-    scope = carepath.load(tmp_path).sources["doc-x"].scope
+        "id,name,area,tier,hours,source,line\n"
+        "my-a,A,my-area,universal,Monday to Friday 9-5,doc-x,2\n", encoding="utf-8")
+    model = carepath.load(tmp_path)
+    assert model.services["my-a"].hours == "Monday to Friday 9-5"  # the services sheet's hours
+    scope = model.sources["doc-x"].scope
     assert scope.tiers == frozenset() and scope.facts == {"services", "referrals"}
     assert scope.stages is None and scope.provenance.line == 3
