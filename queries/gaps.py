@@ -29,7 +29,8 @@ The kinds, and the choices behind them:
     A service with a tier or a concern that states no age window, so its cells are unknown.
 ``no-inbound-referral``
     A service that nobody refers, signposts, hands over or steps up/down to. Universal-tier
-    services are left out: families reach them without referral.
+    services are left out: families reach them without referral; so for a service whose tier
+    is not stated the gap is ``not-stated``.
 ``no-route-to-specialist``
     An entry point (a universal-tier service, a profession that refers in the area, or the
     family where it self-refers there) with no route - referral, signposting, hand-over or
@@ -626,10 +627,15 @@ def _no_inbound_referral(f: _AreaFacts) -> list[dict]:
         linked = ("it is linked only by: "
                   + ", ".join(f"{k} ({n})" for k, n in sorted(others.items())) + "."
                   if others else "no relation of any kind leads into it.")
+        # a service whose tier is not stated may be universal, which families reach without
+        # referral: whether nobody referring to it is a gap is then not stated
+        untiered = "" if svc.tier else (" Not stated: its tier (a universal service is "
+                                        "reached without referral).")
         rows.append(f.row(
             "no-inbound-referral", svc.id, tier=svc.tier,
+            basis=NOT_STATED if untiered else ABSENT,
             reason=(f"In {f.area_name}, nobody is recorded as referring, signposting or "
-                    f"handing over to {svc.name}; {linked}"),
+                    f"handing over to {svc.name}; {linked}{untiered}"),
             evidence=evidence([svc.provenance, *(r.provenance for r in inbound)])))
     return rows
 
@@ -676,13 +682,26 @@ def _no_route_to_specialist(f: _AreaFacts) -> list[dict]:
         onward = sorted({f.name(n) for n in reached})
         where = (f" Its routes reach only: {'; '.join(onward)}." if onward
                  else " It has no recorded route onward at all.")
+        untiered = _untiered(f, reached)
         rows.append(f.row(
             "no-route-to-specialist", entry, tier=tier,
+            basis=NOT_STATED if untiered else ABSENT,
             reason=(f"In {f.area_name}, {who} no route (referral, signposting or hand-over, "
                     "directly or through other services) to any specialist service "
-                    f"({'; '.join(s.name for s in targets)}).{where}"),
+                    f"({'; '.join(s.name for s in targets)}).{where}{untiered}"),
             evidence=_entry_evidence(f, entry)))
     return rows
+
+
+def _untiered(f: _AreaFacts, reached: set[str]) -> str:
+    """What a route gap says when the routes reach services whose tier is not stated (any of
+    them might be the tier looked for): "" when there are none."""
+    names = sorted(f.name(n) for n in reached
+                   if n in f.model.services and not f.model.services[n].tier)
+    if not names:
+        return ""
+    more = f" and {len(names) - 6} more" if len(names) > 6 else ""
+    return f" Not stated: the tier of {'; '.join(names[:6])}{more}, which they reach."
 
 
 def _profession_no_route(f: _AreaFacts) -> list[dict]:
@@ -712,11 +731,13 @@ def _profession_no_route(f: _AreaFacts) -> list[dict]:
                             f"{tier.name} tier; a route to services not named is stated."),
                     evidence=evidence(r.provenance for r in _routes_from(f, entry))))
                 continue
+            untiered = _untiered(f, reached)
             rows.append(f.row(
                 "profession-no-route", entry, tier=tier.id,
+                basis=NOT_STATED if untiered else ABSENT,
                 reason=(f"In {f.area_name}, {f.name(entry)} refers (to {'; '.join(direct)}) "
                         f"but has no route to the {tier.name} tier "
-                        f"({'; '.join(s.name for s in at_tier)})."),
+                        f"({'; '.join(s.name for s in at_tier)}).{untiered}"),
                 evidence=evidence([*(r.provenance for r in _routes_from(f, entry)),
                                    *(s.provenance for s in at_tier)])))
     return rows

@@ -325,9 +325,9 @@ HAND_WORKED = [
     ("dorset", "no-inbound-referral", {"subject": "dorset-mbu"}, "outside-scope",
      "doc-002:29 the MBU is commissioned by NHS England; the specification (line 5) does not "
      "describe referrals into it"),
-    ("dorset", "no-inbound-referral", {"subject": "dorset-social-care"}, "absent",
-     "doc-002:33 names social care only as a referral source; the specification describes "
-     "referrals (lines 30-40) and names none into it"),
+    ("dorset", "no-inbound-referral", {"subject": "dorset-social-care"}, "not-stated",
+     "doc-002:33 names social care only as a referral source and gives it no tier: if it is "
+     "universal, families reach it without referral"),
     ("pathway-0-5", "stage-tier", {"tier": "universal", "stage": "preconception"},
      "outside-scope", "doc-001:11 a filtered extract; the Preconception row has no cells "
      "(lines 15-19)"),
