@@ -8,7 +8,7 @@ training, and joint working. :func:`svg_of` draws the same for reports and slide
 >>> from carepath import load_reference
 >>> steps = layers(load_reference())
 >>> [(layer.code, len(layer.services)) for layer in steps][:3]
-[('1', 8), ('2', 0), ('3', 1)]
+[('1', 9), ('2', 0), ('3', 1)]
 >>> steps[2].need
 (12.0, 17.0)
 """
