@@ -9,7 +9,7 @@ from .conftest import FIXTURES, run_cli
 def test_build_prints_a_summary(tmp_path):
     result = run_cli("build", "-o", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
-    assert "services" in result.stdout and "61" in result.stdout
+    assert "services" in result.stdout and "62" in result.stdout
     assert (tmp_path / "out" / "carepath.ttl").exists()
 
 

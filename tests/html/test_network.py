@@ -34,7 +34,7 @@ def test_drawn_nodes_and_edges_are_the_graphs_and_physics_settles(reference, sit
     assert counts["nodes"] == counts["drawn"]["nodes"] == len(expected_nodes) == 74
     # the view draws the relations; relation_graph also holds the part-of hops (doc-002:14)
     relations = sum(1 for *_, key in G.edges(keys=True) if not key.startswith(PART_OF_PREFIX))
-    assert counts["edges"] == counts["drawn"]["edges"] == relations == 198
+    assert counts["edges"] == counts["drawn"]["edges"] == relations == 182
     ids = set(tab.page.evaluate("() => cp.net.nodes.getIds()"))
     assert ids == expected_nodes
     # physics settles by itself, or is stopped SETTLE_MS after the first drawing
