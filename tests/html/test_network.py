@@ -107,7 +107,7 @@ def test_hover_shows_tier_stages_eligibility_response_times_and_sources(site, op
     text = tooltip.inner_text()
     assert text.startswith("Perinatal and Maternal Mental Health Service")
     for expected in ("Tier: Specialist perinatal mental health (step 5b)",
-                     "Stages: Preconception; Pregnancy; 0-6 weeks", "Eligibility (16):",
+                     "Stages: Preconception; Pregnancy; 0-6 weeks", "Eligibility (17):",
                      "Response times: emergency: 4 hours; routine: 28 days",
                      "Sources: doc-002:5, doc-002:7"):
         assert expected in text
