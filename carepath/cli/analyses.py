@@ -259,8 +259,11 @@ def gaps(
         emit(gap_summary(found), fmt, title="gaps by area, kind and basis", console=out,
              limit=0)
     # no generic kind x area matrix here: the summary above already counts them, by basis
+    # one area asked: its name is in every reason and in the summary, so the reason gets
+    # the width
     emit(found, fmt, title="gaps", console=out,
-         brief=["area", "kind", "basis", "reason", "evidence"], columns=columns, limit=limit)
+         brief=[*([] if area else ["area"]), "kind", "basis", "reason", "evidence"],
+         columns=columns, limit=limit)
 
 
 @app.command()
