@@ -184,6 +184,8 @@ def _service(model: Model, ident: str, rels: Sequence[Relation] | None = None, *
           if inherited and parent is not None else []),
         *(Line(f"{rt.urgency}: within {rt.within}", (rt.provenance,))
           for rt in model.response_times_of(s))] or NOT_STATED)
+    if s.hours:
+        c.add("Hours", [Line(s.hours, (s.hours_provenance,))])
     rels = model.relations if rels is None else rels
     incoming = [r for r in rels if r.target == s.id and r.kind is RelationKind.REFERS_TO]
     through = ([r for r in rels if r.target == parent.id and r.kind is RelationKind.REFERS_TO]

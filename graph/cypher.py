@@ -29,6 +29,7 @@ from carepath.graph.model import (
     Model,
     NodeKind,
     RelationKind,
+    Source,
     Statement,
 )
 from carepath.graph.properties import (
@@ -42,11 +43,20 @@ from carepath.graph.properties import (
     statement_properties,
 )
 
+SCOPE_COLUMNS = ("scope_restricts", "scope_tiers", "scope_stages", "scope_concerns",
+                 "scope_facts", "scope_note", "scope_line")
+"""A source's scope (:class:`~carepath.graph.model.Scope`) on its node: ``scope_restricts``
+names the dimensions it restricts (tiers, stages, concerns, facts); each list holds the ids
+described (empty in a restricted dimension: none of it is described)."""
+
 COLUMN_TYPES = {
     "aliases": "STRING[]", "concerns": "STRING[]", "eligibility": "STRING[]",
     "response_times": "STRING[]", "stages": "STRING[]", "severity": "STRING[]",
-    "actions": "STRING[]", "targets": "STRING[]",
+    "actions": "STRING[]", "targets": "STRING[]", "scope_restricts": "STRING[]",
+    "scope_tiers": "STRING[]", "scope_stages": "STRING[]", "scope_concerns": "STRING[]",
+    "scope_facts": "STRING[]",
     "start_week": "INT64", "end_week": "INT64", "line": "INT64", "rank": "INT64",
+    "scope_line": "INT64",
     "need_min": "DOUBLE", "need_max": "DOUBLE",
 }
 NODE_TABLES: dict[str, tuple[str, ...]] = {
@@ -57,7 +67,7 @@ NODE_TABLES: dict[str, tuple[str, ...]] = {
     NodeKind.PROFESSION: ("name",),
     NodeKind.INTERVENTION: ("name",),
     NodeKind.CONCERN: ("name",),
-    NodeKind.SOURCE: ("name", "file"),
+    NodeKind.SOURCE: ("name", "file", *SCOPE_COLUMNS),
     NodeKind.FAMILY: ("name",),
     NodeKind.PATHWAY_CELL: PATHWAY_CELL_COLUMNS,
 }
@@ -74,6 +84,25 @@ STRUCTURAL_TABLES: dict[str, tuple[NodeKind, tuple[str, ...]]] = {
 }
 CELL_TABLES: dict[str, NodeKind] = {"CELL_FOR": NodeKind.SERVICE}
 """(PathwayCell)-[:CELL_FOR]->(Service): the service a pathway cell is about."""
+
+
+def scope_properties(source: Source) -> dict:
+    """The :data:`SCOPE_COLUMNS` of a source's node.
+
+    >>> from carepath import load_reference
+    >>> props = scope_properties(load_reference().sources["doc-004"])
+    >>> props["scope_restricts"], props["scope_tiers"], props["scope_line"]
+    (['tiers', 'facts'], [], 3)
+    """
+    scope = source.scope
+    dims = ("tiers", "stages", "concerns", "facts")
+    if scope is None:
+        return {"scope_restricts": [], **{f"scope_{d}": [] for d in dims}, "scope_note": "",
+                "scope_line": None}
+    return {"scope_restricts": [d for d in dims if getattr(scope, d) is not None],
+            **{f"scope_{d}": sorted(getattr(scope, d) or ()) for d in dims},
+            "scope_note": scope.note or "",
+            "scope_line": scope.provenance.line if scope.provenance is not None else None}
 
 
 def schema_statements() -> list[str]:
@@ -113,8 +142,8 @@ def node_frames(model: Model) -> dict[str, pd.DataFrame]:
                          (NodeKind.INTERVENTION, model.interventions),
                          (NodeKind.CONCERN, model.concerns)):
         rows[label] = [{"id": t.id, "name": t.name} for t in table.values()]
-    rows[NodeKind.SOURCE] = [{"id": s.id, "name": s.title, "file": s.file or ""}
-                             for s in model.sources.values()]
+    rows[NodeKind.SOURCE] = [{"id": s.id, "name": s.title, "file": s.file or "",
+                              **scope_properties(s)} for s in model.sources.values()]
     used = {st.source for st in model.statements}
     rows[NodeKind.FAMILY] = [{"id": node, "name": model.name_of(node)}
                              for node in RESERVED_NODES if node in used]

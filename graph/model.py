@@ -101,6 +101,42 @@ class Provenance:
         return self.source if self.line is None else f"{self.source}:{self.line}"
 
 
+FACT_KINDS: tuple[str, ...] = ("services", "tiers", "need", "windows", "eligibility",
+                               "referrals", "response-times", "interventions", "professions",
+                               "collaboration", "advice", "training", "pathway")
+"""The kinds of fact a source's :class:`Scope` can say it describes. ``referrals`` covers every
+route a family travels (referral, signposting, hand-over, steps)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a source document describes: the tiers, canonical stages and concerns whose
+    provision it sets out for its area, and the kinds of fact (:data:`FACT_KINDS`) it gives.
+
+    A dimension left as ``None`` is not restricted (the source is taken to describe all of
+    it); an empty set describes none. Outside the scope a document's silence is not a "no":
+    the answer is "not stated (outside the source's scope)".
+
+    >>> s = Scope(tiers=frozenset({"universal"}))
+    >>> s.covers(tier="universal"), s.covers(tier="inpatient"), s.covers(stage="pregnancy")
+    (True, False, True)
+    """
+
+    tiers: frozenset[TermId] | None = None
+    stages: frozenset[TermId] | None = None
+    concerns: frozenset[TermId] | None = None
+    facts: frozenset[str] | None = None
+    note: str | None = None
+    provenance: Provenance | None = None
+
+    def covers(self, *, tier: str | None = None, stage: str | None = None,
+               concern: str | None = None, fact: str | None = None) -> bool:
+        """Whether every dimension asked (``None``: not asked) is within the scope."""
+        return all(value is None or allowed is None or value in allowed
+                   for value, allowed in ((tier, self.tiers), (stage, self.stages),
+                                          (concern, self.concerns), (fact, self.facts)))
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
     id: SourceId
@@ -110,6 +146,7 @@ class Source:
     version: str | None = None  # the document's own version, as it states it
     dated: str | None = None  # ISO date the stated version applies from
     version_provenance: Provenance | None = None
+    scope: Scope | None = None  # None: the source's scope is not recorded (not restricted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +251,8 @@ class Service:
     valid_from: str | None = None  # ISO date the service starts (time-limited services)
     valid_to: str | None = None  # ISO date it ends
     assured_date: str | None = None  # ISO date its facts were last checked
+    hours: str | None = None  # when the service runs, as its document states it
+    hours_provenance: Provenance | None = None
 
     @property
     def span(self) -> Interval | None:

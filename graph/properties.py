@@ -21,7 +21,7 @@ _STAGE_ORDER = object()  # the cache key of the model's stages in timeline order
 SERVICE_COLUMNS = ("name", "aliases", "area", "tier", "level", "start_week", "end_week",
                    "stage_text", "need_min", "need_max", "concerns", "eligibility",
                    "response_times", "self_referral", "valid_from", "valid_to",
-                   "assured_date", "source", "line")
+                   "assured_date", "hours", "source", "line")
 PATHWAY_CELL_COLUMNS = ("stage_text", "start_week", "end_week", "service", "level", "heading",
                         "rationale", "actions", "targets", "source", "line", "passage")
 
@@ -118,6 +118,7 @@ def service_properties(model: Model, svc: Service) -> dict[str, Any]:
         "valid_from": svc.valid_from or "",
         "valid_to": svc.valid_to or "",
         "assured_date": svc.assured_date or "",
+        "hours": svc.hours or "",
         "source": svc.provenance.source,
         "line": svc.provenance.line if svc.provenance.line is not None else -1,
     }

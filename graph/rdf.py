@@ -297,6 +297,8 @@ def _service_triples(svc: Service, t: _Terms, stages: _Stages) -> Iterator[_Trip
                         ("assuredDate", svc.assured_date)):
         if value:
             yield s, cpt(prop), t.date(value)
+    if svc.hours:
+        yield s, cpt("hours"), t.literal(svc.hours)
     if svc.tier:
         yield s, cpt("atTier"), t.iri(NodeKind.TIER, svc.tier)
     if svc.tier_note:
@@ -452,6 +454,34 @@ def _pathway_triples(model: Model, t: _Terms) -> Iterator[_Triple]:
         yield from _provenance(t, c, cell.provenance)
 
 
+_SCOPE_DIMENSIONS = (("tiers", "scopeTier", NodeKind.TIER),
+                     ("stages", "scopeStage", NodeKind.AGE_STAGE),
+                     ("concerns", "scopeConcern", NodeKind.CONCERN))
+
+
+def _scope_triples(t: _Terms, source, scope) -> Iterator[_Triple]:
+    """What a source describes: ``{source}/scope/describes``, a ``cp:Scope`` with one
+    ``cp:restricts`` per dimension it restricts ("tiers", "stages", "concerns", "facts") and
+    the ids within it (a dimension restricted with none: the source describes none of it)."""
+    node = t.part(source, "scope", "describes")
+    yield source, t.cp("scope"), node
+    yield node, t.named(A), t.cp("Scope")
+    for field_name, prop, kind in _SCOPE_DIMENSIONS:
+        values = getattr(scope, field_name)
+        if values is not None:
+            yield node, t.cp("restricts"), t.literal(field_name)
+            for value in sorted(values):
+                yield node, t.cp(prop), t.iri(kind, value)
+    if scope.facts is not None:
+        yield node, t.cp("restricts"), t.literal("facts")
+        for fact in sorted(scope.facts):
+            yield node, t.cp("scopeFact"), t.literal(fact)
+    if scope.note:
+        yield node, t.cp("note"), t.literal(scope.note)
+    if scope.provenance is not None:
+        yield from _provenance(t, node, scope.provenance)
+
+
 def _vocabulary_triples(model: Model, t: _Terms) -> Iterator[_Triple]:
     """Sources, and the controlled vocabularies as SKOS concepts."""
     for src in model.sources.values():
@@ -464,6 +494,8 @@ def _vocabulary_triples(model: Model, t: _Terms) -> Iterator[_Triple]:
             yield s, t.cp("documentVersion"), t.literal(src.version)
         if src.dated:
             yield s, t.cp("versionDate"), t.date(src.dated)
+        if src.scope is not None:
+            yield from _scope_triples(t, s, src.scope)
     for tier in model.tiers.values():
         s = t.iri(NodeKind.TIER, tier.id)
         yield from _concept(t, s, "Tier", "Tiers", tier.name, tier.aliases, tier.description)

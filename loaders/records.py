@@ -74,6 +74,15 @@ class VersionRec(Rec):
     dated: IsoDate | None = None
     line: int | None = Field(default=None, ge=1, le=MAX_INT)
     passage: str | None = None
+class ScopeRec(Cited):
+    """What a source describes (see :class:`carepath.graph.model.Scope`); a key left out is
+    not restricted."""
+
+    tiers: IdList | None = None
+    stages: IdList | None = None
+    concerns: IdList | None = None
+    facts: IdList | None = None
+    note: str | None = None
 
 
 class SourceRec(Rec):
@@ -82,6 +91,7 @@ class SourceRec(Rec):
     publisher: str | None = None
     file: str | None = None
     version: VersionRec | None = None
+    scope: ScopeRec | None = None
 
 
 class TermRec(Rec):
@@ -150,6 +160,10 @@ class SelfReferralRec(Cited):
     status: Literal["yes", "no", "not-yet"]
 
 
+class HoursRec(Cited):
+    text: str
+
+
 class ServiceRec(Cited):
     id: Id
     name: str
@@ -173,6 +187,7 @@ class ServiceRec(Cited):
     valid_from: IsoDate | None = None
     valid_to: IsoDate | None = None
     assured_date: IsoDate | None = None
+    hours: HoursRec | None = None
 
 
 RELATION_KINDS = (

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from hashlib import sha1
 from typing import Any
 
@@ -24,6 +24,7 @@ from pydantic import ValidationError
 
 from carepath.errors import DataValidationError, Problem, RangeParseError
 from carepath.graph.model import (
+    FACT_KINDS,
     RESERVED_NODES,
     AgeStage,
     Area,
@@ -35,6 +36,7 @@ from carepath.graph.model import (
     Provenance,
     RelationKind,
     ResponseTime,
+    Scope,
     Service,
     Source,
     Statement,
@@ -369,6 +371,39 @@ class _Resolver:
                     continue
                 table[rec.id] = Term(rec.id, rec.name, tuple(rec.aliases), rec.description,
                                      rec.rank)
+        for item in self.items["sources"]:  # scopes name terms: read once they are known
+            if item.rec.scope is None:
+                continue
+            # a bundled source taken only when cited keeps its scope too
+            table = self.fallback_sources if item.bundled else m.sources
+            if item.rec.id in table and (item.bundled or not self.own_version(
+                    "sources", item, "source")):
+                table[item.rec.id] = replace(table[item.rec.id], scope=self.scope(item))
+
+    def scope(self, item: _Item) -> Scope:
+        """A source's scope, every id checked against the vocabularies."""
+        rec: SourceRec = item.rec
+        scope = rec.scope
+        raw = item.raw.get("scope") if isinstance(item.raw, dict) else None
+        m = self.model
+        tables = {"tiers": (m.tiers, "tier"), "stages": (m.stages, "stage"),
+                  "concerns": (m.concerns, "concern"),
+                  "facts": (dict.fromkeys(FACT_KINDS), "kind of fact")}
+        kept: dict[str, frozenset[str] | None] = {}
+        for field, (table, kind) in tables.items():
+            values = getattr(scope, field)
+            if values is None:
+                kept[field] = None
+                continue
+            for value in values:
+                if value not in table:
+                    self.error(f"unknown-{kind.replace(' ', '-')}", item.file,
+                               _line(raw if raw is not None else item.raw, field),
+                               f"scope.{field}", _unknown(kind, value, table))
+            kept[field] = frozenset(v for v in values if v in table)
+        prov = Provenance(rec.id, scope.line, scope.passage) if (
+            scope.line is not None or scope.passage) else None
+        return Scope(**kept, note=scope.note, provenance=prov)
 
     # -- pass 3: areas, services, relations ------------------------------------------------------
     def resolve_areas(self) -> None:
@@ -446,6 +481,10 @@ class _Resolver:
                 self_ref = rec.self_referral.status
                 self_prov = self.provenance(item, rec.self_referral,
                                             item.raw["self_referral"], rec)
+            hours = hours_prov = None
+            if rec.hours is not None:
+                hours = rec.hours.text
+                hours_prov = self.provenance(item, rec.hours, item.raw["hours"], rec)
             service = Service(
                 id=rec.id, name=rec.name, area=area, provenance=self.provenance(item, rec),
                 aliases=tuple(rec.aliases), tier=rec.tier, tier_note=rec.tier_note,
@@ -456,7 +495,8 @@ class _Resolver:
                 eligibility=tuple(criteria), response_times=tuple(responses), notes=rec.notes,
                 evidence=evidence, part_of=part_of, part_of_provenance=part_prov,
                 self_referral=self_ref, self_referral_provenance=self_prov,
-                valid_from=rec.valid_from, valid_to=rec.valid_to, assured_date=rec.assured_date)
+                valid_from=rec.valid_from, valid_to=rec.valid_to, assured_date=rec.assured_date,
+                hours=hours, hours_provenance=hours_prov)
             if rec.valid_from and rec.valid_to and rec.valid_to < rec.valid_from:
                 self.error("bad-range", item.file, _line(item.raw, "valid_to"), "valid_to",
                            f"valid_to {rec.valid_to} is before valid_from {rec.valid_from}")

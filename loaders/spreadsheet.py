@@ -26,12 +26,13 @@ from carepath.loaders.yamlfile import CONTROL, MAX_TEXT, LineDict, control_probl
 
 SHEETS: dict[str, list[str]] = {
     "areas": ["id", "name", "country", "births_per_year", "source", "line", "passage"],
-    "sources": ["id", "title", "publisher", "file"],
+    "sources": ["id", "title", "publisher", "file", "scope_tiers", "scope_stages",
+                "scope_concerns", "scope_facts", "scope_note", "scope_line", "scope_passage"],
     "services": [
         "id", "name", "area", "aliases", "tier", "tier_note", "level", "need_min", "need_max",
         "need_note", "stages", "addresses", "not_addressed", "professions", "interventions",
         "inclusion_criteria", "exclusion_criteria", "parent_age_below", "response_emergency",
-        "response_urgent", "response_routine", "notes", "source", "line", "passage",
+        "response_urgent", "response_routine", "hours", "notes", "source", "line", "passage",
     ],
     "relations": [
         "kind", "from", "to", "stages", "concerns", "severity", "urgency", "response_time",
@@ -52,6 +53,11 @@ HELP: dict[str, str] = {
     "to": "service or profession ids separated by ;",
     "source": "a source id from the sources sheet",
     "line": "line or page in the source document",
+    "hours": "when the service runs, as the document says, e.g. Monday to Friday 9-5",
+    "scope_tiers": "tiers the source describes, separated by ; (empty: all; none: no tier)",
+    "scope_stages": "stage ids the source describes, separated by ; (empty: all)",
+    "scope_concerns": "concern ids the source describes, separated by ; (empty: all)",
+    "scope_facts": "kinds of fact it gives (services; referrals; eligibility...; empty: all)",
 }
 _LIST_FIELDS = {"aliases", "stages", "not_addressed", "professions", "interventions", "to",
                 "concerns", "severity", "services"}
@@ -113,7 +119,10 @@ def service_records(rows: list[dict[str, Any]], sheet: str, first_row: int = 2) 
         responses = [{"urgency": urgency, "within": row.pop(f"response_{urgency}")}
                      for urgency in ("emergency", "urgent", "routine")
                      if f"response_{urgency}" in row]
+        hours = row.pop("hours", None)
         rec = _record(row, n)
+        if hours is not None:
+            rec["hours"] = _record({}, n) | {"text": hours}
         for key, value in (("need", need), ("addresses", addresses),
                            ("eligibility", criteria), ("response_times", responses)):
             if value:
@@ -124,12 +133,32 @@ def service_records(rows: list[dict[str, Any]], sheet: str, first_row: int = 2) 
     return out
 
 
+def _source_record(row: dict[str, str], line: int) -> LineDict:
+    """A sources row: its ``scope_*`` cells become the source's ``scope`` (a list cell left
+    empty does not restrict; the word ``none`` restricts to nothing)."""
+    scope = {}
+    for key in ("tiers", "stages", "concerns", "facts"):
+        if f"scope_{key}" in row:
+            value = row.pop(f"scope_{key}")
+            scope[key] = [] if value.strip().lower() == "none" else _split(value)
+    for key in ("note", "line", "passage"):
+        if f"scope_{key}" in row:
+            scope[key] = row.pop(f"scope_{key}")
+    rec = _record(row, line)
+    if scope:
+        rec["scope"] = _record({}, line) | scope
+    return rec
+
+
 def rows_to_file(tables: dict[str, list[dict[str, Any]]], display: str) -> RawFile:
     """Assemble the tables of one spreadsheet into one :class:`RawFile`."""
     data = LineDict(line=1)
     for sheet, rows in tables.items():
         if sheet == "services":
             data["services"] = service_records(rows, f"{display}:{sheet}")
+        elif sheet == "sources":
+            data["sources"] = [_source_record(_clean(row), n)
+                               for n, row in enumerate(rows, start=2)]
         else:
             data[sheet] = [_record(_clean(row), n) for n, row in enumerate(rows, start=2)]
     return RawFile(display, data)

@@ -48,6 +48,24 @@ ROUTE_KINDS: frozenset[RelationKind] = frozenset({
     RelationKind.STEPS_UP_TO, RelationKind.STEPS_DOWN_TO,
 })
 SPECIALIST_RANK = 5
+UNNAMED = "unnamed"
+"""The end of a relation a document states without naming it ("may include referral to other
+services"): a relation to or from it is stated, its other end is not named."""
+
+
+def is_unnamed(model: Model, node: str) -> bool:
+    """Whether ``node`` stands for services a document does not name: the id ``unnamed`` (or
+    one starting ``unnamed-``), or a service marked ``unnamed``.
+
+    >>> from carepath import load_reference
+    >>> m = load_reference()
+    >>> is_unnamed(m, "unnamed"), is_unnamed(m, "dorset-pmmhs")
+    (True, False)
+    """
+    if node == UNNAMED or node.startswith(UNNAMED + "-"):
+        return True
+    svc = model.services.get(node)
+    return bool(svc is not None and getattr(svc, "unnamed", False))
 
 
 def evidence(provenances: Iterable[Provenance | None]) -> list[str]:

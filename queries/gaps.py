@@ -19,13 +19,18 @@ The kinds, and the choices behind them:
     :func:`coverage_matrix`.
 ``stage-concern``
     A stage that no service addressing a concern is known to cover, for each concern some
-    service of the area addresses (a concern the area's documents never mention is not a gap
-    the data can show; severities are not split).
+    service of the area addresses (severities are not split).
+``unmentioned-concern``
+    A concern of the vocabulary that the area's data never mentions (no service addresses it
+    or is said not to, no criterion or relation names it): one row per area and concern, with
+    basis ``not-mentioned`` (or ``outside-scope`` where the sources do not describe it). It
+    holds at every stage, so it has none.
 ``unstated-window``
     A service with a tier or a concern that states no age window, so its cells are unknown.
 ``no-inbound-referral``
     A service that nobody refers, signposts, hands over or steps up/down to. Universal-tier
-    services are left out: families reach them without referral.
+    services are left out: families reach them without referral; so for a service whose tier
+    is not stated the gap is ``not-stated``.
 ``no-route-to-specialist``
     An entry point (a universal-tier service, a profession that refers in the area, or the
     family where it self-refers there) with no route - referral, signposting, hand-over or
@@ -37,7 +42,14 @@ The kinds, and the choices behind them:
 ``transition``
     A service whose care ends before the fifth birthday with no hand-over, referral or
     signposting (that applies at the end of care) to a service covering the weeks after it:
-    the "24-month hand-over gap". ``stage`` is the stage care ends into.
+    the "24-month hand-over gap". ``stage`` is the stage care ends into. Where a hand-over is
+    stated but its receivers are not named (a relation to ``unnamed``), the row says so with
+    basis ``not-stated``.
+
+Every kind first asks :func:`carepath.queries.scope.within_scope` whether the area's sources
+describe what it would call absent (the tier, stage or concern of a cell; referral routes for
+the route kinds): outside their scope a gap's basis is ``outside-scope`` and its reason says
+"not stated (outside the source's scope)", never that the area has no service.
 
 >>> from carepath import load_reference
 >>> model = load_reference()
@@ -75,16 +87,19 @@ from carepath.queries._analysis import (
     describe_window,
     entry_points,
     evidence,
+    is_unnamed,
     relation_area,
     relations_at,
     specialists,
     tiers_in_rank_order,
 )
+from carepath.queries.scope import outside_scope_reason, scope_evidence, within_scope
 
 GAP_KINDS: tuple[str, ...] = (
     "stage-tier",
     "missing-tier",
     "stage-concern",
+    "unmentioned-concern",
     "unstated-window",
     "no-inbound-referral",
     "no-route-to-specialist",
@@ -94,10 +109,15 @@ GAP_KINDS: tuple[str, ...] = (
 COLUMNS = ["area", "kind", "basis", "subject", "subject_name", "stage", "tier", "concern",
            "reason", "evidence"]
 ABSENT, NOT_STATED = "absent", "not-stated"
-BASES: tuple[str, ...] = (ABSENT, NOT_STATED)
-"""Why a gap is there: ``absent`` - the documents name nothing that fills it; ``not-stated`` -
-some service might fill it, but its documents do not state the window, tier or concern that
-would say so (the reason names them)."""
+OUTSIDE_SCOPE, NOT_MENTIONED = "outside-scope", "not-mentioned"
+BASES: tuple[str, ...] = (ABSENT, NOT_STATED, OUTSIDE_SCOPE, NOT_MENTIONED)
+"""Why a gap is there: ``absent`` - within what the sources describe, they name nothing that
+fills it; ``not-stated`` - some service might fill it, but its documents do not state the
+window, tier or concern that would say so, or a relation is stated with an end not named (the
+reason names them); ``outside-scope`` - the area's sources do not describe that tier, stage,
+concern or kind of fact at all ("not stated (outside the source's scope)"); ``not-mentioned`` -
+a concern the area's documents never mention."""
+UNNAMED_TEXT = "receivers not named"
 UNSTATED = "unstated"  # the coverage-matrix row of services with no age window
 UNTIERED = "untiered"  # the coverage-matrix column of services with no tier
 _TRANSITION_KINDS = frozenset({RelationKind.HANDS_OVER_TO, RelationKind.REFERS_TO,
@@ -106,7 +126,8 @@ _TRANSITION_KINDS = frozenset({RelationKind.HANDS_OVER_TO, RelationKind.REFERS_T
 
 
 def gaps(model: Model, *, area: str | None = None, kinds: Iterable[str] | None = None,
-         basis: str | None = None) -> pd.DataFrame:
+         basis: str | Iterable[str] | None = None, concern: str | None = None,
+         stage: str | None = None, tier: str | None = None) -> pd.DataFrame:
     """Every gap of the ``kinds`` asked for (default: all of :data:`GAP_KINDS`).
 
     Parameters
@@ -114,7 +135,12 @@ def gaps(model: Model, *, area: str | None = None, kinds: Iterable[str] | None =
     model : the model to analyse.
     area : an area id; default every area.
     kinds : gap kinds from :data:`GAP_KINDS`.
-    basis : only gaps of this basis (:data:`BASES`): ``"absent"`` or ``"not-stated"``.
+    basis : only gaps of this basis, or of these bases (:data:`BASES`).
+    concern : a concern id: only the gaps about that concern (``stage-concern`` and
+        ``unmentioned-concern`` rows).
+    stage : a canonical stage id: only the gaps at that stage, and those that name no stage
+        (they hold at every stage: never-mentioned concerns, routes, services nobody refers to).
+    tier : a tier id: only the gaps at that tier.
 
     Returns
     -------
@@ -127,55 +153,80 @@ def gaps(model: Model, *, area: str | None = None, kinds: Iterable[str] | None =
 
     Raises
     ------
-    QueryError : an unknown area, kind or basis.
+    QueryError : an unknown area, kind, basis, concern, stage or tier.
 
     Examples
     --------
-    No service of Dorset's document is placed at the specialist parent-infant tier; seven
-    state neither tier nor window, so the gap rests on what is not stated:
+    Dorset's MMHS states no window of its own: the loss and birth-trauma cells it might fill
+    are not-stated gaps.
 
     >>> from carepath import load_reference
-    >>> g = gaps(load_reference(), area="dorset", kinds=["missing-tier"])
-    >>> row = g[(g.tier == "specialist-parent-infant") & (g.stage == "years-3-5")].iloc[0]
-    >>> print(row.reason)  # doctest: +ELLIPSIS +NORMALIZE_WHITESPACE
-    Dorset has no service at the Specialist parent-infant mental health tier, so nothing at
-    that step covers 3-5 years. Not stated: the tier of Access Mental Health; Child and ...
-    >>> row.basis, row.evidence
-    ('not-stated', ['doc-002'])
+    >>> g = gaps(load_reference(), area="dorset", concern="birth-trauma-tokophobia",
+    ...          stage="months-2-6")
+    >>> g[["kind", "basis"]].values.tolist()
+    [['stage-concern', 'not-stated']]
 
-    The Mother and Baby Unit states no window: the cells it might fill are not-stated gaps.
+    Doc 000 describes how the specialist perinatal service works with other mental health and
+    universal services (line 10): it is silent on inpatient care, so Cheshire & Merseyside's
+    missing Mother and Baby Unit is outside its scope, not absent.
 
-    >>> g = gaps(load_reference(), area="dorset", kinds=["stage-tier", "missing-tier"])
-    >>> sorted(set(g[g.tier == "inpatient"].basis))
-    ['not-stated']
+    >>> g = gaps(load_reference(), area="cheshire-merseyside", tier="inpatient")
+    >>> sorted(set(g.basis)), g.evidence[0]
+    (['outside-scope'], ['doc-000:10'])
+    >>> print(g.reason[0])  # doctest: +NORMALIZE_WHITESPACE
+    In Cheshire & Merseyside, whether any service at the Inpatient (Mother and Baby Unit)
+    tier covers Preconception is not stated (outside the source's scope). doc-000 does not
+    describe this tier (doc-000:10).
     """
-    if basis is not None and basis not in BASES:
-        raise QueryError(f"unknown gap basis {basis!r}; expected one of: {', '.join(BASES)}")
+    bases = _check_bases(basis)
+    for value, table, what in ((concern, model.concerns, "concern"),
+                               (stage, model.stages, "stage"), (tier, model.tiers, "tier")):
+        if value is not None and value not in table:
+            raise QueryError(f"unknown {what} {value!r}; expected one of: "
+                             f"{', '.join(table)}")
     found = find_gaps(model, areas_for(model, area), _check_kinds(kinds))
-    if basis is not None:
-        found = found[found["basis"] == basis].reset_index(drop=True)
-    return found
+    keep = pd.Series(True, index=found.index)
+    if bases is not None:
+        keep &= found["basis"].isin(bases)
+    if concern is not None:
+        keep &= found["concern"] == concern
+    if stage is not None:
+        keep &= found["stage"].isna() | (found["stage"] == stage)
+    if tier is not None:
+        keep &= found["tier"] == tier
+    return found[keep].reset_index(drop=True)
+
+
+def _check_bases(basis: str | Iterable[str] | None) -> list[str] | None:
+    if basis is None:
+        return None
+    asked = [basis] if isinstance(basis, str) else list(basis)
+    for value in asked:
+        if value not in BASES:
+            raise QueryError(f"unknown gap basis {value!r}; expected one of: "
+                             f"{', '.join(BASES)}")
+    return asked or None
 
 
 def gap_summary(found: pd.DataFrame) -> pd.DataFrame:
-    """Counts of gaps by area and kind, one column per basis, and a total: the summary
-    ``carepath gaps`` prints before the rows.
+    """Counts of gaps by area, kind and basis (one row each, only those found): the summary
+    ``carepath gaps`` prints before the rows, and the served /gaps page shows. One row per
+    basis, not one column: four bases side by side do not fit an 80-column terminal.
 
     >>> from carepath import load_reference
     >>> s = gap_summary(gaps(load_reference(), area="dorset", kinds=["unstated-window"]))
-    >>> s.columns.tolist()
-    ['area', 'kind', 'absent', 'not-stated', 'total']
+    >>> s.columns.tolist(), s.basis.tolist()
+    (['area', 'kind', 'basis', 'gaps'], ['not-stated'])
     """
-    columns = ["area", "kind", *BASES, "total"]
+    columns = ["area", "kind", "basis", "gaps"]
     if found.empty:
         return pd.DataFrame(columns=columns)
-    counts = (found.groupby(["area", "kind", "basis"], sort=False).size()
-              .unstack("basis", fill_value=0).reindex(columns=list(BASES), fill_value=0))
-    counts["total"] = counts.sum(axis=1)
-    out = counts.reset_index()
-    out["_kind"] = out["kind"].map(GAP_KINDS.index)
-    out = out.sort_values(["area", "_kind"], kind="stable").drop(columns="_kind")
-    return out[columns].reset_index(drop=True)
+    out = found.groupby(["area", "kind", "basis"], sort=False).size().rename("gaps")
+    out = out.reset_index()
+    keys = pd.DataFrame({"area": out["area"], "kind": out["kind"].map(GAP_KINDS.index),
+                         "basis": out["basis"].map(BASES.index)})
+    order = keys.sort_values(list(keys.columns), kind="stable").index
+    return out.loc[order, columns].reset_index(drop=True)
 
 
 def find_gaps(model: Model, areas: list[AreaId], kinds: list[str], *,
@@ -336,6 +387,8 @@ class _AreaFacts:
         self.stages: list[AgeStage] = model.stages_in_order()
         self.covered = {s.id: set(model.stages_covered(s)) for s in self.services}
         self.sources = area_sources(model, area)
+        self.scope_evidence = scope_evidence(model, area) or list(self.sources)
+        self.mentioned = _mentioned_concerns(model, self.services, relations)
         self._routes: _Reach | None = None
         self._entries: list[NodeId] | None = None
 
@@ -356,6 +409,20 @@ class _AreaFacts:
 
     def name(self, node: str) -> str:
         return self.model.name_of(node)
+
+    def within(self, **what: str | None) -> bool:
+        """Whether the area's sources describe ``what`` (see :func:`within_scope`)."""
+        return within_scope(self.model, self.area, **what)
+
+    def outside(self, kind: str, subject: str, what: str, *, fact: str | None = None,
+                **cell: str | None) -> dict:
+        """The row of a gap outside the sources' scope: "not stated (outside the source's
+        scope)", with the passages that state the scope."""
+        asked = {"tier": cell.get("tier"), "stage": cell.get("stage"),
+                 "concern": cell.get("concern"), "fact": fact}
+        return self.row(kind, subject, basis=OUTSIDE_SCOPE, evidence=self.scope_evidence,
+                        reason=outside_scope_reason(self.model, self.area, what, **asked),
+                        **cell)
 
     def listing(self, services: Iterable[Service]) -> str:
         return "; ".join(f"{s.name} ({describe_window(s)})" for s in services)
@@ -432,6 +499,11 @@ def _stage_tier(f: _AreaFacts) -> list[dict]:
         for stage in f.stages:
             if not at_tier or any(stage.id in f.covered[s.id] for s in at_tier):
                 continue
+            if not f.within(tier=tier.id, stage=stage.id):
+                rows.append(f.outside(
+                    "stage-tier", tier.id, f"whether a service at the {tier.name} tier "
+                    f"covers {stage.name}", stage=stage.id, tier=tier.id))
+                continue
             reason, basis = f.uncovered(f"no service at the {tier.name} tier", stage, at_tier,
                                         f.untiered, "tier")
             rows.append(f.row(
@@ -447,6 +519,11 @@ def _missing_tier(f: _AreaFacts) -> list[dict]:
         if tier.id in present:
             continue
         for stage in f.stages:
+            if not f.within(tier=tier.id, stage=stage.id):
+                rows.append(f.outside(
+                    "missing-tier", tier.id, f"whether any service at the {tier.name} "
+                    f"tier covers {stage.name}", stage=stage.id, tier=tier.id))
+                continue
             said, basis = f.uncovered("", stage, [], f.untiered, "tier")
             rest = said.split(".", 1)[1] if basis == NOT_STATED else ""
             rows.append(f.row(
@@ -466,6 +543,11 @@ def _stage_concern(f: _AreaFacts) -> list[dict]:
         for stage in f.stages:
             if any(stage.id in f.covered[s.id] for s in addressing):
                 continue
+            if not f.within(concern=concern.id, stage=stage.id):
+                rows.append(f.outside(
+                    "stage-concern", concern.id, f"whether a service addressing {concern.name} "
+                    f"covers {stage.name}", stage=stage.id, concern=concern.id))
+                continue
             reason, basis = f.uncovered(f"no service addressing {concern.name}", stage,
                                         addressing, f.unconcerned, "concerns")
             rows.append(f.row(
@@ -473,6 +555,38 @@ def _stage_concern(f: _AreaFacts) -> list[dict]:
                 reason=reason, basis=basis,
                 evidence=evidence(s.provenance for s in addressing) or list(f.sources)))
     return rows
+
+
+def _unmentioned_concern(f: _AreaFacts) -> list[dict]:
+    rows = []
+    for concern in f.model.concerns.values():
+        if concern.id in f.mentioned or concern.id in f.extra_concerns:
+            continue
+        if not f.within(concern=concern.id):
+            rows.append(f.outside("unmentioned-concern", concern.id,
+                                  f"whether any service addresses {concern.name}",
+                                  concern=concern.id))
+            continue
+        rows.append(f.row(
+            "unmentioned-concern", concern.id, concern=concern.id, basis=NOT_MENTIONED,
+            reason=(f"{f.area_name}'s documents never mention {concern.name}: whether any "
+                    "service there addresses it, at any stage, is not stated."),
+            evidence=list(f.sources)))
+    return rows
+
+
+def _mentioned_concerns(model: Model, services: list[Service],
+                        relations: list[Relation]) -> set[str]:
+    """Concerns the area's data names anywhere: addressed or said not to be, in a criterion,
+    or as a condition of a relation."""
+    found: set[str] = set()
+    for svc in services:
+        found |= svc.concerns | set(svc.not_addressed)
+        for crit in svc.eligibility:
+            found |= crit.concerns
+    for rel in relations:
+        found |= rel.concerns
+    return found
 
 
 def _unstated_window(f: _AreaFacts) -> list[dict]:
@@ -489,20 +603,39 @@ def _no_inbound_referral(f: _AreaFacts) -> list[dict]:
         if svc.tier == "universal":
             continue
         inbound = f.inbound.get(svc.id, [])
-        if any(r.kind in ROUTE_KINDS for r in inbound):
+        if any(r.kind in ROUTE_KINDS and not is_unnamed(f.model, r.source) for r in inbound):
             continue
         parent = f.model.services.get(svc.part_of) if svc.part_of else None
         if parent is not None and any(r.kind in ROUTE_KINDS
                                       for r in f.inbound.get(parent.id, [])):
             continue  # referrals into the service it is part of reach it
+        if not f.within(fact="referrals", tier=svc.tier):
+            rows.append(f.outside("no-inbound-referral", svc.id,
+                                  f"who refers, signposts or hands over to {svc.name}",
+                                  tier=svc.tier, fact="referrals"))
+            continue
+        unnamed = [r for r in inbound
+                   if r.kind in ROUTE_KINDS and is_unnamed(f.model, r.source)]
+        if unnamed:
+            rows.append(f.row(
+                "no-inbound-referral", svc.id, tier=svc.tier, basis=NOT_STATED,
+                reason=(f"In {f.area_name}, referrals to {svc.name} are stated, but who makes "
+                        "them is not named."),
+                evidence=evidence([svc.provenance, *(r.provenance for r in unnamed)])))
+            continue
         others = Counter(r.kind.label for r in inbound)
         linked = ("it is linked only by: "
                   + ", ".join(f"{k} ({n})" for k, n in sorted(others.items())) + "."
                   if others else "no relation of any kind leads into it.")
+        # a service whose tier is not stated may be universal, which families reach without
+        # referral: whether nobody referring to it is a gap is then not stated
+        untiered = "" if svc.tier else (" Not stated: its tier (a universal service is "
+                                        "reached without referral).")
         rows.append(f.row(
             "no-inbound-referral", svc.id, tier=svc.tier,
+            basis=NOT_STATED if untiered else ABSENT,
             reason=(f"In {f.area_name}, nobody is recorded as referring, signposting or "
-                    f"handing over to {svc.name}; {linked}"),
+                    f"handing over to {svc.name}; {linked}{untiered}"),
             evidence=evidence([svc.provenance, *(r.provenance for r in inbound)])))
     return rows
 
@@ -520,6 +653,7 @@ def _no_route_to_specialist(f: _AreaFacts) -> list[dict]:
     targets = specialists(f.model, f.area)
     if not targets:
         return []
+    in_scope = f.within(fact="referrals")
     G = f.routes
     # what can reach a specialist: one search back from each, not one forward per entry point
     reaching = set().union(*(G.ancestors(s.id) for s in targets))
@@ -528,23 +662,52 @@ def _no_route_to_specialist(f: _AreaFacts) -> list[dict]:
         if entry in reaching:
             continue
         reached = G.descendants(entry)
+        who = "families have" if entry == FAMILY else f"{f.name(entry)} has"
+        tier = f.model.services[entry].tier if entry in f.model.services else None
+        if not in_scope:
+            whose = "families'" if entry == FAMILY else f"{f.name(entry)}'s"
+            rows.append(f.outside("no-route-to-specialist", entry,
+                                  f"where {whose} routes lead", tier=tier,
+                                  fact="referrals"))
+            continue
+        unnamed = sorted(n for n in reached if is_unnamed(f.model, n))
+        if unnamed:
+            rows.append(f.row(
+                "no-route-to-specialist", entry, tier=tier, basis=NOT_STATED,
+                reason=(f"In {f.area_name}, {who} no named route to a specialist service; "
+                        f"a route to services not named is stated, so whether it reaches one "
+                        "is not stated."),
+                evidence=_entry_evidence(f, entry)))
+            continue
         onward = sorted({f.name(n) for n in reached})
         where = (f" Its routes reach only: {'; '.join(onward)}." if onward
                  else " It has no recorded route onward at all.")
-        who = "families have" if entry == FAMILY else f"{f.name(entry)} has"
+        untiered = _untiered(f, reached)
         rows.append(f.row(
-            "no-route-to-specialist", entry,
-            tier=f.model.services[entry].tier if entry in f.model.services else None,
+            "no-route-to-specialist", entry, tier=tier,
+            basis=NOT_STATED if untiered else ABSENT,
             reason=(f"In {f.area_name}, {who} no route (referral, signposting or hand-over, "
                     "directly or through other services) to any specialist service "
-                    f"({'; '.join(s.name for s in targets)}).{where}"),
+                    f"({'; '.join(s.name for s in targets)}).{where}{untiered}"),
             evidence=_entry_evidence(f, entry)))
     return rows
+
+
+def _untiered(f: _AreaFacts, reached: set[str]) -> str:
+    """What a route gap says when the routes reach services whose tier is not stated (any of
+    them might be the tier looked for): "" when there are none."""
+    names = sorted(f.name(n) for n in reached
+                   if n in f.model.services and not f.model.services[n].tier)
+    if not names:
+        return ""
+    more = f" and {len(names) - 6} more" if len(names) > 6 else ""
+    return f" Not stated: the tier of {'; '.join(names[:6])}{more}, which they reach."
 
 
 def _profession_no_route(f: _AreaFacts) -> list[dict]:
     targets = specialists(f.model, f.area)
     G = f.routes
+    in_scope = f.within(fact="referrals")
     rows = []
     for entry in f.entries:
         if entry not in f.model.professions:
@@ -555,11 +718,26 @@ def _profession_no_route(f: _AreaFacts) -> list[dict]:
             at_tier = [s for s in targets if s.tier == tier.id]
             if not at_tier or any(s.id in reached for s in at_tier):
                 continue
+            if not (in_scope and f.within(fact="referrals", tier=tier.id)):
+                rows.append(f.outside("profession-no-route", entry,
+                                      f"whether {f.name(entry)} has a route to the "
+                                      f"{tier.name} tier",
+                                      tier=tier.id, fact="referrals"))
+                continue
+            if any(is_unnamed(f.model, n) for n in reached):
+                rows.append(f.row(
+                    "profession-no-route", entry, tier=tier.id, basis=NOT_STATED,
+                    reason=(f"In {f.area_name}, {f.name(entry)} has no named route to the "
+                            f"{tier.name} tier; a route to services not named is stated."),
+                    evidence=evidence(r.provenance for r in _routes_from(f, entry))))
+                continue
+            untiered = _untiered(f, reached)
             rows.append(f.row(
                 "profession-no-route", entry, tier=tier.id,
+                basis=NOT_STATED if untiered else ABSENT,
                 reason=(f"In {f.area_name}, {f.name(entry)} refers (to {'; '.join(direct)}) "
                         f"but has no route to the {tier.name} tier "
-                        f"({'; '.join(s.name for s in at_tier)})."),
+                        f"({'; '.join(s.name for s in at_tier)}).{untiered}"),
                 evidence=evidence([*(r.provenance for r in _routes_from(f, entry)),
                                    *(s.provenance for s in at_tier)])))
     return rows
@@ -581,6 +759,22 @@ def _transition(f: _AreaFacts) -> list[dict]:
                   and f.model.services[r.target].covers(onward)]
         if handed:
             continue
+        if not f.within(fact="referrals"):
+            rows.append(f.outside("transition", svc.id, f"where {svc.name} hands families "
+                                  f"on at {format_week(span.end)}", stage=after.id,
+                                  tier=svc.tier, fact="referrals"))
+            continue
+        unnamed = [r for r in f.outbound.get(svc.id, [])
+                   if r.kind in _TRANSITION_KINDS and is_unnamed(f.model, r.target)
+                   and (not r.windows or any(w.overlaps(ending) for w in r.windows))]
+        if unnamed:
+            rows.append(f.row(
+                "transition", svc.id, stage=after.id, tier=svc.tier, basis=NOT_STATED,
+                reason=(f"In {f.area_name}, {svc.name} ends at {format_week(span.end)} "
+                        f"(week {span.end}): hand-over stated, {UNNAMED_TEXT} (whether they "
+                        f"cover {after.name} is not stated)."),
+                evidence=evidence([svc.provenance, *(r.provenance for r in unnamed)])))
+            continue
         window_lines = [c.provenance for c in svc.eligibility
                         if c.windows and max(w.end for w in c.windows) == span.end]
         rows.append(f.row(
@@ -596,6 +790,7 @@ _FINDERS = {
     "stage-tier": _stage_tier,
     "missing-tier": _missing_tier,
     "stage-concern": _stage_concern,
+    "unmentioned-concern": _unmentioned_concern,
     "unstated-window": _unstated_window,
     "no-inbound-referral": _no_inbound_referral,
     "no-route-to-specialist": _no_route_to_specialist,

@@ -91,7 +91,7 @@ def pathway_cells(model: Model, *, service: str | None = None, week: float | Non
     >>> out[["stage_text", "evidence"]].values.tolist()
     [['Birth - 6 weeks', 'doc-001:72'], ['1 week - 6/8 weeks', 'doc-001:114']]
     >>> out.loc[1, "targets"][:2]
-    ['perinatal-psychiatrist', 'p05-mother-and-baby-unit']
+    ['p05-perinatal-psychiatrist', 'p05-mother-and-baby-unit']
     """
     if week is not None and stage is not None:
         raise QueryError("give an age (--at) or a stage (--stage), not both")

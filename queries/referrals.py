@@ -124,7 +124,7 @@ def self_referrals(model: Model, *, area: str | None = None) -> pd.DataFrame:
 
     >>> from carepath import load_reference
     >>> self_referrals(load_reference())[["target", "evidence"]].values.tolist()
-    [['cm-universal', 'doc-000:42']]
+    [['cm-universal', 'doc-000:42'], ['p05-mental-health-team', 'doc-001:178']]
     """
     found = referrals(model, source=FAMILY, area=area)
     closed = {s.id for s in model.services.values() if s.self_referral in ("no", "not-yet")}

@@ -117,7 +117,8 @@ def entry_points(model: Model, *, area: str | None = None) -> list[str]:
     >>> from carepath import load_reference
     >>> entry_points(load_reference(), area="pathway-0-5")  # doctest: +NORMALIZE_WHITESPACE
     ['family', 'gp', 'health-visitor', 'midwife', 'p05-childrens-centres-eyfs',
-     'p05-health-visiting', 'p05-midwifery', 'p05-primary-care-gp', 'relatives']
+     'p05-health-visiting', 'p05-maternal-mental-health', 'p05-midwifery',
+     'p05-primary-care-gp', 'relatives']
     """
     area = check_area(model, area)
     services = [s.id for s in model.services.values()

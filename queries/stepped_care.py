@@ -31,12 +31,17 @@ from carepath.queries._analysis import (
     relations_by_area,
     tiers_in_rank_order,
 )
+from carepath.queries.scope import scope_evidence, within_scope
 
 UNTIERED = "untiered"  # the row of services whose tier the documents do not state
 
 STEP_COLUMNS = ["area", "rank", "tier", "tier_name", "parallel_with", "services", "names",
-                "need_min", "need_max", "need_note", "births", "families_min", "families_max",
-                "evidence"]
+                "basis", "need_min", "need_max", "need_note", "births", "families_min",
+                "families_max", "evidence"]
+STATED, ABSENT, OUTSIDE_SCOPE = "stated", "absent", "outside-scope"
+"""A step's ``basis``: services are stated at it; none is, within what the area's sources
+describe (``absent``); or the sources do not describe the tier at all (``outside-scope``: "not
+stated (outside the source's scope)", never an empty step)."""
 FLOW_COLUMNS = ["area", "source_tier", "target_tier", "kind", "flow", "count", "examples",
                 "evidence"]
 FLOWS: tuple[str, ...] = ("step up", "same step", "parallel", "step down", "advice", "training",
@@ -59,10 +64,11 @@ def stepped_care(model: Model, *, area: str | None = None,
     Returns
     -------
     DataFrame with one row per area and tier (tiers the area has no service at included, with
-    empty lists), then a row ``tier: untiered`` (rank 0) listing the area's services whose tier
-    the documents do not state - on no step, rather than missing: ``area, rank, tier,
-    tier_name, parallel_with`` (the other tiers of the same
-    rank), ``services, names, need_min, need_max`` (percent of the population in need: the
+    empty lists and a ``basis`` that says whether the step is ``absent`` or ``outside-scope``
+    - see :data:`STATED`), then a row ``tier: untiered`` (rank 0) listing the area's
+    services whose tier the documents do not state - on no step, rather than missing:
+    ``area, rank, tier, tier_name, parallel_with`` (the other tiers of the same rank),
+    ``services, names, basis, need_min, need_max`` (percent of the population in need: the
     lowest and highest figures the tier's services state), ``need_note``, ``births``,
     ``families_min, families_max`` (need x births, to the nearest family) and ``evidence``
     (where each service and each need figure is stated).
@@ -87,6 +93,15 @@ def stepped_care(model: Model, *, area: str | None = None,
     5     5  specialist-parent-infant      20.0      20.0
     >>> steps.loc[4, "parallel_with"], steps.loc[4, "evidence"]
     (['specialist-parent-infant'], ['doc-000:44', 'doc-000:46'])
+
+    Doc 000 describes how the specialist perinatal service works with other mental health and
+    universal services (line 10): its silence on targeted and inpatient provision is not an
+    empty step.
+
+    >>> steps[steps.services.map(len) == 0][["tier", "basis", "evidence"]]
+            tier          basis      evidence
+    1   targeted  outside-scope  [doc-000:10]
+    6  inpatient  outside-scope  [doc-000:10]
     """
     if births is not None and births < 0:
         raise QueryError(f"births must be zero or more, not {births}")
@@ -98,23 +113,28 @@ def stepped_care(model: Model, *, area: str | None = None,
         for tier in tiers:
             at_tier = [s for s in services if s.tier == tier.id]
             need_min, need_max = _need_range(at_tier)
+            basis = (STATED if at_tier else ABSENT if within_scope(model, area_id, tier=tier.id)
+                     else OUTSIDE_SCOPE)
             rows.append({
                 "area": area_id, "rank": tier.rank, "tier": tier.id, "tier_name": tier.name,
                 "parallel_with": [t.id for t in tiers if t.rank == tier.rank and t != tier],
                 "services": [s.id for s in at_tier], "names": [s.name for s in at_tier],
-                "need_min": need_min, "need_max": need_max,
+                "basis": basis, "need_min": need_min, "need_max": need_max,
                 "need_note": "; ".join(s.need_note for s in at_tier if s.need_note) or None,
                 "births": float("nan") if n_births is None else float(n_births),
                 "families_min": _families(need_min, n_births),
                 "families_max": _families(need_max, n_births),
-                "evidence": evidence(p for s in at_tier for p in _need_evidence(s)),
+                "evidence": (evidence(p for s in at_tier for p in _need_evidence(s))
+                             if at_tier else scope_evidence(model, area_id)
+                             if basis == OUTSIDE_SCOPE else []),
             })
         untiered = [s for s in services if not s.tier]
         if untiered:
             rows.append({
                 "area": area_id, "rank": 0, "tier": UNTIERED, "tier_name": "Tier not stated",
                 "parallel_with": [], "services": [s.id for s in untiered],
-                "names": [s.name for s in untiered], "need_min": float("nan"),
+                "names": [s.name for s in untiered], "basis": STATED,
+                "need_min": float("nan"),
                 "need_max": float("nan"), "need_note": None,
                 "births": float("nan") if n_births is None else float(n_births),
                 "families_min": float("nan"), "families_max": float("nan"),

@@ -67,8 +67,8 @@ def structure(model: Model, *, area: str | None = None,
     >>> from carepath import load_reference
     >>> out = structure(load_reference(), area="pathway-0-5")
     >>> out[out["cut_vertex"]]["service"].tolist()  # doctest: +NORMALIZE_WHITESPACE
-    ['p05-health-visiting', 'p05-maternal-mental-health', 'p05-midwifery',
-     'p05-primary-care-gp']
+    ['p05-health-visiting', 'p05-maternal-mental-health', 'p05-mental-health-team',
+     'p05-midwifery', 'p05-primary-care-gp']
     """
     area = check_area(model, area)
     graph = relation_graph(model, check_kinds(kinds))

@@ -10,7 +10,7 @@ from .conftest import FIXTURES, cli, run_cli
 def test_build_prints_a_summary(tmp_path):
     result = run_cli("build", "-o", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
-    assert "services" in result.stdout and "61" in result.stdout
+    assert "services" in result.stdout and "62" in result.stdout
     assert (tmp_path / "out" / "carepath.ttl").exists()
 
 
@@ -111,7 +111,9 @@ def test_gaps_table_starts_with_a_summary_and_filters_by_basis():
     assert result.returncode == 0, result.stderr
     assert result.stdout.index("gaps by area, kind and basis") < result.stdout.index(
         "transition")
-    assert "not-stated" in result.stdout  # the summary's column, even when filtered
+    summary = result.stdout.split("\ngaps\n")[0]
+    assert " basis " in summary and "absent" in summary  # one row per basis found
+    assert "not-stated" not in summary  # the filter applies to the summary too
     assert "rows by kind (down)" not in result.stdout  # one summary, not two of the same
     as_csv = run_cli("gaps", "--area", "dorset", "--basis", "not-stated", "-f", "csv").stdout
     assert {line.split(",")[2] for line in as_csv.splitlines()[1:]} == {"not-stated"}

@@ -30,13 +30,17 @@ from carepath.cli._common import (
 from carepath.output import DEFAULT_LIMIT, Format, emit
 
 NODE = ("service", "profession", "family")
+STEP_WORDS = {"absent": "(none stated)",
+              "outside-scope": "(not stated: outside the source's scope)"}
 
 
 class GapBasis(StrEnum):
-    """The two bases of a gap (see :data:`carepath.queries.gaps.BASES`)."""
+    """The bases of a gap (see :data:`carepath.queries.gaps.BASES`)."""
 
     absent = "absent"
     not_stated = "not-stated"
+    outside_scope = "outside-scope"
+    not_mentioned = "not-mentioned"
 
 
 def _conditions(df):
@@ -247,9 +251,18 @@ def need(
 def gaps(
     area: AreaOpt = None,
     kind: Annotated[list[str] | None, typer.Option(help="Gap kinds; repeatable.")] = None,
-    basis: Annotated[GapBasis | None, typer.Option(
-        help="Only gaps whose basis is 'absent' (the documents name nothing there) or "
-             "'not-stated' (a service might fill it but its documents do not say).")] = None,
+    basis: Annotated[list[GapBasis] | None, typer.Option(
+        help="Only gaps of this basis (repeatable): 'absent' (within what the documents "
+             "describe, they name nothing there), 'not-stated' (a service might fill it but "
+             "its documents do not say), 'outside-scope' (the documents do not describe it), "
+             "'not-mentioned' (a concern the documents never mention).")] = None,
+    concern: ConcernOpt = None,
+    stage: Annotated[str | None, typer.Option(
+        metavar="STAGE", help="Only gaps at this stage (and those that hold at every stage): "
+        "id or name, e.g. years-1-2, '1-2 years', pregnancy.")] = None,
+    tier: Annotated[str | None, typer.Option(
+        metavar="TIER", help="Only gaps at this tier: id, name or alias, e.g. inpatient, "
+        "MBU, PIMHS.")] = None,
     data: DataOpt = None,
     graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
@@ -265,13 +278,19 @@ def gaps(
     model = load(data, graph)
     area = resolve(model, area, ("area",), role="area")
     found = find_gaps(model, area=area, kinds=kind or None,
-                      basis=basis.value if basis else None)
+                      basis=[b.value for b in basis] if basis else None,
+                      concern=resolve_term(model, concern, "concern"),
+                      stage=resolve_term(model, stage, "stage"),
+                      tier=resolve_term(model, tier, "tier"))
     if fmt is Format.table and not found.empty:
         emit(gap_summary(found), fmt, title="gaps by area, kind and basis", console=out,
              limit=0)
     # no generic kind x area matrix here: the summary above already counts them, by basis
+    # one area asked: its name is in every reason and in the summary, so the reason gets
+    # the width
     emit(found, fmt, title="gaps", console=out,
-         brief=["area", "kind", "basis", "reason", "evidence"], columns=columns, limit=limit)
+         brief=[*([] if area else ["area"]), "kind", "basis", "reason", "evidence"],
+         columns=columns, limit=limit)
 
 
 @app.command()
@@ -310,7 +329,12 @@ def stepped_care_cmd(
              brief=["area", "source_tier", "target_tier", "flow", "count", "evidence"],
              columns=columns, limit=limit)
         return
-    emit(stepped_care(model, area=area, births=births), fmt, title="stepped care", console=out,
+    steps = stepped_care(model, area=area, births=births)
+    if fmt is Format.table:  # an empty step says why: never a bare blank
+        steps = steps.assign(names=[
+            names or [STEP_WORDS[basis]] for names, basis in zip(steps["names"], steps["basis"],
+                                                               strict=True)])
+    emit(steps, fmt, title="stepped care", console=out,
          brief=["area", "rank", "tier_name", "names", "need_min", "need_max", "families_min",
                 "families_max"], columns=columns, limit=limit)
 

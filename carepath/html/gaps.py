@@ -7,8 +7,8 @@ gap analysis (:func:`carepath.queries.gaps.gaps`); below the grids, the area's o
 >>> from carepath import load_reference
 >>> grid = matrices(load_reference(), area="dorset")[0]
 >>> cell = grid.tier.cells["years-3-5"]["specialist-parent-infant"]
->>> cell.gap, cell.reason.startswith("Dorset has no service at the Specialist parent-infant")
-(True, True)
+>>> cell.gap, cell.basis, cell.unknown  # doc 002 specifies one perinatal service, to 2 years
+(True, 'outside-scope', True)
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from carepath.html._page import (
     step_codes,
     step_order,
 )
-from carepath.queries.gaps import UNSTATED, UNTIERED, coverage_cells, gaps
+from carepath.queries.gaps import BASES, UNSTATED, UNTIERED, coverage_cells, gaps
 
 TITLE = "Gaps"
 DESCRIPTION = ("For each area, the stage x tier and stage x concern grids: the services in "
@@ -38,13 +38,16 @@ LISTED = 25  # services named in one cell (a region has hundreds in some)
 CELL_KINDS = {"tier": ("stage-tier", "missing-tier"), "concern": ("stage-concern",)}
 
 
-BASES = ("absent", "not-stated")  # why a cell is empty: no service, or the sources are silent
+BASIS_WORDS = {"absent": "no service stated", "not-stated": "not stated in the sources",
+               "outside-scope": "not stated (outside the source's scope)",
+               "not-mentioned": "never mentioned in the sources"}
+"""What each basis of a gap (:data:`carepath.queries.gaps.BASES`) says in a cell's reason."""
 
 
 @dataclass(frozen=True, slots=True)
 class Cell:
     """One cell of a grid: the services there, or the gap, its reason and its basis
-    ("absent": no service is stated there; "not-stated": the documents do not say)."""
+    ("absent": no service is stated there; any other basis: the documents do not say)."""
 
     services: list[Service]
     gap: bool = False
@@ -55,7 +58,11 @@ class Cell:
 
     @property
     def unknown(self) -> bool:
-        return self.gap and self.basis == "not-stated"
+        return self.gap and self.basis != "absent"
+
+    @property
+    def basis_words(self) -> str:
+        return BASIS_WORDS.get(self.basis, self.basis)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +108,12 @@ def _grid(model: Model, area: str, by: str, found: pd.DataFrame, sel: Selection)
     column_of = "tier" if by == "tier" else "concern"
     reasons = {(r.stage, getattr(r, column_of)): r
                for r in found[found.kind.isin(CELL_KINDS[by])].itertuples()}
+    if by == "concern":  # a concern outside the sources' scope: every stage of its column
+        for r in found[(found.kind == "unmentioned-concern")
+                       & (found.basis != "not-mentioned")].itertuples():
+            for row in rows:
+                if row != UNSTATED:
+                    reasons.setdefault((row, r.concern), r)
     stated_basis = "basis" in found.columns  # added by the trustworthy-answers work
     if sel.stage is not None:
         rows = [r for r in rows if r == sel.stage.id]
@@ -140,7 +153,8 @@ def _matrices(sel: Selection) -> list[AreaGaps]:
     result = []
     for area_id in area_ids:
         found = gaps(model, area=area_id)
-        others = found[~found.kind.isin(CELL_KINDS["tier"] + CELL_KINDS["concern"])]
+        others = found[~found.kind.isin(CELL_KINDS["tier"] + CELL_KINDS["concern"]
+                                        + ("unmentioned-concern",))]
         if sel.stage is not None:
             others = others[others.stage.isna() | (others.stage == sel.stage.id)]
         if sel.tier is not None:

@@ -8,7 +8,7 @@ training, and joint working. :func:`svg_of` draws the same for reports and slide
 >>> from carepath import load_reference
 >>> steps = layers(load_reference())
 >>> [(layer.code, len(layer.services)) for layer in steps][:3]
-[('1', 8), ('2', 0), ('3', 1)]
+[('1', 9), ('2', 0), ('3', 1)]
 >>> steps[2].need
 (12.0, 17.0)
 """
@@ -33,6 +33,7 @@ from carepath.html._page import (
     step_codes,
     tier_colours,
 )
+from carepath.queries.scope import within_scope
 
 TITLE = "Stepped care"
 DESCRIPTION = ("The stepped-care model as layers from universal to inpatient, with each "
@@ -68,6 +69,7 @@ class Layer:
     services: list[Service]
     need: tuple[float, float] | None = None  # lowest and highest % stated by its services
     need_evidence: list[tuple[Service, Provenance]] = field(default_factory=list)
+    outside_scope: bool = False  # empty, and no selected area's sources describe the tier
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +98,7 @@ def layers(model: Model, *, area: str | None = None, stage: str | None = None,
 def _layers(sel: Selection) -> list[Layer]:
     model = sel.model
     codes, colours = step_codes(model), tier_colours(model)
+    areas = [sel.area.id] if sel.area is not None else sorted(model.areas)
     result = []
     for the_tier in model.tiers_in_order():
         if sel.tier is not None and the_tier.id != sel.tier.id:
@@ -106,8 +109,10 @@ def _layers(sel: Selection) -> list[Layer]:
         if stated:
             need = (min(s.need_min for s in stated),
                     max(s.need_max if s.need_max is not None else s.need_min for s in stated))
+        outside = not services and not any(within_scope(model, a, tier=the_tier.id)
+                                           for a in areas)
         result.append(Layer(the_tier, codes[the_tier.id], colours[the_tier.id], services, need,
-                            [(s, s.provenance) for s in stated]))
+                            [(s, s.provenance) for s in stated], outside))
     return result
 
 

@@ -16,7 +16,7 @@ scale is linear), so the short early stages stay readable beside the long later 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from carepath.graph.model import Model, Service, Tier
 from carepath.graph.stages import format_week
@@ -34,6 +34,7 @@ from carepath.html._page import (
     step_codes,
     tier_colours,
 )
+from carepath.queries.scope import within_scope
 
 TITLE = "Timeline"
 DESCRIPTION = ("Each service's age window from preconception to five years, grouped by tier, "
@@ -62,7 +63,10 @@ class Group:
     code: str
     colour: str
     rows: list[Row]
-    gaps: list[str]  # stage ids no service in the group covers
+    gaps: list[str]  # stage ids no service in the group covers, within the sources' scope
+    outside: list[str] = field(default_factory=list)  # uncovered, and outside their scope
+    described: dict[str, list[str]] = field(default_factory=dict)
+    # stage id -> the selected areas whose sources describe this tier at that stage
 
 
 def axis(model: Model) -> Callable[[float], float]:
@@ -87,6 +91,7 @@ def _groups(sel: Selection) -> list[Group]:
     scale = axis(model)
     codes, colours = step_codes(model), tier_colours(model)
     stage_ids = [s.id for s in model.stages_in_order()]
+    areas = [sel.area.id] if sel.area is not None else sorted(model.areas)
     tiers: list[Tier | None] = [t for t in model.tiers_in_order()
                                 if sel.tier is None or t.id == sel.tier.id]
     result = []
@@ -100,9 +105,14 @@ def _groups(sel: Selection) -> list[Group]:
                         interval_text(w)) for w in svc.windows]
             rows.append(Row(svc, bars, model.stages_covered(svc)))
         covered = {s for row in rows for s in row.stages}
+        described = {s: [a for a in areas
+                         if tier is None or within_scope(model, a, tier=tier.id, stage=s)]
+                     for s in stage_ids}
+        uncovered = [s for s in stage_ids if s not in covered]
         result.append(Group(tier, codes[tier.id] if tier else NO_TIER_CODE,
                             colours[tier.id] if tier else NO_TIER_COLOUR, rows,
-                            [s for s in stage_ids if s not in covered]))
+                            [s for s in uncovered if described[s]],
+                            [s for s in uncovered if not described[s]], described))
     return result
 
 
@@ -111,9 +121,11 @@ def groups(model: Model, *, area: str | None = None, stage: str | None = None,
     """The timeline's rows, grouped by tier in stepped-care order (no tier last).
 
     >>> from carepath import load_reference
-    >>> g = groups(load_reference(), area="dorset", tier="inpatient")[0]
-    >>> [row.service.id for row in g.rows], g.gaps[:2]
-    (['dorset-mbu'], ['preconception', 'pregnancy'])
+    >>> g = groups(load_reference(), area="dorset", tier="specialist-perinatal")[0]
+    >>> [row.service.id for row in g.rows], g.gaps
+    (['dorset-mmhs', 'dorset-pmmhs'], [])
+    >>> g.outside  # doc 002 specifies the service to two years (line 16): silent after
+    ['years-2-3', 'years-3-5']
     """
     return _groups(select(model, area=area, stage=stage, tier=tier, concern=concern))
 

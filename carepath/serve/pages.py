@@ -56,6 +56,7 @@ PAGE_SIZE = 50
 MAX_HOPS = 6
 MAX_ROUTES = 100
 MAX_NETWORK_HOPS = 3
+GAP_CACHE = 64
 
 
 @lru_cache(maxsize=1)
@@ -87,7 +88,7 @@ class Site:
         self.tables.prepare()
         self.timeout = timeout
         self.limiter = anyio.CapacityLimiter(4)
-        self._gap_cache: dict[tuple[str, str], Any] = {}
+        self._gap_cache: dict[tuple[str, ...], Any] = {}  # at most GAP_CACHE answers
         self.frame = {
             "model": self.model, "css": Markup(static("page.css")), "csp": CSP,
             "version": carepath.__version__, "graph_label": graph.label, "nav": NAV,
@@ -248,20 +249,42 @@ class Site:
     # -- gaps ------------------------------------------------------------------------------
 
     def _gaps(self, request: Request) -> dict[str, Any]:
-        from carepath.queries.gaps import GAP_KINDS, gaps
+        from carepath.queries.gaps import BASES, GAP_KINDS, gap_summary, gaps
 
         p = request.query_params
-        f = {"area": choice(p, "area", self.model.areas), "kind": choice(p, "kind", GAP_KINDS)}
+        f = {"area": choice(p, "area", self.model.areas), "kind": choice(p, "kind", GAP_KINDS),
+             "basis": choice(p, "basis", BASES), "concern": self._term(p, "concern"),
+             "stage": self._term(p, "stage"), "tier": self._term(p, "tier")}
         page = integer(p, "page", 1, lo=1, hi=1_000_000)
-        key = (f["area"], f["kind"])
+        key = tuple(f.values())
         if key not in self._gap_cache:
-            self._gap_cache[key] = records(gaps(self.model, area=f["area"] or None,
-                                           kinds=[f["kind"]] if f["kind"] else None))
-        rows = self._gap_cache[key]
+            found = gaps(self.model, area=f["area"] or None,
+                         kinds=[f["kind"]] if f["kind"] else None, basis=f["basis"] or None,
+                         concern=f["concern"] or None, stage=f["stage"] or None,
+                         tier=f["tier"] or None)
+            if len(self._gap_cache) >= GAP_CACHE:  # the oldest goes: filters multiply keys
+                del self._gap_cache[next(iter(self._gap_cache))]
+            self._gap_cache[key] = (records(found), records(gap_summary(found)))
+        rows, summary = self._gap_cache[key]
         size = 100
         return {"f": f, "page": page, "pages": max(1, math.ceil(len(rows) / size)),
-                "page_size": size, "total": len(rows),
-                "rows": rows[(page - 1) * size: page * size], "kinds": list(GAP_KINDS)}
+                "page_size": size, "total": len(rows), "summary": summary,
+                "rows": rows[(page - 1) * size: page * size], "kinds": list(GAP_KINDS),
+                "bases": list(BASES), "stages": self.model.stages_in_order()}
+
+    def _term(self, params: Any, kind: str) -> str:
+        """A concern, stage or tier parameter as its id: the id, name or an alias, as the
+        command line takes them ('' when absent)."""
+        from carepath.errors import NameLookupError
+        from carepath.lookup import resolve
+
+        raw = text(params, kind)
+        if not raw:
+            return ""
+        try:
+            return resolve(self.model, raw, (kind,), role=kind)
+        except NameLookupError as exc:
+            raise BadRequest(f"{kind}: {exc}") from None
 
     async def gaps(self, request: Request) -> Response:
         if tidy := self.tidy(request):
@@ -272,7 +295,8 @@ class Site:
 
     async def api_gaps(self, request: Request) -> Response:
         found = await self.call(lambda: self._gaps(request))
-        return JSONResponse({k: found[k] for k in ("total", "page", "page_size", "rows")})
+        return JSONResponse({k: found[k]
+                             for k in ("total", "page", "page_size", "summary", "rows")})
 
     # -- a neighbourhood -------------------------------------------------------------------
 

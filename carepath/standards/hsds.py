@@ -24,7 +24,7 @@ attribute under the carepath taxonomy). What HSDS cannot hold is listed in
 >>> from carepath import load_reference
 >>> package = to_hsds(load_reference()).artifact
 >>> len(package.tables["services"]), len(package.tables["service_areas"])
-(61, 61)
+(62, 62)
 >>> package.tables["services"][0]["status"]
 'active'
 """

@@ -80,4 +80,4 @@ def test_the_directory_fits_an_80_column_terminal():
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= 80
-    assert "dorset-pmmhs" in result.stdout and "first 50 of 61 rows" in result.stdout
+    assert "dorset-pmmhs" in result.stdout and "first 50 of 62 rows" in result.stdout

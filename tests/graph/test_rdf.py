@@ -136,3 +136,35 @@ def test_the_shapes_accept_the_reference_graph(reference):
         Path(carepath.graph.rdf.__file__).parents[1] / "ontology" / "shapes.ttl")
     conforms, _, text = pyshacl.validate(data, shacl_graph=shapes)
     assert conforms, text
+
+
+def test_a_source_scope_is_in_the_graph(reference):
+    # doc-000:10 describes five tiers, not inpatient or targeted; doc-004 maps none
+    store = to_store(reference, with_ontology=False)
+    rows = store.query(
+        "PREFIX cp: <" + CP + "> SELECT ?src ?tier ?line WHERE { ?src cp:scope ?s . "
+        "?s a cp:Scope ; cp:restricts 'tiers' ; cp:line ?line . "
+        "OPTIONAL { ?s cp:scopeTier ?tier } }")
+    tiers: dict[str, set] = {}
+    for r in rows:
+        tiers.setdefault(r["src"].value.rsplit("/", 1)[1], set()).update(
+            [r["tier"].value.rsplit("/", 1)[1]] if r["tier"] else [])
+    assert tiers["doc-000"] == set(reference.sources["doc-000"].scope.tiers)
+    assert "inpatient" not in tiers["doc-000"]
+    assert tiers["doc-004"] == set()  # restricted with none: describes no tier
+
+
+def test_the_shapes_refuse_an_unknown_kind_of_fact(reference):
+    pyshacl = pytest.importorskip("pyshacl")
+    import rdflib
+
+    src = reference.sources["doc-000"]
+    bad = dataclasses.replace(src, scope=dataclasses.replace(
+        src.scope, facts=frozenset({"rumours"})))
+    model = dataclasses.replace(reference, sources={**reference.sources, src.id: bad})
+    data = rdflib.Graph().parse(data=carepath.graph.rdf.to_turtle(model, with_ontology=True),
+                                format="turtle")
+    shapes = rdflib.Graph().parse(
+        Path(carepath.graph.rdf.__file__).parents[1] / "ontology" / "shapes.ttl")
+    conforms, _, text = pyshacl.validate(data, shacl_graph=shapes)
+    assert not conforms and "rumours" in text

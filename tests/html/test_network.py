@@ -34,7 +34,7 @@ def test_drawn_nodes_and_edges_are_the_graphs_and_physics_settles(reference, sit
     assert counts["nodes"] == counts["drawn"]["nodes"] == len(expected_nodes) == 74
     # the view draws the relations; relation_graph also holds the part-of hops (doc-002:14)
     relations = sum(1 for *_, key in G.edges(keys=True) if not key.startswith(PART_OF_PREFIX))
-    assert counts["edges"] == counts["drawn"]["edges"] == relations == 198
+    assert counts["edges"] == counts["drawn"]["edges"] == relations == 182
     ids = set(tab.page.evaluate("() => cp.net.nodes.getIds()"))
     assert ids == expected_nodes
     # physics settles by itself, or is stopped SETTLE_MS after the first drawing
@@ -107,7 +107,7 @@ def test_hover_shows_tier_stages_eligibility_response_times_and_sources(site, op
     text = tooltip.inner_text()
     assert text.startswith("Perinatal and Maternal Mental Health Service")
     for expected in ("Tier: Specialist perinatal mental health (step 5b)",
-                     "Stages: Preconception; Pregnancy; 0-6 weeks", "Eligibility (16):",
+                     "Stages: Preconception; Pregnancy; 0-6 weeks", "Eligibility (17):",
                      "Response times: emergency: 4 hours; routine: 28 days",
                      "Sources: doc-002:5, doc-002:7"):
         assert expected in text

@@ -120,7 +120,7 @@ def test_whatif_unknown_service(routeham):
 def test_whatif_rows_carry_the_basis_of_each_gap(reference):
     after = whatif_remove(reference, ["dorset-pmmhs"])
     assert set(after[after.kind == "broken-route"].basis) == {"absent"}
-    assert set(after.basis) <= {"absent", "not-stated"}
+    assert set(after.basis) <= {"absent", "not-stated", "outside-scope", "not-mentioned"}
     gaps_only = after[after.kind != "broken-route"]
     # a stage-tier gap that an untiered, windowless Dorset service might fill is not-stated
     assert "not-stated" in set(gaps_only.basis)

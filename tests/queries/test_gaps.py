@@ -80,7 +80,10 @@ NOT_STATED_CELLS = {
 
 def test_each_gap_says_whether_it_is_absent_or_not_stated(gapton):
     found = gaps(gapton)
-    assert set(found.basis) == {"absent", "not-stated"}
+    # Gapton's source records no scope: nothing is outside it; concerns it never names are
+    # reported as not mentioned
+    assert set(found.basis) == {"absent", "not-stated", "not-mentioned"}
+    assert set(found[found.basis == "not-mentioned"].kind) == {"unmentioned-concern"}
     cells = found[found.kind.isin(["stage-tier", "missing-tier", "stage-concern"])]
     got = {(r.kind, r.tier if r.kind != "stage-concern" else r.concern, r.stage)
            for r in cells.itertuples() if r.basis == "not-stated"}
@@ -95,20 +98,19 @@ def test_each_gap_says_whether_it_is_absent_or_not_stated(gapton):
     assert row.reason.endswith("Not stated: the tier of Bereavement charity.")
 
 
-@pytest.mark.parametrize("basis", ["absent", "not-stated"])
+@pytest.mark.parametrize("basis", ["absent", "not-stated", "not-mentioned"])
 def test_basis_filter(gapton, basis):
     found = gaps(gapton, basis=basis)
     assert not found.empty and set(found.basis) == {basis}
-    assert len(found) + len(gaps(gapton, basis={"absent": "not-stated",
-                                                  "not-stated": "absent"}[basis])) == len(
-        gaps(gapton))
+    others = [b for b in ("absent", "not-stated", "outside-scope", "not-mentioned") if b != basis]
+    assert len(found) + len(gaps(gapton, basis=others)) == len(gaps(gapton))
 
 
 def test_gap_summary_counts_by_area_kind_and_basis(gapton):
     summary = gap_summary(gaps(gapton))
-    row = summary.set_index("kind").loc["missing-tier"]
-    assert (row["absent"], row["not-stated"], row["total"]) == (2, 16, 18)
-    assert summary["total"].sum() == len(gaps(gapton))
+    counts = summary[summary.kind == "missing-tier"].set_index("basis")["gaps"].to_dict()
+    assert counts == {"absent": 2, "not-stated": 16}
+    assert summary["gaps"].sum() == len(gaps(gapton))
 
 
 def test_perinatal_team_ending_at_two_years_is_a_transition_gap(gapton):
@@ -184,7 +186,7 @@ def test_coverage_matrix_by_concern(gapton):
     (lambda m: gaps(m, area="gaptown"), "unknown area 'gaptown'; expected one of: gapton"),
     (lambda m: gaps(m, kinds=["overlap"]), "unknown gap kind 'overlap'; expected one of: "),
     (lambda m: gaps(m, basis="missing"), "unknown gap basis 'missing'; expected one of: "
-                                         "absent, not-stated"),
+                                         "absent, not-stated, outside-scope, not-mentioned"),
     (lambda m: coverage_matrix(m, area="gapton", by="stage"), "cannot group the coverage"),
 ], ids=["unknown-area", "unknown-kind", "unknown-basis", "unknown-grouping"])
 def test_bad_arguments_name_the_choices(gapton, call, message):
@@ -195,10 +197,13 @@ def test_bad_arguments_name_the_choices(gapton, call, message):
 # -- the reference data ---------------------------------------------------------------------------
 
 def test_no_specialist_parent_infant_service_covers_3_to_5_years_in_dorset(reference):
+    # doc 002 specifies one service, the perinatal service (line 5), up to two years: Dorset's
+    # parent-infant provision is outside what it describes, not absent
     found = gaps(reference, area="dorset")
     cell = found[(found.tier == "specialist-parent-infant") & (found.stage == "years-3-5")]
     assert cell.kind.tolist() == ["missing-tier"]
-    assert cell.evidence.tolist() == [["doc-002"]]
+    assert cell.basis.tolist() == ["outside-scope"]
+    assert cell.evidence.tolist() == [["doc-002:5"]]
     assert coverage_matrix(reference, area="dorset").loc["years-3-5",
                                                          "specialist-parent-infant"] == []
 
@@ -230,10 +235,13 @@ def test_dorset_professions_have_no_route_to_the_mother_and_baby_unit(reference)
 def test_cheshire_merseyside_universal_services_have_no_referral_route(reference):
     # doc 000 line 42: universal staff "work collaboratively alongside specialist services";
     # no referral from them is stated.
+    # ... and doc 000 does not describe referral routes at all (line 10: how the services
+    # work together; its care pathways are in supporting documents, lines 14-18): not stated
     found = gaps(reference, area="cheshire-merseyside", kinds=["no-route-to-specialist"])
     assert set(found.subject) == {"cm-universal", "family"}
+    assert set(found.basis) == {"outside-scope"}
     family = found[found.subject == "family"].iloc[0]
-    assert "Its routes reach only: Universal services." in family.reason
+    assert "not stated (outside the source's scope)" in family.reason
 
 
 def test_cheshire_merseyside_states_no_age_windows(reference):
@@ -286,3 +294,129 @@ def test_gaps_resting_on_unstated_windows_are_marked_not_stated(reference):
     found = gaps(reference)
     unstated = found[found.reason.str.contains("no age window")]
     assert not unstated.empty and set(unstated.basis) == {"not-stated"}
+
+
+# -- a hand-worked table of verdicts, per area, from the documents (issue 22) ----------------
+# (area, kind, which row, expected basis, why - with the document's lines)
+HAND_WORKED = [
+    ("cheshire-merseyside", "missing-tier", {"tier": "inpatient"}, "outside-scope",
+     "doc-000:10 covers how the specialist community PNMH service works with other MH and "
+     "universal services; no inpatient unit is in the diagram"),
+    ("cheshire-merseyside", "missing-tier", {"tier": "targeted"}, "outside-scope",
+     "doc-000:10, the diagram's five tiers (lines 32-58) include no targeted step"),
+    ("cheshire-merseyside", "stage-tier", {"tier": "specialist-perinatal", "stage": "pregnancy"},
+     "not-stated", "doc-000:46 'During the PN Period': no window is stated"),
+    ("cheshire-merseyside", "unmentioned-concern", {"concern": "fathers-partners-wellbeing"},
+     "outside-scope", "doc-000:2 the diagram is by the mum's mental health symptoms and the "
+     "parent-infant relationship"),
+    ("cheshire-merseyside", "unmentioned-concern", {"concern": "perinatal-loss-bereavement"},
+     "not-mentioned", "the mother's mental health is within doc-000:2, loss is never named"),
+    ("cheshire-merseyside", "no-inbound-referral", {"subject": "cm-pmhs"}, "outside-scope",
+     "doc-000 describes collaboration and advice, its care pathways are in supporting "
+     "documents (lines 14-18, 66-70)"),
+    ("dorset", "stage-tier", {"tier": "specialist-perinatal", "stage": "years-2-3"},
+     "outside-scope", "doc-002:16 'throughout their pregnancy and the following 2 years'"),
+    ("dorset", "stage-concern", {"concern": "birth-trauma-tokophobia", "stage": "months-2-6"},
+     "not-stated", "doc-002:22 the MMHS states no window of its own"),
+    ("dorset", "unmentioned-concern", {"concern": "substance-misuse"}, "not-mentioned",
+     "doc-002 never names substance misuse"),
+    ("dorset", "stage-concern", {"concern": "fathers-partners-wellbeing", "stage": "years-2-3"},
+     "outside-scope", "doc-002:25 dads and partners, within the service's two years (line 16)"),
+    ("dorset", "no-inbound-referral", {"subject": "dorset-mbu"}, "outside-scope",
+     "doc-002:29 the MBU is commissioned by NHS England; the specification (line 5) does not "
+     "describe referrals into it"),
+    ("dorset", "no-inbound-referral", {"subject": "dorset-social-care"}, "not-stated",
+     "doc-002:33 names social care only as a referral source and gives it no tier: if it is "
+     "universal, families reach it without referral"),
+    ("pathway-0-5", "stage-tier", {"tier": "universal", "stage": "preconception"},
+     "outside-scope", "doc-001:11 a filtered extract; the Preconception row has no cells "
+     "(lines 15-19)"),
+    ("pathway-0-5", "missing-tier", {"tier": "targeted", "stage": "months-2-6"},
+     "outside-scope", "doc-001 is the universal services' columns (lines 27-58)"),
+    ("pathway-0-5", "unmentioned-concern", {"concern": "fathers-partners-wellbeing"},
+     "not-mentioned", "doc-001 never names fathers or partners"),
+    ("pathway-0-5", "no-inbound-referral", {"subject": "p05-pimh-specialist"}, "outside-scope",
+     "doc-001:118 'Consultation with specialist PIMH service': a specialist tier the tool "
+     "only names"),
+    ("pmh-lead-area", "missing-tier", {"tier": "specialist-perinatal", "stage": "months-2-6"},
+     "outside-scope", "doc-004:3 a summary of one role, not of an area's provision"),
+    ("pmh-lead-area", "no-inbound-referral", {"subject": "pmhl-lead"}, "outside-scope",
+     "doc-004:7 'A referral pathway has been introduced' - who refers is not described"),
+    ("scotland", "transition", {"subject": "scot-imh-team"}, "outside-scope",
+     "doc-003:79 conception to 3 years; care pathways are an aim (lines 18, 96)"),
+    ("scotland", "stage-tier", {"tier": "universal", "stage": "months-2-6"}, "not-stated",
+     "doc-003:18 universal services state no window"),
+    ("scotland", "stage-tier", {"tier": "universal", "stage": "preconception"}, "outside-scope",
+     "doc-003:79 'from conception to 3 years of age'"),
+    ("scotland", "unmentioned-concern", {"concern": "safeguarding"}, "not-mentioned",
+     "doc-003 never names safeguarding"),
+]
+
+
+@pytest.mark.parametrize("area, kind, where, basis, why", HAND_WORKED,
+                         ids=[f"{a}-{k}-{'-'.join(w.values())}"
+                              for a, k, w, _, _ in HAND_WORKED])
+def test_hand_worked_gap_verdicts(reference, area, kind, where, basis, why):
+    found = gaps(reference, area=area, kinds=[kind])
+    for column, value in where.items():
+        found = found[found[column] == value]
+    assert not found.empty, why
+    assert set(found.basis) == {basis}, why
+    if basis == "outside-scope":
+        assert all("not stated (outside the source's scope)" in r for r in found.reason)
+
+
+def test_no_area_is_said_to_have_no_service_at_a_tier_its_sources_do_not_describe(reference):
+    # the issue's example: "Cheshire & Merseyside has no service at the Inpatient (Mother and
+    # Baby Unit) tier", basis absent
+    found = gaps(reference, kinds=["missing-tier"])
+    assert "absent" not in set(found.basis)
+    assert not found.reason.str.contains("has no service at").any()
+
+
+def _with_statement(model, statement):
+    import copy
+
+    changed = copy.copy(model)
+    changed.statements = [*model.statements, statement]
+    changed._relations = None
+    return changed
+
+
+def test_a_hand_over_to_unnamed_receivers_is_stated_not_absent(reference):
+    # doc-002:40 "Every Service User discharged ... will have a discharge plan in place, which
+    # may include referral to other services": a hand-over whose receivers are not named
+    from carepath.graph.model import Provenance, RelationKind, Statement
+
+    line_40 = Statement("t-discharge", RelationKind.REFERS_TO, "dorset-pmmhs", ("unnamed",),
+                        Provenance("doc-002", 40, "which may include referral to other services"))
+    found = gaps(_with_statement(reference, line_40), area="dorset", kinds=["transition"])
+    assert found.basis.tolist() == ["not-stated"]
+    assert "hand-over stated, receivers not named" in found.reason[0]
+    assert "doc-002:40" in found.evidence[0]
+
+
+def test_referrals_from_unnamed_referrers_are_stated_not_absent(reference):
+    # doc-002:33 names social care only as a referrer; a fixture referral into it from
+    # referrers not named makes "nobody refers to it" not stated, never absent
+    from carepath.graph.model import Provenance, RelationKind, Statement
+
+    into = Statement("t-into", RelationKind.REFERS_TO, "unnamed", ("dorset-social-care",),
+                     Provenance("doc-002", 38))
+    found = gaps(_with_statement(reference, into), area="dorset", kinds=["no-inbound-referral"])
+    row = found[found.subject == "dorset-social-care"].iloc[0]
+    assert row.basis == "not-stated" and "not named" in row.reason
+
+
+def test_a_route_to_unnamed_services_makes_no_route_not_stated(reference):
+    from carepath.graph.model import Provenance, RelationKind, Statement
+
+    # doc-001:213: children's centres work "in partnership with" others; no route is stated
+    before = gaps(reference, area="pathway-0-5", kinds=["no-route-to-specialist"])
+    cc = "p05-childrens-centres-eyfs"
+    assert before[before.subject == cc].basis.tolist() == ["absent"]
+    out = Statement("t-out", RelationKind.SIGNPOSTS_TO, cc, ("unnamed",),
+                    Provenance("doc-001", 213))
+    found = gaps(_with_statement(reference, out), area="pathway-0-5",
+                 kinds=["no-route-to-specialist"])
+    assert found[found.subject == cc].basis.tolist() == ["not-stated"]

@@ -54,7 +54,7 @@ def test_services_covering_3_to_5_years_in_the_0_5_pathway(engines):
     df = engines["cypher"].run_named("services-by-stage-and-tier",
                                      {"stage": "years-3-5", "tier": "universal"})
     assert set(df["name"]) == {"Health Visiting", "Children's Centres & EYFS",
-                               "Primary Care & GP"}
+                               "Primary Care & GP", "Maternal Mental Health"}  # 001:248-266
 
 
 def test_routes_from_health_visiting_to_perinatal_services(engines):
@@ -65,6 +65,20 @@ def test_routes_from_health_visiting_to_perinatal_services(engines):
                and p[-1] == "p05-perinatal-mental-health-services" for p in paths)
     assert all(len(set(p)) == len(p) for p in paths)  # no service visited twice
     assert list(df["hops"]) == sorted(df["hops"])
+
+
+@pytest.mark.parametrize("language", ["sparql", "cypher"])
+def test_services_for_concern_say_whether_the_severity_is_stated(engines, reference, language):
+    # issue 22 s.3: a service that states no severity (doc-000:38, IAPT) matches every severity,
+    # but not as if it stated it
+    df = engines[language].run_named("services-for-concern",
+                                     {"concern": "maternal-mental-health", "severity": "severe"})
+    stated = dict(zip(df["service"], df["stated"], strict=True))
+    assert stated["cm-iapt"] == "not stated" and stated["cm-pmhs"] == "yes"
+    for service, said in stated.items():
+        need = next(n for n in reference.services[service].addresses
+                    if n.concern == "maternal-mental-health")
+        assert said == ("yes" if "severe" in need.severities else "not stated"), service
 
 
 def test_the_mother_and_baby_unit_is_reached_only_from_maternal_mental_health(engines):

@@ -47,10 +47,10 @@ def test_self_referral_rows(reference):
     out = self_referrals(reference)
     assert out[["source", "target", "evidence"]].values.tolist() == [
         ["family", "cm-universal", "doc-000:42"],
+        ["family", "p05-mental-health-team", "doc-001:178"],  # "Direct access", not a referral
     ]
     # doc-002:35: self-referral "is being explored with a view for future development"
     assert self_referrals(reference, area="dorset").empty
-    assert self_referrals(reference, area="pathway-0-5").empty
 
 
 def test_the_gp_profession_refers_only_where_a_document_says_so(reference):

@@ -133,6 +133,10 @@ def test_routes_for_moderate_maternal_anxiety_at_4_months(reference):
         ("p05-health-visiting", "p05-adult-mental-health-services"),
         ("p05-primary-care-gp", "p05-adult-mental-health-services"),
         ("p05-health-visiting", "p05-caf-tac"),
+        # doc-001:178 direct access for those with a previous mental health history; the
+        # Maternal Mental Health column is a pathway column (universal) since issue 22
+        ("family", "p05-mental-health-team"),
+        ("p05-maternal-mental-health", "p05-caf-tac"),
         ("p05-health-visiting", "p05-perinatal-mental-health-services"),
         ("p05-primary-care-gp", "p05-perinatal-mental-health-services"),
         ("p05-health-visiting", "p05-specialist-mental-health-service"),

@@ -38,8 +38,10 @@ def test_the_dorset_perinatal_service_is_the_hub_of_its_area(reference):
 
 
 @pytest.mark.parametrize(("area", "cut"), [
+    # the family's direct access (doc-001:178) passes only through the mental health team
     pytest.param("pathway-0-5", ["p05-health-visiting", "p05-maternal-mental-health",
-                                 "p05-midwifery", "p05-primary-care-gp"], id="0-5-pathway"),
+                                 "p05-mental-health-team", "p05-midwifery",
+                                 "p05-primary-care-gp"], id="0-5-pathway"),
     pytest.param("scotland", ["scot-universal"], id="scotland"),
     pytest.param("cheshire-merseyside", [], id="cheshire-merseyside-has-no-service-referrals"),
 ])

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from carepath import RelationKind
 from carepath.graph.model import FAMILY, RELATIVES
 
@@ -103,7 +105,8 @@ def test_every_referral_target_named_in_the_0_5_pathway_is_present(reference):
     named = {"Adult Mental Health Services", "Mental health link worker",
              "Cruse Bereavement Support",
              "Sands (stillbirth and neonatal death charity)", "Mother and Baby Unit",
-             "Perinatal psychiatrist", "Named nurse for safeguarding", "Women's Aid",
+             "Perinatal psychiatrist (immediate access)",  # line 116, a service since issue 22
+             "Named nurse for safeguarding", "Women's Aid",
              "Parent-infant psychotherapy service", "School Nursing Service"}
     targets = {reference.name_of(r.target) for r in reference.relations
                if r.provenance.source == "doc-001"}
@@ -204,3 +207,68 @@ def test_one_tier_policy_for_universal_services_in_every_area(reference):
         svc = reference.services[sid]
         assert svc.tier == "universal"
         assert svc.tier_note.startswith("carepath's classification")
+
+
+# -- issue 22 s.3: the second audit, each pinned to its passage ----------------------------------
+
+def test_dorset_duty_hours_are_data(reference):
+    # doc-002:23 "The duty system to operate Monday to Friday 8 hours a day"
+    svc = reference.services["dorset-pmmhs"]
+    assert "Monday to Friday, 8 hours a day" in svc.hours
+    assert svc.hours_provenance.ref == "doc-002:23"
+
+
+def test_universal_partnership_plus_is_a_level_not_the_targeted_tier(reference):
+    # doc-001 lines 62, 106: a health-visiting level
+    assert "Universal Partnership Plus" not in reference.tiers["targeted"].aliases
+    assert reference.levels["universal-partnership-plus"].name == "Universal Partnership Plus"
+
+
+def test_direct_access_is_the_familys_own_route_with_its_condition(reference):
+    # doc-001:178 "Direct access to mental health services psychology therapy for those with
+    # previous mental health history if identified as necessary"
+    [rel] = [r for r in reference.relations
+             if r.provenance.source == "doc-001" and r.provenance.line == 178]
+    assert (rel.source, rel.target) == ("family", "p05-mental-health-team")
+    assert "previous mental health history" in rel.note
+
+
+def test_pmh_lead_does_not_address_maternal_mental_health_on_an_evaluation_outcome(reference):
+    # doc-004:11: the mother's mental health is an outcome of an evaluation, not a remit
+    assert reference.services["pmhl-lead"].concerns == {"parent-infant-relationship"}
+
+
+def test_preconception_counselling_for_the_well_at_high_risk(reference):
+    # doc-002:23 "... and those who are well but at high risk of a postpartum condition"
+    texts = [c.text for c in reference.services["dorset-pmmhs"].eligibility
+             if c.provenance.line == 23]
+    assert any("well but at high risk of a postpartum condition" in t for t in texts)
+
+
+@pytest.mark.parametrize("source, line, kinds", [
+    ("doc-000", 52, {RelationKind.ADVISES, RelationKind.TRAINS}),
+    ("doc-000", 58, {RelationKind.ADVISES, RelationKind.TRAINS}),
+    ("doc-003", 69, set(RelationKind)),
+], ids=["doc-000-52-workforce", "doc-000-58-workforce", "doc-003-69-other-services"])
+def test_unnamed_recipients_are_not_copied_from_other_lines(reference, source, line, kinds):
+    # "the workforce", "other services": no recipient named, none copied from lines 34-42 / 79
+    assert [r for r in reference.relations if r.kind in kinds
+            and (r.provenance.source, r.provenance.line) == (source, line)] == []
+
+
+@pytest.mark.parametrize("node, name", [("p05-sarac", "SARAC (sexual exploitation)"),
+                                        ("p05-marac", "MARAC"), ("consultant", "Consultant")])
+def test_names_keep_the_documents_words(reference, node, name):
+    # doc-001:238 "SARAC - sexual exploitation", :237 "MARAC", :92 "Referral to Consultant"
+    assert reference.name_of(node) == name
+
+
+def test_immediate_access_to_a_perinatal_psychiatrist_surfaces_in_need(reference):
+    # doc-001:116, in the Maternal Mental Health column (1 week - 6/8 weeks)
+    from carepath.queries.routes import routes_for_need
+
+    out = routes_for_need(reference, concern="maternal-mental-health", week=3,
+                          area="pathway-0-5")
+    row = out[out.target == "p05-perinatal-psychiatrist"]
+    assert row.entry.tolist() == ["p05-maternal-mental-health"]
+    assert "doc-001:116" in row.evidence.iloc[0]

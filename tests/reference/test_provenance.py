@@ -15,6 +15,9 @@ def _cited(model):
     for source in model.sources.values():
         if source.version_provenance is not None:
             yield f"source {source.id} version", source.version_provenance
+    for src in model.sources.values():
+        if src.scope is not None and src.scope.provenance is not None:
+            yield f"source {src.id} scope", src.scope.provenance
     for area in model.areas.values():
         yield f"area {area.id}", area.provenance
     for svc in model.services.values():
@@ -29,6 +32,8 @@ def _cited(model):
             yield f"service {svc.id} part of", svc.part_of_provenance
         if svc.self_referral_provenance is not None:
             yield f"service {svc.id} self-referral", svc.self_referral_provenance
+        if svc.hours_provenance is not None:
+            yield f"service {svc.id} hours", svc.hours_provenance
     for rel in model.relations:
         yield f"relation {rel.source}->{rel.target}", rel.provenance
     for overlap in model.overlaps:

@@ -80,7 +80,7 @@ def test_export_is_a_valid_r4_bundle(reference, bundle_and_report, tmp_path):
     path = export_fhir(reference, tmp_path / "bundle.json")
     bundle = Bundle.model_validate_json(path.read_text(encoding="utf-8"))
     kinds = [e.resource.get_resource_type() for e in bundle.entry]
-    assert kinds.count("HealthcareService") == 61
+    assert kinds.count("HealthcareService") == 62
     assert kinds.count("Location") == 5 and kinds.count("Organization") == 5
     urls = {e.fullUrl for e in bundle.entry}
     for entry in bundle.entry:  # every reference resolves inside the Bundle
@@ -110,7 +110,7 @@ def test_xml_export_parses_back(reference, tmp_path):
     path = export_fhir(reference, tmp_path / "bundle.xml")
     bundle = Bundle.model_validate_xml(path.read_bytes())
     assert sum(1 for e in bundle.entry
-               if e.resource.get_resource_type() == "HealthcareService") == 61
+               if e.resource.get_resource_type() == "HealthcareService") == 62
 
 
 def test_report_lists_what_fhir_cannot_hold(reference, bundle_and_report):

@@ -177,7 +177,7 @@ def test_each_services_row_is_valid_by_jsonschema_directly(thirdparty, exported)
     schema = json.loads((SCHEMAS / "service.json").read_text())
     check = Draft202012Validator(schema, format_checker=FormatChecker())
     rows = list(csv.DictReader((exported / "services.csv").open(encoding="utf-8")))
-    assert len(rows) == 61
+    assert len(rows) == 62
     for row in rows:
         check.validate({k: v for k, v in row.items() if v})
 
@@ -366,7 +366,7 @@ def test_cli_export_validates_with_the_schemas(thirdparty, tmp_path):
                  "--data", str(Path(carepath.loaders.bundled_data_dir())))
     assert result.returncode == 0, result.stderr
     assert "validated" in result.stdout and REPORT_FILE in result.stdout
-    assert len(to_hsds(carepath.load_reference()).artifact.tables["services"]) == 61
+    assert len(to_hsds(carepath.load_reference()).artifact.tables["services"]) == 62
 
 
 def test_cli_export_will_not_replace_a_folder_that_is_not_a_package(tmp_path):

@@ -5,6 +5,7 @@
 (function () {
   var cp = window.cp;
   var tierFilter = document.querySelector("[data-filter=tier]");
+  var areaFilter = document.querySelector("[data-filter=area]");
   function coverage() {
     var chosen = tierFilter ? tierFilter.value : "";
     Array.prototype.forEach.call(document.querySelectorAll("tbody.tier-group"), function (group) {
@@ -15,16 +16,25 @@
       Array.prototype.forEach.call(rows, function (row) {
         row.getAttribute("data-stages").split(" ").forEach(function (s) { if (s) covered[s] = true; });
       });
-      var gaps = [];
+      var gaps = [], outside = [];
+      var area = areaFilter ? areaFilter.value : "";
       Array.prototype.forEach.call(group.querySelectorAll(".cover [data-stage]"), function (cell) {
-        var gap = !covered[cell.getAttribute("data-stage")];
-        cell.className = gap ? "gap gap-mark" : "";
-        cell.textContent = gap ? "gap" : "";
+        /* outside the sources' scope (no shown area's sources describe the tier there): the
+           documents are silent, so "not stated", never a gap */
+        var described = (cell.getAttribute("data-described") || "").split(" ").filter(Boolean);
+        var inScope = area ? described.indexOf(area) >= 0 : described.length > 0;
+        var empty = !covered[cell.getAttribute("data-stage")];
+        var gap = empty && inScope, out = empty && !inScope;
+        cell.className = gap ? "gap gap-mark" : out ? "unknown unknown-mark" : "";
+        cell.textContent = gap ? "gap" : out ? "n/s" : "";
+        cell.title = out ? "not stated (outside the source's scope)" : "";
         if (gap) gaps.push(cell.getAttribute("data-name"));
+        if (out) outside.push(cell.getAttribute("data-name"));
       });
       var text = group.querySelector(".cover-text");
-      if (text) text.textContent = gaps.length
-        ? "Gaps: " + gaps.join(", ") + "." : "Every stage is covered.";
+      if (text) text.textContent = (gaps.length ? "Gaps: " + gaps.join(", ") + "."
+        : outside.length ? "No gap." : "Every stage is covered.") + (outside.length
+        ? " Not stated (outside the source's scope): " + outside.join(", ") + "." : "");
     });
   }
   cp.refilter = cp.bindFilters(document, coverage);
