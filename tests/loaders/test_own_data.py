@@ -45,11 +45,13 @@ def test_a_problem_repeated_on_many_lines_is_said_once_and_counted(tmp_path):
         assert f"the same on {cited - 1} more lines" in errors[0]
 
 
-def test_a_copy_of_the_data_folder_is_no_duplicate_of_the_bundled_vocabularies(data_copy):
+def test_a_copy_of_the_data_folder_is_no_duplicate_of_the_bundled_vocabularies(data_copy,
+                                                                               reference):
     result = cli("validate", str(data_copy), "--no-shacl")
     assert result.exit_code == 0, result.stderr
     assert "duplicate" not in result.stderr and result.stderr == ""
-    assert "valid: 5 areas, 61 services" in result.stdout
+    assert (f"valid: {len(reference.areas)} areas, {len(reference.services)} services"
+            in result.stdout)
 
 
 def test_a_changed_vocabulary_entry_is_the_folders_version_said_once(data_copy):
