@@ -23,7 +23,10 @@ from pathlib import Path
 from .conftest import FIXTURES, run_cli
 
 README = Path(__file__).parents[1] / "README.md"
-FIRST_BLOCK = re.search(r"```\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)[1]
+# the block with the two set-up commands (after the one that makes a virtual environment)
+FIRST_BLOCK = next(block for block in re.findall(r"```\n(.*?)```",
+                                                 README.read_text(encoding="utf-8"), flags=re.S)
+                   if "carepath build" in block)
 COMMANDS = [shlex.split(line.split("#", 1)[0]) for line in FIRST_BLOCK.splitlines()]
 # "pip install -e ... && carepath build": the carepath part of each line
 CAREPATH = [cmd[cmd.index("carepath") + 1:] for cmd in COMMANDS if "carepath" in cmd]

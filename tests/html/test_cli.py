@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from carepath.html import render_svg
+from carepath.html import VIEWS, render_svg
 from carepath.outputs import MANIFEST
 
 from ..conftest import cli, need, run_cli
@@ -48,7 +48,7 @@ def test_export_html_all_writes_a_site(tmp_path):
 
 @pytest.mark.parametrize(("args", "code", "message"), [
     pytest.param(["--view", "map"], 2, "error: unknown view 'map' for --view; expected one of: "
-                 "network, stepped-care, timeline, gaps, pathway, table, all", id="bad-view"),
+                 f"{', '.join(VIEWS)}, all", id="bad-view"),
     pytest.param(["--view", "table", "--area", "atlantis"], 2,
                  "error: unknown area 'atlantis'; expected one of: cheshire-merseyside, dorset, "
                  "pathway-0-5, pmh-lead-area, scotland", id="unknown-area"),
