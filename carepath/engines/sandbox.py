@@ -123,6 +123,171 @@ def sparql_keywords(query: str) -> list[str]:
             if token not in "{}()"]
 
 
+# -- the shape of a query: its size, nesting and length, bounded before any engine parses ---
+
+MAX_QUERY_CHARS = 500_000
+"""The longest query text (characters) an engine is given."""
+MAX_DEPTH = 32
+"""The deepest nesting of brackets (and runs of prefix operators such as ``!``) allowed.
+pyoxigraph's parser recurses per level and crashed the process (a segmentation fault) at
+5,000 nested groups, 5,000 nested ``[`` and 50,000 ``!``; LadybugDB took 9 s to plan 200
+nested lists and crashed at 1,000. Real queries nest a few levels."""
+MAX_TOKENS = 4_000
+"""The most tokens a query may hold outside SPARQL ``VALUES`` blocks. pyoxigraph builds
+chains (``1+1+...``, ``{} UNION {}...``, a run of BINDs) as left-deep trees and crashed
+past 4,000-8,000 links; LadybugDB took 5.7 s to plan ``1+1+...`` of 5,000 terms. Long lists
+of values belong in a ``VALUES`` block (SPARQL) or a ``$parameter`` (Cypher)."""
+
+_NUMBER = re.compile(r"[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?")
+_OPENERS, _CLOSERS, _PREFIX_OPERATORS = "{([", "})]", "!+-"
+
+
+def _shape_error(language: str, depth: int, tokens: int) -> None:
+    if depth > MAX_DEPTH:
+        raise QueryRefused(f"the {language} query nests more than {MAX_DEPTH} levels deep "
+                           "(brackets or prefix operators); write it flatter")
+    if tokens > MAX_TOKENS:
+        raise QueryRefused(f"the {language} query is too long: more than {MAX_TOKENS:,} "
+                           "tokens; split it, or give long lists of values as a VALUES "
+                           "block (SPARQL) or a parameter")
+
+
+def _check_size(language: str, text: str) -> None:
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryRefused(f"the {language} query is too long: {len(text):,} characters "
+                           f"(at most {MAX_QUERY_CHARS:,})")
+
+
+def sparql_shape(query: str) -> tuple[int, int]:
+    """The deepest nesting of ``query`` (brackets, and runs of the prefix operators ``!``,
+    ``+``, ``-``) and its number of tokens outside ``VALUES`` blocks, read as SPARQL's lexer
+    reads it (strings, comments and IRIs are one token; give the text after
+    :func:`expand_codepoints`).
+
+    >>> sparql_shape('SELECT * WHERE { FILTER(!(?x = "((")) }')
+    (3, 14)
+    >>> sparql_shape("SELECT * WHERE { VALUES ?x { 1 2 3 4 5 6 } }")[1]
+    7
+    """
+    i, n = 0, len(query)
+    depth = deepest = run = tokens = 0
+    values_at: int | None = None  # the depth of the VALUES block being read, if any
+    want_values = False
+    while i < n:
+        c = query[i]
+        counted = True
+        if c.isspace():
+            i += 1
+            continue
+        if c == "#":
+            end = query.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if c in "\"'":
+            i = end_of_string(query, i)
+        elif c == "<" and (m := _IRI.match(query, i)):
+            i = m.end()
+        elif c in "?$" and (m := _VAR.match(query, i)):
+            i = m.end()
+        elif c == "@" and (m := _LANG.match(query, i)):
+            i = m.end()
+        elif c in _OPENERS:
+            depth += 1
+            if c == "{" and want_values and values_at is None:
+                values_at, want_values = depth, False
+            i += 1
+        elif c in _CLOSERS:
+            if values_at is not None and depth == values_at and c == "}":
+                values_at = None
+                counted = False  # the block's closing brace, like its data, is free
+            depth -= 1
+            i += 1
+        elif c.isdigit() or (c == "." and query[i + 1:i + 2].isdigit()):
+            i = _NUMBER.match(query, i).end() if _NUMBER.match(query, i) else i + 1
+        elif m := _NAME.match(query, i):
+            if m.group().upper() == "VALUES":
+                want_values = True
+            i = m.end()
+        else:
+            i += 1
+            if c in _PREFIX_OPERATORS and not query.startswith("=", i):
+                run += 1
+                deepest = max(deepest, depth + run)
+                tokens += values_at is None
+                continue
+        run = 0
+        deepest = max(deepest, depth)
+        if counted and values_at is None:
+            tokens += 1
+        if deepest > MAX_DEPTH or tokens > MAX_TOKENS:
+            break  # refused already: the rest need not be read
+    return deepest, tokens
+
+
+def check_sparql_shape(text: str) -> None:
+    """Refuse SPARQL too long, too deeply nested or of too many tokens for the engines to
+    parse safely (:data:`MAX_QUERY_CHARS`, :data:`MAX_DEPTH`, :data:`MAX_TOKENS`).
+
+    >>> check_sparql_shape("SELECT * WHERE " + "{" * 5000 + "}" * 5000)
+    Traceback (most recent call last):
+    ...
+    carepath.errors.QueryRefused: the SPARQL query nests more than 32 levels deep ...
+    """
+    _check_size("SPARQL", text)
+    _shape_error("SPARQL", *sparql_shape(expand_codepoints(text)))
+
+
+_CYPHER_TOKEN = re.compile(r"""
+    (?P<space>\s+)
+  | (?P<comment>//[^\n]*|/\*.*?(?:\*/|\Z))
+  | (?P<string>'(?:[^'\\]|\\.)*(?:'|\Z)|"(?:[^"\\]|\\.)*(?:"|\Z))
+  | (?P<quoted>`[^`]*(?:`|\Z))
+  | (?P<word>[$]?[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<number>\d+(?:\.\d+)?)
+  | (?P<punct>.)
+""", re.VERBOSE | re.DOTALL)
+
+
+def cypher_shape(query: str) -> tuple[int, int]:
+    """The deepest nesting of Cypher ``query`` (brackets, and runs of ``NOT``, ``+`` and
+    ``-``) and its number of tokens (strings and comments are one token or none).
+
+    >>> cypher_shape("MATCH (s {id: '((('}) WHERE NOT NOT s.x RETURN [[1]]")
+    (2, 21)
+    """
+    depth = deepest = run = tokens = 0
+    for m in _CYPHER_TOKEN.finditer(query):
+        kind, text = m.lastgroup, m.group()
+        if kind in ("space", "comment"):
+            continue
+        tokens += 1
+        if kind == "punct" and text in _OPENERS:
+            depth += 1
+        elif kind == "punct" and text in _CLOSERS:
+            depth -= 1
+        if (kind == "punct" and text in "+-") or (kind == "word" and text.upper() == "NOT"):
+            run += 1
+        else:
+            run = 0
+        deepest = max(deepest, depth + run)
+        if deepest > MAX_DEPTH or tokens > MAX_TOKENS:
+            break
+    return deepest, tokens
+
+
+def check_cypher_shape(text: str) -> None:
+    """Refuse Cypher too long, too deeply nested or of too many tokens for the engines to
+    parse safely (the same bounds as :func:`check_sparql_shape`).
+
+    >>> check_cypher_shape("RETURN " + "[" * 200 + "1" + "]" * 200)
+    Traceback (most recent call last):
+    ...
+    carepath.errors.QueryRefused: the Cypher query nests more than 32 levels deep ...
+    """
+    _check_size("Cypher", text)
+    _shape_error("Cypher", *cypher_shape(text))
+
+
 def check_sparql(text: str) -> None:
     """Refuse a user's SPARQL unless it is a query without ``SERVICE``.
 
@@ -132,9 +297,11 @@ def check_sparql(text: str) -> None:
     query at all is left to the engine's own parser, which accepts no update either.
 
     Raises:
-        QueryRefused: a SERVICE pattern, or SPARQL Update.
+        QueryRefused: a SERVICE pattern, SPARQL Update, or a query too long or too deeply
+            nested to parse safely (:func:`check_sparql_shape`).
         QueryError: an empty query.
     """
+    check_sparql_shape(text)
     words = sparql_keywords(text)
     if not words:
         raise QueryError("the query is empty")
@@ -221,6 +388,7 @@ def check_ladybug(conn: Any, text: str) -> None:
     """
     import warnings
 
+    check_cypher_shape(text)
     word = first_word(text)
     if word not in LADYBUG_FIRST_WORDS:
         raise QueryError(f"refused: {word or 'this'} is not a reading query; queries are "

@@ -27,6 +27,7 @@ import json
 import re
 from typing import Any
 
+from carepath.engines.sandbox import check_cypher_shape
 from carepath.errors import QueryError
 from carepath.output import records
 from carepath.serve.sparql import Refused, TimedOut
@@ -78,6 +79,7 @@ def check_query(query: str) -> None:
     carepath.errors.QueryRefused: one statement at a time, please (found ';' before the end)
     >>> check_query("CALL table_info('Service') RETURN *")
     """
+    check_cypher_shape(query)
     toks = tokens(query)
     while toks and toks[-1] == ("punct", ";"):
         toks.pop()

@@ -30,6 +30,7 @@ from carepath.engines.base import DEFAULT_TIMEOUT, Capabilities, EngineBase
 from carepath.engines.binding import cypher_values
 from carepath.engines.ladybug import check_bound
 from carepath.engines.library import Library, load_library, parse_header
+from carepath.engines.sandbox import check_cypher_shape
 from carepath.errors import CarepathError, ExportError, QueryError
 from carepath.graph.cypher import COLUMN_TYPES, node_frames, relation_frames
 from carepath.graph.model import Model, RelationKind
@@ -478,6 +479,8 @@ class Neo4jEngine(EngineBase):
              trusted: bool) -> pd.DataFrame:
         import neo4j
 
+        if not trusted:
+            check_cypher_shape(text)
         values = check_bound(text, cypher_values(params, types))
 
         def read(tx: Any) -> tuple[list[str], list[list[Any]]]:
