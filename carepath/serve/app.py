@@ -171,6 +171,7 @@ def create_app(graph: Graph, *, token: str | None = None, cors: str | None = Non
     >>> app.state.site.graph.close()
     """
     site = Site(graph, timeout=timeout)
+    graph.start_workers()
     endpoints = Endpoints(site, row_limit=row_limit)
     routes = [
         Route("/", site.directory),

@@ -119,10 +119,9 @@ class Endpoints:
         default_graph = params.get("default-graph-uri")
         named_graphs = params.get("named-graph-uri")
         try:
-            result = await self.site.call(lambda: sparql.run(
-                self.site.graph.store, query, limit=self.row_limit,
-                timeout=self.site.timeout, default_graph=default_graph,
-                named_graphs=named_graphs))
+            result = await self.site.call(lambda: self.site.graph.sparql(
+                query, limit=self.row_limit, timeout=self.site.timeout,
+                default_graph=default_graph, named_graphs=named_graphs))
         except ValueError as exc:
             if isinstance(exc, BadRequest | sparql.Refused):
                 raise

@@ -26,37 +26,44 @@ from __future__ import annotations
 
 import io
 import json
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from carepath.engines.rows import Rows, TimedOut, sparql_rows
 from carepath.engines.sandbox import check_sparql, sparql_keywords
-from carepath.errors import CarepathError, QueryError, QueryRefused
+from carepath.errors import QueryRefused
 
-__all__ = ["GRAPH_FORMATS", "RESULT_FORMATS", "Refused", "Result", "check_query", "keywords",
-           "run", "write"]
+__all__ = ["GRAPH_FORMATS", "RESULT_FORMATS", "Refused", "Result", "TimedOut", "check_query",
+           "keywords", "run", "write"]
 
 
 Refused = QueryRefused
 """A request the read-only endpoint will not run (HTTP 403)."""
 
-
-class TimedOut(CarepathError, TimeoutError):
-    """A query that ran past the time limit (HTTP 503)."""
-
-
 keywords = sparql_keywords
+Result = Rows
+run = sparql_rows
+"""Check and run a query on a store in this thread, with a row limit and a time limit
+(:func:`carepath.engines.rows.sparql_rows`); the server runs it in worker processes
+(:class:`carepath.engines.rows.SparqlWorkers`), which a query past its limit cannot outlive.
+
+>>> store = ox.Store()
+>>> store.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x")))
+>>> r = run(store, "SELECT ?o WHERE { ?s ?p ?o }", limit=10, timeout=5)
+>>> r.variables, [str(t) for t in r.rows[0]]
+(['o'], ['"x"'])
+"""
 
 
 def check_query(query: str) -> None:
-    """Refuse a query the endpoint must not run: SERVICE (it would fetch from the network) or
-    an update (the endpoint is read-only). Raises :class:`Refused`; an empty query is a
-    :class:`QueryError`. The check is the engines' own (:func:`carepath.engines.sandbox.
-    check_sparql`): one sandbox for ``carepath query`` and the server.
+    """Refuse a query the endpoint must not run: SERVICE (it would fetch from the network),
+    an update (the endpoint is read-only), or a query too deep or too long to parse safely.
+    Raises :class:`Refused`; an empty query is a :class:`QueryError`. The check is the
+    engines' own (:func:`carepath.engines.sandbox.check_sparql`): one sandbox for
+    ``carepath query`` and the server.
 
     >>> check_query('SELECT ?s WHERE { ?s ?p "SERVICE <x>" }')  # a string is not a clause
     >>> check_query("INSERT DATA { <http://e/a> <http://e/b> 1 }")
@@ -65,62 +72,6 @@ def check_query(query: str) -> None:
     carepath.errors.QueryRefused: SPARQL Update (INSERT) is refused: not a query; ...
     """
     check_sparql(query)
-
-
-@dataclass
-class Result:
-    """What a query gave: ``kind`` is 'boolean', 'solutions' or 'graph'."""
-
-    kind: str
-    variables: list[str] = field(default_factory=list)
-    rows: list[Any] = field(default_factory=list)  # solutions (term lists) or triples
-    boolean: bool = False
-    truncated: bool = False
-
-
-def run(store: ox.Store, query: str, *, limit: int, timeout: float,
-        default_graph: list[str] | None = None, named_graphs: list[str] | None = None
-        ) -> Result:
-    """Check and run ``query`` on ``store``, keeping at most ``limit`` rows and stopping after
-    ``timeout`` seconds of reading them.
-
-    Raises :class:`Refused`, :class:`QueryError` (syntax) or :class:`TimedOut`.
-
-    >>> store = ox.Store()
-    >>> store.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x")))
-    >>> r = run(store, "SELECT ?o WHERE { ?s ?p ?o }", limit=10, timeout=5)
-    >>> r.variables, [str(t) for t in r.rows[0]]
-    (['o'], ['"x"'])
-    """
-    check_query(query)
-    options: dict[str, Any] = {}
-    if default_graph:
-        options["default_graph"] = [ox.NamedNode(g) for g in default_graph]
-    if named_graphs:
-        options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-    deadline = time.monotonic() + timeout
-    try:
-        result = store.query(query, **options)
-    except (SyntaxError, ValueError) as exc:
-        raise QueryError(f"SPARQL syntax error: {str(exc).splitlines()[0]}") from None
-    if isinstance(result, ox.QueryBoolean):
-        return Result("boolean", boolean=bool(result))
-    is_solutions = isinstance(result, ox.QuerySolutions)
-    out = Result("solutions" if is_solutions else "graph",
-                 [v.value for v in result.variables] if is_solutions else [])
-    try:
-        for i, item in enumerate(result):
-            if i >= limit:
-                out.truncated = True
-                break
-            if i % 1000 == 999 and time.monotonic() > deadline:
-                raise TimedOut(f"the query ran past the time limit ({timeout:g} s)")
-            out.rows.append([item[v] for v in out.variables] if is_solutions else item)
-    except TimedOut:
-        raise
-    except (OSError, RuntimeError) as exc:  # an evaluation error found while reading
-        raise QueryError(f"SPARQL error: {str(exc).splitlines()[0]}") from None
-    return out
 
 
 # -- writing results --------------------------------------------------------------------------
