@@ -166,7 +166,11 @@ def open_data(data: list[Path] | None, graph: Path | None = None):
         return open_build(graph)
     if data and len(data) == 1 and is_build(data[0]):
         return open_build(data[0])
-    return cached(data or [])
+    entry = cached(data or [])
+    if entry.problem is not None:  # e.g. a read-only cache: said once, answered all the same
+        note(entry.problem)
+    entry.on_problem = note
+    return entry
 
 
 def load(data: list[Path] | None, graph: Path | None = None) -> Model:
