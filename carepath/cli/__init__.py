@@ -87,14 +87,13 @@ def main() -> None:
             app()
         finally:
             sys.stdout.flush()
-    except OSError as exc:
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG):
-            _output_failed(exc)
-        fail(redact(str(exc)), 2)
     except DataValidationError as exc:
         print_problems(exc.problems)
         sys.exit(1)
     except (ExportError, UsageError, NameLookupError, RangeParseError, OSError) as exc:
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO,
+                                                      errno.EFBIG):
+            _output_failed(exc)  # carepath's own files say so themselves (ExportError)
         fail(redact(str(exc)), 2)
     except CarepathError as exc:
         fail(redact(str(exc)), 1)
