@@ -210,4 +210,6 @@ def _user_query(engine, text: str, values: dict, types: dict):
     except QueryError as exc:
         if "needs parameter" in str(exc):
             raise QueryError(f"{exc} (give it with --param NAME=VALUE)") from None
+        if "is not used by the" in str(exc):  # a misspelt --param: a usage error
+            raise UsageError(f"--param: {exc}") from None
         raise

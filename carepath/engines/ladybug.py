@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from carepath.engines.base import DEFAULT_TIMEOUT, Capabilities, EngineBase
 from carepath.engines.binding import cypher_values
-from carepath.engines.sandbox import check_ladybug
+from carepath.engines.sandbox import _CYPHER_TOKEN, check_ladybug, check_unused
 from carepath.errors import QueryError
 
 if TYPE_CHECKING:
@@ -25,13 +25,30 @@ if TYPE_CHECKING:
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 
 
-def check_bound(text: str, params: dict[str, Any]) -> dict[str, Any]:
-    """The parameters ``text`` uses; an unbound one is an error (it would silently be NULL)."""
-    used = set(_PARAM.findall(text))
+def check_bound(text: str, params: dict[str, Any], *, unused_ok: bool = True
+                ) -> dict[str, Any]:
+    """The parameters ``text`` uses; an unbound one is an error (it would silently be NULL),
+    and so is one it does not use unless ``unused_ok`` (a library query's variant may leave
+    one out).
+
+    >>> check_bound("RETURN $name", {"nmae": "x", "name": "y"}, unused_ok=False)
+    Traceback (most recent call last):
+    ...
+    carepath.errors.QueryError: parameter 'nmae' is not used by the Cypher query (did you mean ...
+    """
+    used = set(_PARAM.findall(_without_strings(text)))
+    if not unused_ok:  # first: a misspelt name is why the right one is missing
+        check_unused(params, used, "Cypher")
     missing = sorted(used - set(params))
     if missing:
         raise QueryError(f"Cypher query needs parameter {missing[0]!r}")
     return {k: v for k, v in params.items() if k in used}
+
+
+def _without_strings(text: str) -> str:
+    """``text`` with its strings and comments left out (a ``$`` in them is no parameter)."""
+    return "".join(" " if m.lastgroup in ("string", "comment", "quoted") else m.group()
+                   for m in _CYPHER_TOKEN.finditer(text))
 
 
 class CypherEngine(EngineBase):
@@ -60,7 +77,7 @@ class CypherEngine(EngineBase):
              trusted: bool) -> pd.DataFrame:
         import pandas as pd
 
-        values = check_bound(text, cypher_values(params, types))
+        values = check_bound(text, cypher_values(params, types), unused_ok=trusted)
         if not trusted:
             check_ladybug(self.conn, text)
         try:

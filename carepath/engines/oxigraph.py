@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from carepath.engines.base import DEFAULT_TIMEOUT, Capabilities, EngineBase, with_timeout
 from carepath.engines.binding import NODE_KINDS, rdf_terms, with_values
-from carepath.engines.sandbox import check_sparql
+from carepath.engines.sandbox import check_sparql, check_unused, sparql_variables
 from carepath.errors import QueryError
 from carepath.graph.model import NodeKind
 
@@ -75,6 +75,7 @@ class SparqlBase(EngineBase):
              trusted: bool) -> pd.DataFrame:
         if not trusted:
             check_sparql(text)
+            check_unused(params, sparql_variables(text), "SPARQL")
         terms = rdf_terms(params, types, self.node_kind)
         df = self._execute(with_values(text, terms))
         if trusted:  # library queries project their parameters

@@ -22,7 +22,7 @@ carepath.errors.QueryRefused: SERVICE patterns are refused: they make the engine
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from carepath.errors import QueryError, QueryRefused
@@ -77,7 +77,7 @@ def end_of_string(text: str, i: int) -> int:
     return j
 
 
-def sparql_tokens(query: str) -> Iterator[tuple[int, str]]:
+def sparql_tokens(query: str, *, variables: bool = False) -> Iterator[tuple[int, str]]:
     """The query's keywords and brackets with their offsets, as SPARQL's lexer reads them:
     comments, strings, IRIs, variables, language tags and prefixed names are skipped (give
     the text after :func:`expand_codepoints`, as SPARQL reads it). The one lexer of carepath's
@@ -85,6 +85,8 @@ def sparql_tokens(query: str) -> Iterator[tuple[int, str]]:
 
     >>> list(sparql_tokens(r"ASK { ?s ex:a\\#b '{' } # {"))
     [(0, 'ASK'), (4, '{'), (21, '}')]
+
+    With ``variables``, the variables too (as written, ``?s`` or ``$s``).
     """
     i, n = 0, len(query)
     while i < n:
@@ -97,6 +99,8 @@ def sparql_tokens(query: str) -> Iterator[tuple[int, str]]:
         elif c == "<" and (m := _IRI.match(query, i)):
             i = m.end()
         elif c in "?$" and (m := _VAR.match(query, i)):
+            if variables and len(m.group()) > 1:
+                yield i, m.group()
             i = m.end()
         elif c == "@" and (m := _LANG.match(query, i)):
             i = m.end()
@@ -109,6 +113,37 @@ def sparql_tokens(query: str) -> Iterator[tuple[int, str]]:
             i = m.end()
         else:
             i += 1
+
+
+def sparql_variables(query: str) -> set[str]:
+    """The names of the variables ``query`` uses (``?x`` and ``$x`` are one variable; one in a
+    string, a comment or an IRI is not).
+
+    >>> sorted(sparql_variables('SELECT ?s WHERE { ?s ?p $o FILTER(?o != "?x") } # ?y'))
+    ['o', 'p', 's']
+    """
+    return {token[1:] for _, token in sparql_tokens(expand_codepoints(query), variables=True)
+            if token[0] in "?$"}
+
+
+def check_unused(params: Iterable[str], used: set[str], language: str) -> None:
+    """A parameter the query does not use is an error: a misspelt one would leave the
+    query unfiltered without a word.
+
+    >>> check_unused(["nmae"], {"name", "s"}, "SPARQL")
+    Traceback (most recent call last):
+    ...
+    carepath.errors.QueryError: parameter 'nmae' is not used by the SPARQL query (did you mean ...
+    """
+    import difflib
+
+    for name in params:
+        if name not in used:
+            close = difflib.get_close_matches(name, sorted(used), n=1)
+            mean = f" (did you mean {close[0]}?)" if close else ""
+            uses = ", ".join(sorted(used)) or "no parameters"
+            raise QueryError(f"parameter {name!r} is not used by the {language} query{mean}; "
+                             f"it uses: {uses}")
 
 
 def sparql_keywords(query: str) -> list[str]:

@@ -481,7 +481,7 @@ class Neo4jEngine(EngineBase):
 
         if not trusted:
             check_cypher_shape(text)
-        values = check_bound(text, cypher_values(params, types))
+        values = check_bound(text, cypher_values(params, types), unused_ok=trusted)
 
         def read(tx: Any) -> tuple[list[str], list[list[Any]]]:
             result = tx.run(text, values)
