@@ -120,12 +120,20 @@ def export_neo4j_csv_cmd(
     graph: GraphDirOpt = None,
 ) -> None:
     """CSV files for `neo4j-admin database import`, plus load.cypher (constraints + LOAD CSV)."""
-    from carepath.servers.neo4j_csv import export_neo4j_csv
+    from carepath.cli._common import note
+    from carepath.servers.neo4j_csv import export_neo4j_csv, formula_cells
 
     written = export_neo4j_csv(load(data, graph), folder, force=force)
     files = sorted(p.name for p in written.iterdir())
     out.print(f"wrote {len(files)} files to {written}: node and relationship CSVs, load.cypher "
               "and neo4j-admin-import.sh", highlight=False, soft_wrap=True)
+    formulas = formula_cells(written)
+    if formulas:
+        name, cell = formulas[0]
+        shown = cell if len(cell) <= 40 else cell[:37] + "..."
+        note(f"{len(formulas)} cell{'s' if len(formulas) > 1 else ''} would run as a "
+             f"spreadsheet formula (first: {name}: {shown!r}); they are written exactly for "
+             "neo4j-admin: open these files in a spreadsheet only with formulas disabled")
 
 
 @export_app.command("sparql")
