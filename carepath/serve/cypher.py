@@ -32,7 +32,7 @@ from carepath.errors import QueryError
 from carepath.output import records
 from carepath.serve.sparql import Refused, TimedOut
 
-__all__ = ["ALLOWED_CALLS", "check_query", "run", "tokens"]
+__all__ = ["ALLOWED_CALLS", "check_query", "neo4j_value", "run", "tokens"]
 
 DENIED = {
     "CREATE": "writes", "MERGE": "writes", "SET": "writes", "DELETE": "writes",
@@ -146,11 +146,49 @@ def run(conn: Any, query: str, params: Any = None, *, limit: int,
         result = result[-1]
     try:
         if result.get_num_tuples() <= limit:
-            return records(result.get_as_df()), False
-        names = result.get_column_names()
-        rows = []
-        while result.has_next() and len(rows) < limit:
-            rows.append(dict(zip(names, result.get_next(), strict=True)))
-        return json.loads(json.dumps(rows, default=str)), True
+            rows, truncated = records(result.get_as_df()), False
+        else:
+            names = result.get_column_names()
+            rows = []
+            while result.has_next() and len(rows) < limit:
+                rows.append(dict(zip(names, result.get_next(), strict=True)))
+            rows, truncated = json.loads(json.dumps(rows, default=str)), True
     finally:
         result.close()
+    return [{k: neo4j_value(v) for k, v in row.items()} for row in rows], truncated
+
+
+def _element_id(internal: Any) -> str:
+    if isinstance(internal, dict):
+        return f"{internal.get('table')}:{internal.get('offset')}"
+    return str(internal)
+
+
+def neo4j_value(value: Any) -> Any:
+    """A LadybugDB value as Neo4j's HTTP Query API shows it, so a Neo4j client's code works
+    unchanged: a node ``{"elementId", "labels", "properties"}``; a relationship
+    ``{"elementId", "type", "startNodeElementId", "endNodeElementId", "properties"}``; a path
+    ``{"nodes": [...], "relationships": [...]}``; lists and maps the same inside. Null
+    properties are left out, as Neo4j stores none.
+
+    >>> neo4j_value({"_ID": {"offset": 3, "table": 0}, "_LABEL": "Service", "id": "gp",
+    ...              "email": None})
+    {'elementId': '0:3', 'labels': ['Service'], 'properties': {'id': 'gp'}}
+    """
+    if isinstance(value, list):
+        return [neo4j_value(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "_NODES" in value and "_RELS" in value:
+        return {"nodes": [neo4j_value(n) for n in value["_NODES"] or []],
+                "relationships": [neo4j_value(r) for r in value["_RELS"] or []]}
+    if "_LABEL" in value and "_ID" in value:
+        props = {k: neo4j_value(v) for k, v in value.items()
+                 if not k.startswith("_") and v is not None}
+        if "_SRC" in value and "_DST" in value:
+            return {"elementId": _element_id(value["_ID"]), "type": value["_LABEL"],
+                    "startNodeElementId": _element_id(value["_SRC"]),
+                    "endNodeElementId": _element_id(value["_DST"]), "properties": props}
+        return {"elementId": _element_id(value["_ID"]), "labels": [value["_LABEL"]],
+                "properties": props}
+    return {k: neo4j_value(v) for k, v in value.items()}
