@@ -175,11 +175,12 @@ def export_sparql_cmd(
 def open_engine(language: str, data: list[Path] | None, *, graph: Path | None = None,
                 neo4j_uri: str | None = None, user: str | None = None,
                 database: str | None = None, endpoint: str | None = None,
-                named_graph: str | None = None,
-                timeout: float | None = None) -> Iterator[Any]:
+                named_graph: str | None = None, timeout: float | None = None,
+                built: Any = None) -> Iterator[Any]:
     """The engine ``carepath query`` runs on (:func:`carepath.engines.connect`): Neo4j or a
     SPARQL endpoint if given, else the embedded engine for ``language`` over the build folder
-    ``--graph`` or the cached build of ``--data``."""
+    ``--graph`` or the cached build of ``--data`` (``built``, if the command opened it
+    already: the data is not opened, nor its files hashed, twice)."""
     from carepath.cli._common import open_data
     from carepath.engines import DEFAULT_TIMEOUT, connect
     from carepath.engines.base import EngineBase
@@ -218,6 +219,7 @@ def open_engine(language: str, data: list[Path] | None, *, graph: Path | None = 
                              f"{' or --endpoint' if user else ''}")
         from carepath.engines import _from_build
 
-        engine = _from_build(open_data(data, graph), language, limit["timeout"])
+        engine = _from_build(built if built is not None else open_data(data, graph),
+                             language, limit["timeout"])
     with engine:
         yield engine

@@ -91,11 +91,16 @@ def _open(spec: Path | str | Sequence[Path | str]) -> Any:
 
 
 def _from_build(build: Any, language: str, timeout: float) -> QueryEngine:
-    """The embedded engine for ``language`` over an opened build or cache entry."""
+    """The embedded engine for ``language`` over an opened build or cache entry (whose
+    names resolve the named queries' ids)."""
+    engine: QueryEngine
     if language == "sparql":
         from carepath.engines.oxigraph import SparqlEngine
 
-        return SparqlEngine(store=build.oxigraph(), timeout=timeout)
-    from carepath.engines.ladybug import CypherEngine
+        engine = SparqlEngine(store=build.oxigraph(), timeout=timeout)
+    else:
+        from carepath.engines.ladybug import CypherEngine
 
-    return CypherEngine(connection=build.ladybug(), timeout=timeout)
+        engine = CypherEngine(connection=build.ladybug(), timeout=timeout)
+    engine.names = build
+    return engine

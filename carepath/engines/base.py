@@ -55,9 +55,15 @@ class QueryEngine(Protocol):
 
 
 class EngineBase:
-    """Named queries, context management and the timeout, over an engine's ``_run``."""
+    """Named queries, context management and the timeout, over an engine's ``_run``.
+
+    ``names``: where a named query's id parameters are looked up (a model, or a build whose
+    names are read on demand); None looks them up in the engine's own ``model`` if it has
+    one, else takes them as given.
+    """
 
     capabilities: Capabilities
+    names: Any = None
 
     @property
     def language(self) -> str:
@@ -82,12 +88,21 @@ class EngineBase:
 
     def run_named(self, name: str, params: Mapping[str, Any] | None = None, *,
                   library: Library | None = None) -> pd.DataFrame:
-        """Run a library query; its parameters bound by their declared types."""
-        from carepath.engines.library import check_params
+        """Run a library query; its parameters bound by their declared types, ids resolved
+        (:func:`carepath.engines.library.resolve_params`).
+
+        Raises:
+            QueryError: an unknown query, or a missing or unknown parameter.
+            NameLookupError: an id parameter that names nothing of its kind (with the ids it
+                may mean).
+        """
+        from carepath.engines.library import check_params, resolve_params
 
         query = self.named(name, library)
         params = dict(params or {})
         check_params(query, params)
+        names = self.names if self.names is not None else getattr(self, "model", None)
+        params = resolve_params(query, params, names)
         return self._run(query.text, params, {p.name: p.type for p in query.params},
                          trusted=True)
 

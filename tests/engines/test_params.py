@@ -51,3 +51,18 @@ def test_the_command_line_calls_it_a_usage_error(language):
                                     "nmae=Mother and Baby Unit"])
     assert isinstance(done.exception, UsageError)
     assert "--param: parameter 'nmae' is not used" in str(done.exception)
+
+
+@pytest.mark.parametrize("language", ["sparql", "cypher"])
+def test_a_named_query_resolves_its_ids_from_python_too(tmp_path_factory, language):
+    # was: 0 rows from Python where the command line said "did you mean dorset-pmmhs"
+    from carepath.build import build
+    from carepath.errors import NameLookupError
+
+    folder = build(out=tmp_path_factory.mktemp("named") / "b", shacl=False).out
+    for spec in ([], folder):  # the cached build of the bundled data, and a build folder
+        with connect(spec, language=language) as engine:
+            with pytest.raises(NameLookupError, match="did you mean dorset-pmmhs"):
+                engine.run_named("who-refers-to", {"service": "dorset-pmhs"})
+            rows = engine.run_named("who-refers-to", {"service": "dorset-pmmhs"})
+            assert "gp" in set(rows["source"])
