@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from carepath.engines.library import Library, NamedQuery
+    from carepath.engines.rows import Rows
 
 DEFAULT_TIMEOUT = 300.0  # seconds a query may run before it is given up
 T = TypeVar("T")
@@ -114,6 +115,24 @@ class EngineBase:
     def _run(self, text: str, params: dict[str, Any], types: dict[str, str], *,
              trusted: bool) -> pd.DataFrame:
         raise NotImplementedError
+
+    def rows(self, text: str, values: Mapping[str, Any] | None = None, *, limit: int,
+             timeout: float | None = None) -> Rows:
+        """A user's query's rows, at most ``limit`` of them (``truncated`` says more were
+        left out), stopped at ``timeout`` seconds (None: the engine's own limit): the
+        primitive ``carepath serve``'s ``/sparql`` and ``/cypher`` answer from.
+        ``values`` are bound as they are (native values, as JSON gives them), checked like
+        a query's parameters (each one used, none missing). This generic version runs
+        :meth:`query` and keeps the first ``limit`` rows; the embedded engines stop reading
+        at the limit.
+        """
+        from carepath.engines.rows import Rows
+
+        df = self.query(text, {k: str(v) for k, v in (values or {}).items()})
+        kept = df.head(limit)
+        return Rows("solutions", [str(c) for c in df.columns],
+                    kept.astype(object).where(kept.notna(), None).values.tolist(),
+                    truncated=len(df) > limit)
 
 
 def with_timeout(seconds: float | None, work: Callable[[], T], *,

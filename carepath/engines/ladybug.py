@@ -20,6 +20,7 @@ from carepath.errors import QueryError
 if TYPE_CHECKING:
     import pandas as pd
 
+    from carepath.engines.rows import Rows
     from carepath.graph.model import Model
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -72,6 +73,47 @@ class CypherEngine(EngineBase):
 
     def close(self) -> None:
         self.conn.close()
+
+    def rows(self, text: str, values: dict[str, Any] | None = None, *, limit: int,
+             timeout: float | None = None) -> Rows:
+        """A user's query's rows, at most ``limit`` (see :meth:`EngineBase.rows`); the
+        query is checked by the engine's sandbox, its ``$parameters`` bound to ``values``
+        as they are, and LadybugDB interrupts it at ``timeout``.
+
+        Raises:
+            QueryRefused: a query that does more than read, or too deep or too long.
+            QueryError: a syntax error, a missing or unused parameter.
+            TimedOut: past ``timeout``.
+        """
+        from carepath.engines.rows import Rows, TimedOut
+
+        if not isinstance(values, dict | None):
+            raise QueryError('params must be a JSON object, e.g. {"service": "dorset-pmmhs"}')
+        bound = check_bound(text, dict(values or {}), unused_ok=False)
+        check_ladybug(self.conn, text)
+        seconds = self.capabilities.timeout if timeout is None else timeout
+        self.conn.set_query_timeout(max(1, int(seconds * 1000)) if seconds else 0)
+        try:
+            result = self.conn.execute(text, bound)
+        except RuntimeError as exc:
+            message = str(exc).splitlines()[0]
+            if "nterrupt" in message or "timeout" in message.lower():
+                raise TimedOut(f"the query ran past the time limit ({seconds:g} s)") from None
+            raise QueryError(f"Cypher error: {message}") from None
+        finally:
+            if seconds != self.capabilities.timeout:
+                self.conn.set_query_timeout(int((self.capabilities.timeout or 0) * 1000))
+        result = result[-1] if isinstance(result, list) else result
+        try:
+            out = Rows("solutions", list(result.get_column_names()))
+            while result.has_next():
+                if len(out.rows) >= limit:
+                    out.truncated = True
+                    break
+                out.rows.append(result.get_next())
+        finally:
+            result.close()
+        return out
 
     def _run(self, text: str, params: dict[str, Any], types: dict[str, str], *,
              trusted: bool) -> pd.DataFrame:

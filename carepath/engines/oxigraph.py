@@ -108,6 +108,19 @@ class SparqlEngine(SparqlBase):
                 return kind
         return None
 
+    def rows(self, text: str, values: dict[str, Any] | None = None, *, limit: int,
+             timeout: float | None = None) -> Any:
+        """A user's query's rows (:class:`carepath.engines.rows.Rows`), at most ``limit``
+        (see :meth:`EngineBase.rows`); ``values`` bound as strings by a VALUES block."""
+        from carepath.engines.rows import sparql_rows
+
+        values = {k: str(v) for k, v in (values or {}).items()}
+        check_sparql(text)
+        check_unused(values, sparql_variables(text), "SPARQL")
+        text = with_values(text, rdf_terms(values, {}, self.node_kind))
+        seconds = self.capabilities.timeout if timeout is None else timeout
+        return sparql_rows(self.store, text, limit=limit, timeout=seconds or float("inf"))
+
     def _execute(self, text: str) -> pd.DataFrame:
         def work() -> pd.DataFrame:
             try:

@@ -375,8 +375,11 @@ def ladybug_plan(conn: Any, text: str) -> tuple[set[str], set[str]]:
     if not prepared.is_success():
         message = prepared.get_error_message().splitlines()[0]
         if "multiple statements" in message:
-            raise QueryError("one Cypher statement at a time, please (no ';' between "
-                             "statements)")
+            raise QueryRefused("refused: one statement at a time, please (no ';' between "
+                               "statements)")
+        if "read-only database" in message:
+            raise QueryRefused("refused: this Cypher writes to the graph; queries are "
+                               "read-only")
         raise QueryError(f"Cypher error: {message}")
     result = conn.execute("EXPLAIN " + text)
     plan = "\n".join(str(v) for v in result.get_as_df().iloc[:, 0])
@@ -386,8 +389,8 @@ def ladybug_plan(conn: Any, text: str) -> tuple[set[str], set[str]]:
 # What a reading query can start with; anything else (COPY, EXPORT, IMPORT, INSTALL, ATTACH,
 # CREATE/DROP/ALTER TABLE, BEGIN, CHECKPOINT...) is a command, refused before it is even
 # planned (planning EXPORT DATABASE already creates its folder).
-LADYBUG_FIRST_WORDS = frozenset({"MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CALL",
-                                 "LOAD"})
+LADYBUG_FIRST_WORDS = frozenset({"MATCH", "OPTIONAL", "UNWIND", "WITH", "RETURN", "CALL"})
+# (not LOAD: LOAD FROM reads a file, or a Python variable in the engine's scope)
 
 
 def first_word(text: str) -> str:
@@ -418,16 +421,19 @@ def check_ladybug(conn: Any, text: str) -> None:
     """Refuse a user's Cypher on LadybugDB unless its plan only reads the database.
 
     Raises:
-        QueryError: more than one statement, a syntax error, or a plan that writes, reads
-            files, installs extensions or changes settings.
+        QueryRefused: more than one statement, or a plan that writes, reads files, installs
+            extensions or changes settings.
+        QueryError: a syntax error.
     """
     import warnings
 
     check_cypher_shape(text)
     word = first_word(text)
+    if not text.strip():
+        raise QueryError("the query is empty")
     if word not in LADYBUG_FIRST_WORDS:
-        raise QueryError(f"refused: {word or 'this'} is not a reading query; queries are "
-                         "read-only, without files, extensions or settings")
+        raise QueryRefused(f"refused: {word or 'this'} is not a reading query; queries are "
+                           "read-only, without files, extensions or settings")
     with warnings.catch_warnings():  # prepare-then-execute is deprecated for running queries
         warnings.simplefilter("ignore", DeprecationWarning)
         try:
@@ -436,5 +442,6 @@ def check_ladybug(conn: Any, text: str) -> None:
             raise QueryError(f"Cypher error: {str(exc).splitlines()[0]}") from None
     bad = sorted(operators - LADYBUG_OPERATORS) + sorted(functions - LADYBUG_FUNCTIONS)
     if bad:
-        raise QueryError(f"refused: this Cypher does more than read the graph ({', '.join(bad)}); "
-                         "queries are read-only, without files, extensions or settings")
+        raise QueryRefused(f"refused: this Cypher does more than read the graph "
+                           f"({', '.join(bad)}); queries are read-only, without files, "
+                           "extensions or settings")
