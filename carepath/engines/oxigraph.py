@@ -119,7 +119,10 @@ class SparqlEngine(SparqlBase):
         check_unused(values, sparql_variables(text), "SPARQL")
         text = with_values(text, rdf_terms(values, {}, self.node_kind))
         seconds = self.capabilities.timeout if timeout is None else timeout
-        return sparql_rows(self.store, text, limit=limit, timeout=seconds or float("inf"))
+        # given up at the limit, though Oxigraph runs on in its thread: the server runs
+        # queries in worker processes instead (carepath.engines.rows.SparqlWorkers)
+        return with_timeout(seconds, lambda: sparql_rows(
+            self.store, text, limit=limit, timeout=seconds or float("inf")))
 
     def _execute(self, text: str) -> pd.DataFrame:
         def work() -> pd.DataFrame:

@@ -31,7 +31,7 @@ from carepath.engines.binding import cypher_values
 from carepath.engines.ladybug import check_bound
 from carepath.engines.library import Library, load_library, parse_header
 from carepath.engines.sandbox import check_cypher_shape
-from carepath.errors import CarepathError, ExportError, QueryError
+from carepath.errors import CarepathError, ExportError, QueryError, QueryRefused
 from carepath.graph.cypher import COLUMN_TYPES, node_frames, relation_frames
 from carepath.graph.model import Model, RelationKind
 from carepath.output import records
@@ -472,8 +472,8 @@ class Neo4jEngine(EngineBase):
         refused = _operators(summary.plan) & _REFUSED_OPERATORS
         if summary.query_type != "r" or refused:
             what = ", ".join(sorted(refused)) or f"query type {summary.query_type!r}"
-            raise QueryError(f"refused: this Cypher does more than read the graph ({what}); "
-                             "queries are read-only, without files or procedures")
+            raise QueryRefused(f"refused: this Cypher does more than read the graph ({what}); "
+                               "queries are read-only, without files or procedures")
 
     def _run(self, text: str, params: dict[str, Any], types: dict[str, str], *,
              trusted: bool) -> pd.DataFrame:
