@@ -235,6 +235,30 @@ def open_data(data: Sequence[Path | str]) -> CachedBuild:
         return _fill(folder, data, files)
 
 
+def open_source(data: Sequence[Path | str] = (), *, graph: Path | str | None = None) -> Build:
+    """The build a question is answered from, the one rule every command, the server and
+    :func:`carepath.engines.connect` follow: ``graph`` (a build folder, its stores opened
+    read-only), else one build folder given as ``data``, else the cached build of the
+    ``data`` files (:func:`open_data`; none: the bundled reference data).
+
+    >>> import os, tempfile
+    >>> os.environ["CAREPATH_CACHE_DIR"] = tempfile.mkdtemp()
+    >>> type(open_source()).__name__
+    'CachedBuild'
+
+    Raises:
+        BuildError: ``graph`` is not a build folder this carepath can read.
+        DataValidationError: the data has problems.
+    """
+    from carepath.build import is_build
+
+    if graph is not None:
+        return open_build(graph)
+    if len(data) == 1 and is_build(data[0]):
+        return open_build(data[0])
+    return open_data(data)
+
+
 def _cached(folder: Path, data: Sequence[Path | str]) -> CachedBuild | None:
     """The entry at ``folder`` if it is there and its manifest sound (a damaged one is
     removed)."""

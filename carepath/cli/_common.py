@@ -157,20 +157,16 @@ def print_problems(problems: list[Problem]) -> None:
 def open_data(data: list[Path] | None, graph: Path | None = None):
     """The build a command answers from: ``--graph DIR``, a build folder given as ``--data``,
     or the cached build of the ``--data`` files (see :mod:`carepath.cache`)."""
-    from carepath.build import is_build, open_build
-    from carepath.cache import open_data as cached
+    from carepath.cache import CachedBuild, open_source
 
-    if graph is not None:
-        if data:
-            raise UsageError("give --data (source files) or --graph (a build folder), not both")
-        return open_build(graph)
-    if data and len(data) == 1 and is_build(data[0]):
-        return open_build(data[0])
-    entry = cached(data or [])
-    if entry.problem is not None:  # e.g. a read-only cache: said once, answered all the same
-        note(entry.problem)
-    entry.on_problem = note
-    return entry
+    if graph is not None and data:
+        raise UsageError("give --data (source files) or --graph (a build folder), not both")
+    built = open_source(data or [], graph=graph)
+    if isinstance(built, CachedBuild):
+        if built.problem is not None:  # e.g. a read-only cache: said once, answered anyway
+            note(built.problem)
+        built.on_problem = note
+    return built
 
 
 def load(data: list[Path] | None, graph: Path | None = None) -> Model:

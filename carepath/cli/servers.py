@@ -217,9 +217,7 @@ def open_engine(language: str, data: list[Path] | None, *, graph: Path | None = 
         if user or database:
             raise UsageError(f"{'--user' if user else '--database'} needs --neo4j-uri"
                              f"{' or --endpoint' if user else ''}")
-        from carepath.engines import _from_build
-
-        engine = _from_build(built if built is not None else open_data(data, graph),
-                             language, limit["timeout"])
+        engine = connect(built if built is not None else open_data(data, graph),
+                         language=language, **limit)
     with engine:
         yield engine

@@ -129,17 +129,13 @@ def open_graph(data: Sequence[Path | str] = (), *, graph: Path | str | None = No
     if model is not None:
         return _from_model(model, ", ".join(str(p) for p in data)
                            or "the bundled reference data")
-    from carepath.build import is_build, open_build
-    from carepath.cache import open_data
+    from carepath.build import is_build
+    from carepath.cache import open_source
 
-    if graph is not None:
-        build = open_build(graph)
-        label = f"the build {graph}"
-    elif len(data) == 1 and is_build(data[0]):
-        build = open_build(data[0])
-        label = f"the build {data[0]}"
+    build = open_source(list(data), graph=graph)
+    if graph is not None or (len(data) == 1 and is_build(data[0])):
+        label = f"the build {graph if graph is not None else data[0]}"
     else:
-        build = open_data(list(data))
         label = ", ".join(str(p) for p in data) or "the bundled reference data"
     model = build.model
     store = build.oxigraph()  # read-only: Oxigraph refuses every update itself

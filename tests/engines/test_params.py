@@ -66,3 +66,16 @@ def test_a_named_query_resolves_its_ids_from_python_too(tmp_path_factory, langua
                 engine.run_named("who-refers-to", {"service": "dorset-pmhs"})
             rows = engine.run_named("who-refers-to", {"service": "dorset-pmmhs"})
             assert "gp" in set(rows["source"])
+
+
+def test_connect_takes_the_build_open_source_opened(tmp_path, monkeypatch):
+    # one opener for every command, the server and connect(): the data is read once
+    from carepath.cache import CachedBuild, open_source
+
+    monkeypatch.setenv("CAREPATH_CACHE_DIR", str(tmp_path / "cache"))
+    built = open_source([])
+    assert isinstance(built, CachedBuild)
+    with connect(built, language="cypher") as engine:
+        assert engine.names is built
+        rows = engine.run_named("who-refers-to", {"service": "dorset-pmmhs"})
+        assert "gp" in set(rows["source"])
