@@ -494,6 +494,8 @@ class Neo4jEngine(EngineBase):
                 if not trusted:
                     self._check(session, text, values)
                 keys, rows = session.execute_read(read)
+        except QueryError:  # the sandbox's own refusal, already one clear line
+            raise
         except _driver_errors() as exc:
             raise QueryError(f"Cypher error on Neo4j: {explain(exc, self.uri, self.user)}") \
                 from None
