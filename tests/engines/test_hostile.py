@@ -30,6 +30,9 @@ DEEP_CYPHER = {
     "nested-maps": "RETURN " + "{a: " * 1000 + "1" + "}" * 1000,
     "nested-parentheses": "RETURN " + "(" * 1000 + "1" + ")" * 1000,
 }
+# planning doubles per level: 20 levels took 2.5 s, 31 levels over five minutes (outside
+# LadybugDB's query timeout)
+NESTED_CASES = "RETURN " + "CASE WHEN true THEN " * 31 + "1" + " END" * 31
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +58,13 @@ def test_sparql_of_too_many_tokens_is_refused(engines, text):
 def test_deep_cypher_is_refused_before_it_is_planned(engines, text):
     with pytest.raises(QueryRefused, match="nests more than 32 levels"):
         engines["cypher"].query(text)
+
+
+def test_deeply_nested_case_is_refused_before_it_is_planned(engines):
+    with pytest.raises(QueryRefused, match="nests CASE more than 12 levels"):
+        engines["cypher"].query(NESTED_CASES)
+    assert engines["cypher"].query("RETURN CASE WHEN true THEN CASE WHEN false THEN 1 "
+                                   "ELSE 2 END END AS n")["n"][0] == 2
 
 
 def test_a_long_values_block_is_data_not_structure(engines):
