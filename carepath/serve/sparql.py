@@ -44,18 +44,11 @@ Refused = QueryRefused
 """A request the read-only endpoint will not run (HTTP 403)."""
 
 keywords = sparql_keywords
+# a query's rows with a row limit and a time limit, in this thread: the engines' primitive
+# (carepath.engines.rows.sparql_rows); the server runs it in worker processes
+# (carepath.engines.rows.SparqlWorkers), which a query past its limit cannot outlive
 Result = Rows
 run = sparql_rows
-"""Check and run a query on a store in this thread, with a row limit and a time limit
-(:func:`carepath.engines.rows.sparql_rows`); the server runs it in worker processes
-(:class:`carepath.engines.rows.SparqlWorkers`), which a query past its limit cannot outlive.
-
->>> store = ox.Store()
->>> store.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x")))
->>> r = run(store, "SELECT ?o WHERE { ?s ?p ?o }", limit=10, timeout=5)
->>> r.variables, [str(t) for t in r.rows[0]]
-(['o'], ['"x"'])
-"""
 
 
 def check_query(query: str) -> None:
