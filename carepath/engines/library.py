@@ -49,10 +49,6 @@ def __getattr__(name: str) -> Any:
     if name == "with_values":
         from carepath.engines.binding import with_values
         return with_values
-    if name == "ENGINES":
-        from carepath.engines.ladybug import CypherEngine
-        from carepath.engines.oxigraph import SparqlEngine
-        return {"sparql": SparqlEngine, "cypher": CypherEngine}
     raise AttributeError(name)
 
 
