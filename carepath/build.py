@@ -297,7 +297,7 @@ class Build:
     @property
     def model(self) -> Model:
         if self._model is None:
-            self._model = read_snapshot(self.folder / SNAPSHOT,
+            self._model = read_snapshot(self.part(SNAPSHOT),
                                         self.manifest.get("snapshot_sha256"))
         return self._model
 
@@ -308,7 +308,7 @@ class Build:
         :attr:`model`. Never give it to an analysis."""
         if self._model is not None:
             return self._model
-        return read_snapshot(self.folder / SNAPSHOT, self.manifest.get("snapshot_sha256"),
+        return read_snapshot(self.part(SNAPSHOT), self.manifest.get("snapshot_sha256"),
                              statements=False)
 
     def is_service(self, ident: str) -> bool | None:
@@ -331,28 +331,64 @@ class Build:
     def has(self, part: str) -> bool:
         return (self.folder / part).exists()
 
+    def part(self, part: str) -> Path:
+        """The path of a part of this build, checked to be its own: a part (or a file in
+        it) that is a link, or resolves outside the folder, is refused; another build's
+        store would answer for this one (61 services for a 2-service build).
+
+        Raises:
+            BuildError: the part is a link, or leads out of the build folder.
+        """
+        path = self.folder / part
+        root = self.folder.resolve()
+        inside = list(path.iterdir()) if path.is_dir() and not path.is_symlink() else []
+        for entry in (path, *inside):
+            if entry.is_symlink() or (entry.exists()
+                                      and not entry.resolve().is_relative_to(root)):
+                shown = part if entry == path else f"{part}/{entry.name}"
+                raise BuildError(f"build {self.folder}: {shown} is a link to "
+                                 f"{entry.resolve()}; a build's stores are its own, not "
+                                 "another folder's: build it again with carepath build")
+        return path
+
     def oxigraph(self) -> Any:
-        """The on-disk Oxigraph store, opened read-only."""
+        """The on-disk Oxigraph store, opened read-only (checked to be this build's own and
+        readable: a damaged store raises :class:`BuildError` naming it)."""
         import pyoxigraph as ox
 
+        path = self.part(OXIGRAPH)
+        if not path.is_dir():
+            raise BuildError(f"build {self.folder} has no {OXIGRAPH}")
         try:
-            return ox.Store.read_only(str(self.folder / OXIGRAPH))
-        except OSError as exc:
-            raise BuildError(f"cannot open the RDF store of build {self.folder}: {exc}") \
-                from None
+            store = ox.Store.read_only(str(path))
+            if next(iter(store.quads_for_pattern(None, None, None)), None) is None:
+                raise OSError("it holds no triples")
+        except (OSError, RuntimeError) as exc:
+            raise BuildError(f"the RDF store {path} is damaged "
+                             f"({str(exc).splitlines()[0][:200]}); build it again with "
+                             "carepath build") from None
+        return store
 
     def ladybug(self) -> Any:
-        """A connection to the LadybugDB database, opened read-only."""
+        """A connection to the LadybugDB database, opened read-only (checked to be this
+        build's own and readable: a damaged database raises :class:`BuildError` naming it)."""
         import ladybug
 
-        path = self.folder / LADYBUG
+        path = self.part(LADYBUG)
         if not path.exists():
             raise BuildError(f"build {self.folder} has no {LADYBUG}")
         try:
-            return ladybug.Connection(ladybug.Database(str(path), read_only=True))
+            conn = ladybug.Connection(ladybug.Database(str(path), read_only=True))
+            tables = conn.execute("CALL show_tables() RETURN count(*)").get_next()[0]
         except RuntimeError as exc:
-            raise BuildError(f"cannot open the LadybugDB database of build {self.folder}: "
-                             f"{str(exc).splitlines()[0]}") from None
+            raise BuildError(f"the LadybugDB database {path} is damaged "
+                             f"({str(exc).splitlines()[0][:200]}); build it again with "
+                             "carepath build") from None
+        if not tables:
+            conn.close()
+            raise BuildError(f"the LadybugDB database {path} is damaged (it holds no "
+                             "tables); build it again with carepath build")
+        return conn
 
 
 def read_snapshot(path: Path, sha256: str | None = None, *, statements: bool = True) -> Model:

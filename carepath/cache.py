@@ -28,7 +28,8 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,7 @@ from carepath.build import (
 )
 
 ENTRIES = "builds"
+LOCKS = ".locks"  # a folder of lock files beside the entries, one per entry key
 KEEP = 8
 """Cache entries kept (``$CAREPATH_CACHE_ENTRIES`` changes it): the least recently used go
 when a new one is written. A national entry is about 500 MB."""
@@ -92,6 +94,16 @@ class CachedBuild(Build):
 
     hit: bool = False
     data: tuple[Path | str, ...] = ()
+    problem: str | None = None
+    """Why the cache could not be written (the answer is made without it), or None."""
+    on_problem: Callable[[str], None] | None = None
+    """Told :attr:`problem` when it arises after opening (the command line prints a note)."""
+
+    def _unwritable(self, exc: OSError) -> None:
+        if self.problem is None:
+            self.problem = unwritable_message(exc)
+            if self.on_problem is not None:
+                self.on_problem(self.problem)
 
     @property
     def model(self) -> Any:
@@ -112,16 +124,22 @@ class CachedBuild(Build):
             return self.model
 
     def oxigraph(self) -> Any:
-        self._ensure(OXIGRAPH)
+        if not self._ensure(OXIGRAPH):
+            from carepath.graph.rdf import to_store
+
+            return to_store(self.model)  # in memory: the cache cannot hold it
         try:
             return super().oxigraph()
-        except BuildError:  # damaged: build it again, once
-            shutil.rmtree(self.folder / OXIGRAPH, ignore_errors=True)
+        except BuildError:  # damaged (or not its own): build it again, once
+            _remove(self.folder / OXIGRAPH)
             self._ensure(OXIGRAPH)
             return super().oxigraph()
 
     def ladybug(self) -> Any:
-        self._ensure(LADYBUG)
+        if not self._ensure(LADYBUG):
+            from carepath.graph.cypher import to_ladybug
+
+            return to_ladybug(self.model)  # in memory: the cache cannot hold it
         try:
             return super().ladybug()
         except BuildError:
@@ -129,31 +147,66 @@ class CachedBuild(Build):
             self._ensure(LADYBUG)
             return super().ladybug()
 
-    def _ensure(self, part: str) -> None:
+    def _ensure(self, part: str) -> bool:
+        """Build ``part`` into the entry if it is missing; False if the cache cannot be
+        written (:attr:`problem` says why)."""
         target = self.folder / part
-        if target.exists():
-            return
-        tmp = Path(tempfile.mkdtemp(prefix=f".{part}.", dir=self.folder))
+        if target.exists() or target.is_symlink():
+            return True
+        if self.problem is not None:
+            return False
         try:
-            if part == OXIGRAPH:
-                store = write_oxigraph(self.model, tmp / part)
-                del store
-            else:
-                write_ladybug(self.model, tmp / part)
-            try:
-                (tmp / part).rename(target)
-            except OSError:  # another process put it there first
-                if not target.exists():
-                    raise
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
+            with filling(self.folder.name):  # one process builds it; the others wait
+                if target.exists():
+                    return True
+                tmp = Path(tempfile.mkdtemp(prefix=f".{part}.", dir=self.folder))
+                try:
+                    if part == OXIGRAPH:
+                        store = write_oxigraph(self.model, tmp / part)
+                        del store
+                    else:
+                        write_ladybug(self.model, tmp / part)
+                    (tmp / part).rename(target)
+                finally:
+                    shutil.rmtree(tmp, ignore_errors=True)
+        except OSError as exc:
+            self._unwritable(exc)
+            return False
+        return True
 
 
 def _remove(path: Path) -> None:
-    if path.is_dir():
+    if path.is_symlink():
+        path.unlink(missing_ok=True)
+    elif path.is_dir():
         shutil.rmtree(path, ignore_errors=True)
     else:
         path.unlink(missing_ok=True)
+
+
+@contextmanager
+def filling(key: str) -> Iterator[None]:
+    """Hold the lock of cache entry ``key`` while it is written: two processes filling the
+    same entry took turns removing each other's half-written parts (one of them failed in 5
+    rounds of 10); now the second waits, then finds the entry filled. Without a lock file
+    (an unwritable cache, or no ``fcntl``) nothing is shared, and nothing is locked."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows: no lock
+        yield
+        return
+    locks = cache_dir() / ENTRIES / LOCKS
+    try:
+        locks.mkdir(parents=True, exist_ok=True)
+        fd = os.open(locks / key, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def entry_key(files: list[Path]) -> str:
@@ -169,44 +222,93 @@ def open_data(data: Sequence[Path | str]) -> CachedBuild:
     Raises:
         DataValidationError: the data has errors (nothing is cached).
     """
-    from carepath.loaders import load_with_warnings
-
     files = source_files(data)
     key = entry_key(files)
     folder = cache_dir() / ENTRIES / key
-    if (folder / MANIFEST).exists():
-        try:
-            found = open_build(folder)
-            _used(folder)
-            # the snapshot is read (and its hash checked) when the model is first asked for:
-            # a SPARQL or Cypher question needs only the stores
-            return CachedBuild(found.folder, found.manifest, hit=True, data=tuple(data))
-        except BuildError:
-            shutil.rmtree(folder, ignore_errors=True)  # damaged: never trusted
+    entry = _cached(folder, data)
+    if entry is not None:
+        return entry
+    with filling(key):  # another process filling the same entry: wait, then use its work
+        entry = _cached(folder, data)
+        if entry is not None:
+            return entry
+        return _fill(folder, data, files)
+
+
+def open_source(data: Sequence[Path | str] = (), *, graph: Path | str | None = None) -> Build:
+    """The build a question is answered from, the one rule every command, the server and
+    :func:`carepath.engines.connect` follow: ``graph`` (a build folder, its stores opened
+    read-only), else one build folder given as ``data``, else the cached build of the
+    ``data`` files (:func:`open_data`; none: the bundled reference data).
+
+    >>> import os, tempfile
+    >>> os.environ["CAREPATH_CACHE_DIR"] = tempfile.mkdtemp()
+    >>> type(open_source()).__name__
+    'CachedBuild'
+
+    Raises:
+        BuildError: ``graph`` is not a build folder this carepath can read.
+        DataValidationError: the data has problems.
+    """
+    from carepath.build import is_build
+
+    if graph is not None:
+        return open_build(graph)
+    if len(data) == 1 and is_build(data[0]):
+        return open_build(data[0])
+    return open_data(data)
+
+
+def _cached(folder: Path, data: Sequence[Path | str]) -> CachedBuild | None:
+    """The entry at ``folder`` if it is there and its manifest sound (a damaged one is
+    removed)."""
+    if not (folder / MANIFEST).exists():
+        return None
+    try:
+        found = open_build(folder)
+    except BuildError:
+        shutil.rmtree(folder, ignore_errors=True)  # damaged: never trusted
+        return None
+    _used(folder)
+    # the snapshot is read (and its hash checked) when the model is first asked for: a
+    # SPARQL or Cypher question needs only the stores
+    return CachedBuild(found.folder, found.manifest, hit=True, data=tuple(data))
+
+
+def _fill(folder: Path, data: Sequence[Path | str], files: list[Path]) -> CachedBuild:
+    """Load ``data`` and write its entry at ``folder`` (the snapshot and manifest)."""
+    from carepath.loaders import load_with_warnings
+
     model, warnings = load_with_warnings(*data)
     manifest = manifest_for(data, files)
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=folder.parent))
+        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
         try:
             write_snapshot(model, tmp / SNAPSHOT)
             write_manifest(tmp, manifest, warnings, model=model)
             if folder.exists():  # a half entry (no manifest) or a damaged one
                 shutil.rmtree(folder, ignore_errors=True)
-            try:
-                tmp.rename(folder)
-            except OSError:  # another process wrote the same entry first
-                if not (folder / MANIFEST).exists():
-                    raise
+            tmp.rename(folder)
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         entry = CachedBuild(folder, open_build(folder).manifest, _model=model, data=tuple(data))
         evict(keep=_keep(), spare=folder)
-    except OSError:  # no writable cache: answer from memory all the same
+    except OSError as exc:  # no writable cache: answer from memory all the same
         entry = CachedBuild(folder, {**manifest, "warnings": []}, _model=model,
-                            data=tuple(data))
+                            data=tuple(data), problem=unwritable_message(exc))
     entry.warnings = list(warnings)
     return entry
+
+
+def unwritable_message(exc: OSError) -> str:
+    """One line: the cache cannot be written, why, and what to do.
+
+    >>> unwritable_message(OSError(30, "Read-only file system"))  # doctest: +ELLIPSIS
+    'the cache ... cannot be written (Read-only file system): answering without it; ...'
+    """
+    return (f"the cache {cache_dir()} cannot be written ({exc.strerror or exc}): answering "
+            "without it; set CAREPATH_CACHE_DIR to a writable folder to keep builds")
 
 
 def _used(folder: Path) -> None:

@@ -42,6 +42,8 @@ _TABLES = {"profession": "professions", "area": "areas", "concern": "concerns",
            "source": "sources"}
 # a named query's parameter type -> the kinds it takes (see carepath.queries.named)
 _PARAM_KINDS = {"node": NODE, **{k: (k,) for k in KINDS if k != "family"}}
+ID_PARAM_TYPES = frozenset(_PARAM_KINDS)
+"""The named-query parameter types whose values are ids, resolved by :func:`check_param`."""
 
 
 @dataclass(frozen=True, slots=True)

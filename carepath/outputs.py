@@ -33,6 +33,7 @@ A single-file target (``template my-area.xlsx``) is replaced only with ``force``
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import json
@@ -266,12 +267,39 @@ def _locked(folder: Path) -> Iterator[None]:
 _NEARLY_FULL = 4 << 20  # bytes free below which a failed write is put down to a full disk
 
 
+def _read_only(exc: BaseException, where: Path) -> bool:
+    """Whether ``exc`` comes from a read-only file system (checked before the free-space
+    guess of :func:`_no_space`: a small read-only file system has little space free)."""
+    if not isinstance(exc, (OSError, RuntimeError)):
+        return False
+    if getattr(exc, "errno", None) == errno.EROFS or "read-only file system" in str(exc).lower():
+        return True
+    try:
+        return bool(os.statvfs(where).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs (Windows), or no such folder
+        return False
+
+
+def _write_error(exc: BaseException, where: Path) -> ExportError | None:
+    """The one-line error for a write that failed for want of space or a writable file
+    system, or None (another failure: raised as it is)."""
+    if _read_only(exc, where):
+        return ExportError(f"cannot write to {where}: it is on a read-only file system; "
+                           "choose a folder you can write to (nothing was written)")
+    if _no_space(exc, where):
+        return ExportError(f"no space left on {where}; free some space and run again "
+                           "(nothing was written)")
+    return None
+
+
 def _no_space(exc: BaseException, where: Path) -> bool:
     """Whether ``exc`` comes from a full disk (LadybugDB says only "Cannot read from file")."""
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return True
     if not isinstance(exc, (OSError, RuntimeError)):
         return False
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return False  # another cause the system named (a read-only file system, no access)
     if "no space left" in str(exc).lower():
         return True
     try:  # measured while the temporary output still takes its space
@@ -351,9 +379,9 @@ def output_dir(path: Path | str, *, force: bool = False) -> Iterator[Path]:
         yield tmp
         _commit(tmp, target, force=force)
     except BaseException as exc:
-        if _no_space(exc, parent):
-            raise ExportError(f"no space left on {parent}; free some space and run again "
-                              "(nothing was written)") from None
+        error = _write_error(exc, parent)
+        if error is not None:
+            raise error from None
         raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -401,9 +429,10 @@ def output_file(path: Path | str, *, force: bool = True) -> Iterator[Path]:
             tmp.chmod(0o666 & ~_umask())  # a writer that recreated it may have used 0600
         tmp.replace(target)
     except BaseException as exc:
-        if _no_space(exc, target.parent):
-            raise ExportError(f"no space left on {target.parent}; free some space and run "
-                              "again (nothing was written)") from None
+        error = _write_error(exc, target.parent)
+        if error is not None:
+            raise error from None
         raise
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # a read-only file system refuses even this
+            tmp.unlink(missing_ok=True)

@@ -100,8 +100,12 @@ def _write_workbook(path: Path, *, force: bool) -> Path:
     _dropdown(wb, "relations", "kind", "list relation kinds", len(RELATION_KINDS), DataValidation)
     _dropdown(wb, "relations", "urgency", "list urgencies", len(vocab["urgencies"]),
               DataValidation)
+    # saved in memory first: a workbook saved straight to a full disk left its zip file
+    # open, and closing it at exit printed a traceback after the one-line error
+    content = io.BytesIO()
+    wb.save(content)
     with output_file(path, force=force) as tmp:
-        wb.save(tmp)
+        tmp.write_bytes(content.getvalue())
     return path
 
 

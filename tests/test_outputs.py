@@ -328,9 +328,13 @@ def test_hsds_services_csv_neutralises_formulas_and_reads_back(evil_data, tmp_pa
 def test_neo4j_csv_files_stay_exact(evil_data, tmp_path):
     # machine-facing: neo4j-admin must read the same text (tests/servers run the real one)
     out = tmp_path / "neo"
-    assert cli("export", "neo4j-csv", str(out), "--data", str(evil_data)).returncode == 0
+    done = cli("export", "neo4j-csv", str(out), "--data", str(evil_data))
+    assert done.returncode == 0
     text = (out / "nodes-Service.csv").read_text(encoding="utf-8")
     assert EVIL.replace('"', '""') in text and "'=HYPERLINK" not in text
+    # ...and said (issue 24): one note naming the file and the cell
+    assert done.stderr.count("would run as a spreadsheet formula") == 1
+    assert "first: nodes-Service.csv: '=HYPERLINK(" in done.stderr
 
 
 # -- bidirectional controls ------------------------------------------------------------------

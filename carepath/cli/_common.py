@@ -201,8 +201,7 @@ def open_data(data: list[Path] | None, graph: Path | None = None, as_of: str | N
     """The build a command answers from: ``--graph DIR``, a build folder given as ``--data``,
     or the cached build of the ``--data`` files (see :mod:`carepath.cache`); with ``as_of``,
     of the version of the ``--data`` folder valid on that date (:mod:`carepath.history`)."""
-    from carepath.build import is_build, open_build
-    from carepath.cache import open_data as cached
+    from carepath.cache import CachedBuild, open_source
 
     as_of = as_of if as_of is not None else _AS_OF.get()
     if as_of is not None:
@@ -213,14 +212,15 @@ def open_data(data: list[Path] | None, graph: Path | None = None, as_of: str | N
                              "give no --graph and at most one --data")
         version = data_as_of(data[0] if data else None, as_of)
         note(f"answering from version {version.label} (valid from {version.valid_from})")
-        return cached([version.data])
-    if graph is not None:
-        if data:
-            raise UsageError("give --data (source files) or --graph (a build folder), not both")
-        return open_build(graph)
-    if data and len(data) == 1 and is_build(data[0]):
-        return open_build(data[0])
-    return cached(data or [])
+        data, graph = [version.data], None
+    if graph is not None and data:
+        raise UsageError("give --data (source files) or --graph (a build folder), not both")
+    built = open_source(data or [], graph=graph)
+    if isinstance(built, CachedBuild):
+        if built.problem is not None:  # e.g. a read-only cache: said once, answered anyway
+            note(built.problem)
+        built.on_problem = note
+    return built
 
 
 def load(data: list[Path] | None, graph: Path | None = None,

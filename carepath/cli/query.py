@@ -26,7 +26,7 @@ from carepath.cli.servers import (
     UserOpt,
     open_engine,
 )
-from carepath.errors import QueryError
+from carepath.errors import NameLookupError, QueryError
 from carepath.output import Format, emit
 
 query_app = typer.Typer(help="Run SPARQL or Cypher, or the named query library.",
@@ -60,33 +60,6 @@ def _params(items: list[str] | None) -> tuple[dict[str, str], dict[str, str]]:
 
 _PARAM_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _QUERY_FILES = (".rq", ".sparql", ".cypher", ".cql")
-
-
-def _check_named_params(built, query, params: dict[str, str]) -> dict[str, str]:
-    """Parameter names checked (a misspelt one is a usage error, not ignored) and id values
-    resolved from names, so an unknown or wrong-kind id is an error on every engine rather
-    than "no rows". A service id the build's manifest lists is taken as it is (an exact
-    service id wins outright in :func:`carepath.lookup.find` too); anything else is looked
-    up in the model without its relations (0.36 s at national)."""
-    import difflib
-
-    from carepath.lookup import check_param
-
-    declared = {p.name: p for p in query.params}
-    for key in params:
-        if key not in declared:
-            close = difflib.get_close_matches(key, list(declared), n=1)
-            mean = f" (did you mean {close[0]}?)" if close else ""
-            raise UsageError(f"named query {query.name!r} has no parameter {key!r}{mean}; it "
-                             f"takes: {', '.join(declared) or 'no parameters'}")
-    bound = {}
-    for key, value in params.items():
-        kind = declared[key].type
-        if kind == "service" and built.is_service(value):
-            bound[key] = value
-        else:
-            bound[key] = check_param(built.names, kind, value)
-    return bound
 
 
 def _query_text(query: str) -> str:
@@ -143,14 +116,15 @@ def query_run(
     if types:
         raise UsageError("a named query's parameters have their types already: "
                          "write --param NAME=VALUE")
+    library.get(name, language)  # an unknown language for it: said before anything opens
     built = open_data(data, graph)
     print_problems(built.warnings)
-    bound = _check_named_params(built, library.get(name, language), values)
-    remote = bool(neo4j_uri or endpoint)  # the model above only resolves names then
+    remote = bool(neo4j_uri or endpoint)  # the build above only resolves names then
     with open_engine(language, None if remote else data, graph=None if remote else graph,
                      neo4j_uri=neo4j_uri, user=user, database=database, endpoint=endpoint,
-                     named_graph=named_graph, timeout=timeout) as runner:
-        df = _named(runner, name, bound, library)
+                     named_graph=named_graph, timeout=timeout, built=built) as runner:
+        runner.names = built  # ids resolved by the engine, against this build's names
+        df = _named(runner, name, values, library)
     emit(df, fmt, title=library.get(name, language).title, console=out)
 
 
@@ -198,9 +172,13 @@ def query_cypher(
 def _named(engine, name: str, values: dict, library):
     try:
         return engine.run_named(name, values, library=library)
+    except NameLookupError:
+        raise
     except QueryError as exc:
         if "needs parameter" in str(exc):  # the library names no flags; the CLI does
             raise QueryError(f"{exc} (give it with --param NAME=VALUE)") from None
+        if "has no parameter" in str(exc):  # a misspelt --param name: a usage error
+            raise UsageError(str(exc)) from None
         raise
 
 
@@ -210,4 +188,6 @@ def _user_query(engine, text: str, values: dict, types: dict):
     except QueryError as exc:
         if "needs parameter" in str(exc):
             raise QueryError(f"{exc} (give it with --param NAME=VALUE)") from None
+        if "is not used by the" in str(exc):  # a misspelt --param: a usage error
+            raise UsageError(f"--param: {exc}") from None
         raise

@@ -120,12 +120,20 @@ def export_neo4j_csv_cmd(
     graph: GraphDirOpt = None,
 ) -> None:
     """CSV files for `neo4j-admin database import`, plus load.cypher (constraints + LOAD CSV)."""
-    from carepath.servers.neo4j_csv import export_neo4j_csv
+    from carepath.cli._common import note
+    from carepath.servers.neo4j_csv import export_neo4j_csv, formula_cells
 
     written = export_neo4j_csv(load(data, graph), folder, force=force)
     files = sorted(p.name for p in written.iterdir())
     out.print(f"wrote {len(files)} files to {written}: node and relationship CSVs, load.cypher "
               "and neo4j-admin-import.sh", highlight=False, soft_wrap=True)
+    formulas = formula_cells(written)
+    if formulas:
+        name, cell = formulas[0]
+        shown = cell if len(cell) <= 40 else cell[:37] + "..."
+        note(f"{len(formulas)} cell{'s' if len(formulas) > 1 else ''} would run as a "
+             f"spreadsheet formula (first: {name}: {shown!r}); they are written exactly for "
+             "neo4j-admin: open these files in a spreadsheet only with formulas disabled")
 
 
 @export_app.command("sparql")
@@ -167,11 +175,12 @@ def export_sparql_cmd(
 def open_engine(language: str, data: list[Path] | None, *, graph: Path | None = None,
                 neo4j_uri: str | None = None, user: str | None = None,
                 database: str | None = None, endpoint: str | None = None,
-                named_graph: str | None = None,
-                timeout: float | None = None) -> Iterator[Any]:
+                named_graph: str | None = None, timeout: float | None = None,
+                built: Any = None) -> Iterator[Any]:
     """The engine ``carepath query`` runs on (:func:`carepath.engines.connect`): Neo4j or a
     SPARQL endpoint if given, else the embedded engine for ``language`` over the build folder
-    ``--graph`` or the cached build of ``--data``."""
+    ``--graph`` or the cached build of ``--data`` (``built``, if the command opened it
+    already: the data is not opened, nor its files hashed, twice)."""
     from carepath.cli._common import open_data
     from carepath.engines import DEFAULT_TIMEOUT, connect
     from carepath.engines.base import EngineBase
@@ -208,8 +217,7 @@ def open_engine(language: str, data: list[Path] | None, *, graph: Path | None = 
         if user or database:
             raise UsageError(f"{'--user' if user else '--database'} needs --neo4j-uri"
                              f"{' or --endpoint' if user else ''}")
-        from carepath.engines import _from_build
-
-        engine = _from_build(open_data(data, graph), language, limit["timeout"])
+        engine = connect(built if built is not None else open_data(data, graph),
+                         language=language, **limit)
     with engine:
         yield engine

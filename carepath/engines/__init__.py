@@ -16,11 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carepath.engines.base import DEFAULT_TIMEOUT, Capabilities, QueryEngine, with_timeout
 from carepath.errors import QueryError
 from carepath.graph.model import Model
+
+if TYPE_CHECKING:
+    from carepath.build import Build
 
 __all__ = ["DEFAULT_TIMEOUT", "Capabilities", "QueryEngine", "connect", "with_timeout"]
 
@@ -28,11 +31,14 @@ LANGUAGES = ("sparql", "cypher")
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 
-def connect(spec: Model | Path | str | Sequence[Path | str], *, language: str | None = None,
+def connect(spec: Model | Build | Path | str | Sequence[Path | str], *,
+            language: str | None = None,
             user: str | None = None, password: str | None = None, database: str | None = None,
             named_graph: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> QueryEngine:
     """The engine for ``spec``:
 
+    - a build opened by :func:`carepath.cache.open_source` (or
+      :func:`carepath.build.open_build`): its stores, nothing opened twice;
     - a build folder (``carepath build``): its stores, opened read-only;
     - data paths (a list of files and folders; ``[]`` for the bundled data): their cached
       build (:mod:`carepath.cache`);
@@ -64,6 +70,10 @@ def connect(spec: Model | Path | str | Sequence[Path | str], *, language: str | 
         return RemoteSparqlEngine(spec, graph=named_graph, user=user, password=password,
                                   timeout=timeout)
     language = language or "sparql"
+    from carepath.build import Build
+
+    if isinstance(spec, Build):
+        return _from_build(spec, language, timeout)
     if isinstance(spec, Model):
         if language == "sparql":
             from carepath.engines.oxigraph import SparqlEngine
@@ -81,21 +91,22 @@ def _speaks(language: str | None, speaks: str, where: str) -> None:
 
 
 def _open(spec: Path | str | Sequence[Path | str]) -> Any:
-    from carepath.build import is_build, open_build
-    from carepath.cache import open_data
+    from carepath.cache import open_source
 
-    paths = [spec] if isinstance(spec, str | Path) else list(spec)
-    if len(paths) == 1 and is_build(paths[0]):
-        return open_build(paths[0])
-    return open_data(paths)
+    return open_source([spec] if isinstance(spec, str | Path) else list(spec))
 
 
 def _from_build(build: Any, language: str, timeout: float) -> QueryEngine:
-    """The embedded engine for ``language`` over an opened build or cache entry."""
+    """The embedded engine for ``language`` over an opened build or cache entry (whose
+    names resolve the named queries' ids)."""
+    engine: QueryEngine
     if language == "sparql":
         from carepath.engines.oxigraph import SparqlEngine
 
-        return SparqlEngine(store=build.oxigraph(), timeout=timeout)
-    from carepath.engines.ladybug import CypherEngine
+        engine = SparqlEngine(store=build.oxigraph(), timeout=timeout)
+    else:
+        from carepath.engines.ladybug import CypherEngine
 
-    return CypherEngine(connection=build.ladybug(), timeout=timeout)
+        engine = CypherEngine(connection=build.ladybug(), timeout=timeout)
+    engine.names = build
+    return engine

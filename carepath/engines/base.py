@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from carepath.engines.library import Library, NamedQuery
+    from carepath.engines.rows import Rows
 
 DEFAULT_TIMEOUT = 300.0  # seconds a query may run before it is given up
 T = TypeVar("T")
@@ -55,9 +56,15 @@ class QueryEngine(Protocol):
 
 
 class EngineBase:
-    """Named queries, context management and the timeout, over an engine's ``_run``."""
+    """Named queries, context management and the timeout, over an engine's ``_run``.
+
+    ``names``: where a named query's id parameters are looked up (a model, or a build whose
+    names are read on demand); None looks them up in the engine's own ``model`` if it has
+    one, else takes them as given.
+    """
 
     capabilities: Capabilities
+    names: Any = None
 
     @property
     def language(self) -> str:
@@ -82,12 +89,21 @@ class EngineBase:
 
     def run_named(self, name: str, params: Mapping[str, Any] | None = None, *,
                   library: Library | None = None) -> pd.DataFrame:
-        """Run a library query; its parameters bound by their declared types."""
-        from carepath.engines.library import check_params
+        """Run a library query; its parameters bound by their declared types, ids resolved
+        (:func:`carepath.engines.library.resolve_params`).
+
+        Raises:
+            QueryError: an unknown query, or a missing or unknown parameter.
+            NameLookupError: an id parameter that names nothing of its kind (with the ids it
+                may mean).
+        """
+        from carepath.engines.library import check_params, resolve_params
 
         query = self.named(name, library)
         params = dict(params or {})
         check_params(query, params)
+        names = self.names if self.names is not None else getattr(self, "model", None)
+        params = resolve_params(query, params, names)
         return self._run(query.text, params, {p.name: p.type for p in query.params},
                          trusted=True)
 
@@ -99,6 +115,24 @@ class EngineBase:
     def _run(self, text: str, params: dict[str, Any], types: dict[str, str], *,
              trusted: bool) -> pd.DataFrame:
         raise NotImplementedError
+
+    def rows(self, text: str, values: Mapping[str, Any] | None = None, *, limit: int,
+             timeout: float | None = None) -> Rows:
+        """A user's query's rows, at most ``limit`` of them (``truncated`` says more were
+        left out), stopped at ``timeout`` seconds (None: the engine's own limit): the
+        primitive ``carepath serve``'s ``/sparql`` and ``/cypher`` answer from.
+        ``values`` are bound as they are (native values, as JSON gives them), checked like
+        a query's parameters (each one used, none missing). This generic version runs
+        :meth:`query` and keeps the first ``limit`` rows; the embedded engines stop reading
+        at the limit.
+        """
+        from carepath.engines.rows import Rows
+
+        df = self.query(text, {k: str(v) for k, v in (values or {}).items()})
+        kept = df.head(limit)
+        return Rows("solutions", [str(c) for c in df.columns],
+                    kept.astype(object).where(kept.notna(), None).values.tolist(),
+                    truncated=len(df) > limit)
 
 
 def with_timeout(seconds: float | None, work: Callable[[], T], *,

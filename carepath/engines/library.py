@@ -49,10 +49,6 @@ def __getattr__(name: str) -> Any:
     if name == "with_values":
         from carepath.engines.binding import with_values
         return with_values
-    if name == "ENGINES":
-        from carepath.engines.ladybug import CypherEngine
-        from carepath.engines.oxigraph import SparqlEngine
-        return {"sparql": SparqlEngine, "cypher": CypherEngine}
     raise AttributeError(name)
 
 
@@ -152,13 +148,52 @@ def load_library() -> Library:
 
 
 def check_params(query: NamedQuery, params: dict[str, Any]) -> None:
-    """A missing or unexpected parameter is an error before the query runs."""
+    """An unexpected (first: a misspelt name explains a missing one) or missing parameter
+    is an error before the query runs."""
+    import difflib
+
     wanted = {p.name for p in query.params}
+    unknown = sorted(set(params) - wanted)
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], sorted(wanted), n=1)
+        mean = f" (did you mean {close[0]}?)" if close else ""
+        raise QueryError(f"named query {query.name!r} has no parameter {unknown[0]!r}{mean}; "
+                         f"it takes: {', '.join(sorted(wanted)) or 'no parameters'}")
     missing = sorted(wanted - set(params))
     if missing:
         hints = "; ".join(f"{p.name}: {p.help}" for p in query.params if p.name in missing)
         raise QueryError(f"named query {query.name!r} needs parameter {missing[0]!r}; {hints}")
-    unknown = sorted(set(params) - wanted)
-    if unknown:
-        raise QueryError(f"named query {query.name!r} has no parameter {unknown[0]!r}; "
-                         f"it takes: {', '.join(sorted(wanted)) or 'no parameters'}")
+
+
+def resolve_params(query: NamedQuery, params: dict[str, Any], names: Any) -> dict[str, Any]:
+    """``params`` with each id parameter resolved against ``names`` (a model, or a build
+    whose names are read on demand; None: taken as given): an id, a name or an alias
+    becomes the id, and an unknown or wrong-kind value is an error with the ids it may mean,
+    so a named query never answers "no rows" for a typo, from Python as on the command
+    line. A service id a build's manifest lists is taken as it is, without reading names.
+
+    >>> from carepath import load_reference
+    >>> lib = load_library()
+    >>> resolve_params(lib.get("who-refers-to", "sparql"), {"service": "dorset-pmhs"},
+    ...                load_reference())
+    Traceback (most recent call last):
+    ...
+    carepath.errors.NameLookupError: unknown service 'dorset-pmhs'; did you mean dorset-pmmhs...
+    """
+    if names is None:
+        return params
+    from carepath.graph.model import Model
+    from carepath.lookup import ID_PARAM_TYPES, check_param
+
+    out = dict(params)
+    for p in query.params:
+        if p.name not in out or p.type not in ID_PARAM_TYPES:
+            continue
+        value = str(out[p.name])
+        if isinstance(names, Model):
+            out[p.name] = check_param(names, p.type, value)
+        elif p.type == "service" and names.is_service(value):
+            out[p.name] = value
+        else:
+            out[p.name] = check_param(names.names, p.type, value)
+    return out

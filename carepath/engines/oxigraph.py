@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from carepath.engines.base import DEFAULT_TIMEOUT, Capabilities, EngineBase, with_timeout
 from carepath.engines.binding import NODE_KINDS, rdf_terms, with_values
-from carepath.engines.sandbox import check_sparql
+from carepath.engines.sandbox import check_sparql, check_unused, sparql_variables
 from carepath.errors import QueryError
 from carepath.graph.model import NodeKind
 
@@ -75,6 +75,7 @@ class SparqlBase(EngineBase):
              trusted: bool) -> pd.DataFrame:
         if not trusted:
             check_sparql(text)
+            check_unused(params, sparql_variables(text), "SPARQL")
         terms = rdf_terms(params, types, self.node_kind)
         df = self._execute(with_values(text, terms))
         if trusted:  # library queries project their parameters
@@ -106,6 +107,22 @@ class SparqlEngine(SparqlBase):
             if next(iter(self.store.quads_for_pattern(iri(kind, node), None, None)), None):
                 return kind
         return None
+
+    def rows(self, text: str, values: dict[str, Any] | None = None, *, limit: int,
+             timeout: float | None = None) -> Any:
+        """A user's query's rows (:class:`carepath.engines.rows.Rows`), at most ``limit``
+        (see :meth:`EngineBase.rows`); ``values`` bound as strings by a VALUES block."""
+        from carepath.engines.rows import sparql_rows
+
+        values = {k: str(v) for k, v in (values or {}).items()}
+        check_sparql(text)
+        check_unused(values, sparql_variables(text), "SPARQL")
+        text = with_values(text, rdf_terms(values, {}, self.node_kind))
+        seconds = self.capabilities.timeout if timeout is None else timeout
+        # given up at the limit, though Oxigraph runs on in its thread: the server runs
+        # queries in worker processes instead (carepath.engines.rows.SparqlWorkers)
+        return with_timeout(seconds, lambda: sparql_rows(
+            self.store, text, limit=limit, timeout=seconds or float("inf")))
 
     def _execute(self, text: str) -> pd.DataFrame:
         def work() -> pd.DataFrame:

@@ -177,6 +177,7 @@ def create_app(graph: Graph, *, token: str | None = None, cors: str | None = Non
     >>> app.state.site.graph.close()
     """
     site = Site(graph, timeout=timeout)
+    graph.start_workers()
     endpoints = Endpoints(site, row_limit=row_limit)
     versions = HistoryPages(site, *(history or (None, None)))
     routes = [

@@ -114,15 +114,23 @@ class Endpoints:
                     language="sparql", example=SPARQL_EXAMPLE, limits=self._limits(),
                     intro="The SPARQL 1.1 Protocol: point rdflib's SPARQLStore, SPARQLWrapper, "
                           "YASGUI or curl at this address.")
-            raise BadRequest("give a query: GET /sparql?query=..., or POST it")
+            if request.method == "GET":  # the protocol: the service description
+                media = sparql.negotiate(request.headers.get("accept", ""), "graph") \
+                    or "text/turtle"
+                endpoint = str(request.url.replace(query="", fragment=""))
+                return Response(sparql.service_description(endpoint, media),
+                                headers={"Vary": "Accept"},
+                                media_type=media + ("" if media == "application/n-triples"
+                                                    else "; charset=utf-8"))
+            raise BadRequest("give a query: POST it as application/sparql-query or as a "
+                             "form with query=...")
         fmt = (params.get("format") or [None])[0]
         default_graph = params.get("default-graph-uri")
         named_graphs = params.get("named-graph-uri")
         try:
-            result = await self.site.call(lambda: sparql.run(
-                self.site.graph.store, query, limit=self.row_limit,
-                timeout=self.site.timeout, default_graph=default_graph,
-                named_graphs=named_graphs))
+            result = await self.site.call(lambda: self.site.graph.sparql(
+                query, limit=self.row_limit, timeout=self.site.timeout,
+                default_graph=default_graph, named_graphs=named_graphs))
         except ValueError as exc:
             if isinstance(exc, BadRequest | sparql.Refused):
                 raise

@@ -49,6 +49,8 @@ class Graph:
     label: str
     warnings: list[Problem] = field(default_factory=list)
     _folder: tempfile.TemporaryDirectory | None = None
+    store_path: Path | None = None  # the store on disk, for the SPARQL worker processes
+    _workers: Any = None
     _local: threading.local = field(default_factory=threading.local)
     _connections: list[Any] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -65,9 +67,39 @@ class Graph:
                 self._connections.append(conn)
         return conn
 
-    def close(self) -> None:
-        """Close the connections and the database, and remove the temporary folder."""
+    def sparql(self, query: str, *, limit: int, timeout: float,
+               default_graph: list[str] | None = None,
+               named_graphs: list[str] | None = None) -> Any:
+        """``query``'s rows (:class:`carepath.engines.rows.Rows`), at most ``limit``, run in a
+        worker process that is killed at ``timeout`` seconds (the work stops with it); a
+        store with no folder on disk is queried in this thread."""
+        from carepath.engines.rows import SparqlWorkers, sparql_rows
+
+        options = {"limit": limit, "timeout": timeout, "default_graph": default_graph,
+                   "named_graphs": named_graphs}
+        if self.store_path is None:
+            return sparql_rows(self.store, query, **options)
         with self._lock:
+            if self._workers is None:
+                self._workers = SparqlWorkers(self.store_path)
+            workers = self._workers
+        return workers.run(query, **options)
+
+    def start_workers(self) -> None:
+        """Start the first SPARQL worker now, so the first query does not wait for it."""
+        from carepath.engines.rows import SparqlWorkers
+
+        with self._lock:
+            if self._workers is None and self.store_path is not None:
+                self._workers = SparqlWorkers(self.store_path)
+
+    def close(self) -> None:
+        """Stop the SPARQL workers, close the connections and the database, and remove the
+        temporary folder."""
+        with self._lock:
+            if self._workers is not None:
+                self._workers.close()
+                self._workers = None
             for conn in self._connections:
                 conn.close()
             self._connections.clear()
@@ -97,22 +129,22 @@ def open_graph(data: Sequence[Path | str] = (), *, graph: Path | str | None = No
     if model is not None:
         return _from_model(model, ", ".join(str(p) for p in data)
                            or "the bundled reference data")
-    from carepath.build import is_build, open_build
-    from carepath.cache import open_data
+    from carepath.build import is_build
+    from carepath.cache import open_source
 
-    if graph is not None:
-        build = open_build(graph)
-        label = build_label(graph)
-    elif len(data) == 1 and is_build(data[0]):
-        build = open_build(data[0])
-        label = build_label(data[0])
+    build = open_source(list(data), graph=graph)
+    if graph is not None or (len(data) == 1 and is_build(data[0])):
+        label = build_label(graph if graph is not None else data[0])
     else:
-        build = open_data(list(data))
         label = ", ".join(str(p) for p in data) or "the bundled reference data"
     model = build.model
     store = build.oxigraph()  # read-only: Oxigraph refuses every update itself
     first = build.ladybug()  # a connection to the database, opened read-only
-    the_graph = Graph(model, store, first.database, label, list(build.warnings))
+    from carepath.build import OXIGRAPH
+
+    on_disk = build.folder / OXIGRAPH
+    the_graph = Graph(model, store, first.database, label, list(build.warnings),
+                      store_path=on_disk if on_disk.is_dir() else None)
     the_graph._local.conn = first
     the_graph._connections.append(first)
     return the_graph
@@ -128,20 +160,20 @@ def build_label(folder: Path | str) -> str:
 
 
 def _from_model(model: Model, label: str) -> Graph:
-    """The engines of ``model``, written to a temporary folder; the Cypher database opened
-    again read-only."""
+    """The engines of ``model``, written to a temporary folder and opened again read-only."""
     import ladybug
 
-    from carepath.build import write_ladybug
-    from carepath.graph.rdf import to_store
+    from carepath.build import write_ladybug, write_oxigraph
 
     folder = tempfile.TemporaryDirectory(prefix="carepath-serve-")
     try:
         path = Path(folder.name) / "graph.lbdb"
         write_ladybug(model, path)
         database = ladybug.Database(str(path), read_only=True)
-        store = to_store(model)
+        rdf = Path(folder.name) / "rdf.oxigraph"
+        write_oxigraph(model, rdf)  # closed at once: the workers open it read-only
+        store = ox.Store.read_only(str(rdf))
     except Exception as exc:  # pragma: no cover - an engine failing to build
         folder.cleanup()
         raise CarepathError(f"could not build the query engines: {exc}") from exc
-    return Graph(model, store, database, label, [], folder)
+    return Graph(model, store, database, label, [], folder, store_path=rdf)

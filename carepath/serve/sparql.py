@@ -26,37 +26,37 @@ from __future__ import annotations
 
 import io
 import json
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from carepath.engines.rows import Rows, TimedOut, sparql_rows
 from carepath.engines.sandbox import check_sparql, sparql_keywords
-from carepath.errors import CarepathError, QueryError, QueryRefused
+from carepath.errors import QueryRefused
 
-__all__ = ["GRAPH_FORMATS", "RESULT_FORMATS", "Refused", "Result", "check_query", "keywords",
-           "run", "write"]
+__all__ = ["GRAPH_FORMATS", "RESULT_FORMATS", "Refused", "Result", "TimedOut", "check_query",
+           "keywords", "run", "write"]
 
 
 Refused = QueryRefused
 """A request the read-only endpoint will not run (HTTP 403)."""
 
-
-class TimedOut(CarepathError, TimeoutError):
-    """A query that ran past the time limit (HTTP 503)."""
-
-
 keywords = sparql_keywords
+# a query's rows with a row limit and a time limit, in this thread: the engines' primitive
+# (carepath.engines.rows.sparql_rows); the server runs it in worker processes
+# (carepath.engines.rows.SparqlWorkers), which a query past its limit cannot outlive
+Result = Rows
+run = sparql_rows
 
 
 def check_query(query: str) -> None:
-    """Refuse a query the endpoint must not run: SERVICE (it would fetch from the network) or
-    an update (the endpoint is read-only). Raises :class:`Refused`; an empty query is a
-    :class:`QueryError`. The check is the engines' own (:func:`carepath.engines.sandbox.
-    check_sparql`): one sandbox for ``carepath query`` and the server.
+    """Refuse a query the endpoint must not run: SERVICE (it would fetch from the network),
+    an update (the endpoint is read-only), or a query too deep or too long to parse safely.
+    Raises :class:`Refused`; an empty query is a :class:`QueryError`. The check is the
+    engines' own (:func:`carepath.engines.sandbox.check_sparql`): one sandbox for
+    ``carepath query`` and the server.
 
     >>> check_query('SELECT ?s WHERE { ?s ?p "SERVICE <x>" }')  # a string is not a clause
     >>> check_query("INSERT DATA { <http://e/a> <http://e/b> 1 }")
@@ -65,62 +65,6 @@ def check_query(query: str) -> None:
     carepath.errors.QueryRefused: SPARQL Update (INSERT) is refused: not a query; ...
     """
     check_sparql(query)
-
-
-@dataclass
-class Result:
-    """What a query gave: ``kind`` is 'boolean', 'solutions' or 'graph'."""
-
-    kind: str
-    variables: list[str] = field(default_factory=list)
-    rows: list[Any] = field(default_factory=list)  # solutions (term lists) or triples
-    boolean: bool = False
-    truncated: bool = False
-
-
-def run(store: ox.Store, query: str, *, limit: int, timeout: float,
-        default_graph: list[str] | None = None, named_graphs: list[str] | None = None
-        ) -> Result:
-    """Check and run ``query`` on ``store``, keeping at most ``limit`` rows and stopping after
-    ``timeout`` seconds of reading them.
-
-    Raises :class:`Refused`, :class:`QueryError` (syntax) or :class:`TimedOut`.
-
-    >>> store = ox.Store()
-    >>> store.add(ox.Quad(ox.NamedNode("http://e/a"), ox.NamedNode("http://e/p"), ox.Literal("x")))
-    >>> r = run(store, "SELECT ?o WHERE { ?s ?p ?o }", limit=10, timeout=5)
-    >>> r.variables, [str(t) for t in r.rows[0]]
-    (['o'], ['"x"'])
-    """
-    check_query(query)
-    options: dict[str, Any] = {}
-    if default_graph:
-        options["default_graph"] = [ox.NamedNode(g) for g in default_graph]
-    if named_graphs:
-        options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-    deadline = time.monotonic() + timeout
-    try:
-        result = store.query(query, **options)
-    except (SyntaxError, ValueError) as exc:
-        raise QueryError(f"SPARQL syntax error: {str(exc).splitlines()[0]}") from None
-    if isinstance(result, ox.QueryBoolean):
-        return Result("boolean", boolean=bool(result))
-    is_solutions = isinstance(result, ox.QuerySolutions)
-    out = Result("solutions" if is_solutions else "graph",
-                 [v.value for v in result.variables] if is_solutions else [])
-    try:
-        for i, item in enumerate(result):
-            if i >= limit:
-                out.truncated = True
-                break
-            if i % 1000 == 999 and time.monotonic() > deadline:
-                raise TimedOut(f"the query ran past the time limit ({timeout:g} s)")
-            out.rows.append([item[v] for v in out.variables] if is_solutions else item)
-    except TimedOut:
-        raise
-    except (OSError, RuntimeError) as exc:  # an evaluation error found while reading
-        raise QueryError(f"SPARQL error: {str(exc).splitlines()[0]}") from None
-    return out
 
 
 # -- writing results --------------------------------------------------------------------------
@@ -137,11 +81,22 @@ GRAPH_FORMATS = {  # for CONSTRUCT and DESCRIBE
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
 }
-SHORT_NAMES = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-               "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle",
-               "ttl": "text/turtle", "nt": "application/n-triples",
-               "ntriples": "application/n-triples", "rdfxml": "application/rdf+xml"}
+RESULT_NAMES = {"json": "application/sparql-results+json", "srj": "application/sparql-results+json",
+                "xml": "application/sparql-results+xml", "srx": "application/sparql-results+xml",
+                "csv": "text/csv", "tsv": "text/tab-separated-values"}
+"""``format=`` names for SELECT and ASK results."""
+GRAPH_NAMES = {"turtle": "text/turtle", "ttl": "text/turtle", "n3": "text/turtle",
+               "nt": "application/n-triples", "ntriples": "application/n-triples",
+               "n-triples": "application/n-triples", "rdfxml": "application/rdf+xml",
+               "rdf+xml": "application/rdf+xml", "rdf": "application/rdf+xml",
+               "xml": "application/rdf+xml", "json": "application/ld+json",
+               "jsonld": "application/ld+json", "json-ld": "application/ld+json"}
+"""``format=`` names for CONSTRUCT and DESCRIBE graphs: SPARQLWrapper sends ``format=xml``
+(its default), ``json``, ``turtle``, ``n3`` or ``json-ld`` whatever the query's form, so
+``xml`` is RDF/XML and ``json`` JSON-LD for a graph, as Virtuoso and Fuseki answer."""
+SHORT_NAMES = {**GRAPH_NAMES, **RESULT_NAMES}
 
 
 def _json_term(term: Any) -> dict[str, str]:
@@ -207,8 +162,9 @@ def _solutions(result: Result, fmt: str) -> Iterator[str]:
                 f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>"
                 for n, t in zip(names, row, strict=True) if t is not None) + "</result>"
         yield "</results></sparql>\n"
-    elif result.kind == "boolean":  # CSV/TSV of an ASK: one column, as Oxigraph writes it
-        yield "true\n" if result.boolean else "false\n"
+    elif result.kind == "boolean":  # CSV/TSV of an ASK: one column named as Jena names it
+        value = "true" if result.boolean else "false"
+        yield f"_askResult\r\n{value}\r\n" if fmt == "csv" else f"?_askResult\n{value}\n"
     elif fmt == "csv":
         yield ",".join(names) + "\r\n"
         for row in result.rows:
@@ -242,10 +198,13 @@ def negotiate(accept: str, kind: str, asked: str | None = None) -> str | None:
     'application/sparql-results+xml'
     >>> negotiate("*/*", "graph"), negotiate("text/html", "solutions")
     ('text/turtle', None)
+    >>> negotiate("", "graph", "xml"), negotiate("", "solutions", "xml")  # SPARQLWrapper's
+    ('application/rdf+xml', 'application/sparql-results+xml')
     """
     offered = list(GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS)
     if asked:
-        asked = SHORT_NAMES.get(asked.lower(), asked.lower())
+        names = GRAPH_NAMES if kind == "graph" else RESULT_NAMES
+        asked = names.get(asked.lower(), asked.lower())
         return asked if asked in offered else None
     best, best_q = None, 0.0
     for position, part in enumerate((accept or "*/*").split(",")):
@@ -267,3 +226,45 @@ def negotiate(accept: str, kind: str, asked: str | None = None) -> str | None:
         if match and q > best_q:
             best, best_q = match, q
     return best
+
+
+# -- the service description ------------------------------------------------------------------
+
+_SD = "http://www.w3.org/ns/sparql-service-description#"
+_FORMATS = "http://www.w3.org/ns/formats/"
+_RESULT_FORMAT_IRIS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV",
+                       "SPARQL_Results_TSV", "Turtle", "N-Triples", "RDF_XML", "JSON-LD")
+
+
+def service_description(endpoint: str, media_type: str = "text/turtle") -> bytes:
+    """The SPARQL 1.1 Service Description of the endpoint at ``endpoint`` (its address),
+    in ``media_type`` (a key of :data:`GRAPH_FORMATS`): what ``GET /sparql`` without a
+    query answers, as the protocol says.
+
+    >>> text = service_description("http://127.0.0.1:8000/sparql").decode()
+    >>> "sd:supportedLanguage sd:SPARQL11Query" in text
+    True
+    """
+    sd = lambda name: ox.NamedNode(_SD + name)  # noqa: E731 - a local shorthand
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    try:
+        service = ox.NamedNode(endpoint)
+    except ValueError:  # an address that is no IRI (an odd Host header): a blank node
+        service = ox.BlankNode()
+    dataset, graph = ox.BlankNode(), ox.BlankNode()
+    triples = [
+        ox.Triple(service, rdf_type, sd("Service")),
+        ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
+        ox.Triple(service, sd("defaultDataset"), dataset),
+        ox.Triple(dataset, rdf_type, sd("Dataset")),
+        ox.Triple(dataset, sd("defaultGraph"), graph),
+        ox.Triple(graph, rdf_type, sd("Graph")),
+        *(ox.Triple(service, sd("resultFormat"), ox.NamedNode(_FORMATS + name))
+          for name in _RESULT_FORMAT_IRIS),
+    ]
+    if isinstance(service, ox.NamedNode):
+        triples.append(ox.Triple(service, sd("endpoint"), service))
+    buffer = io.BytesIO()
+    ox.serialize(triples, buffer, GRAPH_FORMATS[media_type],
+                 prefixes={"sd": _SD, "formats": _FORMATS})
+    return buffer.getvalue()

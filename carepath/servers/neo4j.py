@@ -30,7 +30,8 @@ from carepath.engines.base import DEFAULT_TIMEOUT, Capabilities, EngineBase
 from carepath.engines.binding import cypher_values
 from carepath.engines.ladybug import check_bound
 from carepath.engines.library import Library, load_library, parse_header
-from carepath.errors import CarepathError, ExportError, QueryError
+from carepath.engines.sandbox import check_cypher_shape
+from carepath.errors import CarepathError, ExportError, QueryError, QueryRefused
 from carepath.graph.cypher import COLUMN_TYPES, node_frames, relation_frames
 from carepath.graph.model import Model, RelationKind
 from carepath.output import records
@@ -471,14 +472,16 @@ class Neo4jEngine(EngineBase):
         refused = _operators(summary.plan) & _REFUSED_OPERATORS
         if summary.query_type != "r" or refused:
             what = ", ".join(sorted(refused)) or f"query type {summary.query_type!r}"
-            raise QueryError(f"refused: this Cypher does more than read the graph ({what}); "
-                             "queries are read-only, without files or procedures")
+            raise QueryRefused(f"refused: this Cypher does more than read the graph ({what}); "
+                               "queries are read-only, without files or procedures")
 
     def _run(self, text: str, params: dict[str, Any], types: dict[str, str], *,
              trusted: bool) -> pd.DataFrame:
         import neo4j
 
-        values = check_bound(text, cypher_values(params, types))
+        if not trusted:
+            check_cypher_shape(text)
+        values = check_bound(text, cypher_values(params, types), unused_ok=trusted)
 
         def read(tx: Any) -> tuple[list[str], list[list[Any]]]:
             result = tx.run(text, values)
@@ -491,6 +494,8 @@ class Neo4jEngine(EngineBase):
                 if not trusted:
                     self._check(session, text, values)
                 keys, rows = session.execute_read(read)
+        except QueryError:  # the sandbox's own refusal, already one clear line
+            raise
         except _driver_errors() as exc:
             raise QueryError(f"Cypher error on Neo4j: {explain(exc, self.uri, self.user)}") \
                 from None

@@ -28,6 +28,7 @@ open them in a spreadsheet program only with formulas disabled.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -194,6 +195,32 @@ def neo4j_csv_files(model: Model) -> dict[str, str]:
         f"  --multiline-fields=true --array-delimiter='{delimiter}' \\\n  "
         + " \\\n  ".join(admin) + "\n")
     return out
+
+
+_QUOTED_START = re.compile(r'(?:^|(?<=[,;|\t]))"([=+\-@\t\r](?:[^"]|"")*)"', re.MULTILINE)
+
+
+def formula_cells(folder: Path | str) -> list[tuple[str, str]]:
+    r"""The cells of the CSV files in ``folder`` that a spreadsheet would run as a formula
+    (file name, text), as :func:`carepath.outputs.spreadsheet_safe` judges them. They are
+    written exactly (neo4j-admin must read the data as it is); the command line warns.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "nodes-Service.csv").write_text('id:ID(Service),name\n"a","=HYPERLINK(""x"")"'
+    ...                                          '\n"b","-5"\n')
+    >>> formula_cells(d)
+    [('nodes-Service.csv', '=HYPERLINK("x")')]
+    """
+    from carepath.outputs import spreadsheet_safe
+
+    found = []
+    for path in sorted(Path(folder).glob("*.csv")):
+        for m in _QUOTED_START.finditer(path.read_text(encoding="utf-8")):
+            cell = m.group(1).replace('""', '"')
+            if spreadsheet_safe(cell) != cell:
+                found.append((path.name, cell))
+    return found
 
 
 def export_neo4j_csv(model: Model, folder: Path | str, *, force: bool = False) -> Path:

@@ -206,6 +206,10 @@ class _RemoteStore:
                              f"{_http_reason(exc)}") from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
+            if isinstance(reason, TimeoutError):  # reached, but no answer in time
+                raise QueryError(f"SPARQL endpoint {self.endpoint} gave no answer within the "
+                                 f"time limit ({self.timeout:g} s); the query was given up") \
+                    from None
             raise QueryError(f"cannot reach SPARQL endpoint {self.endpoint}: {reason}") from None
         try:
             if kind in _RESULTS:

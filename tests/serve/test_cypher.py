@@ -122,4 +122,4 @@ def test_bad_requests_get_a_clear_400(server, path, body, ctype):
 
 def test_nothing_was_written_anywhere(graph):
     folder = Path(graph._folder.name)
-    assert [p.name for p in folder.iterdir()] == ["graph.lbdb"]
+    assert sorted(p.name for p in folder.iterdir()) == ["graph.lbdb", "rdf.oxigraph"]

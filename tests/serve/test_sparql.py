@@ -163,11 +163,10 @@ def test_the_lexer_finds_service_where_rdflibs_parser_does(query):
     assert ("SERVICE" in sparql.keywords(query)) == _has_service(query)
 
 
-@pytest.mark.parametrize("path,status", [
-    ("/sparql", 400),
+@pytest.mark.parametrize("path,status", [  # GET without a query: tests/serve/test_clients.py
     ("/sparql?query=" + quote("SELECT ?s WHERE { ?s ?p }"), 400),
     ("/sparql?query=" + quote("SELECT * WHERE { ?s ?p ?o }") + "&format=pdf", 406),
-], ids=["no-query", "syntax-error", "unknown-format"])
+], ids=["syntax-error", "unknown-format"])
 def test_bad_requests_get_a_clear_4xx(server, path, status):
     answer = server.request(path)
     assert answer.status == status
