@@ -20,7 +20,9 @@ STATEMENT_COLUMNS = RELATION_COLUMNS[1:]  # all but rel_id: the same for every t
 _STAGE_ORDER = object()  # the cache key of the model's stages in timeline order
 SERVICE_COLUMNS = ("name", "aliases", "area", "tier", "level", "start_week", "end_week",
                    "stage_text", "need_min", "need_max", "concerns", "eligibility",
-                   "response_times", "self_referral", "source", "line")
+                   "response_times", "self_referral", "window_kind", "addresses_closed",
+                   "criteria_closed", "by_discussion", "conditions", "commitments", "source",
+                   "line")
 PATHWAY_CELL_COLUMNS = ("stage_text", "start_week", "end_week", "service", "level", "heading",
                         "rationale", "actions", "targets", "source", "line", "passage")
 
@@ -114,6 +116,14 @@ def service_properties(model: Model, svc: Service) -> dict[str, Any]:
         "eligibility": [f"{c.type}: {c.text}" for c in svc.eligibility],
         "response_times": [f"{r.urgency}: {r.within}" for r in svc.response_times],
         "self_referral": svc.self_referral or "",
+        "window_kind": svc.window_kind,
+        # a closed list or a by-discussion margin: the citation of the passage that says so
+        "addresses_closed": svc.addresses_closed.ref if svc.addresses_closed else "",
+        "criteria_closed": svc.criteria_closed.ref if svc.criteria_closed else "",
+        "by_discussion": svc.by_discussion.ref if svc.by_discussion else "",
+        "conditions": [f"{', '.join(c.governs)}: {c.text} ({c.provenance.ref})"
+                       for c in svc.conditions],
+        "commitments": [f"{c.text} ({c.provenance.ref})" for c in svc.commitments],
         "source": svc.provenance.source,
         "line": svc.provenance.line if svc.provenance.line is not None else -1,
     }

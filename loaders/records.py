@@ -121,6 +121,17 @@ class SelfReferralRec(Cited):
     status: Literal["yes", "no", "not-yet"]
 
 
+class ConditionRec(Cited):
+    text: str
+    births_over: int | None = Field(default=None, ge=0, le=MAX_INT)
+    births_at_most: int | None = Field(default=None, ge=0, le=MAX_INT)
+    governs: StrList = Field(default_factory=lambda: ["service"])
+
+
+class CommitmentRec(Cited):
+    text: str
+
+
 class ServiceRec(Cited):
     id: Id
     name: str
@@ -141,6 +152,12 @@ class ServiceRec(Cited):
     evidence: list[EvidenceRec] = Field(default_factory=list)
     part_of: PartOfRec | None = None
     self_referral: SelfReferralRec | None = None
+    addresses_closed: EvidenceRec | None = None
+    criteria_closed: EvidenceRec | None = None
+    window_kind: Literal["stated", "seen-at"] = "stated"
+    by_discussion: EvidenceRec | None = None
+    conditions: list[ConditionRec] = Field(default_factory=list)
+    commitments: list[CommitmentRec] = Field(default_factory=list)
 
 
 RELATION_KINDS = (
