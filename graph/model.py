@@ -33,7 +33,7 @@ RESERVED_NODES = {FAMILY: "Family (self-referral)",
 # services", "a referral pathway has been introduced"): a hand-over is stated, its receivers
 # are not named. A relation end, never a service: no route continues through it.
 UNNAMED = NodeId("services-not-named")
-UNNAMED_NODES = {UNNAMED: "Services not named (the document does not name them)"}
+UNNAMED_NODES = {UNNAMED: "Services or professionals not named (by the document)"}
 
 # the three answers to "does it hold?": the documents state it, state the opposite, or are silent
 YES, NO, UNKNOWN = "yes", "no", "unknown"

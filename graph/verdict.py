@@ -245,6 +245,13 @@ def criteria_at(model: Model, svc: Service, *, week: float, concern: str | None 
         return Verdict(YES, "; ".join(f"meets: {c.text}" for c in met),
                        tuple(c.provenance for c in met))
     unchecked = [c for c, n, _ in scored if n is None]
+    near = [c for c, _, only_window in scored if only_window]
+    if terms.criteria_closed is not None and near and terms.by_discussion is not None:
+        refs = ", ".join(dict.fromkeys(c.provenance.ref for c in near))
+        also = (f"; {len(unchecked)} more for a person to check" if unchecked else "")
+        return Verdict(BY_DISCUSSION, f"outside the windows of the {len(near)} criteria it "
+                       f"otherwise fits ({refs}): \"{terms.by_discussion.passage}\"{also}",
+                       (terms.by_discussion, *(c.provenance for c in near)))
     if unchecked:
         return Verdict(UNKNOWN, "criteria for a person to check: "
                        + "; ".join(c.text for c in unchecked))
@@ -252,11 +259,6 @@ def criteria_at(model: Model, svc: Service, *, week: float, concern: str | None 
         return Verdict(UNKNOWN, "meets none of the criteria named, which the documents give "
                        "as examples, not a complete list", tuple(c.provenance for c in
                                                                  terms.inclusions))
-    near = [c for c, _, only_window in scored if only_window]
-    if near and terms.by_discussion is not None:
-        return Verdict(BY_DISCUSSION, "outside the window of: " + "; ".join(
-            c.text for c in near) + f"; \"{terms.by_discussion.passage}\"",
-            (terms.by_discussion, *(c.provenance for c in near)))
     return Verdict(NO, "meets none of its inclusion criteria (" + "; ".join(
         c.text for c in terms.inclusions) + ")",
         (terms.criteria_closed, *(c.provenance for c in terms.inclusions)))

@@ -36,6 +36,7 @@ import pandas as pd
 from carepath.errors import QueryError
 from carepath.graph.bulk import paused_gc
 from carepath.graph.model import (
+    BY_DISCUSSION,
     FAMILY,
     NO,
     RELATIVES,
@@ -45,7 +46,8 @@ from carepath.graph.model import (
     Relation,
     RelationKind,
 )
-from carepath.graph.networkx import PART_OF_PREFIX, relation_graph
+from carepath.graph.networkx import PART_OF_PREFIX, STAFFED_BY_PREFIX, relation_graph
+from carepath.graph.verdict import combine, conditions_at, hop_at, window_at
 from carepath.queries._analysis import relations_touching
 from carepath.queries.referrals import (
     check_area,
@@ -174,10 +176,11 @@ def referral_routes(model: Model, source: str, target: str, *, week: float | Non
     ...                     week=30))
     0
 
-    The Dorset service ends at two years: no route at three.
+    The Dorset service's window ends at two years; beyond it referrals "will be discussed on
+    an individual basis" (doc-002:7), so the route at three is open "by discussion":
 
-    >>> len(referral_routes(model, "gp", "dorset-pmmhs", week=156))
-    0
+    >>> referral_routes(model, "gp", "dorset-pmmhs", week=156).loc[0, "open"]
+    'by discussion'
     """
     return _routes(model, source, target, week=week, concern=concern, severity=severity,
                    max_hops=max_hops, kinds=kinds, shortest=False)
@@ -201,12 +204,17 @@ def shortest_route(model: Model, source: str, target: str, *, week: float | None
 def routes_for_need(model: Model, *, concern: str, severity: str | None = None,
                     week: float, entry: str | Iterable[str] | None = None,
                     area: str | None = None, max_hops: int = 4,
-                    kinds: Iterable[str] = ("refers_to",)) -> pd.DataFrame:
+                    kinds: Iterable[str] = ("refers_to",),
+                    births: int | None = None) -> pd.DataFrame:
     """Routes to the services that meet a need: ``concern`` at ``severity``, at ``week``.
 
     Targets are the services (of ``area``) that address the concern at that severity (or at
-    unstated severity) and whose windows include ``week`` (or that state none); services that
-    are themselves entry points need no route and are left out. Entry points default to
+    unstated severity) and whose windows do not close on ``week``
+    (:func:`carepath.graph.verdict.window_at`: none stated, seen-at stages and by-discussion
+    margins keep a service); services that are themselves entry points need no route and are
+    left out. A service whose document makes it depend on the health board's size is kept
+    with "depends on board size" in its last hop's conditions, unless ``births`` (default:
+    the area's ``births_per_year``) says the condition does not hold. Entry points default to
     :func:`entry_points`; give ``entry`` (one id or several) to start elsewhere.
 
     Returns
@@ -222,9 +230,16 @@ def routes_for_need(model: Model, *, concern: str, severity: str | None = None,
     >>> from carepath import load_reference
     >>> out = routes_for_need(load_reference(), concern="maternal-mental-health",
     ...                       severity="moderate", week=17, area="dorset")
-    >>> out[["entry", "target", "open"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
-    [['gp', 'dorset-pmmhs', 'yes'], ['health-visitor', 'dorset-pmmhs', 'yes'],
-     ['midwife', 'dorset-pmmhs', 'yes'], ['relatives', 'dorset-pmmhs', 'yes']]
+    >>> out[out.target == "dorset-pmmhs"][["entry", "open"]].values.tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['gp', 'yes'], ['health-visitor', 'yes'], ['midwife', 'yes'], ['relatives', 'yes'],
+     ['dorset-general-practice', 'yes'], ['dorset-midwifery', 'yes']]
+
+    The family's own 24/7 access (doc-002:27) reaches the crisis services; they state no
+    window, so the route is open "unknown":
+
+    >>> out[out.entry == "family"][["target", "open"]].values.tolist()[0]
+    ['dorset-access-mental-health', 'unknown']
     """
     week = check_week(week)
     if week is None:
@@ -241,9 +256,16 @@ def routes_for_need(model: Model, *, concern: str, severity: str | None = None,
     else:
         entries = sorted({check_node(model, e, "entry")
                           for e in ([entry] if isinstance(entry, str) else entry)})
+    if births is not None and (isinstance(births, bool) or not isinstance(births, int)
+                               or births < 0):
+        raise QueryError(f"births must be a whole number of births a year, not {births!r}")
+    boards = {a: births if births is not None else model.areas[a].births_per_year
+              for a in model.areas}
     targets = [s.id for s in model.services.values()
                if (area is None or s.area == area) and s.id not in entries
-               and s.addresses_concern(concern, severity) and s.open_at(week) != NO]
+               and s.addresses_concern(concern, severity)
+               and window_at(model, s, week).value != NO
+               and conditions_at(s, boards.get(s.area)).value != NO]
     kinds = check_kinds(kinds)
     searched = {model.services[t].area for t in targets}
     graph = relation_graph(model, kinds, week=week, concern=concern, severity=severity,
@@ -253,9 +275,12 @@ def routes_for_need(model: Model, *, concern: str, severity: str | None = None,
         for path in _paths(model, graph, start, targets, max_hops=max_hops, shortest=False,
                            views=views):
             end = path[-1]
+            row = _route_row(model, graph, path, week)
+            board = conditions_at(model.services[end], boards.get(model.services[end].area))
+            if board.value:
+                row["conditions"][-1] += f" ({board})"
             rows.append({"entry": start, "target": end, "target_name": model.name_of(end),
-                         "area": model.services[end].area,
-                         **_route_row(model, graph, path, week)})
+                         "area": model.services[end].area, **row})
     df = pd.DataFrame(rows, columns=[c for c in NEED_COLUMNS if c != "route"])
     df["_key"] = df["path"].map(tuple)
     df = df.sort_values(["area", "target", "hops", "_key"], kind="stable").drop(columns="_key")
@@ -404,10 +429,12 @@ def _route_row(model: Model, graph: nx.MultiDiGraph, path: list[str],
             said += f" (target window: {window})"
         conditions.append(said)
         proofs.append(", ".join(dict.fromkeys(evidence(r.provenance) for r in rels)))
-        if week is not None:  # the graph holds no closed hop: yes if one relation says so
-            verdicts.append(YES if any(model.hop_at(r, week) == YES for r in rels)
-                            else UNKNOWN)
-    route_open = "" if week is None else (UNKNOWN if UNKNOWN in verdicts else YES)
+        if week is not None:  # the graph holds no closed hop: the best a relation gives
+            said = {YES if r.id.startswith(STAFFED_BY_PREFIX) else hop_at(model, r, week)
+                    for r in rels}  # a service to its own staff: nothing to check
+            verdicts.append(next(v for v in (YES, BY_DISCUSSION, UNKNOWN)
+                                 if v in said or v == UNKNOWN))
+    route_open = "" if week is None else combine(verdicts)
     return {"open": route_open, "hops": len(path) - 1, "path": list(path),
             "names": " -> ".join(model.name_of(n) for n in path),
             "conditions": conditions, "hops_open": verdicts, "evidence": proofs}
@@ -415,7 +442,7 @@ def _route_row(model: Model, graph: nx.MultiDiGraph, path: list[str],
 
 def _describe(rel: Relation) -> str:
     """A relation's conditions in a few words: stages, concerns, severity, urgency, level."""
-    if rel.id.startswith(PART_OF_PREFIX):
+    if rel.id.startswith((PART_OF_PREFIX, STAFFED_BY_PREFIX)):
         return rel.note or "part of"
     parts = [rel.kind.label] if rel.kind.value != "refers_to" else []
     parts.append("; ".join(rel.stage_texts) or "no stage stated")
