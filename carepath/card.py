@@ -25,6 +25,7 @@ from typing import Any
 
 from carepath.directory import describe_window, what_it_does
 from carepath.graph.model import FAMILY, Model, Provenance, Relation, RelationKind, Service
+from carepath.graph.verdict import terms_of
 
 __all__ = ["Card", "Line", "card", "render"]
 
@@ -151,8 +152,18 @@ def _service(model: Model, ident: str, rels: Sequence[Relation] | None = None) -
     if s.level:
         c.add("Level", model.name_of(s.level))
     window = describe_window(s)
-    c.add("Window", window if not s.stage_texts else
-          f"{window} (as stated: {'; '.join(s.stage_texts)})")
+    if s.window_kind == "seen-at" and s.stage_texts:
+        window = (f"not stated; seen at: {'; '.join(s.stage_texts)} (where its source mentions "
+                  "it, not where it ends)")
+    elif s.stage_texts:
+        window = f"{window} (as stated: {'; '.join(s.stage_texts)})"
+    margin = terms_of(model, s).by_discussion
+    c.add("Window", [Line(window), *([Line(f"beyond it: by discussion: \"{margin.passage}\"",
+                                           (margin,))] if margin else [])])
+    c.add("Depends on", [Line(", ".join("the service" if g == "service" else
+                                        model.name_of(g.partition(":")[2])
+                                        for g in cd.governs) + f": {cd.text}",
+                              (cd.provenance,)) for cd in s.conditions])
     if s.need_min is not None or s.need_max is not None:
         need = f"{_num(s.need_min)}-{_num(s.need_max)}% of families"
         c.add("Need", need + (f" ({s.need_note})" if s.need_note else ""))
@@ -181,16 +192,28 @@ def _service(model: Model, ident: str, rels: Sequence[Relation] | None = None) -
         _relation_line(model, r, r.target, verb=f"{r.kind.label} ") if r.source == s.id else
         _relation_line(model, r, r.source, incoming=f" {r.kind.label} it")
         for r in others])
-    inc = [Line(f"{'+' if cr.type == 'inclusion' else '-'} {cr.type}: \"{cr.text}\"",
-                (cr.provenance,)) for cr in s.eligibility]
-    c.add("Eligibility", inc or NOT_STATED)
+    terms = terms_of(model, s)
+    own = set(s.eligibility)
+    inc = [Line(f"{'+' if cr.type == 'inclusion' else '-'} {cr.type}"
+                f"{'' if cr in own else ' (of the service it is part of)'}: \"{cr.text}\"",
+                (cr.provenance,)) for cr in (*terms.inclusions, *terms.exclusions)]
+    closed = terms.criteria_closed
+    c.add("Eligibility", [*inc, Line(
+        "the only criteria (a closed list)" if closed else
+        "the criteria named are examples, not a complete list", (closed,) if closed else ())]
+        if inc else NOT_STATED)
     inherited = not s.response_times and bool(model.response_times_of(s))
     c.add("Response times", [
         *([Line(f"those of {parent.name} ({parent.id}), which it is part of:")]
           if inherited and parent is not None else []),
         *(Line(f"{rt.urgency}: within {rt.within}", (rt.provenance,))
           for rt in model.response_times_of(s))] or NOT_STATED)
-    c.add("Team", "; ".join(model.name_of(p) for p in s.professions) or NOT_STATED)
+    governed = {g.split(":", 1)[1]: cd for cd in s.conditions for g in cd.governs
+                if g.startswith("profession:")}
+    c.add("Team", "; ".join(model.name_of(p) + (f" (depends on board size: "
+                                                 f"{governed[p].provenance.ref})"
+                                                 if p in governed else "")
+                            for p in s.professions) or NOT_STATED)
     c.add("Interventions", "; ".join(model.name_of(i) for i in s.interventions) or NOT_STATED)
     if s.part_of:
         c.add("Part of", f"{model.name_of(s.part_of)} ({s.part_of})")
@@ -206,6 +229,7 @@ def _service(model: Model, ident: str, rels: Sequence[Relation] | None = None) -
               "see `carepath export html --view pathway`)")
     c.add("Stated about it", [Line(f'"{ev.passage}"', (ev,)) for ev in s.evidence
                               if ev.passage])
+    c.add("Commitments", [Line(f'"{cm.text}"', (cm.provenance,)) for cm in s.commitments])
     c.add("Notes", s.notes)
     return c
 
