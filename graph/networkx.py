@@ -222,7 +222,9 @@ def _relation_graph(model: Model, kinds: frozenset[RelationKind], conditions: di
     G = nx.MultiDiGraph()
     rels = [r for r in (model.relations if relations is None else relations) if r.kind in kinds]
     if RelationKind.REFERS_TO in kinds:
-        rels += part_of_relations(model) + staffed_by_relations(model)
+        holders = {r.source for r in rels if r.source in model.professions}
+        rels += part_of_relations(model) + [r for r in staffed_by_relations(model)
+                                            if r.target in holders]  # professions that hold one
     if any(value is not None for value in conditions.values()):
         rels = [r for r in rels if r.applies(**conditions)]
     week = conditions.get("week")

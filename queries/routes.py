@@ -279,6 +279,7 @@ def routes_for_need(model: Model, *, concern: str, severity: str | None = None,
             board = conditions_at(model.services[end], boards.get(model.services[end].area))
             if board.value:
                 row["conditions"][-1] += f" ({board})"
+                row["open"] = combine([row["open"], board.value])
             rows.append({"entry": start, "target": end, "target_name": model.name_of(end),
                          "area": model.services[end].area, **row})
     df = pd.DataFrame(rows, columns=[c for c in NEED_COLUMNS if c != "route"])
