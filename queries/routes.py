@@ -130,7 +130,8 @@ def entry_points(model: Model, *, area: str | None = None) -> list[str]:
 
 def referral_routes(model: Model, source: str, target: str, *, week: float | None = None,
                     concern: str | None = None, severity: str | None = None, max_hops: int = 4,
-                    kinds: Iterable[str] = ("refers_to",)) -> pd.DataFrame:
+                    kinds: Iterable[str] = ("refers_to",),
+                    births: int | None = None) -> pd.DataFrame:
     """Every simple route of at most ``max_hops`` hops from ``source`` to ``target``.
 
     Parameters
@@ -142,6 +143,9 @@ def referral_routes(model: Model, source: str, target: str, *, week: float | Non
     week, concern, severity : the family's situation; every hop must apply to it.
     max_hops : the longest route searched, in hops.
     kinds : relation kinds a hop may use (e.g. add ``"signposts_to"``, ``"hands_over_to"``).
+    births : the health board's births a year (default: the area's ``births_per_year``): a
+        target whose document provides it only in other boards is left out; without it, a
+        route to such a target says "depends on board size".
 
     Returns
     -------
@@ -183,12 +187,13 @@ def referral_routes(model: Model, source: str, target: str, *, week: float | Non
     'by discussion'
     """
     return _routes(model, source, target, week=week, concern=concern, severity=severity,
-                   max_hops=max_hops, kinds=kinds, shortest=False)
+                   max_hops=max_hops, kinds=kinds, shortest=False, births=births)
 
 
 def shortest_route(model: Model, source: str, target: str, *, week: float | None = None,
                    concern: str | None = None, severity: str | None = None, max_hops: int = 4,
-                   kinds: Iterable[str] = ("refers_to",)) -> pd.DataFrame:
+                   kinds: Iterable[str] = ("refers_to",),
+                   births: int | None = None) -> pd.DataFrame:
     """The shortest of :func:`referral_routes` (fewest hops, then by ids): one row or none.
 
     Found by breadth-first search, so it stays fast where listing every route would not.
@@ -198,7 +203,7 @@ def shortest_route(model: Model, source: str, target: str, *, week: float | None
     ['Midwife -> Perinatal and Maternal Mental Health Service']
     """
     return _routes(model, source, target, week=week, concern=concern, severity=severity,
-                   max_hops=max_hops, kinds=kinds, shortest=True)
+                   max_hops=max_hops, kinds=kinds, shortest=True, births=births)
 
 
 def routes_for_need(model: Model, *, concern: str, severity: str | None = None,
@@ -256,9 +261,7 @@ def routes_for_need(model: Model, *, concern: str, severity: str | None = None,
     else:
         entries = sorted({check_node(model, e, "entry")
                           for e in ([entry] if isinstance(entry, str) else entry)})
-    if births is not None and (isinstance(births, bool) or not isinstance(births, int)
-                               or births < 0):
-        raise QueryError(f"births must be a whole number of births a year, not {births!r}")
+    _check_births(births)
     boards = {a: births if births is not None else model.areas[a].births_per_year
               for a in model.areas}
     targets = [s.id for s in model.services.values()
@@ -291,11 +294,30 @@ def routes_for_need(model: Model, *, concern: str, severity: str | None = None,
 
 # -- the search ---------------------------------------------------------------------------------
 
+def _check_births(births: int | None) -> None:
+    if births is not None and (isinstance(births, bool) or not isinstance(births, int)
+                               or births < 0):
+        raise QueryError(f"births must be a whole number of births a year, not {births!r}")
+
+
+def _board(model: Model, service: str, births: int | None):
+    """The board-size verdict on ``service`` (:func:`conditions_at`), births defaulting to
+    its area's ``births_per_year``."""
+    svc = model.services.get(service)
+    if svc is None:
+        return None
+    area = model.areas.get(svc.area)
+    return conditions_at(svc, births if births is not None or area is None
+                         else area.births_per_year)
+
+
 def _routes(model: Model, source: str, target: str, *, week: float | None,
             concern: str | None, severity: str | None, max_hops: int,
-            kinds: Iterable[str], shortest: bool) -> pd.DataFrame:
+            kinds: Iterable[str], shortest: bool, births: int | None = None) -> pd.DataFrame:
+    _check_births(births)
     source = check_node(model, source, "source")
-    targets = resolve_targets(model, target)
+    targets = [t for t in resolve_targets(model, target)
+               if getattr(_board(model, t, births), "value", "") != NO]
     week = check_week(week)
     concern = check_term(model.concerns, concern, "concern")
     severity = check_term(model.severities, severity, "severity")
@@ -306,7 +328,15 @@ def _routes(model: Model, source: str, target: str, *, week: float | None,
                                relations=_searched(model, _areas(model, source, targets),
                                                    kinds))
         paths = _paths(model, graph, source, targets, max_hops=max_hops, shortest=shortest)
-        return _frame([_route_row(model, graph, p, week) for p in paths])
+        rows = []
+        for path in paths:
+            row = _route_row(model, graph, path, week)
+            board = _board(model, path[-1], births)
+            if board is not None and board.value:
+                row["conditions"][-1] += f" ({board})"
+                row["open"] = combine([row["open"] or YES, board.value])
+            rows.append(row)
+        return _frame(rows)
 
 
 def _check_hops(max_hops: int) -> None:

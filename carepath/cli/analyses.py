@@ -50,6 +50,11 @@ def _conditions(df):
     return df.assign(conditions=parts)
 
 
+BirthsOpt = Annotated[int | None, typer.Option(
+    min=0, metavar="N", help="The health board's births a year, for services a document "
+    "provides only in boards of some size (default: the area's, else 'depends on board "
+    "size').")]
+
 @app.command()
 def refers(
     source: Annotated[str | None, typer.Option("--from", help="Who refers: a service, a "
@@ -149,6 +154,7 @@ def routes(
     severity: SeverityOpt = None,
     max_hops: Annotated[int, typer.Option(min=1, max=8)] = 4,
     shortest: Annotated[bool, typer.Option(help="Only the shortest route.")] = False,
+    births: BirthsOpt = None,
     data: DataOpt = None,
     graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
@@ -172,7 +178,8 @@ def routes(
             raise exc from None
     df = find(model, source, target, week=week(at, model),
               concern=resolve_term(model, concern, "concern"),
-              severity=resolve_term(model, severity, "severity"), max_hops=max_hops)
+              severity=resolve_term(model, severity, "severity"), max_hops=max_hops,
+              births=births)
     emit(df, fmt, title=f"routes {source} -> {target}", console=out, columns=columns,
          limit=limit, brief=["open", "names", "conditions", "evidence"])
 
@@ -188,6 +195,7 @@ def need(
                                                     "profession, service or family); "
                                                     "repeatable.")] = None,
     area: AreaOpt = None,
+    births: BirthsOpt = None,
     data: DataOpt = None,
     graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
@@ -207,7 +215,7 @@ def need(
     df = routes_for_need(model, concern=resolve_term(model, concern, "concern"),
                          severity=resolve_term(model, severity, "severity"),
                          week=week(at, model), entry=entries or None,
-                         area=area)
+                         area=area, births=births)
     if fmt is Format.table:
         df = df.assign(tier=df["target"].map(lambda t: getattr(model.services.get(t), "tier",
                                                                None) or ""))
@@ -296,6 +304,7 @@ def eligible(
     severity: SeverityOpt = None,
     parent_age: Annotated[float | None, typer.Option(min=0, help="Parent's age in years.")] = None,
     area: AreaOpt = None,
+    births: BirthsOpt = None,
     data: DataOpt = None,
     graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
@@ -309,7 +318,7 @@ def eligible(
     area = resolve(model, area, ("area",), role="area")
     df = check(model, week=week(at, model), concern=resolve_term(model, concern, "concern"),
                severity=resolve_term(model, severity, "severity"), parent_age=parent_age,
-               area=area)
+               area=area, births=births)
     emit(df, fmt, title="eligibility", console=out, columns=columns, limit=limit,
          brief=["service", "accepts", "reasons", "evidence"],
          summary=["accepts", "area"])
