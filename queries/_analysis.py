@@ -121,11 +121,15 @@ def is_specialist(model: Model, svc: Service) -> bool:
 
 
 def describe_window(svc: Service) -> str:
-    """The service's span in words: 'preconception to 2 years', 'no age window stated'."""
+    """The service's span in words: 'preconception to 2 years', 'no age window stated'; for
+    stages where the service is only seen (``window_kind: seen-at``), 'not stated (seen at
+    birth to 8 weeks)'."""
     span = svc.span
     if span is None:
         return "no age window stated"
     start = "preconception" if span.start <= PRECONCEPTION_START else _week(span.start)
+    if svc.window_kind == "seen-at":
+        return f"not stated (seen at {start} to {_week(span.end)})"
     return f"{start} to {_week(span.end)}"
 
 
