@@ -250,7 +250,8 @@ def criteria_at(model: Model, svc: Service, *, week: float, concern: str | None 
         refs = ", ".join(dict.fromkeys(c.provenance.ref for c in near))
         also = (f"; {len(unchecked)} more for a person to check" if unchecked else "")
         return Verdict(BY_DISCUSSION, f"outside the windows of the {len(near)} criteria it "
-                       f"otherwise fits ({refs}): \"{terms.by_discussion.passage}\"{also}",
+                       f"otherwise fits ({refs}); beyond them, by discussion "
+                       f"({terms.by_discussion.ref}){also}",
                        (terms.by_discussion, *(c.provenance for c in near)))
     if unchecked:
         return Verdict(UNKNOWN, "criteria for a person to check: "
