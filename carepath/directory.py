@@ -208,8 +208,9 @@ def directory(model: Model, *, area: str | None = None, tier: str | None = None,
 
     >>> from carepath import load_reference
     >>> df = directory(load_reference(), area="dorset", concern="maternal-mental-health")
-    >>> df["id"].tolist()
-    ['dorset-pmmhs']
+    >>> df["id"].tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['dorset-pmmhs', 'dorset-psychiatric-liaison', 'dorset-crht', 'dorset-connection-service',
+     'dorset-access-mental-health']
     """
     import pandas as pd
 

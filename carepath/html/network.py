@@ -14,7 +14,7 @@ would make a page of tens of megabytes).
 >>> from carepath import load_reference
 >>> data = network_data(load_reference(), area="dorset")
 >>> len(data["nodes"]), relation_count(data)
-(18, 25)
+(20, 31)
 >>> next(n for n in data["nodes"] if n["id"] == "dorset-pmmhs")["shape"]
 'dot'
 """
@@ -309,7 +309,7 @@ def network_data(model: Model, *, area: str | None = None, stage: str | None = N
     >>> from carepath import load_reference
     >>> data = network_data(load_reference())
     >>> relation_count(data), data["aggregate"]
-    (198, False)
+    (205, False)
     >>> print(next(n for n in data["nodes"] if n["id"] == "dorset-mbu")["title"])
     ... # doctest: +ELLIPSIS
     Mother and Baby Unit
@@ -338,11 +338,11 @@ def check_size(sel: Selection, *, limit: int = MAX_NODES) -> int:
 
     >>> from carepath import load_reference
     >>> check_size(select(load_reference(), area="dorset"))
-    18
+    20
     >>> check_size(select(load_reference()), limit=50)
     Traceback (most recent call last):
     ...
-    carepath.errors.ExportError: the network of all areas has 74 nodes, too many to draw ...
+    carepath.errors.ExportError: the network of all areas has 75 nodes, too many to draw ...
     """
     total = len(sel.services) + len(_people(sel))
     if total > limit:
@@ -400,7 +400,7 @@ def relation_count(data: dict[str, Any]) -> int:
 
     >>> from carepath import load_reference
     >>> relation_count(network_data(load_reference(), area="dorset"))
-    25
+    31
     """
     return len(data["rels"]) // 3
 
