@@ -325,3 +325,12 @@ def test_a_part_with_nothing_of_its_own_answers_as_its_parent(svc, week, concern
         theirs.inclusions, theirs.exclusions, theirs.by_discussion)
     assert (criteria_at(model, part, week=week, concern=concern).value
             == criteria_at(model, parent, week=week, concern=concern).value)
+
+
+def test_gaps_no_longer_say_general_practice_has_no_route(reference):
+    """doc-002:31, 34: the GPs and midwives refer; the services they work in answer the same."""
+    from carepath.queries.gaps import gaps
+
+    out = gaps(reference, area="dorset")
+    stuck = set(out[out["kind"] == "no-route-to-specialist"]["subject"])
+    assert not stuck & {"dorset-general-practice", "dorset-midwifery"}
