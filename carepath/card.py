@@ -153,8 +153,8 @@ def _service(model: Model, ident: str, rels: Sequence[Relation] | None = None) -
         c.add("Level", model.name_of(s.level))
     window = describe_window(s)
     if s.window_kind == "seen-at" and s.stage_texts:
-        window = (f"not stated; {window} (as written: {'; '.join(s.stage_texts)}: where "
-                  "its source mentions it, not where it ends)")
+        window = (f"{window} (as stated where its source mentions it, not a window it "
+                  f"ends at: {'; '.join(s.stage_texts)})")
     elif s.stage_texts:
         window = f"{window} (as stated: {'; '.join(s.stage_texts)})"
     margin = terms_of(model, s).by_discussion
