@@ -26,6 +26,7 @@ from typing import Any
 
 from carepath.directory import describe_window, what_it_does
 from carepath.graph.model import FAMILY, Model, Provenance, Relation, RelationKind, Service
+from carepath.graph.verdict import terms_of
 
 __all__ = ["Card", "Line", "card", "passage_text", "render"]
 
@@ -175,8 +176,19 @@ def _service(model: Model, ident: str, rels: Sequence[Relation] | None = None, *
     if s.level:
         c.add("Level", model.name_of(s.level))
     window = describe_window(s)
-    c.add("Window", window if not s.stage_texts else
-          f"{window} (as stated: {'; '.join(s.stage_texts)})")
+    if s.window_kind == "seen-at" and s.stage_texts:
+        window = (f"{window} (as stated where its source mentions it, not a window it "
+                  f"ends at: {'; '.join(s.stage_texts)})")
+    elif s.stage_texts:
+        window = f"{window} (as stated: {'; '.join(s.stage_texts)})"
+    terms = terms_of(model, s)  # with what a part takes from the service it is part of
+    margin = terms.by_discussion
+    c.add("Window", [Line(window), *([Line(f"beyond it: by discussion: \"{margin.passage}\"",
+                                           (margin,))] if margin else [])])
+    c.add("Depends on", [Line(", ".join("the service" if g == "service" else
+                                        model.name_of(g.partition(":")[2])
+                                        for g in cd.governs) + f": {cd.text}",
+                              (cd.provenance,)) for cd in s.conditions])
     parent = model.services.get(s.part_of) if s.part_of else None
     inherited = not s.response_times and bool(model.response_times_of(s))
     c.add("Response times", [
@@ -194,9 +206,15 @@ def _service(model: Model, ident: str, rels: Sequence[Relation] | None = None, *
                   *(_relation_line(model, r, r.source) for r in through)] if through else []
     c.add("Referred in by", [_relation_line(model, r, r.source) for r in incoming]
           or via_parent or NOT_STATED)
-    inc = [Line(f"{'+' if cr.type == 'inclusion' else '-'} {cr.type}: \"{cr.text}\"",
-                (cr.provenance,)) for cr in s.eligibility]
-    c.add("Eligibility", inc or NOT_STATED)
+    own = set(s.eligibility)
+    inc = [Line(f"{'+' if cr.type == 'inclusion' else '-'} {cr.type}"
+                f"{'' if cr in own else ' (of the service it is part of)'}: \"{cr.text}\"",
+                (cr.provenance,)) for cr in (*terms.inclusions, *terms.exclusions)]
+    closed = terms.criteria_closed
+    c.add("Eligibility", [*inc, Line(
+        "the only criteria (a closed list)" if closed else
+        "the criteria named are examples, not a complete list", (closed,) if closed else ())]
+        if inc else NOT_STATED)
     outgoing = [r for r in rels if r.source == s.id and r.kind is RelationKind.REFERS_TO]
     c.add("Refers out to", [_relation_line(model, r, r.target) for r in outgoing]
           or NOT_STATED)
@@ -218,7 +236,12 @@ def _service(model: Model, ident: str, rels: Sequence[Relation] | None = None, *
         _relation_line(model, r, r.target, verb=f"{r.kind.label} ") if r.source == s.id else
         _relation_line(model, r, r.source, incoming=f" {r.kind.label} it")
         for r in others])
-    c.add("Team", "; ".join(model.name_of(p) for p in s.professions) or NOT_STATED)
+    governed = {g.split(":", 1)[1]: cd for cd in s.conditions for g in cd.governs
+                if g.startswith("profession:")}
+    c.add("Team", "; ".join(model.name_of(p) + (f" (depends on board size: "
+                                                 f"{governed[p].provenance.ref})"
+                                                 if p in governed else "")
+                            for p in s.professions) or NOT_STATED)
     c.add("Interventions", "; ".join(model.name_of(i) for i in s.interventions) or NOT_STATED)
     if s.part_of:
         c.add("Part of", f"{model.name_of(s.part_of)} ({s.part_of})")
@@ -234,6 +257,7 @@ def _service(model: Model, ident: str, rels: Sequence[Relation] | None = None, *
               "see `carepath pathway --service " + s.id + "`)")
     c.add("Stated about it", [Line(f'"{passage_text(ev.passage)}"', (ev,))
                               for ev in s.evidence if ev.passage])
+    c.add("Commitments", [Line(f'"{cm.text}"', (cm.provenance,)) for cm in s.commitments])
     c.add("Notes", s.notes)
     src = model.sources.get(s.provenance.source)  # shown where a date is stated
     c.add("Last assured", s.assured_date or (f"{NOT_STATED} (its document is dated {src.dated})"

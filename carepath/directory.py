@@ -51,6 +51,11 @@ def describe_window(service: Service) -> str:
     'preconception to 2 years'
     >>> describe_window(load_reference().services["cm-iapt"])
     'not stated'
+
+    Stages where the service is only seen (a pathway tool's cells) are not a window:
+
+    >>> describe_window(load_reference().services["p05-midwifery"])
+    'seen birth to 8 weeks'
     """
     span = service.span
     if span is None:
@@ -58,7 +63,8 @@ def describe_window(service: Service) -> str:
     start = ("preconception" if span.start <= PRECONCEPTION_START else
              "1 week" if span.start == 1 else format_week(span.start))
     end = "5 years" if span.end >= TIMELINE_END else format_week(span.end)
-    return f"{start} to {end}"
+    seen = "seen " if service.window_kind == "seen-at" else ""
+    return f"{seen}{start} to {end}"
 
 
 def what_it_does(model: Model, service: Service) -> str:
@@ -202,8 +208,9 @@ def directory(model: Model, *, area: str | None = None, tier: str | None = None,
 
     >>> from carepath import load_reference
     >>> df = directory(load_reference(), area="dorset", concern="maternal-mental-health")
-    >>> df["id"].tolist()
-    ['dorset-pmmhs']
+    >>> df["id"].tolist()  # doctest: +NORMALIZE_WHITESPACE
+    ['dorset-pmmhs', 'dorset-psychiatric-liaison', 'dorset-crht', 'dorset-connection-service',
+     'dorset-access-mental-health']
     """
     import pandas as pd
 

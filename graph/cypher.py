@@ -26,6 +26,8 @@ from carepath.graph.bulk import paused_gc
 from carepath.graph.model import (
     RELATION_ID_SEPARATOR,
     RESERVED_NODES,
+    UNNAMED,
+    UNNAMED_NODES,
     Model,
     NodeKind,
     RelationKind,
@@ -54,7 +56,7 @@ COLUMN_TYPES = {
     "response_times": "STRING[]", "stages": "STRING[]", "severity": "STRING[]",
     "actions": "STRING[]", "targets": "STRING[]", "scope_restricts": "STRING[]",
     "scope_tiers": "STRING[]", "scope_stages": "STRING[]", "scope_concerns": "STRING[]",
-    "scope_facts": "STRING[]",
+    "scope_facts": "STRING[]", "conditions": "STRING[]", "commitments": "STRING[]",
     "start_week": "INT64", "end_week": "INT64", "line": "INT64", "rank": "INT64",
     "scope_line": "INT64",
     "need_min": "DOUBLE", "need_max": "DOUBLE",
@@ -69,10 +71,12 @@ NODE_TABLES: dict[str, tuple[str, ...]] = {
     NodeKind.CONCERN: ("name",),
     NodeKind.SOURCE: ("name", "file", *SCOPE_COLUMNS),
     NodeKind.FAMILY: ("name",),
+    NodeKind.UNNAMED: ("name",),
     NodeKind.PATHWAY_CELL: PATHWAY_CELL_COLUMNS,
 }
-RELATION_ENDPOINTS = [(a, b) for a in (NodeKind.SERVICE, NodeKind.PROFESSION, NodeKind.FAMILY)
-                      for b in (NodeKind.SERVICE, NodeKind.PROFESSION)]
+RELATION_ENDPOINTS = [(a, b) for a in (NodeKind.SERVICE, NodeKind.PROFESSION, NodeKind.FAMILY,
+                                     NodeKind.UNNAMED)
+                      for b in (NodeKind.SERVICE, NodeKind.PROFESSION, NodeKind.UNNAMED)]
 STRUCTURAL_TABLES: dict[str, tuple[NodeKind, tuple[str, ...]]] = {
     "COVERS": (NodeKind.AGE_STAGE, ()),
     "AT_TIER": (NodeKind.TIER, ()),
@@ -147,6 +151,9 @@ def node_frames(model: Model) -> dict[str, pd.DataFrame]:
     used = {st.source for st in model.statements}
     rows[NodeKind.FAMILY] = [{"id": node, "name": model.name_of(node)}
                              for node in RESERVED_NODES if node in used]
+    ends = used.union(*(st.targets for st in model.statements if UNNAMED in st.targets))
+    rows[NodeKind.UNNAMED] = [{"id": node, "name": model.name_of(node)}
+                              for node in UNNAMED_NODES if node in ends]
     rows[NodeKind.PATHWAY_CELL] = [{"id": pathway_cell_id(i), **pathway_cell_properties(c, t)}
                                    for i, (c, t) in enumerate(zip(model.pathway,
                                                                   model.pathway_targets(),
@@ -188,7 +195,8 @@ def relation_frames(model: Model) -> dict[tuple[str, str, str], pd.DataFrame]:
 
 _ARROW_TYPES = {"STRING": pa.string(), "STRING[]": pa.list_(pa.string()), "INT64": pa.int64(),
                 "DOUBLE": pa.float64()}
-_ENDS = (NodeKind.SERVICE, NodeKind.PROFESSION, NodeKind.FAMILY)  # relation end labels by code
+_ENDS = (NodeKind.SERVICE, NodeKind.PROFESSION, NodeKind.FAMILY,
+         NodeKind.UNNAMED)  # relation end labels by code
 
 
 def _arrow_type(column: str) -> pa.DataType:
@@ -240,7 +248,8 @@ def _end_codes(model: Model, statements: list[Statement], sources: pa.Array,
                targets: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """The label of each relation's source and target, as positions in ``_ENDS``."""
     # as model.node_kind has them: a service id wins over a profession's
-    code = {**dict.fromkeys(RESERVED_NODES, 2), **dict.fromkeys(model.professions, 1),
+    code = {**dict.fromkeys(UNNAMED_NODES, 3), **dict.fromkeys(RESERVED_NODES, 2),
+            **dict.fromkeys(model.professions, 1),
             **dict.fromkeys(model.services, 0)}
     known, codes = pa.array(list(code), pa.string()), np.fromiter(code.values(), np.int64)
     found = [pc.index_in(ends, value_set=known) for ends in (sources, targets)]

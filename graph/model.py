@@ -29,10 +29,21 @@ FAMILY = NodeId("family")  # the family itself: a self-referral
 RELATIVES = NodeId("relatives")  # relatives or carers referring on the family's behalf
 RESERVED_NODES = {FAMILY: "Family (self-referral)",
                   RELATIVES: "Family members or carers (referring for the family)"}
+# the other end of a relation a document states without naming it ("referral to other
+# services", "a referral pathway has been introduced"): a hand-over is stated, its receivers
+# are not named. A relation end, never a service: no route continues through it.
+UNNAMED = NodeId("services-not-named")
+UNNAMED_NODES = {UNNAMED: "Services or professionals not named (by the document)"}
 
 # the three answers to "does it hold?": the documents state it, state the opposite, or are silent
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 VERDICTS = (YES, NO, UNKNOWN)
+# a fourth answer for windows with a stated margin: "will be discussed on an individual basis"
+BY_DISCUSSION = "by discussion"
+# how a service's stage texts read: a window the document states (closed: outside it is "no"),
+# or the stages at which a pathway cell mentions the service (where it is seen, not where it
+# ends: outside them is "not stated")
+WINDOW_KINDS = ("stated", "seen-at")
 RELATION_ID_SEPARATOR = "/"  # a relation's id: its statement's id, this, its target's id
 
 
@@ -80,6 +91,7 @@ class NodeKind(StrEnum):
     CONCERN = "Concern"
     SOURCE = "Source"
     FAMILY = "Family"
+    UNNAMED = "Unnamed"
     PATHWAY_CELL = "PathwayCell"
 
 
@@ -214,6 +226,46 @@ class Criterion:
 
 
 @dataclass(frozen=True, slots=True)
+class Condition:
+    """A condition a document puts on some of a service's facts: the size of the health board
+    (births a year). ``births_over``/``births_at_most`` where the document gives a number;
+    neither where it says only "larger" or "smaller" boards. ``governs`` names the facts it
+    holds for: ``"service"`` (the service itself) or ``"profession:ID"`` (one staffing fact).
+
+    >>> c = Condition("health boards with a birth rate of >3000 per year",
+    ...               Provenance("doc-003", 77), births_over=3000)
+    >>> c.holds(4000), c.holds(2000), c.holds(None)
+    ('yes', 'no', 'unknown')
+    """
+
+    text: str
+    provenance: Provenance
+    births_over: int | None = None
+    births_at_most: int | None = None
+    governs: tuple[str, ...] = ("service",)
+
+    def holds(self, births: int | None) -> str:
+        """``"yes"``/``"no"`` for a board with ``births`` a year; ``"unknown"`` when no births
+        are given or the document gives no number."""
+        if births is None or (self.births_over is None and self.births_at_most is None):
+            return UNKNOWN
+        if self.births_over is not None and births <= self.births_over:
+            return NO
+        if self.births_at_most is not None and births > self.births_at_most:
+            return NO
+        return YES
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    """An aim or commitment a document states for a service (what a commissioner checks it
+    against), with its passage."""
+
+    text: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True, slots=True)
 class ResponseTime:
     urgency: TermId
     within: str
@@ -253,6 +305,14 @@ class Service:
     assured_date: str | None = None  # ISO date its facts were last checked
     hours: str | None = None  # when the service runs, as its document states it
     hours_provenance: Provenance | None = None
+    # open-world readings (see carepath.graph.verdict): a list is open unless its passage says
+    # it is complete; a window is stated unless the stages are only where the service is seen
+    addresses_closed: Provenance | None = None  # the concerns list is complete (passage)
+    criteria_closed: Provenance | None = None  # the inclusion criteria are the only ones
+    window_kind: str = "stated"  # one of WINDOW_KINDS
+    by_discussion: Provenance | None = None  # beyond its windows: "discussed individually"
+    conditions: tuple[Condition, ...] = ()
+    commitments: tuple[Commitment, ...] = ()
 
     @property
     def span(self) -> Interval | None:
@@ -264,19 +324,25 @@ class Service:
         return any(w.overlaps(interval) for w in self.windows)
 
     def open_at(self, week: float) -> str:
-        """Whether the service's stated windows take a family at ``week``: ``"yes"``,
-        ``"no"``, or ``"unknown"`` when the documents state no window.
+        """Whether the service's own windows take a family at ``week``: ``"yes"``, ``"no"``
+        (outside a stated window), ``"by discussion"`` (outside it, with a stated margin),
+        or ``"unknown"`` when no window is stated or the stages are only where the service
+        is seen. :func:`carepath.graph.verdict.window_at` adds what a part inherits.
 
         >>> from carepath import load_reference
         >>> m = load_reference()
         >>> m.services["dorset-pmmhs"].open_at(52), m.services["dorset-pmmhs"].open_at(156)
-        ('yes', 'no')
+        ('yes', 'by discussion')
         >>> m.services["dorset-mbu"].open_at(4)
         'unknown'
         """
         if not self.windows:
             return UNKNOWN
-        return YES if any(w.contains_week(week) for w in self.windows) else NO
+        if any(w.contains_week(week) for w in self.windows):
+            return YES
+        if self.window_kind == "seen-at":
+            return UNKNOWN
+        return BY_DISCUSSION if self.by_discussion is not None else NO
 
     @property
     def concerns(self) -> frozenset[TermId]:
@@ -468,6 +534,8 @@ class Model:
             return NodeKind.PROFESSION
         if node in RESERVED_NODES:
             return NodeKind.FAMILY
+        if node in UNNAMED_NODES:
+            return NodeKind.UNNAMED
         return None
 
     def parts_of(self, service: str) -> list[Service]:
@@ -497,27 +565,25 @@ class Model:
         return ()
 
     def hop_at(self, rel: Relation, week: float) -> str:
-        """Whether a family at ``week`` can travel ``rel``: the relation's own stages and the
-        target service's window must both allow it. ``"no"`` if either states otherwise,
-        ``"yes"`` if at least one states the week and neither excludes it, ``"unknown"`` if
-        neither states a window.
+        """Whether a family at ``week`` can travel ``rel``: see
+        :func:`carepath.graph.verdict.hop_at`, the one place that decides it.
 
         >>> from carepath import load_reference
         >>> m = load_reference()
         >>> gp = next(r for r in m.relations if (r.source, r.target) == ("gp", "dorset-pmmhs"))
         >>> m.hop_at(gp, 52), m.hop_at(gp, 156)
-        ('yes', 'no')
+        ('yes', 'by discussion')
         """
-        target = self.services.get(rel.target)
-        states = (rel.stage_at(week), target.open_at(week) if target else UNKNOWN)
-        if NO in states:
-            return NO
-        return YES if YES in states else UNKNOWN
+        from carepath.graph.verdict import hop_at
+
+        return hop_at(self, rel, week)
 
     def name_of(self, node: str) -> str:
         """Human name of any id in the model (the id itself if unknown)."""
         if node in RESERVED_NODES:
             return RESERVED_NODES[node]
+        if node in UNNAMED_NODES:
+            return UNNAMED_NODES[node]
         for table in (self.services, self.professions, self.areas, self.tiers, self.stages,
                       self.concerns, self.interventions, self.sources, self.levels):
             if node in table:

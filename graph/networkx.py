@@ -28,6 +28,8 @@ from carepath.graph.model import (
     NO,
     RELATION_ID_SEPARATOR,
     RESERVED_NODES,
+    UNNAMED,
+    UNNAMED_NODES,
     Model,
     NodeId,
     NodeKind,
@@ -40,6 +42,7 @@ from carepath.graph.properties import (
     service_properties,
     statement_properties,
 )
+from carepath.graph.verdict import window_at
 
 STRUCTURAL_TYPES = ("COVERS", "AT_TIER", "STAFFED_BY", "DELIVERS", "ADDRESSES", "IN_AREA",
                     "PART_OF")
@@ -81,6 +84,10 @@ def _to_networkx(model: Model) -> nx.MultiDiGraph:
     for node in RESERVED_NODES:
         if node in used:
             add(NodeKind.FAMILY, node, model.name_of(node))
+    ends = used.union(*(st.targets for st in model.statements if UNNAMED in st.targets))
+    for node in UNNAMED_NODES:
+        if node in ends:
+            add(NodeKind.UNNAMED, node, model.name_of(node))
     stages = model.stages_in_order()
     covered: dict = {}  # the stages of each distinct set of windows (services share a few)
     for svc in model.services.values():
@@ -164,18 +171,42 @@ def relation_graph(model: Model, kinds: tuple[RelationKind, ...] = (RelationKind
     week (:meth:`Model.hop_at`: a hop is open only if the relation and the target allow it).
     A service that is part of another (``Service.part_of``) is reached from its parent by a
     hop whose ``relation`` has an id starting with :data:`PART_OF_PREFIX` (the parent's
-    referral routes are the part's). ``relations``: the relations to draw from (default:
-    every relation of the model), e.g. only those of the areas a search will look in.
+    referral routes are the part's); a service reaches the professions staffing it by a hop
+    starting with :data:`STAFFED_BY_PREFIX` (:func:`staffed_by_relations`). ``relations``:
+    the relations to draw from (default: every relation of the model), e.g. only those of
+    the areas a search will look in.
 
     >>> from carepath import load_reference
-    >>> G = relation_graph(load_reference(), week=156)
-    >>> G.has_edge("gp", "dorset-pmmhs")
+    >>> G = relation_graph(load_reference(), week=-20)
+    >>> G.has_edge("gp", "p05-health-visiting")
     False
     >>> [k for k in relation_graph(load_reference())["dorset-pmmhs"]["dorset-mmhs"]]
     ['part-of/dorset-mmhs']
     """
     with paused_gc():
         return _relation_graph(model, frozenset(kinds), conditions, relations)
+
+
+STAFFED_BY_PREFIX = "staffed-by" + RELATION_ID_SEPARATOR
+"""Ids of the hops :func:`relation_graph` adds from a service to the professions staffing it."""
+
+
+def staffed_by_relations(model: Model) -> list[Relation]:
+    """One hop from each service to each profession it is staffed by: a service and the
+    profession working in it answer the same, so where a document holds a referral on the
+    profession ("GPs refer", doc-002:31), the service ("General practice") reaches it too.
+
+    >>> from carepath import load_reference
+    >>> [r.target for r in staffed_by_relations(load_reference())
+    ...  if r.source == "dorset-general-practice"]
+    ['gp']
+    """
+    return [Relation(f"{STAFFED_BY_PREFIX}{svc.id}{RELATION_ID_SEPARATOR}{prof}",
+                     RelationKind.REFERS_TO, NodeId(svc.id), NodeId(prof), svc.provenance,
+                     note=f"staffed by {model.name_of(prof)}: the profession's relations "
+                          "are the service's")
+            for svc in model.services.values() for prof in svc.professions
+            if prof in model.professions]
 
 
 def part_of_relations(model: Model) -> list[Relation]:
@@ -191,14 +222,18 @@ def _relation_graph(model: Model, kinds: frozenset[RelationKind], conditions: di
     G = nx.MultiDiGraph()
     rels = [r for r in (model.relations if relations is None else relations) if r.kind in kinds]
     if RelationKind.REFERS_TO in kinds:
-        rels += part_of_relations(model)
+        holders = {r.source for r in rels if r.source in model.professions}
+        rels += part_of_relations(model) + [r for r in staffed_by_relations(model)
+                                            if r.target in holders]  # professions that hold one
     if any(value is not None for value in conditions.values()):
         rels = [r for r in rels if r.applies(**conditions)]
     week = conditions.get("week")
-    if week is not None:
-        services = model.services
-        rels = [r for r in rels if r.target not in services
-                or services[r.target].open_at(week) != NO]
+    if week is not None:  # the one verdict decides which hops are closed
+        services, open_at = model.services, {}
+        for r in rels:
+            if r.target in services and r.target not in open_at:
+                open_at[r.target] = window_at(model, services[r.target], week).value
+        rels = [r for r in rels if open_at.get(r.target) != NO]
     # nodes first, in order of first appearance, then every edge in one call (bulk: a million
     # relations in a third of the time of one add_node/add_edge call each)
     nodes = dict.fromkeys(n for r in rels for n in (r.source, r.target))

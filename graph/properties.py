@@ -21,7 +21,9 @@ _STAGE_ORDER = object()  # the cache key of the model's stages in timeline order
 SERVICE_COLUMNS = ("name", "aliases", "area", "tier", "level", "start_week", "end_week",
                    "stage_text", "need_min", "need_max", "concerns", "eligibility",
                    "response_times", "self_referral", "valid_from", "valid_to",
-                   "assured_date", "hours", "source", "line")
+                   "assured_date", "hours", "window_kind", "addresses_closed",
+                   "criteria_closed", "by_discussion", "conditions", "commitments", "source",
+                   "line")
 PATHWAY_CELL_COLUMNS = ("stage_text", "start_week", "end_week", "service", "level", "heading",
                         "rationale", "actions", "targets", "source", "line", "passage")
 
@@ -119,6 +121,14 @@ def service_properties(model: Model, svc: Service) -> dict[str, Any]:
         "valid_to": svc.valid_to or "",
         "assured_date": svc.assured_date or "",
         "hours": svc.hours or "",
+        "window_kind": svc.window_kind,
+        # a closed list or a by-discussion margin: the citation of the passage that says so
+        "addresses_closed": svc.addresses_closed.ref if svc.addresses_closed else "",
+        "criteria_closed": svc.criteria_closed.ref if svc.criteria_closed else "",
+        "by_discussion": svc.by_discussion.ref if svc.by_discussion else "",
+        "conditions": [f"{', '.join(c.governs)}: {c.text} ({c.provenance.ref})"
+                       for c in svc.conditions],
+        "commitments": [f"{c.text} ({c.provenance.ref})" for c in svc.commitments],
         "source": svc.provenance.source,
         "line": svc.provenance.line if svc.provenance.line is not None else -1,
     }

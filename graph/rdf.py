@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 from carepath.graph.bulk import paused_gc
 from carepath.graph.model import (
     RESERVED_NODES,
+    UNNAMED,
+    UNNAMED_NODES,
     Model,
     NodeKind,
     Provenance,
@@ -89,7 +91,7 @@ def iri(kind: NodeKind | str, ident: str) -> ox.NamedNode:
     >>> iri(NodeKind.SERVICE, "dorset-pmmhs").value
     'https://w3id.org/carepath/id/service/dorset-pmmhs'
     """
-    if kind == NodeKind.FAMILY or ident in RESERVED_NODES:
+    if kind in (NodeKind.FAMILY, NodeKind.UNNAMED) or ident in RESERVED_NODES:
         return ox.NamedNode(ID + ident)
     segment = SEGMENTS.get(kind, kind) if isinstance(kind, NodeKind) else kind
     return ox.NamedNode(f"{ID}{segment}/{ident}")
@@ -278,6 +280,12 @@ def _area_triples(model: Model, t: _Terms) -> Iterator[_Triple]:
             fam = t.iri(NodeKind.FAMILY, node)
             yield fam, a, t.cp("Family")
             yield fam, label, t.literal(model.name_of(node))
+    ends = used.union(*(st.targets for st in model.statements if UNNAMED in st.targets))
+    for node in UNNAMED_NODES:
+        if node in ends:
+            end = t.iri(NodeKind.UNNAMED, node)
+            yield end, a, t.cp("UnnamedServices")
+            yield end, label, t.literal(model.name_of(node))
 
 
 def _service_triples(svc: Service, t: _Terms, stages: _Stages) -> Iterator[_Triple]:
@@ -354,11 +362,47 @@ def _service_triples(svc: Service, t: _Terms, stages: _Stages) -> Iterator[_Trip
         if resp.hours is not None:
             yield r, cpt("responseHours"), t.decimal(resp.hours)
         yield from _provenance(t, r, resp.provenance)
+    yield from _open_world_triples(svc, s, t)
     if svc.notes:
         yield s, cpt("note"), t.literal(svc.notes)
     yield from _provenance(t, s, svc.provenance)
     for ev in svc.evidence:
         yield s, t.named(DERIVED), t.iri(NodeKind.SOURCE, ev.source)
+
+
+def _open_world_triples(svc: Service, s: object, t: _Terms) -> Iterator[_Triple]:
+    """How a service's facts read (see carepath.graph.verdict): a closed list, its window's
+    kind, a by-discussion margin, each with the passage that says so; conditions on its facts;
+    its aims and commitments."""
+    cpt, a = t.cp, t.named(A)
+    if svc.window_kind != "stated":
+        yield s, cpt("windowKind"), t.literal(svc.window_kind)
+    for prop, reading in (("addressesListClosedBy", svc.addresses_closed),
+                          ("criteriaClosedBy", svc.criteria_closed),
+                          ("byDiscussionMargin", svc.by_discussion)):
+        if reading is not None:
+            r = t.part(s, "reading", prop)
+            yield s, cpt(prop), r
+            yield r, a, cpt("Reading")
+            yield from _provenance(t, r, reading)
+    for n, cond in enumerate(svc.conditions, start=1):
+        c = t.part(s, "condition", n)
+        yield s, cpt("hasCondition"), c
+        yield c, a, cpt("Condition")
+        yield c, cpt("conditionText"), t.literal(cond.text)
+        if cond.births_over is not None:
+            yield c, cpt("birthsOver"), t.integer(cond.births_over)
+        if cond.births_at_most is not None:
+            yield c, cpt("birthsAtMost"), t.integer(cond.births_at_most)
+        for fact in cond.governs:
+            yield c, cpt("governs"), t.literal(fact)
+        yield from _provenance(t, c, cond.provenance)
+    for n, commitment in enumerate(svc.commitments, start=1):
+        c = t.part(s, "commitment", n)
+        yield s, cpt("hasCommitment"), c
+        yield c, a, cpt("Commitment")
+        yield c, cpt("commitmentText"), t.literal(commitment.text)
+        yield from _provenance(t, c, commitment.provenance)
 
 
 _RDF_NAMES = {kind: kind.rdf_name for kind in RelationKind}

@@ -164,6 +164,17 @@ class HoursRec(Cited):
     text: str
 
 
+class ConditionRec(Cited):
+    text: str
+    births_over: int | None = Field(default=None, ge=0, le=MAX_INT)
+    births_at_most: int | None = Field(default=None, ge=0, le=MAX_INT)
+    governs: StrList = Field(default_factory=lambda: ["service"])
+
+
+class CommitmentRec(Cited):
+    text: str
+
+
 class ServiceRec(Cited):
     id: Id
     name: str
@@ -188,6 +199,12 @@ class ServiceRec(Cited):
     valid_to: IsoDate | None = None
     assured_date: IsoDate | None = None
     hours: HoursRec | None = None
+    addresses_closed: EvidenceRec | None = None
+    criteria_closed: EvidenceRec | None = None
+    window_kind: Literal["stated", "seen-at"] = "stated"
+    by_discussion: EvidenceRec | None = None
+    conditions: list[ConditionRec] = Field(default_factory=list)
+    commitments: list[CommitmentRec] = Field(default_factory=list)
 
 
 RELATION_KINDS = (

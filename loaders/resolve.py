@@ -26,9 +26,12 @@ from carepath.errors import DataValidationError, Problem, RangeParseError
 from carepath.graph.model import (
     FACT_KINDS,
     RESERVED_NODES,
+    UNNAMED_NODES,
     AgeStage,
     Area,
+    Commitment,
     ConcernNeed,
+    Condition,
     Criterion,
     Model,
     Overlap,
@@ -171,7 +174,8 @@ class _Resolver:
         self.items: dict[str, list[_Item]] = {key: [] for key in LIST_KEYS}
         self.area_items: list[_Item] = []
         self.ids: dict[str, tuple[str, str, int | None]] = {
-            node: ("reserved", "carepath", None) for node in RESERVED_NODES}
+            node: ("reserved", "carepath", None) for node in [*RESERVED_NODES,
+                                                                *UNNAMED_NODES]}
         self.stage_names: dict[str, Interval] = {}
         self.fallback_sources: dict[str, Source] = {}  # bundled sources, taken when cited
         self.replaced: list[tuple[str, str, _Item]] = []  # changed bundled entries
@@ -485,6 +489,32 @@ class _Resolver:
             if rec.hours is not None:
                 hours = rec.hours.text
                 hours_prov = self.provenance(item, rec.hours, item.raw["hours"], rec)
+            readings = {}
+            for key in ("addresses_closed", "criteria_closed", "by_discussion"):
+                said = getattr(rec, key)
+                if said is not None:
+                    if not said.passage:
+                        self.error("no-passage", item.file, _line(item.raw, key), key,
+                                   f"{key} needs the passage that says so (`passage:`), "
+                                   "with its `line`")
+                    readings[key] = self.provenance(item, said, item.raw[key], rec)
+            conditions = []
+            for i, cond in enumerate(rec.conditions):
+                raw = item.raw["conditions"][i]
+                for fact in cond.governs:
+                    kind, _, ident = fact.partition(":")
+                    if fact != "service" and not (kind == "profession"
+                                                  and ident in rec.professions):
+                        self.error("bad-condition", item.file, _line(raw, "governs"),
+                                   "governs", f"a condition governs 'service' or "
+                                   f"'profession:ID' of one of the service's professions, "
+                                   f"not {shown(fact)}")
+                conditions.append(Condition(cond.text, self.provenance(item, cond, raw, rec),
+                                            cond.births_over, cond.births_at_most,
+                                            tuple(cond.governs)))
+            commitments = tuple(
+                Commitment(c.text, self.provenance(item, c, item.raw["commitments"][i], rec))
+                for i, c in enumerate(rec.commitments))
             service = Service(
                 id=rec.id, name=rec.name, area=area, provenance=self.provenance(item, rec),
                 aliases=tuple(rec.aliases), tier=rec.tier, tier_note=rec.tier_note,
@@ -496,7 +526,9 @@ class _Resolver:
                 evidence=evidence, part_of=part_of, part_of_provenance=part_prov,
                 self_referral=self_ref, self_referral_provenance=self_prov,
                 valid_from=rec.valid_from, valid_to=rec.valid_to, assured_date=rec.assured_date,
-                hours=hours, hours_provenance=hours_prov)
+                hours=hours, hours_provenance=hours_prov,
+                window_kind=rec.window_kind, conditions=tuple(conditions),
+                commitments=commitments, **readings)
             if rec.valid_from and rec.valid_to and rec.valid_to < rec.valid_from:
                 self.error("bad-range", item.file, _line(item.raw, "valid_to"), "valid_to",
                            f"valid_to {rec.valid_to} is before valid_from {rec.valid_from}")
@@ -528,8 +560,8 @@ class _Resolver:
 
     def endpoint(self, node: str, item: _Item, field: str, *, allow_family: bool) -> bool:
         m = self.model
-        if node in m.services or node in m.professions or (allow_family
-                                                           and node in RESERVED_NODES):
+        if node in m.services or node in m.professions or node in UNNAMED_NODES or (
+                allow_family and node in RESERVED_NODES):
             return True
         if node in RESERVED_NODES:
             self.error("bad-endpoint", item.file, _line(item.raw, field), field,
@@ -545,8 +577,9 @@ class _Resolver:
             hint = f" (did you mean {' or '.join(map(repr, close))}?)" if close else ""
         self.error("unknown-reference", item.file, _line(item.raw, field), field,
                    f"unknown {'source' if field == 'from' else 'target'} {node!r}{hint}; "
-                   "expected a service id, a profession id, 'family' (a self-referral) or "
-                   "'relatives' (family members or carers referring)")
+                   "expected a service id, a profession id, 'family' (a self-referral), "
+                   "'relatives' (family members or carers referring) or 'services-not-named' "
+                   "(the document states the relation but does not name its other end)")
         return False
 
     def resolve_relations(self) -> None:

@@ -32,7 +32,9 @@ SHEETS: dict[str, list[str]] = {
         "id", "name", "area", "aliases", "tier", "tier_note", "level", "need_min", "need_max",
         "need_note", "stages", "addresses", "not_addressed", "professions", "interventions",
         "inclusion_criteria", "exclusion_criteria", "parent_age_below", "response_emergency",
-        "response_urgent", "response_routine", "hours", "notes", "source", "line", "passage",
+        "response_urgent", "response_routine", "hours", "window_kind", "addresses_closed",
+        "criteria_closed", "by_discussion", "births_over", "commitments", "notes", "source",
+        "line", "passage",
     ],
     "relations": [
         "kind", "from", "to", "stages", "concerns", "severity", "urgency", "response_time",
@@ -58,6 +60,12 @@ HELP: dict[str, str] = {
     "scope_stages": "stage ids the source describes, separated by ; (empty: all)",
     "scope_concerns": "concern ids the source describes, separated by ; (empty: all)",
     "scope_facts": "kinds of fact it gives (services; referrals; eligibility...; empty: all)",
+    "window_kind": "stated (default) or seen-at: stages where the service is only mentioned",
+    "addresses_closed": "the passage saying its concerns are the only ones (empty: open list)",
+    "criteria_closed": "the passage saying its inclusion criteria are the only ones",
+    "by_discussion": "the passage giving a by-discussion margin beyond its window",
+    "births_over": "the service is provided only where a board has more births a year",
+    "commitments": "aims and commitments the document states, separated by ;",
 }
 _LIST_FIELDS = {"aliases", "stages", "not_addressed", "professions", "interventions", "to",
                 "concerns", "severity", "services"}
@@ -120,11 +128,24 @@ def service_records(rows: list[dict[str, Any]], sheet: str, first_row: int = 2) 
                      for urgency in ("emergency", "urgent", "routine")
                      if f"response_{urgency}" in row]
         hours = row.pop("hours", None)
+        # open-world readings: the cell is the passage, on the row's own source line
+        cited = {k: v for k in ("source", "line") if (v := row.get(k)) is not None}
+        readings = {key: {**cited, "passage": row.pop(key)}
+                    for key in ("addresses_closed", "criteria_closed", "by_discussion")
+                    if key in row}
+        over = row.pop("births_over", None)
+        conditions = ([{**cited, "text": f"health boards with over {over} births a year",
+                        "births_over": over}] if over is not None else [])
+        commitments = [{**cited, "text": text} for text in _split(row.pop("commitments", ""))]
         rec = _record(row, n)
+        for key, value in readings.items():
+            rec[key] = _record({}, n) | value
+            rec.lines[key] = n
         if hours is not None:
             rec["hours"] = _record({}, n) | {"text": hours}
         for key, value in (("need", need), ("addresses", addresses),
-                           ("eligibility", criteria), ("response_times", responses)):
+                           ("eligibility", criteria), ("response_times", responses),
+                           ("conditions", conditions), ("commitments", commitments)):
             if value:
                 rec[key] = ([_record({}, n) | v for v in value] if isinstance(value, list)
                             else _record({}, n) | value)

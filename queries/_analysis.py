@@ -12,7 +12,10 @@ settled here is settled for all of them:
 - *specialist* help is any service at a tier of rank 5 or more (specialist perinatal,
   specialist parent-infant, inpatient);
 - *entry points* of an area are its universal-tier services, the professions that refer in
-  it, the family where it self-refers there, and relatives or carers where they refer;
+  it, the family where it self-refers there, and relatives or carers where they refer
+  (never the unnamed end of a relation: ``services-not-named``);
+- a service reaches the professions staffing it (:func:`route_graph`): a service and the
+  profession working in it answer the same;
 - *evidence* is a list of ``"source:line"`` strings (the source id alone when there is no line).
 
 >>> from carepath import load_reference
@@ -31,6 +34,7 @@ import networkx as nx
 from carepath.errors import QueryError
 from carepath.graph.model import (
     FAMILY,
+    UNNAMED_NODES,
     AreaId,
     Model,
     NodeId,
@@ -135,11 +139,15 @@ def is_specialist(model: Model, svc: Service) -> bool:
 
 
 def describe_window(svc: Service) -> str:
-    """The service's span in words: 'preconception to 2 years', 'no age window stated'."""
+    """The service's span in words: 'preconception to 2 years', 'no age window stated'; for
+    stages where the service is only seen (``window_kind: seen-at``), 'not stated (seen at
+    birth to 8 weeks)'."""
     span = svc.span
     if span is None:
         return "no age window stated"
     start = "preconception" if span.start <= PRECONCEPTION_START else _week(span.start)
+    if svc.window_kind == "seen-at":
+        return f"not stated (seen at {start} to {_week(span.end)})"
     return f"{start} to {_week(span.end)}"
 
 
@@ -212,7 +220,7 @@ def route_graph(model: Model, area: AreaId,
     >>> G.has_edge("dorset-pmmhs", "dorset-mmhs")
     True
     """
-    from carepath.graph.networkx import part_of_relations
+    from carepath.graph.networkx import part_of_relations, staffed_by_relations
 
     if relations is None:
         relations = relations_by_area(model).get(area, [])
@@ -223,6 +231,11 @@ def route_graph(model: Model, area: AreaId,
     for rel in part_of_relations(model):
         if model.services[rel.target].area == area:
             G.add_edge(rel.source, rel.target, key=rel.id, relation=rel)
+    # a service reaches the professions staffing it (who holds a relation: issue 22), where
+    # the profession has a route in the area
+    for rel in staffed_by_relations(model):
+        if model.services[rel.source].area == area and rel.target in G:
+            G.add_edge(rel.source, rel.target, key=rel.id, relation=rel)
     return G
 
 
@@ -232,14 +245,15 @@ def entry_points(model: Model, area: AreaId,
 
     >>> from carepath import load_reference
     >>> entry_points(load_reference(), "dorset")  # doctest: +NORMALIZE_WHITESPACE
-    ['dorset-general-practice', 'dorset-midwifery', 'gp', 'health-visitor', 'midwife',
-     'relatives']
+    ['family', 'dorset-general-practice', 'dorset-midwifery', 'gp', 'health-visitor',
+     'midwife', 'relatives']
     """
     if relations is None:
         relations = relations_by_area(model).get(area, [])
     nodes = {NodeId(s.id) for s in model.services_in(area) if s.tier == "universal"}
     for rel in relations:
-        if rel.kind is RelationKind.REFERS_TO and rel.source not in model.services:
+        if (rel.kind is RelationKind.REFERS_TO and rel.source not in model.services
+                and rel.source not in UNNAMED_NODES):  # an unnamed referrer is no way in
             nodes.add(rel.source)
     return sorted(nodes, key=lambda n: (n != FAMILY, n))
 

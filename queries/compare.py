@@ -170,16 +170,18 @@ def whatif_remove(model: Model, services: Iterable[str]) -> pd.DataFrame:
     Examples
     --------
     Without Dorset's perinatal service - and so its Maternal Mental Health Service, which is
-    part of it - GPs, health visitors, midwives and relatives lose every route to specialist
+    part of it - GPs, health visitors, midwives, relatives (and the general practices and
+    midwifery services they staff) lose every route to specialist
     care, and no specialist perinatal service is left to cover pregnancy:
 
     >>> from carepath import load_reference
     >>> after = whatif_remove(load_reference(), ["dorset-pmmhs"])
     >>> broken = after[after.kind == "broken-route"]
     >>> sorted(set(broken.subject)), sorted(set(broken.target))
-    (['gp', 'health-visitor', 'midwife', 'relatives'], ['dorset-mmhs', 'dorset-pmmhs'])
+    (['dorset-general-practice', 'dorset-midwifery', 'gp', 'health-visitor', 'midwife',
+      'relatives'], ['dorset-mmhs', 'dorset-pmmhs'])
     >>> print(broken.reason.iloc[1])
-    In Dorset, General practitioner loses every route to Perinatal and Maternal Mental Health
+    In Dorset, General practice (GP) loses every route to Perinatal and Maternal Mental Health
     Service: Perinatal and Maternal Mental Health Service itself is removed.
     >>> after[(after.stage == "pregnancy") & (after.tier == "specialist-perinatal")][
     ...     ["kind", "basis"]].values.tolist()  # not-stated: untiered services might be there

@@ -28,18 +28,30 @@ import networkx as nx
 import pandas as pd
 
 from carepath.errors import QueryError
-from carepath.graph.model import NO, UNKNOWN, VERDICTS, YES, Criterion, Model, Service
+from carepath.graph.model import BY_DISCUSSION, NO, UNKNOWN, YES, Model, Service
 from carepath.graph.networkx import relation_graph
-from carepath.graph.stages import format_week
+from carepath.graph.verdict import (
+    combine,
+    conditions_at,
+    criteria_at,
+    exclusion_matches,
+    need_of,
+    terms_of,
+    window_at,
+)
 from carepath.queries.referrals import check_area, check_term, check_week, evidence
 from carepath.queries.routes import area_view, entry_points
 
 __all__ = ["COLUMNS", "PARTS", "eligible"]
 
-PARTS = ("age_window", "need", "criteria", "parent_age")
+PARTS = ("age_window", "need", "criteria", "parent_age", "board")
+ANSWERS = (YES, NO, BY_DISCUSSION, UNKNOWN)
+ORDER = (YES, BY_DISCUSSION, NO, UNKNOWN)  # the order of the rows
 """The parts of a verdict, each a column: ``"yes: ..."``, ``"no: ..."``, ``"unknown: ..."``
-with its reason; ``"not asked: ..."`` when a criterion needs what the profile does not give
-(the parent's age), which the verdict leaves aside; ``""`` when nothing is stated to check."""
+or ``"by discussion: ..."`` with its reason; ``"not asked: ..."`` when a criterion needs what
+the profile does not give (the parent's age), which the verdict leaves aside; ``""`` when
+nothing is stated to check. ``board`` is the health-board size a service's conditions ask for
+("depends on board size" until ``births`` are given)."""
 COLUMNS = ["service", "name", "area", "tier", "accepts", *PARTS, "reasons", "route",
            "evidence"]
 _ROOT = "\x00entry"  # a virtual node joined to every entry point, for one search per area
@@ -47,7 +59,7 @@ _ROOT = "\x00entry"  # a virtual node joined to every entry point, for one searc
 
 def eligible(model: Model, *, week: float, concern: str | None = None,
              severity: str | None = None, parent_age: float | None = None,
-             area: str | None = None) -> pd.DataFrame:
+             area: str | None = None, births: int | None = None) -> pd.DataFrame:
     """Each service (of ``area``) checked against a family's profile.
 
     Parameters
@@ -57,6 +69,8 @@ def eligible(model: Model, *, week: float, concern: str | None = None,
     concern, severity : the need (vocabulary ids, names or aliases).
     parent_age : the parent's age in years; checked against age criteria (e.g. under 18).
     area : an area id; only that area's services.
+    births : the health board's births a year, for services whose documents make them
+        depend on it (default: the area's ``births_per_year``, else "depends on board size").
 
     Returns
     -------
@@ -95,12 +109,19 @@ def eligible(model: Model, *, week: float, concern: str | None = None,
     if parent_age is not None and (isinstance(parent_age, bool)
                                    or not isinstance(parent_age, int | float)):
         raise QueryError(f"parent_age must be a number of years, not {parent_age!r}")
+    if births is not None and (isinstance(births, bool) or not isinstance(births, int)
+                               or births < 0):
+        raise QueryError(f"births must be a whole number of births a year, not {births!r}")
     services = [s for s in model.services.values() if area is None or s.area == area]
     routes = _routes(model, services, week=week, concern=concern, severity=severity)
     rows = []
     for svc in services:
+        board = births
+        if board is None and svc.area in model.areas:
+            board = model.areas[svc.area].births_per_year
         parts, reasons, proofs, discuss = _check(model, svc, week=week, concern=concern,
-                                                 severity=severity, parent_age=parent_age)
+                                                 severity=severity, parent_age=parent_age,
+                                                 births=board)
         accepts = _verdict(list(parts.values()))
         path, hop_proofs = routes.get(svc.id, ([], []))
         route = " -> ".join(model.name_of(n) for n in path)
@@ -111,7 +132,7 @@ def eligible(model: Model, *, week: float, concern: str | None = None,
             "accepts": accepts, **parts, "reasons": reasons, "route": route,
             "evidence": list(dict.fromkeys([evidence(svc.provenance), *proofs, *hop_proofs])),
             "_rank": model.tiers[svc.tier].rank if svc.tier in model.tiers else 0,
-            "_order": VERDICTS.index(accepts),
+            "_order": ORDER.index(accepts),
         })
     df = pd.DataFrame(rows, columns=[*COLUMNS, "_rank", "_order"])
     df = df.sort_values(["_order", "area", "_rank", "service"], kind="stable")
@@ -123,75 +144,44 @@ def _part(verdict: str, reason: str) -> str:
 
 
 def _verdict(parts: list[str]) -> str:
-    """``no`` if any part says no, ``unknown`` if any is unknown, else ``yes``."""
-    said = [p.split(":", 1)[0] for p in parts if p]
-    if NO in said:
-        return NO
-    return UNKNOWN if UNKNOWN in said else YES
+    """``no`` if any part says no, then ``by discussion``, then ``unknown``, else ``yes``
+    (:func:`carepath.graph.verdict.combine`); "not asked" parts are left aside."""
+    return combine(p.split(":", 1)[0] for p in parts if p.startswith(ANSWERS))
 
 
 def _check(model: Model, svc: Service, *, week: float, concern: str | None,
-           severity: str | None, parent_age: float | None
+           severity: str | None, parent_age: float | None, births: int | None = None
            ) -> tuple[dict[str, str], list[str], list[str], list[str]]:
     """Each part of the verdict on ``svc`` (:data:`PARTS`), the reasons in reading order,
-    the evidence they rest on, and the services an exclusion sends the family to."""
+    the evidence they rest on, and the services an exclusion sends the family to. Every part
+    comes from :mod:`carepath.graph.verdict`, the one place a "no" is decided."""
     proofs: list[str] = []
-    when = format_week(round(week)) if float(week).is_integer() else f"week {week}"
-    stated = "; ".join(svc.stage_texts)
     parts = dict.fromkeys(PARTS, "")
     extra: list[str] = []
-    verdict = svc.open_at(week)
-    parts["age_window"] = _part(verdict, {
-        UNKNOWN: "no age window stated",
-        YES: f"covers {when} ({stated})",
-        NO: f"outside its window at {when} ({stated})"}[verdict])
-
+    parts["age_window"] = str(window_at(model, svc, week))
     if concern is not None:
-        name = model.name_of(concern)
-        need = next((n for n in svc.addresses if n.concern == concern), None)
-        if concern in svc.not_addressed:
-            parts["need"] = _part(NO, f"states it does not address {name}")
-        elif need is None and svc.addresses:
-            addressed = ", ".join(model.name_of(n.concern) for n in svc.addresses)
-            parts["need"] = _part(NO, f"does not address {name} (addresses: {addressed})")
-        elif need is None:
-            parts["need"] = _part(UNKNOWN, "concerns addressed not stated")
-        elif severity is not None and need.severities and severity not in need.severities:
-            parts["need"] = _part(NO, f"does not address {name} at "
-                                      f"{model.name_of(severity)} (only at "
-                                      f"{', '.join(sorted(need.severities))})")
-        elif severity is not None and not need.severities:
-            parts["need"] = _part(UNKNOWN, f"addresses {name}; severities not stated")
-        else:
-            at = f" at {model.name_of(severity)}" if severity else ""
-            parts["need"] = _part(YES, f"addresses {name}{at}")
+        parts["need"] = str(need_of(model, svc, concern, severity))
+    found = criteria_at(model, svc, week=week, concern=concern, severity=severity)
+    if found.value:
+        parts["criteria"] = str(found)
+        if found.value != UNKNOWN:
+            proofs += [evidence(p) for p in found.evidence]
+    board = conditions_at(svc, births)
+    if board.value:
+        parts["board"] = str(board)
+        proofs += [evidence(p) for p in board.evidence]
 
-    profile = {"week": week, "concern": concern, "severity": severity, "parent_age": None}
-    inclusions = [c for c in svc.eligibility if c.type == "inclusion"]
-    scored = [(c, _matches(c, **profile)) for c in inclusions]
-    best = max((n for _, n in scored if n), default=0)
-    if best:
-        met = [c for c, n in scored if n == best]
-        parts["criteria"] = _part(YES, "; ".join(f"meets: {c.text}" for c in met))
-        proofs += [evidence(c.provenance) for c in met]
-    elif inclusions and all(n == 0 for _, n in scored):
-        parts["criteria"] = _part(NO, "meets none of its inclusion criteria (" + "; ".join(
-            c.text for c in inclusions) + ")")
-        proofs += [evidence(c.provenance) for c in inclusions]
-    elif inclusions:
-        parts["criteria"] = _part(UNKNOWN, "criteria for a person to check: " + "; ".join(
-            c.text for c, n in scored if n is None))
-
+    terms = terms_of(model, svc)
+    inherited = (f" (as part of {', '.join(model.name_of(p) for p in terms.inherited_from)})"
+                 if terms.inherited_from else "")
     discuss: list[str] = []
-    for crit in svc.eligibility:
-        if crit.type != "exclusion":
-            continue
+    for crit in terms.exclusions:
         ages = crit.parent_age_below is not None or crit.parent_age_from is not None
-        checked = _matches(crit, week=week, concern=concern, severity=severity,
-                           parent_age=parent_age)
+        checked = exclusion_matches(crit, week=week, concern=concern, severity=severity,
+                                    parent_age=parent_age)
         if checked:
             key = "parent_age" if ages else "criteria"
-            parts[key] = _part(NO, f"excluded: {crit.text}")
+            parts[key] = _part(NO, f"excluded{inherited}: {crit.text}")
             discuss += crit.discuss_with
         elif checked is None and ages and parent_age is None:
             parts["parent_age"] = f"not asked: give the parent's age to check: {crit.text}"
@@ -203,29 +193,9 @@ def _check(model: Model, svc: Service, *, week: float, concern: str | None,
         else:
             continue
         proofs.append(evidence(crit.provenance))
-    reasons = [p.split(": ", 1)[1] if p.startswith(VERDICTS) else p
+    reasons = [p.split(": ", 1)[1] if p.startswith(ANSWERS) else p
                for p in parts.values() if p] + extra
     return parts, reasons, proofs, discuss
-
-
-def _matches(crit: Criterion, *, week: float, concern: str | None, severity: str | None,
-             parent_age: float | None) -> int | None:
-    """How many of ``crit``'s conditions the profile meets: 0 if it fails one, None if the
-    profile speaks to none of them (nothing could be checked)."""
-    results = []
-    if crit.windows:
-        results.append(any(w.contains_week(week) for w in crit.windows))
-    if crit.concerns and concern is not None:
-        results.append(concern in crit.concerns)
-    if crit.severities and severity is not None:
-        results.append(severity in crit.severities)
-    if crit.parent_age_below is not None and parent_age is not None:
-        results.append(parent_age < crit.parent_age_below)
-    if crit.parent_age_from is not None and parent_age is not None:
-        results.append(parent_age >= crit.parent_age_from)
-    if not results:
-        return None
-    return len(results) if all(results) else 0
 
 
 def _routes(model: Model, services: list[Service], **conditions: Any

@@ -397,8 +397,13 @@ class _AreaFacts:
         """Who can reach whom along the area's routes (:data:`ROUTE_KINDS`), made once."""
         if self._routes is None:
             parts = [(s.part_of, s.id) for s in self.services if s.part_of]
-            self._routes = _Reach([*((r.source, r.target) for r in self.relations
-                                     if r.kind in ROUTE_KINDS), *parts])
+            routes = [(r.source, r.target) for r in self.relations if r.kind in ROUTE_KINDS]
+            # a service answers as the professions staffing it where they hold a route here
+            # (issue 22: "General practice" reaches what its GPs refer to, doc-002:31)
+            holders = {a for a, _ in routes}
+            staffed = [(s.id, p) for s in self.services for p in s.professions
+                       if p in holders]
+            self._routes = _Reach([*routes, *parts, *staffed])
         return self._routes
 
     @property

@@ -84,7 +84,7 @@ def similarity(model: Model, services: Iterable[str]) -> float:
     >>> similarity(model, ["cm-pmhs", "cm-pimhs"])
     0.0
     >>> round(similarity(model, ["p05-health-visiting", "p05-childrens-centres-eyfs"]), 2)
-    0.43
+    0.47
     """
     ids = check_services(model, services)
     return _jaccard([_features(model, model.services[s]) for s in ids])
@@ -129,7 +129,7 @@ def overlaps(model: Model, *, area: str | None = None) -> pd.DataFrame:
     >>> row.kind, row.tier, row.concerns
     ('same-cell', 'universal', ['maternal-mental-health', 'perinatal-loss-bereavement'])
     >>> row.stages[0], row.stages[-1], round(float(row.similarity), 2)
-    ('weeks-0-6', 'years-3-5', 0.43)
+    ('weeks-0-6', 'years-3-5', 0.47)
     """
     with paused_gc():  # a million relations regrouped: see paused_gc
         rows = _overlap_rows(model, areas_for(model, area))

@@ -74,8 +74,8 @@ def referrals(model: Model, *, source: str | None = None, target: str | None = N
     ['mental-health-link-worker', 'p05-adult-mental-health-services', 'p05-caf-tac']
     >>> referrals(model, target="dorset-pmmhs").loc[0, "evidence"]
     'doc-002:32'
-    >>> len(referrals(model, target="dorset-pmmhs", week=156))  # it ends at two years
-    0
+    >>> sorted(set(referrals(model, target="dorset-pmmhs", week=156)["open"]))  # past 2 years
+    ['by discussion']
     """
     kinds = check_kinds(kinds)
     if source is not None:
@@ -123,8 +123,8 @@ def self_referrals(model: Model, *, area: str | None = None) -> pd.DataFrame:
     is never listed (see :attr:`Service.self_referral`).
 
     >>> from carepath import load_reference
-    >>> self_referrals(load_reference())[["target", "evidence"]].values.tolist()
-    [['cm-universal', 'doc-000:42'], ['p05-mental-health-team', 'doc-001:178']]
+    >>> self_referrals(load_reference())[["target", "evidence"]].values.tolist()[:2]
+    [['cm-universal', 'doc-000:42'], ['dorset-access-mental-health', 'doc-002:27']]
     """
     found = referrals(model, source=FAMILY, area=area)
     closed = {s.id for s in model.services.values() if s.self_referral in ("no", "not-yet")}

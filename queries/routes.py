@@ -36,6 +36,7 @@ import pandas as pd
 from carepath.errors import QueryError
 from carepath.graph.bulk import paused_gc
 from carepath.graph.model import (
+    BY_DISCUSSION,
     FAMILY,
     NO,
     RELATIVES,
@@ -45,7 +46,8 @@ from carepath.graph.model import (
     Relation,
     RelationKind,
 )
-from carepath.graph.networkx import PART_OF_PREFIX, relation_graph
+from carepath.graph.networkx import PART_OF_PREFIX, STAFFED_BY_PREFIX, relation_graph
+from carepath.graph.verdict import combine, conditions_at, hop_at, window_at
 from carepath.queries._analysis import relations_touching
 from carepath.queries.referrals import (
     check_area,
@@ -129,7 +131,8 @@ def entry_points(model: Model, *, area: str | None = None) -> list[str]:
 
 def referral_routes(model: Model, source: str, target: str, *, week: float | None = None,
                     concern: str | None = None, severity: str | None = None, max_hops: int = 4,
-                    kinds: Iterable[str] = ("refers_to",)) -> pd.DataFrame:
+                    kinds: Iterable[str] = ("refers_to",),
+                    births: int | None = None) -> pd.DataFrame:
     """Every simple route of at most ``max_hops`` hops from ``source`` to ``target``.
 
     Parameters
@@ -141,6 +144,9 @@ def referral_routes(model: Model, source: str, target: str, *, week: float | Non
     week, concern, severity : the family's situation; every hop must apply to it.
     max_hops : the longest route searched, in hops.
     kinds : relation kinds a hop may use (e.g. add ``"signposts_to"``, ``"hands_over_to"``).
+    births : the health board's births a year (default: the area's ``births_per_year``): a
+        target whose document provides it only in other boards is left out; without it, a
+        route to such a target says "depends on board size".
 
     Returns
     -------
@@ -175,18 +181,20 @@ def referral_routes(model: Model, source: str, target: str, *, week: float | Non
     ...                     week=30))
     0
 
-    The Dorset service ends at two years: no route at three.
+    The Dorset service's window ends at two years; beyond it referrals "will be discussed on
+    an individual basis" (doc-002:7), so the route at three is open "by discussion":
 
-    >>> len(referral_routes(model, "gp", "dorset-pmmhs", week=156))
-    0
+    >>> referral_routes(model, "gp", "dorset-pmmhs", week=156).loc[0, "open"]
+    'by discussion'
     """
     return _routes(model, source, target, week=week, concern=concern, severity=severity,
-                   max_hops=max_hops, kinds=kinds, shortest=False)
+                   max_hops=max_hops, kinds=kinds, shortest=False, births=births)
 
 
 def shortest_route(model: Model, source: str, target: str, *, week: float | None = None,
                    concern: str | None = None, severity: str | None = None, max_hops: int = 4,
-                   kinds: Iterable[str] = ("refers_to",)) -> pd.DataFrame:
+                   kinds: Iterable[str] = ("refers_to",),
+                   births: int | None = None) -> pd.DataFrame:
     """The shortest of :func:`referral_routes` (fewest hops, then by ids): one row or none.
 
     Found by breadth-first search, so it stays fast where listing every route would not.
@@ -196,18 +204,23 @@ def shortest_route(model: Model, source: str, target: str, *, week: float | None
     ['Midwife -> Perinatal and Maternal Mental Health Service']
     """
     return _routes(model, source, target, week=week, concern=concern, severity=severity,
-                   max_hops=max_hops, kinds=kinds, shortest=True)
+                   max_hops=max_hops, kinds=kinds, shortest=True, births=births)
 
 
 def routes_for_need(model: Model, *, concern: str, severity: str | None = None,
                     week: float, entry: str | Iterable[str] | None = None,
                     area: str | None = None, max_hops: int = 4,
-                    kinds: Iterable[str] = ("refers_to",)) -> pd.DataFrame:
+                    kinds: Iterable[str] = ("refers_to",),
+                    births: int | None = None) -> pd.DataFrame:
     """Routes to the services that meet a need: ``concern`` at ``severity``, at ``week``.
 
     Targets are the services (of ``area``) that address the concern at that severity (or at
-    unstated severity) and whose windows include ``week`` (or that state none); services that
-    are themselves entry points need no route and are left out. Entry points default to
+    unstated severity) and whose windows do not close on ``week``
+    (:func:`carepath.graph.verdict.window_at`: none stated, seen-at stages and by-discussion
+    margins keep a service); services that are themselves entry points need no route and are
+    left out. A service whose document makes it depend on the health board's size is kept
+    with "depends on board size" in its last hop's conditions, unless ``births`` (default:
+    the area's ``births_per_year``) says the condition does not hold. Entry points default to
     :func:`entry_points`; give ``entry`` (one id or several) to start elsewhere.
 
     Returns
@@ -223,9 +236,16 @@ def routes_for_need(model: Model, *, concern: str, severity: str | None = None,
     >>> from carepath import load_reference
     >>> out = routes_for_need(load_reference(), concern="maternal-mental-health",
     ...                       severity="moderate", week=17, area="dorset")
-    >>> out[["entry", "target", "open"]].values.tolist()  # doctest: +NORMALIZE_WHITESPACE
-    [['gp', 'dorset-pmmhs', 'yes'], ['health-visitor', 'dorset-pmmhs', 'yes'],
-     ['midwife', 'dorset-pmmhs', 'yes'], ['relatives', 'dorset-pmmhs', 'yes']]
+    >>> out[out.target == "dorset-pmmhs"][["entry", "open"]].values.tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['gp', 'yes'], ['health-visitor', 'yes'], ['midwife', 'yes'], ['relatives', 'yes'],
+     ['dorset-general-practice', 'yes'], ['dorset-midwifery', 'yes']]
+
+    The family's own 24/7 access (doc-002:27) reaches the crisis services; they state no
+    window, so the route is open "unknown":
+
+    >>> out[out.entry == "family"][["target", "open"]].values.tolist()[0]
+    ['dorset-access-mental-health', 'unknown']
     """
     week = check_week(week)
     if week is None:
@@ -242,9 +262,14 @@ def routes_for_need(model: Model, *, concern: str, severity: str | None = None,
     else:
         entries = sorted({check_node(model, e, "entry")
                           for e in ([entry] if isinstance(entry, str) else entry)})
+    _check_births(births)
+    boards = {a: births if births is not None else model.areas[a].births_per_year
+              for a in model.areas}
     targets = [s.id for s in model.services.values()
                if (area is None or s.area == area) and s.id not in entries
-               and s.addresses_concern(concern, severity) and s.open_at(week) != NO]
+               and s.addresses_concern(concern, severity)
+               and window_at(model, s, week).value != NO
+               and conditions_at(s, boards.get(s.area)).value != NO]
     kinds = check_kinds(kinds)
     searched = {model.services[t].area for t in targets}
     graph = relation_graph(model, kinds, week=week, concern=concern, severity=severity,
@@ -254,9 +279,13 @@ def routes_for_need(model: Model, *, concern: str, severity: str | None = None,
         for path in _paths(model, graph, start, targets, max_hops=max_hops, shortest=False,
                            views=views):
             end = path[-1]
+            row = _route_row(model, graph, path, week)
+            board = conditions_at(model.services[end], boards.get(model.services[end].area))
+            if board.value:
+                row["conditions"][-1] += f" ({board})"
+                row["open"] = combine([row["open"], board.value])
             rows.append({"entry": start, "target": end, "target_name": model.name_of(end),
-                         "area": model.services[end].area,
-                         **_route_row(model, graph, path, week)})
+                         "area": model.services[end].area, **row})
     df = pd.DataFrame(rows, columns=[c for c in NEED_COLUMNS if c != "route"])
     df["_key"] = df["path"].map(tuple)
     df = df.sort_values(["area", "target", "hops", "_key"], kind="stable").drop(columns="_key")
@@ -266,11 +295,30 @@ def routes_for_need(model: Model, *, concern: str, severity: str | None = None,
 
 # -- the search ---------------------------------------------------------------------------------
 
+def _check_births(births: int | None) -> None:
+    if births is not None and (isinstance(births, bool) or not isinstance(births, int)
+                               or births < 0):
+        raise QueryError(f"births must be a whole number of births a year, not {births!r}")
+
+
+def _board(model: Model, service: str, births: int | None):
+    """The board-size verdict on ``service`` (:func:`conditions_at`), births defaulting to
+    its area's ``births_per_year``."""
+    svc = model.services.get(service)
+    if svc is None:
+        return None
+    area = model.areas.get(svc.area)
+    return conditions_at(svc, births if births is not None or area is None
+                         else area.births_per_year)
+
+
 def _routes(model: Model, source: str, target: str, *, week: float | None,
             concern: str | None, severity: str | None, max_hops: int,
-            kinds: Iterable[str], shortest: bool) -> pd.DataFrame:
+            kinds: Iterable[str], shortest: bool, births: int | None = None) -> pd.DataFrame:
+    _check_births(births)
     source = check_node(model, source, "source")
-    targets = resolve_targets(model, target)
+    targets = [t for t in resolve_targets(model, target)
+               if getattr(_board(model, t, births), "value", "") != NO]
     week = check_week(week)
     concern = check_term(model.concerns, concern, "concern")
     severity = check_term(model.severities, severity, "severity")
@@ -281,7 +329,15 @@ def _routes(model: Model, source: str, target: str, *, week: float | None,
                                relations=_searched(model, _areas(model, source, targets),
                                                    kinds))
         paths = _paths(model, graph, source, targets, max_hops=max_hops, shortest=shortest)
-        return _frame([_route_row(model, graph, p, week) for p in paths])
+        rows = []
+        for path in paths:
+            row = _route_row(model, graph, path, week)
+            board = _board(model, path[-1], births)
+            if board is not None and board.value:
+                row["conditions"][-1] += f" ({board})"
+                row["open"] = combine([row["open"] or YES, board.value])
+            rows.append(row)
+        return _frame(rows)
 
 
 def _check_hops(max_hops: int) -> None:
@@ -405,10 +461,12 @@ def _route_row(model: Model, graph: nx.MultiDiGraph, path: list[str],
             said += f" (target window: {window})"
         conditions.append(said)
         proofs.append(", ".join(dict.fromkeys(evidence(r.provenance) for r in rels)))
-        if week is not None:  # the graph holds no closed hop: yes if one relation says so
-            verdicts.append(YES if any(model.hop_at(r, week) == YES for r in rels)
-                            else UNKNOWN)
-    route_open = "" if week is None else (UNKNOWN if UNKNOWN in verdicts else YES)
+        if week is not None:  # the graph holds no closed hop: the best a relation gives
+            said = {YES if r.id.startswith(STAFFED_BY_PREFIX) else hop_at(model, r, week)
+                    for r in rels}  # a service to its own staff: nothing to check
+            verdicts.append(next(v for v in (YES, BY_DISCUSSION, UNKNOWN)
+                                 if v in said or v == UNKNOWN))
+    route_open = "" if week is None else combine(verdicts)
     return {"open": route_open, "hops": len(path) - 1, "path": list(path),
             "names": " -> ".join(model.name_of(n) for n in path),
             "conditions": conditions, "hops_open": verdicts, "evidence": proofs}
@@ -416,7 +474,7 @@ def _route_row(model: Model, graph: nx.MultiDiGraph, path: list[str],
 
 def _describe(rel: Relation) -> str:
     """A relation's conditions in a few words: stages, concerns, severity, urgency, level."""
-    if rel.id.startswith(PART_OF_PREFIX):
+    if rel.id.startswith((PART_OF_PREFIX, STAFFED_BY_PREFIX)):
         return rel.note or "part of"
     parts = [rel.kind.label] if rel.kind.value != "refers_to" else []
     parts.append("; ".join(rel.stage_texts) or "no stage stated")

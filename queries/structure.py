@@ -11,7 +11,7 @@ betweenness, whether it is a cut vertex of the undirected network, and which
 >>> out = structure(load_reference(), area="dorset")
 >>> row = out.iloc[0]
 >>> row["service"], int(row["in_degree"]), int(row["out_degree"]), bool(row["cut_vertex"])
-('dorset-pmmhs', 7, 6, True)
+('dorset-pmmhs', 7, 3, True)
 """
 
 from __future__ import annotations

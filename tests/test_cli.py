@@ -178,5 +178,7 @@ def test_self_referral_stated_not_yet_is_an_answer():
     result = cli("refers", "--self", "--area", "dorset")
     assert result.returncode == 0, result.stderr
     assert "not-yet" in result.stdout and "doc-002:35" in result.stdout
-    assert "referrals: no rows" in result.stdout
+    # the only self-referrals are the 24/7 crisis access of doc-002:27 (issue 22)
+    referrals = result.stdout.split("\nreferrals\n")[1]
+    assert "doc-002:27" in referrals and "dorset-pmmhs" not in referrals
 

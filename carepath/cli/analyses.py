@@ -54,6 +54,11 @@ def _conditions(df):
     return df.assign(conditions=parts)
 
 
+BirthsOpt = Annotated[int | None, typer.Option(
+    min=0, metavar="N", help="The health board's births a year, for services a document "
+    "provides only in boards of some size (default: the area's, else 'depends on board "
+    "size').")]
+
 @app.command()
 def refers(
     source: Annotated[str | None, typer.Option("--from", help="Who refers: a service, a "
@@ -162,6 +167,7 @@ def routes(
     _to: Annotated[str | None, typer.Option(
         "--to", hidden=True, is_eager=True, callback=lambda v: _positional("--to", v),
         help="Not an option here: TARGET is positional.")] = None,
+    births: BirthsOpt = None,
     data: DataOpt = None,
     graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
@@ -185,7 +191,8 @@ def routes(
             raise exc from None
     df = find(model, source, target, week=week(at, model),
               concern=resolve_term(model, concern, "concern"),
-              severity=resolve_term(model, severity, "severity"), max_hops=max_hops)
+              severity=resolve_term(model, severity, "severity"), max_hops=max_hops,
+              births=births)
     if df.empty:
         _hint_profession(model, source, target, None,
                          flags=(f"carepath routes {{}} {target}",
@@ -216,6 +223,7 @@ def need(
                                                     "profession, service or family); "
                                                     "repeatable.")] = None,
     area: AreaOpt = None,
+    births: BirthsOpt = None,
     data: DataOpt = None,
     graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
@@ -235,7 +243,7 @@ def need(
     df = routes_for_need(model, concern=resolve_term(model, concern, "concern"),
                          severity=resolve_term(model, severity, "severity"),
                          week=week(at, model), entry=entries or None,
-                         area=area)
+                         area=area, births=births)
     if df.empty:
         for entry_point in entries:
             _hint_profession(model, entry_point, None, area, flags=("--entry", "--to"))
@@ -347,6 +355,7 @@ def eligible(
     severity: SeverityOpt = None,
     parent_age: Annotated[float | None, typer.Option(min=0, help="Parent's age in years.")] = None,
     area: AreaOpt = None,
+    births: BirthsOpt = None,
     data: DataOpt = None,
     graph: GraphDirOpt = None,
     fmt: FormatOpt = Format.table,
@@ -360,7 +369,7 @@ def eligible(
     area = resolve(model, area, ("area",), role="area")
     df = check(model, week=week(at, model), concern=resolve_term(model, concern, "concern"),
                severity=resolve_term(model, severity, "severity"), parent_age=parent_age,
-               area=area)
+               area=area, births=births)
     if fmt is not Format.table or columns or df.empty:  # json/csv: every row, as it is
         emit(df, fmt, title="eligibility", console=out, columns=columns, limit=limit,
              brief=["service", "accepts", "reasons", "route", "evidence"],

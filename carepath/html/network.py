@@ -14,7 +14,7 @@ would make a page of tens of megabytes).
 >>> from carepath import load_reference
 >>> data = network_data(load_reference(), area="dorset")
 >>> len(data["nodes"]), relation_count(data)
-(18, 25)
+(20, 31)
 >>> next(n for n in data["nodes"] if n["id"] == "dorset-pmmhs")["shape"]
 'dot'
 """
@@ -63,7 +63,11 @@ DESCRIPTION = ("Services, professions and the family, and who refers to, advises
 MAX_DRAWN_NODES = 400
 MAX_NODES = 5_000
 SETTLE_MS = 3_000  # the simulation stops this long after the first drawing, settled or not
-SHAPES = {NodeKind.SERVICE: "dot", NodeKind.PROFESSION: "diamond", NodeKind.FAMILY: "star"}
+SHAPES = {NodeKind.SERVICE: "dot", NodeKind.PROFESSION: "diamond", NodeKind.FAMILY: "star",
+          NodeKind.UNNAMED: "square"}  # UNNAMED: a relation end the document does not name
+_KIND_TEXT = {NodeKind.PROFESSION: ("Profession", "profession"),
+              NodeKind.FAMILY: ("The family itself (self-referral)", "family"),
+              NodeKind.UNNAMED: ("Not named by the document", "unnamed")}
 PEOPLE_COLOUR = "#FFFFFF"
 TOOLTIP_CRITERIA = 4
 
@@ -187,13 +191,12 @@ def _person_node(model: Model, node: str, rels: list[Relation]) -> dict[str, Any
     term = model.professions.get(node)
     return {
         "label": f"{name}\n({label})",
-        "title": "\n".join([name, "Profession" if kind is NodeKind.PROFESSION else
-                            "The family itself (self-referral)",
+        "title": "\n".join([name, _KIND_TEXT.get(kind, _KIND_TEXT[NodeKind.FAMILY])[0],
                             f"Relations: {len(rels)}", f"Sources: {', '.join(sources)}"]),
         "shape": SHAPES[kind],
         "color": {"background": PEOPLE_COLOUR, "border": "#333333",
                   "highlight": {"background": "#eeeeee", "border": "#000000"}},
-        "kind": "profession" if kind is NodeKind.PROFESSION else "family",
+        "kind": _KIND_TEXT.get(kind, _KIND_TEXT[NodeKind.FAMILY])[1],
         "name": name,
         "area": "",
         "tier": "",
@@ -201,7 +204,8 @@ def _person_node(model: Model, node: str, rels: list[Relation]) -> dict[str, Any
         "stages": [],
         "concerns": [],
         "search": " ".join((name, node, *(term.aliases if term else ()))).casefold(),
-        "detail": [["Kind", ["Profession" if kind is NodeKind.PROFESSION else "Family"]],
+        "detail": [["Kind", ["Profession" if kind is NodeKind.PROFESSION else
+                             "Not named" if kind is NodeKind.UNNAMED else "Family"]],
                    ["Relations", [str(len(rels))]]],
         "sources": source_rows(model, [r.provenance for r in rels]),
     }
@@ -337,11 +341,11 @@ def check_size(sel: Selection, *, limit: int = MAX_NODES) -> int:
 
     >>> from carepath import load_reference
     >>> check_size(select(load_reference(), area="dorset"))
-    18
+    20
     >>> check_size(select(load_reference()), limit=50)
     Traceback (most recent call last):
     ...
-    carepath.errors.ExportError: the network of all areas has 74 nodes, too many to draw ...
+    carepath.errors.ExportError: the network of all areas has 75 nodes, too many to draw ...
     """
     total = len(sel.services) + len(_people(sel))
     if total > limit:
@@ -399,7 +403,7 @@ def relation_count(data: dict[str, Any]) -> int:
 
     >>> from carepath import load_reference
     >>> relation_count(network_data(load_reference(), area="dorset"))
-    25
+    31
     """
     return len(data["rels"]) // 3
 

@@ -9,7 +9,7 @@ of rows at a time from its JSON data, so it stays fast at region scale.
 >>> from carepath import load_reference
 >>> t = tables(load_reference(), area="dorset")
 >>> len(t.services), len(t.relations), [s.id for s in t.sources]
-(13, 25, ['doc-002'])
+(13, 31, ['doc-002'])
 """
 
 from __future__ import annotations
@@ -131,7 +131,7 @@ def table_data(sel: Selection) -> dict[str, Any]:
     >>> from carepath import load_reference
     >>> data = table_data(select(load_reference(), area="dorset"))
     >>> len(data["services"]), len(data["rels"]) // 3, [s[0] for s in data["sources"]]
-    (13, 25, ['doc-002'])
+    (13, 31, ['doc-002'])
     """
     model = sel.model
     found = _tables(sel)

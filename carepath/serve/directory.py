@@ -30,7 +30,14 @@ from carepath.card import Card, passage_text
 from carepath.card import card as make_card
 from carepath.directory import describe_window, search_texts, what_it_does
 from carepath.errors import QueryError
-from carepath.graph.model import FAMILY, Model, Relation, RelationKind, Service
+from carepath.graph.model import (
+    FAMILY,
+    UNNAMED_NODES,
+    Model,
+    Relation,
+    RelationKind,
+    Service,
+)
 from carepath.graph.stages import parse_age
 from carepath.html._page import (
     RELATION_STYLES,
@@ -232,7 +239,7 @@ class Index:
         queue = deque([focus])
         while queue and len(dist) < nodes:
             node = queue.popleft()
-            if dist[node] >= hops or (node != focus and (node == FAMILY
+            if dist[node] >= hops or (node != focus and (node == FAMILY or node in UNNAMED_NODES
                                                          or node in self.model.professions)):
                 continue
             for rel in (*self.outgoing.get(node, ()), *self.incoming.get(node, ())):

@@ -8,7 +8,7 @@ million rows); filtering and sorting are column operations, never a Python loop 
 >>> tables = Tables(load_reference())
 >>> page = tables.page("relations", area="dorset", kind="refers_to", sort="from", size=3)
 >>> page.total, list(page.rows.columns[:3])
-(6, ['from', 'from_id', 'relation'])
+(12, ['from', 'from_id', 'relation'])
 """
 
 from __future__ import annotations

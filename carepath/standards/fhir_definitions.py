@@ -34,7 +34,7 @@ from importlib.resources import files
 from typing import Any
 
 from carepath import __version__
-from carepath.graph.model import RESERVED_NODES, Model, RelationKind
+from carepath.graph.model import RESERVED_NODES, UNNAMED_NODES, Model, RelationKind
 from carepath.graph.rdf import ID
 
 BASE = "https://w3id.org/carepath/fhir/"
@@ -169,6 +169,7 @@ def code_systems(model: Model) -> list[dict[str, Any]]:
 
     sources = [(s.id, s.name) for s in model.services.values()]
     sources += terms(model.professions) + list(RESERVED_NODES.items())  # family, relatives
+    sources += list(UNNAMED_NODES.items())  # referrers a document does not name
     return [
         _code_system("tier", "stepped-care tiers", terms(model.tiers)),
         _code_system("level", "health-visiting levels", terms(model.levels)),

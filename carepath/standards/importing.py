@@ -34,7 +34,7 @@ import yaml
 
 from carepath.errors import DataValidationError, Problem, RangeParseError
 from carepath.files import atomic_dir
-from carepath.graph.model import RESERVED_NODES, Model
+from carepath.graph.model import RESERVED_NODES, UNNAMED_NODES, Model
 from carepath.graph.stages import FIFTH_BIRTHDAY, WEEKS_PER_YEAR, parse_range
 from carepath.outputs import check_target
 from carepath.standards.common import slug, unique, with_organisation
@@ -329,7 +329,7 @@ def build_import(entries: list[Entry], sources: list[SourceInfo], *, standard: s
                                            "kebab-case, e.g. 'hsds' or 'my-area'")])
     vocab = vocabulary()
     taken: set[str] = set(vocab.tiers) | set(vocab.concerns) | set(vocab.professions) | set(
-        vocab.interventions) | set(vocab.stages) | set(RESERVED_NODES)
+        vocab.interventions) | set(vocab.stages) | set(RESERVED_NODES) | set(UNNAMED_NODES)
     problems = list(warnings)
     to_fill: list[str] = []
     areas: dict[str, dict[str, Any]] = {}
@@ -453,7 +453,8 @@ def add_routes(result: Imported) -> None:
     if not result.routes:
         return
     services = {s["id"]: s for s in result.services}
-    known = set(services) | set(vocabulary().professions) | set(RESERVED_NODES)
+    known = (set(services) | set(vocabulary().professions) | set(RESERVED_NODES)
+             | set(UNNAMED_NODES))  # a referral pathway whose referrers are not named
     for area in result.areas.values():
         relations = []
         for svc in area["services"]:

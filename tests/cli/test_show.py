@@ -36,8 +36,15 @@ def test_the_card_says_what_the_sources_leave_unstated(reference):
     assert [t["text"] for t in times] == [f"{rt.urgency}: within {rt.within}"
                                           for rt in svc.response_times]
     assert [t["evidence"] for t in times] == [[rt.provenance.ref] for rt in svc.response_times]
-    assert section(card, "Refers out to") == [{"text": "not stated", "evidence": []}]
-    assert len(section(card, "Eligibility")) == len(svc.eligibility)
+    # doc-002:37, 38: referrals whose receivers the document does not name (issue 22)
+    out = section(card, "Refers out to")
+    assert [t["evidence"] for t in out] == [["doc-002:37"], ["doc-002:38"]]
+    assert all(t["text"].startswith("Services or professionals not named") for t in out)
+    # the criteria, then whether they are the only ones (doc-002:7: a closed list)
+    eligibility = section(card, "Eligibility")
+    assert len(eligibility) == len(svc.eligibility) + 1
+    assert eligibility[-1] == {"text": "the only criteria (a closed list)",
+                               "evidence": ["doc-002:7"]}
 
 
 def test_the_printed_card_quotes_each_cited_passage_and_fits_80_columns(reference):

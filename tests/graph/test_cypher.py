@@ -125,3 +125,24 @@ def test_unstated_windows_are_null_and_parts_and_cells_are_in_the_graph(referenc
     [family] = rows("MATCH (f:Family {id: 'relatives'})-[:REFERS_TO]->(s:Service) "
                     "RETURN s.id AS target")
     assert family == {"target": "dorset-pmmhs"}
+
+
+# -- issue 22: open-world readings and unnamed ends -----------------------------------------
+
+def test_unnamed_ends_and_readings_are_in_the_cypher_graph(reference):
+    conn = to_ladybug(reference)
+
+    def rows(query, params=None):
+        return conn.execute(query, params or {}).get_as_df().to_dict("records")
+
+    handed = rows("MATCH (s:Service)-[r:HANDS_OVER_TO]->(u:Unnamed) "
+                  "RETURN s.id AS s, u.id AS u, r.line AS line")
+    assert handed == [{"s": "dorset-pmmhs", "u": "services-not-named", "line": 40}]
+    assert rows("MATCH (u:Unnamed)-[:REFERS_TO]->(s:Service) RETURN s.id AS s") == [
+        {"s": "pmhl-lead"}]
+    [pmmhs] = rows("MATCH (s:Service {id: 'dorset-pmmhs'}) RETURN s.by_discussion AS margin, "
+                   "s.criteria_closed AS closed, size(s.commitments) AS n")
+    assert pmmhs == {"margin": "doc-002:7", "closed": "doc-002:7",
+                     "n": len(reference.services["dorset-pmmhs"].commitments)}
+    assert rows("MATCH (s:Service) WHERE s.window_kind = 'seen-at' RETURN count(*) AS n"
+                ) == [{"n": 5}]

@@ -168,3 +168,43 @@ def test_the_shapes_refuse_an_unknown_kind_of_fact(reference):
         Path(carepath.graph.rdf.__file__).parents[1] / "ontology" / "shapes.ttl")
     conforms, _, text = pyshacl.validate(data, shacl_graph=shapes)
     assert not conforms and "rumours" in text
+
+
+def test_the_open_world_readings_are_in_the_graph_with_their_passages(reference):
+    """Issue 22: a by-discussion margin, a closed list, a board-size condition, commitments and
+    the unnamed end of a relation, each queryable with its source line."""
+    store = to_store(reference, with_ontology=False)
+    rows = list(store.query(
+        "PREFIX cp: <" + CP + "> SELECT ?line ?passage WHERE { ?s cp:byDiscussionMargin ?r . "
+        "?r a cp:Reading ; cp:line ?line ; cp:passage ?passage }"))
+    assert [(r["line"].value, "individual basis" in r["passage"].value) for r in rows] == [
+        ("7", True)]
+    births = list(store.query(
+        "PREFIX cp: <" + CP + "> SELECT ?s ?n WHERE { ?s cp:hasCondition ?c . "
+        "?c cp:birthsOver ?n ; cp:governs \"service\" }"))
+    assert [(r["s"], r["n"].value) for r in births] == [
+        (iri(NodeKind.SERVICE, "scot-imh-team"), "3000")]
+    unnamed = ox.NamedNode(ID + "services-not-named")
+    assert list(store.quads_for_pattern(unnamed, None, ox.NamedNode(CP + "UnnamedServices")))
+    pmmhs = iri(NodeKind.SERVICE, "dorset-pmmhs")
+    assert list(store.quads_for_pattern(pmmhs, ox.NamedNode(CP + "handsOverTo"), unnamed))
+    assert len(_objects(store, pmmhs, "hasCommitment")) == len(
+        reference.services["dorset-pmmhs"].commitments)
+    seen = iri(NodeKind.SERVICE, "p05-midwifery")
+    assert [o.value for o in _objects(store, seen, "windowKind")] == ["seen-at"]
+
+
+def test_the_shapes_refuse_a_reading_without_its_passage(reference):
+    pyshacl = pytest.importorskip("pyshacl")
+    import rdflib
+
+    svc = reference.services["dorset-pmmhs"]
+    broken = dataclasses.replace(reference, services={
+        **reference.services,
+        svc.id: dataclasses.replace(svc, by_discussion=Provenance("doc-002", 7))})
+    data = rdflib.Graph().parse(data=carepath.graph.rdf.to_turtle(broken, with_ontology=True),
+                                format="turtle")
+    shapes = rdflib.Graph().parse(
+        Path(carepath.graph.rdf.__file__).parents[1] / "ontology" / "shapes.ttl")
+    conforms, _, text = pyshacl.validate(data, shacl_graph=shapes)
+    assert not conforms and "passage" in text

@@ -209,10 +209,11 @@ def test_a_service_without_a_stated_window_is_drawn_as_not_stated(reference):
 
 @pytest.mark.parametrize("view", ["table", "timeline", "network"])
 def test_windows_read_as_people_write_them(reference, view):
-    """'All Age Groups' (document 001) reads as conception to 5 years (its preconception row has
-    no cells: issue 13), not '40 weeks before birth - 5 years'; one week is '1 week'."""
-    assert any("All Age Groups" in s.stage_texts for s in reference.services.values())
+    """Weeks read as people write them, not '92 weeks before birth'; one week is '1 week'.
+    'All Age Groups' (document 001) is a heading of a postnatal tool, the stage of some cells,
+    never a service's window (issue 22)."""
+    assert not any("All Age Groups" in s.stage_texts for s in reference.services.values())
+    assert any(c.stage_text == "All Age Groups" for c in reference.pathway)
     html = render_html(reference, view, area="pathway-0-5").replace("\\u2013", "–")  # JSON
-    assert "conception – 5 years" in html
     assert "92 weeks before birth" not in html and "1 weeks" not in html
     assert "1 week – 8 weeks" in html

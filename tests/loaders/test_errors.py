@@ -63,7 +63,29 @@ BAD = {
     "unreadable-response-time": (
         HEAD + "  - {id: a-x, name: X, response_times: [{urgency: routine, within: soon}]}\n",
         6, "cannot read response time 'soon'"),
+    # open-world readings (issue 22): a list closed, or a margin given, only with its passage
+    "closed-list-without-its-passage": (
+        HEAD + "  - id: a-x\n    name: X\n    addresses_closed: {line: 3}\n", 8,
+        "addresses_closed needs the passage that says so"),
+    "unknown-window-kind": (
+        HEAD + "  - {id: a-x, name: X, window_kind: seen}\n", 6, "window_kind"),
+    "condition-on-a-profession-the-service-lacks": (
+        HEAD + "  - id: a-x\n    name: X\n    conditions:\n      - {text: big boards, "
+        "births_over: 3000, governs: ['profession:gp']}\n", 9, "a condition governs"),
+    "unnamed-end-spelt-wrong": (
+        HEAD + "relations:\n  - {kind: hands_over_to, from: a-hv, to: services-unnamed}\n",
+        7, "'services-not-named' (the document states the relation"),
 }
+
+
+def test_an_unnamed_end_loads_as_a_relation_end(tmp_path: Path):
+    (tmp_path / "area.yaml").write_text(
+        HEAD + "relations:\n  - {kind: hands_over_to, from: a-hv, to: services-not-named}\n"
+        "  - {kind: refers_to, from: services-not-named, to: a-hv}\n", encoding="utf-8")
+    model = carepath.load(tmp_path)
+    assert [(r.source, r.target) for r in model.relations] == [
+        ("a-hv", "services-not-named"), ("services-not-named", "a-hv")]
+    assert str(model.node_kind("services-not-named")) == "Unnamed"
 
 
 @pytest.mark.parametrize("case", list(BAD), ids=list(BAD))

@@ -75,3 +75,28 @@ def test_not_a_workbook_is_a_clear_error(tmp_path: Path):
     fake.write_text("this is not a workbook")
     with pytest.raises(carepath.DataValidationError, match="not a readable .xlsx workbook"):
         carepath.load(fake)
+
+
+def test_open_world_columns_load_like_their_yaml(tmp_path: Path):
+    """Issue 22's readings in the spreadsheet format: each cell is its passage, on the row's
+    own source line; the verdicts read them as they read the YAML."""
+    for name in ("sources", "areas"):
+        (tmp_path / f"{name}.csv").write_text(
+            (FIXTURES / "tiny-csv" / f"{name}.csv").read_text())
+    (tmp_path / "services.csv").write_text(
+        "id,name,area,stages,window_kind,addresses,addresses_closed,by_discussion,"
+        "births_over,commitments,source,line\n"
+        "tiny-seen,Seen,tiny,Birth - 6 weeks,seen-at,,,,,,tiny-doc,4\n"
+        "tiny-team,Team,tiny,Birth - 1 year,,maternal-mental-health,Only for mothers.,"
+        "Others are discussed.,3000,Timely care; Safe care,tiny-doc,5\n")
+    (tmp_path / "relations.csv").write_text(
+        "kind,from,to,source,line\nhands_over_to,tiny-team,services-not-named,tiny-doc,6\n")
+    model = carepath.load(tmp_path)
+    seen, team = model.services["tiny-seen"], model.services["tiny-team"]
+    assert seen.window_kind == "seen-at" and seen.open_at(30) == "unknown"
+    assert team.open_at(60) == "by discussion"
+    assert team.by_discussion.ref == "tiny-doc:5"
+    assert team.addresses_closed.passage == "Only for mothers."
+    assert [(c.births_over, c.holds(2000)) for c in team.conditions] == [(3000, "no")]
+    assert [c.text for c in team.commitments] == ["Timely care", "Safe care"]
+    assert model.relations[0].target == "services-not-named"

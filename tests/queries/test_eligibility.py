@@ -74,14 +74,19 @@ def test_unstated_windows_and_concerns_are_unknown_not_yes(reference):
 @pytest.mark.parametrize(("week", "accepts"), [
     pytest.param(-60, "yes", id="preconception-advice"),
     pytest.param(100, "yes", id="just-before-two-years"),
-    pytest.param(120, "no", id="after-two-years-postnatally"),
+    # doc-002:7: "Service Users referred outside this timeframe will be discussed on an
+    # individual basis": beyond the window is its own verdict, not "no"
+    pytest.param(120, "by discussion", id="after-two-years-postnatally"),
 ])
 def test_dorset_perinatal_window(reference, week, accepts):
     pmmhs = row(eligible(reference, week=week, area="dorset"), "dorset-pmmhs")
     assert pmmhs["accepts"] == accepts
-    if accepts == "no":
-        assert pmmhs["age_window"] == ("no: outside its window at 120 weeks (Preconception; "
-                                       "Pregnancy; up to two years postnatally)")
+    if accepts == "by discussion":
+        assert pmmhs["age_window"] == (
+            "by discussion: outside its window at 120 weeks (Preconception; Pregnancy; up to "
+            "two years postnatally); \"Service Users referred outside this timeframe will be "
+            "discussed on an individual basis.\"")
+        assert "doc-002:7" in pmmhs["evidence"]
 
 
 def test_iapt_states_it_does_not_address_the_parent_infant_relationship(reference):
@@ -118,9 +123,10 @@ def test_mild_need_is_below_the_dorset_perinatal_service(reference):
     pytest.param({"week": 60, "concern": "maternal-mental-health", "severity": "severe"},
                  ["el-pmh"], ["el-iapt"], id="severe-after-the-unit-window"),
     pytest.param({"week": 20, "concern": "parent-infant-relationship", "parent_age": 19},
-                 [], ["el-teen"], id="young-parent-relationship"),
+                 [], ["el-hv", "el-teen", "el-pmh", "el-mbu"], id="young-parent-relationship"),
     pytest.param({"week": 20, "concern": "parent-infant-relationship", "parent_age": 22},
-                 [], [], id="parent-too-old-for-the-young-parents-service"),
+                 [], ["el-hv", "el-pmh", "el-mbu"],
+                 id="parent-too-old-for-the-young-parents-service"),
     pytest.param({"week": 10}, ["el-hv", "el-pmh", "el-mbu"], ["el-teen", "el-iapt"],
                  id="no-need-stated"),
 ])
@@ -128,7 +134,7 @@ def test_who_accepts(town, profile, yes, unknown):
     out = eligible(town, **profile)
     assert out[out["accepts"] == "yes"]["service"].tolist() == yes
     assert out[out["accepts"] == "unknown"]["service"].tolist() == unknown
-    assert set(out["accepts"]) <= {"yes", "no", "unknown"}
+    assert set(out["accepts"]) <= {"yes", "no", "unknown"}  # no margins in the town
     assert len(out) == 5
     # yes first, then no, then unknown
     order = {"yes": 0, "no": 1, "unknown": 2}
@@ -161,9 +167,9 @@ def test_every_part_has_its_own_verdict(town):
     out = eligible(town, week=10, concern="maternal-mental-health", severity="moderate",
                    parent_age=17)
     pmh = row(out, "el-pmh")
-    assert [pmh[p].split(":")[0] for p in PARTS] == ["yes", "yes", "yes", "no"]
+    assert [pmh[p].split(":")[0] for p in PARTS] == ["yes", "yes", "yes", "no", ""]
     iapt = row(out, "el-iapt")
-    assert [iapt[p].split(":")[0] for p in PARTS] == ["unknown", "unknown", "", ""]
+    assert [iapt[p].split(":")[0] for p in PARTS] == ["unknown", "unknown", "", "", ""]
 
 
 def test_unknown_parent_age_leaves_the_age_criterion_to_check(town):

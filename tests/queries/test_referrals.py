@@ -45,12 +45,18 @@ def test_the_mother_and_baby_unit_hands_over_to_the_dorset_perinatal_service(ref
 
 def test_self_referral_rows(reference):
     out = self_referrals(reference)
+    # doc-002:27: 24/7 access "via" the crisis services is the family's own (issue 22)
     assert out[["source", "target", "evidence"]].values.tolist() == [
         ["family", "cm-universal", "doc-000:42"],
+        ["family", "dorset-access-mental-health", "doc-002:27"],
+        ["family", "dorset-connection-service", "doc-002:27"],
+        ["family", "dorset-crht", "doc-002:27"],
+        ["family", "dorset-psychiatric-liaison", "doc-002:27"],
         ["family", "p05-mental-health-team", "doc-001:178"],  # "Direct access", not a referral
     ]
-    # doc-002:35: self-referral "is being explored with a view for future development"
-    assert self_referrals(reference, area="dorset").empty
+    # doc-002:35: self-referral to the perinatal service "is being explored with a view for
+    # future development": only the 24/7 crisis access is the family's own
+    assert "dorset-pmmhs" not in set(self_referrals(reference, area="dorset")["target"])
 
 
 def test_the_gp_profession_refers_only_where_a_document_says_so(reference):

@@ -91,17 +91,19 @@ def test_the_family_cannot_refer_itself_to_the_dorset_service(reference):
 
 @pytest.mark.parametrize(("at", "expected"), [
     pytest.param(52, "yes", id="one-year-inside-the-window"),
-    pytest.param(156, None, id="three-years-after-the-window-ends"),
+    # beyond the window, doc-002:7's margin: "discussed on an individual basis" (issue 22)
+    pytest.param(156, "by discussion", id="three-years-after-the-window-ends"),
 ])
 def test_a_route_is_open_only_inside_the_targets_window(reference, at, expected):
     """The issue's case: `routes gp dorset-pmmhs --at '3 years'` was offered as 'any stage'
-    although the service ends at 2 years (doc-002:7 'up to two years postnatally')."""
+    although the service ends at 2 years (doc-002:7 'up to two years postnatally'); past it
+    the route is open only "by discussion" (issue 22), and need says the same."""
     out = referral_routes(reference, "gp", "dorset-pmmhs", week=at)
+    need = routes_for_need(reference, concern="maternal-mental-health",
+                           severity="moderate", week=at, area="dorset")
+    assert set(need[need.entry == "gp"]["open"]) == {expected}  # need and routes agree
     if expected is None:
         assert out.empty
-        need = routes_for_need(reference, concern="maternal-mental-health",
-                               severity="moderate", week=at, area="dorset")
-        assert "dorset-pmmhs" not in set(need["target"])  # need and routes agree
     else:
         assert out["open"].tolist() == [expected]
         assert out.loc[0, "hops_open"] == [expected]
@@ -141,7 +143,15 @@ def test_routes_for_moderate_maternal_anxiety_at_4_months(reference):
         ("p05-primary-care-gp", "p05-perinatal-mental-health-services"),
         ("p05-health-visiting", "p05-specialist-mental-health-service"),
         ("scot-universal", "scot-imh-team"),
+        # issue 22: the services answer as the GPs and midwives in them (doc-002:31, 34), and
+        # the family's own 24/7 access reaches the crisis services (doc-002:27)
+        ("dorset-general-practice", "dorset-pmmhs"), ("dorset-midwifery", "dorset-pmmhs"),
+        ("family", "dorset-access-mental-health"), ("family", "dorset-connection-service"),
+        ("family", "dorset-crht"), ("family", "dorset-psychiatric-liaison"),
     }
+    # the stand-alone IMH team is for boards of over 3000 births (doc-003:77): no births given
+    imh = out[out.target == "scot-imh-team"].iloc[0]
+    assert imh["open"] == "unknown" and "depends on board size" in imh["conditions"][-1]
     # Cheshire & Merseyside's diagram names no referral between its services
     assert "cheshire-merseyside" not in set(out["area"])
 

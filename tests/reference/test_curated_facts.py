@@ -173,8 +173,10 @@ def test_the_24_7_crisis_routes_are_relations_for_emergencies(reference, seeds):
     assert {r.target for r in rels} == {"dorset-connection-service",
                                         "dorset-access-mental-health",
                                         "dorset-psychiatric-liaison", "dorset-crht"}
+    # issue 22: the family's own way in ("via" these services, no referrer named), so route
+    # searches from the family reach them
     assert {(r.source, r.kind, r.urgency) for r in rels} == {
-        ("dorset-pmmhs", RelationKind.SIGNPOSTS_TO, "emergency")}
+        ("family", RelationKind.REFERS_TO, "emergency")}
     assert all("out of hours" in r.note.lower() for r in rels)
     assert "24 hours per day and 7 days per week" in _line(seeds, reference, "doc-002", 27)
 
