@@ -58,15 +58,16 @@ services"): a relation to or from it is stated, its other end is not named."""
 
 
 def is_unnamed(model: Model, node: str) -> bool:
-    """Whether ``node`` stands for services a document does not name: the id ``unnamed`` (or
+    """Whether ``node`` stands for services a document does not name: the model's reserved
+    end ``services-not-named`` (:data:`carepath.graph.model.UNNAMED`), the id ``unnamed`` (or
     one starting ``unnamed-``), or a service marked ``unnamed``.
 
     >>> from carepath import load_reference
     >>> m = load_reference()
-    >>> is_unnamed(m, "unnamed"), is_unnamed(m, "dorset-pmmhs")
+    >>> is_unnamed(m, "services-not-named"), is_unnamed(m, "dorset-pmmhs")
     (True, False)
     """
-    if node == UNNAMED or node.startswith(UNNAMED + "-"):
+    if node in UNNAMED_NODES or node == UNNAMED or node.startswith(UNNAMED + "-"):
         return True
     svc = model.services.get(node)
     return bool(svc is not None and getattr(svc, "unnamed", False))

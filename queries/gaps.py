@@ -690,7 +690,9 @@ def _no_route_to_specialist(f: _AreaFacts) -> list[dict]:
         untiered = _untiered(f, reached)
         rows.append(f.row(
             "no-route-to-specialist", entry, tier=tier,
-            basis=NOT_STATED if untiered else ABSENT,
+            # no route onward at all: the documents say nothing of where it sends families
+            # (silence), not that it sends them nowhere specialist
+            basis=NOT_STATED if untiered or not onward else ABSENT,
             reason=(f"In {f.area_name}, {who} no route (referral, signposting or hand-over, "
                     "directly or through other services) to any specialist service "
                     f"({'; '.join(s.name for s in targets)}).{where}{untiered}"),
@@ -763,6 +765,15 @@ def _transition(f: _AreaFacts) -> list[dict]:
                   and r.target in f.model.services
                   and f.model.services[r.target].covers(onward)]
         if handed:
+            continue
+        if svc.window_kind == "seen-at":  # where a source mentions it, not where it ends
+            rows.append(f.row(
+                "transition", svc.id, stage=after.id, tier=svc.tier, basis=NOT_STATED,
+                reason=(f"In {f.area_name}, {svc.name} is seen up to "
+                        f"{format_week(span.end)} (where its source mentions it, not a "
+                        "window it ends at): whether its care ends there, and who takes "
+                        "families on, is not stated."),
+                evidence=evidence([svc.provenance])))
             continue
         if not f.within(fact="referrals"):
             rows.append(f.outside("transition", svc.id, f"where {svc.name} hands families "

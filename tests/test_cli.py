@@ -103,20 +103,23 @@ def test_gaps_as_csv_name_their_reason_and_evidence():
     assert result.returncode == 0, result.stderr
     header, *rows = result.stdout.splitlines()
     assert header.split(",")[:4] == ["area", "kind", "basis", "subject"]
-    assert rows and all(row.startswith("dorset,transition,absent,") for row in rows)
+    # doc-002:40: a discharge plan "may include referral to other services": a hand-over
+    # stated with its receivers not named (issue 22), so not stated, never absent
+    assert rows and all(row.startswith("dorset,transition,not-stated,") for row in rows)
 
 
 def test_gaps_table_starts_with_a_summary_and_filters_by_basis():
-    result = run_cli("gaps", "--area", "dorset", "--basis", "absent", env={"COLUMNS": "80"})
+    result = run_cli("gaps", "--area", "dorset", "--basis", "not-stated",
+                     env={"COLUMNS": "80"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.index("gaps by area, kind and basis") < result.stdout.index(
         "transition")
     summary = result.stdout.split("\ngaps\n")[0]
-    assert " basis " in summary and "absent" in summary  # one row per basis found
-    assert "not-stated" not in summary  # the filter applies to the summary too
+    assert " basis " in summary and "not-stated" in summary  # one row per basis found
+    assert "outside-scope" not in summary  # the filter applies to the summary too
     assert "rows by kind (down)" not in result.stdout  # one summary, not two of the same
-    as_csv = run_cli("gaps", "--area", "dorset", "--basis", "not-stated", "-f", "csv").stdout
-    assert {line.split(",")[2] for line in as_csv.splitlines()[1:]} == {"not-stated"}
+    as_csv = run_cli("gaps", "--area", "dorset", "--basis", "outside-scope", "-f", "csv").stdout
+    assert {line.split(",")[2] for line in as_csv.splitlines()[1:]} == {"outside-scope"}
     bad = run_cli("gaps", "--basis", "missing")
     assert bad.returncode == 2 and "'missing' is not one of" in bad.stderr
     assert "Traceback" not in bad.stderr

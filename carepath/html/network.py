@@ -312,7 +312,7 @@ def network_data(model: Model, *, area: str | None = None, stage: str | None = N
     >>> from carepath import load_reference
     >>> data = network_data(load_reference())
     >>> relation_count(data), data["aggregate"]
-    (182, False)
+    (189, False)
     >>> print(next(n for n in data["nodes"] if n["id"] == "dorset-mbu")["title"])
     ... # doctest: +ELLIPSIS
     Mother and Baby Unit

@@ -91,7 +91,12 @@ def test_each_gap_says_whether_it_is_absent_or_not_stated(gapton):
     assert set(found[found.kind == "unstated-window"].basis) == {"not-stated"}
     route_kinds = ["no-inbound-referral", "no-route-to-specialist", "profession-no-route",
                    "transition"]
-    assert set(found[found.kind.isin(route_kinds)].basis) == {"absent"}
+    routes = found[found.kind.isin(route_kinds)]
+    # a service with no route onward at all: its routes are not stated, not "none" (issue 22)
+    silent = routes.reason.str.contains("no recorded route onward at all")
+    assert set(routes[~silent].basis) == {"absent"}
+    assert routes[silent].subject.tolist() == ["gt-cc"]
+    assert set(routes[silent].basis) == {"not-stated"}
     # the reason names what is not stated
     row = found[(found.kind == "stage-tier") & (found.tier == "inpatient")
                 & (found.stage == "pregnancy")].iloc[0]
@@ -210,12 +215,13 @@ def test_no_specialist_parent_infant_service_covers_3_to_5_years_in_dorset(refer
 
 def test_dorset_24_month_hand_over_gap(reference):
     # doc 002: care "up to two years postnatally" (line 7), intervention "up until the infant is
-    # 24 months" for existing clients (line 25, not a window); nobody is named to hand over to.
+    # 24 months" for existing clients (line 25, not a window); a discharge plan "may include
+    # referral to other services" (line 40): a hand-over stated, its receivers not named.
     found = gaps(reference, area="dorset", kinds=["transition"])
-    assert found[["subject", "stage", "tier"]].values.tolist() == [
-        ["dorset-pmmhs", "years-2-3", "specialist-perinatal"]]
-    assert "doc-002:7" in found.evidence[0]
-    assert "ends at 2 years (week 104)" in found.reason[0]
+    assert found[["subject", "stage", "tier", "basis"]].values.tolist() == [
+        ["dorset-pmmhs", "years-2-3", "specialist-perinatal", "not-stated"]]
+    assert "doc-002:40" in found.evidence[0]
+    assert "ends at 2 years (week 104): hand-over stated, receivers not named" in found.reason[0]
 
 
 def test_dorset_specialist_perinatal_care_stops_at_two_years(reference):
@@ -411,12 +417,17 @@ def test_referrals_from_unnamed_referrers_are_stated_not_absent(reference):
 def test_a_route_to_unnamed_services_makes_no_route_not_stated(reference):
     from carepath.graph.model import Provenance, RelationKind, Statement
 
-    # doc-001:213: children's centres work "in partnership with" others; no route is stated
+    # doc-001:213: children's centres work "in partnership with" others; no route onward is
+    # stated at all, so where they send families is not stated (never "absent")
     before = gaps(reference, area="pathway-0-5", kinds=["no-route-to-specialist"])
     cc = "p05-childrens-centres-eyfs"
-    assert before[before.subject == cc].basis.tolist() == ["absent"]
+    row = before[before.subject == cc]
+    assert row.basis.tolist() == ["not-stated"]
+    assert "no recorded route onward at all" in row.reason.iloc[0]
     out = Statement("t-out", RelationKind.SIGNPOSTS_TO, cc, ("unnamed",),
                     Provenance("doc-001", 213))
     found = gaps(_with_statement(reference, out), area="pathway-0-5",
                  kinds=["no-route-to-specialist"])
-    assert found[found.subject == cc].basis.tolist() == ["not-stated"]
+    row = found[found.subject == cc]
+    assert row.basis.tolist() == ["not-stated"]
+    assert "a route to services not named is stated" in row.reason.iloc[0]
