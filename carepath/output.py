@@ -316,12 +316,15 @@ def _widths(df: pd.DataFrame, width: int, pad: int = 3) -> list[int] | None:
                 pick = max(cands, key=lambda i: widths[i])
             widths[pick] -= 1
         return widths
-    widths = [n if whole else 0 for n, whole in natural]
-    order = sorted(texts, key=lambda i: natural[i][0])
-    for k, i in enumerate(order):  # fair shares: a column needing less gives the rest back
-        share = left // (len(order) - k)
-        widths[i] = max(min(natural[i][0], share), floors[i])
-        left -= widths[i]
+    # every text column its floor first, then fair shares of what is left over (a column
+    # needing less gives the rest back): a floor never pushes the sum past the room
+    widths = [n if whole else floors[i] for i, (n, whole) in enumerate(natural)]
+    extra = left - sum(floors[i] for i in texts)
+    order = sorted(texts, key=lambda i: natural[i][0] - floors[i])
+    for k, i in enumerate(order):
+        add = min(natural[i][0] - floors[i], extra // (len(order) - k))
+        widths[i] += add
+        extra -= add
     return widths
 
 

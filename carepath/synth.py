@@ -465,6 +465,10 @@ class _AreaBuilder:
                        f"{svc['name']} in {name} states no age window")
         self.isolated = self.by_kind["gp"][-1] if "isolated-entry" in self.plants else None
         if self.isolated:
+            practice = next(s for s in self.services if s["id"] == self.isolated)
+            # no staff named: a service reaches what the professions staffing it refer to
+            # (issue 22), and the area's GPs do refer
+            practice.pop("professions", None)
             self.plant("gaps", "no-route-to-specialist", self.isolated,
                        f"a GP practice in {name} refers nowhere")
         self.unreferred = self.by_kind["dev"][-1] if "unreferred" in self.plants else None

@@ -57,7 +57,7 @@ the route kinds): outside their scope a gap's basis is ``outside-scope`` and its
 >>> found[["subject", "stage"]].values.tolist()
 [['dorset-pmmhs', 'years-2-3']]
 >>> print(found.reason[0])  # doctest: +ELLIPSIS
-In Dorset, Perinatal and Maternal Mental Health Service ends at 2 years (week 104) ...
+In Dorset, Perinatal and Maternal Mental Health Service ends at 2 years (week 104): hand-over ...
 """
 
 from __future__ import annotations
