@@ -383,9 +383,11 @@ def eligible(
     write = out.real.file.write
     width = max(out.width, 40)
     verb = {a: "says" if n == 1 else "say" for a, n in says.items()}
+    others = decided[~decided["accepts"].isin(["yes", "no"])]["accepts"].value_counts()
+    other = "".join(f"{n} {verdict}, " for verdict, n in others.items())  # by discussion...
     write("\n".join(_wrap_text(
         f"eligibility: {says['yes']} {verb['yes']} yes, {says['no']} {verb['no']} no, "
-        f"{len(unknown)} cannot be told from the documents (unknown)", width)) + "\n")
+        f"{other}{len(unknown)} cannot be told from the documents (unknown)", width)) + "\n")
     shown = decided.head(limit) if limit else decided
     for row in shown.itertuples(index=False):
         write("\n" + "\n".join(_eligible_block(row, width)) + "\n")
