@@ -200,12 +200,9 @@ def _rel_key(rel: Relation, ids: dict[str, str]) -> tuple:
 
 
 def _describe(model: Model, rel: Relation) -> str:
-    text = f"{model.name_of(rel.source)} {rel.kind.label} {model.name_of(rel.target)}"
-    if rel.stage_texts:
-        text += f" at {', '.join(rel.stage_texts)}"
-    if rel.concerns:
-        text += f" for {', '.join(sorted(rel.concerns))}"
-    return text
+    from carepath.queries.compare import _describe as describe
+
+    return describe(model, rel, named=True)
 
 
 def _passage(prov: Provenance | None) -> str | None:

@@ -327,8 +327,10 @@ def _relation_key(rel: Relation) -> tuple:
             tuple(sorted(rel.severities)), rel.urgency, rel.response_time, rel.level)
 
 
-def _describe(model: Model, rel: Relation) -> str:
-    text = f"{rel.source} {rel.kind.label} {rel.target}"
+def _describe(model: Model, rel: Relation, *, named: bool = False) -> str:
+    """A relation in words: its ends (ids, or names with ``named``), kind, stages, concerns."""
+    name = model.name_of if named else str
+    text = f"{name(rel.source)} {rel.kind.label} {name(rel.target)}"
     if rel.stage_texts:
         text += f" at {', '.join(rel.stage_texts)}"
     if rel.concerns:
