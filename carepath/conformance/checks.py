@@ -145,8 +145,12 @@ def _check_service(scope: Scope, test) -> Finding:
                             f"({'; '.join(covering[0].stage_texts)})",
                        [_service_fact(scope, s) for s in covering])
     ids = {s.id for s in found}  # a part with no window of its own: its whole's speaks
-    silent = [s for s in found if not s.windows and s.part_of not in ids]
-    stated = [s for s in found if s.windows]
+    # a window is a limit only where it is stated as one: stages where a source merely sees
+    # the service (seen-at) say nothing of where its care ends (a by-discussion margin is no
+    # offer of care: the stated window still falls short)
+    limits = {s.id for s in found if s.windows and s.window_kind == "stated"}
+    silent = [s for s in found if s.id not in limits and (s.windows or s.part_of not in ids)]
+    stated = [s for s in found if s.id in limits]
     if silent:
         return Finding(NOT_STATED, f"no window stated for {_names(scope, silent)}",
                        [_service_fact(scope, s) for s in stated + silent],

@@ -13,6 +13,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from carepath.card import passage_text
 from carepath.output import records
 from carepath.serve.params import choice
 
@@ -35,7 +36,9 @@ class _Scores:
 
             scored = conform(self.site.model, area=area, criteria=self.sets)
             ranked = levels(self.site.model, scored=scored, criteria=self.sets)
-            self._by_area[area] = (records(scored), records(ranked))
+            rows = [{**row, "passages": [passage_text(p) for p in row["passages"]]}
+                    for row in records(scored)]  # list markup read as text, as on the card
+            self._by_area[area] = (rows, records(ranked))
         return self._by_area[area]
 
     def answer(self, request: Request) -> dict[str, Any]:
