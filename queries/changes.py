@@ -242,11 +242,12 @@ class _Reach:
 
 def _open_at(model: Model, rel: Relation, stage: AgeStage) -> bool:
     """Whether a family at ``stage`` may travel ``rel``: neither the relation's stages nor
-    the target's window state otherwise (a window not stated does not close a route)."""
+    the target's window state otherwise (a window not stated does not close a route, nor do
+    the stages where a source merely sees a service)."""
     if rel.windows and not any(w.overlaps(stage.interval) for w in rel.windows):
         return False
     target = model.services.get(rel.target)
-    return not (target is not None and target.windows and not target.covers(stage.interval))
+    return target is None or _covers(target, stage)
 
 
 def _reach(model: Model, area: AreaId, relations: list[Relation], stage: AgeStage,
@@ -266,8 +267,9 @@ def _reach(model: Model, area: AreaId, relations: list[Relation], stage: AgeStag
 
 
 def _covers(svc: Service, stage: AgeStage) -> bool:
-    """Whether the service's window takes families at ``stage`` (no window: not closed)."""
-    return not svc.windows or svc.covers(stage.interval)
+    """Whether the service's window takes families at ``stage`` (no window, or only the
+    stages where a source sees it: not closed)."""
+    return not svc.windows or svc.window_kind != "stated" or svc.covers(stage.interval)
 
 
 def _path_relations(G: nx.MultiDiGraph, entry: str, target: str) -> list[Relation]:

@@ -611,7 +611,7 @@ def _no_inbound_referral(f: _AreaFacts) -> list[dict]:
         if any(r.kind in ROUTE_KINDS and not is_unnamed(f.model, r.source) for r in inbound):
             continue
         parent = f.model.services.get(svc.part_of) if svc.part_of else None
-        if parent is not None and any(r.kind in ROUTE_KINDS
+        if parent is not None and any(r.kind in ROUTE_KINDS and not is_unnamed(f.model, r.source)
                                       for r in f.inbound.get(parent.id, [])):
             continue  # referrals into the service it is part of reach it
         if not f.within(fact="referrals", tier=svc.tier):
