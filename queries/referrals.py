@@ -101,15 +101,15 @@ def referrals(model: Model, *, source: str | None = None, target: str | None = N
             continue
         if not rel.applies(week=week, concern=concern, severity=severity):
             continue
-        verdict = "" if week is None else model.hop_at(rel, week)
-        if verdict == NO:
-            continue
         if interval is not None and rel.windows and not any(w.overlaps(interval)
                                                             for w in rel.windows):
             continue
         if urgency is not None and rel.urgency is not None and rel.urgency != urgency:
             continue
         if area is not None and area not in relation_areas(model, rel):
+            continue
+        verdict = "" if week is None else model.hop_at(rel, week)  # after the cheap tests
+        if verdict == NO:
             continue
         rows.append({**relation_row(model, rel), "open": verdict})
     return _frame(rows)
