@@ -19,7 +19,7 @@ import typer
 import typer.core
 
 from carepath.errors import CarepathError, Problem
-from carepath.output import DEFAULT_LIMIT, Format, literal
+from carepath.printing import DEFAULT_LIMIT, Format, literal
 
 if TYPE_CHECKING:
     from carepath.graph.model import Model

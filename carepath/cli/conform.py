@@ -21,7 +21,7 @@ from carepath.cli._common import (
     out,
     resolve,
 )
-from carepath.output import DEFAULT_LIMIT, Format, emit
+from carepath.printing import DEFAULT_LIMIT, Format, emit
 
 
 @app.command()

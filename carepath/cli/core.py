@@ -19,7 +19,7 @@ from carepath.cli._common import (
     print_problems,
 )
 from carepath.errors import DataValidationError
-from carepath.output import Format, emit
+from carepath.printing import Format, emit
 
 ShaclLimitOpt = Annotated[int | None, typer.Option(
     min=0, help="Skip SHACL (with a warning) above this many triples (default 250,000); "

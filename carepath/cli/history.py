@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from carepath.cli._common import DataOpt, FormatOpt, GraphDirOpt, app, out
-from carepath.output import DEFAULT_LIMIT, Format, emit
+from carepath.printing import DEFAULT_LIMIT, Format, emit
 
 history_app = typer.Typer(help="Dated versions of the data: save, list, what changed.",
                           no_args_is_help=True, rich_markup_mode=None)
@@ -106,7 +106,7 @@ def emit_report(found, fmt: Format, *, old: str, new: str, html: Path | None,
         with output_file(html, force=force) as tmp:
             tmp.write_text(to_html(found, old=old, new=new), encoding="utf-8")
     if fmt is Format.table:
-        from carepath.output import literal
+        from carepath.printing import literal
 
         out.print(literal(to_markdown(found, old=old, new=new)), soft_wrap=True)
     else:

@@ -27,7 +27,7 @@ from carepath.cli.servers import (
     open_engine,
 )
 from carepath.errors import NameLookupError, QueryError
-from carepath.output import Format, emit
+from carepath.printing import Format, emit
 
 query_app = typer.Typer(help="Run SPARQL or Cypher, or the named query library.",
                          no_args_is_help=True, rich_markup_mode=None)

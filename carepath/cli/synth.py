@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from carepath.cli._common import ForceOpt, UsageError, app, err, out
-from carepath.output import Format, emit
+from carepath.printing import Format, emit
 
 
 @app.command()

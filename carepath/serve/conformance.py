@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from carepath.card import passage_text
-from carepath.output import records
+from carepath.printing import records
 from carepath.serve.params import choice
 
 __all__ = ["api_page", "page"]

@@ -32,7 +32,7 @@ from carepath.html._page import (
     tier_colours,
     window_text,
 )
-from carepath.output import records
+from carepath.printing import records
 from carepath.serve.directory import NETWORK_STEPS, Index
 from carepath.serve.graph import Graph
 from carepath.serve.params import BadRequest, choice, integer, text

@@ -34,7 +34,7 @@ from carepath.engines.sandbox import check_cypher_shape
 from carepath.errors import CarepathError, ExportError, QueryError, QueryRefused
 from carepath.graph.cypher import COLUMN_TYPES, node_frames, relation_frames
 from carepath.graph.model import Model, RelationKind
-from carepath.output import records
+from carepath.printing import records
 from carepath.redact import redact
 
 # relationship types that are relations of the model (merged on rel_id), not structure
