@@ -9,7 +9,7 @@ format, the model's field fingerprint and a content hash of the source files. A 
 by another carepath version or for other model fields is refused with the reason, never read.
 
 The output folder is written atomically: a failed build leaves the previous one untouched,
-and a folder holding files carepath did not write is refused (:mod:`carepath.outputs`).
+and a folder holding files carepath did not write is refused (:mod:`carepath.writing`).
 
 >>> import tempfile, pathlib
 >>> result = build(out=pathlib.Path(tempfile.mkdtemp()) / "out")
@@ -141,7 +141,7 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
     this way; Turtle after the store in the RDF thread took 42 s (benchmarks/RESULTS.md).
     """
     from carepath.loaders import load_with_warnings
-    from carepath.outputs import check_target
+    from carepath.writing import check_target
 
     check_target(out, force=force)  # before the work: a folder of the user's files is refused
     from carepath.ontology import SHACL_LIMIT, shacl_problems, shacl_skipped

@@ -11,13 +11,13 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from carepath.outputs import output_dir, output_file
+from carepath.writing import output_dir, output_file
 
 
 def atomic_path(path: Path | str) -> AbstractContextManager[Path]:
     """Yield a temporary path beside ``path``; rename it into place only on success.
 
-    See :func:`carepath.outputs.output_file` (an existing file is replaced).
+    See :func:`carepath.writing.output_file` (an existing file is replaced).
     """
     return output_file(path, force=True)
 
@@ -25,7 +25,7 @@ def atomic_path(path: Path | str) -> AbstractContextManager[Path]:
 def atomic_dir(path: Path | str, *, force: bool = False) -> AbstractContextManager[Path]:
     """Yield a temporary folder beside ``path``; its files go into ``path`` only on success.
 
-    Follows carepath's rule for output folders (:mod:`carepath.outputs`): a folder holding
+    Follows carepath's rule for output folders (:mod:`carepath.writing`): a folder holding
     files carepath did not write is refused unless ``force``, and even then those are kept.
     """
     return output_dir(path, force=force)

@@ -13,7 +13,7 @@ folder for the bundled reference data), one sub-folder per label::
         data/               the data files as they were
 
 A version is never overwritten (a label already used is refused), and each is written
-atomically (:mod:`carepath.outputs`): a failed save leaves nothing behind. A version is valid
+atomically (:mod:`carepath.writing`): a failed save leaves nothing behind. A version is valid
 from its ``valid_from`` date until the next version's; :func:`version_at` finds it.
 
 >>> import tempfile, pathlib, shutil
@@ -189,7 +189,7 @@ def save_version(data: Path | str | None, *, label: str, valid_from: str,
     is never overwritten), and the loading errors of invalid data (nothing is saved).
     """
     from carepath.build import BUILD_FORMAT, _version
-    from carepath.outputs import output_dir
+    from carepath.writing import output_dir
 
     if not _LABEL.match(label):
         raise HistoryError(f"label {label!r} cannot name a version; use letters, digits, '.', "

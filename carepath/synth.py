@@ -717,8 +717,8 @@ def _marker(system: SyntheticSystem, fmt: str) -> str:
 
 
 def check_out(out: Path | str, *, force: bool = False) -> None:
-    """Raise unless ``out`` is new, empty, or written by carepath (see carepath.outputs)."""
-    from carepath.outputs import check_target
+    """Raise unless ``out`` is new, empty, or written by carepath (see carepath.writing)."""
+    from carepath.writing import check_target
 
     check_target(out, force=force)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from carepath.files import atomic_dir
 from carepath.loaders.records import RELATION_KINDS
 from carepath.loaders.spreadsheet import HELP, SHEETS
-from carepath.outputs import OutputExistsError, check_target, output_file, spreadsheet_safe
+from carepath.writing import OutputExistsError, check_target, output_file, spreadsheet_safe
 
 README_LINES = [
     "carepath spreadsheet template",
@@ -39,7 +39,7 @@ def write_template(path: Path | str, *, force: bool = False) -> Path:
     """Write the template: ``.xlsx`` for a workbook, otherwise a folder of CSV files.
 
     An existing workbook, or a folder holding files carepath did not write, is refused
-    unless ``force`` (and even then a folder's other files are kept: see carepath.outputs).
+    unless ``force`` (and even then a folder's other files are kept: see carepath.writing).
     """
     path = Path(path)
     if path.suffix.lower() == ".xlsx":

@@ -12,8 +12,8 @@ import carepath
 from carepath.changes_report import to_html, to_markdown
 from carepath.cli import app
 from carepath.history import save_version
-from carepath.outputs import OutputExistsError
 from carepath.queries.changes import changes
+from carepath.writing import OutputExistsError
 
 from .support import versions as edits
 

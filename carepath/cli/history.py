@@ -100,7 +100,7 @@ def emit_report(found, fmt: Format, *, old: str, new: str, html: Path | None,
     from carepath.changes_report import to_html, to_markdown
 
     if html is not None:
-        from carepath.outputs import check_new_file, output_file
+        from carepath.writing import check_new_file, output_file
 
         check_new_file(html, force=force)
         with output_file(html, force=force) as tmp:

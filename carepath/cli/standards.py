@@ -64,7 +64,7 @@ def _export_command(fmt: Format) -> None:
         from carepath.files import write_atomic
 
         if fmt.target == "FILE" or report is not None:
-            from carepath.outputs import check_new_file
+            from carepath.writing import check_new_file
 
             force = bool(options.pop("replace", False) or options.get("force", False))
             for path in ([target] if fmt.target == "FILE" else []) + ([report] if report else []):

@@ -26,7 +26,7 @@ from carepath.graph.model import Model
 from carepath.html import conformance, gaps, network, pathway, stepped_care, table, timeline
 from carepath.html._page import NavLink, Selection, render_page, select
 from carepath.html.images import IMAGES, export_image, render_svg, screenshot
-from carepath.outputs import check_target
+from carepath.writing import check_target
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +117,7 @@ def export_html(model: Model, view: str, path: Path | str, *, area: str | None =
 
 
 def _check_site_folder(folder: Path, *, force: bool = False) -> None:
-    """Refuse a folder that holds files carepath did not write (see carepath.outputs)."""
+    """Refuse a folder that holds files carepath did not write (see carepath.writing)."""
     check_target(folder, force=force)
 
 

@@ -43,7 +43,7 @@ from carepath.graph.model import (
     Tier,
 )
 from carepath.graph.stages import TIMELINE_END, TIMELINE_START, Interval, format_week
-from carepath.outputs import inert_bidi
+from carepath.writing import inert_bidi
 
 # Okabe & Ito's colour-blind-safe palette; every colour is always paired with a text code.
 PALETTE = ("#56B4E9", "#009E73", "#F0E442", "#E69F00", "#CC79A7", "#D55E00", "#0072B2",
@@ -413,7 +413,7 @@ def environment() -> jinja2.Environment:
     env.filters["evidence"] = evidence
     env.filters["week"] = format_week
     # bidirectional controls in data are shown as inert markers, in text and in the JSON the
-    # scripts draw from (carepath.outputs.inert_bidi): a name cannot display reversed
+    # scripts draw from (carepath.writing.inert_bidi): a name cannot display reversed
     env.policies["json.dumps_function"] = lambda obj, **kw: inert_bidi(
         json.dumps(obj, **{**kw, "ensure_ascii": False}))
     return env

@@ -45,7 +45,6 @@ from carepath.errors import DataValidationError, ExportError, Problem
 from carepath.files import atomic_dir
 from carepath.graph.model import Model, NodeKind, RelationKind
 from carepath.graph.rdf import iri
-from carepath.outputs import FORMULA_START, check_target, spreadsheet_safe
 from carepath.standards.common import (
     AREA_IRI,
     TAXONOMY_IRI,
@@ -76,6 +75,7 @@ from carepath.standards.importing import (
     read_mapping,
     write_import,
 )
+from carepath.writing import FORMULA_START, check_target, spreadsheet_safe
 
 REPORT_FILE = "carepath-report.md"
 ALIAS_SEP = "; "  # aliases in alternate_name
@@ -630,7 +630,7 @@ class HsdsPackage:
 
     def csv_text(self, table: str) -> str:
         """The table as CSV; formula-like text neutralised, for a person who opens it in a
-        spreadsheet (carepath.outputs.spreadsheet_safe; read back by ``import hsds``)."""
+        spreadsheet (carepath.writing.spreadsheet_safe; read back by ``import hsds``)."""
         buffer = io.StringIO(newline="")
         writer = csv.DictWriter(buffer, fieldnames=COLUMNS[table], lineterminator="\n")
         writer.writeheader()
