@@ -36,7 +36,7 @@ def serve(
     """Serve the explorer (directory, service cards, routes, gaps, network, table, history)
     and the read-only /sparql and /cypher endpoints. Ctrl-C stops it."""
     from carepath.serve.app import LOOPBACK_HOSTS, create_app
-    from carepath.serve.graph import open_graph
+    from carepath.serve.backend import open_graph
     from carepath.serve.server import UnsafeBind, address, bind, check_bind, is_loopback
     from carepath.serve.server import serve as run_server
 

@@ -29,8 +29,8 @@ from starlette.routing import Route
 
 from carepath.errors import QueryError, RangeParseError
 from carepath.serve import conformance
+from carepath.serve.backend import Graph
 from carepath.serve.endpoints import Endpoints, TooLarge
-from carepath.serve.graph import Graph
 from carepath.serve.history import AsOf, HistoryPages
 from carepath.serve.pages import CSP, EXPORT_VIEWS, Site
 from carepath.serve.params import BadRequest
@@ -170,7 +170,7 @@ def create_app(graph: Graph, *, token: str | None = None, cors: str | None = Non
     ``history``: the history folder and data name of the served data (:mod:`carepath.history`)
     for ``/history`` and ``/diff``, and (unless not ``as_of``) every page's ``as_of=DATE``.
 
-    >>> from carepath.serve.graph import open_graph
+    >>> from carepath.serve.backend import open_graph
     >>> app = create_app(open_graph(), row_limit=100)
     >>> sorted(r.path for r in app.routes)[:4]
     ['/', '/api/conformance', '/api/gaps', '/api/network']

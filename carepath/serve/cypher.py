@@ -10,7 +10,7 @@ attached databases or settings. A word in a string or a property called ``load``
 clause, since the engine's own parser reads the query. A parameter the query does not use,
 or one it uses and is not given, is an error (an unbound one would silently be NULL).
 
->>> from carepath.serve.graph import open_graph
+>>> from carepath.serve.backend import open_graph
 >>> graph = open_graph()
 >>> rows, truncated = run(graph.cypher(), "MATCH (s:Service {id: $id}) RETURN s.name AS n",
 ...                       {"id": "dorset-mbu"}, limit=10, timeout=5)

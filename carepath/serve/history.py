@@ -133,7 +133,7 @@ class AsOf:
             raise BadRequest(f"as_of: {exc}") from None
         if version.label not in self._apps:
             def make() -> Any:
-                from carepath.serve.graph import open_graph
+                from carepath.serve.backend import open_graph
 
                 graph = open_graph([version.data])
                 graph.label = (f"version {version.label} (valid from {version.valid_from}) "

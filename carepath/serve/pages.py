@@ -33,7 +33,7 @@ from carepath.html._page import (
     window_text,
 )
 from carepath.printing import records
-from carepath.serve.graph import Graph
+from carepath.serve.backend import Graph
 from carepath.serve.index import NETWORK_STEPS, Index
 from carepath.serve.params import BadRequest, choice, integer, text
 from carepath.serve.tables import COLUMNS, Tables

@@ -19,7 +19,7 @@ from carepath.engines import connect
 from carepath.engines.rows import TimedOut
 from carepath.errors import NameLookupError, QueryError, QueryRefused
 from carepath.serve.app import create_app
-from carepath.serve.graph import open_graph
+from carepath.serve.backend import open_graph
 
 from ..serve.conftest import start
 from ..servers.conftest import wipe
