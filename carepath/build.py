@@ -33,9 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from carepath.errors import CarepathError, DataValidationError, Problem
-from carepath.files import atomic_dir, atomic_path
 from carepath.graph.bulk import paused_gc
 from carepath.graph.model import Model
+from carepath.writing import atomic_dir, atomic_path
 
 Step = Callable[[str], None]
 

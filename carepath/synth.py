@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from carepath.files import atomic_dir
+from carepath.writing import atomic_dir
 
 SOURCE_ID = "synthetic"
 AREA_PREFIX = "synth"

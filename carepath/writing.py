@@ -18,6 +18,9 @@ imports):
 
 A single-file target (``template my-area.xlsx``) is replaced only with ``force``.
 
+The exporters write through :func:`write_atomic`, :func:`atomic_path` (a file, replaced) and
+:func:`atomic_dir` (a folder, by the rule above).
+
 >>> import tempfile, pathlib
 >>> target = pathlib.Path(tempfile.mkdtemp()) / "out"
 >>> with output_dir(target) as tmp:
@@ -436,3 +439,52 @@ def output_file(path: Path | str, *, force: bool = True) -> Iterator[Path]:
     finally:
         with contextlib.suppress(OSError):  # a read-only file system refuses even this
             tmp.unlink(missing_ok=True)
+
+
+# -- one file or folder, replaced atomically (what the exporters call) ------------------------
+def atomic_path(path: Path | str) -> contextlib.AbstractContextManager[Path]:
+    """Yield a temporary path beside ``path``; rename it into place only on success.
+
+    :func:`output_file` with an existing file replaced.
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
+    >>> with atomic_path(out) as tmp:
+    ...     _ = tmp.write_text("hello", encoding="utf-8")
+    >>> out.read_text(encoding="utf-8")
+    'hello'
+    """
+    return output_file(path, force=True)
+
+
+def atomic_dir(path: Path | str, *, force: bool = False) -> contextlib.AbstractContextManager[Path]:
+    """Yield a temporary folder beside ``path``; its files go into ``path`` only on success.
+
+    :func:`output_dir` under another name: a folder holding files carepath did not write is
+    refused unless ``force``, and even then those are kept.
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "site"
+    >>> with atomic_dir(out) as tmp:
+    ...     _ = (tmp / "index.html").write_text("<p>hi</p>", encoding="utf-8")
+    >>> sorted(p.name for p in out.iterdir())
+    ['.carepath-output.json', 'index.html']
+    """
+    return output_dir(path, force=force)
+
+
+def write_atomic(path: Path | str, content: str | bytes) -> Path:
+    """Write text (UTF-8) or bytes to ``path`` atomically; returns the path.
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
+    >>> write_atomic(out, "hello").read_text(encoding="utf-8")
+    'hello'
+    """
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        if isinstance(content, bytes):
+            tmp.write_bytes(content)
+        else:
+            tmp.write_text(content, encoding="utf-8")
+    return path

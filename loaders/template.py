@@ -16,10 +16,15 @@ import csv
 import io
 from pathlib import Path
 
-from carepath.files import atomic_dir
 from carepath.loaders.records import RELATION_KINDS
 from carepath.loaders.spreadsheet import HELP, SHEETS
-from carepath.writing import OutputExistsError, check_target, output_file, spreadsheet_safe
+from carepath.writing import (
+    OutputExistsError,
+    atomic_dir,
+    check_target,
+    output_file,
+    spreadsheet_safe,
+)
 
 README_LINES = [
     "carepath spreadsheet template",

@@ -21,12 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from carepath.errors import ExportError, QueryError
-from carepath.files import atomic_dir, write_atomic
 from carepath.graph.model import Model
 from carepath.html import conformance, gaps, network, pathway, stepped_care, table, timeline
 from carepath.html._page import NavLink, Selection, render_page, select
 from carepath.html.images import IMAGES, export_image, render_svg, screenshot
-from carepath.writing import check_target
+from carepath.writing import atomic_dir, check_target, write_atomic
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,10 +22,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from carepath.errors import ExportError, QueryError
-from carepath.files import write_atomic
 from carepath.graph.model import Model
 from carepath.html import stepped_care, timeline
 from carepath.html._page import Selection, select
+from carepath.writing import write_atomic
 
 IMAGES: dict[str, Callable[[Selection], str]] = {
     "stepped-care": stepped_care.svg_of,

@@ -37,11 +37,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from carepath.errors import ExportError
-from carepath.files import atomic_dir
 from carepath.graph.cypher import COLUMN_TYPES, node_frames, relation_tables
 from carepath.graph.model import Model
 from carepath.servers.neo4j import RELATION_TYPES, constraint_statements
-from carepath.writing import check_target
+from carepath.writing import atomic_dir, check_target
 
 # neo4j-admin's column types for LadybugDB's
 _ADMIN_TYPES = {"INT64": "long", "DOUBLE": "double", "STRING[]": "string[]"}

@@ -43,7 +43,6 @@ from pathlib import Path
 from typing import Any
 
 from carepath.errors import DataValidationError, Problem
-from carepath.files import write_atomic
 from carepath.graph.model import Model, RelationKind
 from carepath.graph.rdf import CP
 from carepath.standards.common import (
@@ -79,6 +78,7 @@ from carepath.standards.importing import (
     read_mapping,
     write_import,
 )
+from carepath.writing import write_atomic
 
 FHIR_NS = "http://hl7.org/fhir"
 # the extension URLs of carepath 0.1's exports, still read

@@ -42,7 +42,6 @@ from typing import Any
 
 from carepath import __version__
 from carepath.errors import DataValidationError, ExportError, Problem
-from carepath.files import atomic_dir
 from carepath.graph.model import Model, NodeKind, RelationKind
 from carepath.graph.rdf import iri
 from carepath.standards.common import (
@@ -75,7 +74,7 @@ from carepath.standards.importing import (
     read_mapping,
     write_import,
 )
-from carepath.writing import FORMULA_START, check_target, spreadsheet_safe
+from carepath.writing import FORMULA_START, atomic_dir, check_target, spreadsheet_safe
 
 REPORT_FILE = "carepath-report.md"
 ALIAS_SEP = "; "  # aliases in alternate_name
