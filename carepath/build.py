@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from carepath.errors import CarepathError, DataValidationError, Problem
+from carepath.errors import BuildError, DataValidationError, Problem
 from carepath.graph.bulk import paused_gc
 from carepath.graph.model import Model
 from carepath.writing import atomic_dir, atomic_path
@@ -46,10 +46,6 @@ OXIGRAPH = "rdf.oxigraph"
 LADYBUG = "graph.lbdb"
 DATA_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
 VOCABULARY_FILE = "vocabularies.yaml"  # as carepath.loaders.VOCABULARY_FILE
-
-
-class BuildError(CarepathError, OSError):
-    """A build folder that cannot be used: missing, damaged, or from another carepath."""
 
 
 @dataclass(slots=True)
@@ -395,7 +391,8 @@ def read_snapshot(path: Path, sha256: str | None = None, *, statements: bool = T
     """The model of a snapshot written by :func:`write_snapshot` (without its relation
     statements if not ``statements``); with ``sha256``, its bytes are checked first (a
     damaged or replaced file is refused, not half read)."""
-    from carepath.snapshot import SnapshotError, loads
+    from carepath.errors import SnapshotError
+    from carepath.snapshot import loads
 
     try:
         data = path.read_bytes()

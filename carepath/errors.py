@@ -72,3 +72,40 @@ class NameLookupError(QueryError, LookupError):
     def __init__(self, message: str, candidates: list[str] | None = None) -> None:
         super().__init__(message)
         self.candidates = list(candidates or [])
+
+
+class BuildError(CarepathError, OSError):
+    """A build folder that cannot be used: missing, damaged, or from another carepath."""
+
+
+class SnapshotError(CarepathError, ValueError):
+    """A snapshot that cannot be read: damaged, or written for other model fields."""
+
+
+class OutputExistsError(ExportError, FileExistsError):
+    """The target holds files carepath did not write (exit code 2)."""
+
+
+class HistoryError(CarepathError, OSError):
+    """A history that cannot be used as asked: no such version, a label already used, a bad
+    date (exit code 2: a usage or file problem, not bad data)."""
+
+
+class TimedOut(CarepathError, TimeoutError):
+    """A query that ran past the time limit (HTTP 503)."""
+
+
+class BadRequest(CarepathError, ValueError):
+    """A request parameter that cannot be used (HTTP 400)."""
+
+
+class TooLarge(BadRequest):
+    """A request body over :data:`carepath.serve.endpoints.MAX_BODY` (HTTP 413)."""
+
+
+class UnsafeBind(CarepathError, PermissionError):
+    """An address beyond the loopback without a token."""
+
+
+class UsageError(CarepathError):
+    """A command used wrongly (exit code 2)."""

@@ -45,18 +45,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from carepath.errors import CarepathError
+from carepath.errors import HistoryError
 
 HISTORY_FOLDER = ".carepath-history"
 VERSION_FILE = "version.json"
 DATA_FOLDER = "data"
 FORMAT = "carepath-version"
 _LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-
-
-class HistoryError(CarepathError, OSError):
-    """A history that cannot be used as asked: no such version, a label already used, a bad
-    date (exit code 2: a usage or file problem, not bad data)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +92,7 @@ def parse_date(text: str, what: str = "date") -> str:
     >>> parse_date("1 Aug 2024", "--as-of")
     Traceback (most recent call last):
     ...
-    carepath.history.HistoryError: --as-of '1 Aug 2024' is not a date; write it as YYYY-MM-DD, ...
+    carepath.errors.HistoryError: --as-of '1 Aug 2024' is not a date; write it as YYYY-MM-DD, ...
     """
     try:
         return datetime.date.fromisoformat(str(text).strip()).isoformat()

@@ -48,7 +48,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from carepath.errors import ExportError
+from carepath.errors import ExportError, OutputExistsError
 
 # -- spreadsheet cells ---------------------------------------------------------------------
 # A cell that starts with = + - @ (or a tab or carriage return) is a formula to Excel,
@@ -110,10 +110,6 @@ def inert_bidi(text: str) -> str:
 MANIFEST = ".carepath-output.json"
 _TMP_TAG = ".carepath-tmp."
 _SHOWN = 5  # foreign entries named in a refusal
-
-
-class OutputExistsError(ExportError, FileExistsError):
-    """The target holds files carepath did not write (exit code 2)."""
 
 
 def _umask() -> int:
@@ -236,7 +232,7 @@ def check_target(path: Path | str, *, force: bool = False) -> Path:
     >>> check_target(d)
     Traceback (most recent call last):
     ...
-    carepath.writing.OutputExistsError: ... was not written by carepath ...
+    carepath.errors.OutputExistsError: ... was not written by carepath ...
     """
     target = _target(path)
     if target.exists() and not target.is_dir():
@@ -401,7 +397,7 @@ def check_new_file(path: Path | str, *, force: bool = False) -> Path:
     >>> check_new_file(mine)
     Traceback (most recent call last):
     ...
-    carepath.writing.OutputExistsError: ...thesis.graphml already exists; give a new file name, ...
+    carepath.errors.OutputExistsError: ...thesis.graphml already exists; give a new file name, ...
     >>> check_new_file(mine, force=True) == mine.resolve()
     True
     """

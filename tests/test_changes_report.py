@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 import carepath
 from carepath.changes_report import to_html, to_markdown
 from carepath.cli import app
+from carepath.errors import OutputExistsError
 from carepath.history import save_version
 from carepath.queries.changes import changes
-from carepath.writing import OutputExistsError
 
 from .support import versions as edits
 

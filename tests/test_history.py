@@ -9,8 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from carepath.cli import app
-from carepath.cli._common import UsageError
-from carepath.errors import DataValidationError
+from carepath.errors import DataValidationError, UsageError
 from carepath.history import (
     HistoryError,
     find_version,

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from carepath.writing import MANIFEST, OutputExistsError, output_dir, output_file
+from carepath.errors import OutputExistsError
+from carepath.writing import MANIFEST, output_dir, output_file
 from tests.conftest import FIXTURES, cli, need, run_cli
 
 # the installed command, or this Python's carepath where the environment is not switched on

@@ -32,13 +32,14 @@ from carepath.cli import (
     standards,  # noqa: F401
     synth,  # noqa: F401
 )
-from carepath.cli._common import UsageError, add_as_of, app, fail, print_problems
+from carepath.cli._common import add_as_of, app, fail, print_problems
 from carepath.errors import (
     CarepathError,
     DataValidationError,
     ExportError,
     NameLookupError,
     RangeParseError,
+    UsageError,
 )
 from carepath.redact import redact
 

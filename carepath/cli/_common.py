@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 import typer.core
 
-from carepath.errors import CarepathError, Problem
+from carepath.errors import Problem, UsageError
 from carepath.printing import DEFAULT_LIMIT, Format, literal
 
 if TYPE_CHECKING:
@@ -129,11 +129,6 @@ AsOfOpt = Annotated[str | None, typer.Option(
 ForceOpt = Annotated[bool, typer.Option(
     "--force", help="Write into a folder that holds files carepath did not write (those are "
     "kept, never replaced), or replace an existing single file.")]
-
-
-
-class UsageError(CarepathError):
-    """A command used wrongly (exit code 2)."""
 
 
 def _error_text(label: str, style: str, message: str):

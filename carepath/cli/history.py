@@ -160,8 +160,8 @@ def stale(
 ) -> None:
     """Services whose facts were last assured (or whose source document is dated) before
     then."""
-    from carepath.cli._common import UsageError, load, note, resolve
-    from carepath.errors import QueryError
+    from carepath.cli._common import load, note, resolve
+    from carepath.errors import QueryError, UsageError
     from carepath.queries.staleness import stale as find_stale
 
     model = load(data, graph)

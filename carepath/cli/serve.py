@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from carepath.cli._common import DataOpt, GraphDirOpt, UsageError, app, err, print_problems
+from carepath.cli._common import DataOpt, GraphDirOpt, app, err, print_problems
+from carepath.errors import UsageError
 
 
 @app.command()
@@ -35,9 +36,10 @@ def serve(
 ) -> None:
     """Serve the explorer (directory, service cards, routes, gaps, network, table, history)
     and the read-only /sparql and /cypher endpoints. Ctrl-C stops it."""
+    from carepath.errors import UnsafeBind
     from carepath.serve.app import LOOPBACK_HOSTS, create_app
     from carepath.serve.backend import open_graph
-    from carepath.serve.server import UnsafeBind, address, bind, check_bind, is_loopback
+    from carepath.serve.server import address, bind, check_bind, is_loopback
     from carepath.serve.server import serve as run_server
 
     if graph is not None and data:

@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from carepath.cli._common import ForceOpt, UsageError, app, err, out
+from carepath.cli._common import ForceOpt, app, err, out
+from carepath.errors import UsageError
 from carepath.printing import Format, emit
 
 

@@ -27,13 +27,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from carepath.errors import QueryError, RangeParseError
+from carepath.errors import BadRequest, QueryError, RangeParseError, TooLarge
 from carepath.serve import conformance
 from carepath.serve.backend import Graph
-from carepath.serve.endpoints import Endpoints, TooLarge
+from carepath.serve.endpoints import Endpoints
 from carepath.serve.history import AsOf, HistoryPages
 from carepath.serve.pages import CSP, EXPORT_VIEWS, Site
-from carepath.serve.params import BadRequest
 from carepath.serve.sparql import Refused
 
 __all__ = ["LOOPBACK_HOSTS", "TOKEN_COOKIE", "create_app"]

@@ -28,8 +28,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from carepath.engines.rows import TimedOut
-from carepath.errors import QueryError
+from carepath.errors import QueryError, TimedOut
 from carepath.serve.sparql import Refused
 
 __all__ = ["Refused", "TimedOut", "neo4j_value", "run"]

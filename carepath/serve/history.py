@@ -15,7 +15,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from carepath.serve.params import BadRequest, text
+from carepath.errors import BadRequest
+from carepath.serve.params import text
 
 MAX_KEPT = 16  # comparisons kept while the server runs
 
@@ -46,7 +47,8 @@ class HistoryPages:
     def _diff(self, old: str, new: str) -> dict[str, Any]:
         from carepath.cache import open_data
         from carepath.changes_report import facts_phrase, report_sections
-        from carepath.history import HistoryError, find_version
+        from carepath.errors import HistoryError
+        from carepath.history import find_version
         from carepath.queries.changes import changes
 
         if (old, new) in self._kept:
@@ -121,7 +123,8 @@ class AsOf:
     async def _app_at(self, as_of: str) -> Any:
         import anyio
 
-        from carepath.history import HistoryError, version_at
+        from carepath.errors import HistoryError
+        from carepath.history import version_at
 
         if self.history is None:
             raise BadRequest("as_of: no saved versions (the server was not started on one "

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 import carepath
-from carepath.errors import QueryError, RangeParseError
+from carepath.errors import BadRequest, QueryError, RangeParseError
 from carepath.graph.model import FAMILY, RELATIVES, RelationKind
 from carepath.html._page import (
     NO_TIER_COLOUR,
@@ -35,7 +35,7 @@ from carepath.html._page import (
 from carepath.printing import records
 from carepath.serve.backend import Graph
 from carepath.serve.index import NETWORK_STEPS, Index
-from carepath.serve.params import BadRequest, choice, integer, text
+from carepath.serve.params import choice, integer, text
 from carepath.serve.tables import COLUMNS, Tables
 
 __all__ = ["CSP", "Site"]

@@ -10,7 +10,7 @@ whoever can reach the machine. uvicorn serves; its own access log is off (it wou
 >>> check_bind("0.0.0.0", None)
 Traceback (most recent call last):
 ...
-carepath.serve.server.UnsafeBind: serving on 0.0.0.0 reaches beyond this machine: give a token ...
+carepath.errors.UnsafeBind: serving on 0.0.0.0 reaches beyond this machine: give a token ...
 """
 
 from __future__ import annotations
@@ -20,13 +20,9 @@ import socket
 from collections.abc import Callable
 from typing import Any
 
-from carepath.errors import CarepathError
+from carepath.errors import UnsafeBind
 
-__all__ = ["UnsafeBind", "bind", "check_bind", "is_loopback", "make_server"]
-
-
-class UnsafeBind(CarepathError, PermissionError):
-    """An address beyond the loopback without a token."""
+__all__ = ["bind", "check_bind", "is_loopback", "make_server"]
 
 
 def is_loopback(host: str) -> bool:

@@ -32,9 +32,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from carepath.engines.rows import Rows, TimedOut, sparql_rows
+from carepath.engines.rows import Rows, sparql_rows
 from carepath.engines.sandbox import check_sparql, sparql_keywords
-from carepath.errors import QueryRefused
+from carepath.errors import QueryRefused, TimedOut
 
 __all__ = ["GRAPH_FORMATS", "RESULT_FORMATS", "Refused", "Result", "TimedOut", "check_query",
            "keywords", "run", "write"]
