@@ -126,8 +126,6 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
 
     SHACL is skipped, with a warning, above ``shacl_limit`` triples (0: no limit).
     ``step`` is called with the name of each stage as it starts (for progress display).
-    Raises :class:`DataValidationError` with every problem if the data or the RDF is invalid.
-
     The stores are built at the same time: two threads write the LadybugDB database and the
     Oxigraph store (LadybugDB's ``COPY`` and Oxigraph's bulk loader release the GIL) while
     this one writes the snapshot and the Turtle file. The networkx view is not written: it is
@@ -135,6 +133,10 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
     node-link JSON is ``carepath export networkx``. Measured on the national preset (2 cores,
     quiet): 84 s with the networkx JSON and Turtle dumped from the on-disk store, 34-39 s
     this way; Turtle after the store in the RDF thread took 42 s (benchmarks/RESULTS.md).
+
+    Raises:
+        DataValidationError: with every problem, if the data or the RDF is invalid.
+        OutputExistsError: ``out`` holds files carepath did not write (unless ``force``).
     """
     from carepath.loaders import load_with_warnings
     from carepath.writing import check_target

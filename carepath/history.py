@@ -180,8 +180,10 @@ def save_version(data: Path | str | None, *, label: str, valid_from: str,
                  note: str | None = None, history: Path | str | None = None) -> Version:
     """Save the data files of ``data`` (default: the bundled reference data) as a version.
 
-    Raises :class:`HistoryError` for a bad label or date or a label already used (a version
-    is never overwritten), and the loading errors of invalid data (nothing is saved).
+    Raises:
+        HistoryError: a bad label or date, or a label already used (a version is never
+            overwritten).
+        DataValidationError: invalid data (nothing is saved).
     """
     from carepath.build import BUILD_FORMAT, _version
     from carepath.writing import output_dir

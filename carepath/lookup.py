@@ -121,8 +121,11 @@ def resolve(model: Model, text: str, kinds: Sequence[str], *, role: str | None =
     """The id of the one thing of ``kinds`` that ``text`` names.
 
     ``role`` names what is asked for in messages (default: the kinds); ``area`` prefers that
-    area's services when a name fits several. Raises :class:`NameLookupError` (a usage error)
-    listing the candidates with their areas, the closest ids, or the kind ``text`` really is.
+    area's services when a name fits several.
+
+    Raises:
+        NameLookupError: (a usage error) listing the candidates with their areas, the closest
+            ids, or the kind ``text`` really is.
 
     >>> from carepath import load_reference
     >>> model = load_reference()
@@ -247,8 +250,11 @@ def services_named_like(model: Model, profession: str, *, area: str | None = Non
 
 def check_param(model: Model, kind: str, value: str) -> str:
     """The id a named query's parameter of type ``kind`` gets from ``value`` (an id, a name or
-    an alias); other types pass through. Raises :class:`NameLookupError` for an unknown or
-    wrong-kind value, so a query never answers "no rows" for a typo.
+    an alias); other types pass through.
+
+    Raises:
+        NameLookupError: an unknown or wrong-kind value, so a query never answers "no rows"
+            for a typo.
 
     >>> from carepath import load_reference
     >>> model = load_reference()

@@ -271,7 +271,9 @@ def synthesize(*, areas: int = 1, services_per_area: int = 200, seed: int = 0,
     """Generate a system of ``areas`` areas with ``services_per_area`` services each.
 
     ``step`` is called with the id of each area as it is made (for progress display).
-    Raises ValueError for a size out of bounds (see :func:`check_size`).
+
+    Raises:
+        ValueError: a size out of bounds (see :func:`check_size`).
 
     >>> a = synthesize(areas=2, services_per_area=30, seed=3)
     >>> b = synthesize(areas=2, services_per_area=30, seed=3)

@@ -361,9 +361,10 @@ def _manifest_text(folder: Path, *, only: list[str] | None = None,
 def output_dir(path: Path | str, *, force: bool = False) -> Iterator[Path]:
     """Yield a temporary folder beside ``path``; its files go into ``path`` only on success.
 
-    Raises :class:`OutputExistsError` if ``path`` holds files carepath did not write (unless
-    ``force``; even then those files are kept and never replaced), and :class:`ExportError`
-    ``no space left on ...`` on a full disk.
+    Raises:
+        OutputExistsError: ``path`` holds files carepath did not write (unless ``force``; even
+            then those files are kept and never replaced).
+        ExportError: ``no space left on ...`` on a full disk.
     """
     target = check_target(path, force=force)
     parent = target.parent

@@ -118,7 +118,8 @@ def read_files(paths: Sequence[Path | str]) -> tuple[list[RawFile], list[Problem
 def load_with_warnings(*paths: Path | str) -> tuple[Model, list[Problem]]:
     """Load data files and folders into a model; also return the warnings.
 
-    Raises :class:`DataValidationError` listing every error in every file.
+    Raises:
+        DataValidationError: listing every error in every file.
     """
     with paused_gc():  # millions of objects, none of them garbage: see paused_gc
         raw, problems = read_files(paths or [bundled_data_dir()])

@@ -77,10 +77,8 @@ def pathway_cells(model: Model, *, service: str | None = None, week: float | Non
     cell's actions refer or signpost to, see :meth:`Model.pathway_targets`) and evidence
     (``"doc-001:114"``); in timeline order (start, end), then by service and line.
 
-    Raises
-    ------
-    QueryError
-        for an unknown service, level, area or stage, or both a week and a stage.
+    Raises:
+        QueryError: for an unknown service, level, area or stage, or both a week and a stage.
 
     Examples
     --------

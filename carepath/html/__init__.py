@@ -82,10 +82,9 @@ def render_html(model: Model, view: str, *, area: str | None = None, stage: str 
     ``focus`` (a service) with ``hops`` keeps only its neighbourhood (the focus view); the
     page's own filters narrow it further in the browser.
 
-    Raises
-    ------
-    QueryError : an unknown view, area, stage, tier or concern.
-    ExportError : a network too large to draw (the message says how to filter it).
+    Raises:
+        QueryError: an unknown view, area, stage, tier or concern.
+        ExportError: a network too large to draw (the message says how to filter it).
 
     Examples
     --------
@@ -131,10 +130,9 @@ def export_site(model: Model, folder: Path | str, *, area: str | None = None,
     out, with the reason on the index page. ``step`` is called with each file's name before
     it is made (for a progress bar).
 
-    Raises
-    ------
-    QueryError : an unknown area, stage, tier or concern.
-    ExportError : ``folder`` holds other files, or cannot be written.
+    Raises:
+        QueryError: an unknown area, stage, tier or concern.
+        ExportError: ``folder`` holds other files, or cannot be written.
 
     Examples
     --------

@@ -164,9 +164,8 @@ def select(model: Model, *, area: str | None = None, stage: str | None = None,
     profession or the family, with at least one kept service when any filter is set. A service
     that states no age window is dropped by ``stage``: the data cannot show that it covers it.
 
-    Raises
-    ------
-    QueryError : an unknown area, stage, tier or concern, naming the valid ids.
+    Raises:
+        QueryError: an unknown area, stage, tier or concern, naming the valid ids.
 
     Examples
     --------

@@ -302,10 +302,9 @@ def network_data(model: Model, *, area: str | None = None, stage: str | None = N
     and family on their relations; each carries its hover text (``title``), its filter keys
     and its details with sources. Over ``max_drawn`` nodes, services are drawn in groups.
 
-    Raises
-    ------
-    QueryError : an unknown area, stage, tier or concern.
-    ExportError : more than :data:`MAX_NODES` nodes, with how to filter them.
+    Raises:
+        QueryError: an unknown area, stage, tier or concern.
+        ExportError: more than :data:`MAX_NODES` nodes, with how to filter them.
 
     Examples
     --------

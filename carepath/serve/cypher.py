@@ -39,8 +39,10 @@ def run(conn: Any, query: str, params: Any = None, *, limit: int,
     """Check and run ``query`` on a LadybugDB connection with ``params`` (a JSON object)
     bound; the rows as JSON-ready dicts (at most ``limit``) and whether there were more.
 
-    Raises :class:`Refused`, :class:`QueryError` for a bad query or parameters,
-    :class:`TimedOut` past ``timeout`` (LadybugDB interrupts the query itself).
+    Raises:
+        Refused: a query the read-only sandbox will not run.
+        QueryError: a bad query or parameters.
+        TimedOut: past ``timeout`` (LadybugDB interrupts the query itself).
     """
     from carepath.engines.ladybug import CypherEngine
 

@@ -45,7 +45,8 @@ def check_bind(host: str, token: str | None) -> None:
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket on ``host:port`` (port 0: a free port the system picks).
 
-    Raises OSError (address in use, no such address) with the address in the message.
+    Raises:
+        OSError: address in use, or no such address (the message names the address).
     """
     family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)

@@ -54,9 +54,12 @@ run = sparql_rows
 def check_query(query: str) -> None:
     """Refuse a query the endpoint must not run: SERVICE (it would fetch from the network),
     an update (the endpoint is read-only), or a query too deep or too long to parse safely.
-    Raises :class:`Refused`; an empty query is a :class:`QueryError`. The check is the
-    engines' own (:func:`carepath.engines.sandbox.check_sparql`): one sandbox for
-    ``carepath query`` and the server.
+    The check is the engines' own (:func:`carepath.engines.sandbox.check_sparql`): one
+    sandbox for ``carepath query`` and the server.
+
+    Raises:
+        Refused: SERVICE, an update, or a query too deep or too long.
+        QueryError: an empty query.
 
     >>> check_query('SELECT ?s WHERE { ?s ?p "SERVICE <x>" }')  # a string is not a clause
     >>> check_query("INSERT DATA { <http://e/a> <http://e/b> 1 }")

@@ -542,8 +542,9 @@ class HsdsRead:
 def read_hsds(path: Path | str, *, prefix: str = "hsds") -> HsdsRead:
     """Read an HSDS 3 package folder, its ``datapackage.json`` or an API response ``.json``.
 
-    Raises :class:`DataValidationError` naming the file and record for input that is not
-    HSDS, a package with a missing file, or a foreign key to nowhere.
+    Raises:
+        DataValidationError: naming the file and record, for input that is not HSDS, a
+            package with a missing file, or a foreign key to nowhere.
 
     >>> import json, pathlib, tempfile
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "service.json"
