@@ -18,7 +18,6 @@ from carepath.cli._common import (
     DataOpt,
     ForceOpt,
     GraphDirOpt,
-    UsageError,
     err,
     export_app,
     load,
@@ -26,6 +25,7 @@ from carepath.cli._common import (
     resolve,
     resolve_term,
 )
+from carepath.errors import UsageError
 
 StageOpt = Annotated[str | None, typer.Option(
     "--stage", help="A canonical stage id or name, e.g. pregnancy, months-2-6.")]

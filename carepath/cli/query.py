@@ -12,7 +12,6 @@ from carepath.cli._common import (
     DataOpt,
     FormatOpt,
     GraphDirOpt,
-    UsageError,
     app,
     open_data,
     out,
@@ -26,7 +25,7 @@ from carepath.cli.servers import (
     UserOpt,
     open_engine,
 )
-from carepath.errors import NameLookupError, QueryError
+from carepath.errors import NameLookupError, QueryError, UsageError
 from carepath.printing import Format, emit
 
 query_app = typer.Typer(help="Run SPARQL or Cypher, or the named query library.",
