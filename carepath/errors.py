@@ -9,10 +9,36 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 
 class CarepathError(Exception):
-    """Base class of carepath's errors."""
+    """Base class of carepath's errors.
+
+    ``options`` lists the phrases of the message that name a caller's option, written as in
+    Python between backquotes (see :func:`naming`).
+    """
+
+    options: tuple[str, ...] = ()
+
+
+E = TypeVar("E", bound=BaseException)
+
+
+def naming(exc: E, *options: str) -> E:
+    """``exc``, whose message names the caller's ``options`` as Python does, between backquotes.
+
+    The library says what is wrong in its own terms (``force=True``, ``hops``,
+    ``view='table'``), for a notebook as for the command line; the command line shows its
+    flag in their place (``--force``, ``--hops``, ``--view table``): see
+    :func:`carepath.cli._common.cli_message`.
+
+    >>> exc = naming(QueryError("`hops` must be 1 or more, not 0"), "hops")
+    >>> str(exc), exc.options
+    ('`hops` must be 1 or more, not 0', ('hops',))
+    """
+    exc.options = options  # type: ignore[attr-defined]  # any exception carries them
+    return exc
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from carepath.errors import HistoryError
+from carepath.errors import HistoryError, naming
 
 HISTORY_FOLDER = ".carepath-history"
 VERSION_FILE = "version.json"
@@ -87,18 +87,21 @@ class Version:
 def parse_date(text: str, what: str = "date") -> str:
     """``text`` as an ISO date (``YYYY-MM-DD``); a bad one is a :class:`HistoryError`.
 
+    ``what`` names the value in the message: the caller's option it came from, which the
+    command line gives as its flag (see :func:`carepath.errors.naming`).
+
     >>> parse_date("2024-08-01")
     '2024-08-01'
-    >>> parse_date("1 Aug 2024", "--as-of")
+    >>> parse_date("1 Aug 2024", "valid_from")
     Traceback (most recent call last):
     ...
-    carepath.errors.HistoryError: --as-of '1 Aug 2024' is not a date; write it as YYYY-MM-DD, ...
+    carepath.errors.HistoryError: `valid_from` '1 Aug 2024' is not a date; write it as ...
     """
     try:
         return datetime.date.fromisoformat(str(text).strip()).isoformat()
     except ValueError:
-        raise HistoryError(f"{what} {text!r} is not a date; write it as YYYY-MM-DD, "
-                           "e.g. 2024-08-01") from None
+        raise naming(HistoryError(f"`{what}` {text!r} is not a date; write it as YYYY-MM-DD, "
+                                  "e.g. 2024-08-01"), what) from None
 
 
 def _bundled() -> Path:
@@ -133,7 +136,8 @@ def data_files(data: Path | str | None) -> list[tuple[Path, str]]:
 
     root = _bundled() if data is None else Path(data)
     if not root.exists():
-        raise HistoryError(f"no data at {root}; give --data a data folder or file")
+        raise naming(HistoryError(f"no data at {root}; give `data` a data folder or file"),
+                     "data")
     if root.is_file():
         return [(root, root.name)]
     vocab = (_bundled() / VOCABULARY_FILE).read_bytes()
@@ -191,7 +195,7 @@ def save_version(data: Path | str | None, *, label: str, valid_from: str,
     if not _LABEL.match(label):
         raise HistoryError(f"label {label!r} cannot name a version; use letters, digits, '.', "
                            "'-' or '_' (e.g. 2024-v4)")
-    valid_from = parse_date(valid_from, "--valid-from")
+    valid_from = parse_date(valid_from, "valid_from")
     folder = Path(history) if history is not None else history_folder(data)
     target = folder / label
     if target.exists():
@@ -200,8 +204,9 @@ def save_version(data: Path | str | None, *, label: str, valid_from: str,
     name = data_name(data)
     for other in versions(folder, data_name=name):
         if other.valid_from == valid_from:
-            raise HistoryError(f"version {other.label!r} is already valid from {valid_from}; "
-                               "give another --valid-from date")
+            raise naming(HistoryError(f"version {other.label!r} is already valid from "
+                                      f"{valid_from}; give another `valid_from` date"),
+                         "valid_from")
     files = data_files(data)
     documents = document_versions(data)  # loads the data: invalid data is refused here
     record = {"format": FORMAT, "label": label, "valid_from": valid_from, "note": note,
@@ -249,7 +254,7 @@ def versions(history: Path | str, *, data_name: str | None = None) -> list[Versi
 
 def version_at(history: Path | str, date: str, *, data_name: str | None = None) -> Version:
     """The version valid on ``date``: the latest whose ``valid_from`` is on or before it."""
-    date = parse_date(date, "--as-of")
+    date = parse_date(date)
     found = versions(history, data_name=data_name)
     if not found:
         raise HistoryError(f"no saved versions in {history}; save one first with "

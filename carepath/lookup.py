@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from carepath.errors import NameLookupError
+from carepath.errors import NameLookupError, naming
 from carepath.graph.model import FAMILY, Model
 
 __all__ = ["KINDS", "NODE", "Named", "check_param", "find", "named_things", "resolve",
@@ -138,7 +138,7 @@ def resolve(model: Model, text: str, kinds: Sequence[str], *, role: str | None =
     ...
     carepath.errors.NameLookupError: 'mother baby' fits 3 services: dorset-mbu (Mother and Baby
     Unit, dorset); p05-mother-and-baby-unit (Mother and Baby Unit, pathway-0-5); scot-mbu (Regional
-    Mother and Baby Units, scotland); give an id or --area
+    Mother and Baby Units, scotland); give an id or `area`
     >>> resolve(model, "mother baby", ("service",), area="scotland")
     'scot-mbu'
     >>> resolve(model, "Dorset", ("service",))
@@ -180,9 +180,9 @@ def resolve(model: Model, text: str, kinds: Sequence[str], *, role: str | None =
         more = f"; ... ({len(found)} in all)" if len(found) > 12 else ""
         plural = {"family": "families"}.get(found[0].kind, found[0].kind + "s")
         kind = plural if len({t.kind for t in found}) == 1 else "things"
-        hint = "; give an id or --area" if any(t.area for t in found) else "; give an id"
-        raise NameLookupError(f"{text!r} fits {len(found)} {kind}: {shown}{more}{hint}",
-                              candidates=[t.id for t in found])
+        hint = "; give an id or `area`" if any(t.area for t in found) else "; give an id"
+        raise naming(NameLookupError(f"{text!r} fits {len(found)} {kind}: {shown}{more}{hint}",
+                                     candidates=[t.id for t in found]), "area")
     if other:
         if area is not None:
             other = [t for t in other if t.area in (None, area)] or other

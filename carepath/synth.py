@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from carepath.errors import naming
 from carepath.writing import atomic_dir
 
 SOURCE_ID = "synthetic"
@@ -259,11 +260,12 @@ def preset(name: str) -> Preset:
 def check_size(areas: int, services_per_area: int) -> None:
     """Raise ValueError unless the size is one :func:`synthesize` can make."""
     if not 1 <= areas <= MAX_AREAS:
-        raise ValueError(f"--areas must be between 1 and {MAX_AREAS} (got {areas})")
+        raise naming(ValueError(f"`areas` must be between 1 and {MAX_AREAS} (got {areas})"),
+                     "areas")
     if not MIN_SERVICES_PER_AREA <= services_per_area <= MAX_SERVICES_PER_AREA:
-        raise ValueError(f"--services-per-area must be between {MIN_SERVICES_PER_AREA} and "
-                         f"{MAX_SERVICES_PER_AREA} (got {services_per_area}): every area "
-                         "needs room for each kind of service")
+        raise naming(ValueError(f"`services_per_area` must be between {MIN_SERVICES_PER_AREA} "
+                                f"and {MAX_SERVICES_PER_AREA} (got {services_per_area}): every "
+                                "area needs room for each kind of service"), "services_per_area")
 
 
 def synthesize(*, areas: int = 1, services_per_area: int = 200, seed: int = 0,

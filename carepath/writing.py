@@ -48,7 +48,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from carepath.errors import ExportError, OutputExistsError
+from carepath.errors import ExportError, OutputExistsError, naming
 
 # -- spreadsheet cells ---------------------------------------------------------------------
 # A cell that starts with = + - @ (or a tab or carriage return) is a formula to Excel,
@@ -246,9 +246,10 @@ def check_target(path: Path | str, *, force: bool = False) -> Path:
     if foreign and not force:
         shown = ", ".join(foreign[:_SHOWN]) + (f", ... ({len(foreign)} in all)"
                                                if len(foreign) > _SHOWN else "")
-        raise OutputExistsError(
+        raise naming(OutputExistsError(
             f"{path} is not empty and was not written by carepath (it holds {shown}); give a "
-            "new or empty folder, or --force to write beside those files (they are kept)")
+            "new or empty folder, or `force=True` to write beside those files (they are kept)"),
+            "force=True")
     return target
 
 
@@ -406,8 +407,8 @@ def check_new_file(path: Path | str, *, force: bool = False) -> Path:
     if target.is_dir():
         raise OutputExistsError(f"{path} is a folder; give a file name")
     if target.exists() and not force:
-        raise OutputExistsError(f"{path} already exists; give a new file name, or --force to "
-                                "replace it")
+        raise naming(OutputExistsError(f"{path} already exists; give a new file name, or "
+                                       "`force=True` to replace it"), "force=True")
     return target
 
 

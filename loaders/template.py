@@ -16,10 +16,10 @@ import csv
 import io
 from pathlib import Path
 
+from carepath.errors import OutputExistsError, naming
 from carepath.loaders.records import RELATION_KINDS
 from carepath.loaders.spreadsheet import HELP, SHEETS
 from carepath.writing import (
-    OutputExistsError,
     atomic_dir,
     check_target,
     output_file,
@@ -67,8 +67,9 @@ def _write_workbook(path: Path, *, force: bool) -> Path:
     from carepath.loaders import load_reference
 
     if path.exists() and not force:  # before the work: a filled-in workbook is never replaced
-        raise OutputExistsError(f"{path} already exists (a filled-in workbook is never "
-                                "replaced); give a new file name, or --force to replace it")
+        raise naming(OutputExistsError(f"{path} already exists (a filled-in workbook is never "
+                                       "replaced); give a new file name, or `force=True` to "
+                                       "replace it"), "force=True")
 
     model = load_reference()
     wb = Workbook()

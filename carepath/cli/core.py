@@ -69,7 +69,7 @@ def validate_cmd(
     try:
         model, warnings = load_with_warnings(*(paths or []))
     except DataValidationError as exc:
-        print_problems(exc.problems)
+        print_problems(exc.problems, exc.options)
         errors = sum(1 for p in exc.problems if p.level == "error")
         err.print(f"{errors} error(s): nothing was built", style="red")
         raise typer.Exit(1) from None

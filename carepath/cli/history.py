@@ -160,7 +160,7 @@ def stale(
 ) -> None:
     """Services whose facts were last assured (or whose source document is dated) before
     then."""
-    from carepath.cli._common import load, note, resolve
+    from carepath.cli._common import cli_message, load, note, resolve
     from carepath.errors import QueryError, UsageError
     from carepath.queries.staleness import stale as find_stale
 
@@ -169,7 +169,7 @@ def stale(
     try:
         found, undated = find_stale(model, older_than=older_than, area=area)
     except QueryError as exc:  # a bad --older-than is a usage error
-        raise UsageError(str(exc)) from None
+        raise UsageError(cli_message(exc)) from None
     emit(found, fmt, title=f"stale: facts dated more than {older_than} ago", console=out,
          brief=["service", "name", "dated", "basis", "evidence"])
     if undated and fmt is Format.table:

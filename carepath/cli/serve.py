@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from carepath.cli._common import DataOpt, GraphDirOpt, app, err, print_problems
+from carepath.cli._common import DataOpt, GraphDirOpt, app, cli_message, err, print_problems
 from carepath.errors import UsageError
 
 
@@ -47,7 +47,7 @@ def serve(
     try:
         check_bind(host, token)
     except UnsafeBind as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(cli_message(exc)) from None
     sock = bind(host, port)
     try:
         err.print(f"opening {graph or 'the build of the data (made once, then cached)'}...",

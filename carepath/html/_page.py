@@ -30,7 +30,7 @@ import jinja2
 from markupsafe import Markup
 
 import carepath
-from carepath.errors import ExportError, QueryError
+from carepath.errors import ExportError, QueryError, naming
 from carepath.graph.model import (
     AgeStage,
     Area,
@@ -212,11 +212,11 @@ def select(model: Model, *, area: str | None = None, stage: str | None = None,
         the_focus = _resolve("service", focus, model.services)
         if the_focus.id not in ids:
             within = Selection(model, the_area, the_stage, the_tier, the_concern, [], [])
-            raise QueryError(f"{the_focus.name} ({the_focus.id}) is not in "
-                             f"{within.describe()}; drop the other filters or choose another "
-                             "--focus")
+            raise naming(QueryError(f"{the_focus.name} ({the_focus.id}) is not in "
+                                    f"{within.describe()}; drop the other filters or choose "
+                                    "another `focus`"), "focus")
         if hops < 1:
-            raise QueryError(f"--hops must be 1 or more, not {hops}")
+            raise naming(QueryError(f"`hops` must be 1 or more, not {hops}"), "hops")
         near = _neighbourhood(relations, the_focus.id, hops, model)
         services = [s for s in services if s.id in near]
         ids = frozenset(s.id for s in services)

@@ -20,7 +20,7 @@ import socket
 from collections.abc import Callable
 from typing import Any
 
-from carepath.errors import UnsafeBind
+from carepath.errors import UnsafeBind, naming
 
 __all__ = ["bind", "check_bind", "is_loopback", "make_server"]
 
@@ -38,8 +38,8 @@ def is_loopback(host: str) -> bool:
 def check_bind(host: str, token: str | None) -> None:
     """Refuse to serve beyond the loopback without a token."""
     if not is_loopback(host) and not token:
-        raise UnsafeBind(f"serving on {host} reaches beyond this machine: give a token "
-                         "(--token or CAREPATH_TOKEN)")
+        raise naming(UnsafeBind(f"serving on {host} reaches beyond this machine: give a token "
+                                "(`token` or CAREPATH_TOKEN)"), "token")
 
 
 def bind(host: str, port: int) -> socket.socket:

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from carepath import __version__
-from carepath.errors import DataValidationError, ExportError, Problem
+from carepath.errors import DataValidationError, ExportError, Problem, naming
 from carepath.graph.model import Model, NodeKind, RelationKind
 from carepath.graph.rdf import iri
 from carepath.standards.common import (
@@ -892,7 +892,8 @@ def change_log(model: Model, earlier: Path | str, *, date: str | None = None) ->
         version = _read(earlier)
         earlier, label = version.data, f"version {version.label}"
     if not earlier.exists():
-        raise ExportError(f"--changes-since {earlier}: no such version or data folder")
+        raise naming(ExportError(f"`changes_since` {earlier}: no such version or data folder"),
+                     "changes_since")
     old = open_data([earlier]).model
     rows = changes(old, model).to_dict("records")
     return ChangeLog(rows, date or datetime.date.today().isoformat(),
