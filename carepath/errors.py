@@ -9,7 +9,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 
 class CarepathError(Exception):
@@ -41,6 +41,9 @@ def naming(exc: E, *options: str) -> E:
     return exc
 
 
+ProblemLevel = Literal["error", "warning"]  # an error stops loading; a warning is reported
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong with input data, located as precisely as the input allows.
@@ -49,7 +52,7 @@ class Problem:
     "data/dorset.yaml:41: tier: unknown tier 'x'"
     """
 
-    level: str  # "error" or "warning"
+    level: ProblemLevel
     code: str
     file: str
     line: int | None

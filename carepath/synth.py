@@ -44,7 +44,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from carepath.errors import naming
 from carepath.writing import atomic_dir
@@ -703,7 +703,9 @@ def _write_csv_folder(system: SyntheticSystem, folder: Path, step: Step) -> None
                  "line": o["line"]} for os_ in system.overlaps.values() for o in os_))
 
 
-WRITERS: dict[str, Callable[[SyntheticSystem, Path, Step], None]] = {
+DataFormat = Literal["yaml", "csv"]  # the data folders write_system writes
+
+WRITERS: dict[DataFormat, Callable[[SyntheticSystem, Path, Step], None]] = {
     "yaml": _write_yaml_folder,
     "csv": _write_csv_folder,
 }
@@ -727,7 +729,7 @@ def check_out(out: Path | str, *, force: bool = False) -> None:
     check_target(out, force=force)
 
 
-def write_system(system: SyntheticSystem, out: Path | str, *, fmt: str = "yaml",
+def write_system(system: SyntheticSystem, out: Path | str, *, fmt: DataFormat = "yaml",
                  step: Step = _noop, force: bool = False) -> Path:
     """Write ``system`` as a data folder at ``out`` (atomically); returns the folder.
 
