@@ -41,6 +41,19 @@ def naming(exc: E, *options: str) -> E:
     return exc
 
 
+def plain(exc: BaseException) -> str:
+    """The message of ``exc`` with the options it names (:func:`naming`) left bare, as the
+    server's pages name their query parameters.
+
+    >>> plain(naming(QueryError("`hops` must be 1 or more, not 0"), "hops"))
+    'hops must be 1 or more, not 0'
+    """
+    message = str(exc)
+    for option in getattr(exc, "options", ()):
+        message = message.replace(f"`{option}`", option)
+    return message
+
+
 ProblemLevel = Literal["error", "warning"]  # an error stops loading; a warning is reported
 
 

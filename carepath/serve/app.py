@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from carepath.errors import BadRequest, QueryError, RangeParseError, TooLarge
+from carepath.errors import BadRequest, QueryError, RangeParseError, TooLarge, plain
 from carepath.serve import conformance
 from carepath.serve.backend import Graph
 from carepath.serve.endpoints import Endpoints
@@ -133,7 +133,7 @@ def _error(request: Request, status: int, message: str) -> Response:
 
 def _handler(status: int):
     async def handle(request: Request, exc: Exception) -> Response:
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else plain(exc)
         return _error(request, status, str(message))
 
     return handle

@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 import carepath
-from carepath.errors import BadRequest, QueryError, RangeParseError
+from carepath.errors import BadRequest, QueryError, RangeParseError, plain
 from carepath.graph.model import FAMILY, RELATIVES, RelationKind
 from carepath.html._page import (
     NO_TIER_COLOUR,
@@ -310,7 +310,7 @@ class Site:
         try:
             return resolve(self.model, raw, (kind,), role=kind)
         except NameLookupError as exc:
-            raise BadRequest(f"{kind}: {exc}") from None
+            raise BadRequest(f"{kind}: {plain(exc)}") from None
 
     async def gaps(self, request: Request) -> Response:
         if tidy := self.tidy(request):
