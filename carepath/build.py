@@ -9,7 +9,7 @@ format, the model's field fingerprint and a content hash of the source files. A 
 by another carepath version or for other model fields is refused with the reason, never read.
 
 The output folder is written atomically: a failed build leaves the previous one untouched,
-and a folder holding files carepath did not write is refused (:mod:`carepath.outputs`).
+and a folder holding files carepath did not write is refused (:mod:`carepath.writing`).
 
 >>> import tempfile, pathlib
 >>> result = build(out=pathlib.Path(tempfile.mkdtemp()) / "out")
@@ -32,10 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from carepath.errors import CarepathError, DataValidationError, Problem
-from carepath.files import atomic_dir, atomic_path
+from carepath.errors import BuildError, DataValidationError, Problem
 from carepath.graph.bulk import paused_gc
 from carepath.graph.model import Model
+from carepath.writing import atomic_dir, atomic_path
 
 Step = Callable[[str], None]
 
@@ -46,10 +46,6 @@ OXIGRAPH = "rdf.oxigraph"
 LADYBUG = "graph.lbdb"
 DATA_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
 VOCABULARY_FILE = "vocabularies.yaml"  # as carepath.loaders.VOCABULARY_FILE
-
-
-class BuildError(CarepathError, OSError):
-    """A build folder that cannot be used: missing, damaged, or from another carepath."""
 
 
 @dataclass(slots=True)
@@ -130,8 +126,6 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
 
     SHACL is skipped, with a warning, above ``shacl_limit`` triples (0: no limit).
     ``step`` is called with the name of each stage as it starts (for progress display).
-    Raises :class:`DataValidationError` with every problem if the data or the RDF is invalid.
-
     The stores are built at the same time: two threads write the LadybugDB database and the
     Oxigraph store (LadybugDB's ``COPY`` and Oxigraph's bulk loader release the GIL) while
     this one writes the snapshot and the Turtle file. The networkx view is not written: it is
@@ -139,9 +133,13 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
     node-link JSON is ``carepath export networkx``. Measured on the national preset (2 cores,
     quiet): 84 s with the networkx JSON and Turtle dumped from the on-disk store, 34-39 s
     this way; Turtle after the store in the RDF thread took 42 s (benchmarks/RESULTS.md).
+
+    Raises:
+        DataValidationError: with every problem, if the data or the RDF is invalid.
+        OutputExistsError: ``out`` holds files carepath did not write (unless ``force``).
     """
     from carepath.loaders import load_with_warnings
-    from carepath.outputs import check_target
+    from carepath.writing import check_target
 
     check_target(out, force=force)  # before the work: a folder of the user's files is refused
     from carepath.ontology import SHACL_LIMIT, shacl_problems, shacl_skipped
@@ -395,7 +393,8 @@ def read_snapshot(path: Path, sha256: str | None = None, *, statements: bool = T
     """The model of a snapshot written by :func:`write_snapshot` (without its relation
     statements if not ``statements``); with ``sha256``, its bytes are checked first (a
     damaged or replaced file is refused, not half read)."""
-    from carepath.snapshot import SnapshotError, loads
+    from carepath.errors import SnapshotError
+    from carepath.snapshot import loads
 
     try:
         data = path.read_bytes()

@@ -41,7 +41,6 @@ from carepath.build import (
     OXIGRAPH,
     SNAPSHOT,
     Build,
-    BuildError,
     content_hash,
     manifest_for,
     open_build,
@@ -51,6 +50,7 @@ from carepath.build import (
     write_oxigraph,
     write_snapshot,
 )
+from carepath.errors import BuildError
 
 ENTRIES = "builds"
 LOCKS = ".locks"  # a folder of lock files beside the entries, one per entry key

@@ -9,10 +9,52 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, TypeVar
 
 
 class CarepathError(Exception):
-    """Base class of carepath's errors."""
+    """Base class of carepath's errors.
+
+    ``options`` lists the phrases of the message that name a caller's option, written as in
+    Python between backquotes (see :func:`naming`).
+    """
+
+    options: tuple[str, ...] = ()
+
+
+E = TypeVar("E", bound=BaseException)
+
+
+def naming(exc: E, *options: str) -> E:
+    """``exc``, whose message names the caller's ``options`` as Python does, between backquotes.
+
+    The library says what is wrong in its own terms (``force=True``, ``hops``,
+    ``view='table'``), for a notebook as for the command line; the command line shows its
+    flag in their place (``--force``, ``--hops``, ``--view table``): see
+    :func:`carepath.cli._common.cli_message`.
+
+    >>> exc = naming(QueryError("`hops` must be 1 or more, not 0"), "hops")
+    >>> str(exc), exc.options
+    ('`hops` must be 1 or more, not 0', ('hops',))
+    """
+    exc.options = options  # type: ignore[attr-defined]  # any exception carries them
+    return exc
+
+
+def plain(exc: BaseException) -> str:
+    """The message of ``exc`` with the options it names (:func:`naming`) left bare, as the
+    server's pages name their query parameters.
+
+    >>> plain(naming(QueryError("`hops` must be 1 or more, not 0"), "hops"))
+    'hops must be 1 or more, not 0'
+    """
+    message = str(exc)
+    for option in getattr(exc, "options", ()):
+        message = message.replace(f"`{option}`", option)
+    return message
+
+
+ProblemLevel = Literal["error", "warning"]  # an error stops loading; a warning is reported
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +65,7 @@ class Problem:
     "data/dorset.yaml:41: tier: unknown tier 'x'"
     """
 
-    level: str  # "error" or "warning"
+    level: ProblemLevel
     code: str
     file: str
     line: int | None
@@ -72,3 +114,40 @@ class NameLookupError(QueryError, LookupError):
     def __init__(self, message: str, candidates: list[str] | None = None) -> None:
         super().__init__(message)
         self.candidates = list(candidates or [])
+
+
+class BuildError(CarepathError, OSError):
+    """A build folder that cannot be used: missing, damaged, or from another carepath."""
+
+
+class SnapshotError(CarepathError, ValueError):
+    """A snapshot that cannot be read: damaged, or written for other model fields."""
+
+
+class OutputExistsError(ExportError, FileExistsError):
+    """The target holds files carepath did not write (exit code 2)."""
+
+
+class HistoryError(CarepathError, OSError):
+    """A history that cannot be used as asked: no such version, a label already used, a bad
+    date (exit code 2: a usage or file problem, not bad data)."""
+
+
+class TimedOut(CarepathError, TimeoutError):
+    """A query that ran past the time limit (HTTP 503)."""
+
+
+class BadRequest(CarepathError, ValueError):
+    """A request parameter that cannot be used (HTTP 400)."""
+
+
+class TooLarge(BadRequest):
+    """A request body over :data:`carepath.serve.endpoints.MAX_BODY` (HTTP 413)."""
+
+
+class UnsafeBind(CarepathError, PermissionError):
+    """An address beyond the loopback without a token."""
+
+
+class UsageError(CarepathError):
+    """A command used wrongly (exit code 2)."""

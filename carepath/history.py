@@ -13,7 +13,7 @@ folder for the bundled reference data), one sub-folder per label::
         data/               the data files as they were
 
 A version is never overwritten (a label already used is refused), and each is written
-atomically (:mod:`carepath.outputs`): a failed save leaves nothing behind. A version is valid
+atomically (:mod:`carepath.writing`): a failed save leaves nothing behind. A version is valid
 from its ``valid_from`` date until the next version's; :func:`version_at` finds it.
 
 >>> import tempfile, pathlib, shutil
@@ -45,18 +45,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from carepath.errors import CarepathError
+from carepath.errors import HistoryError, naming
 
 HISTORY_FOLDER = ".carepath-history"
 VERSION_FILE = "version.json"
 DATA_FOLDER = "data"
 FORMAT = "carepath-version"
 _LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-
-
-class HistoryError(CarepathError, OSError):
-    """A history that cannot be used as asked: no such version, a label already used, a bad
-    date (exit code 2: a usage or file problem, not bad data)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,18 +87,21 @@ class Version:
 def parse_date(text: str, what: str = "date") -> str:
     """``text`` as an ISO date (``YYYY-MM-DD``); a bad one is a :class:`HistoryError`.
 
+    ``what`` names the value in the message: the caller's option it came from, which the
+    command line gives as its flag (see :func:`carepath.errors.naming`).
+
     >>> parse_date("2024-08-01")
     '2024-08-01'
-    >>> parse_date("1 Aug 2024", "--as-of")
+    >>> parse_date("1 Aug 2024", "valid_from")
     Traceback (most recent call last):
     ...
-    carepath.history.HistoryError: --as-of '1 Aug 2024' is not a date; write it as YYYY-MM-DD, ...
+    carepath.errors.HistoryError: `valid_from` '1 Aug 2024' is not a date; write it as ...
     """
     try:
         return datetime.date.fromisoformat(str(text).strip()).isoformat()
     except ValueError:
-        raise HistoryError(f"{what} {text!r} is not a date; write it as YYYY-MM-DD, "
-                           "e.g. 2024-08-01") from None
+        raise naming(HistoryError(f"`{what}` {text!r} is not a date; write it as YYYY-MM-DD, "
+                                  "e.g. 2024-08-01"), what) from None
 
 
 def _bundled() -> Path:
@@ -138,7 +136,8 @@ def data_files(data: Path | str | None) -> list[tuple[Path, str]]:
 
     root = _bundled() if data is None else Path(data)
     if not root.exists():
-        raise HistoryError(f"no data at {root}; give --data a data folder or file")
+        raise naming(HistoryError(f"no data at {root}; give `data` a data folder or file"),
+                     "data")
     if root.is_file():
         return [(root, root.name)]
     vocab = (_bundled() / VOCABULARY_FILE).read_bytes()
@@ -185,16 +184,18 @@ def save_version(data: Path | str | None, *, label: str, valid_from: str,
                  note: str | None = None, history: Path | str | None = None) -> Version:
     """Save the data files of ``data`` (default: the bundled reference data) as a version.
 
-    Raises :class:`HistoryError` for a bad label or date or a label already used (a version
-    is never overwritten), and the loading errors of invalid data (nothing is saved).
+    Raises:
+        HistoryError: a bad label or date, or a label already used (a version is never
+            overwritten).
+        DataValidationError: invalid data (nothing is saved).
     """
     from carepath.build import BUILD_FORMAT, _version
-    from carepath.outputs import output_dir
+    from carepath.writing import output_dir
 
     if not _LABEL.match(label):
         raise HistoryError(f"label {label!r} cannot name a version; use letters, digits, '.', "
                            "'-' or '_' (e.g. 2024-v4)")
-    valid_from = parse_date(valid_from, "--valid-from")
+    valid_from = parse_date(valid_from, "valid_from")
     folder = Path(history) if history is not None else history_folder(data)
     target = folder / label
     if target.exists():
@@ -203,8 +204,9 @@ def save_version(data: Path | str | None, *, label: str, valid_from: str,
     name = data_name(data)
     for other in versions(folder, data_name=name):
         if other.valid_from == valid_from:
-            raise HistoryError(f"version {other.label!r} is already valid from {valid_from}; "
-                               "give another --valid-from date")
+            raise naming(HistoryError(f"version {other.label!r} is already valid from "
+                                      f"{valid_from}; give another `valid_from` date"),
+                         "valid_from")
     files = data_files(data)
     documents = document_versions(data)  # loads the data: invalid data is refused here
     record = {"format": FORMAT, "label": label, "valid_from": valid_from, "note": note,
@@ -252,7 +254,7 @@ def versions(history: Path | str, *, data_name: str | None = None) -> list[Versi
 
 def version_at(history: Path | str, date: str, *, data_name: str | None = None) -> Version:
     """The version valid on ``date``: the latest whose ``valid_from`` is on or before it."""
-    date = parse_date(date, "--as-of")
+    date = parse_date(date)
     found = versions(history, data_name=data_name)
     if not found:
         raise HistoryError(f"no saved versions in {history}; save one first with "

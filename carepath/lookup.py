@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from carepath.errors import NameLookupError
+from carepath.errors import NameLookupError, naming
 from carepath.graph.model import FAMILY, Model
 
 __all__ = ["KINDS", "NODE", "Named", "check_param", "find", "named_things", "resolve",
@@ -121,8 +121,11 @@ def resolve(model: Model, text: str, kinds: Sequence[str], *, role: str | None =
     """The id of the one thing of ``kinds`` that ``text`` names.
 
     ``role`` names what is asked for in messages (default: the kinds); ``area`` prefers that
-    area's services when a name fits several. Raises :class:`NameLookupError` (a usage error)
-    listing the candidates with their areas, the closest ids, or the kind ``text`` really is.
+    area's services when a name fits several.
+
+    Raises:
+        NameLookupError: (a usage error) listing the candidates with their areas, the closest
+            ids, or the kind ``text`` really is.
 
     >>> from carepath import load_reference
     >>> model = load_reference()
@@ -135,7 +138,7 @@ def resolve(model: Model, text: str, kinds: Sequence[str], *, role: str | None =
     ...
     carepath.errors.NameLookupError: 'mother baby' fits 3 services: dorset-mbu (Mother and Baby
     Unit, dorset); p05-mother-and-baby-unit (Mother and Baby Unit, pathway-0-5); scot-mbu (Regional
-    Mother and Baby Units, scotland); give an id or --area
+    Mother and Baby Units, scotland); give an id or `area`
     >>> resolve(model, "mother baby", ("service",), area="scotland")
     'scot-mbu'
     >>> resolve(model, "Dorset", ("service",))
@@ -177,9 +180,9 @@ def resolve(model: Model, text: str, kinds: Sequence[str], *, role: str | None =
         more = f"; ... ({len(found)} in all)" if len(found) > 12 else ""
         plural = {"family": "families"}.get(found[0].kind, found[0].kind + "s")
         kind = plural if len({t.kind for t in found}) == 1 else "things"
-        hint = "; give an id or --area" if any(t.area for t in found) else "; give an id"
-        raise NameLookupError(f"{text!r} fits {len(found)} {kind}: {shown}{more}{hint}",
-                              candidates=[t.id for t in found])
+        hint = "; give an id or `area`" if any(t.area for t in found) else "; give an id"
+        raise naming(NameLookupError(f"{text!r} fits {len(found)} {kind}: {shown}{more}{hint}",
+                                     candidates=[t.id for t in found]), "area")
     if other:
         if area is not None:
             other = [t for t in other if t.area in (None, area)] or other
@@ -247,8 +250,11 @@ def services_named_like(model: Model, profession: str, *, area: str | None = Non
 
 def check_param(model: Model, kind: str, value: str) -> str:
     """The id a named query's parameter of type ``kind`` gets from ``value`` (an id, a name or
-    an alias); other types pass through. Raises :class:`NameLookupError` for an unknown or
-    wrong-kind value, so a query never answers "no rows" for a typo.
+    an alias); other types pass through.
+
+    Raises:
+        NameLookupError: an unknown or wrong-kind value, so a query never answers "no rows"
+            for a typo.
 
     >>> from carepath import load_reference
     >>> model = load_reference()

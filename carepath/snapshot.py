@@ -30,7 +30,7 @@ from enum import Enum
 from functools import cache
 from typing import Any
 
-from carepath.errors import CarepathError
+from carepath.errors import SnapshotError
 from carepath.graph.model import Model
 
 FORMAT = "carepath-model-2"  # 2: two lines, the statements on the second
@@ -39,10 +39,6 @@ FORMAT = "carepath-model-2"  # 2: two lines, the statements on the second
 # string many times faster than many short ones (json.loads 0.85 s -> 0.3 s).
 SEP = "|"
 _Convert = Callable[[Any], Any] | None  # None: the JSON value is the value
-
-
-class SnapshotError(CarepathError, ValueError):
-    """A snapshot that cannot be read: damaged, or written for other model fields."""
 
 
 def _hints(cls: type) -> dict[str, Any]:
@@ -202,7 +198,7 @@ def loads(data: bytes | str, *, statements: bool = True) -> Model:
     >>> loads(b'{"format": "x"}')
     Traceback (most recent call last):
     ...
-    carepath.snapshot.SnapshotError: not a carepath model snapshot
+    carepath.errors.SnapshotError: not a carepath model snapshot
     """
     from carepath.graph.bulk import paused_gc
 

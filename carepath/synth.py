@@ -44,9 +44,10 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from carepath.files import atomic_dir
+from carepath.errors import naming
+from carepath.writing import atomic_dir
 
 SOURCE_ID = "synthetic"
 AREA_PREFIX = "synth"
@@ -259,11 +260,12 @@ def preset(name: str) -> Preset:
 def check_size(areas: int, services_per_area: int) -> None:
     """Raise ValueError unless the size is one :func:`synthesize` can make."""
     if not 1 <= areas <= MAX_AREAS:
-        raise ValueError(f"--areas must be between 1 and {MAX_AREAS} (got {areas})")
+        raise naming(ValueError(f"`areas` must be between 1 and {MAX_AREAS} (got {areas})"),
+                     "areas")
     if not MIN_SERVICES_PER_AREA <= services_per_area <= MAX_SERVICES_PER_AREA:
-        raise ValueError(f"--services-per-area must be between {MIN_SERVICES_PER_AREA} and "
-                         f"{MAX_SERVICES_PER_AREA} (got {services_per_area}): every area "
-                         "needs room for each kind of service")
+        raise naming(ValueError(f"`services_per_area` must be between {MIN_SERVICES_PER_AREA} "
+                                f"and {MAX_SERVICES_PER_AREA} (got {services_per_area}): every "
+                                "area needs room for each kind of service"), "services_per_area")
 
 
 def synthesize(*, areas: int = 1, services_per_area: int = 200, seed: int = 0,
@@ -271,7 +273,9 @@ def synthesize(*, areas: int = 1, services_per_area: int = 200, seed: int = 0,
     """Generate a system of ``areas`` areas with ``services_per_area`` services each.
 
     ``step`` is called with the id of each area as it is made (for progress display).
-    Raises ValueError for a size out of bounds (see :func:`check_size`).
+
+    Raises:
+        ValueError: a size out of bounds (see :func:`check_size`).
 
     >>> a = synthesize(areas=2, services_per_area=30, seed=3)
     >>> b = synthesize(areas=2, services_per_area=30, seed=3)
@@ -699,7 +703,9 @@ def _write_csv_folder(system: SyntheticSystem, folder: Path, step: Step) -> None
                  "line": o["line"]} for os_ in system.overlaps.values() for o in os_))
 
 
-WRITERS: dict[str, Callable[[SyntheticSystem, Path, Step], None]] = {
+DataFormat = Literal["yaml", "csv"]  # the data folders write_system writes
+
+WRITERS: dict[DataFormat, Callable[[SyntheticSystem, Path, Step], None]] = {
     "yaml": _write_yaml_folder,
     "csv": _write_csv_folder,
 }
@@ -717,13 +723,13 @@ def _marker(system: SyntheticSystem, fmt: str) -> str:
 
 
 def check_out(out: Path | str, *, force: bool = False) -> None:
-    """Raise unless ``out`` is new, empty, or written by carepath (see carepath.outputs)."""
-    from carepath.outputs import check_target
+    """Raise unless ``out`` is new, empty, or written by carepath (see carepath.writing)."""
+    from carepath.writing import check_target
 
     check_target(out, force=force)
 
 
-def write_system(system: SyntheticSystem, out: Path | str, *, fmt: str = "yaml",
+def write_system(system: SyntheticSystem, out: Path | str, *, fmt: DataFormat = "yaml",
                  step: Step = _noop, force: bool = False) -> Path:
     """Write ``system`` as a data folder at ``out`` (atomically); returns the folder.
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import NamedTuple, NewType
+from typing import Literal, NamedTuple, NewType, get_args
 
 from carepath.graph.stages import Interval, union_span
 
@@ -43,7 +43,11 @@ BY_DISCUSSION = "by discussion"
 # how a service's stage texts read: a window the document states (closed: outside it is "no"),
 # or the stages at which a pathway cell mentions the service (where it is seen, not where it
 # ends: outside them is "not stated")
-WINDOW_KINDS = ("stated", "seen-at")
+WindowKind = Literal["stated", "seen-at"]
+WINDOW_KINDS: tuple[WindowKind, ...] = get_args(WindowKind)
+# what a document says of a family referring itself ("not-yet": a route planned, not open)
+SelfReferral = Literal["yes", "no", "not-yet"]
+CriterionType = Literal["inclusion", "exclusion"]
 RELATION_ID_SEPARATOR = "/"  # a relation's id: its statement's id, this, its target's id
 
 
@@ -214,7 +218,7 @@ class ConcernNeed:
 class Criterion:
     """One inclusion or exclusion criterion, with whatever of it can be checked mechanically."""
 
-    type: str  # "inclusion" | "exclusion"
+    type: CriterionType
     text: str
     provenance: Provenance
     windows: tuple[Interval, ...] = ()
@@ -298,7 +302,7 @@ class Service:
     evidence: tuple[Provenance, ...] = ()
     part_of: ServiceId | None = None
     part_of_provenance: Provenance | None = None
-    self_referral: str | None = None  # "yes" | "no" | "not-yet"; None: not stated
+    self_referral: SelfReferral | None = None  # None: not stated
     self_referral_provenance: Provenance | None = None
     valid_from: str | None = None  # ISO date the service starts (time-limited services)
     valid_to: str | None = None  # ISO date it ends
@@ -309,7 +313,7 @@ class Service:
     # it is complete; a window is stated unless the stages are only where the service is seen
     addresses_closed: Provenance | None = None  # the concerns list is complete (passage)
     criteria_closed: Provenance | None = None  # the inclusion criteria are the only ones
-    window_kind: str = "stated"  # one of WINDOW_KINDS
+    window_kind: WindowKind = "stated"
     by_discussion: Provenance | None = None  # beyond its windows: "discussed individually"
     conditions: tuple[Condition, ...] = ()
     commitments: tuple[Commitment, ...] = ()

@@ -773,7 +773,7 @@ def write_turtle(model: Model, path: Path | str) -> Path:
 
     Statements' triples come statement by statement, so a service's outgoing edges are not
     all under one subject; a reader gets the same graph."""
-    from carepath.files import atomic_path
+    from carepath.writing import atomic_path
 
     with paused_gc(), atomic_path(Path(path)) as tmp, tmp.open("wb") as fh:
         ox.serialize(_quads(model), fh, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
@@ -789,6 +789,6 @@ def to_turtle(model: Model, *, with_ontology: bool = False) -> str:
 
 def export_turtle(model: Model, path: Path | str, *, with_ontology: bool = False) -> Path:
     """Write the model's RDF as Turtle to ``path`` atomically; returns the path."""
-    from carepath.files import write_atomic
+    from carepath.writing import write_atomic
 
     return write_atomic(Path(path), to_turtle(model, with_ontology=with_ontology))

@@ -20,7 +20,7 @@ from functools import cache
 from importlib.resources import as_file, files
 from pathlib import Path
 
-from carepath.errors import DataValidationError, Problem
+from carepath.errors import DataValidationError, Problem, naming
 from carepath.graph.bulk import paused_gc
 from carepath.graph.model import Model
 from carepath.loaders.resolve import RawFile, build_model_with_warnings
@@ -93,10 +93,10 @@ def read_files(paths: Sequence[Path | str]) -> tuple[list[RawFile], list[Problem
     own_sources = False  # the bundled sources.yaml read as data (the reference data)
     for path in map(Path, paths):
         if not path.exists():
-            raise DataValidationError([Problem(
+            raise naming(DataValidationError([Problem(
                 "error", "not-found", str(path), None, None,
                 "no such file or folder; give a data folder, a .yaml/.csv/.xlsx file, "
-                "or leave --data out for the bundled reference data")])
+                "or leave `data` out for the bundled reference data")]), "data")
         found = _data_files(path)
         if not found:
             problems.append(Problem("error", "no-data", str(path), None, None,
@@ -118,7 +118,8 @@ def read_files(paths: Sequence[Path | str]) -> tuple[list[RawFile], list[Problem
 def load_with_warnings(*paths: Path | str) -> tuple[Model, list[Problem]]:
     """Load data files and folders into a model; also return the warnings.
 
-    Raises :class:`DataValidationError` listing every error in every file.
+    Raises:
+        DataValidationError: listing every error in every file.
     """
     with paused_gc():  # millions of objects, none of them garbage: see paused_gc
         raw, problems = read_files(paths or [bundled_data_dir()])

@@ -10,10 +10,11 @@ such as ``teir:`` is reported instead of silently ignored.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from carepath.graph.model import CriterionType, SelfReferral, WindowKind
 from carepath.graph.stages import MAX_WEEKS
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=120)]
@@ -133,7 +134,7 @@ class ConcernNeedRec(Rec):
 
 
 class CriterionRec(Cited):
-    type: Literal["inclusion", "exclusion"]
+    type: CriterionType
     text: str
     discuss_with: IdList = Field(default_factory=list)  # services the document sends them to
     stages: StrList = Field(default_factory=list)
@@ -157,7 +158,7 @@ class PartOfRec(Cited):
 
 
 class SelfReferralRec(Cited):
-    status: Literal["yes", "no", "not-yet"]
+    status: SelfReferral
 
 
 class HoursRec(Cited):
@@ -201,7 +202,7 @@ class ServiceRec(Cited):
     hours: HoursRec | None = None
     addresses_closed: EvidenceRec | None = None
     criteria_closed: EvidenceRec | None = None
-    window_kind: Literal["stated", "seen-at"] = "stated"
+    window_kind: WindowKind = "stated"
     by_discussion: EvidenceRec | None = None
     conditions: list[ConditionRec] = Field(default_factory=list)
     commitments: list[CommitmentRec] = Field(default_factory=list)

@@ -16,10 +16,15 @@ import csv
 import io
 from pathlib import Path
 
-from carepath.files import atomic_dir
+from carepath.errors import OutputExistsError, naming
 from carepath.loaders.records import RELATION_KINDS
 from carepath.loaders.spreadsheet import HELP, SHEETS
-from carepath.outputs import OutputExistsError, check_target, output_file, spreadsheet_safe
+from carepath.writing import (
+    atomic_dir,
+    check_target,
+    output_file,
+    spreadsheet_safe,
+)
 
 README_LINES = [
     "carepath spreadsheet template",
@@ -39,7 +44,7 @@ def write_template(path: Path | str, *, force: bool = False) -> Path:
     """Write the template: ``.xlsx`` for a workbook, otherwise a folder of CSV files.
 
     An existing workbook, or a folder holding files carepath did not write, is refused
-    unless ``force`` (and even then a folder's other files are kept: see carepath.outputs).
+    unless ``force`` (and even then a folder's other files are kept: see carepath.writing).
     """
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
@@ -62,8 +67,9 @@ def _write_workbook(path: Path, *, force: bool) -> Path:
     from carepath.loaders import load_reference
 
     if path.exists() and not force:  # before the work: a filled-in workbook is never replaced
-        raise OutputExistsError(f"{path} already exists (a filled-in workbook is never "
-                                "replaced); give a new file name, or --force to replace it")
+        raise naming(OutputExistsError(f"{path} already exists (a filled-in workbook is never "
+                                       "replaced); give a new file name, or `force=True` to "
+                                       "replace it"), "force=True")
 
     model = load_reference()
     wb = Workbook()

@@ -10,6 +10,7 @@
 from carepath.queries.compare import compare_areas, diff, whatif_remove
 from carepath.queries.eligibility import eligible
 from carepath.queries.gaps import coverage_matrix, gaps
+from carepath.queries.inventory import inventory
 from carepath.queries.overlaps import overlaps, similarity
 from carepath.queries.pathway import pathway_cells
 from carepath.queries.referrals import referrals, self_referrals
@@ -18,7 +19,8 @@ from carepath.queries.stepped_care import stepped_care, tier_flows
 from carepath.queries.structure import structure
 
 __all__ = [
-    "compare_areas", "coverage_matrix", "diff", "eligible", "entry_points", "gaps", "overlaps",
+    "compare_areas", "coverage_matrix", "diff", "eligible", "entry_points", "gaps", "inventory",
+    "overlaps",
     "pathway_cells", "referral_routes", "referrals", "routes_for_need", "self_referrals",
     "shortest_route", "similarity", "stepped_care", "structure", "tier_flows", "whatif_remove",
 ]

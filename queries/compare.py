@@ -62,9 +62,8 @@ def compare_areas(model: Model, a: str, b: str) -> pd.DataFrame:
     ``count_a, count_b``, ``difference`` (``"both"``, ``"neither"``, ``"only <a>"`` or
     ``"only <b>"``, with the area ids) and ``evidence`` (where each service is described).
 
-    Raises
-    ------
-    QueryError : an unknown area.
+    Raises:
+        QueryError: an unknown area.
 
     Examples
     --------
@@ -163,9 +162,8 @@ def whatif_remove(model: Model, services: Iterable[str]) -> pd.DataFrame:
     tier, concern, reason, evidence``: ``target`` is the specialist service of a broken route
     (empty for gaps); ``evidence`` cites the routes that are lost, or the gap's own evidence.
 
-    Raises
-    ------
-    QueryError : an unknown service id.
+    Raises:
+        QueryError: an unknown service id.
 
     Examples
     --------

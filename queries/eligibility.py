@@ -83,10 +83,8 @@ def eligible(model: Model, *, week: float, concern: str | None = None,
     evidence (list of ``"doc:line"``: the service, then the criteria and route hops used).
     ``yes`` first, then ``no``, then ``unknown``; then by area, tier rank and id.
 
-    Raises
-    ------
-    QueryError
-        for an unknown concern, severity or area, or a week or age that is not a number.
+    Raises:
+        QueryError: for an unknown concern, severity or area, or a week or age that is not a number.
 
     Examples
     --------

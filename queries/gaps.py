@@ -151,9 +151,8 @@ def gaps(model: Model, *, area: str | None = None, kinds: Iterable[str] | None =
     whether the documents name nothing there (``absent``) or leave it open: a service that
     states no window, tier or concern might fill the cell (``not-stated``).
 
-    Raises
-    ------
-    QueryError : an unknown area, kind, basis, concern, stage or tier.
+    Raises:
+        QueryError: an unknown area, kind, basis, concern, stage or tier.
 
     Examples
     --------
@@ -279,9 +278,8 @@ def coverage_matrix(model: Model, *, area: str, by: str = "tier") -> pd.DataFram
     concern of the vocabulary (``by="concern"``). Each cell lists the names of the services
     there (empty list: nobody).
 
-    Raises
-    ------
-    QueryError : an unknown area, or ``by`` not "tier" or "concern".
+    Raises:
+        QueryError: an unknown area, or ``by`` not "tier" or "concern".
 
     Examples
     --------

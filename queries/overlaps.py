@@ -73,9 +73,8 @@ def similarity(model: Model, services: Iterable[str]) -> float:
     """The Jaccard similarity of services over concerns, (stage, concern) cells, professions
     and interventions (see the module docstring for the formula).
 
-    Raises
-    ------
-    QueryError : an unknown service id.
+    Raises:
+        QueryError: an unknown service id.
 
     Examples
     --------
@@ -113,9 +112,8 @@ def overlaps(model: Model, *, area: str | None = None) -> pd.DataFrame:
     similarity first, then services. ``tier`` is the services' common tier, or their tiers
     joined by " / " when a deliberate overlap spans tiers.
 
-    Raises
-    ------
-    QueryError : an unknown area.
+    Raises:
+        QueryError: an unknown area.
 
     Examples
     --------

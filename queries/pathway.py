@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from carepath.errors import QueryError, RangeParseError
+from carepath.errors import QueryError, RangeParseError, naming
 from carepath.graph.model import Model
 from carepath.graph.stages import Interval, parse_range
 from carepath.queries.referrals import check_area, check_term, check_week, choices, evidence
@@ -77,10 +77,8 @@ def pathway_cells(model: Model, *, service: str | None = None, week: float | Non
     cell's actions refer or signpost to, see :meth:`Model.pathway_targets`) and evidence
     (``"doc-001:114"``); in timeline order (start, end), then by service and line.
 
-    Raises
-    ------
-    QueryError
-        for an unknown service, level, area or stage, or both a week and a stage.
+    Raises:
+        QueryError: for an unknown service, level, area or stage, or both a week and a stage.
 
     Examples
     --------
@@ -94,7 +92,8 @@ def pathway_cells(model: Model, *, service: str | None = None, week: float | Non
     ['p05-perinatal-psychiatrist', 'p05-mother-and-baby-unit']
     """
     if week is not None and stage is not None:
-        raise QueryError("give an age (--at) or a stage (--stage), not both")
+        raise naming(QueryError("give an age (`week`) or a stage (`stage`), not both"),
+                     "week", "stage")
     week = check_week(week)
     wanted: Interval | None = None
     if stage is not None:

@@ -59,10 +59,9 @@ def referrals(model: Model, *, source: str | None = None, target: str | None = N
     ``open`` says ``"yes"`` (one of them states the week) or ``"unknown"`` (neither states a
     window); without a week ``open`` is ``""``.
 
-    Raises
-    ------
-    QueryError
-        for an unknown node, term, stage, area or kind; the message names the valid choices.
+    Raises:
+        QueryError: for an unknown node, term, stage, area or kind; the message names the valid
+            choices.
 
     Examples
     --------

@@ -79,7 +79,8 @@ def resolve_targets(model: Model, target: str) -> list[str]:
     alias (every service at that tier); otherwise words found in service names, aliases or ids
     (case-insensitive, every word must occur).
 
-    Raises :class:`QueryError` naming the tiers and close service ids when nothing matches.
+    Raises:
+        QueryError: naming the tiers and close service ids when nothing matches.
 
     >>> from carepath import load_reference
     >>> model = load_reference()
@@ -160,10 +161,8 @@ def referral_routes(model: Model, source: str, target: str, *, week: float | Non
     offered; a hop where neither states a window is ``"unknown"`` and says so, and so is the
     route (``open``). Without a week, ``open`` is ``""`` (no age was asked).
 
-    Raises
-    ------
-    QueryError
-        for an unknown source, target, term or kind.
+    Raises:
+        QueryError: for an unknown source, target, term or kind.
 
     Examples
     --------

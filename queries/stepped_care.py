@@ -73,9 +73,8 @@ def stepped_care(model: Model, *, area: str | None = None,
     ``families_min, families_max`` (need x births, to the nearest family) and ``evidence``
     (where each service and each need figure is stated).
 
-    Raises
-    ------
-    QueryError : an unknown area, or ``births`` below zero.
+    Raises:
+        QueryError: an unknown area, or ``births`` below zero.
 
     Examples
     --------
@@ -160,9 +159,8 @@ def tier_flows(model: Model, *, area: str | None = None) -> pd.DataFrame:
     statements), ``examples`` (the distinct "source -> target" pairs by name) and
     ``evidence``, ordered by area, source rank, target rank and kind.
 
-    Raises
-    ------
-    QueryError : an unknown area.
+    Raises:
+        QueryError: an unknown area.
 
     Examples
     --------

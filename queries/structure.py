@@ -57,10 +57,8 @@ def structure(model: Model, *, area: str | None = None,
     relations it takes part in, ``"doc:line"``). Sorted by number of disconnects, then
     betweenness, both descending, then area and id.
 
-    Raises
-    ------
-    QueryError
-        for an unknown area or relation kind.
+    Raises:
+        QueryError: for an unknown area or relation kind.
 
     Examples
     --------

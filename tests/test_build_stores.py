@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from carepath.build import LADYBUG, OXIGRAPH, BuildError, build, open_build
+from carepath.build import LADYBUG, OXIGRAPH, build, open_build
 from carepath.cache import open_data
 from carepath.cli import app
+from carepath.errors import BuildError
 
 from .conftest import FIXTURES
 

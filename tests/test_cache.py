@@ -7,8 +7,9 @@ import shutil
 
 import pytest
 
-from carepath.build import MANIFEST, SNAPSHOT, BuildError, build, open_build
+from carepath.build import MANIFEST, SNAPSHOT, build, open_build
 from carepath.cache import clear, open_data
+from carepath.errors import BuildError
 
 from .conftest import FIXTURES, cli, run_cli
 

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 import carepath
 from carepath.changes_report import to_html, to_markdown
 from carepath.cli import app
+from carepath.errors import OutputExistsError
 from carepath.history import save_version
-from carepath.outputs import OutputExistsError
 from carepath.queries.changes import changes
 
 from .support import versions as edits

@@ -9,10 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from carepath.cli import app
-from carepath.cli._common import UsageError
-from carepath.errors import DataValidationError
+from carepath.errors import DataValidationError, HistoryError, UsageError
 from carepath.history import (
-    HistoryError,
     find_version,
     history_folder,
     save_version,

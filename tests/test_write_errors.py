@@ -2,7 +2,7 @@
 on a full disk is an error with exit code 2, never a silently short file; a full disk under
 ``template`` is its one-line error and no traceback after it; a small read-only file system
 is reported as read-only, not as full. Each runs ``carepath`` in a mount namespace of its
-own, with a tiny tmpfs mounted (as tests/test_outputs.py does)."""
+own, with a tiny tmpfs mounted (as tests/test_writing.py does)."""
 
 from __future__ import annotations
 

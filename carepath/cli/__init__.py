@@ -32,13 +32,14 @@ from carepath.cli import (
     standards,  # noqa: F401
     synth,  # noqa: F401
 )
-from carepath.cli._common import UsageError, add_as_of, app, fail, print_problems
+from carepath.cli._common import add_as_of, app, cli_message, fail, print_problems
 from carepath.errors import (
     CarepathError,
     DataValidationError,
     ExportError,
     NameLookupError,
     RangeParseError,
+    UsageError,
 )
 from carepath.redact import redact
 
@@ -91,12 +92,12 @@ def main() -> None:
         finally:
             sys.stdout.flush()
     except DataValidationError as exc:
-        print_problems(exc.problems)
+        print_problems(exc.problems, exc.options)
         sys.exit(1)
     except (ExportError, UsageError, NameLookupError, RangeParseError, OSError) as exc:
         if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO,
                                                       errno.EFBIG):
             _output_failed(exc)  # carepath's own files say so themselves (ExportError)
-        fail(redact(str(exc)), 2)
+        fail(redact(cli_message(exc)), 2)
     except CarepathError as exc:
-        fail(redact(str(exc)), 1)
+        fail(redact(cli_message(exc)), 1)

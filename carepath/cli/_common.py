@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 import typer.core
 
-from carepath.errors import CarepathError, Problem
-from carepath.output import DEFAULT_LIMIT, Format, literal
+from carepath.errors import Problem, UsageError
+from carepath.printing import DEFAULT_LIMIT, Format, literal
 
 if TYPE_CHECKING:
     from carepath.graph.model import Model
@@ -131,15 +131,46 @@ ForceOpt = Annotated[bool, typer.Option(
     "kept, never replaced), or replace an existing single file.")]
 
 
-
-class UsageError(CarepathError):
-    """A command used wrongly (exit code 2)."""
-
-
 def _error_text(label: str, style: str, message: str):
     from rich.text import Text
 
     return Text.assemble((label, style), ": ", literal(message))
+
+
+# the library's parameters whose flag is not their name with dashes
+_FLAGS = {"week": "--at",  # the command line reads an age ('4 months'); the library, weeks
+          "date": "--as-of"}  # carepath.history.version_at
+
+
+def flag(option: str) -> str:
+    """The command line's flag for an option the library names as Python does.
+
+    >>> flag("force=True"), flag("valid_from"), flag("view='table'"), flag("week")
+    ('--force', '--valid-from', '--view table', '--at')
+    """
+    name, _, value = option.partition("=")
+    name = name.strip()
+    text = _FLAGS.get(name, "--" + name.replace("_", "-"))
+    return text if value in ("", "True") else f"{text} {value.strip(chr(39) + chr(34))}"
+
+
+def cli_message(exc: BaseException) -> str:
+    """The message of ``exc`` as the command line says it: each option the library names
+    (:func:`carepath.errors.naming`) given as its flag.
+
+    >>> from carepath.errors import OutputExistsError, naming
+    >>> cli_message(naming(OutputExistsError("x.xlsx already exists; give a new file name, "
+    ...                                      "or `force=True` to replace it"), "force=True"))
+    'x.xlsx already exists; give a new file name, or --force to replace it'
+    """
+    return with_flags(str(exc), getattr(exc, "options", ()))
+
+
+def with_flags(message: str, options: Sequence[str]) -> str:
+    """``message`` with each of ``options`` (between backquotes) given as its flag."""
+    for option in options:
+        message = message.replace(f"`{option}`", flag(option))
+    return message
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -186,15 +217,15 @@ def counted(problems: Sequence[Problem]) -> list[str]:
     return lines
 
 
-def print_problems(problems: list[Problem]) -> None:
+def print_problems(problems: list[Problem], options: Sequence[str] = ()) -> None:
     """Every problem on stderr, one line each; the same problem repeated in a file is said
-    once, counted (see :func:`counted`)."""
+    once, counted (see :func:`counted`); ``options`` named in them are given as flags."""
     levels: dict[tuple, str] = {}
     for p in problems:
         levels.setdefault((p.level, p.code, p.file, p.field, p.message), p.level)
     for level, text in zip(levels.values(), counted(problems), strict=True):
         colour = "red" if level == "error" else "yellow"
-        err.print(_error_text(level, colour, text), soft_wrap=True)
+        err.print(_error_text(level, colour, with_flags(text, options)), soft_wrap=True)
 
 
 def open_data(data: list[Path] | None, graph: Path | None = None, as_of: str | None = None):

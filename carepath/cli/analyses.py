@@ -27,7 +27,7 @@ from carepath.cli._common import (
     resolve_term,
     week,
 )
-from carepath.output import DEFAULT_LIMIT, Format, emit
+from carepath.printing import DEFAULT_LIMIT, Format, emit
 
 NODE = ("service", "profession", "family")
 STEP_WORDS = {"absent": "(none stated)",
@@ -404,7 +404,7 @@ def _wrap_text(text: str, width: int, indent: str = "") -> list[str]:
     """``text`` wrapped at spaces (never inside an id) to ``width``."""
     import textwrap
 
-    from carepath.output import literal
+    from carepath.printing import literal
 
     return textwrap.wrap(literal(text), width, subsequent_indent=indent,
                          break_long_words=False, break_on_hyphens=False) or [""]

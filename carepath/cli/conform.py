@@ -21,7 +21,7 @@ from carepath.cli._common import (
     out,
     resolve,
 )
-from carepath.output import DEFAULT_LIMIT, Format, emit
+from carepath.printing import DEFAULT_LIMIT, Format, emit
 
 
 @app.command()
@@ -66,7 +66,7 @@ def conform(
     from carepath.conformance.assess import conform as score
     from carepath.conformance.assess import letter, levels, questions, select_sets
     from carepath.conformance.criteria import load_sets
-    from carepath.outputs import check_new_file
+    from carepath.writing import check_new_file
 
     for target in (workbook, earl):
         if target is not None:

@@ -19,7 +19,7 @@ from carepath.cli._common import (
     print_problems,
 )
 from carepath.errors import DataValidationError
-from carepath.output import Format, emit
+from carepath.printing import Format, emit
 
 ShaclLimitOpt = Annotated[int | None, typer.Option(
     min=0, help="Skip SHACL (with a warning) above this many triples (default 250,000); "
@@ -69,7 +69,7 @@ def validate_cmd(
     try:
         model, warnings = load_with_warnings(*(paths or []))
     except DataValidationError as exc:
-        print_problems(exc.problems)
+        print_problems(exc.problems, exc.options)
         errors = sum(1 for p in exc.problems if p.level == "error")
         err.print(f"{errors} error(s): nothing was built", style="red")
         raise typer.Exit(1) from None
@@ -92,42 +92,13 @@ def info(data: DataOpt = None, graph: GraphDirOpt = None,
          fmt: FormatOpt = Format.table) -> None:
     """Counts by kind; the areas, tiers, stages, concerns, professions, interventions and
     sources with their ids (read any of them with `carepath show ID`)."""
-    import pandas as pd
+    from carepath.queries.inventory import SECTIONS, inventory
 
-    model = load(data, graph)
-    rows = [("count", k, k, v) for k, v in model.counts().items()]
-    for area in model.areas.values():
-        rows.append(("area", area.id, area.name, len(model.services_in(area.id))))
-    for tier in model.tiers_in_order():
-        rows.append(("tier", tier.id, f"{tier.rank}. {tier.name}",
-                     sum(1 for s in model.services.values() if s.tier == tier.id)))
-    for stage in model.stages_in_order():
-        rows.append(("stage", stage.id, f"{stage.name} {stage.interval}",
-                     sum(1 for s in model.services.values() if s.covers(stage.interval))))
-    for section, table, field in (("concern", model.concerns, "concerns"),
-                                  ("profession", model.professions, "professions"),
-                                  ("intervention", model.interventions, "interventions")):
-        for term in table.values():
-            rows.append((section, term.id, term.name,
-                         sum(1 for s in model.services.values()
-                             if term.id in getattr(s, field))))
-    facts: dict[str, int] = {}
-    for s in model.services.values():
-        facts[s.provenance.source] = facts.get(s.provenance.source, 0) + 1
-    for r in model.relations:
-        facts[r.provenance.source] = facts.get(r.provenance.source, 0) + 1
-    for src in model.sources.values():
-        rows.append(("source", src.id, src.title, facts.get(src.id, 0)))
-    df = pd.DataFrame(rows, columns=["section", "id", "name", "count"])
+    df = inventory(load(data, graph))
     if fmt is not Format.table:
         emit(df, fmt)
         return
-    for section, title in (("count", "counts by kind"), ("area", "areas (services)"),
-                           ("tier", "tiers (services)"), ("stage", "stages (services covering)"),
-                           ("concern", "concerns (services addressing)"),
-                           ("profession", "professions (services staffed)"),
-                           ("intervention", "interventions (services offering)"),
-                           ("source", "sources (services + relations cited)")):
+    for section, title in SECTIONS.items():
         part = df[df.section == section].drop(columns="section")
         if section == "count":
             part = part[(part["count"] > 0) | ~part["id"].str.startswith("relations:")]

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from carepath.cli._common import DataOpt, FormatOpt, GraphDirOpt, app, out
-from carepath.output import DEFAULT_LIMIT, Format, emit
+from carepath.printing import DEFAULT_LIMIT, Format, emit
 
 history_app = typer.Typer(help="Dated versions of the data: save, list, what changed.",
                           no_args_is_help=True, rich_markup_mode=None)
@@ -100,13 +100,13 @@ def emit_report(found, fmt: Format, *, old: str, new: str, html: Path | None,
     from carepath.changes_report import to_html, to_markdown
 
     if html is not None:
-        from carepath.outputs import check_new_file, output_file
+        from carepath.writing import check_new_file, output_file
 
         check_new_file(html, force=force)
         with output_file(html, force=force) as tmp:
             tmp.write_text(to_html(found, old=old, new=new), encoding="utf-8")
     if fmt is Format.table:
-        from carepath.output import literal
+        from carepath.printing import literal
 
         out.print(literal(to_markdown(found, old=old, new=new)), soft_wrap=True)
     else:
@@ -160,8 +160,8 @@ def stale(
 ) -> None:
     """Services whose facts were last assured (or whose source document is dated) before
     then."""
-    from carepath.cli._common import UsageError, load, note, resolve
-    from carepath.errors import QueryError
+    from carepath.cli._common import cli_message, load, note, resolve
+    from carepath.errors import QueryError, UsageError
     from carepath.queries.staleness import stale as find_stale
 
     model = load(data, graph)
@@ -169,7 +169,7 @@ def stale(
     try:
         found, undated = find_stale(model, older_than=older_than, area=area)
     except QueryError as exc:  # a bad --older-than is a usage error
-        raise UsageError(str(exc)) from None
+        raise UsageError(cli_message(exc)) from None
     emit(found, fmt, title=f"stale: facts dated more than {older_than} ago", console=out,
          brief=["service", "name", "dated", "basis", "evidence"])
     if undated and fmt is Format.table:

@@ -18,7 +18,6 @@ from carepath.cli._common import (
     DataOpt,
     ForceOpt,
     GraphDirOpt,
-    UsageError,
     err,
     export_app,
     load,
@@ -26,6 +25,7 @@ from carepath.cli._common import (
     resolve,
     resolve_term,
 )
+from carepath.errors import UsageError
 
 StageOpt = Annotated[str | None, typer.Option(
     "--stage", help="A canonical stage id or name, e.g. pregnancy, months-2-6.")]
@@ -86,7 +86,7 @@ def html_cmd(
     model = load(data, graph)
     area, stage, tier, concern = _names(model, area, stage, tier, concern)
     if view != "all":
-        from carepath.outputs import check_new_file
+        from carepath.writing import check_new_file
 
         check_new_file(out_path, force=force)  # before the work: the file may be the user's
         path = export_html(model, view, out_path, area=area, stage=stage, tier=tier,
@@ -135,7 +135,7 @@ def image_cmd(
         _bad_view(view, list(IMAGES), what="picture")
     if out_path is None or out_path.suffix.lower() not in (".svg", ".png"):
         raise UsageError("say where to write with -o FILE.svg or -o FILE.png")
-    from carepath.outputs import check_new_file
+    from carepath.writing import check_new_file
 
     check_new_file(out_path, force=force)
     model = load(data, graph)

@@ -12,7 +12,6 @@ from carepath.cli._common import (
     DataOpt,
     FormatOpt,
     GraphDirOpt,
-    UsageError,
     app,
     open_data,
     out,
@@ -26,8 +25,8 @@ from carepath.cli.servers import (
     UserOpt,
     open_engine,
 )
-from carepath.errors import NameLookupError, QueryError
-from carepath.output import Format, emit
+from carepath.errors import NameLookupError, QueryError, UsageError
+from carepath.printing import Format, emit
 
 query_app = typer.Typer(help="Run SPARQL or Cypher, or the named query library.",
                          no_args_is_help=True, rich_markup_mode=None)

@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from carepath.cli._common import DataOpt, GraphDirOpt, UsageError, app, err, print_problems
+from carepath.cli._common import DataOpt, GraphDirOpt, app, cli_message, err, print_problems
+from carepath.errors import UsageError
 
 
 @app.command()
@@ -35,9 +36,10 @@ def serve(
 ) -> None:
     """Serve the explorer (directory, service cards, routes, gaps, network, table, history)
     and the read-only /sparql and /cypher endpoints. Ctrl-C stops it."""
+    from carepath.errors import UnsafeBind
     from carepath.serve.app import LOOPBACK_HOSTS, create_app
-    from carepath.serve.graph import open_graph
-    from carepath.serve.server import UnsafeBind, address, bind, check_bind, is_loopback
+    from carepath.serve.backend import open_graph
+    from carepath.serve.server import address, bind, check_bind, is_loopback
     from carepath.serve.server import serve as run_server
 
     if graph is not None and data:
@@ -45,7 +47,7 @@ def serve(
     try:
         check_bind(host, token)
     except UnsafeBind as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(cli_message(exc)) from None
     sock = bind(host, port)
     try:
         err.print(f"opening {graph or 'the build of the data (made once, then cached)'}...",

@@ -20,13 +20,12 @@ from carepath.cli._common import (
     DataOpt,
     ForceOpt,
     GraphDirOpt,
-    UsageError,
     err,
     export_app,
     load,
     out,
 )
-from carepath.errors import QueryError
+from carepath.errors import QueryError, UsageError
 
 if TYPE_CHECKING:
     from rich.progress import Progress

@@ -23,7 +23,7 @@ from carepath.cli._common import (
     resolve_term,
     week,
 )
-from carepath.output import DEFAULT_LIMIT, Format, emit
+from carepath.printing import DEFAULT_LIMIT, Format, emit
 
 
 @app.command()

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from carepath.cli._common import AreaOpt, DataOpt, FormatOpt, GraphDirOpt, app, load, out, resolve
-from carepath.output import Format, literal
+from carepath.printing import Format, literal
 
 CARD_KINDS = ("service", "profession", "family", "area", "concern", "intervention")
 

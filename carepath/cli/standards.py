@@ -61,10 +61,10 @@ def _import_command(fmt: Format) -> None:
 def _export_command(fmt: Format) -> None:
     def command(target: Path, data: list[Path] | None = None, report: Path | None = None,
                 graph: Path | None = None, **options: object) -> None:
-        from carepath.files import write_atomic
+        from carepath.writing import write_atomic
 
         if fmt.target == "FILE" or report is not None:
-            from carepath.outputs import check_new_file
+            from carepath.writing import check_new_file
 
             force = bool(options.pop("replace", False) or options.get("force", False))
             for path in ([target] if fmt.target == "FILE" else []) + ([report] if report else []):

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from carepath.cli._common import ForceOpt, UsageError, app, err, out
-from carepath.output import Format, emit
+from carepath.cli._common import ForceOpt, app, cli_message, err, out
+from carepath.errors import UsageError
+from carepath.printing import Format, emit
 
 
 @app.command()
@@ -62,7 +63,7 @@ def synth(
             system = synthesize(areas=n_areas, services_per_area=per_area, seed=seed, step=step)
             folder = write_system(system, out_dir, fmt=fmt, step=step, force=force)
     except ValueError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(cli_message(exc)) from None
     counts = system.counts()
     rows = [(k, v) for k, v in counts.items()]
     import pandas as pd

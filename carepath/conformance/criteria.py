@@ -343,12 +343,9 @@ def load_sets(paths: list[Path] | None = None, *, model: Any = None) -> list[Cri
     """The criteria sets in ``paths`` (default: the bundled ones), checked against the
     vocabulary of ``model`` (default: the bundled reference data's).
 
-    Raises
-    ------
-    DataValidationError
-        naming every problem: file, line, field.
-    OSError
-        for a file that cannot be read.
+    Raises:
+        DataValidationError: naming every problem: file, line, field.
+        OSError: for a file that cannot be read.
     """
     if model is None:
         from carepath import load_reference

@@ -102,7 +102,7 @@ def _today() -> str:
 def write_earl(model: Model, scored: pd.DataFrame, sets: list[CriteriaSet], path: Path, *,
                force: bool = False) -> Path:
     """:func:`to_earl` written to ``path`` (refused if it exists, unless ``force``)."""
-    from carepath.outputs import output_file
+    from carepath.writing import output_file
 
     text = to_earl(model, scored, sets)
     with output_file(path, force=force) as tmp:

@@ -6,7 +6,7 @@ the standard in carepath's words, its source and section, must/should, carepath'
 suggested 0-5 score (5 met, 0 not met, blank otherwise: silence is never scored), the
 evidence (``doc:line: passage``, one a line), the question that would settle it, and empty
 columns for the workshop's own score and notes. Every text cell is made inert for
-spreadsheets (:func:`carepath.outputs.spreadsheet_safe`).
+spreadsheets (:func:`carepath.writing.spreadsheet_safe`).
 
 >>> import tempfile, pathlib
 >>> from openpyxl import load_workbook
@@ -60,7 +60,7 @@ def write_workbook(model: Model, scored: pd.DataFrame, ranked: pd.DataFrame,
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from carepath.outputs import output_file, spreadsheet_safe
+    from carepath.writing import output_file, spreadsheet_safe
 
     crits = {c.id: (s, c) for s in sets for c in s.criteria}
     book = Workbook()

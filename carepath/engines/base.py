@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, runtime_checkable
 
 from carepath.errors import QueryError
 
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from carepath.engines.rows import Rows
 
 DEFAULT_TIMEOUT = 300.0  # seconds a query may run before it is given up
+QueryLanguage = Literal["sparql", "cypher"]
 T = TypeVar("T")
 
 
@@ -28,7 +29,7 @@ class Capabilities:
     user queries cannot change anything; ``timeout``: seconds a query may run.
     """
 
-    language: str
+    language: QueryLanguage
     dialect: str
     read_only: bool = True
     timeout: float = DEFAULT_TIMEOUT

@@ -85,7 +85,8 @@ class CypherEngine(EngineBase):
             QueryError: a syntax error, a missing or unused parameter.
             TimedOut: past ``timeout``.
         """
-        from carepath.engines.rows import Rows, TimedOut
+        from carepath.engines.rows import Rows
+        from carepath.errors import TimedOut
 
         if not isinstance(values, dict | None):
             raise QueryError('params must be a JSON object, e.g. {"service": "dorset-pmmhs"}')

@@ -30,6 +30,7 @@ from typing import Any
 
 import pandas as pd
 
+from carepath.engines.base import QueryLanguage
 from carepath.engines.binding import PARAM_KINDS  # noqa: F401 - part of this module's API
 from carepath.errors import QueryError
 
@@ -62,7 +63,7 @@ class Param:
 @dataclass(frozen=True, slots=True)
 class NamedQuery:
     name: str
-    language: str  # "sparql" | "cypher"
+    language: QueryLanguage
     title: str
     answers: str
     text: str
@@ -96,7 +97,7 @@ class Library:
         return pd.DataFrame(list(rows.values()))
 
 
-def parse_header(name: str, language: str, text: str) -> NamedQuery:
+def parse_header(name: str, language: QueryLanguage, text: str) -> NamedQuery:
     """Read a named query's header.
 
     >>> text = "# title: T\\n# answers: A\\n# param s: service - S\\nSELECT"

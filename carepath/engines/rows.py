@@ -26,13 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from carepath.engines.sandbox import check_sparql
-from carepath.errors import CarepathError, QueryError
+from carepath.errors import CarepathError, QueryError, TimedOut
 
-__all__ = ["Rows", "SparqlWorkers", "TimedOut", "sparql_rows"]
-
-
-class TimedOut(CarepathError, TimeoutError):
-    """A query that ran past the time limit (HTTP 503)."""
+__all__ = ["Rows", "SparqlWorkers", "sparql_rows"]
 
 
 @dataclass

@@ -21,12 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from carepath.errors import ExportError, QueryError
-from carepath.files import atomic_dir, write_atomic
 from carepath.graph.model import Model
 from carepath.html import conformance, gaps, network, pathway, stepped_care, table, timeline
 from carepath.html._page import NavLink, Selection, render_page, select
 from carepath.html.images import IMAGES, export_image, render_svg, screenshot
-from carepath.outputs import check_target
+from carepath.writing import atomic_dir, check_target, write_atomic
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +82,9 @@ def render_html(model: Model, view: str, *, area: str | None = None, stage: str 
     ``focus`` (a service) with ``hops`` keeps only its neighbourhood (the focus view); the
     page's own filters narrow it further in the browser.
 
-    Raises
-    ------
-    QueryError : an unknown view, area, stage, tier or concern.
-    ExportError : a network too large to draw (the message says how to filter it).
+    Raises:
+        QueryError: an unknown view, area, stage, tier or concern.
+        ExportError: a network too large to draw (the message says how to filter it).
 
     Examples
     --------
@@ -117,7 +115,7 @@ def export_html(model: Model, view: str, path: Path | str, *, area: str | None =
 
 
 def _check_site_folder(folder: Path, *, force: bool = False) -> None:
-    """Refuse a folder that holds files carepath did not write (see carepath.outputs)."""
+    """Refuse a folder that holds files carepath did not write (see carepath.writing)."""
     check_target(folder, force=force)
 
 
@@ -132,10 +130,9 @@ def export_site(model: Model, folder: Path | str, *, area: str | None = None,
     out, with the reason on the index page. ``step`` is called with each file's name before
     it is made (for a progress bar).
 
-    Raises
-    ------
-    QueryError : an unknown area, stage, tier or concern.
-    ExportError : ``folder`` holds other files, or cannot be written.
+    Raises:
+        QueryError: an unknown area, stage, tier or concern.
+        ExportError: ``folder`` holds other files, or cannot be written.
 
     Examples
     --------

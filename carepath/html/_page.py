@@ -30,7 +30,7 @@ import jinja2
 from markupsafe import Markup
 
 import carepath
-from carepath.errors import ExportError, QueryError
+from carepath.errors import ExportError, QueryError, naming
 from carepath.graph.model import (
     AgeStage,
     Area,
@@ -43,7 +43,7 @@ from carepath.graph.model import (
     Tier,
 )
 from carepath.graph.stages import TIMELINE_END, TIMELINE_START, Interval, format_week
-from carepath.outputs import inert_bidi
+from carepath.writing import inert_bidi
 
 # Okabe & Ito's colour-blind-safe palette; every colour is always paired with a text code.
 PALETTE = ("#56B4E9", "#009E73", "#F0E442", "#E69F00", "#CC79A7", "#D55E00", "#0072B2",
@@ -164,9 +164,8 @@ def select(model: Model, *, area: str | None = None, stage: str | None = None,
     profession or the family, with at least one kept service when any filter is set. A service
     that states no age window is dropped by ``stage``: the data cannot show that it covers it.
 
-    Raises
-    ------
-    QueryError : an unknown area, stage, tier or concern, naming the valid ids.
+    Raises:
+        QueryError: an unknown area, stage, tier or concern, naming the valid ids.
 
     Examples
     --------
@@ -213,11 +212,11 @@ def select(model: Model, *, area: str | None = None, stage: str | None = None,
         the_focus = _resolve("service", focus, model.services)
         if the_focus.id not in ids:
             within = Selection(model, the_area, the_stage, the_tier, the_concern, [], [])
-            raise QueryError(f"{the_focus.name} ({the_focus.id}) is not in "
-                             f"{within.describe()}; drop the other filters or choose another "
-                             "--focus")
+            raise naming(QueryError(f"{the_focus.name} ({the_focus.id}) is not in "
+                                    f"{within.describe()}; drop the other filters or choose "
+                                    "another `focus`"), "focus")
         if hops < 1:
-            raise QueryError(f"--hops must be 1 or more, not {hops}")
+            raise naming(QueryError(f"`hops` must be 1 or more, not {hops}"), "hops")
         near = _neighbourhood(relations, the_focus.id, hops, model)
         services = [s for s in services if s.id in near]
         ids = frozenset(s.id for s in services)
@@ -413,7 +412,7 @@ def environment() -> jinja2.Environment:
     env.filters["evidence"] = evidence
     env.filters["week"] = format_week
     # bidirectional controls in data are shown as inert markers, in text and in the JSON the
-    # scripts draw from (carepath.outputs.inert_bidi): a name cannot display reversed
+    # scripts draw from (carepath.writing.inert_bidi): a name cannot display reversed
     env.policies["json.dumps_function"] = lambda obj, **kw: inert_bidi(
         json.dumps(obj, **{**kw, "ensure_ascii": False}))
     return env

@@ -24,7 +24,7 @@ def render(sel: Selection, *, nav: Sequence[NavLink] = ()) -> str:
     """The conformance of the selection's areas as one self-contained HTML page."""
     from carepath.conformance.assess import conform, levels
     from carepath.conformance.criteria import load_sets
-    from carepath.output import records
+    from carepath.printing import records
 
     model = sel.model
     sets = load_sets(model=model)

@@ -22,10 +22,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from carepath.errors import ExportError, QueryError
-from carepath.files import write_atomic
 from carepath.graph.model import Model
 from carepath.html import stepped_care, timeline
 from carepath.html._page import Selection, select
+from carepath.writing import write_atomic
 
 IMAGES: dict[str, Callable[[Selection], str]] = {
     "stepped-care": stepped_care.svg_of,
@@ -41,9 +41,8 @@ def render_svg(model: Model, view: str, *, area: str | None = None, stage: str |
                tier: str | None = None, concern: str | None = None) -> str:
     """The picture of ``view`` ('stepped-care' or 'timeline') as SVG text.
 
-    Raises
-    ------
-    QueryError : a view without a picture, or an unknown area, stage, tier or concern.
+    Raises:
+        QueryError: a view without a picture, or an unknown area, stage, tier or concern.
     """
     try:
         draw = IMAGES[view]
@@ -114,11 +113,10 @@ def export_image(model: Model, view: str, path: Path | str, *, area: str | None 
 
     The format comes from the file name; ``scale`` is the PNG's pixels per SVG unit.
 
-    Raises
-    ------
-    QueryError : a view without a picture, a name not ending in .svg or .png, or an unknown
-        area, stage, tier or concern.
-    ExportError : PNG without Playwright or Chromium, or a file that cannot be written.
+    Raises:
+        QueryError: a view without a picture, a name not ending in .svg or .png, or an unknown area,
+            stage, tier or concern.
+        ExportError: PNG without Playwright or Chromium, or a file that cannot be written.
 
     >>> import tempfile, pathlib
     >>> from carepath import load_reference
@@ -145,9 +143,8 @@ def screenshot(page: Path | str, path: Path | str, *, width: int = 1280, height:
     photographed once its layout has settled (or after ``timeout_s``). For notebooks and
     reports that want a picture of an interactive view without embedding it.
 
-    Raises
-    ------
-    ExportError : no Playwright or Chromium, or the page cannot be opened.
+    Raises:
+        ExportError: no Playwright or Chromium, or the page cannot be opened.
     """
     page, path = Path(page), Path(path)
     if not page.is_file():

@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from carepath.errors import ExportError
+from carepath.errors import ExportError, naming
 from carepath.graph.model import (
     FAMILY,
     RELATION_ID_SEPARATOR,
@@ -302,10 +302,9 @@ def network_data(model: Model, *, area: str | None = None, stage: str | None = N
     and family on their relations; each carries its hover text (``title``), its filter keys
     and its details with sources. Over ``max_drawn`` nodes, services are drawn in groups.
 
-    Raises
-    ------
-    QueryError : an unknown area, stage, tier or concern.
-    ExportError : more than :data:`MAX_NODES` nodes, with how to filter them.
+    Raises:
+        QueryError: an unknown area, stage, tier or concern.
+        ExportError: more than :data:`MAX_NODES` nodes, with how to filter them.
 
     Examples
     --------
@@ -350,11 +349,12 @@ def check_size(sel: Selection, *, limit: int = MAX_NODES) -> int:
     total = len(sel.services) + len(_people(sel))
     if total > limit:
         areas = sel.area_ids
-        hint = (f"--area (one of: {', '.join(areas[:8])}{', ...' if len(areas) > 8 else ''})"
-                if sel.area is None else "--tier, --stage or --concern")
-        raise ExportError(
+        hint = (f"`area` (one of: {', '.join(areas[:8])}{', ...' if len(areas) > 8 else ''})"
+                if sel.area is None else "`tier`, `stage` or `concern`")
+        raise naming(ExportError(
             f"the network of {sel.describe()} has {total:,} nodes, too many to draw legibly "
-            f"(at most {limit:,}); export part of it with {hint}, or use --view table")
+            f"(at most {limit:,}); export part of it with {hint}, or use `view='table'`"),
+            "area", "tier", "stage", "concern", "view='table'")
     return total
 
 

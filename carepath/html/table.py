@@ -88,9 +88,8 @@ def tables(model: Model, *, area: str | None = None, stage: str | None = None,
            tier: str | None = None, concern: str | None = None) -> Tables:
     """The services, relations and sources the table view lists for a selection.
 
-    Raises
-    ------
-    QueryError : an unknown area, stage, tier or concern.
+    Raises:
+        QueryError: an unknown area, stage, tier or concern.
 
     Examples
     --------

@@ -6,7 +6,7 @@ shows: the service directory with search and filters, service cards, referral ro
 neighbourhood of the network and the table, paged on the server. Analysts point their own
 tools at ``/sparql`` (the SPARQL 1.1 Protocol) and ``/cypher``.
 
-Modules: :mod:`~carepath.serve.graph` (where the graph comes from), :mod:`~.directory` and
+Modules: :mod:`~carepath.serve.backend` (where the graph comes from), :mod:`~.index` and
 :mod:`~.tables` (what the pages show), :mod:`~.pages` (the pages and ``/api``),
 :mod:`~.sparql`, :mod:`~.cypher` and :mod:`~.endpoints` (the query endpoints),
 :mod:`~.app` (routes, token, headers, errors) and :mod:`~.server` (binding and running).
@@ -19,6 +19,6 @@ Modules: :mod:`~carepath.serve.graph` (where the graph comes from), :mod:`~.dire
 """
 
 from carepath.serve.app import create_app
-from carepath.serve.graph import Graph, open_graph
+from carepath.serve.backend import Graph, open_graph
 
 __all__ = ["Graph", "create_app", "open_graph"]

@@ -27,13 +27,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from carepath.errors import QueryError, RangeParseError
+from carepath.errors import BadRequest, QueryError, RangeParseError, TooLarge, plain
 from carepath.serve import conformance
-from carepath.serve.endpoints import Endpoints, TooLarge
-from carepath.serve.graph import Graph
+from carepath.serve.backend import Graph
+from carepath.serve.endpoints import Endpoints
 from carepath.serve.history import AsOf, HistoryPages
-from carepath.serve.pages import CSP, EXPORT_VIEWS, Site
-from carepath.serve.params import BadRequest
+from carepath.serve.pages import CSP, EXPORT_VIEWS, PAGES, Site
 from carepath.serve.sparql import Refused
 
 __all__ = ["LOOPBACK_HOSTS", "TOKEN_COOKIE", "create_app"]
@@ -134,15 +133,15 @@ def _error(request: Request, status: int, message: str) -> Response:
 
 def _handler(status: int):
     async def handle(request: Request, exc: Exception) -> Response:
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else plain(exc)
         return _error(request, status, str(message))
 
     return handle
 
 
 async def _http_error(request: Request, exc: HTTPException) -> Response:
-    messages = {404: f"no page at {request.url.path}; the pages are /, /service/ID, /routes, "
-                     "/gaps, /network, /table, /history, /diff, /sparql, /cypher and /api/...",
+    messages = {404: f"no page at {request.url.path}; the pages are "
+                     f"{', '.join(page.shown for page in PAGES)} and /api/...",
                 405: f"{request.method} is not allowed here"}
     return _error(request, exc.status_code, messages.get(exc.status_code, str(exc.detail)))
 
@@ -170,7 +169,7 @@ def create_app(graph: Graph, *, token: str | None = None, cors: str | None = Non
     ``history``: the history folder and data name of the served data (:mod:`carepath.history`)
     for ``/history`` and ``/diff``, and (unless not ``as_of``) every page's ``as_of=DATE``.
 
-    >>> from carepath.serve.graph import open_graph
+    >>> from carepath.serve.backend import open_graph
     >>> app = create_app(open_graph(), row_limit=100)
     >>> sorted(r.path for r in app.routes)[:4]
     ['/', '/api/conformance', '/api/gaps', '/api/network']
@@ -180,17 +179,25 @@ def create_app(graph: Graph, *, token: str | None = None, cors: str | None = Non
     graph.start_workers()
     endpoints = Endpoints(site, row_limit=row_limit)
     versions = HistoryPages(site, *(history or (None, None)))
+    answers = {
+        "/": site.directory,
+        "/service/{id}": site.service,
+        "/routes": site.routes,
+        "/gaps": site.gaps,
+        "/network": site.network,
+        "/table": site.table,
+        "/conformance": conformance.page(site),
+        "/history": versions.history,
+        "/diff": versions.diff,
+        **{f"/{name}": site.export_view(name) for name in EXPORT_VIEWS},
+        "/sparql": endpoints.sparql,
+        "/cypher": endpoints.cypher,
+    }
+    if set(answers) != {page.path for page in PAGES}:  # a page listed without an answer
+        raise RuntimeError(f"serve.pages.PAGES and the app's pages differ: "
+                           f"{sorted(set(answers) ^ {page.path for page in PAGES})}")
     routes = [
-        Route("/", site.directory),
-        Route("/service/{id}", site.service),
-        Route("/routes", site.routes),
-        Route("/gaps", site.gaps),
-        Route("/network", site.network),
-        Route("/table", site.table),
-        Route("/conformance", conformance.page(site)),
-        Route("/history", versions.history),
-        Route("/diff", versions.diff),
-        *(Route(f"/{name}", site.export_view(name)) for name in EXPORT_VIEWS),
+        *(Route(page.path, answers[page.path], methods=list(page.methods)) for page in PAGES),
         Route("/api/services", site.api_services),
         Route("/api/service/{id}", site.api_service),
         Route("/api/routes", site.api_routes),
@@ -198,8 +205,6 @@ def create_app(graph: Graph, *, token: str | None = None, cors: str | None = Non
         Route("/api/network", site.api_network),
         Route("/api/table", site.api_table),
         Route("/api/conformance", conformance.api_page(site)),
-        Route("/sparql", endpoints.sparql, methods=["GET", "POST"]),
-        Route("/cypher", endpoints.cypher, methods=["GET", "POST"]),
         Route("/favicon.ico", _no_icon),
     ]
     middleware = [Middleware(Guard, token=token)]

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from carepath.card import passage_text
-from carepath.output import records
+from carepath.printing import records
 from carepath.serve.params import choice
 
 __all__ = ["api_page", "page"]
@@ -77,7 +77,7 @@ def api_page(site: Any) -> Callable[[Request], Awaitable[Response]]:
     """The JSON twin: ``{"levels": [...], "rows": [...]}`` for ``area`` (and ``set``)."""
 
     async def api_conformance(request: Request) -> Response:
-        from carepath.serve.params import BadRequest
+        from carepath.errors import BadRequest
 
         found = await site.call(lambda: _scores(site).answer(request))
         if found["rows"] is None:

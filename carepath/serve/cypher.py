@@ -10,7 +10,7 @@ attached databases or settings. A word in a string or a property called ``load``
 clause, since the engine's own parser reads the query. A parameter the query does not use,
 or one it uses and is not given, is an error (an unbound one would silently be NULL).
 
->>> from carepath.serve.graph import open_graph
+>>> from carepath.serve.backend import open_graph
 >>> graph = open_graph()
 >>> rows, truncated = run(graph.cypher(), "MATCH (s:Service {id: $id}) RETURN s.name AS n",
 ...                       {"id": "dorset-mbu"}, limit=10, timeout=5)
@@ -28,8 +28,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from carepath.engines.rows import TimedOut
-from carepath.errors import QueryError
+from carepath.errors import QueryError, TimedOut
 from carepath.serve.sparql import Refused
 
 __all__ = ["Refused", "TimedOut", "neo4j_value", "run"]
@@ -40,8 +39,10 @@ def run(conn: Any, query: str, params: Any = None, *, limit: int,
     """Check and run ``query`` on a LadybugDB connection with ``params`` (a JSON object)
     bound; the rows as JSON-ready dicts (at most ``limit``) and whether there were more.
 
-    Raises :class:`Refused`, :class:`QueryError` for a bad query or parameters,
-    :class:`TimedOut` past ``timeout`` (LadybugDB interrupts the query itself).
+    Raises:
+        Refused: a query the read-only sandbox will not run.
+        QueryError: a bad query or parameters.
+        TimedOut: past ``timeout`` (LadybugDB interrupts the query itself).
     """
     from carepath.engines.ladybug import CypherEngine
 

@@ -19,9 +19,9 @@ from urllib.parse import parse_qs
 from starlette.requests import Request
 from starlette.responses import Response
 
+from carepath.errors import BadRequest, TooLarge
 from carepath.serve import cypher, sparql
 from carepath.serve.pages import Site
-from carepath.serve.params import BadRequest
 
 __all__ = ["MAX_BODY", "Endpoints"]
 
@@ -38,10 +38,6 @@ SELECT ?source ?name WHERE {
 CYPHER_EXAMPLE = ("MATCH (a)-[r:REFERS_TO]->(s:Service {id: $service})\n"
                   "RETURN a.id AS source, a.name AS name, r.source AS evidence_source, "
                   "r.line AS evidence_line\nORDER BY source")
-
-
-class TooLarge(BadRequest):
-    """A request body over :data:`MAX_BODY` (HTTP 413)."""
 
 
 async def _body(request: Request) -> bytes:

@@ -15,7 +15,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from carepath.serve.params import BadRequest, text
+from carepath.errors import BadRequest, plain
+from carepath.serve.params import text
 
 MAX_KEPT = 16  # comparisons kept while the server runs
 
@@ -46,7 +47,8 @@ class HistoryPages:
     def _diff(self, old: str, new: str) -> dict[str, Any]:
         from carepath.cache import open_data
         from carepath.changes_report import facts_phrase, report_sections
-        from carepath.history import HistoryError, find_version
+        from carepath.errors import HistoryError
+        from carepath.history import find_version
         from carepath.queries.changes import changes
 
         if (old, new) in self._kept:
@@ -58,7 +60,7 @@ class HistoryPages:
             a = find_version(self.folder, old, data_name=self.data_name)
             b = find_version(self.folder, new, data_name=self.data_name)
         except HistoryError as exc:
-            raise BadRequest(str(exc)) from None
+            raise BadRequest(plain(exc)) from None
         found = changes(open_data([a.data]).model, open_data([b.data]).model)
         page = {"old": f"{a.label} (valid from {a.valid_from})",
                 "new": f"{b.label} (valid from {b.valid_from})", "total": len(found),
@@ -121,19 +123,20 @@ class AsOf:
     async def _app_at(self, as_of: str) -> Any:
         import anyio
 
-        from carepath.history import HistoryError, version_at
+        from carepath.errors import HistoryError
+        from carepath.history import parse_date, version_at
 
         if self.history is None:
             raise BadRequest("as_of: no saved versions (the server was not started on one "
                              "data folder)")
         folder, name = self.history
         try:
-            version = version_at(folder, as_of, data_name=name)
-        except HistoryError as exc:
-            raise BadRequest(f"as_of: {exc}") from None
+            version = version_at(folder, parse_date(as_of, "as_of"), data_name=name)
+        except HistoryError as exc:  # a bad date names as_of itself; else say what it is about
+            raise BadRequest(plain(exc) if exc.options else f"as_of: {exc}") from None
         if version.label not in self._apps:
             def make() -> Any:
-                from carepath.serve.graph import open_graph
+                from carepath.serve.backend import open_graph
 
                 graph = open_graph([version.data])
                 graph.label = (f"version {version.label} (valid from {version.valid_from}) "

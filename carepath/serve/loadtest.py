@@ -64,7 +64,8 @@ def run_load(base_url: str, requests: Sequence[tuple[str, str]], *, clients: int
     """Send ``total`` requests from ``clients`` threads to the server at ``base_url``,
     cycling through ``requests`` (kind, path); every answer must be a 200.
 
-    Raises ValueError for an address that is not this machine's loopback.
+    Raises:
+        ValueError: an address that is not this machine's loopback.
     """
     if not is_loopback(urlsplit(base_url).hostname or ""):
         raise ValueError(f"the load test only calls this machine, not {base_url}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -21,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 import carepath
-from carepath.errors import QueryError, RangeParseError
+from carepath.errors import BadRequest, QueryError, RangeParseError, plain
 from carepath.graph.model import FAMILY, RELATIVES, RelationKind
 from carepath.html._page import (
     NO_TIER_COLOUR,
@@ -32,23 +33,48 @@ from carepath.html._page import (
     tier_colours,
     window_text,
 )
-from carepath.output import records
-from carepath.serve.directory import NETWORK_STEPS, Index
-from carepath.serve.graph import Graph
-from carepath.serve.params import BadRequest, choice, integer, text
+from carepath.printing import records
+from carepath.serve.backend import Graph
+from carepath.serve.index import NETWORK_STEPS, Index
+from carepath.serve.params import choice, integer, text
 from carepath.serve.tables import COLUMNS, Tables
 
-__all__ = ["CSP", "Site"]
+__all__ = ["CSP", "PAGES", "Page", "Site"]
 
 CSP = ("default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; img-src data:; "
        "base-uri 'none'; form-action 'self'")
 """The exports' policy, with no script at all, and forms allowed to this server only (in each
 page's ``<meta>``; the HTTP header adds ``frame-ancestors 'none'``, which a meta cannot)."""
 
-NAV = [("/", "Directory"), ("/routes", "Routes"), ("/gaps", "Gaps"), ("/network", "Network"),
-       ("/table", "Table"), ("/stepped-care", "Stepped care"), ("/timeline", "Timeline"),
-       ("/pathway", "Pathway"), ("/conformance", "Conformance"), ("/history", "History"),
-       ("/sparql", "SPARQL"), ("/cypher", "Cypher")]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One of the server's pages: its route, its name in the navigation bar (None: reached by
+    links only) and the methods it answers."""
+
+    path: str
+    label: str | None = None
+    methods: tuple[str, ...] = ("GET",)
+
+    @property
+    def shown(self) -> str:
+        """The path as a message names it: ``/service/ID``."""
+        return self.path.replace("{id}", "ID")
+
+
+PAGES: tuple[Page, ...] = (
+    Page("/", "Directory"), Page("/service/{id}"), Page("/routes", "Routes"),
+    Page("/gaps", "Gaps"), Page("/network", "Network"), Page("/table", "Table"),
+    Page("/stepped-care", "Stepped care"), Page("/timeline", "Timeline"),
+    Page("/pathway", "Pathway"), Page("/conformance", "Conformance"),
+    Page("/history", "History"), Page("/diff"),
+    Page("/sparql", "SPARQL", ("GET", "POST")), Page("/cypher", "Cypher", ("GET", "POST")),
+)
+"""Every page of the explorer, in the navigation bar's order: the one list the routes, the
+navigation bar and the 404 message are made from (``/api/...`` are the pages' JSON twins)."""
+
+NAV = [(page.path, page.label) for page in PAGES if page.label]
 EXPORT_VIEWS = ("stepped-care", "timeline", "pathway")
 """Export views the server renders as they are (with their own scripts and policy): they
 draw a selection, which is small enough for one page."""
@@ -284,7 +310,7 @@ class Site:
         try:
             return resolve(self.model, raw, (kind,), role=kind)
         except NameLookupError as exc:
-            raise BadRequest(f"{kind}: {exc}") from None
+            raise BadRequest(f"{kind}: {plain(exc)}") from None
 
     async def gaps(self, request: Request) -> Response:
         if tidy := self.tidy(request):

@@ -6,23 +6,19 @@ it may be.
 >>> integer({"page": "x"}, "page", 1, lo=1, hi=100)
 Traceback (most recent call last):
 ...
-carepath.serve.params.BadRequest: page must be a whole number from 1 to 100, not 'x'
+carepath.errors.BadRequest: page must be a whole number from 1 to 100, not 'x'
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from carepath.errors import CarepathError
+from carepath.errors import BadRequest
 
 __all__ = ["MAX_TEXT", "BadRequest", "choice", "integer", "text"]
 
 MAX_TEXT = 500
 """The longest text a page parameter may hold (a query for /sparql or /cypher may be longer)."""
-
-
-class BadRequest(CarepathError, ValueError):
-    """A request parameter that cannot be used (HTTP 400)."""
 
 
 def text(params: Mapping[str, str], name: str, *, limit: int = MAX_TEXT) -> str:
@@ -60,7 +56,7 @@ def choice(params: Mapping[str, str], name: str, choices: Iterable[str],
     >>> choice({"dir": "up"}, "dir", ["asc", "desc"], "asc")
     Traceback (most recent call last):
     ...
-    carepath.serve.params.BadRequest: dir must be one of: asc, desc (not 'up')
+    carepath.errors.BadRequest: dir must be one of: asc, desc (not 'up')
     """
     raw = text(params, name)
     if not raw:

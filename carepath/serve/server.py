@@ -10,7 +10,7 @@ whoever can reach the machine. uvicorn serves; its own access log is off (it wou
 >>> check_bind("0.0.0.0", None)
 Traceback (most recent call last):
 ...
-carepath.serve.server.UnsafeBind: serving on 0.0.0.0 reaches beyond this machine: give a token ...
+carepath.errors.UnsafeBind: serving on 0.0.0.0 reaches beyond this machine: give a token ...
 """
 
 from __future__ import annotations
@@ -20,13 +20,9 @@ import socket
 from collections.abc import Callable
 from typing import Any
 
-from carepath.errors import CarepathError
+from carepath.errors import UnsafeBind, naming
 
-__all__ = ["UnsafeBind", "bind", "check_bind", "is_loopback", "make_server"]
-
-
-class UnsafeBind(CarepathError, PermissionError):
-    """An address beyond the loopback without a token."""
+__all__ = ["bind", "check_bind", "is_loopback", "make_server"]
 
 
 def is_loopback(host: str) -> bool:
@@ -42,14 +38,15 @@ def is_loopback(host: str) -> bool:
 def check_bind(host: str, token: str | None) -> None:
     """Refuse to serve beyond the loopback without a token."""
     if not is_loopback(host) and not token:
-        raise UnsafeBind(f"serving on {host} reaches beyond this machine: give a token "
-                         "(--token or CAREPATH_TOKEN)")
+        raise naming(UnsafeBind(f"serving on {host} reaches beyond this machine: give a token "
+                                "(`token` or CAREPATH_TOKEN)"), "token")
 
 
 def bind(host: str, port: int) -> socket.socket:
     """A listening socket on ``host:port`` (port 0: a free port the system picks).
 
-    Raises OSError (address in use, no such address) with the address in the message.
+    Raises:
+        OSError: address in use, or no such address (the message names the address).
     """
     family = socket.AF_INET6 if ":" in host.strip("[]") else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)

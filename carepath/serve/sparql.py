@@ -32,9 +32,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from carepath.engines.rows import Rows, TimedOut, sparql_rows
+from carepath.engines.rows import Rows, sparql_rows
 from carepath.engines.sandbox import check_sparql, sparql_keywords
-from carepath.errors import QueryRefused
+from carepath.errors import QueryRefused, TimedOut
 
 __all__ = ["GRAPH_FORMATS", "RESULT_FORMATS", "Refused", "Result", "TimedOut", "check_query",
            "keywords", "run", "write"]
@@ -54,9 +54,12 @@ run = sparql_rows
 def check_query(query: str) -> None:
     """Refuse a query the endpoint must not run: SERVICE (it would fetch from the network),
     an update (the endpoint is read-only), or a query too deep or too long to parse safely.
-    Raises :class:`Refused`; an empty query is a :class:`QueryError`. The check is the
-    engines' own (:func:`carepath.engines.sandbox.check_sparql`): one sandbox for
-    ``carepath query`` and the server.
+    The check is the engines' own (:func:`carepath.engines.sandbox.check_sparql`): one
+    sandbox for ``carepath query`` and the server.
+
+    Raises:
+        Refused: SERVICE, an update, or a query too deep or too long.
+        QueryError: an empty query.
 
     >>> check_query('SELECT ?s WHERE { ?s ?p "SERVICE <x>" }')  # a string is not a clause
     >>> check_query("INSERT DATA { <http://e/a> <http://e/b> 1 }")

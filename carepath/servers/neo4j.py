@@ -31,10 +31,10 @@ from carepath.engines.binding import cypher_values
 from carepath.engines.ladybug import check_bound
 from carepath.engines.library import Library, load_library, parse_header
 from carepath.engines.sandbox import check_cypher_shape
-from carepath.errors import CarepathError, ExportError, QueryError, QueryRefused
+from carepath.errors import CarepathError, ExportError, QueryError, QueryRefused, naming
 from carepath.graph.cypher import COLUMN_TYPES, node_frames, relation_frames
 from carepath.graph.model import Model, RelationKind
-from carepath.output import records
+from carepath.printing import records
 from carepath.redact import redact
 
 # relationship types that are relations of the model (merged on rel_id), not structure
@@ -202,8 +202,9 @@ def check_uri(uri: str, *, error: type[CarepathError] = ExportError) -> None:
     carepath.errors.ExportError: bad Neo4j URI 'http://localhost:7474': expected bolt://, ...
     """
     if "@" in uri.partition("://")[2].partition("/")[0]:
-        raise error(f"bad Neo4j URI {redact(uri)!r}: a user or password in the URI is not used; "
-                    "give --user, and the password in NEO4J_PASSWORD or at the prompt")
+        raise naming(error(f"bad Neo4j URI {redact(uri)!r}: a user or password in the URI is "
+                           "not used; give `user`, and the password in NEO4J_PASSWORD or at the "
+                           "prompt"), "user")
     if uri.partition("://")[0] not in SCHEMES:
         schemes = ", ".join(s + "://" for s in SCHEMES)
         raise error(f"bad Neo4j URI {redact(uri)!r}: expected {schemes}; "
@@ -282,8 +283,8 @@ def export_neo4j(
         ValueError: ``batch_size`` below 1, or an unknown ``replace_area``.
     """
     if replace_area is not None and replace_area not in model.areas:
-        raise ValueError(f"unknown area {replace_area!r} for --replace-area; expected one of: "
-                         f"{', '.join(sorted(model.areas))}")
+        raise naming(ValueError(f"unknown area {replace_area!r} for `replace_area`; expected "
+                                f"one of: {', '.join(sorted(model.areas))}"), "replace_area")
     batches = plan_batches(model, batch_size=batch_size)
     removed = 0
     with open_driver(uri, user=user, password=password) as driver, \

@@ -14,7 +14,7 @@ For users who cannot connect to their Neo4j directly. The folder holds one node 
 Same labels, types and properties as :func:`carepath.servers.neo4j.export_neo4j`. Strings are
 always quoted, so an empty string stays an empty string and an unquoted empty field is null.
 These files are machine-facing: neo4j-admin and LOAD CSV read them, so their text is written
-exactly, with no spreadsheet quoting of formula-like cells (see :mod:`carepath.outputs`);
+exactly, with no spreadsheet quoting of formula-like cells (see :mod:`carepath.writing`);
 open them in a spreadsheet program only with formulas disabled.
 
 >>> from carepath import load_reference
@@ -37,11 +37,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from carepath.errors import ExportError
-from carepath.files import atomic_dir
 from carepath.graph.cypher import COLUMN_TYPES, node_frames, relation_tables
 from carepath.graph.model import Model
-from carepath.outputs import check_target
 from carepath.servers.neo4j import RELATION_TYPES, constraint_statements
+from carepath.writing import atomic_dir, check_target
 
 # neo4j-admin's column types for LadybugDB's
 _ADMIN_TYPES = {"INT64": "long", "DOUBLE": "double", "STRING[]": "string[]"}
@@ -202,7 +201,7 @@ _QUOTED_START = re.compile(r'(?:^|(?<=[,;|\t]))"([=+\-@\t\r](?:[^"]|"")*)"', re.
 
 def formula_cells(folder: Path | str) -> list[tuple[str, str]]:
     r"""The cells of the CSV files in ``folder`` that a spreadsheet would run as a formula
-    (file name, text), as :func:`carepath.outputs.spreadsheet_safe` judges them. They are
+    (file name, text), as :func:`carepath.writing.spreadsheet_safe` judges them. They are
     written exactly (neo4j-admin must read the data as it is); the command line warns.
 
     >>> import tempfile, pathlib
@@ -212,7 +211,7 @@ def formula_cells(folder: Path | str) -> list[tuple[str, str]]:
     >>> formula_cells(d)
     [('nodes-Service.csv', '=HYPERLINK("x")')]
     """
-    from carepath.outputs import spreadsheet_safe
+    from carepath.writing import spreadsheet_safe
 
     found = []
     for path in sorted(Path(folder).glob("*.csv")):

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +40,9 @@ class Option:
     switch: bool = False
 
 
+TargetKind = Literal["FILE", "FOLDER"]  # what an export writes, as its command's help names it
+
+
 @dataclass(frozen=True, slots=True)
 class Format:
     """One exchange format: where its code is and what the CLI says about it."""
@@ -47,7 +50,7 @@ class Format:
     name: str
     title: str  # the standard's name, for messages
     description: str  # the export command's help
-    target: str  # "FILE" or "FOLDER": what the export writes
+    target: TargetKind
     can_import: bool = False
     import_help: str = ""
     options: tuple[Option, ...] = ()

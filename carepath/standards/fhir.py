@@ -43,7 +43,6 @@ from pathlib import Path
 from typing import Any
 
 from carepath.errors import DataValidationError, Problem
-from carepath.files import write_atomic
 from carepath.graph.model import Model, RelationKind
 from carepath.graph.rdf import CP
 from carepath.standards.common import (
@@ -79,6 +78,7 @@ from carepath.standards.importing import (
     read_mapping,
     write_import,
 )
+from carepath.writing import write_atomic
 
 FHIR_NS = "http://hl7.org/fhir"
 # the extension URLs of carepath 0.1's exports, still read
@@ -244,8 +244,9 @@ class FhirRead:
 def read_fhir(path: Path | str, *, prefix: str = "fhir") -> FhirRead:
     """Read FHIR R4 HealthcareService resources from a JSON or XML file (or a folder of them).
 
-    Raises :class:`DataValidationError` naming the file and record for a file that is not
-    FHIR, a resource that is not valid R4, or a resource of another type.
+    Raises:
+        DataValidationError: naming the file and record, for a file that is not FHIR, a
+            resource that is not valid R4, or a resource of another type.
 
     >>> import json, pathlib, tempfile
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "hs.json"
@@ -654,7 +655,8 @@ def to_fhir_with_report(model: Model) -> tuple[dict[str, Any], ExportReport]:
 def validate_fhir(resource: dict[str, Any]) -> Any:
     """Validate a FHIR resource (dict) with the R4(B) models; returns the model object.
 
-    Raises :class:`DataValidationError` with the first problem.
+    Raises:
+        DataValidationError: with the first problem.
 
     >>> validate_fhir({"resourceType": "Organization", "name": "X"}).name
     'X'

@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from carepath import __version__
-from carepath.files import write_atomic
 from carepath.graph.model import Model
 from carepath.standards.common import Exported
 from carepath.standards.graph_files import (
@@ -29,6 +28,7 @@ from carepath.standards.graph_files import (
     value_text,
     xml_attr,
 )
+from carepath.writing import write_atomic
 
 NAME = "gexf"
 SUFFIXES = (".gexf",)

@@ -18,7 +18,6 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from carepath.files import write_atomic
 from carepath.graph.model import Model
 from carepath.standards.common import Exported
 from carepath.standards.graph_files import (
@@ -28,6 +27,7 @@ from carepath.standards.graph_files import (
     value_text,
     xml_attr,
 )
+from carepath.writing import write_atomic
 
 NAME = "graphml"
 SUFFIXES = (".graphml",)

@@ -41,11 +41,9 @@ from pathlib import Path
 from typing import Any
 
 from carepath import __version__
-from carepath.errors import DataValidationError, ExportError, Problem
-from carepath.files import atomic_dir
+from carepath.errors import DataValidationError, ExportError, Problem, naming
 from carepath.graph.model import Model, NodeKind, RelationKind
 from carepath.graph.rdf import iri
-from carepath.outputs import FORMULA_START, check_target, spreadsheet_safe
 from carepath.standards.common import (
     AREA_IRI,
     TAXONOMY_IRI,
@@ -76,6 +74,7 @@ from carepath.standards.importing import (
     read_mapping,
     write_import,
 )
+from carepath.writing import FORMULA_START, atomic_dir, check_target, spreadsheet_safe
 
 REPORT_FILE = "carepath-report.md"
 ALIAS_SEP = "; "  # aliases in alternate_name
@@ -543,8 +542,9 @@ class HsdsRead:
 def read_hsds(path: Path | str, *, prefix: str = "hsds") -> HsdsRead:
     """Read an HSDS 3 package folder, its ``datapackage.json`` or an API response ``.json``.
 
-    Raises :class:`DataValidationError` naming the file and record for input that is not
-    HSDS, a package with a missing file, or a foreign key to nowhere.
+    Raises:
+        DataValidationError: naming the file and record, for input that is not HSDS, a
+            package with a missing file, or a foreign key to nowhere.
 
     >>> import json, pathlib, tempfile
     >>> f = pathlib.Path(tempfile.mkdtemp()) / "service.json"
@@ -630,7 +630,7 @@ class HsdsPackage:
 
     def csv_text(self, table: str) -> str:
         """The table as CSV; formula-like text neutralised, for a person who opens it in a
-        spreadsheet (carepath.outputs.spreadsheet_safe; read back by ``import hsds``)."""
+        spreadsheet (carepath.writing.spreadsheet_safe; read back by ``import hsds``)."""
         buffer = io.StringIO(newline="")
         writer = csv.DictWriter(buffer, fieldnames=COLUMNS[table], lineterminator="\n")
         writer.writeheader()
@@ -892,7 +892,8 @@ def change_log(model: Model, earlier: Path | str, *, date: str | None = None) ->
         version = _read(earlier)
         earlier, label = version.data, f"version {version.label}"
     if not earlier.exists():
-        raise ExportError(f"--changes-since {earlier}: no such version or data folder")
+        raise naming(ExportError(f"`changes_since` {earlier}: no such version or data folder"),
+                     "changes_since")
     old = open_data([earlier]).model
     rows = changes(old, model).to_dict("records")
     return ChangeLog(rows, date or datetime.date.today().isoformat(),

@@ -33,11 +33,10 @@ from typing import Any
 import yaml
 
 from carepath.errors import DataValidationError, Problem, RangeParseError
-from carepath.files import atomic_dir
 from carepath.graph.model import RESERVED_NODES, UNNAMED_NODES, Model
 from carepath.graph.stages import FIFTH_BIRTHDAY, WEEKS_PER_YEAR, parse_range
-from carepath.outputs import check_target
 from carepath.standards.common import slug, unique, with_organisation
+from carepath.writing import atomic_dir, check_target
 
 MAP_COLUMNS = ("taxonomy", "code", "term", "tier", "concerns", "stages")
 MAP_FILE = "taxonomy-map.csv"

@@ -17,10 +17,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from carepath.files import write_atomic
 from carepath.graph.model import Model
 from carepath.graph.rdf import PREFIXES, to_store
 from carepath.standards.common import Exported, ExportReport
+from carepath.writing import write_atomic
 
 CONTEXT: dict[str, str] = dict(sorted(PREFIXES.items()))
 

@@ -20,9 +20,9 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from carepath.files import atomic_path
 from carepath.graph.model import Model
 from carepath.standards.common import Exported, ExportReport
+from carepath.writing import atomic_path
 
 if TYPE_CHECKING:
     import networkx as nx

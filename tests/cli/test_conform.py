@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from carepath.cli import app
 from carepath.conformance.earl import OUTCOMES
-from carepath.outputs import OutputExistsError
+from carepath.errors import OutputExistsError
 
 from ..conftest import need, run_cli
 

@@ -31,7 +31,7 @@ def test_escape_sequences_in_data_never_reach_the_terminal():
     import pandas as pd
     from rich.console import Console
 
-    from carepath.output import Format, emit
+    from carepath.printing import Format, emit
 
     note = ("Escape \x1b[31mred\x1b[0m and \x1b]8;;http://evil.example\x1b\\click"
             "\x1b]8;;\x1b\\ here; bell \x07")

@@ -16,10 +16,9 @@ import pytest
 
 from carepath.build import build
 from carepath.engines import connect
-from carepath.engines.rows import TimedOut
-from carepath.errors import NameLookupError, QueryError, QueryRefused
+from carepath.errors import NameLookupError, QueryError, QueryRefused, TimedOut
 from carepath.serve.app import create_app
-from carepath.serve.graph import open_graph
+from carepath.serve.backend import open_graph
 
 from ..serve.conftest import start
 from ..servers.conftest import wipe

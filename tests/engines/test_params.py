@@ -7,9 +7,8 @@ import pytest
 from typer.testing import CliRunner
 
 from carepath.cli import app
-from carepath.cli._common import UsageError
 from carepath.engines import connect
-from carepath.errors import QueryError
+from carepath.errors import QueryError, UsageError
 
 QUERIES = {
     "sparql": "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "

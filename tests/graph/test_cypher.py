@@ -16,7 +16,7 @@ from carepath.graph.cypher import (
 )
 from carepath.graph.model import Provenance, RelationKind, Statement
 from carepath.graph.properties import RELATION_COLUMNS, relation_properties
-from carepath.output import records
+from carepath.printing import records
 
 ANALYSIS = Path(__file__).parents[1] / "data" / "analysis"
 RELATION_TYPES = {kind.graph_type for kind in RelationKind}

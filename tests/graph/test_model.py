@@ -1,5 +1,11 @@
+import typing
+
+import pytest
+
 from carepath import RelationKind
+from carepath.graph import model as model_module
 from carepath.graph.stages import Interval
+from carepath.loaders import records
 
 
 def test_relation_kind_names_in_each_view():
@@ -37,3 +43,13 @@ def test_node_kinds_and_names(reference):
     assert reference.node_kind("nowhere") is None
     assert reference.name_of("family") == "Family (self-referral)"
     assert reference.name_of("cm-iapt") == reference.services["cm-iapt"].name
+
+
+@pytest.mark.parametrize("record, field, model_type", [
+    pytest.param("ServiceRec", "window_kind", "WindowKind", id="window-kind"),
+    pytest.param("SelfReferralRec", "status", "SelfReferral", id="self-referral"),
+    pytest.param("CriterionRec", "type", "CriterionType", id="criterion-type"),
+])
+def test_the_loader_accepts_exactly_the_models_literal_values(record, field, model_type):
+    annotation = getattr(records, record).model_fields[field].annotation
+    assert typing.get_args(annotation) == typing.get_args(getattr(model_module, model_type))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from carepath.html import VIEWS, render_svg
-from carepath.outputs import MANIFEST
+from carepath.writing import MANIFEST
 
 from ..conftest import cli, need, run_cli
 from .conftest import CHROMIUM

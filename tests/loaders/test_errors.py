@@ -69,6 +69,12 @@ BAD = {
         "addresses_closed needs the passage that says so"),
     "unknown-window-kind": (
         HEAD + "  - {id: a-x, name: X, window_kind: seen}\n", 6, "window_kind"),
+    "unknown-self-referral-status": (
+        HEAD + "  - {id: a-x, name: X, self_referral: {status: maybe, line: 2}}\n", 6,
+        "self_referral.status: Input should be 'yes', 'no' or 'not-yet' (got 'maybe')"),
+    "unknown-criterion-type": (
+        HEAD + "  - id: a-x\n    name: X\n    eligibility: [{type: include, text: T}]\n", 8,
+        "type: Input should be 'inclusion' or 'exclusion' (got 'include')"),
     "condition-on-a-profession-the-service-lacks": (
         HEAD + "  - id: a-x\n    name: X\n    conditions:\n      - {text: big boards, "
         "births_over: 3000, governs: ['profession:gp']}\n", 9, "a condition governs"),

@@ -25,7 +25,7 @@ import carepath  # noqa: E402
 from carepath.errors import DataValidationError, Problem, RangeParseError  # noqa: E402
 from carepath.graph.stages import MAX_WEEKS, Interval, parse_age, parse_range  # noqa: E402
 from carepath.loaders.spreadsheet import SHEETS  # noqa: E402
-from carepath.outputs import MANIFEST, output_dir  # noqa: E402
+from carepath.writing import MANIFEST, output_dir  # noqa: E402
 from tests.conftest import FIXTURES, IN_CI  # noqa: E402
 
 EXAMPLES = 60 if IN_CI else 150

@@ -17,7 +17,7 @@ import pytest
 
 import carepath
 from carepath.serve.app import LOOPBACK_HOSTS, create_app
-from carepath.serve.graph import Graph, open_graph
+from carepath.serve.backend import Graph, open_graph
 from carepath.serve.server import address, bind, make_server
 
 from ..html.conftest import HOSTILE, Tab, new_tab, screenshots  # noqa: F401

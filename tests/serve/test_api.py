@@ -129,7 +129,7 @@ def test_export_views_draw_the_selection_in_the_address(server, reference):
 
 def test_the_card_says_what_carepath_show_says(server, graph, reference):
     from carepath.card import card
-    from carepath.serve.directory import LIBRARY_SECTIONS, Index
+    from carepath.serve.index import LIBRARY_SECTIONS, Index
 
     index = Index(reference)
     shown = 0

@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
-from carepath.serve.graph import build_label
+from carepath.serve.backend import build_label
 
 from ..conftest import cli
 

@@ -9,7 +9,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from carepath.output import to_json
+from carepath.printing import to_json
 from carepath.queries.named import CypherEngine, load_library
 
 WHO = ("MATCH (a)-[r:REFERS_TO]->(s:Service {id: $service}) "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from html import unescape
 
 import pytest
 
@@ -82,3 +83,7 @@ def test_every_page_answers_as_of_a_date(versioned):
     bad = html(versioned, "/?as_of=2020-01-01")
     assert bad.status == 400 and "no version was valid on 2020-01-01" in bad.text
     assert "content-security-policy" in bad.headers
+    words = html(versioned, "/?as_of=1+Aug+2024")  # the page names its own parameter
+    said = unescape(words.text)
+    assert words.status == 400 and "as_of '1 Aug 2024' is not a date" in said
+    assert "`" not in said and "--as-of" not in said

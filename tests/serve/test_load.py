@@ -24,7 +24,7 @@ def test_twenty_clients_are_all_answered(server, reference, capsys):
 def test_twenty_clients_on_a_synthetic_system(tmp_path_factory, capsys):
     import carepath
     from carepath.serve.app import create_app
-    from carepath.serve.graph import open_graph
+    from carepath.serve.backend import open_graph
     from carepath.synth import preset, synthesize, write_system
 
     from .conftest import start

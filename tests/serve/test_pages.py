@@ -235,7 +235,7 @@ def test_every_page_reflows_at_320_pixels(server, open_page, screenshots):
 
 def test_a_neighbourhood_is_drawn_nearest_first_with_a_show_more_step(server, open_page,
                                                                      reference):
-    from carepath.serve.directory import Index
+    from carepath.serve.index import Index
 
     everything, all_relations = Index(reference).neighbourhood("p05-health-visiting", 2)
     assert len(all_relations) > 60  # more than the first step draws

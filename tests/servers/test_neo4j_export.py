@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from carepath import ExportError, QueryError
 from carepath.cli import app
-from carepath.cli._common import UsageError
+from carepath.errors import UsageError
 from carepath.servers.neo4j import Neo4jEngine, export_neo4j, graph_counts, model_counts
 
 from ..conftest import run_cli

@@ -9,8 +9,8 @@ from typer.testing import CliRunner
 
 from carepath import QueryError
 from carepath.cli import app
-from carepath.cli._common import UsageError
-from carepath.output import records
+from carepath.errors import UsageError
+from carepath.printing import records
 from carepath.queries.named import CypherEngine, load_library
 from carepath.servers.neo4j import Neo4jEngine, export_neo4j, neo4j_library
 

@@ -18,6 +18,9 @@ imports):
 
 A single-file target (``template my-area.xlsx``) is replaced only with ``force``.
 
+The exporters write through :func:`write_atomic`, :func:`atomic_path` (a file, replaced) and
+:func:`atomic_dir` (a folder, by the rule above).
+
 >>> import tempfile, pathlib
 >>> target = pathlib.Path(tempfile.mkdtemp()) / "out"
 >>> with output_dir(target) as tmp:
@@ -45,7 +48,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from carepath.errors import ExportError
+from carepath.errors import ExportError, OutputExistsError, naming
 
 # -- spreadsheet cells ---------------------------------------------------------------------
 # A cell that starts with = + - @ (or a tab or carriage return) is a formula to Excel,
@@ -107,10 +110,6 @@ def inert_bidi(text: str) -> str:
 MANIFEST = ".carepath-output.json"
 _TMP_TAG = ".carepath-tmp."
 _SHOWN = 5  # foreign entries named in a refusal
-
-
-class OutputExistsError(ExportError, FileExistsError):
-    """The target holds files carepath did not write (exit code 2)."""
 
 
 def _umask() -> int:
@@ -233,7 +232,7 @@ def check_target(path: Path | str, *, force: bool = False) -> Path:
     >>> check_target(d)
     Traceback (most recent call last):
     ...
-    carepath.outputs.OutputExistsError: ... was not written by carepath ...
+    carepath.errors.OutputExistsError: ... was not written by carepath ...
     """
     target = _target(path)
     if target.exists() and not target.is_dir():
@@ -247,9 +246,10 @@ def check_target(path: Path | str, *, force: bool = False) -> Path:
     if foreign and not force:
         shown = ", ".join(foreign[:_SHOWN]) + (f", ... ({len(foreign)} in all)"
                                                if len(foreign) > _SHOWN else "")
-        raise OutputExistsError(
+        raise naming(OutputExistsError(
             f"{path} is not empty and was not written by carepath (it holds {shown}); give a "
-            "new or empty folder, or --force to write beside those files (they are kept)")
+            "new or empty folder, or `force=True` to write beside those files (they are kept)"),
+            "force=True")
     return target
 
 
@@ -362,9 +362,10 @@ def _manifest_text(folder: Path, *, only: list[str] | None = None,
 def output_dir(path: Path | str, *, force: bool = False) -> Iterator[Path]:
     """Yield a temporary folder beside ``path``; its files go into ``path`` only on success.
 
-    Raises :class:`OutputExistsError` if ``path`` holds files carepath did not write (unless
-    ``force``; even then those files are kept and never replaced), and :class:`ExportError`
-    ``no space left on ...`` on a full disk.
+    Raises:
+        OutputExistsError: ``path`` holds files carepath did not write (unless ``force``; even
+            then those files are kept and never replaced).
+        ExportError: ``no space left on ...`` on a full disk.
     """
     target = check_target(path, force=force)
     parent = target.parent
@@ -398,7 +399,7 @@ def check_new_file(path: Path | str, *, force: bool = False) -> Path:
     >>> check_new_file(mine)
     Traceback (most recent call last):
     ...
-    carepath.outputs.OutputExistsError: ...thesis.graphml already exists; give a new file name, ...
+    carepath.errors.OutputExistsError: ...thesis.graphml already exists; give a new file name, ...
     >>> check_new_file(mine, force=True) == mine.resolve()
     True
     """
@@ -406,8 +407,8 @@ def check_new_file(path: Path | str, *, force: bool = False) -> Path:
     if target.is_dir():
         raise OutputExistsError(f"{path} is a folder; give a file name")
     if target.exists() and not force:
-        raise OutputExistsError(f"{path} already exists; give a new file name, or --force to "
-                                "replace it")
+        raise naming(OutputExistsError(f"{path} already exists; give a new file name, or "
+                                       "`force=True` to replace it"), "force=True")
     return target
 
 
@@ -436,3 +437,52 @@ def output_file(path: Path | str, *, force: bool = True) -> Iterator[Path]:
     finally:
         with contextlib.suppress(OSError):  # a read-only file system refuses even this
             tmp.unlink(missing_ok=True)
+
+
+# -- one file or folder, replaced atomically (what the exporters call) ------------------------
+def atomic_path(path: Path | str) -> contextlib.AbstractContextManager[Path]:
+    """Yield a temporary path beside ``path``; rename it into place only on success.
+
+    :func:`output_file` with an existing file replaced.
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
+    >>> with atomic_path(out) as tmp:
+    ...     _ = tmp.write_text("hello", encoding="utf-8")
+    >>> out.read_text(encoding="utf-8")
+    'hello'
+    """
+    return output_file(path, force=True)
+
+
+def atomic_dir(path: Path | str, *, force: bool = False) -> contextlib.AbstractContextManager[Path]:
+    """Yield a temporary folder beside ``path``; its files go into ``path`` only on success.
+
+    :func:`output_dir` under another name: a folder holding files carepath did not write is
+    refused unless ``force``, and even then those are kept.
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "site"
+    >>> with atomic_dir(out) as tmp:
+    ...     _ = (tmp / "index.html").write_text("<p>hi</p>", encoding="utf-8")
+    >>> sorted(p.name for p in out.iterdir())
+    ['.carepath-output.json', 'index.html']
+    """
+    return output_dir(path, force=force)
+
+
+def write_atomic(path: Path | str, content: str | bytes) -> Path:
+    """Write text (UTF-8) or bytes to ``path`` atomically; returns the path.
+
+    >>> import tempfile, pathlib
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
+    >>> write_atomic(out, "hello").read_text(encoding="utf-8")
+    'hello'
+    """
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        if isinstance(content, bytes):
+            tmp.write_bytes(content)
+        else:
+            tmp.write_text(content, encoding="utf-8")
+    return path

@@ -46,7 +46,7 @@ def literal(text: Any) -> str:
     """``text`` as a string safe to print to a terminal: escape sequences and control
     characters (except new lines and tabs) removed, bidi controls shown inert; markup-looking
     text is kept as it is."""
-    from carepath.outputs import inert_bidi
+    from carepath.writing import inert_bidi
 
     return inert_bidi(_ESCAPES.sub("", str(text)))  # a name cannot display reversed
 
@@ -86,7 +86,7 @@ def _cell(value: Any) -> str:
 
 def to_csv(df: pd.DataFrame) -> str:
     """``df`` as CSV text for people: lists joined by ``; ``, formula-like text made inert
-    (:func:`carepath.outputs.spreadsheet_safe`). A column at a time, plain text passed
+    (:func:`carepath.writing.spreadsheet_safe`). A column at a time, plain text passed
     through as it is (65,000 overlaps at national: 0.5 s, not 9 s cell by cell).
 
     >>> import pandas as pd
@@ -97,7 +97,7 @@ def to_csv(df: pd.DataFrame) -> str:
     """
     import csv
 
-    from carepath.outputs import FORMULA_START, spreadsheet_safe_text
+    from carepath.writing import FORMULA_START, spreadsheet_safe_text
 
     def column(values: list[Any]) -> list[str]:
         texts = [v if type(v) is str else _text_list(v) for v in values]

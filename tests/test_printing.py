@@ -1,11 +1,11 @@
-"""carepath.output: tables that fit, stream and print data literally."""
+"""carepath.printing: tables that fit, stream and print data literally."""
 
 import io
 
 import pandas as pd
 from rich.console import Console
 
-from carepath.output import emit, literal
+from carepath.printing import emit, literal
 
 
 def render(df, width=60, **options):

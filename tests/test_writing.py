@@ -1,7 +1,7 @@
 """Every command that writes: a user's files are never lost, nothing is half-written, a killed
 run's temporary folders are cleaned up, the umask is honoured, a full disk is one line.
 
-Each case ran wrongly before carepath.outputs (files deleted with exit 0, a workbook emptied,
+Each case ran wrongly before carepath.writing (files deleted with exit 0, a workbook emptied,
 a file moved to a hidden ``.NAME.old``, ``-o .`` crashing, temp folders left forever).
 """
 
@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from carepath.outputs import MANIFEST, OutputExistsError, output_dir, output_file
+from carepath.errors import OutputExistsError
+from carepath.writing import MANIFEST, output_dir, output_file
 from tests.conftest import FIXTURES, cli, need, run_cli
 
 # the installed command, or this Python's carepath where the environment is not switched on

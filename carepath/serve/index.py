@@ -91,7 +91,9 @@ class Index:
 
         ``age`` is the child's age as text ('4 months', '20 weeks pregnant'); a service that
         states no window is not listed for an age (the data cannot show it covers it).
-        Raises :class:`QueryError` for an unknown area, tier or concern, or an unreadable age.
+
+        Raises:
+            QueryError: an unknown area, tier or concern, or an unreadable age.
 
         >>> from carepath import load_reference
         >>> index = Index(load_reference())
@@ -150,7 +152,8 @@ class Index:
         """Everything the sources state about a service, each fact with its source line and
         passage; what they do not state is said to be not stated.
 
-        Raises :class:`KeyError` for an unknown service.
+        Raises:
+            KeyError: an unknown service.
         """
         model = self.model
         svc = model.services[service_id]

@@ -120,11 +120,10 @@ def open_graph(data: Sequence[Path | str] = (), *, graph: Path | str | None = No
     - ``model``: taken as it is, its engines built in a temporary folder (for tests and
       hostile fixtures that are not on disk).
 
-    Raises
-    ------
-    BuildError : a build folder that cannot be opened (missing, damaged, another carepath).
-    DataValidationError : the data has problems (every one of them listed).
-    CarepathError : an engine could not be built.
+    Raises:
+        BuildError: a build folder that cannot be opened (missing, damaged, another carepath).
+        DataValidationError: the data has problems (every one of them listed).
+        CarepathError: an engine could not be built.
     """
     if model is not None:
         return _from_model(model, ", ".join(str(p) for p in data)
