@@ -170,6 +170,21 @@ class Parts:
             raise PartsError(f"{PARTS}/{INDEX} was written for other model fields")
         self._index = index
         self._areas: dict[str, str] | None = None
+        self._head: dict[str, Any] | None = None
+
+    def _decoded_head(self) -> dict[str, Any]:
+        """The index's sources, areas and vocabularies as model values (decoded once: the
+        decoders convert the JSON values in place)."""
+        from carepath.snapshot import _decoder, _fields, _hints
+
+        if self._head is None:
+            hints, head = _hints(Model), self._index["head"]
+            self._head = {}
+            for f in _fields(Model):
+                if f.name not in SPLIT:
+                    dec = _decoder(hints[f.name])
+                    self._head[f.name] = head[f.name] if dec is None else dec(head[f.name])
+        return self._head
 
     def area_of(self, service: str) -> str | None:
         """The area of ``service``, or None if the model has no such service."""
@@ -186,13 +201,12 @@ class Parts:
         every area, so an analysis says it is unknown as the whole model would); with
         ``rest``, what names no service too."""
         from carepath.graph.bulk import paused_gc
-        from carepath.snapshot import _decoder, _fields, _hints
+        from carepath.snapshot import _decoder
 
         files = [self._index["areas"][a] for a in dict.fromkeys(areas)
                  if a in self._index["areas"]]
         if rest and self._index.get("rest"):
             files.append(self._index["rest"])
-        hints = _hints(Model)
         with paused_gc():
             got: dict[str, dict[int, Any]] = {name: {} for name in SPLIT}
             for name, sha in files:
@@ -208,16 +222,12 @@ class Parts:
                     raise PartsError(f"damaged {PARTS}/{name}: {exc}") from None
             try:
                 values: dict[str, Any] = {}
-                head = self._index["head"]
-                for f in _fields(Model):
-                    dec = _decoder(hints[f.name])
-                    if f.name in SPLIT:
-                        one = _decoder(_TYPES[f.name])
-                        found = [one(got[f.name][i]) for i in sorted(got[f.name])]
-                        values[f.name] = ({s.id: s for s in found} if f.name == "services"
-                                          else found)
-                    else:
-                        values[f.name] = head[f.name] if dec is None else dec(head[f.name])
+                for name, value in self._decoded_head().items():  # a model's own copies
+                    values[name] = value.copy() if isinstance(value, dict | list) else value
+                for name in SPLIT:
+                    one = _decoder(_TYPES[name])
+                    found = [one(got[name][i]) for i in sorted(got[name])]
+                    values[name] = {s.id: s for s in found} if name == "services" else found
                 return Model(**values)
             except (KeyError, TypeError, ValueError) as exc:
                 raise PartsError(f"damaged {PARTS}: {type(exc).__name__}: {exc}") from None
