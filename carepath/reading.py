@@ -64,8 +64,9 @@ def model_for_area(built: Build, text: str | None) -> tuple[Model, str | None]:
 def model_for_nodes(built: Build, texts: Iterable[str | None], *,
                     area: str | None = None) -> Model:
     """The model a question about the services ``texts`` (and the area id ``area``, if
-    given) needs: their areas' parts, when every text given is a service id the build lists;
-    else (a name, a profession, the family) the whole model, where names are looked up.
+    given) needs: their areas' parts, when every text given is a service id the build lists
+    (none: the area's part); else (a name, a profession, the family) the whole model, where
+    names are looked up; neither nodes nor an area: the whole model.
 
     >>> import tempfile, pathlib
     >>> from carepath.build import build, open_build
@@ -74,6 +75,6 @@ def model_for_nodes(built: Build, texts: Iterable[str | None], *,
     True
     """
     given: Sequence[str] = [t for t in texts if t is not None]
-    if not given or not all(built.is_service(t) for t in given):
+    if not given and area is None or not all(built.is_service(t) for t in given):
         return built.model
     return built.model_of(areas=[area] if area is not None else [], services=given)

@@ -62,6 +62,7 @@ def _area_questions(model: carepath.Model, parts: Parts, area: str) -> None:
     _same(directory(model, area=area, search="birth trauma"),
           directory(one, area=area, search="birth trauma"))
     _same(gaps(model, area=area), gaps(one, area=area))
+    _same(referrals(model, area=area), referrals(one, area=area))
     _same(overlaps(model, area=area), overlaps(one, area=area))
     for concern in _concerns(model, area):
         _same(routes_for_need(model, concern=concern, week=WEEK, area=area),
