@@ -115,14 +115,17 @@ def content_hash(files: Iterable[Path]) -> str:
     return h.hexdigest()
 
 
-def manifest_for(data: Sequence[Path | str], files: list[Path] | None = None) -> dict[str, Any]:
+def manifest_for(data: Sequence[Path | str], files: list[Path] | None = None, *,
+                 digest: str | None = None) -> dict[str, Any]:
     """The manifest of a build of ``data``: carepath version, build format, model fields,
-    content hash and the source files."""
+    content hash (``digest``, if already made: :func:`content_hash` of ``files``) and the
+    source files."""
     from carepath.snapshot import model_schema
 
     files = source_files(data) if files is None else files
+    digest = content_hash(files) if digest is None else digest
     return {"format": "carepath-build", "build_format": BUILD_FORMAT, "carepath": _version(),
-            "model_schema": model_schema(), "content_hash": content_hash(files),
+            "model_schema": model_schema(), "content_hash": digest,
             "sources": [str(p) for p in files]}
 
 

@@ -2,7 +2,8 @@
 service reads that area's part, never the nation.
 
 ``parts/index.json`` holds what every question needs and is small at any scale (the sources,
-areas and vocabularies, and which area each service is in); ``parts/NNN.json`` holds one area:
+areas and vocabularies; 13 kB at national); ``parts/services.json`` says which area each
+service is in (read for a question about a service); ``parts/NNN.json`` holds one area:
 its services, every relation statement with an end at one of them (whether the area holds its
 source or a target), its deliberate overlaps and pathway cells, and the services of other areas
 those name (the other end of a statement, a parent it is part of, a part of one of its services,
@@ -42,6 +43,7 @@ from carepath.graph.model import Model, Overlap, PathwayCell, Service, Statement
 
 PARTS = "parts"  # the folder in a build
 INDEX = "index.json"
+SERVICES = "services.json"  # each service's area
 REST = "rest"  # the part of what names no service
 FORMAT = "carepath-parts-1"
 SPLIT = ("services", "statements", "overlaps", "pathway")  # the fields split by area
@@ -134,10 +136,13 @@ def write_parts(model: Model, folder: Path, *, encoded: dict[str, Any] | None = 
             tmp.write_bytes(data)
         files[area] = [name, hashlib.sha256(data).hexdigest()]
     head = {name: value for name, value in body.items() if name not in SPLIT}
-    ids = list(where)
+    ids = list(where)  # each service's area: a file of its own, read by service questions only
+    data = _dump([ids, [where[s] for s in ids]])
+    with atomic_path(out / SERVICES) as tmp:
+        tmp.write_bytes(data)
     index = {"format": FORMAT, "schema": model_schema(), "head": head,
              "rest": files.pop(REST, None), "areas": files,
-             "service_area": [ids, [where[s] for s in ids]]}
+             "services": [SERVICES, hashlib.sha256(data).hexdigest()]}
     data = _dump(index)
     with atomic_path(out / INDEX) as tmp:
         tmp.write_bytes(data)
@@ -189,8 +194,12 @@ class Parts:
     def area_of(self, service: str) -> str | None:
         """The area of ``service``, or None if the model has no such service."""
         if self._areas is None:
-            ids, areas = self._index["service_area"]
-            self._areas = dict(zip(ids, areas, strict=True))
+            name, sha = self._index["services"]
+            try:
+                ids, areas = json.loads(_read(self.folder / name, sha))
+                self._areas = dict(zip(ids, areas, strict=True))
+            except (TypeError, ValueError) as exc:
+                raise PartsError(f"damaged {PARTS}/{name}: {exc}") from None
         return self._areas.get(service)
 
     def has_area(self, area: str) -> bool:
