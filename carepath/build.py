@@ -3,7 +3,9 @@ every command can open again instead of re-reading the sources (``--graph DIR``)
 
 A build folder holds the persisted engines (``rdf.oxigraph``, an on-disk Oxigraph store opened
 read-only; ``graph.lbdb``, the LadybugDB database), ``model.json`` (a snapshot of the model that
-loads without parsing or validating the sources, :mod:`carepath.snapshot`), the files for people
+loads without parsing or validating the sources, :mod:`carepath.snapshot`), ``parts/`` (the same
+model by area, what a question about one area or service reads: :meth:`Build.model_of`,
+:mod:`carepath.parts`), the files for people
 and other tools (Turtle), and ``manifest.json``: the carepath version, the build
 format, the model's field fingerprint and a content hash of the source files. A folder written
 by another carepath version or for other model fields is refused with the reason, never read.
