@@ -3,7 +3,9 @@ every command can open again instead of re-reading the sources (``--graph DIR``)
 
 A build folder holds the persisted engines (``rdf.oxigraph``, an on-disk Oxigraph store opened
 read-only; ``graph.lbdb``, the LadybugDB database), ``model.json`` (a snapshot of the model that
-loads without parsing or validating the sources, :mod:`carepath.snapshot`), the files for people
+loads without parsing or validating the sources, :mod:`carepath.snapshot`), ``parts/`` (the same
+model by area, what a question about one area or service reads: :meth:`Build.model_of`,
+:mod:`carepath.parts`), the files for people
 and other tools (Turtle), and ``manifest.json``: the carepath version, the build
 format, the model's field fingerprint and a content hash of the source files. A folder written
 by another carepath version or for other model fields is refused with the reason, never read.
@@ -15,7 +17,7 @@ and a folder holding files carepath did not write is refused (:mod:`carepath.wri
 >>> result = build(out=pathlib.Path(tempfile.mkdtemp()) / "out")
 >>> sorted(p.name for p in result.out.iterdir())  # doctest: +NORMALIZE_WHITESPACE
 ['.carepath-output.json', 'carepath.ttl', 'graph.lbdb', 'manifest.json', 'model.json',
- 'ontology.ttl', 'rdf.oxigraph', 'shapes.ttl']
+ 'ontology.ttl', 'parts', 'rdf.oxigraph', 'shapes.ttl']
 >>> opened = open_build(result.out)
 >>> opened.model.services["dorset-pmmhs"].tier
 'specialist-perinatal'
@@ -39,9 +41,12 @@ from carepath.writing import atomic_dir, atomic_path
 
 Step = Callable[[str], None]
 
-BUILD_FORMAT = 2  # the layout of a build folder (2: no graph.json, a two-line model.json)
+BUILD_FORMAT = 3  # the layout of a build folder (2: no graph.json, a two-line model.json;
+# 3: parts/, the model by area)
 MANIFEST = "manifest.json"
 SNAPSHOT = "model.json"
+PARTS = "parts"  # as carepath.parts.PARTS: the model by area
+PARTS_INDEX = "index.json"  # as carepath.parts.INDEX
 OXIGRAPH = "rdf.oxigraph"
 LADYBUG = "graph.lbdb"
 DATA_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
@@ -108,14 +113,17 @@ def content_hash(files: Iterable[Path]) -> str:
     return h.hexdigest()
 
 
-def manifest_for(data: Sequence[Path | str], files: list[Path] | None = None) -> dict[str, Any]:
+def manifest_for(data: Sequence[Path | str], files: list[Path] | None = None, *,
+                 digest: str | None = None) -> dict[str, Any]:
     """The manifest of a build of ``data``: carepath version, build format, model fields,
-    content hash and the source files."""
+    content hash (``digest``, if already made: :func:`content_hash` of ``files``) and the
+    source files."""
     from carepath.snapshot import model_schema
 
     files = source_files(data) if files is None else files
+    digest = content_hash(files) if digest is None else digest
     return {"format": "carepath-build", "build_format": BUILD_FORMAT, "carepath": _version(),
-            "model_schema": model_schema(), "content_hash": content_hash(files),
+            "model_schema": model_schema(), "content_hash": digest,
             "sources": [str(p) for p in files]}
 
 
@@ -185,9 +193,10 @@ def write_manifest(folder: Path, manifest: dict[str, Any],
     parts beside it are complete."""
     from dataclasses import astuple
 
-    snapshot = folder / SNAPSHOT
+    snapshot, parts = folder / SNAPSHOT, folder / PARTS / PARTS_INDEX
     manifest = {**manifest, "warnings": [list(astuple(w)) for w in warnings],
-                "snapshot_sha256": _file_hash(snapshot) if snapshot.exists() else None}
+                "snapshot_sha256": _file_hash(snapshot) if snapshot.exists() else None,
+                "parts_sha256": _file_hash(parts) if parts.exists() else None}
     if model is not None:  # a question naming a service by id then needs no model at all
         manifest["service_ids"] = sorted(model.services)
     with atomic_path(folder / MANIFEST) as tmp:
@@ -200,11 +209,15 @@ def _file_hash(path: Path) -> str:
 
 
 def write_snapshot(model: Model, path: Path) -> None:
-    """The model snapshot, written atomically."""
-    from carepath.snapshot import dumps
+    """The model snapshot, and beside it the model by area (:mod:`carepath.parts`, what a
+    question about one area or service reads), each file written atomically."""
+    from carepath.parts import write_parts
+    from carepath.snapshot import dumps, encode
 
+    encoded = encode(model)  # made once for both
     with atomic_path(path) as tmp:
-        tmp.write_bytes(dumps(model))
+        tmp.write_bytes(dumps(model, encoded=encoded))
+    write_parts(model, path.parent, encoded=encoded)
 
 
 def _write_rdf(model: Model, folder: Path, keep: int) -> tuple[int, Any]:
@@ -308,6 +321,46 @@ class Build:
             return self._model
         return read_snapshot(self.part(SNAPSHOT), self.manifest.get("snapshot_sha256"),
                              statements=False)
+
+    def model_of(self, *, areas: Iterable[str] | None = None,
+                 services: Iterable[str] | None = None) -> Model:
+        """The model a question about ``areas`` and ``services`` needs, read from their
+        areas' parts (:mod:`carepath.parts`): every source, area and vocabulary; the areas'
+        services, every relation statement with an end in them, their overlaps and pathway
+        cells, and the services of other areas those name. It answers a question about
+        those areas, or those services, with the same rows as :attr:`model`. At national
+        0.1 s for one area, against 1.2 s for the whole model, and the same at region.
+
+        Neither given: the whole model; empty: the vocabularies and areas alone (for looking
+        up an area). The whole model too when it is already read, when the build has no
+        parts (a folder written before them), or when a service is not in the build (so an
+        unknown id is reported as the whole model reports it).
+
+        >>> import tempfile, pathlib
+        >>> opened = open_build(build(out=pathlib.Path(tempfile.mkdtemp()) / "out").out)
+        >>> dorset = opened.model_of(areas=["dorset"])
+        >>> "dorset-pmmhs" in dorset.services, len(dorset.services) < len(opened.model.services)
+        (True, True)
+        """
+        if (areas is None and services is None) or self._model is not None:
+            return self.model
+        from carepath.parts import Parts, PartsError
+
+        if not self.has(PARTS) or self.manifest.get("parts_sha256") is None:
+            return self.model
+        try:
+            self.part(PARTS)
+            parts = Parts(self.folder, self.manifest["parts_sha256"])
+            wanted = list(areas or ())
+            for service in services or ():
+                area = parts.area_of(service)
+                if area is None:
+                    return self.model
+                wanted.append(area)
+            return parts.model(wanted)
+        except PartsError as exc:
+            raise BuildError(f"cannot read the model of build {self.folder}: {exc}; build it "
+                             "again with carepath build") from None
 
     def is_service(self, ident: str) -> bool | None:
         """Whether ``ident`` is a service id, from the manifest alone (None: it does not say,

@@ -116,6 +116,12 @@ class CachedBuild(Build):
             self.hit = False
             return self._model
 
+    def model_of(self, *, areas: Any = None, services: Any = None) -> Any:
+        try:
+            return Build.model_of(self, areas=areas, services=services)
+        except BuildError:  # a damaged part: the whole model answers the same
+            return self.model
+
     @property
     def names(self) -> Any:
         try:
@@ -209,9 +215,11 @@ def filling(key: str) -> Iterator[None]:
         os.close(fd)
 
 
-def entry_key(files: list[Path]) -> str:
-    """The cache key of the data in ``files`` for this carepath."""
-    return hashlib.sha256(f"{code_stamp()}|{content_hash(files)}".encode()).hexdigest()[:32]
+def entry_key(files: list[Path], *, digest: str | None = None) -> str:
+    """The cache key of the data in ``files`` (``digest``: their :func:`content_hash`, if
+    made) for this carepath."""
+    digest = content_hash(files) if digest is None else digest
+    return hashlib.sha256(f"{code_stamp()}|{digest}".encode()).hexdigest()[:32]
 
 
 def open_data(data: Sequence[Path | str]) -> CachedBuild:
@@ -223,7 +231,8 @@ def open_data(data: Sequence[Path | str]) -> CachedBuild:
         DataValidationError: the data has errors (nothing is cached).
     """
     files = source_files(data)
-    key = entry_key(files)
+    digest = content_hash(files)  # once: the key and, on a miss, the manifest
+    key = entry_key(files, digest=digest)
     folder = cache_dir() / ENTRIES / key
     entry = _cached(folder, data)
     if entry is not None:
@@ -232,7 +241,7 @@ def open_data(data: Sequence[Path | str]) -> CachedBuild:
         entry = _cached(folder, data)
         if entry is not None:
             return entry
-        return _fill(folder, data, files)
+        return _fill(folder, data, files, digest)
 
 
 def open_source(data: Sequence[Path | str] = (), *, graph: Path | str | None = None) -> Build:
@@ -275,12 +284,14 @@ def _cached(folder: Path, data: Sequence[Path | str]) -> CachedBuild | None:
     return CachedBuild(found.folder, found.manifest, hit=True, data=tuple(data))
 
 
-def _fill(folder: Path, data: Sequence[Path | str], files: list[Path]) -> CachedBuild:
-    """Load ``data`` and write its entry at ``folder`` (the snapshot and manifest)."""
+def _fill(folder: Path, data: Sequence[Path | str], files: list[Path],
+          digest: str | None = None) -> CachedBuild:
+    """Load ``data`` and write its entry at ``folder`` (the snapshot, its parts by area and
+    the manifest); ``digest``: the files' content hash, if made."""
     from carepath.loaders import load_with_warnings
 
     model, warnings = load_with_warnings(*data)
-    manifest = manifest_for(data, files)
+    manifest = manifest_for(data, files, digest=digest)
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))

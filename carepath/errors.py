@@ -124,6 +124,11 @@ class SnapshotError(CarepathError, ValueError):
     """A snapshot that cannot be read: damaged, or written for other model fields."""
 
 
+class PartsError(CarepathError, ValueError):
+    """A build's per-area parts that cannot be read: missing, damaged, or written for other
+    model fields."""
+
+
 class OutputExistsError(ExportError, FileExistsError):
     """The target holds files carepath did not write (exit code 2)."""
 

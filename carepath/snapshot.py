@@ -175,15 +175,27 @@ def _split(v: str | list[str]) -> tuple[str, ...]:
 _LATER = "statements"  # the field on the second line
 
 
-def dumps(model: Model) -> bytes:
-    """The model as snapshot JSON (UTF-8): the model but its statements on the first line,
-    the statements on the second."""
+def encode(model: Model) -> dict[str, Any]:
+    """Every field of the model as the JSON values a snapshot holds (made once, written
+    twice: the snapshot and its parts by area, :mod:`carepath.parts`).
+
+    >>> from carepath import load_reference
+    >>> encode(load_reference())["areas"][0][:2]
+    ['cheshire-merseyside', 'dorset']
+    """
     hints = _hints(Model)
     body = {}
     for f in _fields(Model):
         enc = _encoder(hints[f.name])
         value = getattr(model, f.name)
         body[f.name] = value if enc is None else enc(value)
+    return body
+
+
+def dumps(model: Model, *, encoded: dict[str, Any] | None = None) -> bytes:
+    """The model as snapshot JSON (UTF-8): the model but its statements on the first line,
+    the statements on the second; ``encoded``: :func:`encode` of the model, if made."""
+    body = dict(encode(model) if encoded is None else encoded)
     later = {_LATER: body.pop(_LATER)}
     doc = {"format": FORMAT, "schema": model_schema(), "model": body}
     # compact JSON escapes every newline inside strings: a newline only ends a line here

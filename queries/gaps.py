@@ -93,7 +93,12 @@ from carepath.queries._analysis import (
     specialists,
     tiers_in_rank_order,
 )
-from carepath.queries.scope import outside_scope_reason, scope_evidence, within_scope
+from carepath.queries.scope import (
+    area_source_list,
+    outside_scope_reason,
+    scope_evidence,
+    within_scope,
+)
 
 GAP_KINDS: tuple[str, ...] = (
     "stage-tier",
@@ -384,6 +389,7 @@ class _AreaFacts:
                             if not s.addresses and not s.not_addressed]
         self.stages: list[AgeStage] = model.stages_in_order()
         self.covered = {s.id: set(model.stages_covered(s)) for s in self.services}
+        self.source_list = area_source_list(model, area)  # once: every cell asks of it
         self.sources = area_sources(model, area)
         self.scope_evidence = scope_evidence(model, area) or list(self.sources)
         self.mentioned = _mentioned_concerns(model, self.services, relations)
@@ -415,7 +421,7 @@ class _AreaFacts:
 
     def within(self, **what: str | None) -> bool:
         """Whether the area's sources describe ``what`` (see :func:`within_scope`)."""
-        return within_scope(self.model, self.area, **what)
+        return within_scope(self.model, self.area, sources=self.source_list, **what)
 
     def outside(self, kind: str, subject: str, what: str, *, fact: str | None = None,
                 **cell: str | None) -> dict:
@@ -424,7 +430,8 @@ class _AreaFacts:
         asked = {"tier": cell.get("tier"), "stage": cell.get("stage"),
                  "concern": cell.get("concern"), "fact": fact}
         return self.row(kind, subject, basis=OUTSIDE_SCOPE, evidence=self.scope_evidence,
-                        reason=outside_scope_reason(self.model, self.area, what, **asked),
+                        reason=outside_scope_reason(self.model, self.area, what,
+                                                    sources=self.source_list, **asked),
                         **cell)
 
     def listing(self, services: Iterable[Service]) -> str:

@@ -264,6 +264,35 @@ def load(data: list[Path] | None, graph: Path | None = None,
     return model
 
 
+def load_area(data: list[Path] | None, graph: Path | None, area: str | None,
+              ) -> tuple[Model, str | None]:
+    """The model a question about ``--area`` needs (only that area's part of the build:
+    :func:`carepath.reading.model_for_area`; no area: the whole model) and the area's id;
+    loading warnings printed. An analysis asked about one area answers from it with the
+    rows of the whole model."""
+    from carepath.reading import model_for_area
+
+    built = open_data(data, graph)
+    found = model_for_area(built, area)
+    print_problems(built.warnings)
+    return found
+
+
+def load_nodes(data: list[Path] | None, graph: Path | None, nodes: Sequence[str | None],
+               area: str | None = None) -> tuple[Model, str | None]:
+    """The model a question about ``nodes`` (``--from``, ``--to``, a card's id) and ``--area``
+    needs (their areas' parts of the build when every node is a service id:
+    :func:`carepath.reading.model_for_nodes`; else the whole model) and the area's id;
+    loading warnings printed."""
+    from carepath.reading import model_for_nodes, resolve_area
+
+    built = open_data(data, graph)
+    area = resolve_area(built, area)
+    model = model_for_nodes(built, nodes, area=area)
+    print_problems(built.warnings)
+    return model, area
+
+
 export_app = typer.Typer(help="Write the graph in other formats or push it to servers.",
                          no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(export_app, name="export")

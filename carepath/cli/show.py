@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from carepath.cli._common import AreaOpt, DataOpt, FormatOpt, GraphDirOpt, app, load, out, resolve
+from carepath.cli._common import (
+    AreaOpt,
+    DataOpt,
+    FormatOpt,
+    GraphDirOpt,
+    app,
+    load_nodes,
+    out,
+    resolve,
+)
 from carepath.printing import Format, literal
 
 CARD_KINDS = ("service", "profession", "family", "area", "concern", "intervention")
@@ -35,12 +44,13 @@ def show(
     from carepath.card import card, render
     from carepath.lookup import find
 
-    model = load(data, graph)
     if kind is not None and kind not in CARD_KINDS:
         raise typer.BadParameter(f"expected one of: {', '.join(CARD_KINDS)}",
                                  param_hint="--kind")
     kinds = (kind,) if kind else CARD_KINDS
-    area = resolve(model, area, ("area",), role="area")
+    # a service's id: the part of the build its area is in (the same card, 0.1 s at any scale)
+    model, area = load_nodes(data, graph, [name] if kind in (None, "service") else [None],
+                             area)
     ident = resolve(model, name, kinds, role=kind or "service, profession, concern, "
                     "intervention or area", area=area)
     found = [t for t in find(model, ident, kinds, words=False) if t.id == ident]
