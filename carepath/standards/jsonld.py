@@ -25,12 +25,34 @@ from carepath.standards.common import Exported, ExportReport
 CONTEXT: dict[str, str] = dict(sorted(PREFIXES.items()))
 
 
+def _term(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rdflib.term.Node:
+    """An Oxigraph term as rdflib's, its lexical form kept as written (rdflib's parsers
+    normalise literals: ``"100.0"^^xsd:decimal`` would become ``"100"``, and the JSON-LD
+    would no longer say what the Turtle says)."""
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if term.language:
+        return rdflib.Literal(term.value, lang=term.language, normalize=False)
+    return rdflib.Literal(term.value, datatype=rdflib.URIRef(term.datatype.value),
+                          normalize=False)
+
+
 def to_rdflib_graph(model: Model) -> rdflib.Graph:
-    """The model's RDF (no ontology) in a plain in-memory rdflib Graph."""
-    data = to_store(model, with_ontology=False).dump(format=ox.RdfFormat.N_TRIPLES,
-                                                    from_graph=ox.DefaultGraph())
+    """The model's RDF (no ontology) in a plain in-memory rdflib Graph, every literal in the
+    lexical form the Turtle export writes.
+
+    >>> from carepath import load_reference
+    >>> g = to_rdflib_graph(load_reference())
+    >>> sorted({str(o) for o in g.objects() if getattr(o, "datatype", None)
+    ...         and o.datatype.endswith("#decimal")})[-1]
+    '96.0'
+    """
     graph = rdflib.Graph()
-    graph.parse(data=data.decode("utf-8"), format="nt")
+    for quad in to_store(model, with_ontology=False).quads_for_pattern(
+            None, None, None, ox.DefaultGraph()):
+        graph.add((_term(quad.subject), _term(quad.predicate), _term(quad.object)))
     for prefix, namespace in CONTEXT.items():
         graph.bind(prefix, namespace)
     return graph
