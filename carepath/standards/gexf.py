@@ -66,7 +66,8 @@ def _lines(model: Model) -> Iterator[str]:
         yield "      </node>\n"
     yield "    </nodes>\n"
     yield f'    <edges count="{G.number_of_edges()}">\n'
-    for u, v, key, data in G.edges(keys=True, data=True):
+    for u, v, key, data in sorted(G.edges(keys=True, data=True),
+                                  key=lambda edge: int(edge[2][1:])):  # e0, e1...
         kind = xml_attr(str(data["kind"]))
         yield (f'      <edge id="{key}" source="{xml_attr(u)}" target="{xml_attr(v)}" '
                f'kind="{kind}" label="{kind}">\n')

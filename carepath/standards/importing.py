@@ -498,9 +498,10 @@ def report_markdown(result: Imported) -> str:
            f"{dt.date.today().isoformat()}: {len(services)} services in {len(result.areas)} "
            f"areas, {len(result.organisations)} organisations, "
            f"{sum(len(s.get('eligibility', [])) for s in services)} eligibility criteria.", "",
-           "## To fill in", "",
-           "Relations (who refers to whom) are not part of the standard: add them under "
-           "`relations:` in the area files.", ""]
+           "## To fill in", ""]
+    if not any(a.get("relations") for a in result.areas.values()):
+        out += ["Relations (who refers to whom) are not part of the standard: add them under "
+                "`relations:` in the area files.", ""]
     out += [f"- {line}" for line in result.to_fill] or ["- nothing else"]
     out += ["", f"## Taxonomy terms ({len(result.terms)})", "",
             f"`{MAP_FILE}` lists every term seen; fill in tier, concerns and stages and import "
@@ -532,8 +533,9 @@ def write_import(result: Imported, out: Path | str, *, force: bool = False,
             body = {"source": data["services"][0]["source"] if data["services"]
                     else result.sources[0]["id"], "area": data["area"],
                     "services": data["services"]}
-            if data.get("relations"):
-                body["relations"] = data["relations"]
+            for key in ("relations", "overlaps", "pathway"):
+                if data.get(key):
+                    body[key] = data[key]
             (tmp / "areas" / f"{ident}.yaml").write_text(header + dump_yaml(body),
                                                          encoding="utf-8")
         with (tmp / MAP_FILE).open("w", encoding="utf-8", newline="") as fh:
