@@ -15,7 +15,7 @@ list the rest in the export's report.
 >>> sorted(FORMATS)
 ['fhir', 'gexf', 'graphml', 'hsds', 'jsonld', 'networkx']
 >>> [name for name, fmt in FORMATS.items() if fmt.can_import]
-['hsds', 'fhir']
+['hsds', 'fhir', 'graphml', 'gexf', 'networkx']
 >>> FORMATS["fhir"].writer().__name__
 'write_fhir'
 """
@@ -93,11 +93,19 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            options=(Option("--definitions", "definitions", "Also write carepath's extension "
                            "StructureDefinitions and code systems (a Bundle, JSON) here."),)),
     Format("graphml", "GraphML 1.0",
-           "The property graph as GraphML (yEd, Cytoscape, Gephi, graphology).", "FILE"),
-    Format("gexf", "GEXF 1.3", "The property graph as GEXF 1.3 (Gephi, graphology).", "FILE"),
+           "The property graph as GraphML (yEd, Cytoscape, Gephi, graphology).", "FILE",
+           can_import=True,
+           import_help="A GraphML file carepath wrote (edited in Gephi, yEd or by hand) "
+                       "back into carepath data files."),
+    Format("gexf", "GEXF 1.3", "The property graph as GEXF 1.3 (Gephi, graphology).", "FILE",
+           can_import=True,
+           import_help="A GEXF file carepath wrote (edited and saved by Gephi) back into "
+                       "carepath data files."),
     Format("networkx", "networkx node-link JSON",
            "The property graph as networkx node-link JSON (nx.node_link_graph reads it).",
-           "FILE"),
+           "FILE", can_import=True,
+           import_help="A node-link JSON file carepath wrote (edited in a notebook, "
+                       "nx.node_link_data(G, edges='edges')) back into carepath data files."),
     Format("jsonld", "JSON-LD", "The RDF graph as JSON-LD (the Turtle export's triples, a "
            "local context).", "FILE"),
 )}
@@ -107,6 +115,8 @@ _LEGACY = {  # names this package exported before the registry, still importable
     "export_fhir": "fhir", "import_fhir": "fhir", "to_fhir": "fhir",
     "export_graphml": "graphml", "to_graphml": "graphml", "export_gexf": "gexf",
     "to_gexf": "gexf", "export_jsonld": "jsonld", "to_jsonld": "jsonld",
+    "read_graphml": "graphml", "import_graphml": "graphml", "read_gexf": "gexf",
+    "import_gexf": "gexf", "read_networkx": "networkx", "import_networkx": "networkx",
 }
 
 

@@ -200,5 +200,5 @@ def read_gexf(path: Path | str) -> GraphRead:
 def import_gexf(path: Path | str, out: Path | str, *, force: bool = False,
                 together: tuple[Path | str, ...] = (), **options: object):
     """Write what a carepath GEXF file holds as a carepath data folder at ``out``."""
-    import_options(**options)
+    import_options(path, **options)
     return import_graph(read_gexf(path), out, force=force, together=together)

@@ -183,8 +183,9 @@ def criterion_record(model: Model, crit: Criterion) -> dict[str, Any]:
     rec: dict[str, Any] = {"type": crit.type, "text": crit.text, **cited(crit.provenance)}
     if crit.discuss_with:
         rec["discuss_with"] = list(crit.discuss_with)
-    if crit.windows:
-        rec["stages"] = [window_text(model, w) or str(w) for w in crit.windows]
+    texts = [text for text in (window_text(model, w) for w in crit.windows) if text]
+    if texts:  # a window no text reads as is listed as lost by graph_file_report
+        rec["stages"] = texts
     if crit.concerns:
         rec["concerns"] = sorted(crit.concerns)
     if crit.severities:
@@ -354,22 +355,28 @@ def value_text(value: Any) -> str:
 
 
 def graph_file_report(standard: str, model: Model) -> ExportReport:
-    """What a graph file (GraphML, GEXF) holds of the model, and what it leaves out."""
+    """What a graph file (GraphML, GEXF, node-link JSON) holds of the model, and what it
+    leaves out: only a criterion's stage window no stage text reads as (one starting before
+    birth but not at conception), which the data files cannot hold either.
+
+    >>> from carepath import load_reference
+    >>> graph_file_report("GraphML 1.0", load_reference()).lost
+    0
+    """
     report = ExportReport(standard)
     report.hold("nodes and edges", ["every node and edge of the property graph, each edge with "
-                                    "an id of its own and its kind as the attribute 'kind'"])
-    report.hold("attributes", ["every property; lists as text joined with '; '; the evidence "
-                               "document as 'evidence_source'"])
-    report.lose("deliberate overlaps", [f"{', '.join(o.services)}: {o.note}"
-                                        for o in model.overlaps])
-    report.lose("pathway cells", [f"{c.service} at {c.stage_text}"
-                                  + (f" ({c.level})" if c.level else "")
-                                  for c in model.pathway])
-    report.lose("eligibility", [f"{svc.id}: the structured conditions of its criteria (their "
-                                "text is the attribute 'eligibility')"
-                                for svc in model.services.values()
-                                if any(c.windows or c.concerns or c.severities
-                                       or c.parent_age_below is not None
-                                       or c.parent_age_from is not None
-                                       for c in svc.eligibility)])
+                                    "an id of its own and its kind as the attribute 'kind'; "
+                                    "an 'Overlap' node per deliberate overlap, joined to its "
+                                    "services by OVERLAPS edges"])
+    report.hold("attributes", ["every property; in GraphML and GEXF lists as text joined with "
+                               "'; ' (an item's own ';' escaped as '\\;'); the evidence "
+                               "document as 'evidence_source'; the facts with provenance of "
+                               "their own (criteria, response times, evidence...) also as "
+                               "'details' (JSON), which the import reads back"])
+    report.lose("criterion windows", [
+        f"{svc.id}: the window {w} of the {c.type} criterion {c.text[:60]!r}"
+        for svc in model.services.values() for c in svc.eligibility for w in c.windows
+        if window_text(model, w) is None],
+        [("criterion-conditions", svc.id, c.type, c.text) for svc in model.services.values()
+         for c in svc.eligibility if any(window_text(model, w) is None for w in c.windows)])
     return report

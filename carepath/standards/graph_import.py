@@ -502,11 +502,15 @@ def import_graph(read: GraphRead, out: Path | str, *, force: bool = False,
     return read.imported
 
 
-def import_options(mapping: Any = None, **_: Any) -> None:
-    """Refuse the options of ``carepath import`` that a graph file has no use for."""
+def import_options(path: Path | str, mapping: Any = None, **_: Any) -> None:
+    """Refuse a taxonomy mapping for a graph file (its terms are carepath's own); the other
+    options of the standards' imports (an id prefix, an area name) do not apply and are
+    left unused."""
     if mapping is not None:
-        raise ValueError("a graph file carries carepath's own tiers, stages and concerns: "
-                         "--map applies to HSDS and FHIR imports only")
+        raise DataValidationError([Problem(
+            "error", "no-mapping", str(mapping), None, None,
+            f"{Path(path).name} is a carepath graph file: it names carepath's own tiers, stages "
+            "and concerns, so a taxonomy mapping does not apply; leave the mapping out")])
 
 
 # -- what the XML readers share -------------------------------------------------------------------

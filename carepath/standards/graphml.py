@@ -163,5 +163,5 @@ def read_graphml(path: Path | str) -> GraphRead:
 def import_graphml(path: Path | str, out: Path | str, *, force: bool = False,
                    together: tuple[Path | str, ...] = (), **options: object):
     """Write what a carepath GraphML file holds as a carepath data folder at ``out``."""
-    import_options(**options)
+    import_options(path, **options)
     return import_graph(read_graphml(path), out, force=force, together=together)
