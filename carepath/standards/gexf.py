@@ -194,7 +194,10 @@ def read_gexf(path: Path | str) -> GraphRead:
     >>> read_gexf(done.artifact).model == model
     True
     """
-    return read_graph(parse_gexf(path))
+    from carepath.graph.bulk import paused_gc
+
+    with paused_gc():  # a million objects, none of them garbage
+        return read_graph(parse_gexf(path))
 
 
 def import_gexf(path: Path | str, out: Path | str, *, force: bool = False,

@@ -331,6 +331,14 @@ def _records(graph: GraphFile) -> _Records:
             continue
         if kind in RelationKind.__members__:
             data = element.data
+            rel_id = data.get("rel_id")
+            stem = (rel_id[:-len(v) - 1] if isinstance(rel_id, str)
+                    and rel_id.endswith(RELATION_ID_SEPARATOR + v) else None)
+            same = relations.get(stem) if stem else None
+            if same is not None and same[0].data.get("rel_id") != rel_id and same[1][
+                    "from"] == u and {**data, "rel_id": ""} == {**same[0].data, "rel_id": ""}:
+                same[1]["to"].append(v)  # another target of the same statement, unedited
+                continue
             rec: dict[str, Any] = {"kind": kind.lower(), "from": u, "to": [v]}
             for key in ("stages", "concerns", "severity"):
                 values = _list(data, "stage_text" if key == "stages" else key)
@@ -340,10 +348,6 @@ def _records(graph: GraphFile) -> _Records:
                 if _text(data, key) is not None:
                     rec[key] = _text(data, key)
             rec |= _cited(data)
-            rel_id = _text(data, "rel_id") or ""
-            tail = RELATION_ID_SEPARATOR + v
-            stem = rel_id[:-len(tail)] if rel_id.endswith(tail) else None
-            same = relations.get(stem) if stem else None
             if same is not None and same[1]["from"] == u and all(
                     same[1].get(k) == rec.get(k) for k in (*rec, *same[1]) if k != "to"):
                 same[1]["to"].append(v)  # another target of the same statement
@@ -537,21 +541,26 @@ def parse_xml(path: Path, standard: str) -> Any:
     return root
 
 
+def _boolean(text: str) -> bool:
+    value = text.strip().lower()
+    if value not in ("true", "false", "1", "0"):
+        raise ValueError(text)
+    return value in ("true", "1")
+
+
+CONVERTERS: dict[str, Any] = {"int": int, "long": int, "integer": int, "double": float,
+                              "float": float, "boolean": _boolean}
+"""How GraphML's and GEXF's declared types read (any other type is text)."""
+
+
 def typed(graph: GraphFile, element: Element, name: str, text: str | None, kind: str) -> Any:
-    """An XML attribute value as the type its declaration gives (``int``, ``long``,
-    ``double``, ``float``, ``boolean``, else text); a value that is not of its type is a
-    problem, and kept as text for the loader to name."""
-    if text is None:
-        return None
+    """An XML attribute value as the type its declaration gives (:data:`CONVERTERS`); a
+    value that is not of its type is a problem, and kept as text for the loader to name."""
+    convert = CONVERTERS.get(kind)
+    if text is None or convert is None:
+        return text
     try:
-        if kind in ("int", "long", "integer"):
-            return int(text)
-        if kind in ("double", "float"):
-            return float(text)
-        if kind == "boolean":
-            if text.strip().lower() not in ("true", "false", "1", "0"):
-                raise ValueError(text)
-            return text.strip().lower() in ("true", "1")
+        return convert(text)
     except ValueError:
         graph.problem(element, "bad-value", name, f"{text[:60]!r} is not a {kind}")
     return text

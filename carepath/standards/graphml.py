@@ -48,6 +48,7 @@ NAME = "graphml"
 SUFFIXES = (".graphml",)
 DESCRIPTION = "The property graph as GraphML (yEd, Cytoscape, Gephi, graphology)."
 NS = "http://graphml.graphdrawing.org/xmlns"
+DATA = f"{{{NS}}}data"
 # an id GraphML accepts (an xs:NMTOKEN, ASCII part): the loaders' ids always are; a node with
 # any other id (a model made in code) is written as n{index}, its name still its label
 _NMTOKEN = re.compile(r"^[A-Za-z0-9._:-]+$")
@@ -110,24 +111,29 @@ def parse_graphml(path: Path | str) -> GraphFile:
                       f"the root element is <{root.tag}>, not GraphML's <graphml> in {NS}")
         raise DataValidationError(graph.problems)
     keys: dict[str, tuple[str, str, str | None]] = {}
+    defaults: dict[str, dict[str, Any]] = {"node": {}, "edge": {}}
     for key in root.iterfind(f"{{{NS}}}key"):
         default = key.find(f"{{{NS}}}default")
-        keys[key.get("id", "")] = (key.get("attr.name") or key.get("id", ""),
-                                   key.get("attr.type", "string"),
-                                   default.text if default is not None else None)
+        name, kind = key.get("attr.name") or key.get("id", ""), key.get("attr.type", "string")
+        keys[key.get("id", "")] = (name, kind, default.text if default is not None else None)
+        if default is not None:
+            where = Element({}, str(path), key.sourceline)
+            for domain in (("node", "edge") if key.get("for", "all") == "all"
+                           else (key.get("for"),)):
+                defaults.setdefault(domain, {})[name] = typed(graph, where, name,
+                                                              default.text or "", kind)
 
     def element(xml: Any, domain: str) -> Element:
-        found = Element({}, str(path), xml.sourceline)
-        for ident, (name, kind, default) in keys.items():
-            if default is not None and (domain == "node") == ident.startswith("n"):
-                found.data[name] = typed(graph, found, name, default, kind)
-        for data in xml.iterfind(f"{{{NS}}}data"):
-            if data.get("key") not in keys:
+        found = Element(dict(defaults.get(domain, {})), str(path), xml.sourceline)
+        for data in xml.iterchildren(DATA):
+            key = keys.get(data.get("key"))
+            if key is None:
                 graph.problem(found, "unknown-key", "key", f"no <key> declares "
                               f"{data.get('key')!r}; value left out")
                 continue
-            name, kind, _ = keys[data.get("key")]
-            found.data[name] = typed(graph, found, name, data.text or "", kind)
+            name, kind, _ = key
+            found.data[name] = (data.text or "" if kind == "string"
+                                else typed(graph, found, name, data.text or "", kind))
         label_is_name(found.data, edge=domain == "edge")
         return found
 
@@ -157,7 +163,10 @@ def read_graphml(path: Path | str) -> GraphRead:
     >>> read_graphml(done.artifact).model.services == model.services
     True
     """
-    return read_graph(parse_graphml(path))
+    from carepath.graph.bulk import paused_gc
+
+    with paused_gc():  # a million objects, none of them garbage
+        return read_graph(parse_graphml(path))
 
 
 def import_graphml(path: Path | str, out: Path | str, *, force: bool = False,

@@ -157,7 +157,10 @@ def read_networkx(path: Path | str) -> GraphRead:
     """The model a carepath node-link JSON file holds (edited or not), its data folder's
     records and warnings. Raises :class:`~carepath.errors.DataValidationError` listing every
     problem."""
-    return read_graph(parse_networkx(path))
+    from carepath.graph.bulk import paused_gc
+
+    with paused_gc():  # a million objects, none of them garbage
+        return read_graph(parse_networkx(path))
 
 
 def import_networkx(path: Path | str, out: Path | str, *, force: bool = False,
