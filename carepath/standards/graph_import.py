@@ -451,6 +451,24 @@ def _raw_files(records: _Records) -> list[Any]:
     return raw
 
 
+def _check_sources(graph: GraphFile, records: _Records) -> None:
+    """Every fact names the document that states it: a node or edge drawn by hand without
+    ``evidence_source`` is a problem (and left out), never a fact without a source."""
+    for key in ("areas", "services", "relations", "overlaps", "pathway"):
+        kept = []
+        for element, rec in getattr(records, key):
+            if rec.get("source"):
+                kept.append((element, rec))
+                continue
+            what = f"{key[:-1]} {rec.get('id')!r}" if rec.get("id") else (
+                f"{rec.get('kind', '').replace('_', ' ')} relation from {rec.get('from')!r}"
+                if key == "relations" else key.rstrip("s"))
+            graph.problem(element, "no-source", "evidence_source",
+                          f"the {what} names no document: give it an 'evidence_source' (a "
+                          "source id, e.g. the one of the facts beside it)")
+        setattr(records, key, kept)
+
+
 def _imported(graph: GraphFile, records: _Records, problems: list[Problem]) -> Imported:
     areas: dict[str, dict[str, Any]] = {rec["id"]: {"area": rec, "services": []}
                                         for _, rec in records.areas}
@@ -486,6 +504,7 @@ def read_graph(graph: GraphFile) -> GraphRead:
     from carepath.loaders.resolve import build_model_with_warnings
 
     records = _records(graph)
+    _check_sources(graph, records)
     if not records.areas:
         graph.problem(None, "no-area", "kind", "the file has no Area node: a carepath data "
                       "folder needs one for its services")
