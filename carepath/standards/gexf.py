@@ -23,10 +23,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from carepath import __version__
+from carepath.errors import DataValidationError
 from carepath.files import write_atomic
 from carepath.graph.model import Model
-from carepath.errors import DataValidationError
 from carepath.standards.common import Exported
+from carepath.standards.graph_files import (
+    attribute_types,
+    flat_graph,
+    graph_file_report,
+    value_text,
+    xml_attr,
+)
 from carepath.standards.graph_import import (
     Element,
     GraphFile,
@@ -37,13 +44,6 @@ from carepath.standards.graph_import import (
     parse_xml,
     read_graph,
     typed,
-)
-from carepath.standards.graph_files import (
-    attribute_types,
-    flat_graph,
-    graph_file_report,
-    value_text,
-    xml_attr,
 )
 
 NAME = "gexf"

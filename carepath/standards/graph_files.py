@@ -14,13 +14,14 @@ object in the data files' keys.
 :func:`flat_graph` is that graph with every attribute a scalar, since neither GraphML nor
 GEXF holds lists: lists are joined with ``"; "`` (an item's own ``;`` and ``\\`` escaped with a
 backslash, so the join is unambiguous: :func:`split_list` undoes it), ``details`` is JSON
-text, missing values are left out. Nodes carry ``label`` (the name, which Gephi and yEd show), ``kind``
-(Service, Area, Tier, AgeStage, ...) and, for services, ``tier``, ``area``, ``stages`` (the
-canonical stages covered) and the other service properties; edges carry ``kind`` (REFERS_TO,
-ADVISES, ..., COVERS, AT_TIER, IN_AREA...), ``label`` (the same) and the relation's conditions
-and evidence. The evidence document is ``evidence_source`` (an edge's ``source`` is its start
-node in both formats). Every edge gets an id of its own, ``e0``, ``e1``..., in the order
-of the property graph; a relation's id in carepath is its ``rel_id`` attribute.
+text, missing values are left out. Nodes carry ``label`` (the name, which Gephi and yEd
+show), ``kind`` (Service, Area, Tier, AgeStage, ...) and, for services, ``tier``, ``area``,
+``stages`` (the canonical stages covered) and the other service properties; edges carry
+``kind`` (REFERS_TO, ADVISES, ..., COVERS, AT_TIER, IN_AREA...), ``label`` (the same) and
+the relation's conditions and evidence. The evidence document is ``evidence_source`` (an
+edge's ``source`` is its start node in both formats). Every edge gets an id of its own,
+``e0``, ``e1``..., the structural edges first, then the relations statement by statement
+(:func:`ordered_edges`); a relation's id in carepath is its ``rel_id`` attribute.
 
 :func:`xml_attr` makes any text safe in an XML 1.0 document: the characters XML cannot hold
 (control characters but tab, line feed and carriage return; U+FFFE, U+FFFF; lone surrogates)
@@ -48,7 +49,6 @@ from carepath.graph.model import (
     FACT_KINDS,
     Criterion,
     Model,
-    NodeKind,
     Provenance,
     Service,
     Source,

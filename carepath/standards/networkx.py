@@ -27,9 +27,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from carepath.errors import DataValidationError, Problem
 from carepath.files import atomic_path
 from carepath.graph.model import Model
-from carepath.errors import DataValidationError, Problem
 from carepath.standards.common import Exported
 from carepath.standards.graph_import import (
     Element,

@@ -4,8 +4,8 @@ other), checked by rdflib without literal normalisation and by Apache Jena's iso
 
 from __future__ import annotations
 
-import rdflib
 import pytest
+import rdflib
 
 from carepath.graph.rdf import decimal_text, write_turtle
 from carepath.standards.jsonld import write_jsonld
