@@ -15,7 +15,7 @@ list the rest in the export's report.
 >>> sorted(FORMATS)
 ['fhir', 'gexf', 'graphml', 'hsds', 'jsonld', 'networkx']
 >>> [name for name, fmt in FORMATS.items() if fmt.can_import]
-['hsds', 'fhir', 'graphml', 'gexf', 'networkx']
+['hsds', 'fhir', 'graphml', 'gexf', 'networkx', 'jsonld']
 >>> FORMATS["fhir"].writer().__name__
 'write_fhir'
 """
@@ -107,7 +107,10 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            import_help="A node-link JSON file carepath wrote (edited in a notebook, "
                        "nx.node_link_data(G, edges='edges')) back into carepath data files."),
     Format("jsonld", "JSON-LD", "The RDF graph as JSON-LD (the Turtle export's triples, a "
-           "local context).", "FILE"),
+           "local context).", "FILE", can_import=True,
+           import_help="carepath's RDF (JSON-LD; the Turtle `carepath build` writes, by its "
+                       ".ttl suffix) back into carepath data files, with a report of what RDF "
+                       "does not hold."),
 )}
 
 _LEGACY = {  # names this package exported before the registry, still importable from here
@@ -117,6 +120,7 @@ _LEGACY = {  # names this package exported before the registry, still importable
     "to_gexf": "gexf", "export_jsonld": "jsonld", "to_jsonld": "jsonld",
     "read_graphml": "graphml", "import_graphml": "graphml", "read_gexf": "gexf",
     "import_gexf": "gexf", "read_networkx": "networkx", "import_networkx": "networkx",
+    "read_jsonld": "jsonld", "import_jsonld": "jsonld", "read_rdf": "jsonld",
 }
 
 

@@ -501,9 +501,13 @@ def read_graph(graph: GraphFile) -> GraphRead:
     the element's line or JSON pointer, the field) when the file cannot be read as
     carepath data.
     """
+    return read_records(graph, _records(graph))
+
+
+def read_records(graph: GraphFile, records: _Records) -> GraphRead:
+    """The model of the records a reader made of ``graph`` (see :func:`read_graph`)."""
     from carepath.loaders.resolve import build_model_with_warnings
 
-    records = _records(graph)
     _check_sources(graph, records)
     if not records.areas:
         graph.problem(None, "no-area", "kind", "the file has no Area node: a carepath data "
