@@ -58,16 +58,6 @@ def model_diff(before: Model, after: Model) -> list[str]:
     return out
 
 
-@pytest.fixture(scope="module")
-def region(tmp_path_factory) -> Model:
-    from carepath.synth import preset, synthesize, write_system
-
-    size = preset("region")
-    system = synthesize(areas=size.areas, services_per_area=size.services_per_area, seed=0)
-    return carepath.load(write_system(system, tmp_path_factory.mktemp("region") / "data",
-                                      fmt="csv"))
-
-
 # -- round trips ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("fmt", FMTS)

@@ -53,6 +53,15 @@ def test_what_does_not_come_back_is_what_the_report_lists(way, data, request, tm
             svc.provenance, [c.provenance for c in svc.eligibility]), sid
 
 
+def test_the_region_presets_build_turtle_comes_back(region, tmp_path):
+    back = read_rdf(WRITERS["turtle"](region, tmp_path)).model
+    lost = {f for f in unordered(rdf_report("RDF", region).facts)
+            if f[0] != "criterion-conditions"}
+    before, after = unordered(model_facts(region)), unordered(model_facts(back))
+    assert (after - before, before - after) == (set(), lost)
+    assert back.relation_count == region.relation_count > 100_000
+
+
 def test_import_writes_a_data_folder(reference, tmp_path):
     path = WRITERS["turtle"](reference, tmp_path)
     result = import_jsonld(path, tmp_path / "back")
