@@ -72,11 +72,12 @@ def to_rdflib_graph(model: Model) -> rdflib.Graph:
 
 
 def to_jsonld(model: Model) -> Exported[str]:
-    """The model's RDF as compact JSON-LD text with an inline context, and its report
-    (JSON-LD holds every triple of the RDF view: nothing is left out)."""
+    """The model's RDF as compact JSON-LD text with an inline context, and its report:
+    every triple of the RDF view, and what the RDF view does not hold of the model
+    (:func:`rdf_report`: what reading the file back cannot give)."""
     text = to_rdflib_graph(model).serialize(format="json-ld", context=CONTEXT,
                                             auto_compact=True, indent=1)
-    return Exported(text, ExportReport("JSON-LD"))
+    return Exported(text, rdf_report("JSON-LD", model))
 
 
 def export_jsonld(model: Model, path: Path | str) -> Path:
@@ -452,7 +453,11 @@ def rdf_report(standard: str, model: Model) -> ExportReport:
     report = ExportReport(standard)
     report.hold("triples", ["every service, relation statement, area, source, overlap and "
                             "pathway cell, with its provenance (document, line, passage)"])
-    report.lose("evidence", [f"{s.id}: {len(s.evidence)} passages (the documents are kept)"
+    report.hold("lists", ["as sets: a service's aliases, stage texts, professions and "
+                          "interventions, a statement's targets, an overlap's services and a "
+                          "cell's actions come back sorted (stage texts in timeline order)"])
+    report.lose("evidence", [f"{s.id}: {len(s.evidence)} passage"
+                             f"{'' if len(s.evidence) == 1 else 's'} (the documents are kept)"
                              for s in model.services.values() if s.evidence])
     report.lose("sources", [f"{s.id}: its publisher" for s in model.sources.values()
                             if s.publisher] + [f"{s.id}: the line and passage of its version"
