@@ -45,6 +45,7 @@ from carepath.standards.graph_import import (
     read_graph,
     typed,
 )
+from carepath.standards.importing import Imported
 
 NAME = "gexf"
 SUFFIXES = (".gexf",)
@@ -201,7 +202,7 @@ def read_gexf(path: Path | str) -> GraphRead:
 
 
 def import_gexf(path: Path | str, out: Path | str, *, force: bool = False,
-                together: tuple[Path | str, ...] = (), **options: object):
+                together: tuple[Path | str, ...] = (), **options: object) -> Imported:
     """Write what a carepath GEXF file holds as a carepath data folder at ``out``."""
     import_options(path, **options)
     return import_graph(read_gexf(path), out, force=force, together=together)

@@ -45,6 +45,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -407,18 +408,24 @@ def _records(graph: GraphFile) -> _Records:
     return out
 
 
+@cache
+def bundled_sources() -> dict[str, dict[str, Any]]:
+    """carepath's bundled source records (``data/sources.yaml``), by id."""
+    from carepath.loaders import bundled_data_dir
+    from carepath.loaders.yamlfile import load_yaml_file
+
+    return {s.get("id"): s for s in load_yaml_file(bundled_data_dir() / "sources.yaml")
+            .get("sources", [])}
+
+
 def _as_bundled(rec: dict[str, Any]) -> dict[str, Any]:
     """A source record with its scope's lists in the order carepath's bundled record of the
     same source lists them, where they hold the same ids (a set, in any order, says the same:
     only the loader's "differs from the bundled source" warning would tell them apart)."""
-    from carepath.loaders import bundled_data_dir
-    from carepath.loaders.yamlfile import load_yaml_file
-
     scope = rec.get("scope")
     if not isinstance(scope, dict):
         return rec
-    bundled = {s.get("id"): s for s in load_yaml_file(bundled_data_dir() / "sources.yaml")
-               .get("sources", [])}.get(rec["id"])
+    bundled = bundled_sources().get(rec["id"])
     theirs = (bundled or {}).get("scope") or {}
     for key, values in scope.items():
         if isinstance(values, list) and isinstance(theirs.get(key), list) and sorted(
@@ -491,7 +498,7 @@ def _imported(graph: GraphFile, records: _Records, problems: list[Problem]) -> I
     # nothing to fill in: a service without a tier or stages had none in carepath either
     return Imported(sources=[rec for _, rec in records.sources], areas=areas,
                     warnings=problems, to_fill=[], terms=[], standard=graph.standard,
-                    origin=graph.path)
+                    origin=graph.path, taxonomy=False)
 
 
 def read_graph(graph: GraphFile) -> GraphRead:
@@ -552,7 +559,7 @@ def parse_xml(path: Path, standard: str) -> Any:
         raise DataValidationError([Problem("error", "not-found", shown, None, None,
                                            f"no such {standard} file")])
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=True)
+                             huge_tree=False)  # libxml2's limits on depth and text kept
     try:
         root = etree.parse(str(path), parser).getroot()
     except etree.XMLSyntaxError as exc:

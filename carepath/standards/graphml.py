@@ -45,6 +45,7 @@ from carepath.standards.graph_import import (
     read_graph,
     typed,
 )
+from carepath.standards.importing import Imported
 
 NAME = "graphml"
 SUFFIXES = (".graphml",)
@@ -172,7 +173,7 @@ def read_graphml(path: Path | str) -> GraphRead:
 
 
 def import_graphml(path: Path | str, out: Path | str, *, force: bool = False,
-                   together: tuple[Path | str, ...] = (), **options: object):
+                   together: tuple[Path | str, ...] = (), **options: object) -> Imported:
     """Write what a carepath GraphML file holds as a carepath data folder at ``out``."""
     import_options(path, **options)
     return import_graph(read_graphml(path), out, force=force, together=together)

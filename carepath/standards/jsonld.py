@@ -29,6 +29,7 @@ from carepath.standards.graph_import import (
     GraphRead,
     _as_bundled,
     _Records,
+    bundled_sources,
     import_graph,
     import_options,
     read_records,
@@ -138,11 +139,7 @@ def _is_bundled(rec: dict[str, Any]) -> bool:
     """Whether ``rec`` is one of carepath's bundled sources as far as RDF holds it (its
     publisher and the passage of its version are not in the RDF): the loader then takes the
     bundled record, whole, when a fact cites it."""
-    from carepath.loaders import bundled_data_dir
-    from carepath.loaders.yamlfile import load_yaml_file
-
-    bundled = {s.get("id"): s for s in load_yaml_file(bundled_data_dir() / "sources.yaml")
-               .get("sources", [])}.get(rec["id"])
+    bundled = bundled_sources().get(rec["id"])
     if bundled is None:
         return False
     from carepath.loaders.records import SourceRec

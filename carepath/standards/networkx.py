@@ -39,6 +39,7 @@ from carepath.standards.graph_import import (
     import_options,
     read_graph,
 )
+from carepath.standards.importing import Imported
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -164,7 +165,7 @@ def read_networkx(path: Path | str) -> GraphRead:
 
 
 def import_networkx(path: Path | str, out: Path | str, *, force: bool = False,
-                    together: tuple[Path | str, ...] = (), **options: object):
+                    together: tuple[Path | str, ...] = (), **options: object) -> Imported:
     """Write what a carepath node-link JSON file holds as a carepath data folder at ``out``."""
     import_options(path, **options)
     return import_graph(read_networkx(path), out, force=force, together=together)
