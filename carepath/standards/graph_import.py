@@ -161,7 +161,7 @@ def _cited(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in out.items() if v is not None}
 
 
-def _details(graph: GraphFile, element: Element) -> dict[str, Any]:
+def _details(graph: GraphFile, element: Element, *, records: bool = False) -> dict[str, Any]:
     value = element.data.get("details")
     if value is None or value == "":
         return {}
@@ -176,7 +176,23 @@ def _details(graph: GraphFile, element: Element) -> dict[str, Any]:
     if not isinstance(value, dict):
         graph.problem(element, "bad-details", "details", "expected a JSON object")
         return {}
-    return value
+    if not records:
+        return value
+    # a service's: each key holds a record (a JSON object), or a list of them
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        many = key in _RECORD_LISTS
+        if (isinstance(item, list) and many and all(isinstance(r, dict) for r in item)) or (
+                isinstance(item, dict) and not many):
+            out[key] = item
+        else:
+            graph.problem(element, "bad-details", f"details.{key}",
+                          "expected " + ("a list of JSON objects" if many else "a JSON object")
+                          + "; left out")
+    return out
+
+
+_RECORD_LISTS = ("eligibility", "response_times", "evidence", "conditions", "commitments")
 
 
 def _kept(visible: list[str], carried: list[dict[str, Any]], shown: Any,
@@ -221,7 +237,7 @@ class _Records:
 def _service(graph: GraphFile, ident: str, element: Element,
              out_edges: dict[str, list[tuple[str, str, Element]]]) -> dict[str, Any]:
     data = element.data
-    details = _details(graph, element)
+    details = _details(graph, element, records=True)
     edges = out_edges.get(ident, [])
 
     def ends(kind: str) -> list[tuple[str, Element]]:

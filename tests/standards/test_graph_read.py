@@ -304,3 +304,17 @@ def test_a_taxonomy_mapping_is_refused(tiny, tmp_path):
                str(tmp_path / "map.csv"))
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "a taxonomy mapping does not apply" in done.stderr
+
+
+@pytest.mark.parametrize("bad", [[1], "text", 3, [{"line": 5}]], ids=["list-of-numbers",
+                                                                    "text", "number",
+                                                                    "list-for-one-record"])
+def test_details_of_the_wrong_shape_are_listed_not_a_crash(reference, tmp_path, bad):
+    path = write("networkx", reference, tmp_path)
+    doc = json.loads(path.read_text())
+    n = next(i for i, node in enumerate(doc["nodes"]) if node["id"] == "dorset-mmhs")
+    doc["nodes"][n]["details"] = {"part_of": bad, "hours": bad}  # each one record
+    path.write_text(json.dumps(doc))
+    found = {(p.code, p.file, p.field) for p in _problems("networkx", path)}
+    assert {("bad-details", f"{path}#/nodes/{n}", f"details.{key}")
+            for key in ("part_of", "hours")} <= found
