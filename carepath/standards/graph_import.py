@@ -474,6 +474,31 @@ def _raw_files(records: _Records) -> list[Any]:
     return raw
 
 
+def _strings(value: Any) -> Any:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def _check_text(graph: GraphFile, records: _Records) -> None:
+    """Control characters are refused as in any data file (a YAML file cannot hold them
+    either), each named by its element and field: a node-link or RDF file can hold them."""
+    from carepath.loaders.yamlfile import CONTROL, control_problems
+
+    for key in ("sources", "areas", "services", "relations", "overlaps", "pathway"):
+        for element, rec in getattr(records, key):
+            for field_name, value in rec.items():
+                bad = next((s for s in _strings(value) if CONTROL.search(s)), None)
+                if bad is not None:
+                    graph.problems += control_problems(bad, element.file, line=element.line,
+                                                       field=field_name)[:1]
+
+
 def _check_sources(graph: GraphFile, records: _Records) -> None:
     """Every fact names the document that states it: a node or edge drawn by hand without
     ``evidence_source`` is a problem (and left out), never a fact without a source."""
@@ -532,6 +557,7 @@ def read_records(graph: GraphFile, records: _Records) -> GraphRead:
     from carepath.loaders.resolve import build_model_with_warnings
 
     _check_sources(graph, records)
+    _check_text(graph, records)
     if not records.areas:
         graph.problem(None, "no-area", "kind", "the file has no Area node: a carepath data "
                       "folder needs one for its services")

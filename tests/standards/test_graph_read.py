@@ -318,3 +318,22 @@ def test_details_of_the_wrong_shape_are_listed_not_a_crash(reference, tmp_path, 
     found = {(p.code, p.file, p.field) for p in _problems("networkx", path)}
     assert {("bad-details", f"{path}#/nodes/{n}", f"details.{key}")
             for key in ("part_of", "hours")} <= found
+
+
+@pytest.mark.parametrize("fmt", ["networkx", "graphml"])
+def test_control_characters_are_refused_where_they_are(fmt, dirty, tmp_path):
+    """A node-link file holds them (GraphML drops what XML cannot hold): they are refused as a
+    data file's are, naming the element and field, before anything is written."""
+    path = write(fmt, dirty, tmp_path)
+    if fmt == "graphml":
+        back = read(fmt, path).model  # XML cannot hold them: the text is clean
+        assert back.services["dorset-pmmhs"].name == "Perinatal and Maternal Mental Health Service"
+        return
+    doc = json.loads(path.read_text())
+    n = next(i for i, node in enumerate(doc["nodes"]) if node["id"] == "dorset-pmmhs")
+    found = {(p.code, p.file, p.field) for p in _problems(fmt, path)}
+    assert {("control-character", f"{path}#/nodes/{n}", f) for f in ("name", "aliases", "notes")
+            } <= found
+    done = cli("import", fmt, str(path), "-o", str(tmp_path / "out"))
+    assert done.returncode == 1 and not (tmp_path / "out").exists()
+    assert "carepath-tmp" not in done.stderr  # never a temporary file's name
