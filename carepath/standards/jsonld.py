@@ -103,8 +103,10 @@ RDF_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES,
                ".jsonld": ox.RdfFormat.JSON_LD, ".json": ox.RdfFormat.JSON_LD}
 
 
-def _ident(value: str) -> str:
-    """A model id from its IRI (``cpid:service/dorset-pmmhs``, ``cpid:family``)."""
+def _ident(value: Any) -> str:
+    """A model id from its IRI (``cpid:service/dorset-pmmhs``, ``cpid:family``); a literal
+    where an IRI belongs is read as its text, for the loader to name."""
+    value = str(value)
     local = value[len(ID):] if value.startswith(ID) else value
     return local.split("/", 1)[1] if "/" in local else local
 
@@ -172,8 +174,11 @@ def _place_of(props: dict[str, list]) -> dict[str, Any]:
 
 def _by_number(subjects: dict, nodes: list[str]) -> list[str]:
     """Part nodes (``.../criterion/3``) in the order of their number."""
-    return sorted(nodes, key=lambda iri: (int(iri.rsplit("/", 1)[1])
-                                          if iri.rsplit("/", 1)[1].isdigit() else 0, iri))
+    def number(iri: Any) -> tuple[int, str]:
+        tail = str(iri).rsplit("/", 1)[-1]
+        return (int(tail) if tail.isdigit() else 0, str(iri))
+
+    return [node for node in sorted(nodes, key=number) if node in subjects]
 
 
 def _stage_order(texts: list[str]) -> list[str]:
@@ -186,7 +191,7 @@ def _stage_order(texts: list[str]) -> list[str]:
             window = parse_range(text, stages=_stage_names())
             return (0, window.start, window.end, text)
         except ValueError:
-            return (1, 0, 0, text)
+            return (1, 0, 0, str(text))
 
     return sorted(texts, key=key)
 
@@ -223,7 +228,7 @@ def _rdf_records(graph: GraphFile, subjects: dict[str, dict[str, list]]) -> _Rec
                 if key in restricted:
                     scope[key] = ids(sp, local)
             if "facts" in restricted:
-                scope["facts"] = sorted(sp.get(CP + "scopeFact", []))
+                scope["facts"] = sorted(sp.get(CP + "scopeFact", []), key=str)
             if _one(sp, "note") is not None:
                 scope["note"] = _one(sp, "note")
             scope |= {k: v for k, v in _place_of(sp).items() if k != "source"}
@@ -244,7 +249,7 @@ def _rdf_records(graph: GraphFile, subjects: dict[str, dict[str, list]]) -> _Rec
     statements = typed.get(CP + "Referral", []) + typed.get(CP + "Relationship", [])
     for subject in sorted(statements):
         props = subjects[subject]
-        relation = _one(props, "relation") or ""
+        relation = str(_one(props, "relation") or "")
         rec = {"kind": _KINDS.get(relation[len(CP):], relation[len(CP):]),
                "from": _ident(_one(props, "source") or ""), "to": ids(props, "target")}
         if props.get(CP + "stageText"):
@@ -265,7 +270,7 @@ def _rdf_records(graph: GraphFile, subjects: dict[str, dict[str, list]]) -> _Rec
         out.overlaps.append((element(subject), rec | _place_of(props)))
     cells = typed.get(CP + "PathwayCell", [])
     for subject in sorted(cells, key=lambda iri: int(iri.rsplit("-", 1)[1])
-                          if iri.rsplit("-", 1)[1].isdigit() else 0):
+                          if iri.rsplit("-", 1)[1].isdigit() else 0):  # cpid:cell/cell-N
         props = subjects[subject]
         rec = {"stage": _one(props, "stageText"),
                "service": _ident(_one(props, "cellService") or "")}
@@ -275,7 +280,7 @@ def _rdf_records(graph: GraphFile, subjects: dict[str, dict[str, list]]) -> _Rec
             if _one(props, key) is not None:
                 rec[key] = _one(props, key)
         if props.get(CP + "action"):
-            rec["actions"] = sorted(props[CP + "action"])
+            rec["actions"] = sorted(props[CP + "action"], key=str)
         out.pathway.append((element(subject), rec | _place_of(props)))
     return out
 
@@ -289,7 +294,7 @@ def _rdf_service(graph: GraphFile, subjects: dict, subject: str) -> dict[str, An
     rec: dict[str, Any] = {"id": _ident(subject), "name": _one(props, "", full=_LABEL),
                            "area": _ident(_one(props, "inArea") or "")}
     if props.get(_ALT):
-        rec["aliases"] = sorted(props[_ALT])
+        rec["aliases"] = sorted(props[_ALT], key=str)
     if _one(props, "atTier") is not None:
         rec["tier"] = _ident(_one(props, "atTier"))
     if _one(props, "tierNote") is not None:
@@ -303,7 +308,7 @@ def _rdf_service(graph: GraphFile, subjects: dict, subject: str) -> dict[str, An
     if props.get(CP + "stageText"):
         rec["stages"] = _stage_order(props[CP + "stageText"])
     addresses = []
-    for node in sorted(props.get(CP + "hasNeed", [])):
+    for node in sorted(props.get(CP + "hasNeed", []), key=str):
         need_props = part(node)
         sev = sorted(_ident(v) for v in need_props.get(CP + "atSeverity", []))
         addresses.append({"concern": _ident(_one(need_props, "forConcern") or ""),
@@ -337,8 +342,9 @@ def _rdf_service(graph: GraphFile, subjects: dict, subject: str) -> dict[str, An
         rp = part(node)
         responses.append({"urgency": _ident(_one(rp, "urgency") or ""),
                           "within": _one(rp, "responseTime"), **_place_of(rp),
-                          "_hours": _one(rp, "responseHours") or 0})
-    responses.sort(key=lambda r: (r.pop("_hours"), r["urgency"]))
+                          "_hours": _one(rp, "responseHours")})
+    responses.sort(key=lambda r: (r.pop("_hours") if isinstance(r.get("_hours"), float)
+                                  else 0.0, r["urgency"]))
     if responses:
         rec["response_times"] = responses
     if _one(props, "note") is not None:
@@ -364,7 +370,7 @@ def _rdf_service(graph: GraphFile, subjects: dict, subject: str) -> dict[str, An
     for node in _by_number(subjects, props.get(CP + "hasCondition", [])):
         c = part(node)
         cond = {"text": _one(c, "conditionText"), **_place_of(c),
-                "governs": sorted(c.get(CP + "governs", [])) or ["service"]}
+                "governs": sorted(c.get(CP + "governs", []), key=str) or ["service"]}
         for key, local in (("births_over", "birthsOver"), ("births_at_most", "birthsAtMost")):
             if _one(c, local) is not None:
                 cond[key] = _one(c, local)
