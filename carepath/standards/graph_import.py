@@ -639,9 +639,19 @@ def typed(graph: GraphFile, element: Element, name: str, text: str | None, kind:
 
 
 def label_is_name(data: dict[str, Any], *, edge: bool) -> None:
-    """GraphML's and GEXF's ``label`` is what Gephi shows and edits: a node's name, an edge's
-    kind. It wins over ``name`` (``kind``) where the two differ."""
+    """GraphML's and GEXF's ``label`` is what Gephi shows and edits. A node's label is its
+    name, and wins over ``name`` where the two differ; an edge's label repeats its kind,
+    which is read from ``kind`` (from the label only where the file has no kind).
+
+    >>> data = {"label": "Renamed", "name": "Old"}
+    >>> label_is_name(data, edge=False)
+    >>> data
+    {'name': 'Renamed'}
+    """
     label = data.pop("label", None)
-    if label not in (None, ""):
-        data["kind" if edge else "name"] = label if not edge or not data.get("kind") \
-            else data["kind"]
+    if label in (None, ""):
+        return
+    if not edge:
+        data["name"] = label
+    elif not data.get("kind"):
+        data["kind"] = label
