@@ -102,13 +102,17 @@ def _int(value: int) -> ox.Literal:
 
 
 def decimal_text(value: float) -> str:
-    """The lexical form of an ``xsd:decimal``: shortest round-trip digits, never an exponent.
+    """The canonical lexical form of an ``xsd:decimal`` (XSD 1.1): shortest round-trip digits,
+    never an exponent, no trailing zeros, an integer without a point. Oxigraph's store and
+    rdflib write every decimal in this form, so the Turtle written as the triples are made,
+    the Turtle dumped from a store and the JSON-LD all say ``"100"``, never ``"100.0"`` in
+    one and ``"100"`` in another (the graphs are then isomorphic term for term).
 
-    >>> decimal_text(12.5), decimal_text(1e-05), decimal_text(3)
-    ('12.5', '0.00001', '3.0')
+    >>> decimal_text(12.5), decimal_text(1e-05), decimal_text(3), decimal_text(100.0)
+    ('12.5', '0.00001', '3', '100')
     """
     text = format(Decimal(repr(float(value))), "f")
-    return text if "." in text else text + ".0"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _dec(value: float) -> ox.Literal:

@@ -97,9 +97,10 @@ def _no_duplicate_keys(pairs: list[tuple[str, object]]) -> dict:
 def test_graph_json_has_distinct_keys_and_keeps_both_ends_and_the_evidence(reference, tmp_path):
     import networkx as nx
 
+    from carepath.standards.graph_files import carried_graph
     from carepath.standards.networkx import write_networkx
 
-    G = to_networkx(reference)
+    G = carried_graph(reference)  # the property graph and what the data files say beyond it
     write_networkx(reference, tmp_path / "graph.json")
     again = nx.node_link_graph(json.loads((tmp_path / "graph.json").read_text()),
                                edges="edges", source="source", target="target")

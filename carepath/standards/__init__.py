@@ -15,7 +15,7 @@ list the rest in the export's report.
 >>> sorted(FORMATS)
 ['fhir', 'gexf', 'graphml', 'hsds', 'jsonld', 'networkx']
 >>> [name for name, fmt in FORMATS.items() if fmt.can_import]
-['hsds', 'fhir']
+['hsds', 'fhir', 'graphml', 'gexf', 'networkx', 'jsonld']
 >>> FORMATS["fhir"].writer().__name__
 'write_fhir'
 """
@@ -96,13 +96,24 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            options=(Option("--definitions", "definitions", "Also write carepath's extension "
                            "StructureDefinitions and code systems (a Bundle, JSON) here."),)),
     Format("graphml", "GraphML 1.0",
-           "The property graph as GraphML (yEd, Cytoscape, Gephi, graphology).", "FILE"),
-    Format("gexf", "GEXF 1.3", "The property graph as GEXF 1.3 (Gephi, graphology).", "FILE"),
+           "The property graph as GraphML (yEd, Cytoscape, Gephi, graphology).", "FILE",
+           can_import=True,
+           import_help="A GraphML file carepath wrote (edited in Gephi, yEd or by hand) "
+                       "back into carepath data files."),
+    Format("gexf", "GEXF 1.3", "The property graph as GEXF 1.3 (Gephi, graphology).", "FILE",
+           can_import=True,
+           import_help="A GEXF file carepath wrote (edited and saved by Gephi) back into "
+                       "carepath data files."),
     Format("networkx", "networkx node-link JSON",
            "The property graph as networkx node-link JSON (nx.node_link_graph reads it).",
-           "FILE"),
+           "FILE", can_import=True,
+           import_help="A node-link JSON file carepath wrote (edited in a notebook, "
+                       "nx.node_link_data(G, edges='edges')) back into carepath data files."),
     Format("jsonld", "JSON-LD", "The RDF graph as JSON-LD (the Turtle export's triples, a "
-           "local context).", "FILE"),
+           "local context).", "FILE", can_import=True,
+           import_help="carepath's RDF (JSON-LD; the Turtle `carepath build` writes, by its "
+                       ".ttl suffix) back into carepath data files, with a report of what RDF "
+                       "does not hold."),
 )}
 
 _LEGACY = {  # names this package exported before the registry, still importable from here
@@ -110,6 +121,9 @@ _LEGACY = {  # names this package exported before the registry, still importable
     "export_fhir": "fhir", "import_fhir": "fhir", "to_fhir": "fhir",
     "export_graphml": "graphml", "to_graphml": "graphml", "export_gexf": "gexf",
     "to_gexf": "gexf", "export_jsonld": "jsonld", "to_jsonld": "jsonld",
+    "read_graphml": "graphml", "import_graphml": "graphml", "read_gexf": "gexf",
+    "import_gexf": "gexf", "read_networkx": "networkx", "import_networkx": "networkx",
+    "read_jsonld": "jsonld", "import_jsonld": "jsonld", "read_rdf": "jsonld",
 }
 
 
@@ -125,8 +139,8 @@ def export(name: str, model: Any, target: Path | str, **options: Any) -> Any:
     >>> import tempfile, pathlib
     >>> from carepath import load_reference
     >>> done = export("gexf", load_reference(), pathlib.Path(tempfile.mkdtemp()) / "g.gexf")
-    >>> done.artifact.suffix, "pathway cells" in done.report.not_held
-    ('.gexf', True)
+    >>> done.artifact.suffix, done.report.lost  # a graph file holds the whole model
+    ('.gexf', 0)
     """
     if name not in FORMATS:
         raise ValueError(f"unknown format {name!r}; expected one of: {', '.join(FORMATS)}")

@@ -11,6 +11,10 @@ hold (control characters) is removed. Attributes as in
 >>> text = to_gexf(load_reference()).artifact
 >>> '<gexf xmlns="http://gexf.net/1.3"' in text and 'kind="REFERS_TO"' in text
 True
+
+:func:`read_gexf` reads such a file back (as Gephi saves it after an edit, GEXF 1.2 too) as
+the model it holds, and :func:`import_gexf` writes it as a carepath data folder: see
+:mod:`carepath.standards.graph_import`.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from carepath import __version__
+from carepath.errors import DataValidationError
 from carepath.graph.model import Model
 from carepath.standards.common import Exported
 from carepath.standards.graph_files import (
@@ -28,6 +33,18 @@ from carepath.standards.graph_files import (
     value_text,
     xml_attr,
 )
+from carepath.standards.graph_import import (
+    Element,
+    GraphFile,
+    GraphRead,
+    import_graph,
+    import_options,
+    label_is_name,
+    parse_xml,
+    read_graph,
+    typed,
+)
+from carepath.standards.importing import Imported
 from carepath.writing import write_atomic
 
 NAME = "gexf"
@@ -66,7 +83,8 @@ def _lines(model: Model) -> Iterator[str]:
         yield "      </node>\n"
     yield "    </nodes>\n"
     yield f'    <edges count="{G.number_of_edges()}">\n'
-    for u, v, key, data in G.edges(keys=True, data=True):
+    for u, v, key, data in sorted(G.edges(keys=True, data=True),
+                                  key=lambda edge: int(edge[2][1:])):  # e0, e1...
         kind = xml_attr(str(data["kind"]))
         yield (f'      <edge id="{key}" source="{xml_attr(u)}" target="{xml_attr(v)}" '
                f'kind="{kind}" label="{kind}">\n')
@@ -98,3 +116,93 @@ def write_gexf(model: Model, path: Path | str) -> Exported[Path]:
 def export_gexf(model: Model, path: Path | str) -> Path:
     """Write the GEXF file atomically; returns the path."""
     return write_gexf(model, path).artifact
+
+
+# the namespaces of the GEXF versions Gephi and graphology write
+READ_NS = (NS, "http://gexf.net/1.2", "http://www.gexf.net/1.2draft", "http://www.gexf.net/1.1draft")
+
+
+def parse_gexf(path: Path | str) -> GraphFile:
+    """A GEXF file's nodes and edges, each attribute typed as its ``<attribute>`` declares
+    (``label`` and an edge's ``kind`` are the XML attributes of the same name)."""
+    path = Path(path)
+    root = parse_xml(path, "GEXF")
+    graph = GraphFile(str(path), "GEXF 1.3")
+    ns = root.tag[1:].partition("}")[0] if root.tag.startswith("{") else ""
+    if root.tag != f"{{{ns}}}gexf" or ns not in READ_NS:
+        graph.problem(Element({}, str(path), root.sourceline), "not-gexf", None,
+                      f"the root element is <{root.tag}>, not GEXF's <gexf> in {NS}")
+        raise DataValidationError(graph.problems)
+    q = f"{{{ns}}}"
+    xml_graph = root.find(f"{q}graph")
+    if xml_graph is None:
+        graph.problem(Element({}, str(path), root.sourceline), "no-graph", None,
+                      "the file has no <graph> element")
+        raise DataValidationError(graph.problems)
+    declared: dict[str, dict[str, tuple[str, str, str | None]]] = {"node": {}, "edge": {}}
+    for attributes in xml_graph.iterfind(f"{q}attributes"):
+        table = declared.setdefault(attributes.get("class", "node"), {})
+        for attribute in attributes.iterfind(f"{q}attribute"):
+            default = attribute.find(f"{q}default")
+            table[attribute.get("id", "")] = (attribute.get("title") or attribute.get("id", ""),
+                                              attribute.get("type", "string"),
+                                              default.text if default is not None else None)
+
+    def element(xml: object, cls: str) -> Element:
+        found = Element({}, str(path), xml.sourceline)
+        table = declared.get(cls, {})
+        titles = {title: (title, kind, None) for title, kind, _ in table.values()}
+        for title, kind, default in table.values():
+            if default is not None:
+                found.data[title] = typed(graph, found, title, default, kind)
+        for value in xml.iterfind(f"{q}attvalues/{q}attvalue"):
+            ident = value.get("for") or value.get("id") or ""
+            if ident not in table and ident not in titles:
+                graph.problem(found, "unknown-attribute", "for", f"no <attribute> declares "
+                              f"{ident!r}; value left out")
+                continue
+            title, kind, _ = table.get(ident) or titles[ident]
+            found.data[title] = typed(graph, found, title, value.get("value", ""), kind)
+        if xml.get("label") is not None:
+            found.data["label"] = xml.get("label")
+        if cls == "edge" and xml.get("kind"):
+            found.data["kind"] = xml.get("kind")
+        label_is_name(found.data, edge=cls == "edge")
+        return found
+
+    for node in xml_graph.iterfind(f"{q}nodes/{q}node"):
+        found = element(node, "node")
+        ident = node.get("id")
+        if not ident or ident in graph.nodes:
+            graph.problem(found, "bad-id", "id", f"node id {ident!r} is "
+                          + ("missing" if not ident else "used twice") + "; node left out")
+            continue
+        graph.nodes[ident] = found
+    for edge in xml_graph.iterfind(f"{q}edges/{q}edge"):
+        graph.edges.append((edge.get("source", ""), edge.get("target", ""),
+                            element(edge, "edge")))
+    return graph
+
+
+def read_gexf(path: Path | str) -> GraphRead:
+    """The model a carepath GEXF file holds (edited or not), its data folder's records and
+    warnings. Raises :class:`~carepath.errors.DataValidationError` listing every problem.
+
+    >>> import tempfile, pathlib
+    >>> from carepath import load_reference
+    >>> model = load_reference()
+    >>> done = write_gexf(model, pathlib.Path(tempfile.mkdtemp()) / "g.gexf")
+    >>> read_gexf(done.artifact).model == model
+    True
+    """
+    from carepath.graph.bulk import paused_gc
+
+    with paused_gc():  # a million objects, none of them garbage
+        return read_graph(parse_gexf(path))
+
+
+def import_gexf(path: Path | str, out: Path | str, *, force: bool = False,
+                together: tuple[Path | str, ...] = (), **options: object) -> Imported:
+    """Write what a carepath GEXF file holds as a carepath data folder at ``out``."""
+    import_options(path, **options)
+    return import_graph(read_gexf(path), out, force=force, together=together)

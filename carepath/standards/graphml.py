@@ -10,6 +10,10 @@ XML cannot hold (control characters) is removed. Attributes as in
 >>> text = to_graphml(load_reference()).artifact
 >>> '<key id="e_kind" for="edge" attr.name="kind" attr.type="string"/>' in text
 True
+
+:func:`read_graphml` reads such a file back (edited in Gephi, yEd or by hand) as the model it
+holds, and :func:`import_graphml` writes it as a carepath data folder: see
+:mod:`carepath.standards.graph_import`.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+from carepath.errors import DataValidationError
 from carepath.graph.model import Model
 from carepath.standards.common import Exported
 from carepath.standards.graph_files import (
@@ -27,12 +33,25 @@ from carepath.standards.graph_files import (
     value_text,
     xml_attr,
 )
+from carepath.standards.graph_import import (
+    Element,
+    GraphFile,
+    GraphRead,
+    import_graph,
+    import_options,
+    label_is_name,
+    parse_xml,
+    read_graph,
+    typed,
+)
+from carepath.standards.importing import Imported
 from carepath.writing import write_atomic
 
 NAME = "graphml"
 SUFFIXES = (".graphml",)
 DESCRIPTION = "The property graph as GraphML (yEd, Cytoscape, Gephi, graphology)."
 NS = "http://graphml.graphdrawing.org/xmlns"
+DATA = f"{{{NS}}}data"
 # an id GraphML accepts (an xs:NMTOKEN, ASCII part): the loaders' ids always are; a node with
 # any other id (a model made in code) is written as n{index}, its name still its label
 _NMTOKEN = re.compile(r"^[A-Za-z0-9._:-]+$")
@@ -60,7 +79,8 @@ def _lines(model: Model) -> Iterator[str]:
         for name, value in data.items():
             yield f'      <data key="{keys["node", name]}">{xml_attr(value_text(value))}</data>\n'
         yield "    </node>\n"
-    for u, v, key, data in G.edges(keys=True, data=True):
+    for u, v, key, data in sorted(G.edges(keys=True, data=True),
+                                  key=lambda edge: int(edge[2][1:])):  # e0, e1...
         yield f'    <edge id="{key}" source="{xml_attr(ids[u])}" target="{xml_attr(ids[v])}">\n'
         for name, value in data.items():
             yield f'      <data key="{keys["edge", name]}">{xml_attr(value_text(value))}</data>\n'
@@ -84,4 +104,76 @@ def export_graphml(model: Model, path: Path | str) -> Path:
     return write_graphml(model, path).artifact
 
 
+def parse_graphml(path: Path | str) -> GraphFile:
+    """A GraphML file's nodes and edges, each attribute typed as its ``<key>`` declares."""
+    path = Path(path)
+    root = parse_xml(path, "GraphML")
+    graph = GraphFile(str(path), "GraphML 1.0")
+    if root.tag != f"{{{NS}}}graphml":
+        graph.problem(Element({}, str(path), root.sourceline), "not-graphml", None,
+                      f"the root element is <{root.tag}>, not GraphML's <graphml> in {NS}")
+        raise DataValidationError(graph.problems)
+    keys: dict[str, tuple[str, str, str | None]] = {}
+    defaults: dict[str, dict[str, Any]] = {"node": {}, "edge": {}}
+    for key in root.iterfind(f"{{{NS}}}key"):
+        default = key.find(f"{{{NS}}}default")
+        name, kind = key.get("attr.name") or key.get("id", ""), key.get("attr.type", "string")
+        keys[key.get("id", "")] = (name, kind, default.text if default is not None else None)
+        if default is not None:
+            where = Element({}, str(path), key.sourceline)
+            for domain in (("node", "edge") if key.get("for", "all") == "all"
+                           else (key.get("for"),)):
+                defaults.setdefault(domain, {})[name] = typed(graph, where, name,
+                                                              default.text or "", kind)
 
+    def element(xml: Any, domain: str) -> Element:
+        found = Element(dict(defaults.get(domain, {})), str(path), xml.sourceline)
+        for data in xml.iterchildren(DATA):
+            key = keys.get(data.get("key"))
+            if key is None:
+                graph.problem(found, "unknown-key", "key", f"no <key> declares "
+                              f"{data.get('key')!r}; value left out")
+                continue
+            name, kind, _ = key
+            found.data[name] = (data.text or "" if kind == "string"
+                                else typed(graph, found, name, data.text or "", kind))
+        label_is_name(found.data, edge=domain == "edge")
+        return found
+
+    for xml in root.iterfind(f"{{{NS}}}graph"):
+        for node in xml.iterfind(f"{{{NS}}}node"):
+            found = element(node, "node")
+            ident = node.get("id")
+            if not ident or ident in graph.nodes:
+                graph.problem(found, "bad-id", "id", f"node id {ident!r} is "
+                              + ("missing" if not ident else "used twice") + "; node left out")
+                continue
+            graph.nodes[ident] = found
+        for edge in xml.iterfind(f"{{{NS}}}edge"):
+            graph.edges.append((edge.get("source", ""), edge.get("target", ""),
+                                element(edge, "edge")))
+    return graph
+
+
+def read_graphml(path: Path | str) -> GraphRead:
+    """The model a carepath GraphML file holds (edited or not), its data folder's records and
+    warnings. Raises :class:`~carepath.errors.DataValidationError` listing every problem.
+
+    >>> import tempfile, pathlib
+    >>> from carepath import load_reference
+    >>> model = load_reference()
+    >>> done = write_graphml(model, pathlib.Path(tempfile.mkdtemp()) / "g.graphml")
+    >>> read_graphml(done.artifact).model.services == model.services
+    True
+    """
+    from carepath.graph.bulk import paused_gc
+
+    with paused_gc():  # a million objects, none of them garbage
+        return read_graph(parse_graphml(path))
+
+
+def import_graphml(path: Path | str, out: Path | str, *, force: bool = False,
+                   together: tuple[Path | str, ...] = (), **options: object) -> Imported:
+    """Write what a carepath GraphML file holds as a carepath data folder at ``out``."""
+    import_options(path, **options)
+    return import_graph(read_graphml(path), out, force=force, together=together)

@@ -124,6 +124,9 @@ class Imported:
     organisations: set[str] = field(default_factory=set)
     # access routes a carepath export recorded: service id -> [(relation record, line)]
     routes: dict[str, list[tuple[dict[str, Any], int | None]]] = field(default_factory=dict)
+    # whether the standard classifies with taxonomy terms a mapping file maps (HSDS, FHIR);
+    # carepath's own graph files name carepath's tiers and concerns: no map is written
+    taxonomy: bool = True
 
     @property
     def services(self) -> list[dict[str, Any]]:
@@ -497,13 +500,16 @@ def report_markdown(result: Imported) -> str:
            f"{dt.date.today().isoformat()}: {len(services)} services in {len(result.areas)} "
            f"areas, {len(result.organisations)} organisations, "
            f"{sum(len(s.get('eligibility', [])) for s in services)} eligibility criteria.", "",
-           "## To fill in", "",
-           "Relations (who refers to whom) are not part of the standard: add them under "
-           "`relations:` in the area files.", ""]
+           "## To fill in", ""]
+    if not any(a.get("relations") for a in result.areas.values()):
+        out += ["Relations (who refers to whom) are not part of the standard: add them under "
+                "`relations:` in the area files.", ""]
     out += [f"- {line}" for line in result.to_fill] or ["- nothing else"]
-    out += ["", f"## Taxonomy terms ({len(result.terms)})", "",
-            f"`{MAP_FILE}` lists every term seen; fill in tier, concerns and stages and import "
-            "again with `--map` to apply them (and reuse the file for the next import).", ""]
+    if result.taxonomy:
+        out += ["", f"## Taxonomy terms ({len(result.terms)})", "",
+                f"`{MAP_FILE}` lists every term seen; fill in tier, concerns and stages and "
+                "import again with `--map` to apply them (and reuse the file for the next "
+                "import).", ""]
     out += ["", f"## Warnings ({len(result.warnings)})", ""]
     out += [f"- {p}" for p in result.warnings] or ["- none"]
     return "\n".join(out) + "\n"
@@ -531,14 +537,16 @@ def write_import(result: Imported, out: Path | str, *, force: bool = False,
             body = {"source": data["services"][0]["source"] if data["services"]
                     else result.sources[0]["id"], "area": data["area"],
                     "services": data["services"]}
-            if data.get("relations"):
-                body["relations"] = data["relations"]
+            for key in ("relations", "overlaps", "pathway"):
+                if data.get(key):
+                    body[key] = data[key]
             (tmp / "areas" / f"{ident}.yaml").write_text(header + dump_yaml(body),
                                                          encoding="utf-8")
-        with (tmp / MAP_FILE).open("w", encoding="utf-8", newline="") as fh:
-            writer = csv.DictWriter(fh, fieldnames=list(MAP_COLUMNS))
-            writer.writeheader()
-            writer.writerows(result.terms)
+        if result.taxonomy:
+            with (tmp / MAP_FILE).open("w", encoding="utf-8", newline="") as fh:
+                writer = csv.DictWriter(fh, fieldnames=list(MAP_COLUMNS))
+                writer.writeheader()
+                writer.writerows(result.terms)
         (tmp / REPORT_FILE).write_text(report_markdown(result), encoding="utf-8")
         # raises DataValidationError: nothing is moved into place
         load_with_warnings(*together, tmp)

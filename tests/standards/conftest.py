@@ -111,3 +111,16 @@ def hapi(fhir_exports) -> dict[str, list[tuple[str, str, str]]]:
         if len(parts) == 4:
             messages[by_path[parts[0]]].append((parts[1], parts[2], parts[3]))
     return messages
+
+
+@pytest.fixture(scope="session")
+def region(tmp_path_factory):
+    """The region preset (five areas, about 2,400 services and 129,000 relations), generated
+    as ``carepath synth --preset region`` makes it, loaded from its CSV folder."""
+    import carepath
+    from carepath.synth import preset, synthesize, write_system
+
+    size = preset("region")
+    system = synthesize(areas=size.areas, services_per_area=size.services_per_area, seed=0)
+    return carepath.load(write_system(system, tmp_path_factory.mktemp("region") / "data",
+                                      fmt="csv"))

@@ -5,6 +5,8 @@
 // shacl=SHAPES:DATA,... validates the union of the data files against the shapes and prints
 //   SHAPES<TAB>conforms<TAB>true|false<TAB>RESULTS, then one line per result:
 //   SHAPES<TAB>result<TAB>FOCUS<TAB>PATH<TAB>MESSAGE
+// iso=A,B parses both files and prints A<TAB>isomorphic<TAB>true|false<TAB>B (Jena compares
+//   literals term by term: "100"^^xsd:decimal and "100.0"^^xsd:decimal differ)
 import org.apache.jena.graph.Graph;
 import org.apache.jena.riot.Lang;
 import org.apache.jena.riot.RDFLanguages;
@@ -32,6 +34,10 @@ public class JenaCheck {
                 } catch (Exception e) {
                     System.out.println(file + "\terror\t" + String.valueOf(e.getMessage()).replace('\n', ' '));
                 }
+            } else if (arg.startsWith("iso=")) {
+                String[] files = arg.substring(4).split(",", 2);
+                boolean same = parse(files[0]).isIsomorphicWith(parse(files[1]));
+                System.out.println(files[0] + "\tisomorphic\t" + same + "\t" + files[1]);
             } else if (arg.startsWith("shacl=")) {
                 String[] parts = arg.substring(6).split(":", 2);
                 Graph data = GraphFactory.createDefaultGraph();
