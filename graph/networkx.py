@@ -35,6 +35,7 @@ from carepath.graph.model import (
     NodeKind,
     Relation,
     RelationKind,
+    Service,
 )
 from carepath.graph.properties import (
     pathway_cell_id,
@@ -201,20 +202,32 @@ def staffed_by_relations(model: Model) -> list[Relation]:
     ...  if r.source == "dorset-general-practice"]
     ['gp']
     """
-    return [Relation(f"{STAFFED_BY_PREFIX}{svc.id}{RELATION_ID_SEPARATOR}{prof}",
-                     RelationKind.REFERS_TO, NodeId(svc.id), NodeId(prof), svc.provenance,
-                     note=f"staffed by {model.name_of(prof)}: the profession's relations "
-                          "are the service's")
+    return [staffed_by_relation(model, svc, prof)
             for svc in model.services.values() for prof in svc.professions
             if prof in model.professions]
 
 
+def staffed_by_relation(model: Model, svc: Service, prof: str) -> Relation:
+    """The hop from ``svc`` to ``prof``, a profession staffing it (see
+    :func:`staffed_by_relations`)."""
+    return Relation(f"{STAFFED_BY_PREFIX}{svc.id}{RELATION_ID_SEPARATOR}{prof}",
+                    RelationKind.REFERS_TO, NodeId(svc.id), NodeId(prof), svc.provenance,
+                    note=f"staffed by {model.name_of(prof)}: the profession's relations "
+                         "are the service's")
+
+
 def part_of_relations(model: Model) -> list[Relation]:
     """One hop from each parent service into each of its parts (see :func:`relation_graph`)."""
-    return [Relation(PART_OF_PREFIX + svc.id, RelationKind.REFERS_TO, NodeId(svc.part_of),
-                     NodeId(svc.id), svc.part_of_provenance or svc.provenance,
-                     note="part of " + model.name_of(svc.part_of))
+    return [part_of_relation(model, svc)
             for svc in model.services.values() if svc.part_of in model.services]
+
+
+def part_of_relation(model: Model, svc: Service) -> Relation:
+    """The hop from the service ``svc`` is part of into ``svc`` (see
+    :func:`part_of_relations`)."""
+    return Relation(PART_OF_PREFIX + svc.id, RelationKind.REFERS_TO, NodeId(svc.part_of),
+                    NodeId(svc.id), svc.part_of_provenance or svc.provenance,
+                    note="part of " + model.name_of(svc.part_of))
 
 
 def _relation_graph(model: Model, kinds: frozenset[RelationKind], conditions: dict[str, Any],
