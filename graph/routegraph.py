@@ -37,6 +37,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable, Iterable, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -341,50 +342,40 @@ def make_route_graph(model: Model) -> RouteGraph:
     import numpy as np
 
     from carepath.graph.bulk import paused_gc
-    from carepath.snapshot import _encoder
 
     with paused_gc():
-        services, professions = model.services, model.professions
-        ends = {st.source for st in model.statements}
-        for st in model.statements:
-            ends.update(st.targets)
+        services, professions, statements = model.services, model.professions, model.statements
         parts = [svc for svc in services.values() if svc.part_of in services]
         staff = [(svc.id, p) for svc in services.values() for p in svc.professions
                  if p in professions]
-        ends.update(svc.part_of for svc in parts)
-        ends.update(svc.id for svc in parts)
-        ends.update(n for pair in staff for n in pair)
-        nodes = tuple(sorted(ends))
+        added = [(u, v, PART_OF) for u, v in ((s.part_of, s.id) for s in parts)]
+        added += [(u, v, STAFFED_BY) for u, v in staff]
+        targets = list(chain.from_iterable(st.targets for st in statements))
+        nodes = tuple(sorted({*targets, *(st.source for st in statements),
+                              *(n for u, v, _ in added for n in (u, v))}))
         index = {n: i for i, n in enumerate(nodes)}
         areas = tuple(sorted(model.areas))
         area_index = {a: i for i, a in enumerate(areas)}
         cond_index: dict[Any, int] = {}
-        src, dst, kind, stmt, cond = [], [], [], [], []
         kind_code = {k: i for i, k in enumerate(KINDS)}
-        encode = _encoder(Statement)
-        texts = []
-        for n, st in enumerate(model.statements):
-            key = (st.windows, st.concerns, st.severities)
-            c = cond_index.setdefault(key, len(cond_index))
-            k, s = kind_code[st.kind], index[st.source]
-            targets = [index[t] for t in st.targets]
-            m = len(targets)
-            src += [s] * m
-            dst += targets
-            kind += [k] * m
-            stmt += [n] * m
-            cond += [c] * m
-            texts.append(json.dumps(encode(dataclasses.replace(st, targets=())),
-                                    ensure_ascii=False, separators=(",", ":")).encode())
+        per = np.array([(index[st.source], kind_code[st.kind],
+                         cond_index.setdefault((st.windows, st.concerns, st.severities),
+                                               len(cond_index)))
+                        for st in statements], dtype=np.int32).reshape(-1, 3)
+        counts = np.fromiter((len(st.targets) for st in statements), dtype=np.int64,
+                             count=len(statements))
         refers = kind_code[RelationKind.REFERS_TO]
-        for code, pairs in ((PART_OF, [(s.part_of, s.id) for s in parts]), (STAFFED_BY, staff)):
-            src += [index[u] for u, _ in pairs]
-            dst += [index[v] for _, v in pairs]
-            kind += [refers] * len(pairs)
-            stmt += [code] * len(pairs)
-            cond += [-1] * len(pairs)
-        src_a, dst_a = np.array(src, dtype=np.int32), np.array(dst, dtype=np.int32)
-        stmt_a = np.array(stmt, dtype=np.int32)
+        src_a = np.concatenate([np.repeat(per[:, 0], counts),
+                                [index[u] for u, _, _ in added]]).astype(np.int32)
+        dst_a = np.concatenate([np.fromiter(map(index.__getitem__, targets), dtype=np.int32,
+                                            count=len(targets)),
+                                [index[v] for _, v, _ in added]]).astype(np.int32)
+        stmt_a = np.concatenate([np.repeat(np.arange(len(statements), dtype=np.int32), counts),
+                                 [code for _, _, code in added]]).astype(np.int32)
+        kind_a = np.concatenate([np.repeat(per[:, 1], counts),
+                                 [refers] * len(added)]).astype(np.int8)
+        cond_a = np.concatenate([np.repeat(per[:, 2], counts),
+                                 [-1] * len(added)]).astype(np.int16)
         order = np.lexsort((stmt_a, dst_a, src_a))
         src_a, dst_a, stmt_a = src_a[order], dst_a[order], stmt_a[order]
         node_area = np.array([area_index[services[n].area] if n in services else -1
@@ -396,13 +387,14 @@ def make_route_graph(model: Model) -> RouteGraph:
         owners = np.concatenate([a_src, a_dst])[pick]
         ids = np.concatenate([edge_ids, edge_ids])[pick]
         by_area = np.lexsort((ids, owners))
+        texts = _statement_texts(statements)
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         arrays = {
             "indptr": np.searchsorted(src_a, np.arange(len(nodes) + 1)).astype(np.int64),
             "dst": dst_a,
-            "kind": np.array(kind, dtype=np.int8)[order],
+            "kind": kind_a[order],
             "statement": stmt_a,
-            "condition": np.array(cond, dtype=np.int16)[order],
+            "condition": cond_a[order],
             "area_ptr": np.searchsorted(owners[by_area], np.arange(len(areas) + 1))
                         .astype(np.int64),
             "area_edges": ids[by_area],
@@ -412,6 +404,23 @@ def make_route_graph(model: Model) -> RouteGraph:
         }
         conditions = tuple(cond_index)
     return RouteGraph(nodes, areas, conditions, arrays)
+
+
+def _statement_texts(statements: Sequence[Statement]) -> list[bytes]:
+    """Each statement as snapshot JSON, without its targets (a relation's target is its
+    edge's): what :meth:`RouteGraph.statement_at` reads back."""
+    from carepath.snapshot import _encoder
+
+    names = [f.name for f in dataclasses.fields(Statement)]
+    at = names.index("targets")
+    encode = _encoder(Statement)
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    texts = []
+    for st in statements:
+        values = [getattr(st, n) for n in names]
+        values[at] = ()
+        texts.append(dumps(encode(Statement(*values))).encode())
+    return texts
 
 
 def write_route_graph(graph: RouteGraph, folder: Path, *, stamp: dict[str, Any]) -> None:
