@@ -28,8 +28,8 @@ state never closes it.
 >>> search = graph.search(model, week=4)
 >>> search.shortest("health-visitor", {"dorset-pmmhs"}, "dorset", max_hops=3)
 ['health-visitor', 'dorset-pmmhs']
->>> [r.id for r in search.relations("health-visitor", "dorset-pmmhs")]
-['dorset-s-012/dorset-pmmhs']
+>>> [r.provenance.ref for r in search.relations("health-visitor", "dorset-pmmhs")]
+['doc-002:34']
 """
 
 from __future__ import annotations
@@ -335,9 +335,12 @@ def make_route_graph(model: Model) -> RouteGraph:
     """The route graph of ``model``: every relation, and the hops into parts and to staff.
 
     >>> from carepath import load_reference
-    >>> graph = make_route_graph(load_reference())
-    >>> graph.nodes[:2], graph.edge_count > 100
-    (('cm-adult-mh', 'cm-childrens-centres'), True)
+    >>> model = load_reference()
+    >>> graph = make_route_graph(model)
+    >>> graph.nodes[:2]   # professions and services, sorted by id
+    ('attachment-practitioner', 'care-coordinator')
+    >>> graph.edge_count - model.relation_count   # the hops into parts and to staff
+    27
     """
     import numpy as np
 
