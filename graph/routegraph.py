@@ -43,7 +43,12 @@ from typing import TYPE_CHECKING, Any
 
 from carepath.graph.model import (
     NO,
+    RELATION_ID_SEPARATOR,
+    Model,
+    NodeId,
+    Relation,
     RelationKind,
+    Service,
     Statement,
 )
 from carepath.graph.stages import Interval
@@ -51,10 +56,10 @@ from carepath.graph.stages import Interval
 if TYPE_CHECKING:
     import numpy as np
 
-    from carepath.graph.model import Model, Relation
-
-__all__ = ["FORMAT", "PART_OF", "STAFFED_BY", "RouteGraph", "RouteGraphError", "RouteSearch",
-           "make_route_graph", "read_route_graph", "route_graph_of", "write_route_graph"]
+__all__ = ["FORMAT", "PART_OF", "PART_OF_PREFIX", "STAFFED_BY", "STAFFED_BY_PREFIX", "RouteGraph",
+           "RouteGraphError", "RouteSearch", "make_route_graph", "part_of_relation",
+           "part_of_relations", "read_route_graph", "route_graph_of", "staffed_by_relation",
+           "staffed_by_relations", "write_route_graph"]
 
 FORMAT = "carepath-routes-1"
 PART_OF = -1
@@ -65,6 +70,57 @@ KINDS = tuple(RelationKind)
 ARRAYS = ("indptr", "dst", "kind", "statement", "condition", "area_ptr", "area_edges",
           "node_area", "statement_ptr", "statement_json")
 META = "meta.json"
+
+
+# -- the hops added to the relations ------------------------------------------------------------
+
+PART_OF_PREFIX = "part-of" + RELATION_ID_SEPARATOR
+"""Ids of the hops :func:`carepath.graph.networkx.relation_graph` adds from a service into its
+parts."""
+
+
+STAFFED_BY_PREFIX = "staffed-by" + RELATION_ID_SEPARATOR
+"""Ids of the hops :func:`carepath.graph.networkx.relation_graph` adds from a service to the
+professions staffing it."""
+
+
+def staffed_by_relations(model: Model) -> list[Relation]:
+    """One hop from each service to each profession it is staffed by: a service and the
+    profession working in it answer the same, so where a document holds a referral on the
+    profession ("GPs refer", doc-002:31), the service ("General practice") reaches it too.
+
+    >>> from carepath import load_reference
+    >>> [r.target for r in staffed_by_relations(load_reference())
+    ...  if r.source == "dorset-general-practice"]
+    ['gp']
+    """
+    return [staffed_by_relation(model, svc, prof)
+            for svc in model.services.values() for prof in svc.professions
+            if prof in model.professions]
+
+
+def staffed_by_relation(model: Model, svc: Service, prof: str) -> Relation:
+    """The hop from ``svc`` to ``prof``, a profession staffing it (see
+    :func:`staffed_by_relations`)."""
+    return Relation(f"{STAFFED_BY_PREFIX}{svc.id}{RELATION_ID_SEPARATOR}{prof}",
+                    RelationKind.REFERS_TO, NodeId(svc.id), NodeId(prof), svc.provenance,
+                    note=f"staffed by {model.name_of(prof)}: the profession's relations "
+                         "are the service's")
+
+
+def part_of_relations(model: Model) -> list[Relation]:
+    """One hop from each parent service into each of its parts (see
+    :func:`carepath.graph.networkx.relation_graph`)."""
+    return [part_of_relation(model, svc)
+            for svc in model.services.values() if svc.part_of in model.services]
+
+
+def part_of_relation(model: Model, svc: Service) -> Relation:
+    """The hop from the service ``svc`` is part of into ``svc`` (see
+    :func:`part_of_relations`)."""
+    return Relation(PART_OF_PREFIX + svc.id, RelationKind.REFERS_TO, NodeId(svc.part_of),
+                    NodeId(svc.id), svc.part_of_provenance or svc.provenance,
+                    note="part of " + model.name_of(svc.part_of))
 
 
 class RouteGraphError(ValueError):
@@ -126,7 +182,7 @@ class RouteSearch:
                  areas: tuple[str, ...] | None) -> None:
         import numpy as np
 
-        from carepath.graph.model import Provenance, Relation
+        from carepath.graph.model import Provenance
 
         self.graph, self.model, self.week = graph, model, week
         self._np = np
@@ -308,8 +364,6 @@ class RouteSearch:
 
     def relations(self, u: str, v: str) -> list[Relation]:
         """The relations from ``u`` to ``v`` the family can take (a hop of a route)."""
-        from carepath.graph.networkx import part_of_relation, staffed_by_relation
-
         np, g, model = self._np, self.graph, self.model
         i, j = g.index[u], g.index[v]
         lo, hi = int(g.indptr[i]), int(g.indptr[i + 1])

@@ -28,10 +28,7 @@ Targets are resolved by :func:`resolve_targets`: a service or profession id, a t
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
-
-import networkx as nx
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from carepath.errors import QueryError
 from carepath.graph.model import (
@@ -44,8 +41,12 @@ from carepath.graph.model import (
     Model,
     Relation,
 )
-from carepath.graph.networkx import PART_OF_PREFIX, STAFFED_BY_PREFIX
-from carepath.graph.routegraph import RouteSearch, route_graph_of
+from carepath.graph.routegraph import (
+    PART_OF_PREFIX,
+    STAFFED_BY_PREFIX,
+    RouteSearch,
+    route_graph_of,
+)
 from carepath.graph.verdict import combine, conditions_at, hop_at, window_at
 from carepath.queries.referrals import (
     check_area,
@@ -57,6 +58,10 @@ from carepath.queries.referrals import (
     did_you_mean,
     evidence,
 )
+
+if TYPE_CHECKING:  # networkx and pandas are imported when a search needs them
+    import networkx as nx
+    import pandas as pd
 
 __all__ = ["COLUMNS", "ENTRY_PROFESSIONS", "NEED_COLUMNS", "area_view", "area_views",
            "entry_points", "referral_routes", "resolve_targets", "routes_for_need",
@@ -283,6 +288,8 @@ def routes_for_need(model: Model, *, concern: str, severity: str | None = None,
                 row["open"] = combine([row["open"], board.value])
             rows.append({"entry": start, "target": end, "target_name": model.name_of(end),
                          "area": model.services[end].area, **row})
+    import pandas as pd
+
     df = pd.DataFrame(rows, columns=[c for c in NEED_COLUMNS if c != "route"])
     df["_key"] = df["path"].map(tuple)
     df = df.sort_values(["area", "target", "hops", "_key"], kind="stable").drop(columns="_key")
@@ -367,6 +374,8 @@ def area_views(model: Model, graph: nx.MultiDiGraph,
     >>> sorted(views["dorset"].predecessors("dorset-pmmhs"))[:2]
     ['dorset-cmht', 'dorset-social-care']
     """
+    from networkx import DiGraph
+
     wanted = set(areas)
     area_of = {s.id: s.area for s in model.services.values() if s.area in wanted}
     edges: dict[str, set[tuple[str, str]]] = {area: set() for area in wanted}
@@ -379,7 +388,7 @@ def area_views(model: Model, graph: nx.MultiDiGraph,
     views = {}
     for area, found in edges.items():
         ordered = sorted(found)
-        view = nx.DiGraph()
+        view = DiGraph()
         view.add_nodes_from(sorted({n for e in ordered for n in e}))
         view.add_edges_from(ordered)
         views[area] = view
@@ -461,6 +470,8 @@ def _describe(rel: Relation) -> str:
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    import pandas as pd
+
     df = pd.DataFrame(rows, columns=COLUMNS[1:])
     df.insert(0, "route", range(1, len(df) + 1))
     return df
