@@ -142,11 +142,45 @@ class RouteGraph:
     def __post_init__(self) -> None:
         object.__setattr__(self, "index", {n: i for i, n in enumerate(self.nodes)})
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self.arrays[name]
-        except KeyError:
-            raise AttributeError(name) from None
+    @property
+    def indptr(self) -> np.ndarray:
+        """Where each node's row of edges starts (by index; the last: the edge count)."""
+        return self.arrays["indptr"]
+
+    @property
+    def dst(self) -> np.ndarray:
+        """Each edge's target node."""
+        return self.arrays["dst"]
+
+    @property
+    def kind(self) -> np.ndarray:
+        """Each edge's relation kind (its index in :class:`RelationKind`)."""
+        return self.arrays["kind"]
+
+    @property
+    def statement(self) -> np.ndarray:
+        """Each edge's statement (:data:`PART_OF`, :data:`STAFFED_BY`: an added hop)."""
+        return self.arrays["statement"]
+
+    @property
+    def condition(self) -> np.ndarray:
+        """Each edge's condition set (an index of :attr:`conditions`; -1: none)."""
+        return self.arrays["condition"]
+
+    @property
+    def area_ptr(self) -> np.ndarray:
+        """Where each area's list in :attr:`area_edges` starts."""
+        return self.arrays["area_ptr"]
+
+    @property
+    def area_edges(self) -> np.ndarray:
+        """The edges with an end at a service of each area, area by area."""
+        return self.arrays["area_edges"]
+
+    @property
+    def node_area(self) -> np.ndarray:
+        """Each node's area (an index of :attr:`areas`; -1: not a service)."""
+        return self.arrays["node_area"]
 
     @property
     def edge_count(self) -> int:

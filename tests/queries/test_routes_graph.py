@@ -201,3 +201,12 @@ def test_the_cache_writes_the_route_graph_on_first_use(tmp_path, monkeypatch):
     assert again.hit
     pd.testing.assert_frame_equal(
         referral_routes(again.names, "health-visitor", "specialist-perinatal"), rows)
+
+
+def test_the_command_line_reads_names_and_the_route_graph_for_routes(built, reference):
+    from carepath.cli._common import load_routes
+
+    model = load_routes(None, built)
+    assert not model.statements  # the million relations are not read
+    pd.testing.assert_frame_equal(shortest_route(model, "family", "inpatient", week=4),
+                                  shortest_route(reference, "family", "inpatient", week=4))
