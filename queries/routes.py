@@ -19,6 +19,10 @@ does not state do not restrict it). Two rules keep routes meaningful:
 Targets are resolved by :func:`resolve_targets`: a service or profession id, a tier id or alias
 (``"inpatient"``: every Mother and Baby Unit), or words matching service names and aliases.
 
+The searches run over the model's route graph (:func:`carepath.graph.routegraph.route_graph_of`:
+arrays a build writes once and a search memory-maps), so a question pays for the search, not
+for making a graph of every relation; the relations of the hops found are made for their rows.
+
 >>> from carepath import load_reference
 >>> model = load_reference()
 >>> referral_routes(model, "health-visitor", "dorset-pmmhs").loc[0, "names"]
