@@ -560,6 +560,11 @@ def read_route_graph(folder: Path, *, stamp: dict[str, Any]) -> RouteGraph:
     sizes = {"indptr": len(nodes) + 1, "node_area": len(nodes), "kind": edges,
              "statement": edges, "condition": edges, "area_ptr": len(areas) + 1}
     bad = [name for name, size in sizes.items() if len(arrays[name]) != size]
+    bounds = {"dst": len(nodes), "area_edges": edges,
+              "statement": len(arrays["statement_ptr"]) - 1}  # indices stay inside
+    bad += [name for name, bound in bounds.items()
+            if len(arrays[name]) and not (int(arrays[name].max()) < bound
+                                          and int(arrays[name].min()) >= -2)]
     if bad or (edges and int(arrays["indptr"][-1]) != edges):
         raise RouteGraphError(f"damaged arrays ({', '.join(bad) or 'indptr'})")
     return RouteGraph(nodes, areas, conditions, arrays)
