@@ -9,8 +9,9 @@ data file, or another carepath, is another key. Each part is written beside the 
 renamed into place, the manifest last, so a half-written entry is never seen as complete;
 an entry whose manifest, snapshot (checked by hash) or store cannot be read is removed and
 built again, never trusted. The model snapshot is written on first use; the engines' stores
-when a query first needs them. The :data:`KEEP` most recently used entries are kept: writing
-a new one removes the least recently used beyond that (a national entry is about 500 MB).
+and the route graph when a query first needs them. The :data:`KEEP` most recently used
+entries are kept: writing a new one removes the least recently used beyond that (a national
+entry is about 500 MB).
 
 >>> import os, tempfile
 >>> os.environ["CAREPATH_CACHE_DIR"] = tempfile.mkdtemp()
@@ -39,6 +40,7 @@ from carepath.build import (
     LADYBUG,
     MANIFEST,
     OXIGRAPH,
+    ROUTES,
     SNAPSHOT,
     Build,
     content_hash,
@@ -48,6 +50,7 @@ from carepath.build import (
     write_ladybug,
     write_manifest,
     write_oxigraph,
+    write_routes,
     write_snapshot,
 )
 from carepath.errors import BuildError
@@ -141,6 +144,18 @@ class CachedBuild(Build):
             self._ensure(OXIGRAPH)
             return super().oxigraph()
 
+    def route_graph(self) -> Any:
+        if not self._ensure(ROUTES):
+            from carepath.graph.routegraph import make_route_graph
+
+            return make_route_graph(self.model)  # in memory: the cache cannot hold it
+        try:
+            return super().route_graph()
+        except BuildError:
+            _remove(self.folder / ROUTES)
+            self._ensure(ROUTES)
+            return super().route_graph()
+
     def ladybug(self) -> Any:
         if not self._ensure(LADYBUG):
             from carepath.graph.cypher import to_ladybug
@@ -170,6 +185,8 @@ class CachedBuild(Build):
                     if part == OXIGRAPH:
                         store = write_oxigraph(self.model, tmp / part)
                         del store
+                    elif part == ROUTES:
+                        write_routes(self.model, tmp, self.manifest)
                     else:
                         write_ladybug(self.model, tmp / part)
                     (tmp / part).rename(target)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal, NamedTuple, NewType, get_args
+from typing import Any, Literal, NamedTuple, NewType, get_args
 
 from carepath.graph.stages import Interval, union_span
 
@@ -505,6 +505,9 @@ class Model:
     pathway: list[PathwayCell] = field(default_factory=list)
     _relations: list[Relation] | None = field(default=None, init=False, repr=False,
                                               compare=False)
+    _route_graph: Any = field(default=None, init=False, repr=False, compare=False)
+    """The route graph (:func:`carepath.graph.routegraph.route_graph_of`), or a function
+    that reads it (a build's part): made or read on first use, then kept."""
 
     @property
     def relations(self) -> list[Relation]:

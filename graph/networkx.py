@@ -26,12 +26,10 @@ import networkx as nx
 from carepath.graph.bulk import paused_gc
 from carepath.graph.model import (
     NO,
-    RELATION_ID_SEPARATOR,
     RESERVED_NODES,
     UNNAMED,
     UNNAMED_NODES,
     Model,
-    NodeId,
     NodeKind,
     Relation,
     RelationKind,
@@ -41,6 +39,17 @@ from carepath.graph.properties import (
     pathway_cell_properties,
     service_properties,
     statement_properties,
+)
+
+# the hops relation_graph adds, made in routegraph (the route searches make them too, and
+# import no networkx), and still importable from here
+from carepath.graph.routegraph import (  # noqa: F401
+    PART_OF_PREFIX,
+    STAFFED_BY_PREFIX,
+    part_of_relation,
+    part_of_relations,
+    staffed_by_relation,
+    staffed_by_relations,
 )
 from carepath.graph.verdict import window_at
 
@@ -157,10 +166,6 @@ def _add_edges_out(G: nx.MultiDiGraph, source: str,
             keys[key] = data
 
 
-PART_OF_PREFIX = "part-of" + RELATION_ID_SEPARATOR
-"""Ids of the hops :func:`relation_graph` adds from a service into its parts."""
-
-
 def relation_graph(model: Model, kinds: tuple[RelationKind, ...] = (RelationKind.REFERS_TO,),
                    *, relations: Iterable[Relation] | None = None,
                    **conditions: Any) -> nx.MultiDiGraph:
@@ -185,36 +190,6 @@ def relation_graph(model: Model, kinds: tuple[RelationKind, ...] = (RelationKind
     """
     with paused_gc():
         return _relation_graph(model, frozenset(kinds), conditions, relations)
-
-
-STAFFED_BY_PREFIX = "staffed-by" + RELATION_ID_SEPARATOR
-"""Ids of the hops :func:`relation_graph` adds from a service to the professions staffing it."""
-
-
-def staffed_by_relations(model: Model) -> list[Relation]:
-    """One hop from each service to each profession it is staffed by: a service and the
-    profession working in it answer the same, so where a document holds a referral on the
-    profession ("GPs refer", doc-002:31), the service ("General practice") reaches it too.
-
-    >>> from carepath import load_reference
-    >>> [r.target for r in staffed_by_relations(load_reference())
-    ...  if r.source == "dorset-general-practice"]
-    ['gp']
-    """
-    return [Relation(f"{STAFFED_BY_PREFIX}{svc.id}{RELATION_ID_SEPARATOR}{prof}",
-                     RelationKind.REFERS_TO, NodeId(svc.id), NodeId(prof), svc.provenance,
-                     note=f"staffed by {model.name_of(prof)}: the profession's relations "
-                          "are the service's")
-            for svc in model.services.values() for prof in svc.professions
-            if prof in model.professions]
-
-
-def part_of_relations(model: Model) -> list[Relation]:
-    """One hop from each parent service into each of its parts (see :func:`relation_graph`)."""
-    return [Relation(PART_OF_PREFIX + svc.id, RelationKind.REFERS_TO, NodeId(svc.part_of),
-                     NodeId(svc.id), svc.part_of_provenance or svc.provenance,
-                     note="part of " + model.name_of(svc.part_of))
-            for svc in model.services.values() if svc.part_of in model.services]
 
 
 def _relation_graph(model: Model, kinds: frozenset[RelationKind], conditions: dict[str, Any],

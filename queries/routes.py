@@ -19,6 +19,10 @@ does not state do not restrict it). Two rules keep routes meaningful:
 Targets are resolved by :func:`resolve_targets`: a service or profession id, a tier id or alias
 (``"inpatient"``: every Mother and Baby Unit), or words matching service names and aliases.
 
+The searches run over the model's route graph (:func:`carepath.graph.routegraph.route_graph_of`:
+arrays a build writes once and a search memory-maps), so a question pays for the search, not
+for making a graph of every relation; the relations of the hops found are made for their rows.
+
 >>> from carepath import load_reference
 >>> model = load_reference()
 >>> referral_routes(model, "health-visitor", "dorset-pmmhs").loc[0, "names"]
@@ -27,14 +31,10 @@ Targets are resolved by :func:`resolve_targets`: a service or profession id, a t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
-
-import networkx as nx
-import pandas as pd
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from carepath.errors import QueryError
-from carepath.graph.bulk import paused_gc
 from carepath.graph.model import (
     BY_DISCUSSION,
     FAMILY,
@@ -44,11 +44,14 @@ from carepath.graph.model import (
     YES,
     Model,
     Relation,
-    RelationKind,
 )
-from carepath.graph.networkx import PART_OF_PREFIX, STAFFED_BY_PREFIX, relation_graph
+from carepath.graph.routegraph import (
+    PART_OF_PREFIX,
+    STAFFED_BY_PREFIX,
+    RouteSearch,
+    route_graph_of,
+)
 from carepath.graph.verdict import combine, conditions_at, hop_at, window_at
-from carepath.queries._analysis import relations_touching
 from carepath.queries.referrals import (
     check_area,
     check_kinds,
@@ -59,6 +62,10 @@ from carepath.queries.referrals import (
     did_you_mean,
     evidence,
 )
+
+if TYPE_CHECKING:  # networkx and pandas are imported when a search needs them
+    import networkx as nx
+    import pandas as pd
 
 __all__ = ["COLUMNS", "ENTRY_PROFESSIONS", "NEED_COLUMNS", "area_view", "area_views",
            "entry_points", "referral_routes", "resolve_targets", "routes_for_need",
@@ -270,21 +277,22 @@ def routes_for_need(model: Model, *, concern: str, severity: str | None = None,
                and window_at(model, s, week).value != NO
                and conditions_at(s, boards.get(s.area)).value != NO]
     kinds = check_kinds(kinds)
-    searched = {model.services[t].area for t in targets}
-    graph = relation_graph(model, kinds, week=week, concern=concern, severity=severity,
-                           relations=_searched(model, sorted(searched), kinds))
-    rows, views = [], {}
+    searched = sorted({model.services[t].area for t in targets})
+    search = route_graph_of(model).search(model, kinds=kinds, week=week, concern=concern,
+                                          severity=severity, areas=searched)
+    rows = []
     for start in entries:
-        for path in _paths(model, graph, start, targets, max_hops=max_hops, shortest=False,
-                           views=views):
+        for path in _paths(model, search, start, targets, max_hops=max_hops, shortest=False):
             end = path[-1]
-            row = _route_row(model, graph, path, week)
+            row = _route_row(model, search.relations, path, week)
             board = conditions_at(model.services[end], boards.get(model.services[end].area))
             if board.value:
                 row["conditions"][-1] += f" ({board})"
                 row["open"] = combine([row["open"], board.value])
             rows.append({"entry": start, "target": end, "target_name": model.name_of(end),
                          "area": model.services[end].area, **row})
+    import pandas as pd
+
     df = pd.DataFrame(rows, columns=[c for c in NEED_COLUMNS if c != "route"])
     df["_key"] = df["path"].map(tuple)
     df = df.sort_values(["area", "target", "hops", "_key"], kind="stable").drop(columns="_key")
@@ -323,20 +331,18 @@ def _routes(model: Model, source: str, target: str, *, week: float | None,
     severity = check_term(model.severities, severity, "severity")
     _check_hops(max_hops)
     kinds = check_kinds(kinds)
-    with paused_gc():  # graphs of up to a million relations: see paused_gc
-        graph = relation_graph(model, kinds, week=week, concern=concern, severity=severity,
-                               relations=_searched(model, _areas(model, source, targets),
-                                                   kinds))
-        paths = _paths(model, graph, source, targets, max_hops=max_hops, shortest=shortest)
-        rows = []
-        for path in paths:
-            row = _route_row(model, graph, path, week)
-            board = _board(model, path[-1], births)
-            if board is not None and board.value:
-                row["conditions"][-1] += f" ({board})"
-                row["open"] = combine([row["open"] or YES, board.value])
-            rows.append(row)
-        return _frame(rows)
+    search = route_graph_of(model).search(model, kinds=kinds, week=week, concern=concern,
+                                          severity=severity,
+                                          areas=_searched_areas(model, source, targets))
+    rows = []
+    for path in _paths(model, search, source, targets, max_hops=max_hops, shortest=shortest):
+        row = _route_row(model, search.relations, path, week)
+        board = _board(model, path[-1], births)
+        if board is not None and board.value:
+            row["conditions"][-1] += f" ({board})"
+            row["open"] = combine([row["open"] or YES, board.value])
+        rows.append(row)
+    return _frame(rows)
 
 
 def _check_hops(max_hops: int) -> None:
@@ -371,6 +377,8 @@ def area_views(model: Model, graph: nx.MultiDiGraph,
     >>> sorted(views["dorset"].predecessors("dorset-pmmhs"))[:2]
     ['dorset-cmht', 'dorset-social-care']
     """
+    from networkx import DiGraph
+
     wanted = set(areas)
     area_of = {s.id: s.area for s in model.services.values() if s.area in wanted}
     edges: dict[str, set[tuple[str, str]]] = {area: set() for area in wanted}
@@ -383,21 +391,17 @@ def area_views(model: Model, graph: nx.MultiDiGraph,
     views = {}
     for area, found in edges.items():
         ordered = sorted(found)
-        view = nx.DiGraph()
+        view = DiGraph()
         view.add_nodes_from(sorted({n for e in ordered for n in e}))
         view.add_edges_from(ordered)
         views[area] = view
     return views
 
 
-def _searched(model: Model, areas: list[str],
-              kinds: tuple[RelationKind, ...]) -> list[Relation] | None:
-    """The relations a search in ``areas`` can use (those with an end in them), or None for
-    every relation when it looks in every area. :func:`area_views` keeps no other edge, so
-    the routes are the same; one area of the national preset: 1.3 s, not 9 s."""
-    if len(areas) == len(model.areas):
-        return None
-    return relations_touching(model, areas, kinds)
+def _searched_areas(model: Model, source: str, targets: list[str]) -> list[str]:
+    """The areas a search looks in: they decide which professions a service reaches through
+    its staff (:meth:`RouteGraph.search`), as the relations touching them did."""
+    return _areas(model, source, targets)
 
 
 def _areas(model: Model, source: str, targets: list[str]) -> list[str]:
@@ -407,51 +411,29 @@ def _areas(model: Model, source: str, targets: list[str]) -> list[str]:
     return sorted(areas) if areas else sorted(model.areas)
 
 
-def _paths(model: Model, graph: nx.MultiDiGraph, source: str, targets: list[str], *,
-           max_hops: int, shortest: bool,
-           views: dict[str, nx.DiGraph] | None = None) -> list[list[str]]:
-    """Simple paths from ``source`` to the first target they reach, area by area.
-
-    ``views`` caches each area's view of ``graph`` between calls on the same graph.
-    """
-    views = {} if views is None else views
+def _paths(model: Model, search: RouteSearch, source: str, targets: list[str], *,
+           max_hops: int, shortest: bool) -> list[list[str]]:
+    """Simple paths from ``source`` to the first target they reach, area by area
+    (:func:`area_view`: each hop touches a service of the area), shortest first, then by
+    ids; with ``shortest``, only the first."""
     found: set[tuple[str, ...]] = set()
-    areas = _areas(model, source, targets)
-    missing = [a for a in areas if a not in views]
-    if missing:  # every view in one pass over the edges, not one pass per area
-        views.update(area_views(model, graph, missing))
-    for area in areas:
-        view = views[area]
-        ends = {t for t in targets if t != source and t in view
-                and (t not in model.services or model.services[t].area == area)}
-        if source not in view or not ends:
-            continue
+    for area in _areas(model, source, targets):
         if shortest:
-            found.update(_shortest(view, source, ends, max_hops))
-            continue
-        for path in nx.all_simple_paths(view, source, ends, cutoff=max_hops):
-            if not ends.intersection(path[1:-1]):
+            path = search.shortest(source, targets, area, max_hops=max_hops)
+            if path is not None:
                 found.add(tuple(path))
+        else:
+            found.update(search.all_paths(source, targets, area, max_hops=max_hops))
     ordered = sorted(found, key=lambda p: (len(p), p))
     return [list(p) for p in (ordered[:1] if shortest else ordered)]
 
 
-def _shortest(view: nx.DiGraph, source: str, ends: set[str], max_hops: int) -> list[tuple]:
-    """The lexicographically first shortest path to the nearest of ``ends`` (or none)."""
-    lengths = nx.single_source_shortest_path_length(view, source, cutoff=max_hops)
-    reached = [(d, t) for t, d in lengths.items() if t in ends]
-    if not reached:
-        return []
-    best = min(d for d, _ in reached)
-    return [min(tuple(p) for t in sorted(t for d, t in reached if d == best)
-                for p in nx.all_shortest_paths(view, source, t))]
-
-
-def _route_row(model: Model, graph: nx.MultiDiGraph, path: list[str],
+def _route_row(model: Model, hop: Callable[[str, str], list[Relation]], path: list[str],
                week: float | None = None) -> dict[str, Any]:
+    """A route's row; ``hop(u, v)``: the relations the family can take from u to v."""
     conditions, proofs, verdicts = [], [], []
     for u, v in zip(path, path[1:], strict=False):
-        rels = sorted((d["relation"] for d in graph[u][v].values()),
+        rels = sorted(hop(u, v),
                       key=lambda r: (r.provenance.source, r.provenance.line or -1, r.id))
         said = " | ".join(dict.fromkeys(_describe(r) for r in rels))
         target = model.services.get(v)
@@ -491,6 +473,8 @@ def _describe(rel: Relation) -> str:
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    import pandas as pd
+
     df = pd.DataFrame(rows, columns=COLUMNS[1:])
     df.insert(0, "route", range(1, len(df) + 1))
     return df

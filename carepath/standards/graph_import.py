@@ -545,9 +545,9 @@ def _imported(graph: GraphFile, records: _Records, problems: list[Problem]) -> I
 def read_graph(graph: GraphFile) -> GraphRead:
     """The model a parsed graph file holds, checked as a data folder is.
 
-    Raises :class:`~carepath.errors.DataValidationError` listing every problem (the file,
-    the element's line or JSON pointer, the field) when the file cannot be read as
-    carepath data.
+    Raises:
+        DataValidationError: the file cannot be read as carepath data; it lists every
+            problem (the file, the element's line or JSON pointer, the field).
     """
     return read_records(graph, _records(graph))
 

@@ -398,7 +398,9 @@ def read_rdf(path: Path | str, *, fmt: ox.RdfFormat | None = None) -> GraphRead:
     RDF holds sets: the order of a service's aliases, stage texts, professions and
     interventions, of a statement's targets and a cell's actions comes back sorted (stage
     texts in timeline order), and what :func:`rdf_report` lists does not come back.
-    Raises :class:`~carepath.errors.DataValidationError` listing every problem.
+
+    Raises:
+        DataValidationError: the file cannot be read as carepath data (every problem listed).
 
     >>> import tempfile, pathlib
     >>> from carepath import load_reference
