@@ -10,12 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from carepath.errors import DataValidationError, Problem
 from carepath.loaders.records import MAX_TEXT
+
+if TYPE_CHECKING:
+    from carepath.graph.model import Model
+    from carepath.standards.common import Exported
 
 # YAML aliases may repeat a value; past this many extra values a document is refused (a
 # "billion laughs" file expands a few lines into 10^9 values)
@@ -242,3 +246,85 @@ def load_yaml_file(path: Path, display: str | None = None) -> Any:
     """Read and parse one YAML file."""
     display = display or str(path)
     return parse_yaml(read_text(path, display), display)
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+_Dumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _BlockDumper(_Dumper):  # type: ignore[misc, valid-type]
+    """Safe YAML, text of several lines as a ``|`` block."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None  # the emitter quotes what a block cannot hold
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_BlockDumper.add_representer(str, _str)
+
+
+def dump_yaml(data: Any) -> str:
+    """YAML as carepath's data files are written: keys in order, text of several lines as
+    blocks, every string read back exactly by :func:`parse_yaml`.
+
+    >>> print(dump_yaml({"id": "x-a", "notes": "Two\\nlines"}), end="")
+    id: x-a
+    notes: |-
+      Two
+      lines
+    """
+    return yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True,
+                     width=100)
+
+
+def to_yaml(model: Model) -> Exported[dict[str, str]]:
+    """The model as carepath's YAML data folder: each file's path in the folder and its text
+    (``sources.yaml``, ``areas/AREA.yaml``, and ``vocabularies.yaml`` for vocabulary entries
+    of its own), and a report (the folder holds every fact).
+
+    >>> from carepath import load_reference
+    >>> done = to_yaml(load_reference())
+    >>> done.artifact["areas/dorset.yaml"].splitlines()[1]
+    'source: doc-002'
+    >>> done.report.lost
+    0
+    """
+    from carepath.loaders.model_records import data_files
+    from carepath.standards.common import Exported, ExportReport
+
+    header = "# Written by carepath from its model: carepath validate THIS-FOLDER checks it.\n"
+    texts = {name: header + dump_yaml(body) for name, body in data_files(model).items()}
+    return Exported(texts, ExportReport("carepath YAML"))
+
+
+def write_yaml(model: Model, folder: Path | str, *, force: bool = False) -> Exported[Path]:
+    """Write the model as a YAML data folder (see :func:`to_yaml`), atomically; ``carepath
+    load`` reads it back as the same model. A folder holding files carepath did not write is
+    refused unless ``force`` (see :mod:`carepath.outputs`).
+
+    >>> import tempfile, pathlib, carepath
+    >>> model = carepath.load_reference()
+    >>> out = write_yaml(model, pathlib.Path(tempfile.mkdtemp()) / "data").artifact
+    >>> carepath.load(out) == model
+    True
+    """
+    return write_files(to_yaml(model), folder, force=force)
+
+
+def write_files(done: Exported[dict[str, str]], folder: Path | str, *,
+                force: bool = False) -> Exported[Path]:
+    """Write the texts of ``done`` (path in the folder: text) as a new folder, atomically."""
+    from carepath.files import atomic_dir
+    from carepath.outputs import check_target
+    from carepath.standards.common import Exported
+
+    folder = Path(folder)
+    check_target(folder, force=force)
+    with atomic_dir(folder, force=force) as tmp:
+        for name, text in done.artifact.items():
+            path = tmp / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    return Exported(folder, done.report)
