@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from carepath.errors import DataValidationError, Problem
-from carepath.loaders.resolve import RawFile
 from carepath.graph.model import Model, Provenance, Service
+from carepath.loaders.resolve import RawFile
 from carepath.loaders.yamlfile import CONTROL, MAX_TEXT, LineDict, control_problems, read_text
 
 if TYPE_CHECKING:

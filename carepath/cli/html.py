@@ -20,7 +20,6 @@ from carepath.cli._common import (
     GraphDirOpt,
     UsageError,
     err,
-    export_app,
     load,
     out,
     resolve,
@@ -42,7 +41,6 @@ def _views() -> list[str]:
     return list(VIEWS)
 
 
-@export_app.command("html")
 def html_cmd(
     view: Annotated[str | None, typer.Option(
         "--view", help="network, stepped-care, timeline, gaps, pathway, table, or all (a "
@@ -63,7 +61,7 @@ def html_cmd(
     force: ForceOpt = False,
 ) -> None:
     """Interactive HTML: one self-contained page per view, to open offline or send by email."""
-    from carepath.html import export_html, export_site
+    from carepath.html import write_html, write_site
 
     views = _views()
     if view != "all" and view not in views:
@@ -89,7 +87,7 @@ def html_cmd(
         from carepath.outputs import check_new_file
 
         check_new_file(out_path, force=force)  # before the work: the file may be the user's
-        path = export_html(model, view, out_path, area=area, stage=stage, tier=tier,
+        path = write_html(model, view, out_path, area=area, stage=stage, tier=tier,
                            concern=concern, focus=focus, hops=hops)
         out.print(f"wrote {path} ({_size(path)})", highlight=False, soft_wrap=True)
         return
@@ -103,7 +101,7 @@ def html_cmd(
         def step(name: str) -> None:
             progress.update(task, description=f"drawing {name}", advance=1)
 
-        folder = export_site(model, out_path, area=area, stage=stage, tier=tier,
+        folder = write_site(model, out_path, area=area, stage=stage, tier=tier,
                              concern=concern, focus=focus, hops=hops, step=step,
                              force=force)
     names = sorted(p.name for p in folder.iterdir())
@@ -111,7 +109,6 @@ def html_cmd(
               f"{folder / 'index.html'}", highlight=False, soft_wrap=True)
 
 
-@export_app.command("image")
 def image_cmd(
     view: Annotated[str | None, typer.Option(
         "--view", help="stepped-care or timeline.")] = None,
@@ -128,7 +125,7 @@ def image_cmd(
     force: ForceOpt = False,
 ) -> None:
     """A static picture (SVG or PNG) of the stepped-care or timeline view, for reports."""
-    from carepath.html import export_image
+    from carepath.html import write_image
     from carepath.html.images import IMAGES
 
     if view not in IMAGES:
@@ -140,7 +137,7 @@ def image_cmd(
     check_new_file(out_path, force=force)
     model = load(data, graph)
     area, stage, tier, concern = _names(model, area, stage, tier, concern)
-    path = export_image(model, view, out_path, area=area, stage=stage, tier=tier,
+    path = write_image(model, view, out_path, area=area, stage=stage, tier=tier,
                         concern=concern, scale=scale)
     out.print(f"wrote {path} ({_size(path)})", highlight=False, soft_wrap=True)
 

@@ -22,7 +22,6 @@ from carepath.cli._common import (
     GraphDirOpt,
     UsageError,
     err,
-    export_app,
     load,
     out,
 )
@@ -71,7 +70,6 @@ def _rows_progress() -> Progress:
                     TextColumn("rows"), TimeElapsedColumn(), console=err.real, transient=True)
 
 
-@export_app.command("neo4j")
 def export_neo4j_cmd(
     uri: Annotated[str, typer.Option("--uri", help="bolt://HOST:7687, neo4j://HOST:7687 or "
                                      "neo4j+s://ID.databases.neo4j.io.")],
@@ -89,7 +87,7 @@ def export_neo4j_cmd(
     Idempotent: exporting again leaves the same graph. A failed batch rolls back; run the
     command again to complete. Password from NEO4J_PASSWORD or a prompt.
     """
-    from carepath.servers.neo4j import check_uri, export_neo4j, plan_batches
+    from carepath.servers.neo4j import check_uri, plan_batches, write_neo4j
 
     check_uri(uri)
     model = load(data, graph)
@@ -100,7 +98,7 @@ def export_neo4j_cmd(
     total = sum(len(b.rows) for b in plan_batches(model, batch_size=batch_size))
     with _rows_progress() as progress:
         task = progress.add_task(f"Neo4j {uri}", total=total)
-        result = export_neo4j(
+        result = write_neo4j(
             model, uri, user=user, password=password, database=database, batch_size=batch_size,
             replace_area=replace_area,
             progress=lambda b: progress.update(task, advance=len(b.rows), description=b.what))
@@ -111,7 +109,6 @@ def export_neo4j_cmd(
               soft_wrap=True)
 
 
-@export_app.command("neo4j-csv")
 def export_neo4j_csv_cmd(
     folder: Annotated[Path, typer.Argument(help="Folder to write (new, empty, or written by "
                                            "carepath before).")],
@@ -121,9 +118,9 @@ def export_neo4j_csv_cmd(
 ) -> None:
     """CSV files for `neo4j-admin database import`, plus load.cypher (constraints + LOAD CSV)."""
     from carepath.cli._common import note
-    from carepath.servers.neo4j_csv import export_neo4j_csv, formula_cells
+    from carepath.servers.neo4j_csv import formula_cells, write_neo4j_csv
 
-    written = export_neo4j_csv(load(data, graph), folder, force=force)
+    written = write_neo4j_csv(load(data, graph), folder, force=force).artifact
     files = sorted(p.name for p in written.iterdir())
     out.print(f"wrote {len(files)} files to {written}: node and relationship CSVs, load.cypher "
               "and neo4j-admin-import.sh", highlight=False, soft_wrap=True)
@@ -136,7 +133,6 @@ def export_neo4j_csv_cmd(
              "neo4j-admin: open these files in a spreadsheet only with formulas disabled")
 
 
-@export_app.command("sparql")
 def export_sparql_cmd(
     endpoint: Annotated[str, typer.Option(
         "--endpoint", help="The store's Graph Store Protocol URL, e.g. Fuseki's "
@@ -153,7 +149,7 @@ def export_sparql_cmd(
 ) -> None:
     """Upload the RDF to a SPARQL 1.1 store with the Graph Store Protocol (HTTP PUT: replaces
     the graph, so uploading again leaves the same graph)."""
-    from carepath.servers.sparql import export_sparql
+    from carepath.servers.sparql import write_sparql
 
     model = load(data, graph)
     password = secret("SPARQL_PASSWORD", f"SPARQL password for {user}") if user else None
@@ -162,7 +158,7 @@ def export_sparql_cmd(
     with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                   TimeElapsedColumn(), console=err.real, transient=True) as progress:
         task = progress.add_task(f"PUT {redact(endpoint)}", total=None)
-        result = export_sparql(model, endpoint, graph=named_graph, with_ontology=ontology,
+        result = write_sparql(model, endpoint, graph=named_graph, with_ontology=ontology,
                                user=user, password=password,
                                progress=lambda sent, total: progress.update(
                                    task, completed=sent, total=total))

@@ -1,11 +1,14 @@
 """``carepath import FORMAT`` and ``carepath export FORMAT``, generated from
-:data:`carepath.standards.FORMATS` (one command per format; its own options from the registry).
+:data:`carepath.standards.FORMATS`: one command per format, its own options from the
+registry; a format whose export has options of its own (views, pictures, the pushes to
+servers) names its command in the registry, which is registered here in the registry's order.
 
 Annotations are evaluated at once (no ``from __future__ import annotations``): typer reads
 them, and the generated commands' defaults and help come from each format.
 """
 
 import inspect
+from importlib import import_module
 from pathlib import Path
 from typing import Annotated
 
@@ -113,8 +116,14 @@ def _export_command(fmt: Format) -> None:
     export_app.command(fmt.name)(run)
 
 
+def _own_command(fmt: Format) -> None:
+    """The export command a format names in the registry (its options are its own)."""
+    module, _, function = fmt.command.partition(":")
+    export_app.command(fmt.name)(getattr(import_module(module), function))
+
+
 for _fmt in FORMATS.values():
     if _fmt.can_import:
         _import_command(_fmt)
 for _fmt in FORMATS.values():
-    _export_command(_fmt)
+    (_own_command if _fmt.command else _export_command)(_fmt)

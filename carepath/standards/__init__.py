@@ -1,23 +1,33 @@
-"""Reading and writing the standards planners' data already lives in: one format registry.
+"""Every format carepath reads or writes, in one registry: the exchange standards, the graph
+files, carepath's own data formats, the pages and pictures, and the pushes to servers.
 
-One module per format, each holding both of its directions: ``read_*`` (a standard's files
+One module per format, each holding both of its directions: ``read_*`` (a format's files
 into entries), ``import_*`` (into a carepath data folder), ``to_*`` (the model as the format's
 artifact, with a report of what the format cannot hold: an
 :class:`~carepath.standards.common.Exported`) and ``write_*`` (that artifact written
-atomically). :data:`FORMATS` lists them; ``carepath import`` and ``carepath export`` are
-generated from it, so adding a format touches its module and one line here. Modules are
-imported when a format is used, not when the registry is read (the CLI starts fast).
+atomically, or sent to a server). :data:`FORMATS` lists them; ``carepath import`` and
+``carepath export`` are generated from it, so adding a format touches its module and one line
+here. Modules are imported when a format is used, not when the registry is read (the CLI
+starts fast).
+
+A format's ``target`` says what its export writes: a ``FILE``, a ``FOLDER``, or a ``SERVER``
+(the Neo4j and SPARQL pushes: a URL, a user, the password from the environment or a prompt).
+carepath's own formats (``yaml``, ``csv``, ``xlsx``) are read back by :func:`carepath.load`
+(``loads``): their writers write what loads as the same model, or report what they cannot
+hold.
 
 None of the directory standards holds a referral route between services as such: HSDS and
 FHIR carry the routes into a service (as attributes and extensions an import reads back) and
 list the rest in the export's report.
 
->>> sorted(FORMATS)
-['fhir', 'gexf', 'graphml', 'hsds', 'jsonld', 'networkx']
+>>> sorted(FORMATS)[:6]
+['csv', 'fhir', 'gexf', 'graphml', 'hsds', 'html']
 >>> [name for name, fmt in FORMATS.items() if fmt.can_import]
 ['hsds', 'fhir']
->>> FORMATS["fhir"].writer().__name__
-'write_fhir'
+>>> [name for name, fmt in FORMATS.items() if fmt.loads]
+['yaml', 'csv', 'xlsx']
+>>> FORMATS["fhir"].writer().__name__, FORMATS["neo4j-csv"].converter().__name__
+('write_fhir', 'to_neo4j_csv')
 """
 
 from __future__ import annotations
@@ -42,35 +52,54 @@ class Option:
 
 @dataclass(frozen=True, slots=True)
 class Format:
-    """One exchange format: where its code is and what the CLI says about it."""
+    """One format: where its code is and what the CLI says about it.
+
+    ``module_name`` is the module holding its functions (default
+    ``carepath.standards.{name}``); their names are the format's name with ``_`` for ``-``
+    (``write_neo4j_csv``). ``command`` names (``module:function``) the export command of a
+    format whose options the generated command cannot express (views, pictures, pushes);
+    :mod:`carepath.cli.standards` registers it under the format's name.
+    """
 
     name: str
     title: str  # the standard's name, for messages
     description: str  # the export command's help
-    target: str  # "FILE" or "FOLDER": what the export writes
+    target: str  # "FILE", "FOLDER" or "SERVER": what the export writes to
     can_import: bool = False
     import_help: str = ""
     options: tuple[Option, ...] = ()
+    loads: bool = False  # carepath.load reads what the writer writes (carepath's own formats)
+    module_name: str = ""
+    command: str = ""
+
+    @property
+    def ident(self) -> str:
+        """The name as it is in function names: ``neo4j_csv``."""
+        return self.name.replace("-", "_")
 
     @property
     def module(self) -> Any:
-        return import_module(f"carepath.standards.{self.name}")
+        return import_module(self.module_name or f"carepath.standards.{self.name}")
 
     def writer(self) -> Callable[..., Any]:
-        """``write_{name}(model, target, **options) -> Exported[Path]``."""
-        return getattr(self.module, f"write_{self.name}")
+        """``write_{name}(model, target, **options)``: ``Exported[Path]`` for a file or folder
+        of the standards and carepath's formats; the page, picture or push's own result."""
+        return getattr(self.module, f"write_{self.ident}")
 
     def converter(self) -> Callable[..., Any]:
-        """``to_{name}(model) -> Exported``."""
-        return getattr(self.module, f"to_{self.name}")
+        """``to_{name}(model, ...) -> Exported`` (an HTML page and a picture: its text)."""
+        return getattr(self.module, f"to_{self.ident}")
 
     def importer(self) -> Callable[..., Any]:
         """``import_{name}(path, out, **options) -> Imported``."""
         if not self.can_import:
             raise ValueError(f"carepath does not import {self.title}; formats it imports: "
                              + ", ".join(n for n, f in FORMATS.items() if f.can_import))
-        return getattr(self.module, f"import_{self.name}")
+        return getattr(self.module, f"import_{self.ident}")
 
+
+_FORCE_FOLDER = Option("--force", "force", "Replace FOLDER even if it holds files carepath did "
+                       "not write.", switch=True)
 
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("hsds", "Open Referral HSDS 3",
@@ -100,19 +129,54 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            "FILE"),
     Format("jsonld", "JSON-LD", "The RDF graph as JSON-LD (the Turtle export's triples, a "
            "local context).", "FILE"),
+    Format("turtle", "Turtle", "The RDF graph as Turtle (the triples of a build's "
+           "carepath.ttl; the ontology is not included).", "FILE"),
+    Format("yaml", "carepath YAML", "carepath's own YAML data folder (sources.yaml, "
+           "areas/AREA.yaml): carepath loads it back as the same data.", "FOLDER",
+           loads=True, module_name="carepath.loaders.yamlfile", options=(_FORCE_FOLDER,)),
+    Format("csv", "carepath CSV folder", "carepath's spreadsheet format as a folder of CSV "
+           "files (areas, sources, services, relations, overlaps), and what its columns "
+           "cannot hold.", "FOLDER", loads=True, module_name="carepath.loaders.spreadsheet",
+           options=(_FORCE_FOLDER,)),
+    Format("xlsx", "carepath XLSX workbook", "carepath's spreadsheet format as one .xlsx "
+           "workbook (a sheet per table), and what its columns cannot hold.", "FILE",
+           loads=True, module_name="carepath.loaders.spreadsheet",
+           options=(Option("--force", "force", "Replace the file (and --report FILE) if it "
+                           "exists.", switch=True),)),
+    Format("neo4j-csv", "Neo4j CSV", "CSV files for `neo4j-admin database import`, plus "
+           "load.cypher (constraints + LOAD CSV).", "FOLDER",
+           module_name="carepath.servers.neo4j_csv",
+           command="carepath.cli.servers:export_neo4j_csv_cmd"),
+    Format("neo4j", "Neo4j", "Merge the graph into a Neo4j server: constraints, then batched "
+           "transactions.", "SERVER", module_name="carepath.servers.neo4j",
+           command="carepath.cli.servers:export_neo4j_cmd"),
+    Format("sparql", "SPARQL 1.1 Graph Store", "Upload the RDF to a SPARQL 1.1 store with the "
+           "Graph Store Protocol.", "SERVER", module_name="carepath.servers.sparql",
+           command="carepath.cli.servers:export_sparql_cmd"),
+    Format("html", "HTML", "Interactive HTML: one self-contained page per view, to open "
+           "offline or send by email.", "FILE", module_name="carepath.html",
+           command="carepath.cli.html:html_cmd"),
+    Format("image", "SVG/PNG picture", "A static picture (SVG or PNG) of the stepped-care or "
+           "timeline view, for reports.", "FILE", module_name="carepath.html.images",
+           command="carepath.cli.html:image_cmd"),
 )}
 
-_LEGACY = {  # names this package exported before the registry, still importable from here
-    "export_hsds": "hsds", "import_hsds": "hsds", "to_hsds": "hsds", "validate_hsds": "hsds",
-    "export_fhir": "fhir", "import_fhir": "fhir", "to_fhir": "fhir",
-    "export_graphml": "graphml", "to_graphml": "graphml", "export_gexf": "gexf",
-    "to_gexf": "gexf", "export_jsonld": "jsonld", "to_jsonld": "jsonld",
-}
+_OTHER_NAMES = {"validate_hsds": "hsds", "to_fhir_json": "fhir", "to_fhir_xml": "fhir"}
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LEGACY:
-        return getattr(FORMATS[_LEGACY[name]].module, name)
+    """``to_*``, ``write_*``, ``read_*`` and ``import_*`` of every format, from its module.
+
+    >>> from carepath.standards import write_graphml
+    >>> write_graphml.__module__
+    'carepath.standards.graphml'
+    """
+    verb, _, ident = name.partition("_")
+    fmt = FORMATS.get(ident.replace("_", "-"))
+    if fmt is not None and verb in ("to", "write", "read", "import"):
+        return getattr(fmt.module, name)
+    if name in _OTHER_NAMES:
+        return getattr(FORMATS[_OTHER_NAMES[name]].module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -130,4 +194,4 @@ def export(name: str, model: Any, target: Path | str, **options: Any) -> Any:
     return FORMATS[name].writer()(model, target, **options)
 
 
-__all__ = ["FORMATS", "Format", "Option", "export", *sorted(_LEGACY)]
+__all__ = ["FORMATS", "Format", "Option", "export"]

@@ -93,8 +93,3 @@ def write_gexf(model: Model, path: Path | str) -> Exported[Path]:
     """Write the GEXF file atomically; returns its path and report."""
     done = to_gexf(model)
     return Exported(write_atomic(Path(path), done.artifact), done.report)
-
-
-def export_gexf(model: Model, path: Path | str) -> Path:
-    """Write the GEXF file atomically; returns the path."""
-    return write_gexf(model, path).artifact

@@ -77,11 +77,3 @@ def write_graphml(model: Model, path: Path | str) -> Exported[Path]:
     """Write the GraphML file atomically; returns its path and report."""
     done = to_graphml(model)
     return Exported(write_atomic(Path(path), done.artifact), done.report)
-
-
-def export_graphml(model: Model, path: Path | str) -> Path:
-    """Write the GraphML file atomically; returns the path."""
-    return write_graphml(model, path).artifact
-
-
-

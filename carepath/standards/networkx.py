@@ -16,9 +16,10 @@ ASCII: every other character, control characters among them, is escaped as JSON 
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from carepath.files import atomic_path
 from carepath.graph.model import Model
@@ -28,13 +29,29 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
+def to_networkx(model: Model) -> Exported[str]:
+    """The model's property graph as node-link JSON text, and its report (node-link JSON
+    holds every node, edge and property).
+
+    >>> import json
+    >>> from carepath import load_reference
+    >>> json.loads(to_networkx(load_reference()).artifact)["multigraph"]
+    True
+    """
+    from carepath.graph.networkx import to_networkx as property_graph
+
+    text = io.StringIO()
+    dump_node_link(property_graph(model), text)
+    return Exported(text.getvalue(), ExportReport("networkx node-link JSON"))
+
+
 def write_networkx(model: Model, path: Path | str) -> Exported[Path]:
-    """Write the model's property graph as node-link JSON to ``path``, atomically; returns
-    the path and its report (node-link JSON holds every node, edge and property)."""
-    from carepath.graph.networkx import to_networkx
+    """Write the model's property graph as node-link JSON to ``path``, atomically, streamed
+    (see :func:`write_node_link`); returns the path and its report (as :func:`to_networkx`)."""
+    from carepath.graph.networkx import to_networkx as property_graph
 
     with atomic_path(Path(path)) as tmp:
-        write_node_link(to_networkx(model), tmp)
+        write_node_link(property_graph(model), tmp)
     return Exported(Path(path), ExportReport("networkx node-link JSON"))
 
 
@@ -58,6 +75,13 @@ def write_node_link(G: nx.MultiDiGraph, path: Path) -> None:
     >>> edge["source"], edge["target"], edge["evidence_source"]
     ('a', 'b', 'doc-1')
     """
+    with path.open("w", encoding="utf-8") as fh:
+        dump_node_link(G, fh)
+
+
+def dump_node_link(G: nx.MultiDiGraph, fh: TextIO) -> None:
+    """Write ``G`` as node-link JSON to the open text stream ``fh`` (see
+    :func:`write_node_link`)."""
     encode = json.JSONEncoder(default=list).encode  # ASCII: control characters escaped
     head = {"directed": G.is_directed(), "multigraph": G.is_multigraph(), "graph": G.graph}
 
@@ -68,14 +92,13 @@ def write_node_link(G: nx.MultiDiGraph, path: Path) -> None:
         data["evidence_source"] = data.pop("source")
         return data
 
-    with path.open("w", encoding="utf-8") as fh:
-        fh.write(encode(head)[:-1] + ', "nodes": [')
-        fh.writelines(("" if i == 0 else ", ") + encode(renamed({**d, "id": n}))
-                      for i, (n, d) in enumerate(G.nodes(data=True)))
-        fh.write('], "edges": [')
-        # each edge's data is encoded as it is, its ends and key appended as text: half the
-        # time of encoding a merged copy
-        fh.writelines(f'{"" if i == 0 else ", "}{encode(renamed(d))[:-1]}{", " if d else ""}'
-                      f'"source": {encode(u)}, "target": {encode(v)}, "key": {encode(k)}}}'
-                      for i, (u, v, k, d) in enumerate(G.edges(keys=True, data=True)))
-        fh.write("]}")
+    fh.write(encode(head)[:-1] + ', "nodes": [')
+    fh.writelines(("" if i == 0 else ", ") + encode(renamed({**d, "id": n}))
+                  for i, (n, d) in enumerate(G.nodes(data=True)))
+    fh.write('], "edges": [')
+    # each edge's data is encoded as it is, its ends and key appended as text: half the
+    # time of encoding a merged copy
+    fh.writelines(f'{"" if i == 0 else ", "}{encode(renamed(d))[:-1]}{", " if d else ""}'
+                  f'"source": {encode(u)}, "target": {encode(v)}, "key": {encode(k)}}}'
+                  for i, (u, v, k, d) in enumerate(G.edges(keys=True, data=True)))
+    fh.write("]}")
