@@ -87,7 +87,7 @@ def html_cmd(
         from carepath.outputs import check_new_file
 
         check_new_file(out_path, force=force)  # before the work: the file may be the user's
-        path = write_html(model, view, out_path, area=area, stage=stage, tier=tier,
+        path = write_html(model, out_path, view=view, area=area, stage=stage, tier=tier,
                            concern=concern, focus=focus, hops=hops)
         out.print(f"wrote {path} ({_size(path)})", highlight=False, soft_wrap=True)
         return
@@ -102,8 +102,8 @@ def html_cmd(
             progress.update(task, description=f"drawing {name}", advance=1)
 
         folder = write_site(model, out_path, area=area, stage=stage, tier=tier,
-                             concern=concern, focus=focus, hops=hops, step=step,
-                             force=force)
+                            concern=concern, focus=focus, hops=hops, step=step,
+                            force=force)
     names = sorted(p.name for p in folder.iterdir())
     out.print(f"wrote {folder}/ ({len(names)} files: {', '.join(names)}); open "
               f"{folder / 'index.html'}", highlight=False, soft_wrap=True)
@@ -137,7 +137,7 @@ def image_cmd(
     check_new_file(out_path, force=force)
     model = load(data, graph)
     area, stage, tier, concern = _names(model, area, stage, tier, concern)
-    path = write_image(model, view, out_path, area=area, stage=stage, tier=tier,
+    path = write_image(model, out_path, view=view, area=area, stage=stage, tier=tier,
                         concern=concern, scale=scale)
     out.print(f"wrote {path} ({_size(path)})", highlight=False, soft_wrap=True)
 

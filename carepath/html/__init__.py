@@ -75,8 +75,8 @@ def get_view(name: str) -> View:
 
 
 def to_html(model: Model, view: str, *, area: str | None = None, stage: str | None = None,
-                tier: str | None = None, concern: str | None = None, focus: str | None = None,
-                hops: int = 1) -> str:
+            tier: str | None = None, concern: str | None = None, focus: str | None = None,
+            hops: int = 1) -> str:
     """One view as a self-contained HTML page.
 
     ``area``, ``stage``, ``tier`` and ``concern`` (ids or names) narrow what the page shows;
@@ -100,19 +100,19 @@ def to_html(model: Model, view: str, *, area: str | None = None, stage: str | No
                                   focus=focus, hops=hops))
 
 
-def write_html(model: Model, view: str, path: Path | str, *, area: str | None = None,
-                stage: str | None = None, tier: str | None = None,
-                concern: str | None = None, focus: str | None = None, hops: int = 1) -> Path:
+def write_html(model: Model, path: Path | str, *, view: str, area: str | None = None,
+               stage: str | None = None, tier: str | None = None,
+               concern: str | None = None, focus: str | None = None, hops: int = 1) -> Path:
     """Write one view to ``path`` atomically (a failed export leaves no file); returns the path.
 
     >>> import tempfile, pathlib
     >>> from carepath import load_reference
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "pathway.html"
-    >>> write_html(load_reference(), "pathway", out).stat().st_size > 1000
+    >>> write_html(load_reference(), out, view="pathway").stat().st_size > 1000
     True
     """
     html = to_html(model, view, area=area, stage=stage, tier=tier, concern=concern,
-                       focus=focus, hops=hops)
+                   focus=focus, hops=hops)
     return write_atomic(path, html)
 
 
@@ -122,9 +122,9 @@ def _check_site_folder(folder: Path, *, force: bool = False) -> None:
 
 
 def write_site(model: Model, folder: Path | str, *, area: str | None = None,
-                stage: str | None = None, tier: str | None = None, concern: str | None = None,
-                focus: str | None = None, hops: int = 1,
-                step: Callable[[str], None] | None = None, force: bool = False) -> Path:
+               stage: str | None = None, tier: str | None = None, concern: str | None = None,
+               focus: str | None = None, hops: int = 1,
+               step: Callable[[str], None] | None = None, force: bool = False) -> Path:
     """Write every view, an index page and SVG pictures of two of them into ``folder``.
 
     The folder is written as a whole, and replaces an earlier site only when every page was

@@ -38,7 +38,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 def to_image(model: Model, view: str, *, area: str | None = None, stage: str | None = None,
-               tier: str | None = None, concern: str | None = None) -> str:
+             tier: str | None = None, concern: str | None = None) -> str:
     """The picture of ``view`` ('stepped-care' or 'timeline') as SVG text.
 
     Raises
@@ -107,9 +107,9 @@ def svg_to_png(svg: str, *, scale: float = 2.0) -> bytes:
         raise ExportError(f"Chromium could not draw the PNG: {exc}") from exc
 
 
-def write_image(model: Model, view: str, path: Path | str, *, area: str | None = None,
-                 stage: str | None = None, tier: str | None = None,
-                 concern: str | None = None, scale: float = 2.0) -> Path:
+def write_image(model: Model, path: Path | str, *, view: str, area: str | None = None,
+                stage: str | None = None, tier: str | None = None,
+                concern: str | None = None, scale: float = 2.0) -> Path:
     """Write a picture of ``view`` to ``path`` (.svg, or .png through Chromium) atomically.
 
     The format comes from the file name; ``scale`` is the PNG's pixels per SVG unit.
@@ -123,7 +123,7 @@ def write_image(model: Model, view: str, path: Path | str, *, area: str | None =
     >>> import tempfile, pathlib
     >>> from carepath import load_reference
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "steps.svg"
-    >>> write_image(load_reference(), "stepped-care", out).read_text()[:4]
+    >>> write_image(load_reference(), out, view="stepped-care").read_text()[:4]
     '<svg'
     """
     path = Path(path)

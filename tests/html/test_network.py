@@ -169,7 +169,7 @@ def test_layout_by_tier_puts_each_tier_in_its_own_column(reference, site, open_p
 def test_a_graph_of_thousands_of_services_is_drawn_in_groups_that_expand(
         reference, tmp_path, open_page, screenshots):
     big = synthetic(reference, areas=10, per_area=200)
-    page = write_html(big, "network", tmp_path / "big.html")
+    page = write_html(big, tmp_path / "big.html", view="network")
     start = time.monotonic()
     tab = open_page(page)
     tab.wait_network()

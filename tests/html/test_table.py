@@ -39,7 +39,7 @@ def test_page_size_grows_within_the_region_target_per_relation(small_preset, vie
 @pytest.fixture(scope="module")
 def big_table(reference, tmp_path_factory):
     big = synthetic(reference, areas=3, per_area=400)  # 1,200 services and relations
-    return big, write_html(big, "table", tmp_path_factory.mktemp("table") / "big.html")
+    return big, write_html(big, tmp_path_factory.mktemp("table") / "big.html", view="table")
 
 
 def test_only_one_page_of_rows_is_drawn_and_the_pager_turns(big_table, open_page):

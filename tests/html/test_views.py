@@ -124,13 +124,13 @@ def test_pictures_escape_the_data(hostile):
 def test_a_failed_export_leaves_no_file(reference, tmp_path):
     out = tmp_path / "page.html"
     with pytest.raises(QueryError):
-        write_html(reference, "network", out, area="atlantis")
+        write_html(reference, out, view="network", area="atlantis")
     with pytest.raises(QueryError):
-        write_image(reference, "timeline", tmp_path / "t.svg", tier="nope")
+        write_image(reference, tmp_path / "t.svg", view="timeline", tier="nope")
     with pytest.raises(QueryError, match="expected a name ending in .svg or .png"):
-        write_image(reference, "timeline", tmp_path / "t.gif")
+        write_image(reference, tmp_path / "t.gif", view="timeline")
     with pytest.raises(ExportError, match="does not exist"):
-        write_html(reference, "table", tmp_path / "missing" / "page.html")
+        write_html(reference, tmp_path / "missing" / "page.html", view="table")
     assert list(tmp_path.iterdir()) == []
 
 
