@@ -71,7 +71,7 @@ def range_text(window: Interval, model: Model) -> str:
     >>> from carepath import load_reference
     >>> m = load_reference()
     >>> range_text(Interval(0, 104), m), range_text(Interval(-40, 0), m)
-    ('0 weeks - 104 weeks', 'pregnancy')
+    ('0 weeks - 104 weeks', 'Pregnancy')
     """
     for stage in model.stages.values():
         if stage.interval == window:
@@ -257,3 +257,33 @@ def data_files(model: Model, *, bundled: Model | None = None) -> dict[str, dict[
         if body.get("services") == []:
             del body["services"]
     return files
+
+
+def scrubbed(value: Any, removed: list[int] | None = None) -> Any:
+    """``value`` (records: dicts, lists, text) without the control characters carepath's
+    loaders refuse (:data:`~carepath.loaders.yamlfile.CONTROL`); ``removed`` counts them.
+    A loaded model holds none; a model made in code may.
+
+    >>> count = [0]
+    >>> scrubbed({"name": "A\\x01B", "to": ["c"]}, count), count
+    ({'name': 'AB', 'to': ['c']}, [1])
+    """
+    from carepath.loaders.yamlfile import CONTROL
+
+    removed = [0] if removed is None else removed
+    if isinstance(value, str):
+        text, n = CONTROL.subn("", value)
+        removed[0] += n
+        return text
+    if isinstance(value, dict):
+        return {k: scrubbed(v, removed) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrubbed(v, removed) for v in value]
+    return value
+
+
+def report_scrubbed(report: Any, removed: int) -> None:
+    """Say in an export's report that ``removed`` control characters were left out."""
+    if removed:
+        report.lose("text", [f"{removed} control characters (invisible; carepath's loaders "
+                             "refuse them) removed from the text"])

@@ -486,8 +486,13 @@ class _Tables:
         tables = {"areas": self.areas(), "sources": self.sources(),
                   "services": [self.service(s) for s in self.model.services.values()],
                   "relations": self.relations(), "overlaps": self.overlaps()}
+        from carepath.loaders.model_records import report_scrubbed, scrubbed
+
         for topic, lines in self.lost.items():
             self.report.lose(topic, lines)
+        removed = [0]
+        tables = scrubbed(tables, removed)
+        report_scrubbed(self.report, removed[0])
         return {sheet: [{k: v for k, v in row.items() if v not in (None, "")} for row in rows]
                 for sheet, rows in tables.items()}
 

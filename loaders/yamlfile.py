@@ -291,12 +291,15 @@ def to_yaml(model: Model) -> Exported[dict[str, str]]:
     >>> done.report.lost
     0
     """
-    from carepath.loaders.model_records import data_files
+    from carepath.loaders.model_records import data_files, report_scrubbed, scrubbed
     from carepath.standards.common import Exported, ExportReport
 
     header = "# Written by carepath from its model: carepath validate THIS-FOLDER checks it.\n"
-    texts = {name: header + dump_yaml(body) for name, body in data_files(model).items()}
-    return Exported(texts, ExportReport("carepath YAML"))
+    removed = [0]
+    files = scrubbed(data_files(model), removed)
+    report = ExportReport("carepath YAML")
+    report_scrubbed(report, removed[0])
+    return Exported({name: header + dump_yaml(body) for name, body in files.items()}, report)
 
 
 def write_yaml(model: Model, folder: Path | str, *, force: bool = False) -> Exported[Path]:

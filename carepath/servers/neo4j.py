@@ -265,7 +265,7 @@ def to_neo4j(model: Model, *, batch_size: int = 1000) -> Exported[list[Batch]]:
 
     >>> from carepath import load_reference
     >>> to_neo4j(load_reference()).artifact[0].what
-    'Area nodes'
+    'Service nodes'
     """
     return Exported(plan_batches(model, batch_size=batch_size), ExportReport("Neo4j"))
 

@@ -59,7 +59,7 @@ def graph_exports(reference, dirty, tmp_path_factory) -> dict[str, Path]:
     from carepath.standards.graphml import write_graphml
 
     folder = tmp_path_factory.mktemp("graph-files")
-    return {f"{name}.{fmt}": write(model, folder / f"{name}.{fmt}")
+    return {f"{name}.{fmt}": write(model, folder / f"{name}.{fmt}").artifact
             for name, model in (("reference", reference), ("dirty", dirty))
             for fmt, write in (("graphml", write_graphml), ("gexf", write_gexf))}
 

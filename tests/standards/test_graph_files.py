@@ -70,7 +70,7 @@ def test_graphology_reads_the_file_with_control_characters_too(dirty, graphology
 @pytest.mark.parametrize("fmt", sorted(READERS))
 def test_file_reads_back_with_the_same_nodes_and_edges(reference, tmp_path, fmt):
     write, read = READERS[fmt]
-    G = read(write(reference, tmp_path / f"carepath.{fmt}"))
+    G = read(write(reference, tmp_path / f"carepath.{fmt}").artifact)
     original = to_networkx(reference)
     assert G.number_of_nodes() == original.number_of_nodes()
     assert G.number_of_edges() == original.number_of_edges()
