@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Hashable
 from pathlib import Path
@@ -279,6 +280,52 @@ def dump_yaml(data: Any) -> str:
                      width=100)
 
 
+_BARE = re.compile(r"^[a-z][a-z0-9-]*$")
+_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
+# lists written one item a line, in flow style: a region's 130,000 relation statements are
+# written in a second, not the half a minute block style takes
+FLOW_LISTS = ("relations", "overlaps", "pathway")
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    text = str(value)
+    if _BARE.match(text) and text not in _YAML_WORDS:
+        return text
+    # a JSON string is a YAML double-quoted scalar (non-ASCII as it is: YAML 1.1 readers do
+    # not join JSON's surrogate pairs)
+    return json.dumps(text, ensure_ascii=False)
+
+
+def flow(value: Any) -> str:
+    """``value`` as one line of YAML flow style, read back exactly by :func:`parse_yaml`.
+
+    >>> flow({"id": "x-a", "stages": ["Birth - 6 weeks"], "line": 3})
+    '{id: x-a, stages: ["Birth - 6 weeks"], line: 3}'
+    """
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_scalar(k)}: {flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(flow(v) for v in value) + "]"
+    return _scalar(value)
+
+
+def dump_data_file(body: dict[str, Any]) -> str:
+    """A data file's mapping as YAML: block style, the lists of :data:`FLOW_LISTS` one item a
+    line in flow style."""
+    head = {k: v for k, v in body.items() if k not in FLOW_LISTS}
+    parts = [dump_yaml(head) if head else ""]
+    for key in FLOW_LISTS:
+        if key in body:
+            parts.append(f"{key}:\n" + "".join(f"  - {flow(item)}\n" for item in body[key]))
+    return "".join(parts)
+
+
 def to_yaml(model: Model) -> Exported[dict[str, str]]:
     """The model as carepath's YAML data folder: each file's path in the folder and its text
     (``sources.yaml``, ``areas/AREA.yaml``, and ``vocabularies.yaml`` for vocabulary entries
@@ -299,7 +346,8 @@ def to_yaml(model: Model) -> Exported[dict[str, str]]:
     files = scrubbed(data_files(model), removed)
     report = ExportReport("carepath YAML")
     report_scrubbed(report, removed[0])
-    return Exported({name: header + dump_yaml(body) for name, body in files.items()}, report)
+    return Exported({name: header + dump_data_file(body) for name, body in files.items()},
+                    report)
 
 
 def write_yaml(model: Model, folder: Path | str, *, force: bool = False) -> Exported[Path]:
