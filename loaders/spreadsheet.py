@@ -559,9 +559,14 @@ def write_csv(model: Model, folder: Path | str, *, force: bool = False) -> Expor
     return write_files(to_csv(model), folder, force=force)
 
 
-def workbook_bytes(tables: dict[str, list[dict[str, Any]]]) -> bytes:
-    """An .xlsx workbook with a sheet per table (every column of :data:`SHEETS`, a header
-    row); text cells stay text (a cell starting with ``=`` is no formula)."""
+def workbook(tables: dict[str, list[dict[str, Any]]]) -> Any:
+    """An openpyxl ``Workbook`` with a sheet per table (every column of :data:`SHEETS`, a
+    bold header row), the rows of ``tables`` in it; text cells stay text (a cell starting
+    with ``=`` is no formula). The template adds its help and drop-downs to it.
+
+    >>> workbook({"areas": [{"id": "x", "name": "X"}]})["areas"]["B2"].value
+    'X'
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -578,8 +583,14 @@ def workbook_bytes(tables: dict[str, list[dict[str, Any]]]) -> bytes:
                     cell = ws.cell(row=r, column=col, value=row[name])
                     if isinstance(row[name], str):
                         cell.data_type = "s"
+    return wb
+
+
+def workbook_bytes(tables: dict[str, list[dict[str, Any]]]) -> bytes:
+    """The .xlsx file of :func:`workbook` (saved in memory: a workbook saved straight to a
+    full disk left its zip file open, and closing it at exit printed a traceback)."""
     content = io.BytesIO()
-    wb.save(content)
+    workbook(tables).save(content)
     return content.getvalue()
 
 
