@@ -79,11 +79,9 @@ def _export_command(fmt: Format) -> None:
         if report is not None:
             write_atomic(report, done.report.markdown())
             where = f"; {lost} facts {fmt.title} cannot hold are listed in {report}"
-        elif fmt.target == "FOLDER":
-            from carepath.standards.hsds import REPORT_FILE
-
-            where = (f"; {lost} facts {fmt.title} cannot hold are listed in "
-                     f"{target / REPORT_FILE}")
+        elif fmt.target == "FOLDER" and (own := getattr(fmt.module, "REPORT_FILE", None)):
+            # a format whose folder holds its own report (an HSDS package)
+            where = f"; {lost} facts {fmt.title} cannot hold are listed in {target / own}"
         elif lost:
             where = f"; {lost} facts {fmt.title} cannot hold (list them with --report FILE)"
         checked = ", validated" if options.get("schemas") else ""
