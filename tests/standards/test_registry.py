@@ -211,8 +211,7 @@ def test_an_import_brings_back_every_fact_but_those_the_report_lists(fmt, data, 
     assert sorted(report.facts - (before - after), key=repr)[:5] == []
 
 
-@pytest.mark.parametrize("fmt", WHOLE,
-                         ids=lambda f: f.name)
+@pytest.mark.parametrize("fmt", WHOLE, ids=lambda f: f.name)
 def test_round_trip_of_the_region_preset_is_whole(fmt, region, tmp_path):
     got, report = _read_back(fmt, region, tmp_path)
     assert report.lost == 0
