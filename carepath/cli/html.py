@@ -3,21 +3,16 @@
 A page is one self-contained .html file that works offline; ``--view all`` writes a folder with
 an index page, every view and SVG pictures. Pictures of the stepped-care and timeline views
 are SVG (drawn by carepath) or PNG (that SVG photographed by headless Chromium).
+
+The commands are generated from the format registry (:data:`carepath.standards.FORMATS`, which
+holds their options); these are what they run.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
-
-import typer
 
 from carepath.cli._common import (
-    AreaOpt,
-    ConcernOpt,
-    DataOpt,
-    ForceOpt,
-    GraphDirOpt,
     UsageError,
     err,
     load,
@@ -25,12 +20,6 @@ from carepath.cli._common import (
     resolve,
     resolve_term,
 )
-
-StageOpt = Annotated[str | None, typer.Option(
-    "--stage", help="A canonical stage id or name, e.g. pregnancy, months-2-6.")]
-TierOpt = Annotated[str | None, typer.Option(
-    "--tier", help="A tier id or name, e.g. universal, specialist-perinatal.")]
-
 
 MAX_HOPS = 6
 
@@ -41,25 +30,11 @@ def _views() -> list[str]:
     return list(VIEWS)
 
 
-def html_cmd(
-    view: Annotated[str | None, typer.Option(
-        "--view", help="network, stepped-care, timeline, gaps, pathway, table, or all (a "
-        "folder: index page, every view and SVG pictures).")] = None,
-    area: AreaOpt = None,
-    stage: StageOpt = None,
-    tier: TierOpt = None,
-    concern: ConcernOpt = None,
-    focus: Annotated[str | None, typer.Option(
-        "--focus", help="A service id or name: export only its neighbourhood (the focus "
-        "view: this service and everything around it).")] = None,
-    hops: Annotated[int | None, typer.Option(
-        "--hops", help="With --focus: how many relations away to reach (default 1).")] = None,
-    data: DataOpt = None,
-    graph: GraphDirOpt = None,
-    out_path: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="The .html file to write (a folder for --view all).")] = None,
-    force: ForceOpt = False,
-) -> None:
+def html_cmd(*, view: str | None = None, area: str | None = None, stage: str | None = None,
+             tier: str | None = None, concern: str | None = None, focus: str | None = None,
+             hops: int | None = None, data: list[Path] | None = None,
+             graph: Path | None = None, out_path: Path | None = None,
+             force: bool = False) -> None:
     """Interactive HTML: one self-contained page per view, to open offline or send by email."""
     from carepath.html import write_html, write_site
 
@@ -109,21 +84,10 @@ def html_cmd(
               f"{folder / 'index.html'}", highlight=False, soft_wrap=True)
 
 
-def image_cmd(
-    view: Annotated[str | None, typer.Option(
-        "--view", help="stepped-care or timeline.")] = None,
-    area: AreaOpt = None,
-    stage: StageOpt = None,
-    tier: TierOpt = None,
-    concern: ConcernOpt = None,
-    scale: Annotated[float, typer.Option(
-        help="PNG only: pixels per SVG unit (2 for sharp slides).")] = 2.0,
-    data: DataOpt = None,
-    graph: GraphDirOpt = None,
-    out_path: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="FILE.svg, or FILE.png (needs Playwright and Chromium).")] = None,
-    force: ForceOpt = False,
-) -> None:
+def image_cmd(*, view: str | None = None, area: str | None = None, stage: str | None = None,
+              tier: str | None = None, concern: str | None = None, scale: float = 2.0,
+              data: list[Path] | None = None, graph: Path | None = None,
+              out_path: Path | None = None, force: bool = False) -> None:
     """A static picture (SVG or PNG) of the stepped-care or timeline view, for reports."""
     from carepath.html import write_image
     from carepath.html.images import IMAGES

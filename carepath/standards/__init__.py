@@ -41,13 +41,24 @@ from typing import Any
 
 @dataclass(frozen=True, slots=True)
 class Option:
-    """A format's own option of ``carepath export``: ``--flag`` given to ``write_*`` as
-    ``param`` (a path, or a switch when ``switch``)."""
+    """A format's own option of ``carepath export``: ``flag`` (and ``short``) given to the
+    writer, or the format's command, as ``param``.
+
+    ``kind`` is ``path`` (the default), ``text``, ``int``, ``float``, ``switch`` (a flag that
+    is off unless given; ``switch=True`` says the same) or ``toggle`` (``--x/--no-x``). An
+    option without a ``default`` is left out unless ``required``.
+    """
 
     flag: str
     param: str
     help: str
     switch: bool = False
+    kind: str = "path"
+    default: Any = None
+    short: str = ""
+    metavar: str = ""
+    minimum: int | None = None
+    required: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +67,11 @@ class Format:
 
     ``module_name`` is the module holding its functions (default
     ``carepath.standards.{name}``); their names are the format's name with ``_`` for ``-``
-    (``write_neo4j_csv``). ``command`` names (``module:function``) the export command of a
-    format whose options the generated command cannot express (views, pictures, pushes);
-    :mod:`carepath.cli.standards` registers it under the format's name.
+    (``write_neo4j_csv``). ``command`` names (``module:function``) what the generated export
+    command runs for a format whose export checks, reports or asks more than writing a file
+    (views, pictures, pushes: a password): it is called with the registry's options as
+    keyword arguments. ``positional``: the target is the command's argument (else an option
+    of the format's, such as ``--out``).
     """
 
     name: str
@@ -71,6 +84,7 @@ class Format:
     loads: bool = False  # carepath.load reads what the writer writes (carepath's own formats)
     module_name: str = ""
     command: str = ""
+    positional: bool = True
 
     @property
     def ident(self) -> str:
@@ -98,6 +112,20 @@ class Format:
         return getattr(self.module, f"import_{self.ident}")
 
 
+_FORCE = Option("--force", "force", "Write into a folder that holds files carepath did not "
+                "write (those are kept, never replaced), or replace an existing single file.",
+                switch=True)
+# what a view or picture shows: ids or names, as every command takes them
+_VIEW_FILTERS = (
+    Option("--area", "area", "An area: id or name, e.g. dorset.", kind="text", short="-a",
+           metavar="AREA"),
+    Option("--stage", "stage", "A canonical stage id or name, e.g. pregnancy, months-2-6.",
+           kind="text"),
+    Option("--tier", "tier", "A tier id or name, e.g. universal, specialist-perinatal.",
+           kind="text"),
+    Option("--concern", "concern", "A concern: id, name or everyday word, e.g. anxiety, "
+           "bonding.", kind="text", metavar="CONCERN"),
+)
 _FORCE_FOLDER = Option("--force", "force", "Replace FOLDER even if it holds files carepath did "
                        "not write.", switch=True)
 
@@ -146,19 +174,56 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("neo4j-csv", "Neo4j CSV", "CSV files for `neo4j-admin database import`, plus "
            "load.cypher (constraints + LOAD CSV).", "FOLDER",
            module_name="carepath.servers.neo4j_csv",
-           command="carepath.cli.servers:export_neo4j_csv_cmd"),
+           command="carepath.cli.servers:export_neo4j_csv_cmd", options=(_FORCE,)),
     Format("neo4j", "Neo4j", "Merge the graph into a Neo4j server: constraints, then batched "
            "transactions.", "SERVER", module_name="carepath.servers.neo4j",
-           command="carepath.cli.servers:export_neo4j_cmd"),
+           command="carepath.cli.servers:export_neo4j_cmd", options=(
+               Option("--uri", "uri", "bolt://HOST:7687, neo4j://HOST:7687 or "
+                      "neo4j+s://ID.databases.neo4j.io.", kind="text", required=True),
+               Option("--user", "user", "Neo4j user name.", kind="text", default="neo4j"),
+               Option("--database", "database", "Neo4j database (default: the server's "
+                      "default database).", kind="text"),
+               Option("--replace-area", "replace_area", "Afterwards remove what this area no "
+                      "longer has in the data: services, their relations and edges.",
+                      kind="text"),
+               Option("--batch-size", "batch_size", "Rows per transaction.", kind="int",
+                      default=1000, minimum=1))),
     Format("sparql", "SPARQL 1.1 Graph Store", "Upload the RDF to a SPARQL 1.1 store with the "
            "Graph Store Protocol.", "SERVER", module_name="carepath.servers.sparql",
-           command="carepath.cli.servers:export_sparql_cmd"),
+           command="carepath.cli.servers:export_sparql_cmd", options=(
+               Option("--endpoint", "endpoint", "The store's Graph Store Protocol URL, e.g. "
+                      "Fuseki's http://HOST:3030/ds/data.", kind="text", required=True),
+               Option("--named-graph", "named_graph", "Replace this named graph (an IRI) "
+                      "instead of the default graph.", kind="text"),
+               Option("--ontology", "ontology", "Send the ontology too.", kind="toggle",
+                      default=True),
+               Option("--user", "user", "HTTP basic authentication user; password from "
+                      "SPARQL_PASSWORD or a prompt.", kind="text"))),
     Format("html", "HTML", "Interactive HTML: one self-contained page per view, to open "
            "offline or send by email.", "FILE", module_name="carepath.html",
-           command="carepath.cli.html:html_cmd"),
+           command="carepath.cli.html:html_cmd", positional=False, options=(
+               Option("--view", "view", "network, stepped-care, timeline, gaps, pathway, "
+                      "table, or all (a folder: index page, every view and SVG pictures).",
+                      kind="text"),
+               *_VIEW_FILTERS,
+               Option("--focus", "focus", "A service id or name: export only its "
+                      "neighbourhood (the focus view: this service and everything around "
+                      "it).", kind="text"),
+               Option("--hops", "hops", "With --focus: how many relations away to reach "
+                      "(default 1).", kind="int"),
+               Option("--out", "out_path", "The .html file to write (a folder for --view "
+                      "all).", short="-o"),
+               _FORCE)),
     Format("image", "SVG/PNG picture", "A static picture (SVG or PNG) of the stepped-care or "
            "timeline view, for reports.", "FILE", module_name="carepath.html.images",
-           command="carepath.cli.html:image_cmd"),
+           command="carepath.cli.html:image_cmd", positional=False, options=(
+               Option("--view", "view", "stepped-care or timeline.", kind="text"),
+               *_VIEW_FILTERS,
+               Option("--scale", "scale", "PNG only: pixels per SVG unit (2 for sharp "
+                      "slides).", kind="float", default=2.0),
+               Option("--out", "out_path", "FILE.svg, or FILE.png (needs Playwright and "
+                      "Chromium).", short="-o"),
+               _FORCE)),
 )}
 
 _OTHER_NAMES = {"validate_hsds": "hsds", "to_fhir_json": "fhir", "to_fhir_xml": "fhir"}
