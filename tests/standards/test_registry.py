@@ -224,3 +224,23 @@ def test_the_reference_yaml_folder_loads_back_as_the_reference(tmp_path):
     model = carepath.load_reference()
     got, report = _read_back(FORMATS["yaml"], model, tmp_path)
     assert report.lost == 0 and got == model
+
+
+def test_every_import_and_export_command_comes_from_the_registry():
+    import carepath.cli  # noqa: F401 - registers the commands
+    from carepath.cli._common import export_app, import_app
+
+    assert [c.name for c in export_app.registered_commands] == list(FORMATS)
+    assert [c.name for c in import_app.registered_commands] == [
+        name for name, fmt in FORMATS.items() if fmt.can_import]
+
+
+@pytest.mark.parametrize("fmt", FORMATS.values(), ids=lambda f: f.name)
+def test_each_export_command_offers_the_registry_options(fmt):
+    from tests.conftest import cli
+
+    ran = cli("export", fmt.name, "--help", columns=200)
+    assert ran.returncode == 0, ran.stderr
+    for opt in fmt.options:
+        assert opt.flag in ran.stdout, opt.flag
+    assert "--data" in ran.stdout and "--graph" in ran.stdout
