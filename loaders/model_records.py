@@ -130,7 +130,7 @@ def service_record(svc: Service, default: str | None, model: Model) -> dict[str,
     """A service as its file's record (its area is the file's)."""
     own = svc.provenance.source
     need = _put({}, min=svc.need_min, max=svc.need_max, note=svc.need_note)
-    rec = cited(svc.provenance, default, id=svc.id, name=svc.name)
+    rec = {"id": svc.id, "name": svc.name}
     _put(rec, aliases=svc.aliases, tier=svc.tier, tier_note=svc.tier_note, level=svc.level,
          need=need, stages=svc.stage_texts,
          addresses=[_put({"concern": a.concern}, severity=sorted(a.severities))
@@ -157,12 +157,13 @@ def service_record(svc: Service, default: str | None, model: Model) -> dict[str,
         rec["window_kind"] = svc.window_kind
     if svc.by_discussion is not None:
         rec["by_discussion"] = cited(svc.by_discussion, own)
-    return _put(rec, conditions=[
+    _put(rec, conditions=[
         cited(c.provenance, own, text=c.text, births_over=c.births_over,
               births_at_most=c.births_at_most,
               governs=None if c.governs == ("service",) else c.governs)
         for c in svc.conditions],
         commitments=[cited(c.provenance, own, text=c.text) for c in svc.commitments])
+    return rec | cited(svc.provenance, default)  # its own citation last
 
 
 def relation_record(st: Statement, default: str | None) -> dict[str, Any]:

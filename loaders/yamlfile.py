@@ -280,7 +280,7 @@ def dump_yaml(data: Any) -> str:
                      width=100)
 
 
-_BARE = re.compile(r"^[a-z][a-z0-9-]*$")
+_BARE = re.compile(r"^[a-z][a-z0-9_-]*$")  # ids and kinds: plain scalars that stay text
 _YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
 # lists written one item a line, in flow style: a region's 130,000 relation statements are
 # written in a second, not the half a minute block style takes
