@@ -161,12 +161,12 @@ def run_carepath(data: Path, work: Path, turtle: Path, *, repeat: int,
     rec.steps["gaps, all areas"]["rows"] = len(found)
     rec.steps["overlaps, all areas"]["rows"] = len(over)
     try:
-        from carepath.html import export_site
+        from carepath.html import write_site
     except ImportError as exc:
         rec.skip("HTML site of one area", f"carepath.html does not import: {exc}")
     else:
         rec.step("HTML site of one area",
-                 lambda: export_site(model, work / "site", area="synth-01"))
+                 lambda: write_site(model, work / "site", area="synth-01"))
     import pyoxigraph as ox
 
     rec.step("write Turtle (for the plain approach)",

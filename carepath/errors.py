@@ -129,6 +129,11 @@ class PartsError(CarepathError, ValueError):
     model fields."""
 
 
+class RouteGraphError(CarepathError, ValueError):
+    """A build's route graph part that cannot be read (missing, damaged or another
+    build's)."""
+
+
 class OutputExistsError(ExportError, FileExistsError):
     """The target holds files carepath did not write (exit code 2)."""
 

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 import pyoxigraph as ox
 
@@ -780,8 +780,14 @@ def write_turtle(model: Model, path: Path | str) -> Path:
     from carepath.writing import atomic_path
 
     with paused_gc(), atomic_path(Path(path)) as tmp, tmp.open("wb") as fh:
-        ox.serialize(_quads(model), fh, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        dump_turtle(model, fh)
     return Path(path)
+
+
+def dump_turtle(model: Model, fh: BinaryIO) -> None:
+    """Write the model's RDF (no ontology) as Turtle to the open binary stream ``fh``, as
+    :func:`write_turtle` writes it."""
+    ox.serialize(_quads(model), fh, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
 
 
 def to_turtle(model: Model, *, with_ontology: bool = False) -> str:
@@ -789,10 +795,3 @@ def to_turtle(model: Model, *, with_ontology: bool = False) -> str:
     store = to_store(model, with_ontology=with_ontology)
     return store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(),
                       prefixes=PREFIXES).decode("utf-8")
-
-
-def export_turtle(model: Model, path: Path | str, *, with_ontology: bool = False) -> Path:
-    """Write the model's RDF as Turtle to ``path`` atomically; returns the path."""
-    from carepath.writing import write_atomic
-
-    return write_atomic(Path(path), to_turtle(model, with_ontology=with_ontology))

@@ -41,6 +41,7 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from carepath.errors import RouteGraphError
 from carepath.graph.model import (
     NO,
     RELATION_ID_SEPARATOR,
@@ -121,10 +122,6 @@ def part_of_relation(model: Model, svc: Service) -> Relation:
     return Relation(PART_OF_PREFIX + svc.id, RelationKind.REFERS_TO, NodeId(svc.part_of),
                     NodeId(svc.id), svc.part_of_provenance or svc.provenance,
                     note="part of " + model.name_of(svc.part_of))
-
-
-class RouteGraphError(ValueError):
-    """A route graph part that cannot be read (missing, damaged or another build's)."""
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

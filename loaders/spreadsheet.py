@@ -18,11 +18,15 @@ import io
 import re
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from carepath.errors import DataValidationError, Problem
+from carepath.graph.model import Model, Provenance, Service
 from carepath.loaders.resolve import RawFile
 from carepath.loaders.yamlfile import CONTROL, MAX_TEXT, LineDict, control_problems, read_text
+
+if TYPE_CHECKING:
+    from carepath.standards.common import Exported, ExportReport
 
 SHEETS: dict[str, list[str]] = {
     "areas": ["id", "name", "country", "births_per_year", "source", "line", "passage"],
@@ -311,3 +315,314 @@ def read_workbook(path: Path) -> RawFile:
             "error", "missing-sheet", display, None, missing[0],
             f"workbook has no {missing[0]!r} sheet; use `carepath template` for the layout")])
     return rows_to_file(tables, display)
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+_URGENCIES = ("emergency", "urgent", "routine")
+
+
+def _list_cell(values: Any) -> str:
+    return "; ".join(values)
+
+
+def _fits(values: Any) -> bool:
+    """Whether the values survive a ``;``-separated cell (none holds ``;`` or is empty)."""
+    return all(v and ";" not in v and v == v.strip() for v in values)
+
+
+class _Tables:
+    """The rows of each sheet from a model, and what the sheets cannot hold."""
+
+    def __init__(self, model: Model, report: ExportReport) -> None:
+        self.model, self.report = model, report
+        self.lost: dict[str, list[str]] = {}
+
+    def lose(self, topic: str, line: str) -> None:
+        self.lost.setdefault(topic, []).append(line)
+
+    def sources(self) -> list[dict[str, Any]]:
+        rows = []
+        for src in self.model.sources.values():
+            row = {"id": src.id, "title": src.title, "publisher": src.publisher,
+                   "file": src.file}
+            if src.version is not None:
+                self.lose("source versions", f"{src.id}: {src.version}")
+            scope = src.scope
+            if scope is not None:
+                for key in ("tiers", "stages", "concerns", "facts"):
+                    value = getattr(scope, key)
+                    if value is not None:
+                        row[f"scope_{key}"] = _list_cell(sorted(value)) if value else "none"
+                prov = scope.provenance
+                row |= {"scope_note": scope.note, "scope_line": prov and prov.line,
+                        "scope_passage": prov and prov.passage}
+                if scope == type(scope)():
+                    self.lose("source scopes", f"{src.id}: a scope that restricts nothing")
+            rows.append(row)
+        return rows
+
+    def areas(self) -> list[dict[str, Any]]:
+        return [{"id": a.id, "name": a.name, "country": a.country,
+                 "births_per_year": a.births_per_year, "source": a.provenance.source,
+                 "line": a.provenance.line, "passage": a.provenance.passage}
+                for a in self.model.areas.values()]
+
+    def service(self, svc: Service) -> dict[str, Any]:
+        prov = svc.provenance
+        bare = Provenance(prov.source)  # what a cell's fact cites: the row's source alone
+        row_cited = Provenance(prov.source, prov.line)
+        lost: list[str] = []
+        row = {"id": svc.id, "name": svc.name, "area": svc.area,
+               "aliases": _list_cell(svc.aliases), "tier": svc.tier, "tier_note": svc.tier_note,
+               "level": svc.level, "need_min": svc.need_min, "need_max": svc.need_max,
+               "need_note": svc.need_note, "stages": _list_cell(svc.stage_texts),
+               "addresses": _list_cell(a.concern + (":" + "|".join(sorted(a.severities))
+                                                    if a.severities else "")
+                                       for a in svc.addresses),
+               "not_addressed": _list_cell(svc.not_addressed),
+               "professions": _list_cell(svc.professions),
+               "interventions": _list_cell(svc.interventions), "notes": svc.notes,
+               "source": prov.source, "line": prov.line, "passage": prov.passage}
+        if not _fits(svc.aliases) or not _fits(svc.stage_texts):
+            lost.append("aliases or stages holding ';'")
+        if svc.window_kind != "stated":
+            row["window_kind"] = svc.window_kind
+        texts: dict[str, list[str]] = {"inclusion": [], "exclusion": []}
+        below = []
+        for crit in svc.eligibility:
+            if (crit.parent_age_below is not None and crit.provenance == bare
+                    and crit.type == "exclusion" and not below
+                    and crit.text == f"parents under {crit.parent_age_below}"
+                    and not (crit.windows or crit.concerns or crit.severities
+                             or crit.parent_age_from is not None or crit.discuss_with)):
+                below.append(crit)
+            elif (crit.provenance == bare and _fits([crit.text]) and not (
+                    crit.windows or crit.concerns or crit.severities or crit.discuss_with
+                    or crit.parent_age_below is not None or crit.parent_age_from is not None)):
+                texts[crit.type].append(crit.text)
+            else:
+                lost.append(f"criterion {crit.text[:40]!r}")
+        # the reader lists criteria by kind: inclusion, exclusion, then the age limit
+        kept = [c for c in svc.eligibility if c.text in texts[c.type] or c in below]
+        if kept != sorted(kept, key=lambda c: (c in below, c.type != "inclusion")):
+            lost.append("the order of its criteria")
+        row |= {"inclusion_criteria": _list_cell(texts["inclusion"]),
+                "exclusion_criteria": _list_cell(texts["exclusion"]),
+                "parent_age_below": below[0].parent_age_below if below else None}
+        urgencies = [r.urgency for r in svc.response_times]
+        for resp in svc.response_times:
+            if (resp.urgency in _URGENCIES and resp.provenance == bare
+                    and urgencies.count(resp.urgency) == 1):
+                row[f"response_{resp.urgency}"] = resp.within
+            else:
+                lost.append(f"response time {resp.urgency}")
+        if [u for u in urgencies if u in _URGENCIES] != sorted(
+                (u for u in urgencies if u in _URGENCIES), key=_URGENCIES.index):
+            lost.append("the order of its response times")
+        if svc.hours is not None:
+            row["hours"] = svc.hours
+            if svc.hours_provenance != bare:
+                lost.append("the citation of its hours")
+        for key in ("addresses_closed", "criteria_closed", "by_discussion"):
+            said = getattr(svc, key)
+            if said is not None:
+                row[key] = said.passage
+                if Provenance(said.source, said.line) != row_cited:
+                    lost.append(f"the citation of {key}")
+        for cond in svc.conditions:
+            if (cond.births_over is not None and cond.births_at_most is None
+                    and cond.governs == ("service",) and cond.provenance == row_cited
+                    and cond.text == f"health boards with over {cond.births_over} births a year"
+                    and "births_over" not in row):
+                row["births_over"] = cond.births_over
+            else:
+                lost.append(f"condition {cond.text[:40]!r}")
+        commitments = [c.text for c in svc.commitments]
+        row["commitments"] = _list_cell(commitments)
+        if not _fits(commitments) or any(c.provenance != row_cited for c in svc.commitments):
+            lost.append("its commitments' citations or ';' in them")
+        for name, value in (("evidence", svc.evidence), ("part_of", svc.part_of),
+                            ("self_referral", svc.self_referral),
+                            ("valid_from", svc.valid_from), ("valid_to", svc.valid_to),
+                            ("assured_date", svc.assured_date)):
+            if value:
+                lost.append(name)
+        if lost:
+            self.lose("services", f"{svc.id}: {', '.join(lost)}")
+        return row
+
+    def relations(self) -> list[dict[str, Any]]:
+        rows = []
+        for st in self.model.statements:
+            if not _fits(st.stage_texts):
+                self.lose("relations", f"{st.id}: stages holding ';'")
+            rows.append({"kind": st.kind.value, "from": st.source, "to": _list_cell(st.targets),
+                         "stages": _list_cell(st.stage_texts),
+                         "concerns": _list_cell(sorted(st.concerns)),
+                         "severity": _list_cell(sorted(st.severities)), "urgency": st.urgency,
+                         "response_time": st.response_time, "level": st.level, "note": st.note,
+                         "source": st.provenance.source, "line": st.provenance.line,
+                         "passage": st.provenance.passage})
+        return rows
+
+    def overlaps(self) -> list[dict[str, Any]]:
+        return [{"services": _list_cell(o.services), "note": o.note,
+                 "source": o.provenance.source, "line": o.provenance.line,
+                 "passage": o.provenance.passage} for o in self.model.overlaps]
+
+    def tables(self) -> dict[str, list[dict[str, Any]]]:
+        from carepath.loaders import load_reference
+
+        bundled = load_reference()
+        for table in ("tiers", "stages", "levels", "severities", "urgencies", "concerns",
+                      "professions", "interventions"):
+            ours, theirs = getattr(self.model, table), getattr(bundled, table)
+            for ident, term in ours.items():
+                if theirs.get(ident) != term:
+                    self.lose("vocabularies", f"{table}: {ident}")
+        for cell in self.model.pathway:
+            self.lose("pathway cells", f"{cell.service} at {cell.stage_text}")
+        tables = {"areas": self.areas(), "sources": self.sources(),
+                  "services": [self.service(s) for s in self.model.services.values()],
+                  "relations": self.relations(), "overlaps": self.overlaps()}
+        from carepath.loaders.model_records import report_scrubbed, scrubbed
+
+        for topic, lines in self.lost.items():
+            self.report.lose(topic, lines)
+        removed = [0]
+        tables = scrubbed(tables, removed)
+        report_scrubbed(self.report, removed[0])
+        return {sheet: [{k: v for k, v in row.items() if v not in (None, "")} for row in rows]
+                for sheet, rows in tables.items()}
+
+
+def to_tables(model: Model, standard: str = "carepath spreadsheet") -> Exported[
+        dict[str, list[dict[str, Any]]]]:
+    """The model as the spreadsheet's tables (sheet: rows, each row column: value), and a
+    report of the facts the sheets have no column for (pathway cells, evidence, a criterion's
+    conditions...: the YAML folder holds them all).
+
+    >>> from carepath import load_reference
+    >>> done = to_tables(load_reference())
+    >>> len(done.artifact["services"]) == len(load_reference().services)
+    True
+    >>> "pathway cells" in done.report.not_held
+    True
+    """
+    from carepath.standards.common import Exported, ExportReport
+
+    report = ExportReport(standard)
+    tables = _Tables(model, report).tables()
+    report.hold("tables", [f"{sheet}: {len(rows)} rows" for sheet, rows in tables.items()])
+    return Exported(tables, report)
+
+
+def _csv_text(sheet: str, rows: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=SHEETS[sheet], extrasaction="raise",
+                            lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def to_csv(model: Model) -> Exported[dict[str, str]]:
+    """The model as the spreadsheet's CSV folder: each file's name and text (``areas.csv``,
+    ``sources.csv``, ``services.csv``, ``relations.csv``, ``overlaps.csv``), and the report
+    of :func:`to_tables`.
+
+    >>> from carepath import load_reference
+    >>> to_csv(load_reference()).artifact["areas.csv"].splitlines()[0]
+    'id,name,country,births_per_year,source,line,passage'
+    """
+    from carepath.standards.common import Exported
+
+    done = to_tables(model, "carepath CSV folder")
+    return Exported({f"{sheet}.csv": _csv_text(sheet, rows)
+                     for sheet, rows in done.artifact.items()}, done.report)
+
+
+def write_csv(model: Model, folder: Path | str, *, force: bool = False) -> Exported[Path]:
+    """Write the model as a CSV folder (see :func:`to_csv`), atomically; cells are written
+    exactly as carepath reads them (a cell starting with ``=`` too: open the files in a
+    spreadsheet program with formulas off, or use :func:`write_xlsx`).
+
+    >>> import tempfile, pathlib, carepath
+    >>> tiny = carepath.load("tests/data/tiny-csv")
+    >>> out = write_csv(tiny, pathlib.Path(tempfile.mkdtemp()) / "csv").artifact
+    >>> carepath.load(out) == tiny
+    True
+    """
+    from carepath.loaders.yamlfile import write_files
+
+    return write_files(to_csv(model), folder, force=force)
+
+
+def workbook(tables: dict[str, list[dict[str, Any]]]) -> Any:
+    """An openpyxl ``Workbook`` with a sheet per table (every column of :data:`SHEETS`, a
+    bold header row), the rows of ``tables`` in it; text cells stay text (a cell starting
+    with ``=`` is no formula). The template adds its help and drop-downs to it.
+
+    >>> workbook({"areas": [{"id": "x", "name": "X"}]})["areas"]["B2"].value
+    'X'
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet, columns in SHEETS.items():
+        ws = wb.create_sheet(sheet)
+        for col, name in enumerate(columns, start=1):
+            ws.cell(row=1, column=col, value=name).font = Font(bold=True)
+        ws.freeze_panes = "A2"
+        for r, row in enumerate(tables.get(sheet, []), start=2):
+            for col, name in enumerate(columns, start=1):
+                if name in row:
+                    cell = ws.cell(row=r, column=col, value=row[name])
+                    if isinstance(row[name], str):
+                        cell.data_type = "s"
+    return wb
+
+
+def workbook_bytes(tables: dict[str, list[dict[str, Any]]]) -> bytes:
+    """The .xlsx file of :func:`workbook` (saved in memory: a workbook saved straight to a
+    full disk left its zip file open, and closing it at exit printed a traceback)."""
+    content = io.BytesIO()
+    workbook(tables).save(content)
+    return content.getvalue()
+
+
+def to_xlsx(model: Model) -> Exported[bytes]:
+    """The model as an .xlsx workbook (its bytes), a sheet per table; see :func:`to_tables`.
+
+    >>> from carepath import load_reference
+    >>> to_xlsx(load_reference()).artifact[:2]
+    b'PK'
+    """
+    from carepath.standards.common import Exported
+
+    done = to_tables(model, "carepath XLSX workbook")
+    return Exported(workbook_bytes(done.artifact), done.report)
+
+
+def write_xlsx(model: Model, path: Path | str, *, force: bool = False) -> Exported[Path]:
+    """Write the model as an .xlsx workbook, atomically; an existing file is replaced only
+    with ``force``.
+
+    >>> import tempfile, pathlib, carepath
+    >>> tiny = carepath.load("tests/data/tiny-csv")
+    >>> out = write_xlsx(tiny, pathlib.Path(tempfile.mkdtemp()) / "tiny.xlsx").artifact
+    >>> carepath.load(out) == tiny
+    True
+    """
+    from carepath.standards.common import Exported
+    from carepath.writing import check_new_file, output_file
+
+    path = Path(path)
+    check_new_file(path, force=force)
+    done = to_xlsx(model)
+    with output_file(path, force=force) as tmp:
+        tmp.write_bytes(done.artifact)
+    return Exported(path, done.report)

@@ -12,19 +12,13 @@ tiers and relation kinds, and read-only sheets listing every valid vocabulary id
 
 from __future__ import annotations
 
-import csv
 import io
 from pathlib import Path
 
 from carepath.errors import OutputExistsError, naming
 from carepath.loaders.records import RELATION_KINDS
-from carepath.loaders.spreadsheet import HELP, SHEETS
-from carepath.writing import (
-    atomic_dir,
-    check_target,
-    output_file,
-    spreadsheet_safe,
-)
+from carepath.loaders.spreadsheet import HELP, SHEETS, workbook
+from carepath.writing import output_file, spreadsheet_safe
 
 README_LINES = [
     "carepath spreadsheet template",
@@ -49,17 +43,13 @@ def write_template(path: Path | str, *, force: bool = False) -> Path:
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
         return _write_workbook(path, force=force)
-    check_target(path, force=force)
-    with atomic_dir(path, force=force) as tmp:
-        for sheet, columns in SHEETS.items():
-            buffer = io.StringIO()
-            csv.writer(buffer, lineterminator="\n").writerow(columns)
-            (tmp / f"{sheet}.csv").write_text(buffer.getvalue(), encoding="utf-8")
-    return path
+    from carepath.graph.model import Model
+    from carepath.loaders.spreadsheet import write_csv
+
+    return write_csv(Model(), path, force=force).artifact  # the sheets' headers, no rows
 
 
 def _write_workbook(path: Path, *, force: bool) -> Path:
-    from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -72,20 +62,15 @@ def _write_workbook(path: Path, *, force: bool) -> Path:
                                        "replace it"), "force=True")
 
     model = load_reference()
-    wb = Workbook()
-    readme = wb.active
-    readme.title = "README"
+    wb = workbook({})  # the sheets of the spreadsheet writer, headers only
+    readme = wb.create_sheet("README", 0)
     for n, line in enumerate(README_LINES, start=1):
         readme.cell(row=n, column=1, value=line)
     readme["A1"].font = Font(bold=True)
     for sheet, columns in SHEETS.items():
-        ws = wb.create_sheet(sheet)
         for col, name in enumerate(columns, start=1):
-            cell = ws.cell(row=1, column=col, value=name)
-            cell.font = Font(bold=True)
             if name in HELP:
-                cell.comment = Comment(HELP[name], "carepath")
-        ws.freeze_panes = "A2"
+                wb[sheet].cell(row=1, column=col).comment = Comment(HELP[name], "carepath")
     vocab = {
         "tiers": [(t.id, t.name) for t in model.tiers_in_order()],
         "stages": [(s.id, s.name) for s in model.stages_in_order()],

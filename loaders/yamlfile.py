@@ -7,15 +7,20 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from carepath.errors import DataValidationError, Problem
 from carepath.loaders.records import MAX_TEXT
+
+if TYPE_CHECKING:
+    from carepath.graph.model import Model
+    from carepath.standards.common import Exported
 
 # YAML aliases may repeat a value; past this many extra values a document is refused (a
 # "billion laughs" file expands a few lines into 10^9 values)
@@ -242,3 +247,134 @@ def load_yaml_file(path: Path, display: str | None = None) -> Any:
     """Read and parse one YAML file."""
     display = display or str(path)
     return parse_yaml(read_text(path, display), display)
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+_Dumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _BlockDumper(_Dumper):  # type: ignore[misc, valid-type]
+    """Safe YAML, text of several lines as a ``|`` block."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = "|" if "\n" in value else None  # the emitter quotes what a block cannot hold
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_BlockDumper.add_representer(str, _str)
+
+
+def dump_yaml(data: Any) -> str:
+    """YAML as carepath's data files are written: keys in order, text of several lines as
+    blocks, every string read back exactly by :func:`parse_yaml`.
+
+    >>> print(dump_yaml({"id": "x-a", "notes": "Two\\nlines"}), end="")
+    id: x-a
+    notes: |-
+      Two
+      lines
+    """
+    return yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True,
+                     width=100)
+
+
+_BARE = re.compile(r"^[a-z][a-z0-9_-]*$")  # ids and kinds: plain scalars that stay text
+_YAML_WORDS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
+# lists written one item a line, in flow style: a region's 130,000 relation statements are
+# written in a second, not the half a minute block style takes
+FLOW_LISTS = ("relations", "overlaps", "pathway")
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    text = str(value)
+    if _BARE.match(text) and text not in _YAML_WORDS:
+        return text
+    # a JSON string is a YAML double-quoted scalar (non-ASCII as it is: YAML 1.1 readers do
+    # not join JSON's surrogate pairs)
+    return json.dumps(text, ensure_ascii=False)
+
+
+def flow(value: Any) -> str:
+    """``value`` as one line of YAML flow style, read back exactly by :func:`parse_yaml`.
+
+    >>> flow({"id": "x-a", "stages": ["Birth - 6 weeks"], "line": 3})
+    '{id: x-a, stages: ["Birth - 6 weeks"], line: 3}'
+    """
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_scalar(k)}: {flow(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(flow(v) for v in value) + "]"
+    return _scalar(value)
+
+
+def dump_data_file(body: dict[str, Any]) -> str:
+    """A data file's mapping as YAML: block style, the lists of :data:`FLOW_LISTS` one item a
+    line in flow style."""
+    head = {k: v for k, v in body.items() if k not in FLOW_LISTS}
+    parts = [dump_yaml(head) if head else ""]
+    for key in FLOW_LISTS:
+        if key in body:
+            parts.append(f"{key}:\n" + "".join(f"  - {flow(item)}\n" for item in body[key]))
+    return "".join(parts)
+
+
+def to_yaml(model: Model) -> Exported[dict[str, str]]:
+    """The model as carepath's YAML data folder: each file's path in the folder and its text
+    (``sources.yaml``, ``areas/AREA.yaml``, and ``vocabularies.yaml`` for vocabulary entries
+    of its own), and a report (the folder holds every fact).
+
+    >>> from carepath import load_reference
+    >>> done = to_yaml(load_reference())
+    >>> done.artifact["areas/dorset.yaml"].splitlines()[1]
+    'source: doc-002'
+    >>> done.report.lost
+    0
+    """
+    from carepath.loaders.model_records import data_files, report_scrubbed, scrubbed
+    from carepath.standards.common import Exported, ExportReport
+
+    header = "# Written by carepath from its model: carepath validate THIS-FOLDER checks it.\n"
+    removed = [0]
+    files = scrubbed(data_files(model), removed)
+    report = ExportReport("carepath YAML")
+    report_scrubbed(report, removed[0])
+    return Exported({name: header + dump_data_file(body) for name, body in files.items()},
+                    report)
+
+
+def write_yaml(model: Model, folder: Path | str, *, force: bool = False) -> Exported[Path]:
+    """Write the model as a YAML data folder (see :func:`to_yaml`), atomically; ``carepath
+    load`` reads it back as the same model. A folder holding files carepath did not write is
+    refused unless ``force`` (see :mod:`carepath.writing`).
+
+    >>> import tempfile, pathlib, carepath
+    >>> model = carepath.load_reference()
+    >>> out = write_yaml(model, pathlib.Path(tempfile.mkdtemp()) / "data").artifact
+    >>> carepath.load(out) == model
+    True
+    """
+    return write_files(to_yaml(model), folder, force=force)
+
+
+def write_files(done: Exported[dict[str, str]], folder: Path | str, *,
+                force: bool = False) -> Exported[Path]:
+    """Write the texts of ``done`` (path in the folder: text) as a new folder, atomically."""
+    from carepath.standards.common import Exported
+    from carepath.writing import atomic_dir, check_target
+
+    folder = Path(folder)
+    check_target(folder, force=force)
+    with atomic_dir(folder, force=force) as tmp:
+        for name, text in done.artifact.items():
+            path = tmp / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+    return Exported(folder, done.report)

@@ -53,6 +53,8 @@ WRITERS = {
     "html-site": ["export", "html", "--view", "all", "-o", "{out}", "--data",
                   str(FIXTURES / "tiny")],
     "hsds": ["export", "hsds", "{out}", "--data", str(FIXTURES / "tiny")],
+    "yaml": ["export", "yaml", "{out}", "--data", str(FIXTURES / "tiny")],
+    "csv": ["export", "csv", "{out}", "--data", str(FIXTURES / "tiny")],
     "synth": ["synth", "--areas", "1", "--services-per-area", "30", "-o", "{out}"],
 }
 

@@ -3,35 +3,23 @@
 A page is one self-contained .html file that works offline; ``--view all`` writes a folder with
 an index page, every view and SVG pictures. Pictures of the stepped-care and timeline views
 are SVG (drawn by carepath) or PNG (that SVG photographed by headless Chromium).
+
+The commands are generated from the format registry (:data:`carepath.standards.FORMATS`, which
+holds their options); these are what they run.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
-
-import typer
 
 from carepath.cli._common import (
-    AreaOpt,
-    ConcernOpt,
-    DataOpt,
-    ForceOpt,
-    GraphDirOpt,
     err,
-    export_app,
     load,
     out,
     resolve,
     resolve_term,
 )
 from carepath.errors import UsageError
-
-StageOpt = Annotated[str | None, typer.Option(
-    "--stage", help="A canonical stage id or name, e.g. pregnancy, months-2-6.")]
-TierOpt = Annotated[str | None, typer.Option(
-    "--tier", help="A tier id or name, e.g. universal, specialist-perinatal.")]
-
 
 MAX_HOPS = 6
 
@@ -42,28 +30,13 @@ def _views() -> list[str]:
     return list(VIEWS)
 
 
-@export_app.command("html")
-def html_cmd(
-    view: Annotated[str | None, typer.Option(
-        "--view", help="network, stepped-care, timeline, gaps, pathway, table, or all (a "
-        "folder: index page, every view and SVG pictures).")] = None,
-    area: AreaOpt = None,
-    stage: StageOpt = None,
-    tier: TierOpt = None,
-    concern: ConcernOpt = None,
-    focus: Annotated[str | None, typer.Option(
-        "--focus", help="A service id or name: export only its neighbourhood (the focus "
-        "view: this service and everything around it).")] = None,
-    hops: Annotated[int | None, typer.Option(
-        "--hops", help="With --focus: how many relations away to reach (default 1).")] = None,
-    data: DataOpt = None,
-    graph: GraphDirOpt = None,
-    out_path: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="The .html file to write (a folder for --view all).")] = None,
-    force: ForceOpt = False,
-) -> None:
+def html_cmd(*, view: str | None = None, area: str | None = None, stage: str | None = None,
+             tier: str | None = None, concern: str | None = None, focus: str | None = None,
+             hops: int | None = None, data: list[Path] | None = None,
+             graph: Path | None = None, out_path: Path | None = None,
+             force: bool = False) -> None:
     """Interactive HTML: one self-contained page per view, to open offline or send by email."""
-    from carepath.html import export_html, export_site
+    from carepath.html import write_html, write_site
 
     views = _views()
     if view != "all" and view not in views:
@@ -89,7 +62,7 @@ def html_cmd(
         from carepath.writing import check_new_file
 
         check_new_file(out_path, force=force)  # before the work: the file may be the user's
-        path = export_html(model, view, out_path, area=area, stage=stage, tier=tier,
+        path = write_html(model, out_path, view=view, area=area, stage=stage, tier=tier,
                            concern=concern, focus=focus, hops=hops)
         out.print(f"wrote {path} ({_size(path)})", highlight=False, soft_wrap=True)
         return
@@ -103,32 +76,20 @@ def html_cmd(
         def step(name: str) -> None:
             progress.update(task, description=f"drawing {name}", advance=1)
 
-        folder = export_site(model, out_path, area=area, stage=stage, tier=tier,
-                             concern=concern, focus=focus, hops=hops, step=step,
-                             force=force)
+        folder = write_site(model, out_path, area=area, stage=stage, tier=tier,
+                            concern=concern, focus=focus, hops=hops, step=step,
+                            force=force)
     names = sorted(p.name for p in folder.iterdir())
     out.print(f"wrote {folder}/ ({len(names)} files: {', '.join(names)}); open "
               f"{folder / 'index.html'}", highlight=False, soft_wrap=True)
 
 
-@export_app.command("image")
-def image_cmd(
-    view: Annotated[str | None, typer.Option(
-        "--view", help="stepped-care or timeline.")] = None,
-    area: AreaOpt = None,
-    stage: StageOpt = None,
-    tier: TierOpt = None,
-    concern: ConcernOpt = None,
-    scale: Annotated[float, typer.Option(
-        help="PNG only: pixels per SVG unit (2 for sharp slides).")] = 2.0,
-    data: DataOpt = None,
-    graph: GraphDirOpt = None,
-    out_path: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="FILE.svg, or FILE.png (needs Playwright and Chromium).")] = None,
-    force: ForceOpt = False,
-) -> None:
+def image_cmd(*, view: str | None = None, area: str | None = None, stage: str | None = None,
+              tier: str | None = None, concern: str | None = None, scale: float = 2.0,
+              data: list[Path] | None = None, graph: Path | None = None,
+              out_path: Path | None = None, force: bool = False) -> None:
     """A static picture (SVG or PNG) of the stepped-care or timeline view, for reports."""
-    from carepath.html import export_image
+    from carepath.html import write_image
     from carepath.html.images import IMAGES
 
     if view not in IMAGES:
@@ -140,7 +101,7 @@ def image_cmd(
     check_new_file(out_path, force=force)
     model = load(data, graph)
     area, stage, tier, concern = _names(model, area, stage, tier, concern)
-    path = export_image(model, view, out_path, area=area, stage=stage, tier=tier,
+    path = write_image(model, out_path, view=view, area=area, stage=stage, tier=tier,
                         concern=concern, scale=scale)
     out.print(f"wrote {path} ({_size(path)})", highlight=False, soft_wrap=True)
 

@@ -1,7 +1,9 @@
 """``carepath export neo4j | neo4j-csv | sparql``: push the graph to real servers.
 
 Passwords come from the environment (``NEO4J_PASSWORD``, ``SPARQL_PASSWORD``) or a prompt that
-does not echo; never from the command line. Also the options and engines that let
+does not echo; never from the command line. The export commands are generated from the format
+registry (:data:`carepath.standards.FORMATS`, which holds their options); these are what they
+run. Also the options and engines that let
 ``carepath query`` run on a Neo4j server or a SPARQL endpoint instead of the embedded engines.
 """
 
@@ -17,11 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from carepath.cli._common import (
-    DataOpt,
-    ForceOpt,
-    GraphDirOpt,
     err,
-    export_app,
     load,
     out,
 )
@@ -70,25 +68,15 @@ def _rows_progress() -> Progress:
                     TextColumn("rows"), TimeElapsedColumn(), console=err.real, transient=True)
 
 
-@export_app.command("neo4j")
-def export_neo4j_cmd(
-    uri: Annotated[str, typer.Option("--uri", help="bolt://HOST:7687, neo4j://HOST:7687 or "
-                                     "neo4j+s://ID.databases.neo4j.io.")],
-    user: Annotated[str, typer.Option("--user", help="Neo4j user name.")] = "neo4j",
-    database: DatabaseOpt = None,
-    replace_area: Annotated[str | None, typer.Option(
-        "--replace-area", help="Afterwards remove what this area no longer has in the data: "
-        "services, their relations and edges.")] = None,
-    batch_size: Annotated[int, typer.Option(min=1, help="Rows per transaction.")] = 1000,
-    data: DataOpt = None,
-    graph: GraphDirOpt = None,
-) -> None:
+def export_neo4j_cmd(*, uri: str, user: str = "neo4j", database: str | None = None,
+                     replace_area: str | None = None, batch_size: int = 1000,
+                     data: list[Path] | None = None, graph: Path | None = None) -> None:
     """Merge the graph into a Neo4j server: constraints, then batched transactions.
 
     Idempotent: exporting again leaves the same graph. A failed batch rolls back; run the
     command again to complete. Password from NEO4J_PASSWORD or a prompt.
     """
-    from carepath.servers.neo4j import check_uri, export_neo4j, plan_batches
+    from carepath.servers.neo4j import check_uri, plan_batches, write_neo4j
 
     check_uri(uri)
     model = load(data, graph)
@@ -99,7 +87,7 @@ def export_neo4j_cmd(
     total = sum(len(b.rows) for b in plan_batches(model, batch_size=batch_size))
     with _rows_progress() as progress:
         task = progress.add_task(f"Neo4j {uri}", total=total)
-        result = export_neo4j(
+        result = write_neo4j(
             model, uri, user=user, password=password, database=database, batch_size=batch_size,
             replace_area=replace_area,
             progress=lambda b: progress.update(task, advance=len(b.rows), description=b.what))
@@ -110,19 +98,13 @@ def export_neo4j_cmd(
               soft_wrap=True)
 
 
-@export_app.command("neo4j-csv")
-def export_neo4j_csv_cmd(
-    folder: Annotated[Path, typer.Argument(help="Folder to write (new, empty, or written by "
-                                           "carepath before).")],
-    data: DataOpt = None,
-    force: ForceOpt = False,
-    graph: GraphDirOpt = None,
-) -> None:
+def export_neo4j_csv_cmd(target: Path, *, data: list[Path] | None = None,
+                         force: bool = False, graph: Path | None = None) -> None:
     """CSV files for `neo4j-admin database import`, plus load.cypher (constraints + LOAD CSV)."""
     from carepath.cli._common import note
-    from carepath.servers.neo4j_csv import export_neo4j_csv, formula_cells
+    from carepath.servers.neo4j_csv import formula_cells, write_neo4j_csv
 
-    written = export_neo4j_csv(load(data, graph), folder, force=force)
+    written = write_neo4j_csv(load(data, graph), target, force=force).artifact
     files = sorted(p.name for p in written.iterdir())
     out.print(f"wrote {len(files)} files to {written}: node and relationship CSVs, load.cypher "
               "and neo4j-admin-import.sh", highlight=False, soft_wrap=True)
@@ -135,24 +117,12 @@ def export_neo4j_csv_cmd(
              "neo4j-admin: open these files in a spreadsheet only with formulas disabled")
 
 
-@export_app.command("sparql")
-def export_sparql_cmd(
-    endpoint: Annotated[str, typer.Option(
-        "--endpoint", help="The store's Graph Store Protocol URL, e.g. Fuseki's "
-        "http://HOST:3030/ds/data.")],
-    named_graph: Annotated[str | None, typer.Option(
-        "--named-graph", help="Replace this named graph (an IRI) instead of the default "
-        "graph.")] = None,
-    ontology: Annotated[bool, typer.Option(help="Send the ontology too.")] = True,
-    user: Annotated[str | None, typer.Option(
-        "--user", help="HTTP basic authentication user; password from SPARQL_PASSWORD or a "
-        "prompt.")] = None,
-    data: DataOpt = None,
-    graph: GraphDirOpt = None,
-) -> None:
+def export_sparql_cmd(*, endpoint: str, named_graph: str | None = None, ontology: bool = True,
+                      user: str | None = None, data: list[Path] | None = None,
+                      graph: Path | None = None) -> None:
     """Upload the RDF to a SPARQL 1.1 store with the Graph Store Protocol (HTTP PUT: replaces
     the graph, so uploading again leaves the same graph)."""
-    from carepath.servers.sparql import export_sparql
+    from carepath.servers.sparql import write_sparql
 
     model = load(data, graph)
     password = secret("SPARQL_PASSWORD", f"SPARQL password for {user}") if user else None
@@ -161,7 +131,7 @@ def export_sparql_cmd(
     with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
                   TimeElapsedColumn(), console=err.real, transient=True) as progress:
         task = progress.add_task(f"PUT {redact(endpoint)}", total=None)
-        result = export_sparql(model, endpoint, graph=named_graph, with_ontology=ontology,
+        result = write_sparql(model, endpoint, graph=named_graph, with_ontology=ontology,
                                user=user, password=password,
                                progress=lambda sent, total: progress.update(
                                    task, completed=sent, total=total))

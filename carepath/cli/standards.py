@@ -1,13 +1,16 @@
 """``carepath import FORMAT`` and ``carepath export FORMAT``, generated from
-:data:`carepath.standards.FORMATS` (one command per format; its own options from the registry).
+:data:`carepath.standards.FORMATS`: one command per format, its own options from the
+registry; a format whose export has options of its own (views, pictures, the pushes to
+servers) names its command in the registry, which is registered here in the registry's order.
 
 Annotations are evaluated at once (no ``from __future__ import annotations``): typer reads
 them, and the generated commands' defaults and help come from each format.
 """
 
 import inspect
+from importlib import import_module
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -20,7 +23,7 @@ from carepath.cli._common import (
     out,
     print_problems,
 )
-from carepath.standards import FORMATS, Format
+from carepath.standards import FORMATS, Format, Option
 
 OutOpt = Annotated[Path, typer.Option("--out", "-o", help="The carepath data folder to write.")]
 MapOpt = Annotated[Path | None, typer.Option(
@@ -76,11 +79,9 @@ def _export_command(fmt: Format) -> None:
         if report is not None:
             write_atomic(report, done.report.markdown())
             where = f"; {lost} facts {fmt.title} cannot hold are listed in {report}"
-        elif fmt.target == "FOLDER":
-            from carepath.standards.hsds import REPORT_FILE
-
-            where = (f"; {lost} facts {fmt.title} cannot hold are listed in "
-                     f"{target / REPORT_FILE}")
+        elif fmt.target == "FOLDER" and (own := getattr(fmt.module, "REPORT_FILE", None)):
+            # a format whose folder holds its own report (an HSDS package)
+            where = f"; {lost} facts {fmt.title} cannot hold are listed in {target / own}"
         elif lost:
             where = f"; {lost} facts {fmt.title} cannot hold (list them with --report FILE)"
         checked = ", validated" if options.get("schemas") else ""
@@ -99,10 +100,7 @@ def _export_command(fmt: Format) -> None:
         params.append(P("replace", P.KEYWORD_ONLY, default=False, annotation=Annotated[
             bool, typer.Option("--force", help="Replace the file (and --report FILE) if it "
                                "exists.")]))
-    for opt in fmt.options:
-        kind = bool if opt.switch else Path | None
-        params.append(P(opt.param, P.KEYWORD_ONLY, default=False if opt.switch else None,
-                        annotation=Annotated[kind, typer.Option(opt.flag, help=opt.help)]))
+    params += [_option_param(opt) for opt in fmt.options]
 
     def run(**kwargs: object) -> None:
         target, data, report = kwargs.pop("target"), kwargs.pop("data"), kwargs.pop("report")
@@ -113,8 +111,55 @@ def _export_command(fmt: Format) -> None:
     export_app.command(fmt.name)(run)
 
 
+_KINDS: dict[str, type] = {"path": Path, "text": str, "int": int, "float": float,
+                           "switch": bool, "toggle": bool}
+
+
+def _option_param(opt: Option) -> inspect.Parameter:
+    """The typer parameter of a registry :class:`~carepath.standards.Option`."""
+    kind = "switch" if opt.switch else opt.kind
+    py: Any = _KINDS[kind]
+    if kind not in ("switch", "toggle") and opt.default is None and not opt.required:
+        py = py | None
+    flags = ([f"{opt.flag}/--no-{opt.flag.removeprefix('--')}"] if kind == "toggle"
+             else [opt.flag, *([opt.short] if opt.short else [])])
+    extra: dict[str, Any] = {"metavar": opt.metavar} if opt.metavar else {}
+    if opt.minimum is not None:
+        extra["min"] = opt.minimum
+    default = (inspect.Parameter.empty if opt.required
+               else False if kind == "switch" and opt.default is None else opt.default)
+    return inspect.Parameter(opt.param, inspect.Parameter.KEYWORD_ONLY, default=default,
+                             annotation=Annotated[py, typer.Option(*flags, help=opt.help,
+                                                                   **extra)])
+
+
+def _own_command(fmt: Format) -> None:
+    """The export command of a format that names what it runs (``Format.command``): its
+    options from the registry, then ``--data`` and ``--graph``; the target, when it is the
+    command's argument, first."""
+    module, _, function = fmt.command.partition(":")
+    body = getattr(import_module(module), function)
+    P = inspect.Parameter
+    params = []
+    if fmt.positional and fmt.target != "SERVER":
+        params.append(P("target", P.POSITIONAL_OR_KEYWORD, annotation=Annotated[
+            Path, typer.Argument(metavar=fmt.target, help=f"The {fmt.target.lower()} to "
+                                 "write (new, empty, or written by carepath before).")]))
+    params += [_option_param(opt) for opt in fmt.options if opt.required]
+    params += [_option_param(opt) for opt in fmt.options if not opt.required]
+    params += [P("data", P.KEYWORD_ONLY, default=None, annotation=DataOpt),
+               P("graph", P.KEYWORD_ONLY, default=None, annotation=GraphDirOpt)]
+
+    def run(**kwargs: object) -> None:
+        body(**kwargs)
+
+    run.__signature__ = inspect.Signature(params)  # typer reads the options from it
+    run.__doc__ = body.__doc__ or fmt.description
+    export_app.command(fmt.name)(run)
+
+
 for _fmt in FORMATS.values():
     if _fmt.can_import:
         _import_command(_fmt)
 for _fmt in FORMATS.values():
-    _export_command(_fmt)
+    (_own_command if _fmt.command else _export_command)(_fmt)

@@ -7,7 +7,7 @@ every text from the data: templates autoescape, data reaches scripts as JSON, an
 write text with ``textContent`` only.
 
 >>> from carepath import load_reference
->>> html = render_html(load_reference(), "table", area="dorset")
+>>> html = to_html(load_reference(), "table", area="dorset")
 >>> html.startswith("<!DOCTYPE html>"), "Perinatal and Maternal Mental Health Service" in html
 (True, True)
 >>> list(VIEWS)
@@ -24,7 +24,7 @@ from carepath.errors import ExportError, QueryError
 from carepath.graph.model import Model
 from carepath.html import conformance, gaps, network, pathway, stepped_care, table, timeline
 from carepath.html._page import NavLink, Selection, render_page, select
-from carepath.html.images import IMAGES, export_image, render_svg, screenshot
+from carepath.html.images import IMAGES, screenshot, to_image, write_image
 from carepath.writing import atomic_dir, check_target, write_atomic
 
 
@@ -73,9 +73,9 @@ def get_view(name: str) -> View:
                          "(or 'all' for a site of every view)") from None
 
 
-def render_html(model: Model, view: str, *, area: str | None = None, stage: str | None = None,
-                tier: str | None = None, concern: str | None = None, focus: str | None = None,
-                hops: int = 1) -> str:
+def to_html(model: Model, view: str, *, area: str | None = None, stage: str | None = None,
+            tier: str | None = None, concern: str | None = None, focus: str | None = None,
+            hops: int = 1) -> str:
     """One view as a self-contained HTML page.
 
     ``area``, ``stage``, ``tier`` and ``concern`` (ids or names) narrow what the page shows;
@@ -89,7 +89,7 @@ def render_html(model: Model, view: str, *, area: str | None = None, stage: str 
     Examples
     --------
     >>> from carepath import load_reference
-    >>> html = render_html(load_reference(), "timeline", tier="inpatient")
+    >>> html = to_html(load_reference(), "timeline", tier="inpatient")
     >>> "Mother and Baby Unit" in html, "Health Visiting" in html
     (True, False)
     """
@@ -98,19 +98,19 @@ def render_html(model: Model, view: str, *, area: str | None = None, stage: str 
                                   focus=focus, hops=hops))
 
 
-def export_html(model: Model, view: str, path: Path | str, *, area: str | None = None,
-                stage: str | None = None, tier: str | None = None,
-                concern: str | None = None, focus: str | None = None, hops: int = 1) -> Path:
+def write_html(model: Model, path: Path | str, *, view: str, area: str | None = None,
+               stage: str | None = None, tier: str | None = None,
+               concern: str | None = None, focus: str | None = None, hops: int = 1) -> Path:
     """Write one view to ``path`` atomically (a failed export leaves no file); returns the path.
 
     >>> import tempfile, pathlib
     >>> from carepath import load_reference
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "pathway.html"
-    >>> export_html(load_reference(), "pathway", out).stat().st_size > 1000
+    >>> write_html(load_reference(), out, view="pathway").stat().st_size > 1000
     True
     """
-    html = render_html(model, view, area=area, stage=stage, tier=tier, concern=concern,
-                       focus=focus, hops=hops)
+    html = to_html(model, view, area=area, stage=stage, tier=tier, concern=concern,
+                   focus=focus, hops=hops)
     return write_atomic(path, html)
 
 
@@ -119,10 +119,10 @@ def _check_site_folder(folder: Path, *, force: bool = False) -> None:
     check_target(folder, force=force)
 
 
-def export_site(model: Model, folder: Path | str, *, area: str | None = None,
-                stage: str | None = None, tier: str | None = None, concern: str | None = None,
-                focus: str | None = None, hops: int = 1,
-                step: Callable[[str], None] | None = None, force: bool = False) -> Path:
+def write_site(model: Model, folder: Path | str, *, area: str | None = None,
+               stage: str | None = None, tier: str | None = None, concern: str | None = None,
+               focus: str | None = None, hops: int = 1,
+               step: Callable[[str], None] | None = None, force: bool = False) -> Path:
     """Write every view, an index page and SVG pictures of two of them into ``folder``.
 
     The folder is written as a whole, and replaces an earlier site only when every page was
@@ -138,7 +138,7 @@ def export_site(model: Model, folder: Path | str, *, area: str | None = None,
     --------
     >>> import tempfile, pathlib
     >>> from carepath import load_reference
-    >>> site = export_site(load_reference(), pathlib.Path(tempfile.mkdtemp()) / "site",
+    >>> site = write_site(load_reference(), pathlib.Path(tempfile.mkdtemp()) / "site",
     ...                    area="dorset")
     >>> sorted(p.name for p in site.iterdir())  # doctest: +NORMALIZE_WHITESPACE
     ['.carepath-output.json', 'conformance.html', 'gaps.html', 'index.html', 'network.html',
@@ -186,5 +186,5 @@ def _network_fits(sel: Selection, left_out: dict[str, str]) -> bool:
     return True
 
 
-__all__ = ["SITE_INDEX", "VIEWS", "View", "export_html", "export_image", "export_site",
-           "get_view", "render_html", "render_svg", "screenshot", "select"]
+__all__ = ["SITE_INDEX", "VIEWS", "View", "write_html", "write_image", "write_site",
+           "get_view", "to_html", "to_image", "screenshot", "select"]

@@ -7,7 +7,7 @@ blocked: one drawing, so the PNG and the SVG cannot disagree, with the browser's
 text layout, and no second plotting library to keep in step.
 
 >>> from carepath import load_reference
->>> render_svg(load_reference(), "timeline", area="dorset").startswith("<svg")
+>>> to_image(load_reference(), "timeline", area="dorset").startswith("<svg")
 True
 """
 
@@ -37,8 +37,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-quic"]
 
 
-def render_svg(model: Model, view: str, *, area: str | None = None, stage: str | None = None,
-               tier: str | None = None, concern: str | None = None) -> str:
+def to_image(model: Model, view: str, *, area: str | None = None, stage: str | None = None,
+             tier: str | None = None, concern: str | None = None) -> str:
     """The picture of ``view`` ('stepped-care' or 'timeline') as SVG text.
 
     Raises:
@@ -106,9 +106,9 @@ def svg_to_png(svg: str, *, scale: float = 2.0) -> bytes:
         raise ExportError(f"Chromium could not draw the PNG: {exc}") from exc
 
 
-def export_image(model: Model, view: str, path: Path | str, *, area: str | None = None,
-                 stage: str | None = None, tier: str | None = None,
-                 concern: str | None = None, scale: float = 2.0) -> Path:
+def write_image(model: Model, path: Path | str, *, view: str, area: str | None = None,
+                stage: str | None = None, tier: str | None = None,
+                concern: str | None = None, scale: float = 2.0) -> Path:
     """Write a picture of ``view`` to ``path`` (.svg, or .png through Chromium) atomically.
 
     The format comes from the file name; ``scale`` is the PNG's pixels per SVG unit.
@@ -121,7 +121,7 @@ def export_image(model: Model, view: str, path: Path | str, *, area: str | None 
     >>> import tempfile, pathlib
     >>> from carepath import load_reference
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "steps.svg"
-    >>> export_image(load_reference(), "stepped-care", out).read_text()[:4]
+    >>> write_image(load_reference(), out, view="stepped-care").read_text()[:4]
     '<svg'
     """
     path = Path(path)
@@ -129,7 +129,7 @@ def export_image(model: Model, view: str, path: Path | str, *, area: str | None 
     if suffix not in IMAGE_FORMATS:
         raise QueryError(f"cannot tell the picture format from {path.name!r}; "
                          "expected a name ending in .svg or .png")
-    svg = render_svg(model, view, area=area, stage=stage, tier=tier, concern=concern)
+    svg = to_image(model, view, area=area, stage=stage, tier=tier, concern=concern)
     if suffix == ".svg":
         return write_atomic(path, svg)
     return write_atomic(path, svg_to_png(svg, scale=scale))

@@ -195,7 +195,7 @@ def render(sel: Selection, *, nav: Sequence[NavLink] = ()) -> str:
 
 
 def svg_of(sel: Selection) -> str:
-    """The picture of a selection as a standalone SVG (:func:`carepath.html.render_svg`
+    """The picture of a selection as a standalone SVG (:func:`carepath.html.to_image`
     draws it for a model and filters).
 
     >>> from carepath import load_reference

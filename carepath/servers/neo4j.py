@@ -36,6 +36,7 @@ from carepath.graph.cypher import COLUMN_TYPES, node_frames, relation_frames
 from carepath.graph.model import Model, RelationKind
 from carepath.printing import records
 from carepath.redact import redact
+from carepath.standards.common import Exported, ExportReport
 
 # relationship types that are relations of the model (merged on rel_id), not structure
 RELATION_TYPES = frozenset(kind.graph_type for kind in RelationKind)
@@ -259,7 +260,18 @@ def _write(session: Any, batch: Batch) -> None:
         tx.commit()
 
 
-def export_neo4j(
+def to_neo4j(model: Model, *, batch_size: int = 1000) -> Exported[list[Batch]]:
+    """What :func:`write_neo4j` sends: the batches of rows (nodes, then relationships) and
+    the report (the property graph is held whole).
+
+    >>> from carepath import load_reference
+    >>> to_neo4j(load_reference()).artifact[0].what
+    'Service nodes'
+    """
+    return Exported(plan_batches(model, batch_size=batch_size), ExportReport("Neo4j"))
+
+
+def write_neo4j(
     model: Model,
     uri: str,
     *,
@@ -285,7 +297,7 @@ def export_neo4j(
     if replace_area is not None and replace_area not in model.areas:
         raise naming(ValueError(f"unknown area {replace_area!r} for `replace_area`; expected "
                                 f"one of: {', '.join(sorted(model.areas))}"), "replace_area")
-    batches = plan_batches(model, batch_size=batch_size)
+    batches = to_neo4j(model, batch_size=batch_size).artifact
     removed = 0
     with open_driver(uri, user=user, password=password) as driver, \
             driver.session(database=database) as session:

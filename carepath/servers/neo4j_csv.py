@@ -11,7 +11,7 @@ For users who cannot connect to their Neo4j directly. The folder holds one node 
 - ``load.cypher``: uniqueness constraints, then ``LOAD CSV`` + ``MERGE`` for a running database
   (copy the CSV files into its import folder, then ``cypher-shell -f load.cypher``); re-runnable.
 
-Same labels, types and properties as :func:`carepath.servers.neo4j.export_neo4j`. Strings are
+Same labels, types and properties as :func:`carepath.servers.neo4j.write_neo4j`. Strings are
 always quoted, so an empty string stays an empty string and an unquoted empty field is null.
 These files are machine-facing: neo4j-admin and LOAD CSV read them, so their text is written
 exactly, with no spreadsheet quoting of formula-like cells (see :mod:`carepath.writing`);
@@ -40,6 +40,7 @@ from carepath.errors import ExportError
 from carepath.graph.cypher import COLUMN_TYPES, node_frames, relation_tables
 from carepath.graph.model import Model
 from carepath.servers.neo4j import RELATION_TYPES, constraint_statements
+from carepath.standards.common import Exported, ExportReport
 from carepath.writing import atomic_dir, check_target
 
 # neo4j-admin's column types for LadybugDB's
@@ -222,17 +223,29 @@ def formula_cells(folder: Path | str) -> list[tuple[str, str]]:
     return found
 
 
-def export_neo4j_csv(model: Model, folder: Path | str, *, force: bool = False) -> Path:
-    """Write :func:`neo4j_csv_files` into ``folder`` (replaced as a whole, atomically).
+def to_neo4j_csv(model: Model) -> Exported[dict[str, str]]:
+    """The folder's files by name (:func:`neo4j_csv_files`) and the export's report (the
+    files hold every node, relationship and property of the property graph).
+
+    >>> from carepath import load_reference
+    >>> sorted(to_neo4j_csv(load_reference()).artifact)[:2]
+    ['constraints.cypher', 'load.cypher']
+    """
+    return Exported(neo4j_csv_files(model), ExportReport("Neo4j CSV (neo4j-admin, LOAD CSV)"))
+
+
+def write_neo4j_csv(model: Model, folder: Path | str, *,
+                    force: bool = False) -> Exported[Path]:
+    """Write :func:`to_neo4j_csv`'s files into ``folder`` (replaced as a whole, atomically).
 
     Raises:
         ExportError: the folder cannot be written.
     """
     folder = Path(folder)
     check_target(folder, force=force)  # a folder of someone else's files is refused
-    content = neo4j_csv_files(model)
+    done = to_neo4j_csv(model)
     with atomic_dir(folder, force=force) as tmp:
-        for name, text in content.items():
+        for name, text in done.artifact.items():
             (tmp / name).write_text(text, encoding="utf-8", newline="\n")
         (tmp / "neo4j-admin-import.sh").chmod(0o755)
-    return folder
+    return Exported(folder, done.report)

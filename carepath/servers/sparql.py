@@ -1,6 +1,6 @@
 """The graph in any SPARQL 1.1 store: Graph Store Protocol upload, queries on a remote endpoint.
 
-:func:`export_sparql` replaces one graph of the store (the default graph, or a named graph)
+:func:`write_sparql` replaces one graph of the store (the default graph, or a named graph)
 with the model's RDF, the same triples the embedded Oxigraph store holds (ontology included),
 with one HTTP ``PUT`` as the SPARQL 1.1 Graph Store HTTP Protocol says: uploading twice leaves
 the same graph. :class:`RemoteSparqlEngine` runs SPARQL and the named query library on an
@@ -34,6 +34,7 @@ from carepath.errors import ExportError, QueryError
 from carepath.graph.model import Model, NodeKind
 from carepath.graph.rdf import iri, to_store
 from carepath.redact import redact, split_credentials
+from carepath.standards.common import Exported, ExportReport
 
 _RESULTS = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
@@ -122,7 +123,20 @@ def graph_store_url(endpoint: str, graph: str | None = None) -> str:
     return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
 
 
-def export_sparql(
+def to_sparql(model: Model, *, with_ontology: bool = True) -> Exported[bytes]:
+    """What :func:`write_sparql` sends: the model's RDF (and the ontology, as the embedded
+    store holds it) as N-Triples, one triple a line; the report (nothing is left out).
+
+    >>> from carepath import load_reference
+    >>> to_sparql(load_reference()).artifact.count(b"\\n") > 1000
+    True
+    """
+    store = to_store(model, with_ontology=with_ontology)
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    return Exported(data, ExportReport("SPARQL 1.1 Graph Store (N-Triples)"))
+
+
+def write_sparql(
     model: Model,
     endpoint: str,
     *,
@@ -148,8 +162,7 @@ def export_sparql(
     _check_graph(graph, ExportError)
     endpoint, url_user, url_password = split_credentials(endpoint)  # never in a message
     user, password = user or url_user, password or url_password
-    store = to_store(model, with_ontology=with_ontology)
-    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    data = to_sparql(model, with_ontology=with_ontology).artifact
     url = graph_store_url(endpoint, graph)
     auth = _auth_header(user, password)
     # a server may refuse a large body before reading it (401) and close the connection, which
@@ -160,7 +173,7 @@ def export_sparql(
     _put(endpoint, urllib.request.Request(url, data=body, method="PUT", headers={
         "Content-Type": "application/n-triples; charset=utf-8",
         "Content-Length": str(len(data)), **auth}), timeout)
-    return SparqlUpload(url, graph, len(store), len(data))
+    return SparqlUpload(url, graph, data.count(b"\n"), len(data))  # a triple a line
 
 
 def _put(endpoint: str, request: urllib.request.Request, timeout: float,

@@ -701,8 +701,3 @@ def write_fhir(model: Model, path: Path | str, *,
     if definitions is not None:
         write_atomic(Path(definitions), fhir_text(definitions_bundle(model)))
     return Exported(write_atomic(path, text), done.report)
-
-
-def export_fhir(model: Model, path: Path | str) -> Path:
-    """Write the Bundle to ``path`` atomically: XML for ``.xml``, else JSON."""
-    return write_fhir(model, path).artifact

@@ -113,10 +113,6 @@ def write_gexf(model: Model, path: Path | str) -> Exported[Path]:
     return Exported(write_atomic(Path(path), done.artifact), done.report)
 
 
-def export_gexf(model: Model, path: Path | str) -> Path:
-    """Write the GEXF file atomically; returns the path."""
-    return write_gexf(model, path).artifact
-
 
 # the namespaces of the GEXF versions Gephi and graphology write
 READ_NS = (NS, "http://gexf.net/1.2", "http://www.gexf.net/1.2draft", "http://www.gexf.net/1.1draft")

@@ -99,10 +99,6 @@ def write_graphml(model: Model, path: Path | str) -> Exported[Path]:
     return Exported(write_atomic(Path(path), done.artifact), done.report)
 
 
-def export_graphml(model: Model, path: Path | str) -> Path:
-    """Write the GraphML file atomically; returns the path."""
-    return write_graphml(model, path).artifact
-
 
 def parse_graphml(path: Path | str) -> GraphFile:
     """A GraphML file's nodes and edges, each attribute typed as its ``<key>`` declares."""

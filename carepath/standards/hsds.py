@@ -11,7 +11,7 @@ CSV files, with or without ``datapackage.json``) or an API response (``service_f
 its notes, taxonomy terms in its notes and through the mapping file onto tier, concerns and
 stages. Every fact cites the file and line it came from.
 
-**Export** (:func:`to_hsds`, :func:`export_hsds`) writes a tabular data package: organizations
+**Export** (:func:`to_hsds`, :func:`write_hsds`) writes a tabular data package: organizations
 (one stand-in per area unless an import recorded the real one), services, service_areas,
 and a ``carepath`` taxonomy whose terms classify services by tier, level, age stage, concern,
 referral source, profession, intervention, population need and response time (attributes).
@@ -863,15 +863,6 @@ def metadata_rows(log: ChangeLog) -> list[dict[str, Any]]:
             "replacement_value": row["new"] or _EMPTY[row["change"] == "removed"],
             "updated_by": log.updated_by})
     return out
-
-
-def export_hsds(model: Model, folder: Path | str, *, schemas: Path | str | None = None,
-                force: bool = False, changes: ChangeLog | None = None,
-                changes_since: Path | str | None = None) -> Path:
-    """Write the model as an HSDS 3 data package into ``folder``; returns the folder (see
-    :func:`write_hsds`)."""
-    return write_hsds(model, folder, schemas=schemas, force=force, changes=changes,
-                      changes_since=changes_since).artifact
 
 
 def change_log(model: Model, earlier: Path | str, *, date: str | None = None) -> ChangeLog:

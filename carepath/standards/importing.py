@@ -30,11 +30,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from carepath.errors import DataValidationError, Problem, RangeParseError
 from carepath.graph.model import RESERVED_NODES, UNNAMED_NODES, Model
 from carepath.graph.stages import FIFTH_BIRTHDAY, WEEKS_PER_YEAR, parse_range
+from carepath.loaders.yamlfile import dump_data_file
 from carepath.standards.common import slug, unique, with_organisation
 from carepath.writing import atomic_dir, check_target
 
@@ -476,23 +475,6 @@ def add_routes(result: Imported) -> None:
 
 # -- writing ------------------------------------------------------------------------------------
 
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Dumper.add_representer(str, _str)
-
-
-def dump_yaml(data: Any) -> str:
-    """YAML as carepath's data files are written: keys in order, long text as blocks."""
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-
-
 def report_markdown(result: Imported) -> str:
     """The import report: counts, what the planner must fill in, and every warning."""
     services = result.services
@@ -530,8 +512,8 @@ def write_import(result: Imported, out: Path | str, *, force: bool = False,
     with atomic_dir(out, force=force) as tmp:
         header = (f"# Imported by carepath from {result.standard}: {result.origin}\n"
                   f"# The planner fills in tiers, stages and relations: see {REPORT_FILE}.\n")
-        (tmp / "sources.yaml").write_text(header + dump_yaml({"sources": result.sources}),
-                                          encoding="utf-8")
+        (tmp / "sources.yaml").write_text(
+            header + dump_data_file({"sources": result.sources}), encoding="utf-8")
         (tmp / "areas").mkdir()
         for ident, data in result.areas.items():
             body = {"source": data["services"][0]["source"] if data["services"]
@@ -540,7 +522,7 @@ def write_import(result: Imported, out: Path | str, *, force: bool = False,
             for key in ("relations", "overlaps", "pathway"):
                 if data.get(key):
                     body[key] = data[key]
-            (tmp / "areas" / f"{ident}.yaml").write_text(header + dump_yaml(body),
+            (tmp / "areas" / f"{ident}.yaml").write_text(header + dump_data_file(body),
                                                          encoding="utf-8")
         if result.taxonomy:
             with (tmp / MAP_FILE).open("w", encoding="utf-8", newline="") as fh:

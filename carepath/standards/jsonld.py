@@ -81,11 +81,6 @@ def to_jsonld(model: Model) -> Exported[str]:
     return Exported(text, rdf_report("JSON-LD", model))
 
 
-def export_jsonld(model: Model, path: Path | str) -> Path:
-    """Write the JSON-LD file atomically; returns the path."""
-    return write_jsonld(model, path).artifact
-
-
 def write_jsonld(model: Model, path: Path | str) -> Exported[Path]:
     """Write the JSON-LD file atomically; returns its path and report."""
     done = to_jsonld(model)

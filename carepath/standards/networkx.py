@@ -22,10 +22,11 @@ True
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from carepath.errors import DataValidationError, Problem
 from carepath.graph.model import Model
@@ -45,9 +46,26 @@ if TYPE_CHECKING:
     import networkx as nx
 
 
+def to_networkx(model: Model) -> Exported[str]:
+    """The model's property graph as node-link JSON text, and its report (node-link JSON
+    holds every node, edge and property).
+
+    >>> import json
+    >>> from carepath import load_reference
+    >>> json.loads(to_networkx(load_reference()).artifact)["multigraph"]
+    True
+    """
+    from carepath.standards.graph_files import carried_graph, graph_file_report, ordered_edges
+
+    G = carried_graph(model)
+    text = io.StringIO()
+    dump_node_link(G, text, edges=ordered_edges(model, G))
+    return Exported(text.getvalue(), graph_file_report("networkx node-link JSON", model))
+
+
 def write_networkx(model: Model, path: Path | str) -> Exported[Path]:
-    """Write the model's property graph as node-link JSON to ``path``, atomically; returns
-    the path and its report (node-link JSON holds every node, edge and property)."""
+    """Write the model's property graph as node-link JSON to ``path``, atomically, streamed
+    (see :func:`write_node_link`); returns the path and its report (as :func:`to_networkx`)."""
     from carepath.standards.graph_files import carried_graph, graph_file_report, ordered_edges
 
     G = carried_graph(model)
@@ -78,6 +96,14 @@ def write_node_link(G: nx.MultiDiGraph, path: Path, *,
     >>> edge["source"], edge["target"], edge["evidence_source"]
     ('a', 'b', 'doc-1')
     """
+    with path.open("w", encoding="utf-8") as fh:
+        dump_node_link(G, fh, edges=edges)
+
+
+def dump_node_link(G: nx.MultiDiGraph, fh: TextIO, *,
+                   edges: Iterable[tuple[Any, Any, Any, dict]] | None = None) -> None:
+    """Write ``G`` as node-link JSON to the open text stream ``fh`` (see
+    :func:`write_node_link`)."""
     encode = json.JSONEncoder(default=list).encode  # ASCII: control characters escaped
     head = {"directed": G.is_directed(), "multigraph": G.is_multigraph(), "graph": G.graph}
 
@@ -88,18 +114,17 @@ def write_node_link(G: nx.MultiDiGraph, path: Path, *,
         data["evidence_source"] = data.pop("source")
         return data
 
-    with path.open("w", encoding="utf-8") as fh:
-        fh.write(encode(head)[:-1] + ', "nodes": [')
-        fh.writelines(("" if i == 0 else ", ") + encode(renamed({**d, "id": n}))
-                      for i, (n, d) in enumerate(G.nodes(data=True)))
-        fh.write('], "edges": [')
-        # each edge's data is encoded as it is, its ends and key appended as text: half the
-        # time of encoding a merged copy
-        fh.writelines(f'{"" if i == 0 else ", "}{encode(renamed(d))[:-1]}{", " if d else ""}'
-                      f'"source": {encode(u)}, "target": {encode(v)}, "key": {encode(k)}}}'
-                      for i, (u, v, k, d) in enumerate(
-                          G.edges(keys=True, data=True) if edges is None else edges))
-        fh.write("]}")
+    fh.write(encode(head)[:-1] + ', "nodes": [')
+    fh.writelines(("" if i == 0 else ", ") + encode(renamed({**d, "id": n}))
+                  for i, (n, d) in enumerate(G.nodes(data=True)))
+    fh.write('], "edges": [')
+    # each edge's data is encoded as it is, its ends and key appended as text: half the
+    # time of encoding a merged copy
+    fh.writelines(f'{"" if i == 0 else ", "}{encode(renamed(d))[:-1]}{", " if d else ""}'
+                  f'"source": {encode(u)}, "target": {encode(v)}, "key": {encode(k)}}}'
+                  for i, (u, v, k, d) in enumerate(
+                      G.edges(keys=True, data=True) if edges is None else edges))
+    fh.write("]}")
 
 
 def parse_networkx(path: Path | str) -> GraphFile:

@@ -90,17 +90,17 @@ def door(request, reference, reference_build):
         yield Door(kind, language, server=request.getfixturevalue("http"))
         return
     if kind == "fuseki":
-        from carepath.servers.sparql import export_sparql
+        from carepath.servers.sparql import write_sparql
 
         server = request.getfixturevalue("fuseki")
-        export_sparql(reference, f"{server.url}/data")
+        write_sparql(reference, f"{server.url}/data")
         engine = connect(f"{server.url}/query", timeout=TIMEOUT)
     elif kind == "neo4j":
-        from carepath.servers.neo4j import export_neo4j
+        from carepath.servers.neo4j import write_neo4j
 
         server = request.getfixturevalue("neo4j_server")
         wipe(server)
-        export_neo4j(reference, server.uri, user=server.user, password=server.password)
+        write_neo4j(reference, server.uri, user=server.user, password=server.password)
         engine = connect(server.uri, user=server.user, password=server.password,
                          timeout=TIMEOUT)
     else:

@@ -44,16 +44,16 @@ def _open(kind: str, request, reference, reference_build) -> QueryEngine:
     if kind.endswith("-build"):
         return connect(reference_build, language=_language(kind))
     if kind == "fuseki":
-        from carepath.servers.sparql import export_sparql
+        from carepath.servers.sparql import write_sparql
 
         server = request.getfixturevalue("fuseki")
-        export_sparql(reference, f"{server.url}/data")
+        write_sparql(reference, f"{server.url}/data")
         return connect(f"{server.url}/query")
-    from carepath.servers.neo4j import export_neo4j
+    from carepath.servers.neo4j import write_neo4j
 
     server = request.getfixturevalue("neo4j_server")
     wipe(server)
-    export_neo4j(reference, server.uri, user=server.user, password=server.password)
+    write_neo4j(reference, server.uri, user=server.user, password=server.password)
     return connect(server.uri, user=server.user, password=server.password)
 
 

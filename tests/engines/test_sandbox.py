@@ -80,10 +80,10 @@ def test_a_query_past_its_timeout_is_given_up(reference):
 
 
 def test_neo4j_refuses_writes_files_and_procedures(neo4j_server, reference):
-    from carepath.servers.neo4j import export_neo4j
+    from carepath.servers.neo4j import write_neo4j
 
     wipe(neo4j_server)
-    export_neo4j(reference, neo4j_server.uri, user=neo4j_server.user,
+    write_neo4j(reference, neo4j_server.uri, user=neo4j_server.user,
                  password=neo4j_server.password)
     with connect(neo4j_server.uri, user=neo4j_server.user,
                  password=neo4j_server.password) as engine:

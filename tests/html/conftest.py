@@ -31,7 +31,7 @@ from carepath.graph.model import (
     Statement,
 )
 from carepath.graph.stages import Interval
-from carepath.html import export_site
+from carepath.html import write_site
 
 from ..conftest import CHROMIUM, need  # noqa: F401 - CHROMIUM for the tests here
 
@@ -168,7 +168,7 @@ def screenshots(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def site(reference, tmp_path_factory) -> Path:
     """Every view of the reference data, as ``--view all`` writes it."""
-    return export_site(reference, tmp_path_factory.mktemp("export") / "site")
+    return write_site(reference, tmp_path_factory.mktemp("export") / "site")
 
 
 @pytest.fixture(scope="session")
@@ -178,7 +178,7 @@ def hostile() -> Model:
 
 @pytest.fixture(scope="session")
 def hostile_site(hostile, tmp_path_factory) -> Path:
-    return export_site(hostile, tmp_path_factory.mktemp("export") / "hostile")
+    return write_site(hostile, tmp_path_factory.mktemp("export") / "hostile")
 
 
 def synthetic(reference: Model, *, areas: int, per_area: int) -> Model:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from carepath.html import VIEWS, render_svg
+from carepath.html import VIEWS, to_image
 from carepath.writing import MANIFEST
 
 from ..conftest import cli, need, run_cli
@@ -98,5 +98,5 @@ def test_export_image_png_is_the_svg_drawn_by_chromium(reference, tmp_path):
     data = out.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
-    head = render_svg(reference, "timeline", area="dorset").split(">", 1)[0]
+    head = to_image(reference, "timeline", area="dorset").split(">", 1)[0]
     assert f'width="{width}" height="{height}"' in head  # scale 1: one pixel per SVG unit

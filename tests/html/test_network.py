@@ -11,7 +11,7 @@ import pytest
 from carepath import RelationKind
 from carepath.errors import ExportError
 from carepath.graph.networkx import PART_OF_PREFIX, STAFFED_BY_PREFIX, relation_graph
-from carepath.html import export_html, export_site, render_html
+from carepath.html import to_html, write_html, write_site
 from carepath.html._page import RELATION_STYLES
 from carepath.html.network import MAX_NODES, network_data, relation_count
 
@@ -169,7 +169,7 @@ def test_layout_by_tier_puts_each_tier_in_its_own_column(reference, site, open_p
 def test_a_graph_of_thousands_of_services_is_drawn_in_groups_that_expand(
         reference, tmp_path, open_page, screenshots):
     big = synthetic(reference, areas=10, per_area=200)
-    page = export_html(big, "network", tmp_path / "big.html")
+    page = write_html(big, tmp_path / "big.html", view="network")
     start = time.monotonic()
     tab = open_page(page)
     tab.wait_network()
@@ -190,13 +190,13 @@ def test_a_graph_too_large_to_draw_is_refused_with_how_to_filter(reference, tmp_
     huge = synthetic(reference, areas=6, per_area=1000)
     with pytest.raises(ExportError, match=r"6,001 nodes.*at most 5,000.*--area \(one of: "
                                           r"synth-00, synth-01"):
-        render_html(huge, "network")
+        to_html(huge, "network")
     assert MAX_NODES == 5_000
-    site = export_site(huge, tmp_path / "site")
+    site = write_site(huge, tmp_path / "site")
     assert not (site / "network.html").exists()
     index = (site / "index.html").read_text(encoding="utf-8")
     assert "Network</strong> (not drawn)" in index and "export part of it with --area" in index
-    assert render_html(huge, "network", area="synth-02").count('"kind": "service"') == 1000
+    assert to_html(huge, "network", area="synth-02").count('"kind": "service"') == 1000
 
 
 def test_details_list_who_relates_in_and_out_with_conditions_and_source_lines(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import carepath
-from carepath.html import export_html, render_html
+from carepath.html import to_html, write_html
 from carepath.html._page import vis_network_js
 from carepath.html.table import PAGE_SIZE
 
@@ -27,7 +27,7 @@ def small_preset(tmp_path_factory):
 
 @pytest.mark.parametrize("view", ["table", "network"])
 def test_page_size_grows_within_the_region_target_per_relation(small_preset, view):
-    html = render_html(small_preset, view)
+    html = to_html(small_preset, view)
     own = len(html.encode("utf-8")) - (len(vis_network_js()) if view == "network" else 0)
     relations = small_preset.relation_count
     assert relations > 4000
@@ -39,7 +39,7 @@ def test_page_size_grows_within_the_region_target_per_relation(small_preset, vie
 @pytest.fixture(scope="module")
 def big_table(reference, tmp_path_factory):
     big = synthetic(reference, areas=3, per_area=400)  # 1,200 services and relations
-    return big, export_html(big, "table", tmp_path_factory.mktemp("table") / "big.html")
+    return big, write_html(big, tmp_path_factory.mktemp("table") / "big.html", view="table")
 
 
 def test_only_one_page_of_rows_is_drawn_and_the_pager_turns(big_table, open_page):

@@ -8,9 +8,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from carepath.errors import ExportError, QueryError
-from carepath.html import VIEWS, export_html, export_site, render_html, render_svg, select
+from carepath.html import VIEWS, select, to_html, to_image, write_html, write_site
 from carepath.html.gaps import matrices
-from carepath.html.images import IMAGES, export_image
+from carepath.html.images import IMAGES, write_image
 from carepath.html.pathway import cards
 from carepath.html.stepped_care import layers
 from carepath.queries.gaps import coverage_matrix
@@ -61,13 +61,13 @@ def test_a_concern_keeps_relations_that_state_no_concern(reference):
 ])
 def test_unknown_filters_name_the_valid_ids(reference, kind, value):
     with pytest.raises(QueryError, match=rf"unknown {kind} '{value}'; expected one of: "):
-        render_html(reference, "table", **{kind: value})
+        to_html(reference, "table", **{kind: value})
 
 
 @pytest.mark.parametrize("area", AREAS)
 @pytest.mark.parametrize("view", list(VIEWS))
 def test_every_view_of_every_area_is_one_offline_page(reference, view, area):
-    html = render_html(reference, view, area=area)
+    html = to_html(reference, view, area=area)
     assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
     markup = re.sub(r"<script>.*?</script>", "", html, flags=re.DOTALL)  # (licence URLs)
     for outside in ("http://", "https://", "<link", "<script src", "<iframe", "<img"):
@@ -99,14 +99,14 @@ def test_pathway_cards_are_document_001s_cells(reference):
     assert len(all_cards) == len(reference.pathway) == 26
     assert all(c.cell.provenance.source == "doc-001" for c in all_cards)
     assert cards(reference, area="dorset") == []
-    assert "There are no pathway cells in this selection" in render_html(
+    assert "There are no pathway cells in this selection" in to_html(
         reference, "pathway", area="dorset")
 
 
 @pytest.mark.parametrize("area", [None, *AREAS])
 @pytest.mark.parametrize("name", list(IMAGES))
 def test_pictures_are_well_formed_svg(reference, name, area):
-    svg = render_svg(reference, name, area=area)
+    svg = to_image(reference, name, area=area)
     root = ET.fromstring(svg)
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     assert int(root.get("width")) > 500 and int(root.get("height")) > 200
@@ -116,7 +116,7 @@ def test_pictures_are_well_formed_svg(reference, name, area):
 
 def test_pictures_escape_the_data(hostile):
     for name in IMAGES:
-        root = ET.fromstring(render_svg(hostile, name))
+        root = ET.fromstring(to_image(hostile, name))
         assert XSS_NAME in "".join(root.itertext())
         assert not root.findall(".//{http://www.w3.org/2000/svg}image")
 
@@ -124,29 +124,29 @@ def test_pictures_escape_the_data(hostile):
 def test_a_failed_export_leaves_no_file(reference, tmp_path):
     out = tmp_path / "page.html"
     with pytest.raises(QueryError):
-        export_html(reference, "network", out, area="atlantis")
+        write_html(reference, out, view="network", area="atlantis")
     with pytest.raises(QueryError):
-        export_image(reference, "timeline", tmp_path / "t.svg", tier="nope")
+        write_image(reference, tmp_path / "t.svg", view="timeline", tier="nope")
     with pytest.raises(QueryError, match="expected a name ending in .svg or .png"):
-        export_image(reference, "timeline", tmp_path / "t.gif")
+        write_image(reference, tmp_path / "t.gif", view="timeline")
     with pytest.raises(ExportError, match="does not exist"):
-        export_html(reference, "table", tmp_path / "missing" / "page.html")
+        write_html(reference, tmp_path / "missing" / "page.html", view="table")
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_site_replaces_an_earlier_site_but_never_other_files(reference, tmp_path):
-    site = export_site(reference, tmp_path / "site", area="dorset")
+    site = write_site(reference, tmp_path / "site", area="dorset")
     assert "Dorset" in (site / "index.html").read_text(encoding="utf-8")
-    export_site(reference, site, area="scotland")
+    write_site(reference, site, area="scotland")
     assert "Scotland" in (site / "index.html").read_text(encoding="utf-8")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no temporary folders
     # a file the user adds to carepath's site is kept when the site is written again
     (site / "notes.txt").write_text("mine", encoding="utf-8")
-    export_site(reference, site)
+    write_site(reference, site)
     assert (site / "notes.txt").read_text(encoding="utf-8") == "mine"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
     with pytest.raises(ExportError, match="is a file, not a folder"):
-        export_site(reference, site / "notes.txt")
+        write_site(reference, site / "notes.txt")
 
 
 def test_every_relation_line_has_3_to_1_contrast_on_white():
@@ -159,10 +159,10 @@ def test_every_relation_line_has_3_to_1_contrast_on_white():
 
 @pytest.mark.parametrize("view", ["network", "table", "timeline", "gaps", "stepped-care"])
 def test_exported_filters_are_chosen_in_the_pages_own_dropdowns(reference, view):
-    html = render_html(reference, view, area="dorset")
+    html = to_html(reference, view, area="dorset")
     assert re.search(r'<option value="dorset" selected>Dorset</option>', html)
     if view in ("network", "timeline"):
-        staged = render_html(reference, view, stage="pregnancy")
+        staged = to_html(reference, view, stage="pregnancy")
         assert '<option value="pregnancy" selected>Pregnancy</option>' in staged
 
 
@@ -178,7 +178,7 @@ def test_not_stated_gaps_are_drawn_apart_from_absent_ones(reference, monkeypatch
         found["basis"] = ["not-stated" if s == "pregnancy" else "absent" for s in found.stage]
         return found
 
-    before = render_html(reference, "gaps", area="dorset")
+    before = to_html(reference, "gaps", area="dorset")
     # the real basis already marks Dorset's cells not-stated (its untiered services state no
     # window); the patched frame below checks the marking on a known split
     assert 'class="unknown unknown-mark"' in before
@@ -186,7 +186,7 @@ def test_not_stated_gaps_are_drawn_apart_from_absent_ones(reference, monkeypatch
     grid = gaps_view.matrices(reference, area="dorset")[0].tier
     unknown = [(r, c) for r, c, cell in grid.gap_cells() if cell.unknown]
     assert unknown and {r for r, _ in unknown} == {"pregnancy"}
-    html = render_html(reference, "gaps", area="dorset")
+    html = to_html(reference, "gaps", area="dorset")
     marks = re.findall(r'<td class="(gap gap-mark|unknown unknown-mark)"><a [^>]*>([^<]*)</a>',
                        html)
     assert {m for m in marks if m[0].startswith("unknown")} == {("unknown unknown-mark",
@@ -201,7 +201,7 @@ def test_not_stated_gaps_are_drawn_apart_from_absent_ones(reference, monkeypatch
 def test_a_service_without_a_stated_window_is_drawn_as_not_stated(reference):
     silent = [s for s in reference.services.values() if not s.windows]
     assert silent
-    html = render_html(reference, "timeline", area=silent[0].area)
+    html = to_html(reference, "timeline", area=silent[0].area)
     assert html.count('<span class="unstated">window not stated') == len(
         [s for s in silent if s.area == silent[0].area])
     assert "window not stated: the sources do not say which ages it serves" in html
@@ -214,6 +214,6 @@ def test_windows_read_as_people_write_them(reference, view):
     never a service's window (issue 22)."""
     assert not any("All Age Groups" in s.stage_texts for s in reference.services.values())
     assert any(c.stage_text == "All Age Groups" for c in reference.pathway)
-    html = render_html(reference, view, area="pathway-0-5").replace("\\u2013", "–")  # JSON
+    html = to_html(reference, view, area="pathway-0-5").replace("\\u2013", "–")  # JSON
     assert "92 weeks before birth" not in html and "1 weeks" not in html
     assert "1 week – 8 weeks" in html

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from carepath.html import SITE_INDEX, VIEWS, render_html
+from carepath.html import SITE_INDEX, VIEWS, to_html
 
 from .conftest import XSS_NAME
 
@@ -124,7 +124,7 @@ def test_network_hover_and_details_show_the_hostile_name_and_href_note_as_text(
 
 
 def test_the_embedded_data_cannot_end_its_script_block(hostile):
-    html = render_html(hostile, "network")
+    html = to_html(hostile, "network")
     data = html.split('<script type="application/json" id="cp-data">', 1)[1].split("</script>")[0]
     assert "<" not in data and ">" not in data
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in data

@@ -12,7 +12,7 @@ import rdflib
 
 from carepath.graph.rdf import CP, to_store, to_turtle
 from carepath.ontology import ONTOLOGY_FILE, SHAPES_FILE, read_resource, shacl_problems
-from carepath.standards.jsonld import export_jsonld
+from carepath.standards.jsonld import write_jsonld
 
 from ..conftest import need
 
@@ -47,7 +47,7 @@ def files(reference, tmp_path_factory) -> dict[str, Path]:
     store.dump(out["data.ttl"], format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph())
     out["ontology.ttl"].write_text(read_resource(ONTOLOGY_FILE), encoding="utf-8")
     out["shapes.ttl"].write_text(read_resource(SHAPES_FILE), encoding="utf-8")
-    export_jsonld(reference, out["data.jsonld"])
+    write_jsonld(reference, out["data.jsonld"])
     broken, _ = _broken(store)
     broken.dump(out["broken.ttl"], format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph())
     out["all.ttl"].write_text(to_turtle(reference, with_ontology=True), encoding="utf-8")

@@ -72,10 +72,10 @@ def neo4j_server(tmp_path_factory, reference):
 def import_from_csv(server: Neo4jServer, model) -> None:
     """Write the CSV files into the server's import folder and neo4j-admin import them into a
     new home (the server stopped); ``server.admin_import_result`` holds the outcome."""
-    from carepath.servers.neo4j_csv import export_neo4j_csv
+    from carepath.servers.neo4j_csv import write_neo4j_csv
 
     shutil.rmtree(server.home, ignore_errors=True)
-    export_neo4j_csv(model, server.import_dir)
+    write_neo4j_csv(model, server.import_dir)
     server.admin_import_result = server.admin_import(server.import_dir)
     if server.admin_import_result.returncode != 0:
         shutil.rmtree(server.home, ignore_errors=True)  # start on a new home instead

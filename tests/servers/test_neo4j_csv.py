@@ -11,7 +11,7 @@ import re
 from neo4j import GraphDatabase
 
 from carepath.servers.neo4j import graph_counts, model_counts
-from carepath.servers.neo4j_csv import export_neo4j_csv, neo4j_csv_files
+from carepath.servers.neo4j_csv import neo4j_csv_files, write_neo4j_csv
 
 from ..conftest import cli
 from .conftest import import_from_csv, library_mismatches
@@ -60,7 +60,7 @@ def test_neo4j_admin_import_loads_the_csv_files(neo4j_server, reference):
 
 
 def test_load_cypher_loads_a_running_neo4j_and_can_run_again(neo4j, reference):
-    export_neo4j_csv(reference, neo4j.import_dir)
+    write_neo4j_csv(reference, neo4j.import_dir)
     script = (neo4j.import_dir / "load.cypher").read_text(encoding="utf-8")
     assert ":param base => 'file:///'" in script
     _run_script(neo4j, script, base="file:///")

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from carepath import ExportError, QueryError
 from carepath.cli import app
 from carepath.errors import UsageError
-from carepath.servers.neo4j import Neo4jEngine, export_neo4j, graph_counts, model_counts
+from carepath.servers.neo4j import Neo4jEngine, graph_counts, model_counts, write_neo4j
 
 from ..conftest import run_cli
 from ..support.servers import free_port
@@ -23,7 +23,7 @@ def _counts(server) -> dict[str, int]:
 
 
 def _export(model, server, **options):
-    return export_neo4j(model, server.uri, user=server.user, password=server.password, **options)
+    return write_neo4j(model, server.uri, user=server.user, password=server.password, **options)
 
 
 def _one_line_error(result, code: int = 2) -> str:

@@ -12,7 +12,7 @@ from carepath.cli import app
 from carepath.errors import UsageError
 from carepath.printing import records
 from carepath.queries.named import CypherEngine, load_library
-from carepath.servers.neo4j import Neo4jEngine, export_neo4j, neo4j_library
+from carepath.servers.neo4j import Neo4jEngine, neo4j_library, write_neo4j
 
 from ..conftest import cli
 from .conftest import wipe
@@ -25,7 +25,7 @@ CYPHER = sorted(name for name, language in LIBRARY.queries if language == "cyphe
 def on_neo4j(neo4j_server, reference):
     """The reference graph exported once for this module, and an engine on it."""
     wipe(neo4j_server)
-    export_neo4j(reference, neo4j_server.uri, user=neo4j_server.user,
+    write_neo4j(reference, neo4j_server.uri, user=neo4j_server.user,
                  password=neo4j_server.password)
     with Neo4jEngine(neo4j_server.uri, user=neo4j_server.user,
                      password=neo4j_server.password) as engine:

@@ -10,7 +10,7 @@ import pytest
 from carepath import ExportError, QueryError
 from carepath.graph.rdf import to_store
 from carepath.queries.named import SparqlEngine, load_library
-from carepath.servers.sparql import RemoteSparqlEngine, export_sparql
+from carepath.servers.sparql import RemoteSparqlEngine, write_sparql
 
 from ..conftest import cli, run_cli
 from ..support.servers import free_port
@@ -39,13 +39,13 @@ def embedded(reference):
 def test_uploading_twice_leaves_the_same_graph(uploaded, fuseki, reference):
     triples = len(to_store(reference))
     assert uploaded.query(COUNT)["n"][0] == triples
-    result = export_sparql(reference, f"{fuseki.url}/data")
+    result = write_sparql(reference, f"{fuseki.url}/data")
     assert (result.triples, result.graph) == (triples, None)
     assert uploaded.query(COUNT)["n"][0] == triples
 
 
 def test_a_named_graph_upload_is_queried_with_graph(uploaded, fuseki, reference):
-    export_sparql(reference, f"{fuseki.url}/data", graph=GRAPH, with_ontology=False)
+    write_sparql(reference, f"{fuseki.url}/data", graph=GRAPH, with_ontology=False)
     in_graph = RemoteSparqlEngine(f"{fuseki.url}/query", model=reference, graph=GRAPH)
     assert in_graph.query(COUNT)["n"][0] == len(to_store(reference, with_ontology=False))
     params = {"service": "dorset-pmmhs"}
@@ -86,17 +86,17 @@ def test_an_unreachable_endpoint_is_one_line_error(reference):
     assert result.stderr.strip() == (f"error: cannot reach SPARQL endpoint {url}: [Errno 111] "
                                      "Connection refused; run the export again once it is up")
     with pytest.raises(ExportError, match="bad SPARQL Graph Store endpoint 'ftp://x'"):
-        export_sparql(reference, "ftp://x")
+        write_sparql(reference, "ftp://x")
     with pytest.raises(ExportError, match="bad graph IRI 'not an iri'"):
-        export_sparql(reference, url, graph="not an iri")
+        write_sparql(reference, url, graph="not an iri")
 
 
 def test_basic_authentication(fuseki_with_auth, reference):
     data, query = f"{fuseki_with_auth.url}/data", f"{fuseki_with_auth.url}/query"
     with pytest.raises(ExportError, match="refused the upload.*HTTP 401"):
-        export_sparql(reference, data)
+        write_sparql(reference, data)
     with pytest.raises(ExportError, match="refused the upload.*HTTP 401"):
-        export_sparql(reference, data, user="carer", password="wrong")
+        write_sparql(reference, data, user="carer", password="wrong")
 
     done = run_cli("export", "sparql", "--endpoint", data, "--user", "carer",  # all it prints
                    env={"SPARQL_PASSWORD": "s3cret-for-tests"})

@@ -55,13 +55,13 @@ def dirty(reference):
 @pytest.fixture(scope="session")
 def graph_exports(reference, dirty, tmp_path_factory) -> dict[str, Path]:
     """The reference graph, and the one with control characters, as GraphML and GEXF."""
-    from carepath.standards.gexf import export_gexf
-    from carepath.standards.graphml import export_graphml
+    from carepath.standards.gexf import write_gexf
+    from carepath.standards.graphml import write_graphml
 
     folder = tmp_path_factory.mktemp("graph-files")
-    return {f"{name}.{fmt}": write(model, folder / f"{name}.{fmt}")
+    return {f"{name}.{fmt}": write(model, folder / f"{name}.{fmt}").artifact
             for name, model in (("reference", reference), ("dirty", dirty))
-            for fmt, write in (("graphml", export_graphml), ("gexf", export_gexf))}
+            for fmt, write in (("graphml", write_graphml), ("gexf", write_gexf))}
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from fhir.resources.R4B.bundle import Bundle
 import carepath
 from carepath.errors import DataValidationError
 from carepath.standards.common import organisation_of
-from carepath.standards.fhir import export_fhir, import_fhir, read_fhir, to_fhir_with_report
+from carepath.standards.fhir import import_fhir, read_fhir, to_fhir_with_report, write_fhir
 
 from ..conftest import cli, run_cli
 from .conftest import DATA, UKCORE
@@ -77,7 +77,7 @@ def bundle_and_report(reference):
 
 
 def test_export_is_a_valid_r4_bundle(reference, bundle_and_report, tmp_path):
-    path = export_fhir(reference, tmp_path / "bundle.json")
+    path = write_fhir(reference, tmp_path / "bundle.json").artifact
     bundle = Bundle.model_validate_json(path.read_text(encoding="utf-8"))
     kinds = [e.resource.get_resource_type() for e in bundle.entry]
     assert kinds.count("HealthcareService") == 62
@@ -107,7 +107,7 @@ def test_export_carries_referral_routes(bundle_and_report):
 
 
 def test_xml_export_parses_back(reference, tmp_path):
-    path = export_fhir(reference, tmp_path / "bundle.xml")
+    path = write_fhir(reference, tmp_path / "bundle.xml").artifact
     bundle = Bundle.model_validate_xml(path.read_bytes())
     assert sum(1 for e in bundle.entry
                if e.resource.get_resource_type() == "HealthcareService") == 62
@@ -123,7 +123,7 @@ def test_report_lists_what_fhir_cannot_hold(reference, bundle_and_report):
 
 @pytest.mark.parametrize("suffix", [".json", ".xml"], ids=["json", "xml"])
 def test_round_trip_keeps_what_fhir_holds(reference, tmp_path, suffix):
-    path = export_fhir(reference, tmp_path / f"bundle{suffix}")
+    path = write_fhir(reference, tmp_path / f"bundle{suffix}").artifact
     result = import_fhir(path, tmp_path / "back")
     back = carepath.load(tmp_path / "back")
     assert _facts(back) == _facts(reference)
@@ -139,7 +139,7 @@ def test_round_trip_keeps_what_fhir_holds(reference, tmp_path, suffix):
 def test_round_trip_of_the_uk_core_example_keeps_its_organisation(thirdparty, tmp_path):
     import_fhir(UKCORE, tmp_path / "first", area_name="Leeds")
     first = carepath.load(tmp_path / "first")
-    import_fhir(export_fhir(first, tmp_path / "b.json"), tmp_path / "second")
+    import_fhir(write_fhir(first, tmp_path / "b.json").artifact, tmp_path / "second")
     assert _facts(carepath.load(tmp_path / "second")) == _facts(first)
 
 

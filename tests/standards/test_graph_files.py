@@ -13,15 +13,15 @@ from lxml import etree
 
 from carepath.graph.rdf import to_turtle
 from carepath.standards.common import clean_text
-from carepath.standards.gexf import export_gexf, to_gexf
+from carepath.standards.gexf import to_gexf, write_gexf
 from carepath.standards.graph_files import carried_graph, flat_graph
-from carepath.standards.graphml import export_graphml, to_graphml
-from carepath.standards.jsonld import export_jsonld, to_jsonld
+from carepath.standards.graphml import to_graphml, write_graphml
+from carepath.standards.jsonld import to_jsonld, write_jsonld
 
 from ..conftest import FIXTURES, cli, run_cli
 from .conftest import CONTROL, DATA
 
-READERS = {"graphml": (export_graphml, nx.read_graphml), "gexf": (export_gexf, nx.read_gexf)}
+READERS = {"graphml": (write_graphml, nx.read_graphml), "gexf": (write_gexf, nx.read_gexf)}
 # the XML Schemas, bundled: GraphML 1.0 (graphml.graphdrawing.org, as mirrored by
 # codaco/graphml-schemas) and GEXF 1.3 (gephi/gexf, CC BY 4.0)
 SCHEMAS = {"graphml": DATA / "xsd" / "graphml-1.0" / "graphml.xsd",
@@ -69,7 +69,7 @@ def test_graphology_reads_the_file_with_control_characters_too(dirty, graphology
 @pytest.mark.parametrize("fmt", sorted(READERS))
 def test_file_reads_back_with_the_same_nodes_and_edges(reference, tmp_path, fmt):
     write, read = READERS[fmt]
-    G = read(write(reference, tmp_path / f"carepath.{fmt}"))
+    G = read(write(reference, tmp_path / f"carepath.{fmt}").artifact)
     original = carried_graph(reference)
     assert G.number_of_nodes() == original.number_of_nodes()
     assert G.number_of_edges() == original.number_of_edges()
@@ -131,7 +131,7 @@ def test_jsonld_parses_to_the_same_triples_as_turtle(reference):
 
 
 def test_jsonld_of_a_small_area_is_the_same_too(tiny, tmp_path):
-    path = export_jsonld(tiny, tmp_path / "tiny.jsonld")
+    path = write_jsonld(tiny, tmp_path / "tiny.jsonld").artifact
     jsonld = rdflib.Graph().parse(path, format="json-ld")
     assert set(jsonld) == set(rdflib.Graph().parse(data=to_turtle(tiny), format="turtle"))
 

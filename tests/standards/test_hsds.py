@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 import carepath
 from carepath.errors import DataValidationError
 from carepath.standards.common import organisation_of
-from carepath.standards.hsds import REPORT_FILE, export_hsds, import_hsds, to_hsds, validate_hsds
+from carepath.standards.hsds import REPORT_FILE, import_hsds, to_hsds, validate_hsds, write_hsds
 from carepath.standards.importing import Entry, age_subject, map_ages
 
 from ..conftest import FIXTURES, cli, run_cli
@@ -156,7 +156,7 @@ def test_bad_mapping_names_file_row_and_field(tmp_path):
 
 def test_import_refuses_ids_that_clash_with_other_data(tmp_path, reference):
     hsds = tmp_path / "hsds"
-    export_hsds(reference, hsds)
+    write_hsds(reference, hsds)
     with pytest.raises(DataValidationError, match="duplicate id"):
         import_hsds(hsds, tmp_path / "out", together=[carepath.loaders.bundled_data_dir()])
     assert not (tmp_path / "out").exists()
@@ -166,7 +166,7 @@ def test_import_refuses_ids_that_clash_with_other_data(tmp_path, reference):
 
 @pytest.fixture(scope="module")
 def exported(reference, tmp_path_factory) -> Path:
-    return export_hsds(reference, tmp_path_factory.mktemp("hsds") / "package")
+    return write_hsds(reference, tmp_path_factory.mktemp("hsds") / "package").artifact
 
 
 def test_export_validates_against_the_hsds3_schemas(thirdparty, exported):
@@ -248,7 +248,7 @@ def test_round_trip_keeps_services_areas_organisations_and_eligibility(reference
 def test_round_trip_of_a_published_example_keeps_its_organisation(thirdparty, tmp_path):
     import_hsds(HSDS3 / "csv", tmp_path / "first")
     first = carepath.load(tmp_path / "first")
-    export_hsds(first, tmp_path / "hsds", schemas=SCHEMAS)
+    write_hsds(first, tmp_path / "hsds", schemas=SCHEMAS)
     organizations = list(csv.DictReader((tmp_path / "hsds" / "organizations.csv").open()))
     assert [o["name"] for o in organizations] == ["Example Organization Inc."]
     import_hsds(tmp_path / "hsds", tmp_path / "second")

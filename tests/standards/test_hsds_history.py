@@ -7,7 +7,7 @@ import csv
 
 import carepath
 from carepath.history import save_version
-from carepath.standards.hsds import export_hsds, import_hsds, stable_uuid, validate_hsds
+from carepath.standards.hsds import import_hsds, stable_uuid, validate_hsds, write_hsds
 
 from ..support import versions
 from .conftest import SCHEMAS
@@ -19,7 +19,7 @@ def test_changes_since_a_version_are_metadata_rows_that_validate(thirdparty, tmp
     versions.drop_response_times(data)
     versions.rename_cmht(data)
     versions.remove_midwife_route(data)  # a route: no field of a service, no metadata row
-    package = export_hsds(carepath.load(data), tmp_path / "hsds", changes_since=old.folder)
+    package = write_hsds(carepath.load(data), tmp_path / "hsds", changes_since=old.folder).artifact
     assert validate_hsds(package, schemas=SCHEMAS) == []
     with (package / "metadata.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
@@ -38,7 +38,7 @@ def test_changes_since_a_version_are_metadata_rows_that_validate(thirdparty, tmp
 
 
 def test_no_history_no_metadata_table(tmp_path, reference):
-    assert not (export_hsds(reference, tmp_path / "hsds") / "metadata.csv").exists()
+    assert not (write_hsds(reference, tmp_path / "hsds").artifact / "metadata.csv").exists()
 
 
 def test_assured_date_goes_out_and_comes_back(thirdparty, tmp_path):
@@ -47,7 +47,7 @@ def test_assured_date_goes_out_and_comes_back(thirdparty, tmp_path):
     dorset.write_text(dorset.read_text(encoding="utf-8").replace(
         "  - id: dorset-cmht\n", "  - id: dorset-cmht\n    assured_date: 2026-06-01\n"),
         encoding="utf-8")
-    package = export_hsds(carepath.load(data), tmp_path / "hsds")
+    package = write_hsds(carepath.load(data), tmp_path / "hsds").artifact
     assert validate_hsds(package, schemas=SCHEMAS) == []
     with (package / "services.csv").open(encoding="utf-8") as fh:
         dated = {r["name"]: r["assured_date"] for r in csv.DictReader(fh) if r["assured_date"]}
