@@ -252,17 +252,16 @@ def _gaps(
     """Gaps, each with its basis, reason and evidence: stage x tier, stage x concern, no
     inbound referral, no route to specialist help, transitions with no hand-over. A table
     starts with a summary per area: counts by kind and basis."""
-    from carepath.queries.gaps import gap_summary
-    from carepath.queries.gaps import gaps as find_gaps
+    from carepath.queries.gaps import gap_counts, gap_rows
 
     model = ask.model
-    found = find_gaps(model, area=area, kinds=kind or None,
+    found = gap_rows(model, area=area, kinds=kind or None,
                       basis=[b.value for b in basis] if basis else None,
                       concern=resolve_term(model, concern, "concern"),
                       stage=resolve_term(model, stage, "stage"),
                       tier=resolve_term(model, tier, "tier"))
     if ask.table and not found.empty:
-        emit(gap_summary(found), ask.fmt, title="gaps by area, kind and basis", console=out,
+        emit(gap_counts(found), ask.fmt, title="gaps by area, kind and basis", console=out,
              limit=0)
     # no generic kind x area matrix here: the summary above already counts them, by basis
     # one area asked: its name is in every reason and in the summary, so the reason gets

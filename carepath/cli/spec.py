@@ -9,10 +9,11 @@ as typer reads them (``Annotated`` with a ``typer.Option``); options after a bar
 listed after the shared ones in ``--help``. It returns the rows to print with the question's
 title, or None when it printed its answer itself.
 
+>>> import inspect
 >>> from carepath.cli import app
 >>> gaps = next(c for c in app.registered_commands if c.name == "gaps")
->>> [p for p in __import__("inspect").signature(gaps.callback).parameters][-5:]
-['graph', 'as_of', 'fmt', 'columns', 'limit']
+>>> list(inspect.signature(gaps.callback).parameters)[-6:]
+['data', 'graph', 'as_of', 'fmt', 'columns', 'limit']
 """
 
 from __future__ import annotations
