@@ -271,9 +271,9 @@ def _gaps(
 
 def _overlaps(ask: Asked, area: AreaOpt = None):
     """Services covering the same stage x tier x concern, duplicated routes, deliberate overlaps."""
-    from carepath.queries.overlaps import overlaps as find_overlaps
+    from carepath.queries.overlaps import overlap_rows
 
-    return find_overlaps(ask.model, area=area)
+    return overlap_rows(ask.model, area=area)
 
 
 def _stepped_care_cmd(

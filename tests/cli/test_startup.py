@@ -63,6 +63,8 @@ def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.param(("gaps", "--help"), id="analysis-help"),
     pytest.param(("gaps", "--area", "dorset"), id="gaps-of-one-area-as-a-table"),
     pytest.param(("gaps", "--area", "dorset", "--format", "csv"), id="gaps-as-csv"),
+    pytest.param(("overlaps", "--area", "dorset"), id="overlaps-of-one-area-as-a-table"),
+    pytest.param(("overlaps", "--format", "json"), id="overlaps-as-json"),
 ])
 def test_no_table_library_before_an_answer_needs_one(args: tuple[str, ...]) -> None:
     code, heavy, printed = run(*args)
@@ -81,7 +83,7 @@ def test_gaps_from_a_build_folder_without_pandas_gives_the_library_answer(
 
 
 def test_a_question_that_needs_pandas_still_imports_it() -> None:
-    """The check above is not blind: ``overlaps`` builds its answer with pandas today."""
-    code, heavy, _ = run("overlaps", "--area", "dorset")
+    """The check above is not blind: ``stepped-care`` builds its answer with pandas today."""
+    code, heavy, _ = run("stepped-care", "--area", "dorset")
     assert code == 0
     assert "pandas" in heavy
