@@ -440,13 +440,14 @@ def _pathway(
     refer to. --at keeps every cell whose stage range holds that age; --stage every cell
     whose range overlaps it. The terminal shows each cell in brief, by stage (--full: all of
     it); csv and json give every column."""
-    from carepath.queries.pathway import pathway_cells
+    from carepath.queries.pathway import pathway_rows
 
     model, limit = ask.model, ask.limit
-    df = pathway_cells(model, service=service, week=week(at, model), stage=stage, level=level,
-                       area=area)
+    df = pathway_rows(model, service=service, week=week(at, model), stage=stage, level=level,
+                      area=area)
     if heading is not None:
-        df = df[df["heading"].str.contains(heading.strip(), case=False, regex=False)]
+        words = heading.strip().upper()
+        df = df.filter(words in h.upper() for h in df.column("heading"))
         if df.empty:
             _check_heading(model, heading)
     if not ask.table or ask.columns or full or df.empty:
@@ -459,18 +460,19 @@ def _pathway(
         f"pathway cells: {len(df)} (--full: each cell's rationale, every action and whom it "
         "refers to; --heading TEXT: one kind of cell)", width)) + "\n")
     last = None
-    for row in shown.itertuples(index=False):
-        if row.stage_text != last:
-            write("\n" + "\n".join(_wrap_text(row.stage_text, width)) + "\n")
-            last = row.stage_text
-        head = f"{row.service} ({row.service_name})" + (f", {row.level}" if row.level else "")
-        head += f": {row.heading or 'no heading'} [{row.evidence}]"
+    for row in shown.records():
+        if row["stage_text"] != last:
+            write("\n" + "\n".join(_wrap_text(row["stage_text"], width)) + "\n")
+            last = row["stage_text"]
+        head = f"{row['service']} ({row['service_name']})" + (f", {row['level']}"
+                                                              if row["level"] else "")
+        head += f": {row['heading'] or 'no heading'} [{row['evidence']}]"
         write("\n".join("  " + line for line in _wrap_text(head, width - 2, "  ")) + "\n")
-        actions = list(row.actions)
+        actions = list(row["actions"])
         more = len(actions) - 1
         first = (actions[0] + (f" (+{more} more action{'s' if more > 1 else ''})"
                                if more else "") if actions else
-                 "no action stated" + (" (--full: its rationale)" if row.rationale else ""))
+                 "no action stated" + (" (--full: its rationale)" if row["rationale"] else ""))
         write("\n".join("    " + line for line in _wrap_text(first, width - 4)) + "\n")
     if len(shown) < len(df):
         write(f"\n... and {len(df) - len(shown)} more cells (--limit 0 for all)\n")

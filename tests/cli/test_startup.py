@@ -65,6 +65,9 @@ def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.param(("gaps", "--area", "dorset", "--format", "csv"), id="gaps-as-csv"),
     pytest.param(("overlaps", "--area", "dorset"), id="overlaps-of-one-area-as-a-table"),
     pytest.param(("overlaps", "--format", "json"), id="overlaps-as-json"),
+    pytest.param(("pathway", "--at", "4m"), id="pathway-cells-at-an-age"),
+    pytest.param(("pathway", "--heading", "death of baby", "--format", "csv"),
+                 id="pathway-cells-as-csv"),
 ])
 def test_no_table_library_before_an_answer_needs_one(args: tuple[str, ...]) -> None:
     code, heavy, printed = run(*args)
