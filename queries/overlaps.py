@@ -146,7 +146,7 @@ def overlap_rows(model: Model, *, area: str | None = None) -> Rows:
     >>> from carepath import load_reference
     >>> found = overlap_rows(load_reference(), area="dorset")
     >>> sorted(set(found.column("kind")))
-    ['deliberate', 'duplicate-route', 'same-cell']
+    ['duplicate-route', 'same-concern']
     """
     with paused_gc():  # a million relations regrouped: see paused_gc
         rows = _overlap_rows(model, areas_for(model, area))
