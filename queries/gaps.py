@@ -92,7 +92,12 @@ from carepath.queries._analysis import (
     specialists,
     tiers_in_rank_order,
 )
-from carepath.queries.scope import outside_scope_reason, scope_evidence, within_scope
+from carepath.queries.scope import (
+    outside_scope_reason,
+    scope_evidence,
+    sources_kept,
+    within_scope,
+)
 from carepath.rows import Rows
 
 if TYPE_CHECKING:  # a question about gaps is answered as plain rows, without pandas
@@ -270,7 +275,7 @@ def find_gaps(model: Model, areas: list[AreaId], kinds: list[str], *,
 def _find(model: Model, areas: list[AreaId], kinds: list[str], *,
           concerns: dict[AreaId, set[str]] | None = None) -> list[dict]:
     """:func:`find_gaps` as a list of rows (dicts), ordered (see :func:`gaps`)."""
-    with paused_gc():  # up to a million relations regrouped: see paused_gc
+    with paused_gc(), sources_kept(model):  # a million relations regrouped: see paused_gc
         by_area, inbound = _area_relations(model, set(areas))
         rows: list[dict] = []
         for area_id in areas:
