@@ -4,7 +4,8 @@ Text from the data is printed literally: never read as rich markup (``[iapt]`` s
 with control characters and terminal escape sequences removed (no colours, cursor moves or
 hyperlinks smuggled in by a data file). Terminal tables show a command's key columns, fit the
 terminal's width, stop after ``limit`` rows and stream, so a big result costs about what CSV
-costs; JSON and CSV carry every row and column.
+costs; JSON and CSV carry every row and column. Every function takes a pandas DataFrame or
+plain :class:`carepath.rows.Rows` (and imports no pandas for the latter).
 
 >>> import pandas as pd
 >>> print(to_json(pd.DataFrame({"service": ["Health Visiting"], "weeks": [260]})))
@@ -23,10 +24,14 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from carepath.rows import Rows
+
 if TYPE_CHECKING:  # pandas and rich load only when something is printed
     import pandas as pd
     from rich.console import Console
     from rich.table import Table
+
+    Table_ = Rows | pd.DataFrame  # what the functions here print
 
 #: rows a terminal table shows unless --limit says otherwise
 DEFAULT_LIMIT = 50
@@ -61,13 +66,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+def records(df: Table_) -> list[dict[str, Any]]:
     """Rows as plain Python dicts (NaN as None, lists kept)."""
-    return [{col: _plain(val) for col, val in zip(df.columns, row, strict=True)}
-            for row in df.itertuples(index=False, name=None)]
+    rows = Rows.of(df)
+    return [{col: _plain(val) for col, val in zip(rows.columns, row, strict=True)}
+            for row in rows.tuples()]
 
 
-def to_json(df: pd.DataFrame) -> str:
+def to_json(df: Table_) -> str:
     return json.dumps(records(df), ensure_ascii=False)
 
 
@@ -84,7 +90,7 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def to_csv(df: pd.DataFrame) -> str:
+def to_csv(df: Table_) -> str:
     """``df`` as CSV text for people: lists joined by ``; ``, formula-like text made inert
     (:func:`carepath.writing.spreadsheet_safe`). A column at a time, plain text passed
     through as it is (65,000 overlaps at national: 0.5 s, not 9 s cell by cell).
@@ -103,10 +109,11 @@ def to_csv(df: pd.DataFrame) -> str:
         texts = [v if type(v) is str else _text_list(v) for v in values]
         return [spreadsheet_safe_text(t) if t.startswith(FORMULA_START) else t for t in texts]
 
+    rows = Rows.of(df)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([str(c) for c in df.columns])
-    writer.writerows(zip(*(column(df[c].tolist()) for c in df.columns), strict=True))
+    writer.writerow([str(c) for c in rows.columns])
+    writer.writerows(zip(*(column(v) for v in rows.values), strict=True))
     return buffer.getvalue()
 
 
@@ -124,10 +131,11 @@ def _csv_cell(value: Any) -> str:
     return _cell(value)
 
 
-def to_rich_table(df: pd.DataFrame, title: str | None = None) -> Table:
+def to_rich_table(df: Table_, title: str | None = None) -> Table:
     """``df`` as a rich table whose cells are literal text (never markup)."""
-    table = _new_table(list(df.columns), title)
-    _add_rows(table, df.itertuples(index=False, name=None))
+    rows = Rows.of(df)
+    table = _new_table(rows.columns, title)
+    _add_rows(table, rows.tuples())
     return table
 
 
@@ -155,20 +163,21 @@ def _add_rows(table: Table, rows) -> None:
         table.add_row(*(Text(literal(_cell(v))) for v in row))
 
 
-def check_columns(df: pd.DataFrame, columns: Sequence[str]) -> list[str]:
+def check_columns(df: Table_, columns: Sequence[str]) -> list[str]:
     """``columns`` (given with ``--columns``, comma-separated or repeated) checked against
     ``df``; a :class:`NameLookupError` names the columns there are."""
     from carepath.errors import NameLookupError
 
+    have = [str(c) for c in df.columns]
     wanted = [c.strip() for item in columns for c in item.split(",") if c.strip()]
-    unknown = [c for c in wanted if c not in df.columns]
+    unknown = [c for c in wanted if c not in have]
     if unknown:
         raise NameLookupError(f"unknown column {unknown[0]!r}; this answer has: "
-                              f"{', '.join(map(str, df.columns))}", list(df.columns))
+                              f"{', '.join(have)}", have)
     return wanted
 
 
-def emit(df: pd.DataFrame, fmt: Format, *, title: str | None = None,
+def emit(df: Table_, fmt: Format, *, title: str | None = None,
          console: Console | None = None, brief: Sequence[str] | None = None,
          columns: Sequence[str] | None = None, limit: int | None = DEFAULT_LIMIT,
          summary: Sequence[str] | Sequence[Sequence[str]] | None = None,
@@ -184,11 +193,12 @@ def emit(df: pd.DataFrame, fmt: Format, *, title: str | None = None,
     largest groups.
     """
     chosen = check_columns(df, columns) if columns else None
+    df = Rows.of(df)
     if fmt is Format.json:
-        print(to_json(df[chosen] if chosen else df))
+        print(to_json(df.select(chosen) if chosen else df))
         return
     if fmt is Format.csv:
-        print(to_csv(df[chosen] if chosen else df), end="")
+        print(to_csv(df.select(chosen) if chosen else df), end="")
         return
     from rich.console import Console
     from rich.text import Text
@@ -207,7 +217,7 @@ def emit(df: pd.DataFrame, fmt: Format, *, title: str | None = None,
         groups = [summary] if isinstance(summary[0], str) else summary
         for by in groups:
             _summarise(df, [c for c in by if c in df.columns], console, title)
-    rows = df[shown].head(limit) if cut else df[shown]
+    rows = df.select(shown).head(limit) if cut else df.select(shown)
     notes = []
     if cut:
         notes.append(f"first {limit:,} of {total:,} rows (--limit 0 for all, --format csv "
@@ -225,7 +235,7 @@ def emit(df: pd.DataFrame, fmt: Format, *, title: str | None = None,
         console.print(Text("\n".join(wrapped), style="dim"), soft_wrap=True)
 
 
-def _fit(df: pd.DataFrame, shown: list[str], width: int,
+def _fit(df: Table_, shown: list[str], width: int,
          pad: int = 3) -> tuple[list[str], bool]:
     """The columns of ``shown`` that fit ``width`` at their narrowest (see :func:`_widths`);
     the last ones go first."""
@@ -241,15 +251,16 @@ _HEADER_MAX = 16  # ... nor than its header, up to this wide
 _ID_MAX = 40  # a column of single words (ids, tiers, evidence) up to this wide is never wrapped
 
 
-def _natural(df: pd.DataFrame, columns: Sequence[str]) -> list[tuple[int, bool]]:
+def _natural(df: Table_, columns: Sequence[str]) -> list[tuple[int, bool]]:
     """Each column's natural width (its widest cell or header, over the first rows) and
     whether it holds single words (ids, evidence), which read badly wrapped."""
-    head = df.head(_CHUNK)
+    df = Rows.of(df)
     out = []
     for c in columns:
-        cells = [_cell(v) for v in head[c]]
+        values = df.column(c)
+        cells = [_cell(v) for v in values[:_CHUNK]]
         if len(df) > _CHUNK and all(" " not in v for v in cells):  # ids: the widest of all
-            cells.append(max((_cell(v) for v in df[c]), key=len))
+            cells.append(max((_cell(v) for v in values), key=len))
         cell_widest = max([len(v) for v in cells], default=0)
         words = all(" " not in v for v in cells if v != "not stated")
         if words and cell_widest < len(str(c)):  # a long header over short cells may wrap
@@ -264,7 +275,7 @@ _WORD_MAX = 30  # a text column is at least as wide as the longest id in it, up 
 _ID_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+[,;.:)]?")  # an id in a sentence
 
 
-def _floor(df: pd.DataFrame, column: Any, natural: int, whole: bool) -> int:
+def _floor(df: Table_, column: Any, natural: int, whole: bool) -> int:
     """The narrowest a column gets: a column of single words (ids, tiers, evidence: what a
     planner copies into the next command) never narrower than its widest cell; a text
     column never narrower than :data:`_MIN_WRAP`, than its header (up to
@@ -272,18 +283,18 @@ def _floor(df: pd.DataFrame, column: Any, natural: int, whole: bool) -> int:
     in a sentence; up to :data:`_WORD_MAX`), so no id is split mid-word."""
     if whole:
         return natural
-    words = {w for v in df[column].head(_CHUNK) for w in _cell(v).split()}
+    words = {w for v in Rows.of(df).column(column)[:_CHUNK] for w in _cell(v).split()}
     ids = max((len(w) for w in words if _ID_WORD.fullmatch(w)), default=0)
     return min(natural, max(_MIN_WRAP, min(len(str(column)), _HEADER_MAX),
                             min(ids, _WORD_MAX)))
 
 
-def _narrowest(df: pd.DataFrame, columns: Sequence[str]) -> list[int]:
+def _narrowest(df: Table_, columns: Sequence[str]) -> list[int]:
     return [_floor(df, c, n, whole) for c, (n, whole) in zip(columns, _natural(df, columns),
                                                              strict=True)]
 
 
-def _widths(df: pd.DataFrame, width: int, pad: int = 3) -> list[int] | None:
+def _widths(df: Table_, width: int, pad: int = 3) -> list[int] | None:
     """Fixed column widths that fit ``width``: single-word columns (ids, tiers, evidence)
     whole, the text columns (names, reasons, conditions) share what is left in proportion to
     their length, none below its floor (:func:`_floor`). None when everything fits as it is.
@@ -295,6 +306,7 @@ def _widths(df: pd.DataFrame, width: int, pad: int = 3) -> list[int] | None:
     >>> _widths(df, 40)
     [20, 14]
     """
+    df = Rows.of(df)
     natural = _natural(df, df.columns)
     room = width - pad * len(natural)
     if sum(n for n, _ in natural) <= room:
@@ -342,18 +354,19 @@ def _print(console: Console, renderable: Any, *, more: bool = False) -> None:
     console.file.write("\n".join(lines))
 
 
-def _stream(df: pd.DataFrame, console: Console, title: str | None, *,
+def _stream(df: Table_, console: Console, title: str | None, *,
             compact: bool = False) -> None:
     """Print ``df`` as a table in chunks: the first chunk sets the column widths, the later
     ones reuse them, so memory and time grow with a chunk, not with the result."""
+    df = Rows.of(df)
     first = df.head(_CHUNK)
     widths = _widths(df, console.width, 1 if compact else _PAD)
     if title:  # above the table, not in it: a table's title wraps at the table's width
         from rich.text import Text
 
         console.print(Text(literal(title), style="italic"), soft_wrap=False)
-    table = _new_table(list(df.columns), None, widths=widths, compact=compact)
-    _add_rows(table, first.itertuples(index=False, name=None))
+    table = _new_table(df.columns, None, widths=widths, compact=compact)
+    _add_rows(table, first.tuples())
     if len(df) <= _CHUNK:
         _print(console, table)
         return
@@ -362,7 +375,7 @@ def _stream(df: pd.DataFrame, console: Console, title: str | None, *,
     gap = " " if compact else "   "
     write = console.file.write
     for start in range(_CHUNK, len(df), _CHUNK):  # the rest without rich: ~20x faster
-        rows = df.iloc[start:start + _CHUNK].itertuples(index=False, name=None)
+        rows = df.slice(start, start + _CHUNK).tuples()
         write("".join(_plain_row(row, measured, gap) for row in rows))
     write("\n")
 
@@ -424,27 +437,41 @@ _SUMMARY_ROWS = 10  # groups a list summary shows
 _MATRIX_COLUMNS = 8  # a two-column summary becomes a matrix when its second has this few values
 
 
-def _summarise(df: pd.DataFrame, by: list[str], console: Console, title: str | None) -> None:
+def _summarise(df: Table_, by: list[str], console: Console, title: str | None) -> None:
     """Rows counted by ``by``: a matrix when the second column has few values (tier x area),
-    else the largest groups."""
+    else the largest groups. Groups are in key order (a missing value last), as pandas'
+    ``groupby`` orders them."""
+    from collections import Counter
 
-    if not by or len(df.groupby(by, dropna=False).size()) <= 1:
+    if not by:
+        return
+    df = Rows.of(df)
+    keys = list(zip(*([_plain(v) for v in df.column(c)] for c in by), strict=True))
+    sizes = Counter(keys)
+    if len(sizes) <= 1:
         return  # one group says nothing the rows do not
     what = f"{title}: " if title else ""
-    if len(by) == 2 and df[by[1]].nunique(dropna=False) <= _MATRIX_COLUMNS:
-        matrix = (df.groupby(by, dropna=False).size().unstack(by[1], fill_value=0)
-                  .reset_index())
-        matrix.columns = [str(c) for c in matrix.columns]
-        matrix["all"] = matrix.iloc[:, 1:].sum(axis=1)
-        whole = sum(max(len(c), *(len(_cell(v)) for v in matrix[c])) + _PAD
+    across = sorted({k[-1] for k in sizes}, key=_key_order) if len(by) == 2 else []
+    if len(by) == 2 and len(across) <= _MATRIX_COLUMNS:
+        down = sorted({k[0] for k in sizes}, key=_key_order)
+        header = [by[0], *("nan" if a is None else str(a) for a in across), "all"]
+        cells = [[d, *(sizes.get((d, a), 0) for a in across)] for d in down]
+        matrix = Rows.from_tuples([[*row, sum(row[1:])] for row in cells], header)
+        whole = sum(max(len(c), *(len(_cell(v)) for v in matrix.column(c))) + _PAD
                     for c in matrix.columns)
         if whole <= console.width:  # else the largest groups: ids are never split to fit
             _stream(matrix, console, f"{what}{len(df):,} rows by {by[0]} (down) and {by[1]} "
                                  "(across)")
             return
-    counts = (df.groupby(by, dropna=False, sort=True).size().reset_index(name="rows")
-              .sort_values("rows", ascending=False, kind="stable"))
+    ordered = sorted(sizes.items(), key=lambda kv: [_key_order(v) for v in kv[0]])
+    ordered.sort(key=lambda kv: -kv[1])  # stable: the largest first, ties in key order
+    counts = Rows.from_tuples([[*k, n] for k, n in ordered], [*by, "rows"])
     _stream(counts.head(_SUMMARY_ROWS), console,
             f"{what}{len(df):,} rows by {', '.join(by)}"
             + (f": the {_SUMMARY_ROWS} largest of {len(counts):,}"
                if len(counts) > _SUMMARY_ROWS else ""))
+
+
+def _key_order(value: Any) -> tuple[bool, Any]:
+    """A group key's place: in order, a missing value last."""
+    return (value is None, "" if value is None else value)

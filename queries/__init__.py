@@ -1,26 +1,53 @@
 """The analyses over the graph, each returning a pandas DataFrame, and the named query library
 (``library/*.rq``, ``*.cypher``, run by :mod:`carepath.queries.named`).
 
+Each analysis is imported on first use, not with the package: a question about gaps does not
+import the route searches' networkx nor the comparisons' pandas. Where a module is named like
+its analysis (``gaps``, ``overlaps``, ``stepped_care``, ``structure``), the package's name is
+the function, as it always was.
+
 >>> import carepath
 >>> from carepath.queries import gaps
 >>> gaps(carepath.load_reference(), area="dorset", kinds=["transition"]).subject.tolist()
 ['dorset-pmmhs']
 """
 
-from carepath.queries.compare import compare_areas, diff, whatif_remove
-from carepath.queries.eligibility import eligible
-from carepath.queries.gaps import coverage_matrix, gaps
-from carepath.queries.inventory import inventory
-from carepath.queries.overlaps import overlaps, similarity
-from carepath.queries.pathway import pathway_cells
-from carepath.queries.referrals import referrals, self_referrals
-from carepath.queries.routes import entry_points, referral_routes, routes_for_need, shortest_route
-from carepath.queries.stepped_care import stepped_care, tier_flows
-from carepath.queries.structure import structure
+import importlib
+import sys
+import types
+from typing import Any
 
-__all__ = [
-    "compare_areas", "coverage_matrix", "diff", "eligible", "entry_points", "gaps", "inventory",
-    "overlaps",
-    "pathway_cells", "referral_routes", "referrals", "routes_for_need", "self_referrals",
-    "shortest_route", "similarity", "stepped_care", "structure", "tier_flows", "whatif_remove",
-]
+#: each public analysis and the module that holds it
+_WHERE = {
+    "compare_areas": "compare", "diff": "compare", "whatif_remove": "compare",
+    "eligible": "eligibility", "coverage_matrix": "gaps", "gaps": "gaps",
+    "overlaps": "overlaps", "similarity": "overlaps", "pathway_cells": "pathway",
+    "referrals": "referrals", "self_referrals": "referrals", "entry_points": "routes",
+    "referral_routes": "routes", "routes_for_need": "routes", "shortest_route": "routes",
+    "stepped_care": "stepped_care", "tier_flows": "stepped_care", "structure": "structure",
+    "inventory": "inventory",
+}
+
+__all__ = sorted(_WHERE)
+
+
+class _Analyses(types.ModuleType):
+    """The package, importing an analysis's module when the analysis is first asked for."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in _WHERE:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"{__name__}.{_WHERE[name]}"), name)
+        super().__setattr__(name, value)
+        return value
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _WHERE and isinstance(value, types.ModuleType):
+            return  # the import system naming a submodule: the package keeps the function
+        super().__setattr__(name, value)
+
+    def __dir__(self) -> list[str]:
+        return sorted({*super().__dir__(), *_WHERE})
+
+
+sys.modules[__name__].__class__ = _Analyses

@@ -28,8 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from carepath.errors import QueryError
 from carepath.graph.model import (
@@ -46,6 +45,9 @@ from carepath.graph.model import (
     Tier,
 )
 from carepath.graph.stages import PRECONCEPTION_START, format_week
+
+if TYPE_CHECKING:  # networkx is imported by the route searches that use it, not by gaps
+    import networkx as nx
 
 ROUTE_KINDS: frozenset[RelationKind] = frozenset({
     RelationKind.REFERS_TO, RelationKind.SIGNPOSTS_TO, RelationKind.HANDS_OVER_TO,
@@ -221,6 +223,8 @@ def route_graph(model: Model, area: AreaId,
     >>> G.has_edge("dorset-pmmhs", "dorset-mmhs")
     True
     """
+    import networkx as nx
+
     from carepath.graph.networkx import part_of_relations, staffed_by_relations
 
     if relations is None:
@@ -272,6 +276,8 @@ def reachable_specialists(model: Model, area: AreaId,
     """For each entry point of the area, the specialist services some route reaches."""
     if relations is None:
         relations = relations_by_area(model).get(area, [])
+    import networkx as nx
+
     relations = list(relations)
     G = route_graph(model, area, relations)
     wanted = {s.id for s in specialists(model, area)}

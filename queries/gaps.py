@@ -64,8 +64,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from carepath.errors import QueryError
 from carepath.graph.bulk import paused_gc
@@ -97,8 +96,13 @@ from carepath.queries.scope import (
     area_source_list,
     outside_scope_reason,
     scope_evidence,
+    sources_kept,
     within_scope,
 )
+from carepath.rows import Rows
+
+if TYPE_CHECKING:  # a question about gaps is answered as plain rows, without pandas
+    import pandas as pd
 
 GAP_KINDS: tuple[str, ...] = (
     "stage-tier",
@@ -133,7 +137,8 @@ _TRANSITION_KINDS = frozenset({RelationKind.HANDS_OVER_TO, RelationKind.REFERS_T
 def gaps(model: Model, *, area: str | None = None, kinds: Iterable[str] | None = None,
          basis: str | Iterable[str] | None = None, concern: str | None = None,
          stage: str | None = None, tier: str | None = None) -> pd.DataFrame:
-    """Every gap of the ``kinds`` asked for (default: all of :data:`GAP_KINDS`).
+    """Every gap of the ``kinds`` asked for (default: all of :data:`GAP_KINDS`); the same
+    rows as :func:`gap_rows`, as a DataFrame.
 
     Parameters
     ----------
@@ -182,23 +187,33 @@ def gaps(model: Model, *, area: str | None = None, kinds: Iterable[str] | None =
     tier covers Preconception is not stated (outside the source's scope). doc-000 does not
     describe this tier (doc-000:10).
     """
+    return gap_rows(model, area=area, kinds=kinds, basis=basis, concern=concern, stage=stage,
+                    tier=tier).to_frame()
+
+
+def gap_rows(model: Model, *, area: str | None = None, kinds: Iterable[str] | None = None,
+             basis: str | Iterable[str] | None = None, concern: str | None = None,
+             stage: str | None = None, tier: str | None = None) -> Rows:
+    """:func:`gaps` as plain rows (:class:`carepath.rows.Rows`, columns :data:`COLUMNS`):
+    what ``carepath gaps`` prints, with no table library imported.
+
+    >>> from carepath import load_reference
+    >>> g = gap_rows(load_reference(), area="dorset", kinds=["transition"])
+    >>> g.column("subject"), g.column("basis")
+    (['dorset-pmmhs'], ['not-stated'])
+    """
     bases = _check_bases(basis)
     for value, table, what in ((concern, model.concerns, "concern"),
                                (stage, model.stages, "stage"), (tier, model.tiers, "tier")):
         if value is not None and value not in table:
             raise QueryError(f"unknown {what} {value!r}; expected one of: "
                              f"{', '.join(table)}")
-    found = find_gaps(model, areas_for(model, area), _check_kinds(kinds))
-    keep = pd.Series(True, index=found.index)
-    if bases is not None:
-        keep &= found["basis"].isin(bases)
-    if concern is not None:
-        keep &= found["concern"] == concern
-    if stage is not None:
-        keep &= found["stage"].isna() | (found["stage"] == stage)
-    if tier is not None:
-        keep &= found["tier"] == tier
-    return found[keep].reset_index(drop=True)
+    found = [row for row in _find(model, areas_for(model, area), _check_kinds(kinds))
+             if (bases is None or row["basis"] in bases)
+             and (concern is None or row["concern"] == concern)
+             and (stage is None or row["stage"] is None or row["stage"] == stage)
+             and (tier is None or row["tier"] == tier)]
+    return Rows.from_records(found, COLUMNS)
 
 
 def _check_bases(basis: str | Iterable[str] | None) -> list[str] | None:
@@ -222,15 +237,23 @@ def gap_summary(found: pd.DataFrame) -> pd.DataFrame:
     >>> s.columns.tolist(), s.basis.tolist()
     (['area', 'kind', 'basis', 'gaps'], ['not-stated'])
     """
-    columns = ["area", "kind", "basis", "gaps"]
-    if found.empty:
-        return pd.DataFrame(columns=columns)
-    out = found.groupby(["area", "kind", "basis"], sort=False).size().rename("gaps")
-    out = out.reset_index()
-    keys = pd.DataFrame({"area": out["area"], "kind": out["kind"].map(GAP_KINDS.index),
-                         "basis": out["basis"].map(BASES.index)})
-    order = keys.sort_values(list(keys.columns), kind="stable").index
-    return out.loc[order, columns].reset_index(drop=True)
+    return gap_counts(Rows.of(found)).to_frame()
+
+
+def gap_counts(found: Rows) -> Rows:
+    """:func:`gap_summary` of plain rows, as plain rows.
+
+    >>> from carepath import load_reference
+    >>> gap_counts(gap_rows(load_reference(), area="dorset", kinds=["transition"])).records()
+    [{'area': 'dorset', 'kind': 'transition', 'basis': 'not-stated', 'gaps': 1}]
+    """
+    counts: dict[tuple[str, str, str], int] = {}
+    for key in zip(found.column("area"), found.column("kind"), found.column("basis"),
+                   strict=True) if not found.empty else ():
+        counts[key] = counts.get(key, 0) + 1
+    order = sorted(counts, key=lambda k: (k[0], GAP_KINDS.index(k[1]), BASES.index(k[2])))
+    return Rows.from_tuples([(*key, counts[key]) for key in order],
+                            ["area", "kind", "basis", "gaps"])
 
 
 def find_gaps(model: Model, areas: list[AreaId], kinds: list[str], *,
@@ -244,7 +267,15 @@ def find_gaps(model: Model, areas: list[AreaId], kinds: list[str], *,
     >>> len(found[found.concern == "substance-misuse"])
     9
     """
-    with paused_gc():  # up to a million relations regrouped: see paused_gc
+    import pandas as pd
+
+    return pd.DataFrame(_find(model, areas, kinds, concerns=concerns), columns=COLUMNS)
+
+
+def _find(model: Model, areas: list[AreaId], kinds: list[str], *,
+          concerns: dict[AreaId, set[str]] | None = None) -> list[dict]:
+    """:func:`find_gaps` as a list of rows (dicts), ordered (see :func:`gaps`)."""
+    with paused_gc(), sources_kept(model):  # a million relations regrouped: see paused_gc
         by_area, inbound = _area_relations(model, set(areas))
         rows: list[dict] = []
         for area_id in areas:
@@ -252,7 +283,7 @@ def find_gaps(model: Model, areas: list[AreaId], kinds: list[str], *,
                                (concerns or {}).get(area_id, set()))
             for kind in kinds:
                 rows.extend(_FINDERS[kind](facts))
-    return _ordered(model, pd.DataFrame(rows, columns=COLUMNS))
+    return _ordered(model, rows)
 
 
 def _area_relations(model: Model, areas: set[AreaId],
@@ -297,6 +328,8 @@ def coverage_matrix(model: Model, *, area: str, by: str = "tier") -> pd.DataFram
     >>> m.loc["unstated", "inpatient"]
     ['Mother and Baby Unit']
     """
+    import pandas as pd
+
     stages, columns, cells = coverage_cells(model, area=area, by=by)
     frame = pd.DataFrame([[[svc.name for svc in cells[s, c]] for c in columns] for s in stages],
                          index=pd.Index(stages, name="stage"), columns=columns)
@@ -484,20 +517,13 @@ def _check_kinds(kinds: Iterable[str] | None) -> list[str]:
     return [k for k in GAP_KINDS if k in asked]
 
 
-def _ordered(model: Model, frame: pd.DataFrame) -> pd.DataFrame:
-    if frame.empty:
-        return frame.reset_index(drop=True)
+def _ordered(model: Model, rows: list[dict]) -> list[dict]:
+    """The rows by area, kind (in :data:`GAP_KINDS` order), stage, tier rank and subject."""
     stage_pos = {s.id: i for i, s in enumerate(model.stages_in_order())}
     tier_pos = {t.id: i for i, t in enumerate(tiers_in_rank_order(model))}
-    keys = pd.DataFrame({
-        "area": frame["area"],
-        "kind": frame["kind"].map(GAP_KINDS.index),
-        "stage": frame["stage"].map(lambda s: stage_pos.get(s, -1)),
-        "tier": frame["tier"].map(lambda t: tier_pos.get(t, -1)),
-        "subject": frame["subject"],
-    })
-    order = keys.sort_values(list(keys.columns), kind="stable").index
-    return frame.loc[order].reset_index(drop=True)
+    return sorted(rows, key=lambda r: (r["area"], GAP_KINDS.index(r["kind"]),
+                                       stage_pos.get(r["stage"], -1),
+                                       tier_pos.get(r["tier"], -1), r["subject"]))
 
 
 # -- the finders, one per kind --------------------------------------------------------------

@@ -44,11 +44,11 @@ need for the other". They share no concern, profession or intervention in the da
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 from itertools import chain, repeat
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from carepath.graph.bulk import paused_gc
 from carepath.graph.model import AreaId, Model, Overlap, Relation, Service, ServiceId
@@ -59,6 +59,10 @@ from carepath.queries._analysis import (
     evidence,
     relation_area,
 )
+from carepath.rows import Rows
+
+if TYPE_CHECKING:  # a question about overlaps is answered as plain rows, without pandas
+    import pandas as pd
 
 OVERLAP_KINDS: tuple[str, ...] = ("same-cell", "same-concern", "duplicate-route", "deliberate")
 COLUMNS = ["area", "kind", "basis", "services", "names", "stages", "tier", "concerns",
@@ -129,11 +133,24 @@ def overlaps(model: Model, *, area: str | None = None) -> pd.DataFrame:
     >>> row.stages[0], row.stages[-1], round(float(row.similarity), 2)
     ('weeks-0-6', 'years-3-5', 0.47)
     """
+    return overlap_rows(model, area=area).to_frame()
+
+
+def overlap_rows(model: Model, *, area: str | None = None) -> Rows:
+    """:func:`overlaps` as plain rows (:class:`carepath.rows.Rows`, columns
+    :data:`COLUMNS`; no similarity is ``nan``): what ``carepath overlaps`` prints, with no
+    table library imported.
+
+    >>> from carepath import load_reference
+    >>> found = overlap_rows(load_reference(), area="dorset")
+    >>> sorted(set(found.column("kind")))
+    ['duplicate-route', 'same-concern']
+    """
     with paused_gc():  # a million relations regrouped: see paused_gc
         rows = _overlap_rows(model, areas_for(model, area))
-    frame = pd.DataFrame(rows, columns=COLUMNS)
-    frame["basis"] = frame["kind"].map(BASIS)
-    return _ordered(frame)
+    for row in rows:
+        row["basis"] = BASIS[row["kind"]]
+    return Rows.from_records(_ordered(rows), COLUMNS)
 
 
 def _overlap_rows(model: Model, areas: list[AreaId]) -> list[dict]:
@@ -176,31 +193,37 @@ def _feature_sets(model: Model, ids: Iterable[str],
 
 def _service_pairs(model: Model, area: AreaId, services: list[Service],
                    features: dict[str, set[tuple]]) -> list[dict]:
-    """``same-cell`` and ``same-concern`` pairs, found by joining services on shared cells."""
-    cells = pd.DataFrame(
-        [(s.id, s.tier, st, c, bool(s.windows))
-         for s in services if s.tier
-         for c in sorted(s.concerns)
-         for st in (model.stages_covered(s) or [None])],
-        columns=["service", "tier", "stage", "concern", "windowed"])
-    if cells.empty:
-        return []
-    pairs = cells.merge(cells, on=["tier", "concern"], suffixes=("_a", "_b"))
-    pairs = pairs[pairs.service_a < pairs.service_b]
-    same_cell = pairs[pairs.stage_a.notna() & (pairs.stage_a == pairs.stage_b)]
-    unknown = pairs[~(pairs.windowed_a & pairs.windowed_b)]
+    """``same-cell`` and ``same-concern`` pairs: two services at one tier addressing one
+    concern, at a stage both cover (``same-cell``), or where one states no window, so
+    whether their stages meet cannot be told (``same-concern``)."""
+    at_cell: dict[tuple[str, str, str], set[str]] = {}  # (tier, concern, stage) -> services
+    at_concern: dict[tuple[str, str], dict[str, bool]] = {}  # (tier, concern) -> windowed?
+    for s in services:
+        if not s.tier:
+            continue
+        stages = model.stages_covered(s)
+        for c in s.concerns:
+            at_concern.setdefault((s.tier, c), {})[s.id] = bool(s.windows)
+            for st in stages:
+                at_cell.setdefault((s.tier, c, st), set()).add(s.id)
+    same_cell: dict[tuple[str, str, str], tuple[set, set]] = {}
+    for (tier, concern, stage), ids in at_cell.items():
+        ordered = sorted(ids)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1:]:
+                stages, concerns = same_cell.setdefault((a, b, tier), (set(), set()))
+                stages.add(stage)
+                concerns.add(concern)
+    unknown: dict[tuple[str, str, str], tuple[set, set]] = {}
+    for (tier, concern), windowed in at_concern.items():
+        ordered = sorted(windowed)
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1:]:
+                if not (windowed[a] and windowed[b]):
+                    unknown.setdefault((a, b, tier), (set(), set()))[1].add(concern)
     order = {s.id: i for i, s in enumerate(model.stages_in_order())}
     rows = []
-    # grouped by (service_a, service_b, tier) in sorted order, as DataFrame.groupby would, but
-    # with plain dicts: tens of thousands of small groups cost seconds through pandas
-    for kind, frame in (("same-cell", same_cell), ("same-concern", unknown)):
-        groups: dict[tuple[str, str, str], tuple[set, set]] = {}
-        columns = (frame[c].tolist() for c in ("service_a", "service_b", "tier", "stage_a",
-                                               "concern"))
-        for a, b, tier, stage, concern in zip(*columns, strict=True):
-            stages, concerns = groups.setdefault((a, b, tier), (set(), set()))
-            stages.add(stage)
-            concerns.add(concern)
+    for kind, groups in (("same-cell", same_cell), ("same-concern", unknown)):
         for key in sorted(groups):
             a, b, tier = key
             stages, concerns = groups[key]
@@ -332,14 +355,11 @@ def _duplicate_routes(model: Model, area: AreaId,
     return rows
 
 
-def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
-    if frame.empty:
-        return frame.reset_index(drop=True)
-    keys = pd.DataFrame({
-        "area": frame["area"],
-        "kind": frame["kind"].map(OVERLAP_KINDS.index),
-        "score": -frame["similarity"].fillna(-1.0),
-        "services": frame["services"].map(" ".join),
-    })
-    order = keys.sort_values(list(keys.columns), kind="stable").index
-    return frame.loc[order].reset_index(drop=True)
+def _ordered(rows: list[dict]) -> list[dict]:
+    """By area, kind (in :data:`OVERLAP_KINDS` order), highest similarity first (none
+    last), then services."""
+    def score(value: float | None) -> float:
+        return -1.0 if value is None or math.isnan(value) else value
+
+    return sorted(rows, key=lambda r: (r["area"], OVERLAP_KINDS.index(r["kind"]),
+                                       -score(r["similarity"]), " ".join(r["services"])))

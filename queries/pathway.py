@@ -14,14 +14,19 @@ as well as "1 week - 6/8 weeks".
 
 from __future__ import annotations
 
-import pandas as pd
+import math
+from typing import TYPE_CHECKING
 
 from carepath.errors import QueryError, RangeParseError, naming
 from carepath.graph.model import Model
 from carepath.graph.stages import Interval, parse_range
 from carepath.queries.referrals import check_area, check_term, check_week, choices, evidence
+from carepath.rows import Rows
 
-__all__ = ["COLUMNS", "pathway_cells", "resolve_service"]
+if TYPE_CHECKING:  # the cells are answered as plain rows, without pandas
+    import pandas as pd
+
+__all__ = ["COLUMNS", "pathway_cells", "pathway_rows", "resolve_service"]
 
 COLUMNS = ["stage_text", "start_week", "end_week", "service", "service_name", "area", "level",
            "heading", "rationale", "actions", "targets", "target_names", "evidence"]
@@ -91,6 +96,20 @@ def pathway_cells(model: Model, *, service: str | None = None, week: float | Non
     >>> out.loc[1, "targets"][:2]
     ['p05-perinatal-psychiatrist', 'p05-mother-and-baby-unit']
     """
+    return pathway_rows(model, service=service, week=week, stage=stage, level=level,
+                        area=area).to_frame()
+
+
+def pathway_rows(model: Model, *, service: str | None = None, week: float | None = None,
+                 stage: str | None = None, level: str | None = None,
+                 area: str | None = None) -> Rows:
+    """:func:`pathway_cells` as plain rows (:class:`carepath.rows.Rows`, columns
+    :data:`COLUMNS`): what ``carepath pathway`` prints, with no table library imported.
+
+    >>> from carepath import load_reference
+    >>> pathway_rows(load_reference(), service="health visiting", week=7).column("stage_text")
+    ['All Age Groups', 'Birth - 6 months', '1 week - 6/8 weeks']
+    """
     if week is not None and stage is not None:
         raise naming(QueryError("give an age (`week`) or a stage (`stage`), not both"),
                      "week", "stage")
@@ -137,6 +156,12 @@ def pathway_cells(model: Model, *, service: str | None = None, week: float | Non
             "evidence": evidence(cell.provenance),
             "_line": cell.provenance.line or 0,
         })
-    df = pd.DataFrame(rows, columns=[*COLUMNS, "_line"])
-    df = df.sort_values(["start_week", "end_week", "service", "_line"], kind="stable")
-    return df.drop(columns="_line").reset_index(drop=True)
+    rows.sort(key=lambda r: (_number(r["start_week"]), _number(r["end_week"]), r["service"],
+                             r["_line"]))
+    return Rows.from_records(rows, COLUMNS)
+
+
+def _number(value: float | None) -> tuple[bool, float]:
+    """A week's place in the order: in order, a missing one last (as pandas sorts NaN)."""
+    missing = value is None or math.isnan(value)
+    return (missing, 0.0 if missing else value)

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from carepath.errors import QueryError
 from carepath.graph.model import FAMILY, NO, Model, Provenance, Relation, RelationKind
+
+if TYPE_CHECKING:  # imported where a table is made: the checks here serve pandas-free answers
+    import pandas as pd
 
 __all__ = ["COLUMNS", "referrals", "self_referral_statements", "self_referrals"]
 
@@ -143,6 +144,8 @@ def self_referral_statements(model: Model, *, area: str | None = None) -> pd.Dat
              "evidence": evidence(s.self_referral_provenance or s.provenance)}
             for s in sorted(model.services.values(), key=lambda s: s.id)
             if s.self_referral and (area is None or s.area == area)]
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=["service", "name", "self_referral", "evidence"])
 
 
@@ -202,6 +205,8 @@ def _by_rank(model: Model, severities: Iterable[str]) -> list[str]:
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    import pandas as pd
+
     df = pd.DataFrame(rows, columns=[*COLUMNS, "_line"])
     df["_doc"] = df["evidence"].str.split(":").str[0]
     df = df.sort_values(["target", "source", "kind", "_doc", "_line"], kind="stable")

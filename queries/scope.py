@@ -20,9 +20,35 @@ False
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from carepath.graph.model import AreaId, Model, Source
 
 OUTSIDE_SCOPE_TEXT = "not stated (outside the source's scope)"
+_KEPT: ContextVar[tuple[Model, dict[AreaId, list[Source]]] | None] = ContextVar(
+    "area_sources", default=None)
+
+
+@contextmanager
+def sources_kept(model: Model) -> Iterator[None]:
+    """Within the block, each area's sources (:func:`area_source_list`) are found once for
+    ``model``, not again at every question about its scope (each looks through every
+    service of the model: 2,300 times for the national preset's gaps). For an analysis that
+    does not change ``model`` while it runs.
+
+    >>> from carepath import load_reference
+    >>> model = load_reference()
+    >>> with sources_kept(model):
+    ...     [s.id for s in area_source_list(model, "dorset")]
+    ['doc-002']
+    """
+    token = _KEPT.set((model, {}))
+    try:
+        yield
+    finally:
+        _KEPT.reset(token)
 
 
 def area_source_list(model: Model, area: AreaId) -> list[Source]:
@@ -32,9 +58,15 @@ def area_source_list(model: Model, area: AreaId) -> list[Source]:
     >>> [s.id for s in area_source_list(load_reference(), "dorset")]
     ['doc-002']
     """
+    kept = _KEPT.get()
+    if kept is not None and kept[0] is model and area in kept[1]:
+        return kept[1][area]
     provs = [model.areas[area].provenance, *(s.provenance for s in model.services_in(area))]
-    return [model.sources[i] for i in sorted({p.source for p in provs})
-            if i in model.sources]
+    found = [model.sources[i] for i in sorted({p.source for p in provs})
+             if i in model.sources]
+    if kept is not None and kept[0] is model:
+        kept[1][area] = found
+    return found
 
 
 def within_scope(model: Model, area: AreaId, *, tier: str | None = None,

@@ -1,5 +1,7 @@
 """The analysis commands: refers, routes, need, gaps, overlaps, stepped-care, eligible,
-pathway, structure, compare, diff, whatif."""
+pathway, structure, compare, diff, whatif; generated from :data:`QUESTIONS` (see
+:mod:`carepath.cli.spec`: the shared options, the build read once, ``--area`` resolved and
+the answer printed). Each answer function's docstring is its command's help."""
 
 from __future__ import annotations
 
@@ -12,14 +14,8 @@ import typer
 from carepath.cli._common import (
     AreaOpt,
     AtOpt,
-    ColumnsOpt,
     ConcernOpt,
-    DataOpt,
-    FormatOpt,
-    GraphDirOpt,
-    LimitOpt,
     SeverityOpt,
-    app,
     load,
     note,
     out,
@@ -27,7 +23,8 @@ from carepath.cli._common import (
     resolve_term,
     week,
 )
-from carepath.printing import DEFAULT_LIMIT, Format, emit
+from carepath.cli.spec import Asked, Question, register
+from carepath.printing import emit
 
 NODE = ("service", "profession", "family")
 STEP_WORDS = {"absent": "(none stated)",
@@ -59,8 +56,8 @@ BirthsOpt = Annotated[int | None, typer.Option(
     "provides only in boards of some size (default: the area's, else 'depends on board "
     "size').")]
 
-@app.command()
-def refers(
+def _refers(
+    ask: Asked,
     source: Annotated[str | None, typer.Option("--from", help="Who refers: a service, a "
                                                "profession (gp, midwife...) or family; id or "
                                                "name.")] = None,
@@ -76,11 +73,6 @@ def refers(
     kind: Annotated[list[str] | None, typer.Option(help="Relation kinds (default refers_to); "
                                                    "repeatable.")] = None,
     self_referral: Annotated[bool, typer.Option("--self", help="Only self-referrals.")] = False,
-    data: DataOpt = None,
-    graph: GraphDirOpt = None,
-    fmt: FormatOpt = Format.table,
-    columns: ColumnsOpt = None,
-    limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
     """Who refers to whom, incoming and outgoing, filtered by stage, concern and urgency."""
     from carepath.queries.referrals import (
@@ -89,14 +81,13 @@ def refers(
         self_referrals,
     )
 
-    model = load(data, graph)
-    area = resolve(model, area, ("area",), role="area")
+    model = ask.model
     if self_referral:
         df = self_referrals(model, area=area)
         stated = self_referral_statements(model, area=area)
         stated = stated[stated["self_referral"] != "yes"]
-        if fmt is Format.table and not stated.empty:  # a stated no is an answer too
-            emit(stated, fmt, title="self-referral stated as not possible (yet)", console=out)
+        if ask.table and not stated.empty:  # a stated no is an answer too
+            emit(stated, ask.fmt, title="self-referral stated as not possible (yet)", console=out)
     else:
         source = resolve(model, source, NODE, role="service, profession or family",
                          area=area)
@@ -110,10 +101,10 @@ def refers(
                        kinds=_kinds(kind))
         if df.empty:
             _hint_profession(model, source, target, area)
-    if fmt is Format.table:
+    if ask.table:
         df = _conditions(df)
-    emit(df, fmt, title="referrals", console=out, columns=columns, limit=limit,
-         brief=["source", "target", *(["open"] if at else []), "conditions", "evidence"])
+    ask.emit(df, brief=["source", "target", *(["open"] if at else []), "conditions",
+                        "evidence"])
 
 
 def _kinds(kinds: list[str] | None) -> tuple[str, ...]:
@@ -150,8 +141,8 @@ def _hint_profession(model, source: str | None, target: str | None, area: str | 
                  f"{flag.replace('{}', like[0]) if '{}' in flag else f'{flag} {like[0]}'}")
 
 
-@app.command()
-def routes(
+def _routes(
+    ask: Asked,
     source: Annotated[str, typer.Argument(help="Entry point: a profession (midwife, gp...), "
                                           "a service or family.")],
     target: Annotated[str, typer.Argument(help="A service id, a tier id (e.g. inpatient) or "
@@ -168,11 +159,6 @@ def routes(
         "--to", hidden=True, is_eager=True, callback=lambda v: _positional("--to", v),
         help="Not an option here: TARGET is positional.")] = None,
     births: BirthsOpt = None,
-    data: DataOpt = None,
-    graph: GraphDirOpt = None,
-    fmt: FormatOpt = Format.table,
-    columns: ColumnsOpt = None,
-    limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
     """Referral routes from an entry point to a target, respecting stage and concern."""
     from carepath.errors import NameLookupError, QueryError
@@ -180,7 +166,7 @@ def routes(
     from carepath.queries.routes import referral_routes, resolve_targets, shortest_route
 
     find = shortest_route if shortest else referral_routes
-    model = load(data, graph)
+    model = ask.model
     source = resolve(model, source, NODE, role="entry point (service, profession or family)")
     try:  # a node or tier by id, name or alias; else words of service names, as the query reads
         target = lookup(model, target, (*NODE, "tier"), role="target", words=False)
@@ -197,8 +183,7 @@ def routes(
         _hint_profession(model, source, target, None,
                          flags=(f"carepath routes {{}} {target}",
                                 f"carepath routes {source} {{}}"))
-    emit(df, fmt, title=f"routes {source} -> {target}", console=out, columns=columns,
-         limit=limit, brief=["open", "names", "conditions", "evidence"])
+    ask.emit(df, title=f"routes {source} -> {target}")
 
 
 def _positional(flag: str, value: str | None) -> None:
@@ -212,8 +197,8 @@ def _positional(flag: str, value: str | None) -> None:
                              param_hint=flag)
 
 
-@app.command()
-def need(
+def _need(
+    ask: Asked,
     concern: Annotated[str, typer.Option(metavar="CONCERN", help="A concern: id, name or "
                                          "everyday word, e.g. anxiety.")],
     at: Annotated[str, typer.Option("--at", metavar="AGE", help="The child's age, e.g. "
@@ -224,11 +209,6 @@ def need(
                                                     "repeatable.")] = None,
     area: AreaOpt = None,
     births: BirthsOpt = None,
-    data: DataOpt = None,
-    graph: GraphDirOpt = None,
-    fmt: FormatOpt = Format.table,
-    columns: ColumnsOpt = None,
-    limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
     """Routes to the services that meet a need: a concern, at a severity, at an age (for
     example --concern anxiety --severity moderate --at 4m).
@@ -237,8 +217,7 @@ def need(
     --limit of them."""
     from carepath.queries.routes import routes_for_need
 
-    model = load(data, graph)
-    area = resolve(model, area, ("area",), role="area")
+    model = ask.model
     entries = [resolve(model, e, NODE, role="entry point", area=area) for e in entry or []]
     df = routes_for_need(model, concern=resolve_term(model, concern, "concern"),
                          severity=resolve_term(model, severity, "severity"),
@@ -247,16 +226,14 @@ def need(
     if df.empty:
         for entry_point in entries:
             _hint_profession(model, entry_point, None, area, flags=("--entry", "--to"))
-    if fmt is Format.table:
+    if ask.table:
         df = df.assign(tier=df["target"].map(lambda t: getattr(model.services.get(t), "tier",
                                                                None) or ""))
-    emit(df, fmt, title="routes for the need", console=out, columns=columns, limit=limit,
-         brief=["area", "open", "names", "conditions", "evidence"],
-         summary=[["tier", "area"], ["target_name", "tier", "area"]])
+    return df
 
 
-@app.command()
-def gaps(
+def _gaps(
+    ask: Asked,
     area: AreaOpt = None,
     kind: Annotated[list[str] | None, typer.Option(help="Gap kinds; repeatable.")] = None,
     basis: Annotated[list[GapBasis] | None, typer.Option(
@@ -271,84 +248,59 @@ def gaps(
     tier: Annotated[str | None, typer.Option(
         metavar="TIER", help="Only gaps at this tier: id, name or alias, e.g. inpatient, "
         "MBU, PIMHS.")] = None,
-    data: DataOpt = None,
-    graph: GraphDirOpt = None,
-    fmt: FormatOpt = Format.table,
-    columns: ColumnsOpt = None,
-    limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
     """Gaps, each with its basis, reason and evidence: stage x tier, stage x concern, no
     inbound referral, no route to specialist help, transitions with no hand-over. A table
     starts with a summary per area: counts by kind and basis."""
-    from carepath.queries.gaps import gap_summary
-    from carepath.queries.gaps import gaps as find_gaps
+    from carepath.queries.gaps import gap_counts, gap_rows
 
-    model = load(data, graph)
-    area = resolve(model, area, ("area",), role="area")
-    found = find_gaps(model, area=area, kinds=kind or None,
+    model = ask.model
+    found = gap_rows(model, area=area, kinds=kind or None,
                       basis=[b.value for b in basis] if basis else None,
                       concern=resolve_term(model, concern, "concern"),
                       stage=resolve_term(model, stage, "stage"),
                       tier=resolve_term(model, tier, "tier"))
-    if fmt is Format.table and not found.empty:
-        emit(gap_summary(found), fmt, title="gaps by area, kind and basis", console=out,
+    if ask.table and not found.empty:
+        emit(gap_counts(found), ask.fmt, title="gaps by area, kind and basis", console=out,
              limit=0)
     # no generic kind x area matrix here: the summary above already counts them, by basis
     # one area asked: its name is in every reason and in the summary, so the reason gets
     # the width
-    emit(found, fmt, title="gaps", console=out,
-         brief=[*([] if area else ["area"]), "kind", "basis", "reason", "evidence"],
-         columns=columns, limit=limit)
+    ask.emit(found, brief=[*([] if area else ["area"]), "kind", "basis", "reason", "evidence"])
 
 
-@app.command()
-def overlaps(area: AreaOpt = None, data: DataOpt = None, graph: GraphDirOpt = None,
-             fmt: FormatOpt = Format.table,
-             columns: ColumnsOpt = None, limit: LimitOpt = DEFAULT_LIMIT) -> None:
+def _overlaps(ask: Asked, area: AreaOpt = None):
     """Services covering the same stage x tier x concern, duplicated routes, deliberate overlaps."""
-    from carepath.queries.overlaps import overlaps as find_overlaps
+    from carepath.queries.overlaps import overlap_rows
 
-    model = load(data, graph)
-    area = resolve(model, area, ("area",), role="area")
-    emit(find_overlaps(model, area=area), fmt, title="overlaps", console=out,
-         brief=["area", "kind", "names", "similarity", "deliberate"], columns=columns,
-         limit=limit, summary=["kind", "area"])
+    return overlap_rows(ask.model, area=area)
 
 
-@app.command("stepped-care")
-def stepped_care_cmd(
+def _stepped_care_cmd(
+    ask: Asked,
     area: AreaOpt = None,
     births: Annotated[int | None, typer.Option(min=0, help="Births a year, for expected "
                                                "families in need per tier.")] = None,
     flows: Annotated[bool, typer.Option(help="Show flows between tiers instead.")] = False,
-    data: DataOpt = None,
-    graph: GraphDirOpt = None,
-    fmt: FormatOpt = Format.table,
-    columns: ColumnsOpt = None,
-    limit: LimitOpt = DEFAULT_LIMIT,
-) -> None:
+):
     """The stepped-care model: tiers in order, services, population need, flows."""
     from carepath.queries.stepped_care import stepped_care, tier_flows
 
-    model = load(data, graph)
-    area = resolve(model, area, ("area",), role="area")
+    model = ask.model
     if flows:
-        emit(tier_flows(model, area=area), fmt, title="flows between tiers", console=out,
-             brief=["area", "source_tier", "target_tier", "flow", "count", "evidence"],
-             columns=columns, limit=limit)
-        return
+        ask.emit(tier_flows(model, area=area), title="flows between tiers",
+                 brief=["area", "source_tier", "target_tier", "flow", "count", "evidence"])
+        return None
     steps = stepped_care(model, area=area, births=births)
-    if fmt is Format.table:  # an empty step says why: never a bare blank
+    if ask.table:  # an empty step says why: never a bare blank
         steps = steps.assign(names=[
             names or [STEP_WORDS[basis]] for names, basis in zip(steps["names"], steps["basis"],
                                                                strict=True)])
-    emit(steps, fmt, title="stepped care", console=out,
-         brief=["area", "rank", "tier_name", "names", "need_min", "need_max", "families_min",
-                "families_max"], columns=columns, limit=limit)
+    return steps
 
 
-@app.command()
-def eligible(
+def _eligible(
+    ask: Asked,
     at: Annotated[str, typer.Option("--at", metavar="AGE", help="The child's age, e.g. "
                                     "'4 months', 4m, 6/52, pregnancy.")],
     concern: ConcernOpt = None,
@@ -356,24 +308,16 @@ def eligible(
     parent_age: Annotated[float | None, typer.Option(min=0, help="Parent's age in years.")] = None,
     area: AreaOpt = None,
     births: BirthsOpt = None,
-    data: DataOpt = None,
-    graph: GraphDirOpt = None,
-    fmt: FormatOpt = Format.table,
-    columns: ColumnsOpt = None,
-    limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
     """Which services accept a family profile, which exclude it and why, and the route."""
     from carepath.queries.eligibility import eligible as check
 
-    model = load(data, graph)
-    area = resolve(model, area, ("area",), role="area")
+    model, limit = ask.model, ask.limit
     df = check(model, week=week(at, model), concern=resolve_term(model, concern, "concern"),
                severity=resolve_term(model, severity, "severity"), parent_age=parent_age,
                area=area, births=births)
-    if fmt is not Format.table or columns or df.empty:  # json/csv: every row, as it is
-        emit(df, fmt, title="eligibility", console=out, columns=columns, limit=limit,
-             brief=["service", "accepts", "reasons", "route", "evidence"],
-             summary=["accepts", "area"])
+    if not ask.table or ask.columns or df.empty:  # json/csv: every row, as it is
+        ask.emit(df)
         return
     decided = df[df["accepts"] != "unknown"]
     order = decided["accepts"].map({"yes": 0, "no": 1}).fillna(2)  # then any other verdict
@@ -475,8 +419,8 @@ def _unknown_summary(unknown) -> str:
             + "; ".join(parts) + "; --format csv or json lists each with its reasons")
 
 
-@app.command()
-def pathway(
+def _pathway(
+    ask: Asked,
     service: Annotated[str | None, typer.Option(
         help="A service id, name or alias, e.g. 'health visiting'.")] = None,
     at: AtOpt = None,
@@ -491,29 +435,23 @@ def pathway(
         "--full", help="Each cell's rationale, every action and whom it refers to (default: "
         "stage, service, level, heading and the first action).")] = False,
     area: AreaOpt = None,
-    data: DataOpt = None,
-    fmt: FormatOpt = Format.table,
-    columns: ColumnsOpt = None,
-    limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
     """The pathway tool's cells (stage x service x level): rationale, actions and whom they
     refer to. --at keeps every cell whose stage range holds that age; --stage every cell
     whose range overlaps it. The terminal shows each cell in brief, by stage (--full: all of
     it); csv and json give every column."""
-    from carepath.queries.pathway import pathway_cells
+    from carepath.queries.pathway import pathway_rows
 
-    model = load(data)
-    area = resolve(model, area, ("area",), role="area")
-    df = pathway_cells(model, service=service, week=week(at, model), stage=stage, level=level,
-                       area=area)
+    model, limit = ask.model, ask.limit
+    df = pathway_rows(model, service=service, week=week(at, model), stage=stage, level=level,
+                      area=area)
     if heading is not None:
-        df = df[df["heading"].str.contains(heading.strip(), case=False, regex=False)]
+        words = heading.strip().upper()
+        df = df.filter(words in h.upper() for h in df.column("heading"))
         if df.empty:
             _check_heading(model, heading)
-    if fmt is not Format.table or columns or full or df.empty:
-        emit(df, fmt, title="pathway cells", console=out, columns=columns, limit=limit,
-             brief=["stage_text", "service_name", "level", "actions", "target_names",
-                    "evidence"])
+    if not ask.table or ask.columns or full or df.empty:
+        ask.emit(df)
         return
     width = max(out.width, 40)
     write = out.real.file.write
@@ -522,18 +460,19 @@ def pathway(
         f"pathway cells: {len(df)} (--full: each cell's rationale, every action and whom it "
         "refers to; --heading TEXT: one kind of cell)", width)) + "\n")
     last = None
-    for row in shown.itertuples(index=False):
-        if row.stage_text != last:
-            write("\n" + "\n".join(_wrap_text(row.stage_text, width)) + "\n")
-            last = row.stage_text
-        head = f"{row.service} ({row.service_name})" + (f", {row.level}" if row.level else "")
-        head += f": {row.heading or 'no heading'} [{row.evidence}]"
+    for row in shown.records():
+        if row["stage_text"] != last:
+            write("\n" + "\n".join(_wrap_text(row["stage_text"], width)) + "\n")
+            last = row["stage_text"]
+        head = f"{row['service']} ({row['service_name']})" + (f", {row['level']}"
+                                                              if row["level"] else "")
+        head += f": {row['heading'] or 'no heading'} [{row['evidence']}]"
         write("\n".join("  " + line for line in _wrap_text(head, width - 2, "  ")) + "\n")
-        actions = list(row.actions)
+        actions = list(row["actions"])
         more = len(actions) - 1
         first = (actions[0] + (f" (+{more} more action{'s' if more > 1 else ''})"
                                if more else "") if actions else
-                 "no action stated" + (" (--full: its rationale)" if row.rationale else ""))
+                 "no action stated" + (" (--full: its rationale)" if row["rationale"] else ""))
         write("\n".join("    " + line for line in _wrap_text(first, width - 4)) + "\n")
     if len(shown) < len(df):
         write(f"\n... and {len(df) - len(shown)} more cells (--limit 0 for all)\n")
@@ -555,25 +494,20 @@ def _check_heading(model, heading: str) -> None:
                      + f"; the headings: {'; '.join(headings) or 'none'}")
 
 
-@app.command()
-def structure(area: AreaOpt = None, data: DataOpt = None, graph: GraphDirOpt = None,
-             fmt: FormatOpt = Format.table,
-              columns: ColumnsOpt = None, limit: LimitOpt = DEFAULT_LIMIT) -> None:
+def _structure(ask: Asked, area: AreaOpt = None):
     """Hubs and single points of failure (centrality, cut vertices)."""
     from carepath.queries.structure import structure as find
 
-    model = load(data, graph)
-    area = resolve(model, area, ("area",), role="area")
+    model = ask.model
     df = find(model, area=area)
     df = df.assign(separates=_separated(model, df))
-    if fmt is Format.table:
+    if ask.table:
         df = df.assign(cuts=[_cuts(sep, lost) for sep, lost in zip(df["separates"],
                                                                    df["disconnects"],
                                                                    strict=True)])
         df = df.assign(_first=df["cuts"] != "").sort_values("_first", ascending=False,
                                                            kind="stable").drop(columns="_first")
-    emit(df, fmt, title="structure", console=out, columns=columns, limit=limit,
-         brief=["service", "cuts", "betweenness"])
+    return df
 
 
 def _separated(model, df) -> list[list[str]]:
@@ -618,26 +552,20 @@ def _cuts(separated: list[str], disconnects: list[str]) -> str:
     return "; ".join(bits)
 
 
-@app.command()
-def compare(
+def _compare(
+    ask: Asked,
     area_a: Annotated[str, typer.Argument(help="First area: id or name.")],
     area_b: Annotated[str, typer.Argument(help="Second area: id or name.")],
     conformance: Annotated[bool, typer.Option(
         "--conformance", help="The areas' conformance side by side instead (carepath "
         "conform: one row per criterion, each area's verdict).")] = False,
-    data: DataOpt = None,
-    graph: GraphDirOpt = None,
-    fmt: FormatOpt = Format.table,
-    columns: ColumnsOpt = None,
-    limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
     """Two areas side by side: stage x tier coverage and the differences (a table: a tier x
     stage matrix of service counts, then the cells where the areas differ)."""
     from carepath.queries.compare import compare_areas
 
-    model = load(data, graph)
-    area_a = resolve(model, area_a, ("area",), role="area")
-    area_b = resolve(model, area_b, ("area",), role="area")
+    model = ask.model
+    area_a, area_b = ask.area(area_a), ask.area(area_b)
     if conformance:
         import pandas as pd
 
@@ -645,18 +573,16 @@ def compare(
 
         both = side_by_side(pd.concat([conform(model, area=a) for a in (area_a, area_b)],
                                       ignore_index=True))
-        emit(both, fmt, title=f"conformance: {area_a} and {area_b}", console=out,
-             columns=columns, limit=limit)
+        ask.emit(both, title=f"conformance: {area_a} and {area_b}", brief=None)
         return
     df = compare_areas(model, area_a, area_b)
     title = f"{area_a} (a) and {area_b} (b)"
-    if fmt is Format.table and not columns:
-        emit(_matrix(model, df), fmt, title=f"{title}: services a/b at each tier and stage "
+    if ask.table and not ask.columns:
+        emit(_matrix(model, df), ask.fmt, title=f"{title}: services a/b at each tier and stage "
              "('none': no window stated)", console=out, limit=0, compact=True)
         df = df[df["difference"].str.startswith("only")] if "difference" in df else df
         title = f"{title}: where only one has a service"
-    emit(df, fmt, title=title, console=out, columns=columns, limit=limit,
-         brief=["stage", "tier", "services_a", "services_b", "difference"])
+    ask.emit(df, title=title)
 
 
 def _matrix(model, df):
@@ -682,13 +608,11 @@ def _short_stage(model, stage: str) -> str:
     return {"Preconception": "precon", "Pregnancy": "preg", "unstated": "none"}.get(name, name)
 
 
-@app.command()
-def diff(
+def _diff(
+    ask: Asked,
     old: Annotated[Path, typer.Argument(help="The old version's data (folder or file).")],
     new: Annotated[Path, typer.Argument(help="The new version's data (folder or file).")],
-    fmt: FormatOpt = Format.table,
-    columns: ColumnsOpt = None,
-    limit: LimitOpt = DEFAULT_LIMIT,
+    *,
     report: Annotated[bool, typer.Option("--report", help="What changed for families first "
                                          "(routes, eligibility, gaps, stated -> not stated): "
                                          "Markdown, or rows with --format csv/json.")] = False,
@@ -702,28 +626,53 @@ def diff(
         from carepath.cli.history import emit_report
         from carepath.queries.changes import changes
 
-        emit_report(changes(load([old]), load([new])), fmt, old=str(old), new=str(new),
+        emit_report(changes(load([old]), load([new])), ask.fmt, old=str(old), new=str(new),
                     html=html)
-        return
-    emit(find_diff(load([old]), load([new])), fmt, title="diff", console=out, columns=columns,
-         limit=limit)
+        return None
+    return find_diff(load([old]), load([new]))
 
 
-@app.command()
-def whatif(
+def _whatif(
+    ask: Asked,
     remove: Annotated[list[str], typer.Argument(help="Services to remove: ids or names.")],
-    data: DataOpt = None,
-    graph: GraphDirOpt = None,
-    fmt: FormatOpt = Format.table,
-    columns: ColumnsOpt = None,
-    limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
     """The gaps and broken routes that appear if services are decommissioned."""
     from carepath.queries.compare import whatif_remove
 
-    model = load(data, graph)
+    model = ask.model
     remove = [resolve(model, r, ("service",), role="service") for r in remove]
-    emit(whatif_remove(model, remove), fmt, title=f"without {', '.join(remove)}",
-         console=out, brief=["area", "kind", "subject_name", "target_name", "stage", "tier",
-                             "reason"], columns=columns, limit=limit,
-         summary=["kind", "area"])
+    ask.emit(whatif_remove(model, remove), title=f"without {', '.join(remove)}")
+
+
+#: the analysis commands, in the order ``carepath --help`` lists them
+QUESTIONS = (
+    Question("refers", _refers, title="referrals", reads="nodes",
+             nodes=lambda o: [] if o.get("self_referral") else [o.get("source"), o.get("target")]),
+    Question("routes", _routes, brief=["open", "names", "conditions", "evidence"],
+             reads="routes"),
+    Question("need", _need, title="routes for the need", reads="routes",
+             brief=["area", "open", "names", "conditions", "evidence"],
+             summary=[["tier", "area"], ["target_name", "tier", "area"]]),
+    Question("gaps", _gaps, title="gaps", reads="area"),
+    Question("overlaps", _overlaps, title="overlaps", reads="area",
+             brief=["area", "kind", "names", "similarity", "deliberate"],
+             summary=["kind", "area"]),
+    Question("stepped-care", _stepped_care_cmd, title="stepped care",
+             brief=["area", "rank", "tier_name", "names", "need_min", "need_max",
+                    "families_min", "families_max"]),
+    Question("eligible", _eligible, title="eligibility", reads="area",
+             brief=["service", "accepts", "reasons", "route", "evidence"],
+             summary=["accepts", "area"]),
+    Question("pathway", _pathway, title="pathway cells",
+             brief=["stage_text", "service_name", "level", "actions", "target_names",
+                    "evidence"]),
+    Question("structure", _structure, title="structure",
+             brief=["service", "cuts", "betweenness"]),
+    Question("compare", _compare,
+             brief=["stage", "tier", "services_a", "services_b", "difference"]),
+    Question("diff", _diff, title="diff", shared=("fmt", "columns", "limit")),
+    Question("whatif", _whatif, brief=["area", "kind", "subject_name", "target_name", "stage",
+                                       "tier", "reason"], summary=["kind", "area"]),
+)
+for _question in QUESTIONS:
+    register(_question)

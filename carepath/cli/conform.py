@@ -1,4 +1,5 @@
-"""``carepath conform``: areas scored against national standards, every verdict cited."""
+"""``carepath conform``: areas scored against national standards, every verdict cited
+(a question generated from its spec, :data:`QUESTION`; see :mod:`carepath.cli.spec`)."""
 
 from __future__ import annotations
 
@@ -7,25 +8,13 @@ from typing import Annotated
 
 import typer
 
-from carepath.cli._common import (
-    AreaOpt,
-    ColumnsOpt,
-    DataOpt,
-    ForceOpt,
-    FormatOpt,
-    GraphDirOpt,
-    LimitOpt,
-    app,
-    load,
-    note,
-    out,
-    resolve,
-)
-from carepath.printing import DEFAULT_LIMIT, Format, emit
+from carepath.cli._common import AreaOpt, ForceOpt, note, out
+from carepath.cli.spec import Asked, Question, register
+from carepath.printing import emit
 
 
-@app.command()
-def conform(
+def _conform(
+    asked: Asked,
     area: AreaOpt = None,
     against: Annotated[list[str] | None, typer.Option(
         "--against", metavar="SET", help="Criteria sets to score against (ids from --list: "
@@ -53,11 +42,6 @@ def conform(
         "carepath/conformance/criteria/README.md) instead of the bundled sets; repeatable.")
     ] = None,
     force: ForceOpt = False,
-    data: DataOpt = None,
-    graph: GraphDirOpt = None,
-    fmt: FormatOpt = Format.table,
-    columns: ColumnsOpt = None,
-    limit: LimitOpt = DEFAULT_LIMIT,
 ) -> None:
     """Score areas against national standards: one row per area x criterion, verdict met /
     not met / not stated / outside evidence, with the facts used (doc:line) and, for not
@@ -71,13 +55,13 @@ def conform(
     for target in (workbook, earl):
         if target is not None:
             check_new_file(target, force=force)
-    model = load(data, graph)
+    model = asked.model
     sets = select_sets(load_sets(criteria, model=model), against)
     if list_sets:
-        emit(_listing(sets), fmt, title="criteria sets", console=out, columns=columns,
-             limit=limit, brief=["set", "criterion", "must", "level", "test", "paraphrase"])
+        asked.emit(_listing(sets), title="criteria sets", summary=None,
+                 brief=["set", "criterion", "must", "level", "test", "paraphrase"])
         return
-    area = resolve(model, area, ("area",), role="area")
+    area = asked.area(area)
     scored = score(model, area=area, births=births, criteria=sets)
     ranked = levels(model, area=area, births=births, scored=scored, criteria=sets)
     if workbook is not None:
@@ -89,24 +73,27 @@ def conform(
 
         note(f"wrote {write_earl(model, scored, sets, earl, force=force)}")
     if ask:
-        asked = questions(model, scored)
-        if fmt is Format.table and not columns:
-            print(letter(model, asked) if not asked.empty else "No questions: every "
+        to_ask = questions(model, scored)
+        if asked.table and not asked.columns:
+            print(letter(model, to_ask) if not to_ask.empty else "No questions: every "
                   "criterion is met, not met or outside carepath's evidence.")
             return
-        emit(asked, fmt, title="questions", console=out, columns=columns, limit=limit)
+        asked.emit(to_ask, title="questions", brief=None, summary=None)
         return
     if show_levels:
-        emit(ranked, fmt, title="levels", console=out, columns=columns, limit=limit,
-             brief=["area", "set", "rating", "stopped_by"])
+        asked.emit(ranked, title="levels", brief=["area", "set", "rating", "stopped_by"],
+                 summary=None)
         return
-    if fmt is Format.table and not columns and not ranked.empty:
-        emit(ranked, fmt, title="levels (the highest level whose criteria are all met)",
+    if asked.table and not asked.columns and not ranked.empty:
+        emit(ranked, asked.fmt, title="levels (the highest level whose criteria are all met)",
              console=out, limit=0,
              brief=["area", "set", "rating", "stopped_by", *(["reason"] if area else [])])
-    emit(scored, fmt, title="conformance", console=out, columns=columns, limit=limit,
-         brief=[*([] if area else ["area"]), "criterion", "verdict", "reason", "evidence"],
-         summary=["verdict", "set"])
+    asked.emit(scored, brief=[*([] if area else ["area"]), "criterion", "verdict", "reason",
+                            "evidence"])
+
+
+QUESTION = register(Question("conform", _conform, title="conformance",
+                             summary=["verdict", "set"], area=False))
 
 
 def _listing(sets):

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from carepath.cli._common import DataOpt, FormatOpt, GraphDirOpt, app, out
+from carepath.cli._common import app, out
+from carepath.cli.spec import Asked, Question, register
 from carepath.printing import DEFAULT_LIMIT, Format, emit
 
 history_app = typer.Typer(help="Dated versions of the data: save, list, what changed.",
@@ -148,30 +149,29 @@ def diff(
     emit_report(changes(*models), fmt, old=labels[0], new=labels[1], html=html, force=force)
 
 
-@app.command()
-def stale(
+def _stale(
+    ask: Asked,
     older_than: Annotated[str, typer.Option("--older-than", metavar="AGE",
                                             help="How old is too old: 24m, 2y, 90d.")] = "24m",
     area: Annotated[str | None, typer.Option("--area", "-a", metavar="AREA",
                                              help="An area: id or name.")] = None,
-    data: DataOpt = None,
-    graph: GraphDirOpt = None,
-    fmt: FormatOpt = Format.table,
 ) -> None:
     """Services whose facts were last assured (or whose source document is dated) before
     then."""
-    from carepath.cli._common import cli_message, load, note, resolve
+    from carepath.cli._common import cli_message, note
     from carepath.errors import QueryError, UsageError
     from carepath.queries.staleness import stale as find_stale
 
-    model = load(data, graph)
-    area = resolve(model, area, ("area",), role="area")
     try:
-        found, undated = find_stale(model, older_than=older_than, area=area)
+        found, undated = find_stale(ask.model, older_than=older_than, area=area)
     except QueryError as exc:  # a bad --older-than is a usage error
         raise UsageError(cli_message(exc)) from None
-    emit(found, fmt, title=f"stale: facts dated more than {older_than} ago", console=out,
-         brief=["service", "name", "dated", "basis", "evidence"])
-    if undated and fmt is Format.table:
+    ask.emit(found, title=f"stale: facts dated more than {older_than} ago")
+    if undated and ask.table:
         note(f"{undated} services state no assured date and no dated document: "
              "not listed (their age is not stated)")
+
+
+#: ``stale``, generated as the analyses are (:mod:`carepath.cli.spec`): no --columns, --limit
+STALE = register(Question("stale", _stale, brief=["service", "name", "dated", "basis", "evidence"],
+                          shared=("data", "graph", "fmt")))
