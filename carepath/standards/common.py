@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from carepath.graph.model import Model, Relation, RelationKind, Service
+from carepath.graph.model import Model, PathwayCell, Relation, RelationKind, Service
 from carepath.graph.rdf import CP, ID
 
 ORG_PREFIX = "Provided by: "
@@ -307,6 +307,8 @@ def service_facts(svc: Service) -> Iterable[tuple]:
             yield ("service", sid, name, value)
     if svc.aliases:
         yield ("service", sid, "aliases", tuple(svc.aliases))
+    if svc.part_of is not None:
+        yield ("service", sid, "part_of", svc.part_of)
     if svc.stage_texts:
         yield ("service", sid, "stage_texts", tuple(svc.stage_texts))
     for need in svc.addresses:
@@ -344,8 +346,7 @@ def model_facts(model: Model) -> set[tuple]:
         facts.update(service_facts(svc))
     facts.update(relation_fact(rel) for rel in model.relations)
     facts.update(("overlap", tuple(o.services), o.note) for o in model.overlaps)
-    facts.update(("pathway", c.service, c.stage_text, c.level, c.heading, c.rationale,
-                  tuple(c.actions)) for c in model.pathway)
+    facts.update(pathway_fact(c) for c in model.pathway)
     return facts
 
 
@@ -378,23 +379,82 @@ def is_route(model: Model, rel: Relation) -> bool:
     return rel.kind in ACCESS_KINDS and rel.target in model.services
 
 
-def report_common_losses(model: Model, report: ExportReport) -> None:
-    """Add what neither directory standard holds: relations that are not access routes into a
-    service, the structured conditions of criteria, areas' births, overlaps, pathway cells and
-    the provenance of every fact.
+def relation_record(rel: Relation) -> dict[str, Any]:
+    """Any relation as carepath's relation record, with both ends (``from`` and ``to``) and
+    without provenance: what HSDS ``relation`` attributes and FHIR ``relation`` extensions
+    carry for relations that are not access routes into a service.
 
-    Access routes, professions, interventions, population need, response times, concerns not
-    addressed and tier notes are held (as HSDS attributes, FHIR characteristics and
-    extensions), so they are not listed.
+    >>> from carepath import load_reference
+    >>> m = load_reference()
+    >>> rel = next(r for r in m.relations if r.kind.value == "trains")
+    >>> sorted(relation_record(rel))[:3]
+    ['from', 'kind', 'note']
+    """
+    return {**route_record(rel), "to": rel.target}
+
+
+def holder_of(model: Model, rel: Relation) -> str | None:
+    """The service whose record carries a relation in HSDS and FHIR: the service a route
+    leads into; for any other relation its source if that is a service, else its target if
+    that is one; None when neither end is a service (then the relation is listed as lost).
+
+    >>> from carepath import load_reference
+    >>> m = load_reference()
+    >>> rel = next(r for r in m.relations if r.source == "gp" and r.target == "dorset-pmmhs")
+    >>> holder_of(m, rel)
+    'dorset-pmmhs'
+    """
+    if is_route(model, rel):
+        return rel.target
+    if rel.source in model.services:
+        return rel.source
+    return rel.target if rel.target in model.services else None
+
+
+def pathway_record(cell: PathwayCell) -> dict[str, Any]:
+    """A pathway cell as carepath's pathway record (the data files' keys), without its
+    service and provenance: what HSDS ``pathway-cell`` attributes carry.
+
+    >>> from carepath import load_reference
+    >>> pathway_record(load_reference().pathway[0])  # doctest: +NORMALIZE_WHITESPACE
+    {'stage': 'Birth - 6 weeks', 'level': 'universal', 'heading': 'Death of baby',
+     'rationale': 'At birth or soon after', 'actions': ['Support for existing family.']}
+    """
+    record: dict[str, Any] = {"stage": cell.stage_text}
+    for key in ("level", "heading", "rationale"):
+        value = getattr(cell, key)
+        if value is not None:
+            record[key] = value
+    if cell.actions:
+        record["actions"] = list(cell.actions)
+    return record
+
+
+def pathway_fact(cell: PathwayCell) -> tuple:
+    """A pathway cell as a fact (not its window, which its stage text gives, nor its
+    provenance)."""
+    return ("pathway", cell.service, cell.stage_text, cell.level, cell.heading, cell.rationale,
+            tuple(cell.actions))
+
+
+def report_common_losses(model: Model, report: ExportReport) -> None:
+    """Add what neither directory standard holds: relations with no service at either end,
+    the structured conditions of criteria, areas' births, overlaps and the provenance of
+    every fact.
+
+    Access routes and every other relation of a service (advice, training, collaboration,
+    referrals to professions), the services a service is part of, pathway cells,
+    professions, interventions, population need, response times, concerns not addressed and
+    tier notes are held (as HSDS attributes, FHIR characteristics, extensions and
+    PlanDefinitions), so they are not listed.
     """
     for rel in model.relations:
-        if is_route(model, rel):
+        if holder_of(model, rel) is not None:
             continue
-        why = ("its target is a profession" if rel.target in model.professions
-               else f"{rel.kind.label} has no field")
         report.lose(f"relations: {rel.kind.label}",
                     [f"{model.name_of(rel.source)} -> {model.name_of(rel.target)} "
-                     f"({why}) [{evidence(rel)}] {rel.id}"], [relation_fact(rel)])
+                     f"(no service at either end to carry it) [{evidence(rel)}] {rel.id}"],
+                    [relation_fact(rel)])
     for svc in model.services.values():
         for crit in svc.eligibility:
             conditions = _criterion_conditions(crit)
@@ -415,11 +475,6 @@ def report_common_losses(model: Model, report: ExportReport) -> None:
     report.lose("deliberate overlaps", [f"{', '.join(o.services)}: {o.note}"
                                         for o in model.overlaps],
                 [("overlap", tuple(o.services), o.note) for o in model.overlaps])
-    report.lose("pathway cells", [f"{c.service} at {c.stage_text}"
-                                  + (f" ({c.level})" if c.level else "")
-                                  for c in model.pathway],
-                [("pathway", c.service, c.stage_text, c.level, c.heading, c.rationale,
-                  tuple(c.actions)) for c in model.pathway])
 
 
 @dataclass(slots=True, frozen=True)
