@@ -91,7 +91,10 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            import_help="FHIR R4 HealthcareService resources (.json or .xml, single or Bundle, "
                        "or a folder of them) into carepath data files.",
            options=(Option("--definitions", "definitions", "Also write carepath's extension "
-                           "StructureDefinitions and code systems (a Bundle, JSON) here."),)),
+                           "StructureDefinitions and code systems (a Bundle, JSON) here."),
+                    Option("--ndjson", "ndjson", "Also write the resources as FHIR Bulk Data "
+                           "NDJSON into this folder (one file per resource type and a "
+                           "manifest.json; import fhir reads it)."))),
     Format("graphml", "GraphML 1.0",
            "The property graph as GraphML (yEd, Cytoscape, Gephi, graphology).", "FILE"),
     Format("gexf", "GEXF 1.3", "The property graph as GEXF 1.3 (Gephi, graphology).", "FILE"),

@@ -37,6 +37,7 @@ condition), which an import reads back.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,7 @@ from carepath.standards.common import (
     Exported,
     ExportReport,
     cleaned,
+    holder_of,
     is_route,
     model_needs_cleaning,
     notes_without_organisation,
@@ -83,7 +85,9 @@ from carepath.standards.importing import (
 FHIR_NS = "http://hl7.org/fhir"
 # the extension URLs of carepath 0.1's exports, still read
 LEGACY_EXT = {CP + "alias": "alias", CP + "stageText": "stage-text", CP + "addresses": "addresses"}
-KNOWN_COMPANIONS = ("Organization", "Location")
+KNOWN_COMPANIONS = ("Organization", "Location", "PlanDefinition")
+NDJSON_KINDS = ("HealthcareService", *KNOWN_COMPANIONS)  # the types of carepath's NDJSON
+BULK_MANIFEST = "manifest.json"
 
 
 def _error(file: str, line: int | None, record: str | None, msg: str) -> DataValidationError:
@@ -257,11 +261,10 @@ def read_fhir(path: Path | str, *, prefix: str = "fhir") -> FhirRead:
     path = Path(path)
     if not path.exists():
         raise _error(str(path), None, None, "no such file or folder")
-    files = ([p for p in sorted(path.iterdir()) if p.suffix.lower() in (".json", ".xml")]
-             if path.is_dir() else [path])
-    if not files:
-        raise _error(str(path), None, None, "no .json or .xml FHIR files in this folder")
-    resources = [r for file in files for r in _parse_file(file)]
+    files = _fhir_files(path)
+    resources = [r for file in files for r in (_parse_ndjson(file)
+                                               if file.suffix.lower() == ".ndjson"
+                                               else _parse_file(file))]
     warnings: list[Problem] = []
     lookup: dict[str, _Resource] = {}
     for res in resources:
@@ -283,7 +286,135 @@ def read_fhir(path: Path | str, *, prefix: str = "fhir") -> FhirRead:
     if not services:
         raise _error(str(path), None, None, "no HealthcareService resources found")
     entries = [_fhir_entry(res, sources[res.file].id, lookup) for res in services]
+    _read_pathways(resources, services, entries, warnings)
     return FhirRead(entries, list(sources.values()), warnings)
+
+
+def _fhir_files(path: Path) -> list[Path]:
+    """The files to read: ``path`` itself; a folder's .json, .xml and .ndjson files (for a
+    Bulk Data export, the files of its manifest); a Bulk Data manifest's files."""
+    if path.is_dir():
+        if (path / BULK_MANIFEST).is_file() and any(path.glob("*.ndjson")):
+            path = path / BULK_MANIFEST
+        else:
+            files = [p for p in sorted(path.iterdir())
+                     if p.suffix.lower() in (".json", ".xml", ".ndjson")]
+            if not files:
+                raise _error(str(path), None, None,
+                             "no .json, .xml or .ndjson FHIR files in this folder")
+            return files
+    if path.suffix.lower() != ".json" or path.stat().st_size > 10_000_000:
+        return [path]
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (ValueError, RecursionError):
+        return [path]  # _parse_file says what is wrong with it
+    if not (isinstance(doc, dict) and "resourceType" not in doc
+            and isinstance(doc.get("output"), list)):
+        return [path]
+    files = []  # a FHIR Bulk Data manifest: its output files, each inside its folder
+    for n, item in enumerate(doc["output"]):
+        url = item.get("url") if isinstance(item, dict) else None
+        if not isinstance(url, str) or "://" in url or Path(url).is_absolute() \
+                or ".." in Path(url).parts:
+            raise _error(str(path), None, f"output[{n}]",
+                         f"url {url!r} is not a file beside the manifest (remote, absolute or "
+                         "'..' paths are not read)")
+        file = path.parent / url
+        if not file.resolve().is_relative_to(path.parent.resolve()) or not file.is_file():
+            raise _error(str(path), None, f"output[{n}]",
+                         f"file {url!r} is missing from the folder of the manifest")
+        files.append(file)
+    if not files:
+        raise _error(str(path), None, "output", "the Bulk Data manifest lists no files")
+    return files
+
+
+def _parse_ndjson(path: Path) -> list[_Resource]:
+    """The resources of a FHIR Bulk Data NDJSON file, one a line, each with its line."""
+    shown = str(path)
+    R4B = _models()
+    out = []
+    with path.open(encoding="utf-8-sig", errors="replace") as fh:
+        for n, text in enumerate(fh, start=1):
+            if not text.strip():
+                continue
+            try:
+                doc = json.loads(text)
+            except json.JSONDecodeError as exc:
+                raise _error(shown, n, None, f"not an NDJSON line of FHIR JSON (invalid JSON: "
+                             f"{exc.msg})") from None
+            except RecursionError:
+                raise _error(shown, n, None, "JSON nested too deeply to be a FHIR "
+                             "resource") from None
+            if not isinstance(doc, dict) or "resourceType" not in doc:
+                raise _error(shown, n, None, "not a FHIR resource: no resourceType")
+            kind = str(doc["resourceType"])
+            record = f"{kind}/{doc.get('id', '(no id)')}"
+            if kind not in NDJSON_KINDS:
+                out.append(_Resource(_Other(kind, doc.get("id")), shown, n))
+                continue
+            try:
+                resource = R4B.get_fhir_model_class(kind).model_validate(doc)
+            except RecursionError:
+                raise _error(shown, n, record, "nested too deeply to be a FHIR resource") \
+                    from None
+            except Exception as exc:
+                raise _error(shown, n, record, f"not valid FHIR R4: {_first_error(exc)}") \
+                    from None
+            out.append(_Resource(resource, shown, n))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Other:
+    """A resource of a type carepath does not read (its type and id, for the warning)."""
+
+    kind: str
+    id: str | None
+
+    def get_resource_type(self) -> str:
+        return self.kind
+
+
+def _read_pathways(resources: list[_Resource], services: list[_Resource],
+                   entries: list[Entry], warnings: list[Problem]) -> None:
+    """Pathway cells of carepath's PlanDefinitions onto the entries of their services."""
+    by_ref: dict[str, Entry] = {}
+    for res, entry in zip(services, entries, strict=True):
+        by_ref[res.label] = entry
+        if res.full_url:
+            by_ref[res.full_url] = entry
+    for res in resources:
+        if res.model.get_resource_type() != "PlanDefinition":
+            continue
+        if _identifier(res.model, SYSTEM["pathway"]) is None:
+            warnings.append(Problem("warning", "other-resource", res.file, res.line, res.label,
+                                    "a PlanDefinition carepath did not write: not read"))
+            continue
+        for n, action in enumerate(res.model.action or []):
+            ext = next((e for e in action.extension or []
+                        if e.url == ext_url("pathway-cell")), None)
+            parts = _parts(ext) if ext is not None else {}
+            ref = (parts.get("service") or [None])[0]
+            entry = by_ref.get(getattr(ref, "reference", None) or "")
+            if entry is None or not parts.get("stage-text"):
+                warnings.append(Problem(
+                    "warning", "unknown-pathway-service", res.file, res.line,
+                    f"{res.label} action[{n}]", "a pathway action without a service of the "
+                    "file (or without its stage): left out"))
+                continue
+            record: dict[str, Any] = {"stage": parts["stage-text"][0]}
+            for term in _codings(action.code, ""):
+                if term.taxonomy == SYSTEM["level"]:
+                    record["level"] = term.code
+            if action.title is not None:
+                record["heading"] = action.title
+            if action.description is not None:
+                record["rationale"] = action.description
+            if action.action:
+                record["actions"] = [a.description or a.title or "" for a in action.action]
+            entry.pathway.append((record, res.line))
 
 
 def _fhir_entry(res: _Resource, source: str, lookup: dict[str, _Resource]) -> Entry:
@@ -320,7 +451,7 @@ def _fhir_entry(res: _Resource, source: str, lookup: dict[str, _Resource]) -> En
                   areas=areas, criteria=criteria)
     carepath_id = _identifier(hs, SYSTEM["service"])
     if carepath_id is not None:  # written by carepath: restore what its codes hold
-        _restore(entry, hs, carepath_id, res.line)
+        _restore(entry, hs, carepath_id, res.line, lookup)
         return entry
     entry.terms = [*_codings(hs.category, "category"), *_codings(hs.type, "type"),
                    *_codings(hs.specialty, "specialty"), *_codings(hs.program, "program"),
@@ -352,14 +483,40 @@ def _parts(ext: Any) -> dict[str, list[Any]]:
 
 
 def _value(ext: Any) -> Any:
-    for name in ("valueString", "valueCoding", "valueDecimal", "valueCode"):
+    for name in ("valueString", "valueCoding", "valueDecimal", "valueCode", "valueReference"):
         value = getattr(ext, name, None)
         if value is not None:
             return value
     return None
 
 
-def _restore(entry: Entry, hs: Any, carepath_id: str, line: int | None) -> None:
+def _relation_record(parts: dict[str, list[Any]]) -> dict[str, Any]:
+    """A ``route`` or ``relation`` extension's parts as carepath's relation record."""
+    record: dict[str, Any] = {"kind": parts["kind"][0].code, "from": parts["from"][0].code}
+    if "to" in parts:
+        record["to"] = parts["to"][0].code
+    for part, key in (("stage-text", "stages"), ("concern", "concerns"),
+                      ("severity", "severity")):
+        if part in parts:
+            record[key] = [v.code if hasattr(v, "code") else v for v in parts[part]]
+    for part, key in (("urgency", "urgency"), ("response-time", "response_time"),
+                      ("level", "level"), ("note", "note")):
+        if part in parts:
+            value = parts[part][0]
+            record[key] = value.code if hasattr(value, "code") else value
+    return record
+
+
+def _service_id(ref: Any, lookup: dict[str, _Resource]) -> str | None:
+    """The carepath id of the HealthcareService a Reference points to, or None."""
+    res = lookup.get(getattr(ref, "reference", None) or "")
+    if res is None or res.model.get_resource_type() != "HealthcareService":
+        return None
+    return _identifier(res.model, SYSTEM["service"])
+
+
+def _restore(entry: Entry, hs: Any, carepath_id: str, line: int | None,
+             lookup: dict[str, _Resource]) -> None:
     """A service carepath exported: what its codings and extensions hold."""
     entry.carepath_id = carepath_id
     entry.notes = hs.comment or None
@@ -390,21 +547,15 @@ def _restore(entry: Entry, hs: Any, carepath_id: str, line: int | None) -> None:
             parts = _parts(ext)
             extra.setdefault("response_times", []).append(
                 {"urgency": parts["urgency"][0].code, "within": parts["within"][0]})
-        elif name == "route":
-            routes_seen = True
-            parts = _parts(ext)
-            record: dict[str, Any] = {"kind": parts["kind"][0].code,
-                                      "from": parts["from"][0].code}
-            for part, key in (("stage-text", "stages"), ("concern", "concerns"),
-                              ("severity", "severity")):
-                if part in parts:
-                    record[key] = [v.code if hasattr(v, "code") else v for v in parts[part]]
-            for part, key in (("urgency", "urgency"), ("response-time", "response_time"),
-                              ("level", "level"), ("note", "note")):
-                if part in parts:
-                    value = parts[part][0]
-                    record[key] = value.code if hasattr(value, "code") else value
-            entry.routes.append((record, line))
+        elif name in ("route", "relation"):
+            routes_seen = routes_seen or name == "route"
+            entry.routes.append((_relation_record(_parts(ext)), line))
+        elif name == "part-of" and ext.valueReference is not None:
+            # a parent the file does not hold stays a reference: the import warns and leaves
+            # it out (see carepath.standards.importing)
+            parent = _service_id(ext.valueReference, lookup)
+            extra["part_of"] = {"service": parent or ext.valueReference.reference
+                                or ext.valueReference.display or "(no reference)"}
     for term in _codings(hs.type, ""):
         if term.taxonomy == SYSTEM["tier"]:
             entry.tier = term.code
@@ -463,10 +614,21 @@ def _complex(name: str, parts: list[tuple[str, str, Any]]) -> dict[str, Any]:
                           for part, kind, value in parts if value is not None]}
 
 
-def _route_extension(model: Model, rel: Any) -> dict[str, Any]:
+def service_reference(model: Model, service: str) -> dict[str, str]:
+    """A reference to a service's HealthcareService in the Bundle (by its ``urn:uuid``)."""
+    return {"reference": f"urn:uuid:{stable_uuid('fhir', f'service:{service}')}",
+            "display": model.name_of(service)}
+
+
+def _route_extension(model: Model, rel: Any, name: str = "route") -> dict[str, Any]:
+    """A ``route`` extension (into the service holding it) or, with ``name="relation"``, a
+    ``relation`` extension naming both ends."""
     parts: list[tuple[str, str, Any]] = [
         ("kind", "Coding", _coding("relation-kind", rel.kind.value, rel.kind.label)),
         ("from", "Coding", _coding("referral-source", rel.source, model.name_of(rel.source)))]
+    if name == "relation":
+        parts.append(("to", "Coding", _coding("referral-source", rel.target,
+                                              model.name_of(rel.target))))
     parts += [("stage-text", "String", t) for t in rel.stage_texts]
     parts += [("concern", "Coding", _coding("concern", c, model.concerns[c].name))
               for c in sorted(rel.concerns)]
@@ -480,11 +642,16 @@ def _route_extension(model: Model, rel: Any) -> dict[str, Any]:
         parts.append(("level", "Coding", _coding("level", rel.level,
                                                  model.levels[rel.level].name)))
     parts.append(("note", "String", rel.note))
-    return _complex("route", parts)
+    return _complex(name, parts)
+
+
+def _relation_phrase(model: Model, rel: Any) -> str:
+    return (f"{model.name_of(rel.source)} {rel.kind.label} {model.name_of(rel.target)}"
+            + (f": {rel.note}" if rel.note else "") + f" [{rel.provenance.ref}]")
 
 
 def _service_resource(model: Model, svc: Any, routes: list, org_ref: str, org_name: str,
-                      area_ref: str) -> dict[str, Any]:
+                      area_ref: str, others: Sequence[Any] = ()) -> dict[str, Any]:
     area = model.areas[svc.area]
     tier = model.tiers[svc.tier].name if svc.tier else None
     stages = model.stages_covered(svc)
@@ -494,7 +661,8 @@ def _service_resource(model: Model, svc: Any, routes: list, org_ref: str, org_na
             svc.name,
             f"{'Tier: ' + tier + '. ' if tier else ''}Area: {area.name}."
             + (f" Ages: {'; '.join(svc.stage_texts)}." if svc.stage_texts else ""),
-            items=[route_phrase(model, r) for r in routes]),
+            items=[*(route_phrase(model, r) for r in routes),
+                   *(_relation_phrase(model, r) for r in others)]),
         "identifier": [{"system": SYSTEM["service"], "value": svc.id}],
         "active": True, "providedBy": {"reference": org_ref, "display": org_name},
         "name": svc.name,
@@ -517,6 +685,9 @@ def _service_resource(model: Model, svc: Any, routes: list, org_ref: str, org_na
         ("urgency", "Coding", _coding("urgency", r.urgency, model.urgencies[r.urgency].name)),
         ("within", "String", r.within)]) for r in svc.response_times]
     extensions += [_route_extension(model, rel) for rel in routes]
+    extensions += [_route_extension(model, rel, "relation") for rel in others]
+    if svc.part_of is not None:
+        extensions.append(_ext("part-of", valueReference=service_reference(model, svc.part_of)))
     if extensions:
         hs["extension"] = extensions
     if svc.tier:
@@ -546,6 +717,45 @@ def _service_resource(model: Model, svc: Any, routes: list, org_ref: str, org_na
         hs["referralMethod"] = [_concept("referral-source", node, label)
                                 for node, label in sources.items()]
     return hs
+
+
+PLAN_TYPE = "http://terminology.hl7.org/CodeSystem/plan-definition-type"
+
+
+def _cell_action(model: Model, cell: Any) -> dict[str, Any]:
+    """One pathway cell as a PlanDefinition action (see :mod:`.fhir_definitions`)."""
+    action: dict[str, Any] = {"extension": [_complex("pathway-cell", [
+        ("service", "Reference", service_reference(model, cell.service)),
+        ("stage-text", "String", cell.stage_text)])]}
+    if cell.heading is not None:
+        action["title"] = cell.heading
+    if cell.rationale is not None:
+        action["description"] = cell.rationale
+    if cell.level is not None:
+        action["code"] = [_concept("level", cell.level, model.levels[cell.level].name)]
+    if cell.actions:
+        action["action"] = [{"description": text} for text in cell.actions]
+    return action
+
+
+def _pathway_resource(model: Model, area: Any, cells: list) -> dict[str, Any]:
+    """The pathway cells of one area's services as a PlanDefinition in the shape of HL7
+    CPG-on-FHIR's pathway (type clinical-protocol; one action per cell)."""
+    items = [f"{c.stage_text}: {model.name_of(c.service)}"
+             + (f" ({c.level})" if c.level else "") + (f", {c.heading}" if c.heading else "")
+             + (": " + " ".join(c.actions) if c.actions else "") for c in cells]
+    return {
+        "resourceType": "PlanDefinition",
+        "text": narrative(f"The pathway of {area.name}: what each service does at each age "
+                          "stage (stage x service x level).", items=items),
+        "identifier": [{"system": SYSTEM["pathway"], "value": area.id}],
+        "title": f"Pathway: {area.name}",
+        "type": {"coding": [{"system": PLAN_TYPE, "code": "clinical-protocol",
+                             "display": "Clinical Protocol"}]},
+        "status": "active",
+        "description": f"What each service in {area.name} does at each age stage, as "
+                       "carepath's sources state it.",
+        "action": [_cell_action(model, c) for c in cells]}
 
 
 def to_fhir(model: Model) -> Exported[dict[str, Any]]:
@@ -578,9 +788,14 @@ def to_fhir(model: Model) -> Exported[dict[str, Any]]:
             location["address"] = {"country": area.country}
         add(f"area:{area.id}", location)
     routes: dict[str, list] = {}
+    others: dict[str, list] = {}  # a service's other relations (advice, training...)
     for rel in model.relations:
         if is_route(model, rel):
             routes.setdefault(rel.target, []).append(rel)
+        else:
+            holder = holder_of(model, rel)
+            if holder is not None:
+                others.setdefault(holder, []).append(rel)
     for svc in model.services.values():
         area = model.areas[svc.area]
         name = organisation_of(svc)
@@ -598,7 +813,12 @@ def to_fhir(model: Model) -> Exported[dict[str, Any]]:
                 "alias": [stand_in]})
         add(f"service:{svc.id}", _service_resource(
             model, svc, routes.get(svc.id, []), org_ref, name or area.name,
-            refs[f"area:{area.id}"]))
+            refs[f"area:{area.id}"], others.get(svc.id, ())))
+    cells: dict[str, list] = {}
+    for cell in model.pathway:
+        cells.setdefault(model.services[cell.service].area, []).append(cell)
+    for area_id, area_cells in cells.items():
+        add(f"pathway:{area_id}", _pathway_resource(model, model.areas[area_id], area_cells))
     bundle = {"resourceType": "Bundle", "id": stable_uuid("fhir", "bundle"),
               "type": "collection", "entry": entries}
     if model_needs_cleaning(model, strip=True):
@@ -620,6 +840,13 @@ def to_fhir(model: Model) -> Exported[dict[str, Any]]:
                                   "service as a 'route' extension with its conditions; who "
                                   "refers in as referralMethod codings; the routes as "
                                   "extraDetails text with their evidence"])
+    report.hold("other relations", ["advice, training, collaboration and referrals to "
+                                    "professions as 'relation' extensions (both ends, every "
+                                    "condition) of the service at one end; the service a "
+                                    "service is part of as a 'part-of' extension"])
+    report.hold("pathway cells", [f"{len(model.pathway)} stage x service x level cells as the "
+                                  f"actions of {len(cells)} PlanDefinition resources (one per "
+                                  "area, the shape of HL7 CPG-on-FHIR's pathway)"])
     report_common_losses(model, report)
     return Exported(bundle, report)
 
@@ -688,13 +915,81 @@ def to_fhir_xml(model: Model) -> str:
     return fhir_text(to_fhir(model).artifact, xml=True)
 
 
-def write_fhir(model: Model, path: Path | str, *,
-               definitions: Path | str | None = None) -> Exported[Path]:
+_URN = re.compile(r'"reference":"urn:uuid:([0-9a-f-]{36})"')
+
+
+def to_ndjson(bundle: dict[str, Any]) -> dict[str, str]:
+    """A Bundle's resources as FHIR Bulk Data NDJSON: resource type -> text, one resource a
+    line, the Bundle's ``urn:uuid`` references made relative (``Organization/{id}``).
+
+    >>> from carepath import load_reference
+    >>> files = to_ndjson(to_fhir(load_reference()).artifact)
+    >>> sorted(files)
+    ['HealthcareService', 'Location', 'Organization', 'PlanDefinition']
+    >>> '"reference":"Organization/' in files["HealthcareService"]
+    True
+    """
+    relative = {e["fullUrl"].removeprefix("urn:uuid:"):
+                f"{e['resource']['resourceType']}/{e['resource']['id']}"
+                for e in bundle["entry"]}
+
+    def local(match: re.Match[str]) -> str:
+        return f'"reference":{json.dumps(relative.get(match.group(1), match.group(0)))}'
+
+    lines: dict[str, list[str]] = {}
+    for entry in bundle["entry"]:
+        resource = entry["resource"]
+        text = json.dumps(resource, ensure_ascii=False, separators=(",", ":"))
+        lines.setdefault(resource["resourceType"], []).append(_URN.sub(local, text))
+    return {kind: "\n".join(rows) + "\n" for kind, rows in lines.items()}
+
+
+def bulk_manifest(files: dict[str, str], *, when: str | None = None) -> dict[str, Any]:
+    """The FHIR Bulk Data manifest of NDJSON files (type -> text, as :func:`to_ndjson`
+    makes): each file by its name beside the manifest, with its count of resources.
+
+    >>> bulk_manifest({"Location": "{}\\n{}\\n"}, when="2026-01-01T00:00:00Z")["output"]
+    [{'type': 'Location', 'url': 'Location.ndjson', 'count': 2}]
+    """
+    import datetime
+
+    when = when or datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"transactionTime": when, "request": "carepath export fhir --ndjson",
+            "requiresAccessToken": False,
+            "output": [{"type": kind, "url": f"{kind}.ndjson", "count": text.count("\n")}
+                       for kind, text in sorted(files.items())],
+            "error": []}
+
+
+def write_ndjson(bundle: dict[str, Any], folder: Path | str) -> Path:
+    """Write a Bundle's resources into ``folder`` as FHIR Bulk Data NDJSON (one file per
+    resource type, ``{type}.ndjson``, and the Bulk Data ``manifest.json``), atomically; a
+    folder carepath did not write is refused. Returns the folder."""
+    from carepath.files import atomic_dir
+    from carepath.outputs import check_target
+
+    folder = Path(folder)
+    check_target(folder)
+    files = to_ndjson(bundle)
+    with atomic_dir(folder) as tmp:
+        for kind, text in files.items():
+            (tmp / f"{kind}.ndjson").write_text(text, encoding="utf-8")
+        (tmp / BULK_MANIFEST).write_text(json.dumps(bulk_manifest(files), indent=2) + "\n",
+                                         encoding="utf-8")
+    return folder
+
+
+def write_fhir(model: Model, path: Path | str, *, definitions: Path | str | None = None,
+               ndjson: Path | str | None = None) -> Exported[Path]:
     """Write the Bundle to ``path`` atomically (XML for ``.xml``, else JSON), converting the
     model once; with ``definitions``, also the extensions' StructureDefinitions and the code
-    systems as a Bundle (JSON). Returns the path and the report."""
+    systems as a Bundle (JSON); with ``ndjson``, also the resources as FHIR Bulk Data NDJSON
+    in that folder (:func:`write_ndjson`: what a validator or server reads resource by
+    resource at region scale). Returns the path and the report."""
     path = Path(path)
     done = to_fhir(model)
+    if ndjson is not None:
+        write_ndjson(done.artifact, ndjson)
     text = fhir_text(done.artifact, xml=path.suffix.lower() == ".xml")
     if definitions is not None:
         write_atomic(Path(definitions), fhir_text(definitions_bundle(model)))
