@@ -8,7 +8,8 @@ evidence-based-medicine and subscription resources: Bundle, Organization, Locati
 HealthcareService are the same in R4 and R4B, so what validates here is valid R4.
 
 **Import** (:func:`read_fhir`, :func:`import_fhir`): a HealthcareService or a Bundle of them
-(JSON or XML; a folder of such files). name; providedBy (the Organization in the Bundle, or
+(JSON or XML; a folder of such files), or FHIR Bulk Data NDJSON (``.ndjson`` files of one
+resource a line, a folder of them, or their Bulk Data ``manifest.json``). name; providedBy (the Organization in the Bundle, or
 the reference's display) as the first line of the notes; type, specialty, category,
 characteristic and program codings as taxonomy terms (mapped onto tier, concerns and stages by
 the mapping file); eligibility as criteria (``exclusion`` when its code says so); referralMethod,
@@ -17,7 +18,8 @@ the display) as the area.
 
 **Export** (:func:`to_fhir`, :func:`write_fhir`): a ``collection`` Bundle of Organization
 (as for HSDS: recorded, else one stand-in per area), Location (one per area, the services'
-coverageArea) and HealthcareService resources, each with a generated narrative. A service's
+coverageArea), HealthcareService and PlanDefinition resources, each with a generated
+narrative. A service's
 carepath id is its identifier, its tier its ``type``, its level its ``program``, the canonical
 stages it covers, the concerns it addresses, the professions that staff it and the
 interventions it delivers its ``characteristic``s, its criteria its ``eligibility`` (code
@@ -25,13 +27,24 @@ interventions it delivers its ``characteristic``s, its criteria its ``eligibilit
 codings (system ``https://w3id.org/carepath/id/referral-source``) and its routes with their
 evidence the ``extraDetails`` text. The rest are carepath extensions defined in
 :mod:`~carepath.standards.fhir_definitions` (aliases, stage texts, severities, concerns not
-addressed, tier note, population need, response times, and each access route with every
-condition), which an import reads back.
+addressed, tier note, population need, response times, each access route with every
+condition, the service's other relations - advice, training, collaboration, referrals to
+professions - with both ends, and the service it is part of), which an import reads back.
+The pathway cells (stage x service x level) are a ``PlanDefinition`` per area in the shape
+of HL7 CPG-on-FHIR's pathway: type ``clinical-protocol``, one action per cell (title: the
+heading, description: the rationale, code: the level, sub-actions: what is done, and a
+``pathway-cell`` extension naming the service and the stage as written).
+
+At region scale a Bundle is too big for a validator to hold (HAPI FHIR cannot validate a
+200 MB Bundle in 6 GB): :func:`write_ndjson` (``carepath export fhir --ndjson FOLDER``) writes
+the same resources as FHIR Bulk Data NDJSON, one file per resource type with references
+made relative (``Organization/{id}``) and the Bulk Data manifest, which a validator or a
+server reads resource by resource.
 
 >>> from carepath import load_reference
 >>> bundle = to_fhir(load_reference()).artifact
 >>> sorted({e["resource"]["resourceType"] for e in bundle["entry"]})
-['HealthcareService', 'Location', 'Organization']
+['HealthcareService', 'Location', 'Organization', 'PlanDefinition']
 """
 
 from __future__ import annotations

@@ -178,6 +178,19 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
     pytest.param("noname.json", json.dumps({"resourceType": "HealthcareService", "id": "h2"}),
                  "noname.json:1: HealthcareService/h2: a HealthcareService without a name",
                  id="service-without-name"),
+
+    pytest.param("hs.ndjson", json.dumps({"resourceType": "HealthcareService", "id": "h3",
+                                          "name": "A"}) + "\n{not json\n",
+                 "hs.ndjson:2: not an NDJSON line of FHIR JSON", id="ndjson-bad-line"),
+    pytest.param("hs.ndjson", "\n" + json.dumps({"resourceType": "HealthcareService",
+                                                 "id": "h4", "name": 5}) + "\n",
+                 "hs.ndjson:2: HealthcareService/h4: not valid FHIR R4: name",
+                 id="ndjson-invalid-r4"),
+    pytest.param("manifest.json", json.dumps({"transactionTime": "2026-01-01T00:00:00Z",
+                                              "output": [{"type": "HealthcareService",
+                                                          "url": "../elsewhere.ndjson"}]}),
+                 "manifest.json: output[0]: url '../elsewhere.ndjson' is not a file beside",
+                 id="manifest-pointing-outside"),
 ])
 def test_bad_input_is_one_clear_error_and_nothing_written(tmp_path, name, text, expected):
     path = _write(tmp_path, name, text)
@@ -195,6 +208,31 @@ def test_cli_import_and_export(thirdparty, tmp_path):
     assert export.returncode == 0, export.stderr
     assert Bundle.model_validate_json((tmp_path / "b.json").read_text()).type == "collection"
     assert "# What FHIR R4 holds" in (tmp_path / "report.md").read_text()
+
+
+def test_cli_export_ndjson_and_import_it_back(reference, tmp_path):
+    export = cli("export", "fhir", str(tmp_path / "b.json"), "--ndjson", str(tmp_path / "nd"))
+    assert export.returncode == 0, export.stderr
+    assert (tmp_path / "nd" / "manifest.json").is_file()
+    for source in (tmp_path / "nd", tmp_path / "nd" / "manifest.json"):
+        out = tmp_path / f"back-{source.name}"
+        result = run_cli("import", "fhir", str(source), "-o", str(out))
+        assert result.returncode == 0, result.stderr
+        back = carepath.load(out)
+        assert (len(back.services), len(back.relations), len(back.pathway)) == (
+            len(reference.services), len(reference.relations), len(reference.pathway))
+
+
+def test_ndjson_refuses_a_folder_it_did_not_write_and_writes_nothing(reference, tmp_path):
+    from carepath.outputs import OutputExistsError
+    from carepath.standards.fhir import write_fhir
+
+    (tmp_path / "nd").mkdir()
+    (tmp_path / "nd" / "thesis.docx").write_text("mine")
+    with pytest.raises(OutputExistsError):
+        write_fhir(reference, tmp_path / "b.json", ndjson=tmp_path / "nd")
+    assert not (tmp_path / "b.json").exists()
+    assert sorted(p.name for p in (tmp_path / "nd").iterdir()) == ["thesis.docx"]
 
 
 def test_cli_refuses_a_patient_in_one_line(tmp_path):
