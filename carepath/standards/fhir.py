@@ -52,7 +52,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +117,9 @@ class _Resource:
     file: str
     line: int | None
     full_url: str | None = None
+    # carepath's route and relation extensions of a HealthcareService read from JSON, as
+    # dicts: the R4 models do not see them (see _split_relations)
+    relations: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -188,6 +191,15 @@ def _parse_file(path: Path) -> list[_Resource]:
     kind = str(doc["resourceType"])
     record = f"{kind}/{doc.get('id', '(no id)')}"
     _check_kind(kind, shown, 1, record)
+    if kind == "Bundle" and isinstance(doc.get("entry"), list):
+        split = [_split_relations(e.get("resource")) if isinstance(e, dict) else (e, [])
+                 for e in doc["entry"]]
+        doc = {**doc, "entry": [{**e, "resource": r} if isinstance(e, dict) and r is not None
+                                else e for e, (r, _) in zip(doc["entry"], split, strict=True)]}
+        raws = [raw for _, raw in split]
+    else:
+        doc, raw = _split_relations(doc)
+        raws = [raw]
     try:
         resource = R4B.get_fhir_model_class(kind).model_validate(doc)
     except RecursionError:
@@ -202,7 +214,10 @@ def _parse_file(path: Path) -> list[_Resource]:
 
     lines = [line_of(e.resource.id) for e in (getattr(resource, "entry", None) or [])
              if e.resource is not None]
-    return _unpack(resource, shown, line_of(doc.get("id")) or 1, lines)
+    if kind == "Bundle":
+        raws = [raw for e, raw in zip(resource.entry or [], raws, strict=False)
+                if e.resource is not None]
+    return _unpack(resource, shown, line_of(doc.get("id")) or 1, lines, raws)
 
 
 def _check_kind(kind: str, file: str, line: int | None, record: str) -> None:
@@ -211,15 +226,65 @@ def _check_kind(kind: str, file: str, line: int | None, record: str) -> None:
                      "of them")
 
 
-def _unpack(resource: Any, file: str, line: int | None, lines: list[int | None]) -> list[_Resource]:
+def _unpack(resource: Any, file: str, line: int | None, lines: list[int | None],
+            raws: Sequence[list[dict[str, Any]]] = ()) -> list[_Resource]:
     if resource.get_resource_type() != "Bundle":
-        return [_Resource(resource, file, line)]
+        return [_Resource(resource, file, line, relations=raws[0] if raws else [])]
     out = []
     entries = [e for e in resource.entry or [] if e.resource is not None]
     for n, entry in enumerate(entries):
         out.append(_Resource(entry.resource, file, lines[n] if n < len(lines) else None,
-                             entry.fullUrl))
+                             entry.fullUrl, raws[n] if n < len(raws) else []))
     return out
+
+
+_RELATION_URLS = frozenset((ext_url("route"), ext_url("relation")))
+
+
+def _split_relations(resource: Any) -> tuple[Any, list[dict[str, Any]]]:
+    """A HealthcareService (JSON) without carepath's route and relation extensions, and
+    those extensions. A region's 2,400 services have 130,000 routes: the R4 models take
+    minutes over them (about 10 objects each), so :func:`_relation_parts` reads them,
+    checking their shape."""
+    if not (isinstance(resource, dict) and resource.get("resourceType") == "HealthcareService"
+            and isinstance(resource.get("extension"), list)):
+        return resource, []
+    raw, rest = [], []
+    for ext in resource["extension"]:
+        (raw if isinstance(ext, dict) and ext.get("url") in _RELATION_URLS else rest).append(ext)
+    if not raw:
+        return resource, []
+    out = {**resource, "extension": rest}
+    if not rest:
+        del out["extension"]
+    return out, raw
+
+
+def _relation_parts(ext: dict[str, Any], res: _Resource) -> tuple[str, dict[str, list[str]]]:
+    """A route or relation extension read as JSON: its name and its parts (url -> values,
+    a Coding as its code); an error naming the file, line and resource if it is not the
+    shape its StructureDefinition gives."""
+    name = str(ext["url"]).removeprefix(EXT_BASE)
+
+    def bad(msg: str) -> DataValidationError:
+        return _error(res.file, res.line, res.label, f"a carepath {name} extension {msg}")
+
+    parts: dict[str, list[str]] = {}
+    for part in ext.get("extension") or []:
+        url = part.get("url") if isinstance(part, dict) else None
+        if not isinstance(url, str):
+            raise bad("has a part without a url")
+        values = [v for k, v in part.items() if k.startswith("value")]
+        value = values[0] if len(values) == 1 else None
+        if isinstance(value, dict):
+            value = value.get("code")
+        if not isinstance(value, str) or not value.strip():
+            raise bad(f"has a part {url!r} without one string or coded value")
+        parts.setdefault(url, []).append(value)
+    for required in ("kind", "from", *(("to",) if name == "relation" else ())):
+        if required not in parts:
+            raise bad(f"has no {required!r} part")
+    return name, parts
 
 
 def _codings(concepts: Any, taxonomy: str) -> list[Term]:
@@ -367,6 +432,7 @@ def _parse_ndjson(path: Path) -> list[_Resource]:
             if kind not in NDJSON_KINDS:
                 out.append(_Resource(_Other(kind, doc.get("id")), shown, n))
                 continue
+            doc, raw = _split_relations(doc)
             try:
                 resource = R4B.get_fhir_model_class(kind).model_validate(doc)
             except RecursionError:
@@ -375,7 +441,7 @@ def _parse_ndjson(path: Path) -> list[_Resource]:
             except Exception as exc:
                 raise _error(shown, n, record, f"not valid FHIR R4: {_first_error(exc)}") \
                     from None
-            out.append(_Resource(resource, shown, n))
+            out.append(_Resource(resource, shown, n, relations=raw))
     return out
 
 
@@ -464,7 +530,7 @@ def _fhir_entry(res: _Resource, source: str, lookup: dict[str, _Resource]) -> En
                   areas=areas, criteria=criteria)
     carepath_id = _identifier(hs, SYSTEM["service"])
     if carepath_id is not None:  # written by carepath: restore what its codes hold
-        _restore(entry, hs, carepath_id, res.line, lookup)
+        _restore(entry, res, carepath_id, res.line, lookup)
         return entry
     entry.terms = [*_codings(hs.category, "category"), *_codings(hs.type, "type"),
                    *_codings(hs.specialty, "specialty"), *_codings(hs.program, "program"),
@@ -504,19 +570,21 @@ def _value(ext: Any) -> Any:
 
 
 def _relation_record(parts: dict[str, list[Any]]) -> dict[str, Any]:
-    """A ``route`` or ``relation`` extension's parts as carepath's relation record."""
-    record: dict[str, Any] = {"kind": parts["kind"][0].code, "from": parts["from"][0].code}
+    """A ``route`` or ``relation`` extension's parts (a Coding read as its code) as
+    carepath's relation record."""
+    parts = {url: [v.code if hasattr(v, "code") else v for v in values]
+             for url, values in parts.items()}
+    record: dict[str, Any] = {"kind": parts["kind"][0], "from": parts["from"][0]}
     if "to" in parts:
-        record["to"] = parts["to"][0].code
+        record["to"] = parts["to"][0]
     for part, key in (("stage-text", "stages"), ("concern", "concerns"),
                       ("severity", "severity")):
         if part in parts:
-            record[key] = [v.code if hasattr(v, "code") else v for v in parts[part]]
+            record[key] = list(parts[part])
     for part, key in (("urgency", "urgency"), ("response-time", "response_time"),
                       ("level", "level"), ("note", "note")):
         if part in parts:
-            value = parts[part][0]
-            record[key] = value.code if hasattr(value, "code") else value
+            record[key] = parts[part][0]
     return record
 
 
@@ -528,9 +596,10 @@ def _service_id(ref: Any, lookup: dict[str, _Resource]) -> str | None:
     return _identifier(res.model, SYSTEM["service"])
 
 
-def _restore(entry: Entry, hs: Any, carepath_id: str, line: int | None,
+def _restore(entry: Entry, res: _Resource, carepath_id: str, line: int | None,
              lookup: dict[str, _Resource]) -> None:
     """A service carepath exported: what its codings and extensions hold."""
+    hs = res.model
     entry.carepath_id = carepath_id
     entry.notes = hs.comment or None
     extra = entry.extra
@@ -560,7 +629,7 @@ def _restore(entry: Entry, hs: Any, carepath_id: str, line: int | None,
             parts = _parts(ext)
             extra.setdefault("response_times", []).append(
                 {"urgency": parts["urgency"][0].code, "within": parts["within"][0]})
-        elif name in ("route", "relation"):
+        elif name in ("route", "relation"):  # from XML (JSON's are read apart)
             routes_seen = routes_seen or name == "route"
             entry.routes.append((_relation_record(_parts(ext)), line))
         elif name == "part-of" and ext.valueReference is not None:
@@ -569,6 +638,10 @@ def _restore(entry: Entry, hs: Any, carepath_id: str, line: int | None,
             parent = _service_id(ext.valueReference, lookup)
             extra["part_of"] = {"service": parent or ext.valueReference.reference
                                 or ext.valueReference.display or "(no reference)"}
+    for raw in res.relations:
+        name, parts = _relation_parts(raw, res)
+        routes_seen = routes_seen or name == "route"
+        entry.routes.append((_relation_record(parts), line))
     for term in _codings(hs.type, ""):
         if term.taxonomy == SYSTEM["tier"]:
             entry.tier = term.code

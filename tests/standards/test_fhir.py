@@ -186,6 +186,13 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
                                                  "id": "h4", "name": 5}) + "\n",
                  "hs.ndjson:2: HealthcareService/h4: not valid FHIR R4: name",
                  id="ndjson-invalid-r4"),
+    pytest.param("hs.ndjson", json.dumps({
+        "resourceType": "HealthcareService", "id": "h5", "name": "A",
+        "identifier": [{"system": "https://w3id.org/carepath/id/service", "value": "a"}],
+        "extension": [{"url": "https://w3id.org/carepath/fhir/StructureDefinition/route",
+                       "extension": [{"url": "kind", "valueCoding": {"code": "refers_to"}}]}]}),
+                 "hs.ndjson:1: HealthcareService/h5: a carepath route extension has no 'from'",
+                 id="route-extension-without-its-source"),
     pytest.param("manifest.json", json.dumps({"transactionTime": "2026-01-01T00:00:00Z",
                                               "output": [{"type": "HealthcareService",
                                                           "url": "../elsewhere.ndjson"}]}),
