@@ -9,12 +9,13 @@ HealthcareService are the same in R4 and R4B, so what validates here is valid R4
 
 **Import** (:func:`read_fhir`, :func:`import_fhir`): a HealthcareService or a Bundle of them
 (JSON or XML; a folder of such files), or FHIR Bulk Data NDJSON (``.ndjson`` files of one
-resource a line, a folder of them, or their Bulk Data ``manifest.json``). name; providedBy (the Organization in the Bundle, or
-the reference's display) as the first line of the notes; type, specialty, category,
-characteristic and program codings as taxonomy terms (mapped onto tier, concerns and stages by
-the mapping file); eligibility as criteria (``exclusion`` when its code says so); referralMethod,
-telecom, comment and extraDetails in the notes; coverageArea (the Location in the Bundle, or
-the display) as the area.
+resource a line, a folder of them, or their Bulk Data ``manifest.json``). name; providedBy
+(the Organization in the Bundle, or the reference's display) as the first line of the notes;
+type, specialty, category, characteristic and program codings as taxonomy terms (mapped onto
+tier, concerns and stages by the mapping file); eligibility as criteria (``exclusion`` when its
+code says so); referralMethod, telecom, comment and extraDetails in the notes; coverageArea (the
+Location in the Bundle, or the display) as the area; carepath's own PlanDefinitions as pathway
+cells.
 
 **Export** (:func:`to_fhir`, :func:`write_fhir`): a ``collection`` Bundle of Organization
 (as for HSDS: recorded, else one stand-in per area), Location (one per area, the services'
