@@ -551,6 +551,8 @@ def _fhir_entry(res: _Resource, source: str, lookup: dict[str, _Resource]) -> En
     for code in hs.serviceProvisionCode or []:
         details.append(f"Cost: {' '.join(_concept_text(code).split())}")
     entry.details = details
+    for raw in res.relations:  # carepath's extensions on a service carepath did not write
+        entry.routes.append((_relation_record(_relation_parts(raw, res)[1]), res.line))
     return entry
 
 
