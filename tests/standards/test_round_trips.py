@@ -22,17 +22,22 @@ from carepath.standards.common import (
     pathway_fact,
     relation_fact,
 )
-from carepath.standards.fhir import import_fhir, to_fhir, write_fhir
+from carepath.standards.fhir import import_fhir, to_fhir, write_fhir, write_ndjson
 from carepath.standards.hsds import import_hsds, to_hsds, write_hsds
 
 WAYS = {
     "hsds": lambda model, folder: (write_hsds(model, folder / "pkg"), import_hsds),
     "fhir-json": lambda model, folder: (write_fhir(model, folder / "b.json"), import_fhir),
     "fhir-xml": lambda model, folder: (write_fhir(model, folder / "b.xml"), import_fhir),
-    "fhir-ndjson": lambda model, folder: (
-        dataclasses.replace(write_fhir(model, folder / "b.json", ndjson=folder / "nd"),
-                            artifact=folder / "nd"), import_fhir),
+    "fhir-ndjson": lambda model, folder: (_ndjson(model, folder / "nd"), import_fhir),
 }
+
+
+def _ndjson(model, folder: Path):
+    """The model as Bulk Data NDJSON alone (the Bundle's text takes a minute at region scale;
+    ``write_fhir(..., ndjson=)`` writes both: tests/standards/test_fhir.py)."""
+    done = to_fhir(model)
+    return dataclasses.replace(done, artifact=write_ndjson(done.artifact, folder))
 
 
 def _round_trip(model, folder: Path, way: str):
