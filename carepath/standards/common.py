@@ -309,6 +309,9 @@ def service_facts(svc: Service) -> Iterable[tuple]:
         yield ("service", sid, "aliases", tuple(svc.aliases))
     if svc.part_of is not None:
         yield ("service", sid, "part_of", svc.part_of)
+    for name, value in scalar_extras(svc).items():
+        yield ("service", sid, name, value)
+    yield from (fact for fact, _ in unheld_service_facts(svc))
     if svc.stage_texts:
         yield ("service", sid, "stage_texts", tuple(svc.stage_texts))
     for need in svc.addresses:
@@ -326,6 +329,51 @@ def service_facts(svc: Service) -> Iterable[tuple]:
             yield ("criterion-conditions", sid, crit.type, crit.text, *conditions)
     for resp in svc.response_times:
         yield ("response-time", sid, resp.urgency, resp.within)
+
+
+def scalar_extras(svc: Service) -> dict[str, str]:
+    """The service's self-referral status, hours, window kind (when its stage texts are where
+    a pathway sees it, not a stated window) and validity dates, as the data files' keys and
+    plain values: what HSDS attributes and FHIR extensions carry beside the rest.
+
+    >>> from carepath import load_reference
+    >>> scalar_extras(load_reference().services["p05-midwifery"])
+    {'window_kind': 'seen-at'}
+    """
+    out = {"self_referral": svc.self_referral, "hours": svc.hours,
+           "window_kind": None if svc.window_kind == "stated" else svc.window_kind,
+           "valid_from": svc.valid_from, "valid_to": svc.valid_to}
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def scalar_record(name: str, value: str) -> dict[str, Any]:
+    """One of :func:`scalar_extras` as the data files write it.
+
+    >>> scalar_record("self_referral", "yes"), scalar_record("window_kind", "seen-at")
+    ({'self_referral': {'status': 'yes'}}, {'window_kind': 'seen-at'})
+    """
+    wrapped = {"self_referral": "status", "hours": "text"}
+    return {name: {wrapped[name]: value} if name in wrapped else value}
+
+
+def unheld_service_facts(svc: Service) -> Iterable[tuple[tuple, str]]:
+    """The service's facts neither directory standard holds, each with a line for the
+    report: its conditions and commitments, that its concerns or criteria lists are
+    complete, that it discusses families beyond its windows, and whom a criterion sends
+    excluded families to."""
+    sid = svc.id
+    for cond in svc.conditions:
+        yield ("service-condition", sid, cond.text, cond.births_over, cond.births_at_most,
+               tuple(cond.governs)), f"{sid}: condition {cond.text[:60]!r}"
+    for com in svc.commitments:
+        yield ("service-commitment", sid, com.text), f"{sid}: commitment {com.text[:60]!r}"
+    for name in ("addresses_closed", "criteria_closed", "by_discussion"):
+        if getattr(svc, name) is not None:
+            yield ("service-flag", sid, name), f"{sid}: {name.replace('_', ' ')}"
+    for crit in svc.eligibility:
+        if crit.discuss_with:
+            yield (("criterion-discuss-with", sid, crit.text, tuple(crit.discuss_with)),
+                   f"{sid}: whom the criterion {crit.text[:40]!r} sends excluded families to")
 
 
 def model_facts(model: Model) -> set[tuple]:
@@ -464,6 +512,9 @@ def report_common_losses(model: Model, report: ExportReport) -> None:
                              f"{crit.type} criterion {crit.text[:60]!r} (its text is kept)"],
                             [("criterion-conditions", svc.id, crit.type, crit.text,
                               *conditions)])
+    for svc in model.services.values():
+        for fact, line in unheld_service_facts(svc):
+            report.lose("service conditions, commitments and closed lists", [line], [fact])
     report.lose("area facts", [f"{a.id}: births per year {a.births_per_year}"
                                for a in model.areas.values() if a.births_per_year is not None],
                 [("area-births", a.id, a.births_per_year) for a in model.areas.values()

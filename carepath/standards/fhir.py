@@ -72,15 +72,19 @@ from carepath.standards.common import (
     organisation_of,
     report_common_losses,
     route_phrase,
+    scalar_extras,
+    scalar_record,
     slug,
     stable_uuid,
 )
 from carepath.standards.fhir_definitions import (
     EXT_BASE,
+    EXTENSIONS,
     SYSTEM,
     definitions_bundle,
     ext_url,
     narrative,
+    value_key,
 )
 from carepath.standards.importing import (
     AreaRef,
@@ -635,6 +639,11 @@ def _restore(entry: Entry, res: _Resource, carepath_id: str, line: int | None,
         elif name in ("route", "relation"):  # from XML (JSON's are read apart)
             routes_seen = routes_seen or name == "route"
             entry.routes.append((_relation_record(_parts(ext)), line))
+        elif name in ("self-referral", "hours", "window-kind", "valid-from", "valid-to"):
+            value = _value(ext) if name in ("hours",) else (
+                ext.valueCode or (ext.valueDate.isoformat() if ext.valueDate else None))
+            if value is not None:
+                extra.update(scalar_record(name.replace("-", "_"), str(value)))
         elif name == "part-of" and ext.valueReference is not None:
             # a parent the file does not hold stays a reference: the import warns and leaves
             # it out (see carepath.standards.importing)
@@ -777,6 +786,9 @@ def _service_resource(model: Model, svc: Any, routes: list, org_ref: str, org_na
     extensions += [_route_extension(model, rel, "relation") for rel in others]
     if svc.part_of is not None:
         extensions.append(_ext("part-of", valueReference=service_reference(model, svc.part_of)))
+    for name, value in scalar_extras(svc).items():
+        ext = name.replace("_", "-")
+        extensions.append(_ext(ext, **{value_key(EXTENSIONS[ext][2]): value}))
     if extensions:
         hs["extension"] = extensions
     if svc.tier:

@@ -99,6 +99,16 @@ EXTENSIONS: dict[str, tuple[str, str, str | dict[str, tuple[str, int, str]]]] = 
                      "its code the health-visiting level and its sub-actions what is done.",
                      {"service": ("Reference(HealthcareService)", 1, "1"),
                       "stage-text": ("string", 1, "1")}),
+    "self-referral": ("Self-referral", "Whether families can refer themselves to the "
+                      "service: yes, no, or not-yet (being explored), as a source states it.",
+                      "code"),
+    "hours": ("Hours", "When the service runs, as its source states it.", "string"),
+    "window-kind": ("Window kind", "How to read the service's age ranges: 'seen-at' when they "
+                    "are the stages at which a pathway mentions the service (where it is seen, "
+                    "not where it ends); absent, they are the windows a source states.",
+                    "code"),
+    "valid-from": ("Valid from", "The date a time-limited service starts.", "date"),
+    "valid-to": ("Valid to", "The date a time-limited service ends.", "date"),
 }
 # where an extension may be used, when not on a HealthcareService
 CONTEXTS = {"pathway-cell": "PlanDefinition.action"}

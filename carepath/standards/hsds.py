@@ -66,6 +66,8 @@ from carepath.standards.common import (
     report_common_losses,
     route_phrase,
     route_record,
+    scalar_extras,
+    scalar_record,
     slug,
     stable_uuid,
 )
@@ -86,6 +88,7 @@ from carepath.standards.importing import (
 REPORT_FILE = "carepath-report.md"
 ALIAS_SEP = "; "  # aliases in alternate_name
 CAREPATH_TAXONOMY = "carepath"
+SCALAR_EXTRAS = ("self-referral", "hours", "window-kind", "valid-from", "valid-to")
 # the HSDS 3.0 tables carepath writes, with their columns in the standard's order
 COLUMNS: dict[str, list[str]] = {
     "organizations": ["id", "name", "alternate_name", "description", "email", "website",
@@ -519,6 +522,8 @@ def _restore(entry: Entry, svc: dict[str, Any], ours: dict[str, list[str]],
                                                                        strict=True)]
         elif kind == "part-of":
             extra["part_of"] = {"service": values[0]}
+        elif kind in SCALAR_EXTRAS:
+            extra.update(scalar_record(kind.replace("-", "_"), values[0]))
         elif kind == "pathway-cell":
             entry.pathway += [(_json(v, rec), line) for v, line in zip(values, lines[code],
                                                                         strict=True)]
@@ -776,6 +781,10 @@ def to_hsds(model: Model, *, changes: ChangeLog | None = None) -> Exported[HsdsP
                       "(kind, from, to, stages, concerns, severity, urgency, response_time, "
                       "level, note)", "relation",
                       json.dumps(relation_record(rel), ensure_ascii=False, sort_keys=True))
+        for name, value in scalar_extras(svc).items():
+            attribute(service_uuid, name.replace("_", "-"), name.replace("_", " "),
+                      f"The service's {name.replace('_', ' ')} as carepath holds it (the "
+                      "value)", name, value)
         if svc.part_of is not None:
             attribute(service_uuid, "part-of", "part of",
                       "The service this service is part of: the value is its carepath id",

@@ -82,6 +82,16 @@ def test_pathway_cells_come_back(reference, round_trip):
         (pathway_fact(c), c.window) for c in reference.pathway)
 
 
+def test_self_referral_hours_and_seen_at_windows_survive(reference, round_trip):
+    _, back, _ = round_trip
+    fields = ("self_referral", "hours", "window_kind", "valid_from", "valid_to")
+    for sid, svc in reference.services.items():
+        other = back.services[sid]
+        assert [getattr(other, f) for f in fields] == [getattr(svc, f) for f in fields], sid
+    assert any(s.window_kind == "seen-at" for s in reference.services.values())
+    assert any(s.self_referral for s in reference.services.values())
+
+
 def test_delivers_staffed_by_need_and_response_times_survive(reference, round_trip):
     _, back, _ = round_trip
     for sid, svc in reference.services.items():
@@ -101,7 +111,8 @@ def test_what_does_not_come_back_is_exactly_what_the_report_lists(reference, rou
     assert after - before == set()  # nothing invented
     assert before - after == report.facts
     kinds = Counter(f[0] for f in report.facts)
-    assert set(kinds) == {"criterion-conditions", "overlap"} | (
+    assert set(kinds) == {"criterion-conditions", "overlap", "service-condition",
+                          "service-commitment", "service-flag", "criterion-discuss-with"} | (
         {"area-births"} if any(a.births_per_year for a in reference.areas.values()) else set())
     assert not [p for p in result.warnings if p.code in ("unknown-referrer", "unknown-parent")]
 
