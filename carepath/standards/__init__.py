@@ -146,12 +146,17 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
                            "data (a saved version's folder, or a data folder): its changes "
                            "become Open Referral metadata rows."))),
     Format("fhir", "FHIR R4",
-           "A FHIR R4 Bundle (.json, or .xml for XML) of Organization, Location and "
-           "HealthcareService resources.", "FILE", can_import=True,
-           import_help="FHIR R4 HealthcareService resources (.json or .xml, single or Bundle, "
-                       "or a folder of them) into carepath data files.",
+           "A FHIR R4 Bundle (.json, or .xml for XML) of Organization, Location, "
+           "HealthcareService and PlanDefinition (the pathway) resources.", "FILE",
+           can_import=True,
+           import_help="FHIR R4 HealthcareService and PlanDefinition resources (.json or "
+                       ".xml, single or Bundle, a folder of them, or Bulk Data NDJSON: a "
+                       "folder or its manifest.json) into carepath data files.",
            options=(Option("--definitions", "definitions", "Also write carepath's extension "
-                           "StructureDefinitions and code systems (a Bundle, JSON) here."),)),
+                           "StructureDefinitions and code systems (a Bundle, JSON) here."),
+                    Option("--ndjson", "ndjson", "Also write the resources as FHIR Bulk Data "
+                           "NDJSON into this folder (one file per resource type and a "
+                           "manifest.json; import fhir reads it)."))),
     Format("graphml", "GraphML 1.0",
            "The property graph as GraphML (yEd, Cytoscape, Gephi, graphology).", "FILE",
            can_import=True,

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from carepath.graph.model import Model, Relation, RelationKind, Service
+from carepath.graph.model import Model, PathwayCell, Relation, RelationKind, Service
 from carepath.graph.rdf import CP, ID
 
 ORG_PREFIX = "Provided by: "
@@ -307,6 +307,11 @@ def service_facts(svc: Service) -> Iterable[tuple]:
             yield ("service", sid, name, value)
     if svc.aliases:
         yield ("service", sid, "aliases", tuple(svc.aliases))
+    if svc.part_of is not None:
+        yield ("service", sid, "part_of", svc.part_of)
+    for name, value in scalar_extras(svc).items():
+        yield ("service", sid, name, value)
+    yield from (fact for fact, _ in unheld_service_facts(svc))
     if svc.stage_texts:
         yield ("service", sid, "stage_texts", tuple(svc.stage_texts))
     for need in svc.addresses:
@@ -324,6 +329,51 @@ def service_facts(svc: Service) -> Iterable[tuple]:
             yield ("criterion-conditions", sid, crit.type, crit.text, *conditions)
     for resp in svc.response_times:
         yield ("response-time", sid, resp.urgency, resp.within)
+
+
+def scalar_extras(svc: Service) -> dict[str, str]:
+    """The service's self-referral status, hours, window kind (when its stage texts are where
+    a pathway sees it, not a stated window) and validity dates, as the data files' keys and
+    plain values: what HSDS attributes and FHIR extensions carry beside the rest.
+
+    >>> from carepath import load_reference
+    >>> scalar_extras(load_reference().services["p05-midwifery"])
+    {'window_kind': 'seen-at'}
+    """
+    out = {"self_referral": svc.self_referral, "hours": svc.hours,
+           "window_kind": None if svc.window_kind == "stated" else svc.window_kind,
+           "valid_from": svc.valid_from, "valid_to": svc.valid_to}
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def scalar_record(name: str, value: str) -> dict[str, Any]:
+    """One of :func:`scalar_extras` as the data files write it.
+
+    >>> scalar_record("self_referral", "yes"), scalar_record("window_kind", "seen-at")
+    ({'self_referral': {'status': 'yes'}}, {'window_kind': 'seen-at'})
+    """
+    wrapped = {"self_referral": "status", "hours": "text"}
+    return {name: {wrapped[name]: value} if name in wrapped else value}
+
+
+def unheld_service_facts(svc: Service) -> Iterable[tuple[tuple, str]]:
+    """The service's facts neither directory standard holds, each with a line for the
+    report: its conditions and commitments, that its concerns or criteria lists are
+    complete, that it discusses families beyond its windows, and whom a criterion sends
+    excluded families to."""
+    sid = svc.id
+    for cond in svc.conditions:
+        yield ("service-condition", sid, cond.text, cond.births_over, cond.births_at_most,
+               tuple(cond.governs)), f"{sid}: condition {cond.text[:60]!r}"
+    for com in svc.commitments:
+        yield ("service-commitment", sid, com.text), f"{sid}: commitment {com.text[:60]!r}"
+    for name in ("addresses_closed", "criteria_closed", "by_discussion"):
+        if getattr(svc, name) is not None:
+            yield ("service-flag", sid, name), f"{sid}: {name.replace('_', ' ')}"
+    for crit in svc.eligibility:
+        if crit.discuss_with:
+            yield (("criterion-discuss-with", sid, crit.text, tuple(crit.discuss_with)),
+                   f"{sid}: whom the criterion {crit.text[:40]!r} sends excluded families to")
 
 
 def model_facts(model: Model) -> set[tuple]:
@@ -344,8 +394,7 @@ def model_facts(model: Model) -> set[tuple]:
         facts.update(service_facts(svc))
     facts.update(relation_fact(rel) for rel in model.relations)
     facts.update(("overlap", tuple(o.services), o.note) for o in model.overlaps)
-    facts.update(("pathway", c.service, c.stage_text, c.level, c.heading, c.rationale,
-                  tuple(c.actions)) for c in model.pathway)
+    facts.update(pathway_fact(c) for c in model.pathway)
     return facts
 
 
@@ -378,23 +427,82 @@ def is_route(model: Model, rel: Relation) -> bool:
     return rel.kind in ACCESS_KINDS and rel.target in model.services
 
 
-def report_common_losses(model: Model, report: ExportReport) -> None:
-    """Add what neither directory standard holds: relations that are not access routes into a
-    service, the structured conditions of criteria, areas' births, overlaps, pathway cells and
-    the provenance of every fact.
+def relation_record(rel: Relation) -> dict[str, Any]:
+    """Any relation as carepath's relation record, with both ends (``from`` and ``to``) and
+    without provenance: what HSDS ``relation`` attributes and FHIR ``relation`` extensions
+    carry for relations that are not access routes into a service.
 
-    Access routes, professions, interventions, population need, response times, concerns not
-    addressed and tier notes are held (as HSDS attributes, FHIR characteristics and
-    extensions), so they are not listed.
+    >>> from carepath import load_reference
+    >>> m = load_reference()
+    >>> rel = next(r for r in m.relations if r.kind.value == "trains")
+    >>> sorted(relation_record(rel))[:3]
+    ['from', 'kind', 'note']
+    """
+    return {**route_record(rel), "to": rel.target}
+
+
+def holder_of(model: Model, rel: Relation) -> str | None:
+    """The service whose record carries a relation in HSDS and FHIR: the service a route
+    leads into; for any other relation its source if that is a service, else its target if
+    that is one; None when neither end is a service (then the relation is listed as lost).
+
+    >>> from carepath import load_reference
+    >>> m = load_reference()
+    >>> rel = next(r for r in m.relations if r.source == "gp" and r.target == "dorset-pmmhs")
+    >>> holder_of(m, rel)
+    'dorset-pmmhs'
+    """
+    if is_route(model, rel):
+        return rel.target
+    if rel.source in model.services:
+        return rel.source
+    return rel.target if rel.target in model.services else None
+
+
+def pathway_record(cell: PathwayCell) -> dict[str, Any]:
+    """A pathway cell as carepath's pathway record (the data files' keys), without its
+    service and provenance: what HSDS ``pathway-cell`` attributes carry.
+
+    >>> from carepath import load_reference
+    >>> pathway_record(load_reference().pathway[0])  # doctest: +NORMALIZE_WHITESPACE
+    {'stage': 'Birth - 6 weeks', 'level': 'universal', 'heading': 'Death of baby',
+     'rationale': 'At birth or soon after', 'actions': ['Support for existing family.']}
+    """
+    record: dict[str, Any] = {"stage": cell.stage_text}
+    for key in ("level", "heading", "rationale"):
+        value = getattr(cell, key)
+        if value is not None:
+            record[key] = value
+    if cell.actions:
+        record["actions"] = list(cell.actions)
+    return record
+
+
+def pathway_fact(cell: PathwayCell) -> tuple:
+    """A pathway cell as a fact (not its window, which its stage text gives, nor its
+    provenance)."""
+    return ("pathway", cell.service, cell.stage_text, cell.level, cell.heading, cell.rationale,
+            tuple(cell.actions))
+
+
+def report_common_losses(model: Model, report: ExportReport) -> None:
+    """Add what neither directory standard holds: relations with no service at either end,
+    the structured conditions of criteria, areas' births, overlaps and the provenance of
+    every fact.
+
+    Access routes and every other relation of a service (advice, training, collaboration,
+    referrals to professions), the services a service is part of, pathway cells,
+    professions, interventions, population need, response times, concerns not addressed and
+    tier notes are held (as HSDS attributes, FHIR characteristics, extensions and
+    PlanDefinitions), so they are not listed.
     """
     for rel in model.relations:
-        if is_route(model, rel):
+        if holder_of(model, rel) is not None:
             continue
-        why = ("its target is a profession" if rel.target in model.professions
-               else f"{rel.kind.label} has no field")
         report.lose(f"relations: {rel.kind.label}",
                     [f"{model.name_of(rel.source)} -> {model.name_of(rel.target)} "
-                     f"({why}) [{evidence(rel)}] {rel.id}"], [relation_fact(rel)])
+                     f"(no service at either end to carry it) [{evidence(rel)}] {rel.id}"],
+                    [relation_fact(rel)])
     for svc in model.services.values():
         for crit in svc.eligibility:
             conditions = _criterion_conditions(crit)
@@ -404,6 +512,9 @@ def report_common_losses(model: Model, report: ExportReport) -> None:
                              f"{crit.type} criterion {crit.text[:60]!r} (its text is kept)"],
                             [("criterion-conditions", svc.id, crit.type, crit.text,
                               *conditions)])
+    for svc in model.services.values():
+        for fact, line in unheld_service_facts(svc):
+            report.lose("service conditions, commitments and closed lists", [line], [fact])
     report.lose("area facts", [f"{a.id}: births per year {a.births_per_year}"
                                for a in model.areas.values() if a.births_per_year is not None],
                 [("area-births", a.id, a.births_per_year) for a in model.areas.values()
@@ -415,11 +526,6 @@ def report_common_losses(model: Model, report: ExportReport) -> None:
     report.lose("deliberate overlaps", [f"{', '.join(o.services)}: {o.note}"
                                         for o in model.overlaps],
                 [("overlap", tuple(o.services), o.note) for o in model.overlaps])
-    report.lose("pathway cells", [f"{c.service} at {c.stage_text}"
-                                  + (f" ({c.level})" if c.level else "")
-                                  for c in model.pathway],
-                [("pathway", c.service, c.stage_text, c.level, c.heading, c.rationale,
-                  tuple(c.actions)) for c in model.pathway])
 
 
 @dataclass(slots=True, frozen=True)

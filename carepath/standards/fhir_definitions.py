@@ -12,7 +12,14 @@ defined by a StructureDefinition under ``https://w3id.org/carepath/fhir/Structur
 - ``response-time``: an urgency (Coding) and how soon, as written;
 - ``route``: an access route into the service (a referral, signposting, hand-over or step)
   with who it comes from and every condition: kind, from, stage-text, concern, severity,
-  urgency, response-time, level, note.
+  urgency, response-time, level, note;
+- ``relation``: any other relation of the service (advice, training, collaboration, a
+  referral to a profession), as ``route`` with both ends (``from``, ``to``);
+- ``part-of``: the HealthcareService this one is part of (a Reference);
+- ``pathway-cell`` (on a ``PlanDefinition.action``): the service acting in a pathway cell and
+  the stage as written. carepath's pathway is a PlanDefinition per area in the shape of HL7
+  CPG-on-FHIR's pathway (type ``clinical-protocol``): one action per cell, its title the
+  heading, its description the rationale, its code the level, its sub-actions what is done.
 
 The StructureDefinitions ship with the package (``fhir-definitions/``, the same as
 :func:`extension_definitions` makes); :func:`code_systems` makes the code systems of a model
@@ -41,7 +48,8 @@ BASE = "https://w3id.org/carepath/fhir/"
 EXT_BASE = BASE + "StructureDefinition/"
 SYSTEM = {kind: f"{ID}{kind}" for kind in (
     "service", "area", "tier", "level", "stage", "concern", "severity", "urgency",
-    "profession", "intervention", "criterion-type", "referral-source", "relation-kind")}
+    "profession", "intervention", "criterion-type", "referral-source", "relation-kind",
+    "pathway")}
 XHTML = "http://www.w3.org/1999/xhtml"
 DEFINITIONS_FOLDER = "fhir-definitions"
 
@@ -74,7 +82,36 @@ EXTENSIONS: dict[str, tuple[str, str, str | dict[str, tuple[str, int, str]]]] = 
                "severity": ("Coding", 0, "*"), "urgency": ("Coding", 0, "1"),
                "response-time": ("string", 0, "1"), "level": ("Coding", 0, "1"),
                "note": ("string", 0, "1")}),
+    "relation": ("Relation", "A relation of the service that is not an access route into it "
+                 "(it advises, trains or collaborates with someone, or refers or signposts to "
+                 "a profession), with both its ends and every condition (all stated ones "
+                 "must hold).",
+                 {"kind": ("Coding", 1, "1"), "from": ("Coding", 1, "1"),
+                  "to": ("Coding", 1, "1"), "stage-text": ("string", 0, "*"),
+                  "concern": ("Coding", 0, "*"), "severity": ("Coding", 0, "*"),
+                  "urgency": ("Coding", 0, "1"), "response-time": ("string", 0, "1"),
+                  "level": ("Coding", 0, "1"), "note": ("string", 0, "1")}),
+    "part-of": ("Part of", "The service this service is a part or component of, as a source "
+                "states it.", "Reference(HealthcareService)"),
+    "pathway-cell": ("Pathway cell", "Which service acts in this action of a pathway, and at "
+                     "which age stage as the pathway writes it (e.g. 'Birth - 6 weeks'); the "
+                     "action's title is the cell's heading, its description the rationale, "
+                     "its code the health-visiting level and its sub-actions what is done.",
+                     {"service": ("Reference(HealthcareService)", 1, "1"),
+                      "stage-text": ("string", 1, "1")}),
+    "self-referral": ("Self-referral", "Whether families can refer themselves to the "
+                      "service: yes, no, or not-yet (being explored), as a source states it.",
+                      "code"),
+    "hours": ("Hours", "When the service runs, as its source states it.", "string"),
+    "window-kind": ("Window kind", "How to read the service's age ranges: 'seen-at' when they "
+                    "are the stages at which a pathway mentions the service (where it is seen, "
+                    "not where it ends); absent, they are the windows a source states.",
+                    "code"),
+    "valid-from": ("Valid from", "The date a time-limited service starts.", "date"),
+    "valid-to": ("Valid to", "The date a time-limited service ends.", "date"),
 }
+# where an extension may be used, when not on a HealthcareService
+CONTEXTS = {"pathway-cell": "PlanDefinition.action"}
 
 
 def ext_url(name: str) -> str:
@@ -95,6 +132,24 @@ def narrative(*paragraphs: str, items: list[str] = ()) -> dict[str, str]:
     return {"status": "generated", "div": f'<div xmlns="{XHTML}">{body}</div>'}
 
 
+def _type(kind: str) -> dict[str, Any]:
+    """An element's type: ``Coding``, or ``Reference(HealthcareService)`` with its target."""
+    if kind.startswith("Reference("):
+        return {"code": "Reference", "targetProfile": [
+            "http://hl7.org/fhir/StructureDefinition/" + kind[len("Reference("):-1]]}
+    return {"code": kind}
+
+
+def value_key(kind: str) -> str:
+    """The ``value[x]`` property of a value type: ``valueReference`` for a Reference(...).
+
+    >>> value_key("Reference(HealthcareService)"), value_key("string")
+    ('valueReference', 'valueString')
+    """
+    name = kind.split("(")[0]
+    return "value" + name[0].upper() + name[1:]
+
+
 def _pascal(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("-"))
 
@@ -108,7 +163,7 @@ def _definition(name: str) -> dict[str, Any]:
                     {"id": "Extension.extension", "path": "Extension.extension", "max": "0"},
                     {"id": "Extension.url", "path": "Extension.url", "fixedUri": url},
                     {"id": "Extension.value[x]", "path": "Extension.value[x]", "min": 1,
-                     "type": [{"code": value}]}]
+                     "type": [_type(value)]}]
     else:
         elements = [*root, {"id": "Extension.extension", "path": "Extension.extension",
                             "slicing": {"discriminator": [{"type": "value", "path": "url"}],
@@ -122,7 +177,7 @@ def _definition(name: str) -> dict[str, Any]:
                  "max": "0"},
                 {"id": f"{slice_id}.url", "path": "Extension.extension.url", "fixedUri": part},
                 {"id": f"{slice_id}.value[x]", "path": "Extension.extension.value[x]",
-                 "min": 1, "type": [{"code": kind}]}]
+                 "min": 1, "type": [_type(kind)]}]
         elements += [{"id": "Extension.url", "path": "Extension.url", "fixedUri": url},
                      {"id": "Extension.value[x]", "path": "Extension.value[x]", "max": "0"}]
     return {
@@ -131,7 +186,8 @@ def _definition(name: str) -> dict[str, Any]:
         "url": url, "version": __version__, "name": f"Carepath{_pascal(name)}",
         "title": f"carepath: {title}", "status": "active", "publisher": "carepath",
         "description": text, "fhirVersion": "4.0.1", "kind": "complex-type",
-        "abstract": False, "context": [{"type": "element", "expression": "HealthcareService"}],
+        "abstract": False, "context": [{"type": "element",
+                                      "expression": CONTEXTS.get(name, "HealthcareService")}],
         "type": "Extension",
         "baseDefinition": "http://hl7.org/fhir/StructureDefinition/Extension",
         "derivation": "constraint", "differential": {"element": elements}}
@@ -183,7 +239,8 @@ def code_systems(model: Model) -> list[dict[str, Any]]:
                      [("inclusion", "inclusion"), ("exclusion", "exclusion")]),
         _code_system("relation-kind", "access route kinds",
                      [(k.value, k.label) for k in RelationKind]),
-        _code_system("referral-source", "who a route comes from", sources),
+        _code_system("referral-source", "the ends of routes and relations: services, "
+                     "professions, the family", sources),
     ]
 
 

@@ -17,8 +17,11 @@ and a ``carepath`` taxonomy whose terms classify services by tier, level, age st
 referral source, profession, intervention, population need and response time (attributes).
 Access routes (referrals, signposting, hand-overs, steps into a service) are written as its
 ``application_process`` text, with their conditions and evidence, and as ``route`` attributes
-holding carepath's relation record as JSON, which an import reads back (as it reads back every
-attribute under the carepath taxonomy). What HSDS cannot hold is listed in
+holding carepath's relation record as JSON; a service's other relations (advice, training,
+collaboration, referrals to professions) as ``relation`` attributes naming both ends, the
+service it is part of as a ``part-of`` attribute, and its pathway cells (doc 001's stage x
+service x level actions) as ``pathway-cell`` attributes: an import reads them all back (as it
+reads back every attribute under the carepath taxonomy). What HSDS cannot hold is listed in
 ``carepath-report.md``.
 
 >>> from carepath import load_reference
@@ -52,12 +55,17 @@ from carepath.standards.common import (
     area_of_iri,
     clean_text,
     evidence,
+    holder_of,
     is_route,
     notes_without_organisation,
     organisation_of,
+    pathway_record,
+    relation_record,
     report_common_losses,
     route_phrase,
     route_record,
+    scalar_extras,
+    scalar_record,
     slug,
     stable_uuid,
 )
@@ -79,6 +87,7 @@ from carepath.writing import FORMULA_START, atomic_dir, check_target, spreadshee
 REPORT_FILE = "carepath-report.md"
 ALIAS_SEP = "; "  # aliases in alternate_name
 CAREPATH_TAXONOMY = "carepath"
+SCALAR_EXTRAS = ("self-referral", "hours", "window-kind", "valid-from", "valid-to")
 # the HSDS 3.0 tables carepath writes, with their columns in the standard's order
 COLUMNS: dict[str, list[str]] = {
     "organizations": ["id", "name", "alternate_name", "description", "email", "website",
@@ -507,9 +516,16 @@ def _restore(entry: Entry, svc: dict[str, Any], ours: dict[str, list[str]],
             extra["need"] = _json(values[0], rec)
         elif kind == "tier-note":
             extra["tier_note"] = values[0]
-        elif kind == "route":
+        elif kind in ("route", "relation"):
             entry.routes += [(_json(v, rec), line) for v, line in zip(values, lines[code],
                                                                        strict=True)]
+        elif kind == "part-of":
+            extra["part_of"] = {"service": values[0]}
+        elif kind in SCALAR_EXTRAS:
+            extra.update(scalar_record(kind.replace("-", "_"), values[0]))
+        elif kind == "pathway-cell":
+            entry.pathway += [(_json(v, rec), line) for v, line in zip(values, lines[code],
+                                                                        strict=True)]
     entry.minimum_age = entry.maximum_age = None  # carepath writes none
 
 
@@ -675,11 +691,19 @@ def to_hsds(model: Model, *, changes: ChangeLog | None = None) -> Exported[HsdsP
     counts: dict[str, int] = {}
     referrals: dict[str, list] = {}
     routes: dict[str, list] = {}
+    others: dict[str, list] = {}  # the service's other relations (advice, training...)
     for rel in model.relations:
         if is_route(model, rel):
             routes.setdefault(rel.target, []).append(rel)
             if rel.kind is RelationKind.REFERS_TO:
                 referrals.setdefault(rel.target, []).append(rel)
+        else:
+            holder = holder_of(model, rel)
+            if holder is not None:
+                others.setdefault(holder, []).append(rel)
+    cells: dict[str, list] = {}
+    for cell in model.pathway:
+        cells.setdefault(cell.service, []).append(cell)
     organisations: dict[str, str] = {}
     for svc in model.services.values():
         area = model.areas[svc.area]
@@ -750,6 +774,27 @@ def to_hsds(model: Model, *, changes: ChangeLog | None = None) -> Exported[HsdsP
                       "carepath's relation record as JSON (from, stages, concerns, severity, "
                       "urgency, response_time, level, note)", "route",
                       json.dumps(route_record(rel), ensure_ascii=False, sort_keys=True))
+        for rel in others.get(svc.id, []):
+            attribute(service_uuid, f"relation/{rel.kind.value}", f"relation: {rel.kind.label}",
+                      f"A relation of the service that is not an access route into it "
+                      f"({rel.kind.label}): the value is carepath's relation record as JSON "
+                      "(kind, from, to, stages, concerns, severity, urgency, response_time, "
+                      "level, note)", "relation",
+                      json.dumps(relation_record(rel), ensure_ascii=False, sort_keys=True))
+        for name, value in scalar_extras(svc).items():
+            attribute(service_uuid, name.replace("_", "-"), name.replace("_", " "),
+                      f"The service's {name.replace('_', ' ')} as carepath holds it (the "
+                      "value)", name, value)
+        if svc.part_of is not None:
+            attribute(service_uuid, "part-of", "part of",
+                      "The service this service is part of: the value is its carepath id",
+                      "part_of", svc.part_of)
+        for cell in cells.get(svc.id, []):
+            attribute(service_uuid, "pathway-cell", "pathway cell",
+                      "What the service does at a stage of the pathway (stage x service x "
+                      "level): the value is carepath's pathway record as JSON (stage, level, "
+                      "heading, rationale, actions)", "pathway",
+                      json.dumps(pathway_record(cell), ensure_ascii=False, sort_keys=True))
         if svc.eligibility:
             attribute(service_uuid, "criteria", "eligibility criteria",
                       "The service's criteria exactly as carepath holds them: the value is a "
@@ -807,6 +852,12 @@ def to_hsds(model: Model, *, changes: ChangeLog | None = None) -> Exported[HsdsP
                                   "as its application_process text, with conditions and "
                                   "evidence, and as 'route' attributes (JSON) that an import "
                                   "reads back"])
+    report.hold("other relations", [
+        "advice, training, collaboration and referrals to professions as 'relation' "
+        "attributes (JSON, both ends) of the service at one end; the service a service is "
+        "part of as a 'part-of' attribute"])
+    report.hold("pathway cells", [f"{len(model.pathway)} stage x service x level cells as "
+                                  "'pathway-cell' attributes (JSON) of their service"])
     report.hold("professions, interventions, need, response times", [
         "staffed by, delivers, population need, response times, concerns not addressed and "
         "tier notes as attributes under the carepath taxonomy"])

@@ -97,9 +97,13 @@ class Entry:
     # what a carepath export wrote beyond the standard's fields, in the data files' keys
     # (professions, interventions, need, response_times, not_addressed, tier_note)
     extra: dict[str, Any] = field(default_factory=dict)
-    # access routes into the service, as carepath relation records without `to` (a carepath
-    # export wrote them): each with the line it was read from
+    # relations a carepath export wrote on the service, as carepath relation records: access
+    # routes into it without `to`, its other relations with `to`; each with the line it was
+    # read from
     routes: list[tuple[dict[str, Any], int | None]] = field(default_factory=list)
+    # pathway cells of the service a carepath export wrote, as carepath pathway records
+    # without `service`: each with the line it was read from
+    pathway: list[tuple[dict[str, Any], int | None]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -121,7 +125,7 @@ class Imported:
     standard: str
     origin: str
     organisations: set[str] = field(default_factory=set)
-    # access routes a carepath export recorded: service id -> [(relation record, line)]
+    # relations a carepath export recorded: service id -> [(relation record, line)]
     routes: dict[str, list[tuple[dict[str, Any], int | None]]] = field(default_factory=dict)
     # whether the standard classifies with taxonomy terms a mapping file maps (HSDS, FHIR);
     # carepath's own graph files name carepath's tiers and concerns: no map is written
@@ -424,13 +428,31 @@ def build_import(entries: list[Entry], sources: list[SourceInfo], *, standard: s
         areas[area]["services"].append(svc)
         if entry.routes:
             routes.setdefault(ident, []).extend(entry.routes)
+        for record, line in entry.pathway:
+            cell = {**record, "service": ident, "source": entry.source}
+            areas[area].setdefault("pathway", []).append(cell | ({"line": line} if line else {}))
         missing = [f for f in ("tier", "stages") if f not in svc]
         if missing:
             to_fill.append(f"{ident} ({entry.where}): {' and '.join(missing)}")
+    _check_part_of(areas, problems)
     return Imported(
         sources=[{"id": s.id, "title": s.title, "file": s.file} for s in sources],
         areas=areas, warnings=problems, to_fill=to_fill, terms=list(seen_terms.values()),
         standard=standard, origin=origin, organisations=organisations, routes=routes)
+
+
+def _check_part_of(areas: dict[str, dict[str, Any]], problems: list[Problem]) -> None:
+    """Leave out, with a warning, a ``part_of`` naming a service the import does not hold."""
+    ids = {s["id"] for a in areas.values() for s in a["services"]}
+    for area in areas.values():
+        for svc in area["services"]:
+            parent = (svc.get("part_of") or {}).get("service")
+            if parent is not None and parent not in ids:
+                del svc["part_of"]
+                problems.append(Problem(
+                    "warning", "unknown-parent", svc["source"], svc.get("line"), "part_of",
+                    f"{svc['name']!r} is part of {parent!r}, which is not in the imported "
+                    "data; left out"))
 
 
 def _notes(entry: Entry, refs: list[AreaRef]) -> str | None:
@@ -448,9 +470,10 @@ def _notes(entry: Entry, refs: list[AreaRef]) -> str | None:
 
 
 def add_routes(result: Imported) -> None:
-    """The access routes a carepath export recorded (:attr:`Imported.routes`) as relations in
-    the area file of the service they lead into; a route from someone the imported data does
-    not hold is left out with a warning."""
+    """The relations a carepath export recorded (:attr:`Imported.routes`) in the area file of
+    the service that carried them: an access route leads into that service, any other
+    relation names both its ends. A relation with an end the imported data does not hold is
+    left out with a warning."""
     if not result.routes:
         return
     services = {s["id"]: s for s in result.services}
@@ -460,14 +483,16 @@ def add_routes(result: Imported) -> None:
         relations = []
         for svc in area["services"]:
             for record, line in result.routes.get(svc["id"], []):
-                node = record.get("from")
-                if node not in known:
+                node, target = record.get("from"), record.get("to", svc["id"])
+                if node not in known or target not in known:
+                    what = (f"is reached from {node!r}" if "to" not in record else
+                            f"has a {record.get('kind')} relation {node!r} -> {target!r}")
                     result.warnings.append(Problem(
                         "warning", "unknown-referrer", svc["source"], line, "referral-source",
-                        f"{svc['name']!r} is reached from {node!r}, which is not in the "
-                        "imported data; relation left out"))
+                        f"{svc['name']!r} {what}, which is not in the imported data; "
+                        "relation left out"))
                     continue
-                rel = {**record, "to": svc["id"], "source": svc["source"]}
+                rel = {**record, "to": target, "source": svc["source"]}
                 relations.append(rel | ({"line": line} if line else {}))
         if relations:
             area["relations"] = relations

@@ -77,8 +77,9 @@ def graphology(graph_exports) -> dict[str, dict]:
 
 @pytest.fixture(scope="session")
 def fhir_exports(reference, dirty, tmp_path_factory) -> dict[str, Path]:
-    """The reference data and the one with control characters as FHIR JSON and XML, and the
-    definitions (extensions, code systems) of the reference data."""
+    """The reference data and the one with control characters as FHIR JSON and XML, the
+    reference data as Bulk Data NDJSON (``ndjson/{type}.ndjson``), and the definitions
+    (extensions, code systems) of the reference data."""
     from carepath.standards.fhir import write_fhir
 
     folder = tmp_path_factory.mktemp("fhir")
@@ -87,8 +88,11 @@ def fhir_exports(reference, dirty, tmp_path_factory) -> dict[str, Path]:
         for suffix in ("json", "xml"):
             path = folder / f"{name}.{suffix}"
             write_fhir(model, path, definitions=files["definitions"] if name == "reference"
+                       else None, ndjson=folder / "ndjson" if path.name == "reference.json"
                        else None)
             files[f"{name}.{suffix}"] = path
+    for path in sorted((folder / "ndjson").glob("*.ndjson")):
+        files[f"ndjson/{path.name}"] = path
     return files
 
 

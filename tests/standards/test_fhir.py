@@ -4,6 +4,8 @@ fhir.resources R4(B) models, round trips, and bad input."""
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -116,8 +118,8 @@ def test_xml_export_parses_back(reference, tmp_path):
 def test_report_lists_what_fhir_cannot_hold(reference, bundle_and_report):
     _, report = bundle_and_report
     text = report.markdown()
-    for rel in reference.relations_of(carepath.RelationKind.TRAINS):
-        assert rel.id in text
+    assert not [rel.id for rel in reference.relations if rel.id in text]
+    assert "deliberate overlaps" in report.not_held
     assert report.lost > 0
 
 
@@ -176,6 +178,26 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
     pytest.param("noname.json", json.dumps({"resourceType": "HealthcareService", "id": "h2"}),
                  "noname.json:1: HealthcareService/h2: a HealthcareService without a name",
                  id="service-without-name"),
+
+    pytest.param("hs.ndjson", json.dumps({"resourceType": "HealthcareService", "id": "h3",
+                                          "name": "A"}) + "\n{not json\n",
+                 "hs.ndjson:2: not an NDJSON line of FHIR JSON", id="ndjson-bad-line"),
+    pytest.param("hs.ndjson", "\n" + json.dumps({"resourceType": "HealthcareService",
+                                                 "id": "h4", "name": 5}) + "\n",
+                 "hs.ndjson:2: HealthcareService/h4: not valid FHIR R4: name",
+                 id="ndjson-invalid-r4"),
+    pytest.param("hs.ndjson", json.dumps({
+        "resourceType": "HealthcareService", "id": "h5", "name": "A",
+        "identifier": [{"system": "https://w3id.org/carepath/id/service", "value": "a"}],
+        "extension": [{"url": "https://w3id.org/carepath/fhir/StructureDefinition/route",
+                       "extension": [{"url": "kind", "valueCoding": {"code": "refers_to"}}]}]}),
+                 "hs.ndjson:1: HealthcareService/h5: a carepath route extension has no 'from'",
+                 id="route-extension-without-its-source"),
+    pytest.param("manifest.json", json.dumps({"transactionTime": "2026-01-01T00:00:00Z",
+                                              "output": [{"type": "HealthcareService",
+                                                          "url": "../elsewhere.ndjson"}]}),
+                 "manifest.json: output[0]: url '../elsewhere.ndjson' is not a file beside",
+                 id="manifest-pointing-outside"),
 ])
 def test_bad_input_is_one_clear_error_and_nothing_written(tmp_path, name, text, expected):
     path = _write(tmp_path, name, text)
@@ -195,6 +217,31 @@ def test_cli_import_and_export(thirdparty, tmp_path):
     assert "# What FHIR R4 holds" in (tmp_path / "report.md").read_text()
 
 
+def test_cli_export_ndjson_and_import_it_back(reference, tmp_path):
+    export = cli("export", "fhir", str(tmp_path / "b.json"), "--ndjson", str(tmp_path / "nd"))
+    assert export.returncode == 0, export.stderr
+    assert (tmp_path / "nd" / "manifest.json").is_file()
+    for source in (tmp_path / "nd", tmp_path / "nd" / "manifest.json"):
+        out = tmp_path / f"back-{source.name}"
+        result = run_cli("import", "fhir", str(source), "-o", str(out))
+        assert result.returncode == 0, result.stderr
+        back = carepath.load(out)
+        assert (len(back.services), len(back.relations), len(back.pathway)) == (
+            len(reference.services), len(reference.relations), len(reference.pathway))
+
+
+def test_ndjson_refuses_a_folder_it_did_not_write_and_writes_nothing(reference, tmp_path):
+    from carepath.outputs import OutputExistsError
+    from carepath.standards.fhir import write_fhir
+
+    (tmp_path / "nd").mkdir()
+    (tmp_path / "nd" / "thesis.docx").write_text("mine")
+    with pytest.raises(OutputExistsError):
+        write_fhir(reference, tmp_path / "b.json", ndjson=tmp_path / "nd")
+    assert not (tmp_path / "b.json").exists()
+    assert sorted(p.name for p in (tmp_path / "nd").iterdir()) == ["thesis.docx"]
+
+
 def test_cli_refuses_a_patient_in_one_line(tmp_path):
     result = run_cli("import", "fhir", str(DATA / "patient.json"), "-o", str(tmp_path / "out"))
     assert result.returncode == 1
@@ -205,11 +252,46 @@ def test_cli_refuses_a_patient_in_one_line(tmp_path):
 
 # -- HAPI FHIR's validator, narratives, definitions ----------------------------------------------
 
-@pytest.mark.parametrize("name", ["reference.json", "reference.xml", "dirty.json", "dirty.xml"])
+@pytest.mark.parametrize("name", [
+    "reference.json", "reference.xml", "dirty.json", "dirty.xml",
+    *(f"ndjson/{kind}.ndjson" for kind in ("HealthcareService", "Location", "Organization",
+                                          "PlanDefinition"))])
 def test_hapi_fhir_validator_finds_no_error_and_no_warning(hapi, name):
     serious = [m for m in hapi[name] if m[0] in ("ERROR", "FATAL", "WARNING")]
     assert serious == [], serious[:5]
     assert not [m for m in hapi[name] if "Unknown extension" in m[2]]
+
+
+def test_ndjson_is_one_resource_a_line_one_file_a_type_with_a_manifest(fhir_exports,
+                                                                       bundle_and_report):
+    bundle, _ = bundle_and_report
+    folder = fhir_exports["ndjson/Location.ndjson"].parent
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    kinds = Counter(e["resource"]["resourceType"] for e in bundle["entry"])
+    assert {o["type"]: o["count"] for o in manifest["output"]} == kinds
+    ids = set()
+    for out in manifest["output"]:
+        lines = (folder / out["url"]).read_text(encoding="utf-8").splitlines()
+        resources = [json.loads(line) for line in lines]
+        assert {r["resourceType"] for r in resources} == {out["type"]}
+        ids |= {f"{r['resourceType']}/{r['id']}" for r in resources}
+    text = "".join(p.read_text(encoding="utf-8") for p in folder.glob("*.ndjson"))
+    references = set(re.findall(r'"reference":"([^"]+)"', text))
+    assert references and references <= ids  # relative, and every one resolves
+    assert "urn:uuid" not in text
+
+
+def test_pathway_is_a_plan_definition_per_area(reference, bundle_and_report):
+    bundle, _ = bundle_and_report
+    plans = [e["resource"] for e in bundle["entry"]
+             if e["resource"]["resourceType"] == "PlanDefinition"]
+    areas = {reference.services[c.service].area for c in reference.pathway}
+    assert len(plans) == len(areas)
+    assert sum(len(p["action"]) for p in plans) == len(reference.pathway)
+    assert {p["type"]["coding"][0]["code"] for p in plans} == {"clinical-protocol"}
+    first, cell = plans[0]["action"][0], reference.pathway[0]
+    assert (first["title"], first["description"], [a["description"] for a in first["action"]]
+            ) == (cell.heading, cell.rationale, list(cell.actions))
 
 
 def test_every_resource_has_a_narrative(bundle_and_report):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 import carepath
 from carepath.errors import DataValidationError
-from carepath.standards.common import organisation_of
+from carepath.standards.common import is_route, organisation_of
 from carepath.standards.hsds import REPORT_FILE, import_hsds, to_hsds, validate_hsds, write_hsds
 from carepath.standards.importing import Entry, age_subject, map_ages
 
@@ -216,15 +217,25 @@ def test_routes_and_carepath_taxonomy(exported, reference):
             "service-id"} <= terms
 
 
-def test_report_lists_every_relation_hsds_cannot_hold(exported, reference):
+def test_report_holds_every_relation_and_the_pathway(exported, reference):
     report = (exported / REPORT_FILE).read_text(encoding="utf-8")
-    held = ("refers_to", "signposts_to", "hands_over_to", "steps_up_to", "steps_down_to")
-    for rel in reference.relations:
-        if rel.kind.value in held and rel.target in reference.services:
-            assert rel.id not in report
-        else:
-            assert rel.id in report, rel
+    assert not [rel.id for rel in reference.relations if rel.id in report]
+    assert "advice, training, collaboration" in report
+    assert f"{len(reference.pathway)} stage x service x level cells" in report
     assert "professions" not in report or "staffed by" in report
+
+
+def test_other_relations_part_of_and_pathway_cells_are_carepath_attributes(exported,
+                                                                          reference):
+    terms = {r["id"]: r["code"] for r in csv.DictReader(
+        (exported / "taxonomy_terms.csv").open(encoding="utf-8"))}
+    codes = Counter(terms[r["taxonomy_term_id"]].partition("/")[0] for r in csv.DictReader(
+        (exported / "attributes.csv").open(encoding="utf-8")))
+    routes = sum(1 for r in reference.relations if is_route(reference, r))
+    assert codes["route"] == routes
+    assert codes["relation"] == len(reference.relations) - routes
+    assert codes["part-of"] == sum(1 for s in reference.services.values() if s.part_of)
+    assert codes["pathway-cell"] == len(reference.pathway)
 
 
 # -- round trips ----------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 // Validates FHIR R4 resources (JSON or XML files) with HAPI FHIR's validator, offline: base R4
 // profiles, the common code systems and an in-memory terminology service, plus any
 // StructureDefinition and CodeSystem in a Bundle given with --definitions (carepath's
-// extensions and code systems). One JVM for every file.
+// extensions and code systems). One JVM for every file. A .ndjson file (FHIR Bulk Data) is
+// validated resource by resource, one a line: its messages' locations start "line N: ".
 //   java -cp <hapi classpath> FhirValidate [--definitions BUNDLE.json ...] FILE...
 // prints one line per message: FILE<TAB>SEVERITY<TAB>LOCATION<TAB>MESSAGE, then "done N".
 import ca.uhn.fhir.context.FhirContext;
@@ -55,14 +56,30 @@ public class FhirValidate {
         FhirValidator validator = ctx.newValidator();
         validator.registerValidatorModule(new FhirInstanceValidator(chain));
         for (String file : files) {
-            String text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
-            ValidationResult result = validator.validateWithResult(text);
-            for (SingleValidationMessage m : result.getMessages()) {
-                String msg = m.getMessage().replace('\n', ' ').replace('\t', ' ');
-                System.out.println(file + "\t" + m.getSeverity() + "\t" + m.getLocationString()
-                                   + "\t" + msg);
+            if (file.endsWith(".ndjson")) {
+                try (var lines = Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+                    String line;
+                    int n = 0;
+                    while ((line = lines.readLine()) != null) {
+                        n++;
+                        if (!line.isBlank()) {
+                            report(file, "line " + n + ": ", validator.validateWithResult(line));
+                        }
+                    }
+                }
+            } else {
+                String text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
+                report(file, "", validator.validateWithResult(text));
             }
         }
         System.out.println("done " + files.size());
+    }
+
+    private static void report(String file, String where, ValidationResult result) {
+        for (SingleValidationMessage m : result.getMessages()) {
+            String msg = m.getMessage().replace('\n', ' ').replace('\t', ' ');
+            System.out.println(file + "\t" + m.getSeverity() + "\t" + where
+                               + m.getLocationString() + "\t" + msg);
+        }
     }
 }
