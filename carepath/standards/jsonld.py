@@ -515,6 +515,8 @@ def rdf_report(standard: str, model: Model) -> ExportReport:
         [("criterion-conditions", s.id, c.type, c.text, *_criterion_conditions(c))
          for s in model.services.values() for c in s.eligibility
          if any(window_text(vocabulary(), w) is None for w in c.windows)])
+    lines, facts = _order_lost(model)
+    report.lose("order", lines, facts)
     report.lose("need notes", [f"{s.id}: {s.need_note}" for s in model.services.values()
                                if s.need_note is not None],
                 [("service", s.id, "need_note", s.need_note) for s in model.services.values()
@@ -526,3 +528,48 @@ def rdf_report(standard: str, model: Model) -> ExportReport:
                                                   ("part of", s.part_of_provenance))
                                if prov is not None])
     return report
+
+
+def _order_lost(model: Model) -> tuple[list[str], list[tuple]]:
+    """The lists whose order RDF does not keep (it holds sets): a service's aliases and stage
+    texts, a relation's stage texts, an overlap's services and a cell's actions that the
+    reader gives back in another order (sorted; stage texts in timeline order). A line per
+    service, overlap or cell, and the facts (:func:`~carepath.standards.common.model_facts`)
+    as the model states them."""
+    from carepath.standards.common import relation_fact, service_facts
+
+    staged: dict[tuple[str, ...], bool] = {}
+
+    def moved(texts: tuple[str, ...]) -> bool:
+        if texts not in staged:
+            staged[texts] = tuple(_stage_order(list(dict.fromkeys(texts)))) != texts
+        return staged[texts]
+
+    lines: list[str] = []
+    facts: list[tuple] = []
+    for svc in model.services.values():
+        lists = {}
+        if tuple(sorted(set(svc.aliases), key=str)) != tuple(svc.aliases):
+            lists["aliases"] = "aliases"
+        if svc.stage_texts and moved(tuple(svc.stage_texts)):
+            lists["stage_texts"] = "stage texts"
+        if lists:
+            lines.append(f"{svc.id}: the order of its {' and '.join(lists.values())}")
+            facts += [f for f in service_facts(svc) if f[0] == "service" and f[2] in lists]
+    for st in model.statements:
+        if st.stage_texts and moved(tuple(st.stage_texts)):
+            lines.append(f"statement {st.id}: the order of its stage texts")
+    facts += [relation_fact(rel) for rel in model.relations
+              if rel.stage_texts and moved(tuple(rel.stage_texts))]
+    for overlap in model.overlaps:
+        if tuple(sorted(set(overlap.services))) != tuple(overlap.services):
+            lines.append(f"the overlap of {', '.join(overlap.services)}: the order of its "
+                         "services")
+            facts.append(("overlap", tuple(overlap.services), overlap.note))
+    for cell in model.pathway:
+        if tuple(sorted(set(cell.actions), key=str)) != tuple(cell.actions):
+            lines.append(f"the pathway cell of {cell.service} at {cell.stage_text!r}: the "
+                         "order of its actions")
+            facts.append(("pathway", cell.service, cell.stage_text, cell.level, cell.heading,
+                          cell.rationale, tuple(cell.actions)))
+    return lines, facts
