@@ -208,7 +208,8 @@ def _window_texts(graph: GraphFile, subjects: dict, criterion: str) -> list[str]
         where = Element(subjects.get(node, {}), f"{graph.path} <{node}>", None)
         weeks = [_one(subjects.get(node, {}), local) for local in ("startWeek", "endWeek")]
         if not all(isinstance(w, int) for w in weeks) or weeks[1] <= weeks[0]:
-            graph.problem(where, "bad-window", "startWeek", "a criterion's stage window needs "
+            bad = "startWeek" if not isinstance(weeks[0], int) else "endWeek"
+            graph.problem(where, "bad-window", bad, "a criterion's stage window needs "
                           "a cp:startWeek and a later cp:endWeek, each an xsd:integer; give "
                           "both or take out the cp:hasWindow")
             continue
@@ -499,7 +500,8 @@ def rdf_report(standard: str, model: Model) -> ExportReport:
                              "severities and parent ages"])
     report.hold("lists", ["as sets: a service's aliases, stage texts, professions and "
                           "interventions, a statement's targets, an overlap's services and a "
-                          "cell's actions come back sorted (stage texts in timeline order)"])
+                          "cell's actions come back sorted (stage texts in timeline order); "
+                          "where that is not the data's order, 'order' lists it"])
     report.lose("evidence", [f"{s.id}: {len(s.evidence)} passage"
                              f"{'' if len(s.evidence) == 1 else 's'} (the documents are kept)"
                              for s in model.services.values() if s.evidence])

@@ -154,7 +154,7 @@ def test_an_edited_window_without_its_weeks_is_one_error_naming_it(tmp_path):
     path.write_text(text.replace("cp:endWeek 82", "cp:endWeek \"82\""))
     with pytest.raises(DataValidationError) as caught:
         read_rdf(path)
-    assert {p.code for p in caught.value.problems} == {"bad-window"}
+    assert {(p.code, p.field) for p in caught.value.problems} == {("bad-window", "endWeek")}
     assert all(p.file.startswith(f"{path} <") and "/window/" in p.file
                for p in caught.value.problems)
     done = cli("import", "turtle", str(path), "-o", str(tmp_path / "out"))
