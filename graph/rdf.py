@@ -32,6 +32,7 @@ from carepath.graph.model import (
     RESERVED_NODES,
     UNNAMED,
     UNNAMED_NODES,
+    Criterion,
     Model,
     NodeKind,
     Provenance,
@@ -350,10 +351,7 @@ def _service_triples(svc: Service, t: _Terms, stages: _Stages) -> Iterator[_Trip
         kind = "InclusionCriterion" if crit.type == "inclusion" else "ExclusionCriterion"
         yield c, t.named(A), cpt(kind)
         yield c, cpt("criterionText"), t.literal(crit.text)
-        if crit.parent_age_below is not None:
-            yield c, cpt("parentAgeBelow"), t.integer(crit.parent_age_below)
-        for ident in sorted(crit.concerns):
-            yield c, cpt("forConcern"), t.iri(NodeKind.CONCERN, ident)
+        yield from _criterion_conditions(c, crit, t)
         for other in crit.discuss_with:
             yield c, cpt("discussWith"), t.iri(NodeKind.SERVICE, other)
         yield from _provenance(t, c, crit.provenance)
@@ -372,6 +370,28 @@ def _service_triples(svc: Service, t: _Terms, stages: _Stages) -> Iterator[_Trip
     yield from _provenance(t, s, svc.provenance)
     for ev in svc.evidence:
         yield s, t.named(DERIVED), t.iri(NodeKind.SOURCE, ev.source)
+
+
+def _criterion_conditions(c, crit: Criterion, t: _Terms) -> Iterator[_Triple]:
+    """What of a criterion can be checked mechanically: its stage windows (in the document's
+    order, as ``{criterion}/window/{n}``, each a ``cp:AgeWindow`` with its weeks), concerns,
+    severities and parent ages. A criterion without them applies at any stage, concern,
+    severity or age: leaving one out would state a broader criterion than the source."""
+    cpt = t.cp
+    for n, window in enumerate(crit.windows, start=1):
+        w = t.part(c, "window", n)
+        yield c, cpt("hasWindow"), w
+        yield w, t.named(A), cpt("AgeWindow")
+        yield w, cpt("startWeek"), t.integer(window.start)
+        yield w, cpt("endWeek"), t.integer(window.end)
+    for ident in sorted(crit.concerns):
+        yield c, cpt("forConcern"), t.iri(NodeKind.CONCERN, ident)
+    for sev in sorted(crit.severities):
+        yield c, cpt("atSeverity"), t.iri("severity", sev)
+    if crit.parent_age_below is not None:
+        yield c, cpt("parentAgeBelow"), t.integer(crit.parent_age_below)
+    if crit.parent_age_from is not None:
+        yield c, cpt("parentAgeFrom"), t.integer(crit.parent_age_from)
 
 
 def _open_world_triples(svc: Service, s: object, t: _Terms) -> Iterator[_Triple]:

@@ -167,13 +167,15 @@ def _place_of(props: dict[str, list]) -> dict[str, Any]:
     return out
 
 
+def _part_number(iri: Any) -> tuple[int, str]:
+    """A part node's place among its siblings: ``.../criterion/3`` is third."""
+    tail = str(iri).rsplit("/", 1)[-1]
+    return (int(tail) if tail.isdigit() else 0, str(iri))
+
+
 def _by_number(subjects: dict, nodes: list[str]) -> list[str]:
     """Part nodes (``.../criterion/3``) in the order of their number."""
-    def number(iri: Any) -> tuple[int, str]:
-        tail = str(iri).rsplit("/", 1)[-1]
-        return (int(tail) if tail.isdigit() else 0, str(iri))
-
-    return [node for node in sorted(nodes, key=number) if node in subjects]
+    return [node for node in sorted(nodes, key=_part_number) if node in subjects]
 
 
 def _stage_order(texts: list[str]) -> list[str]:
@@ -189,6 +191,37 @@ def _stage_order(texts: list[str]) -> list[str]:
             return (1, 0, 0, str(text))
 
     return sorted(texts, key=key)
+
+
+def _window_texts(graph: GraphFile, subjects: dict, criterion: str) -> list[str]:
+    """A criterion's stage windows (its ``cp:hasWindow`` nodes, in their order) as stage texts
+    the loaders read back as the same weeks: a canonical stage's id, else a range in weeks
+    (:func:`~carepath.standards.graph_files.window_text`). A window without its weeks is an
+    error naming it (the criterion would read broader than it is); one no text reads as
+    (starting during pregnancy, not at a stage) a warning, and :func:`rdf_report` lists it."""
+    from carepath.graph.stages import Interval
+    from carepath.standards.graph_files import window_text
+    from carepath.standards.importing import vocabulary
+
+    texts = []
+    for node in sorted(subjects[criterion].get(CP + "hasWindow", []), key=_part_number):
+        where = Element(subjects.get(node, {}), f"{graph.path} <{node}>", None)
+        weeks = [_one(subjects.get(node, {}), local) for local in ("startWeek", "endWeek")]
+        if not all(isinstance(w, int) for w in weeks) or weeks[1] <= weeks[0]:
+            bad = "startWeek" if not isinstance(weeks[0], int) else "endWeek"
+            graph.problem(where, "bad-window", bad, "a criterion's stage window needs "
+                          "a cp:startWeek and a later cp:endWeek, each an xsd:integer; give "
+                          "both or take out the cp:hasWindow")
+            continue
+        text = window_text(vocabulary(), Interval(*weeks))
+        if text is None:
+            graph.problem(where, "window-not-read", "startWeek",
+                          f"the window {Interval(*weeks)} has no stage text carepath reads "
+                          "(it starts during pregnancy, not at a stage); the criterion is "
+                          "read without it", level="warning")
+            continue
+        texts.append(text)
+    return texts
 
 
 def _rdf_records(graph: GraphFile, subjects: dict[str, dict[str, list]]) -> _Records:
@@ -321,11 +354,17 @@ def _rdf_service(graph: GraphFile, subjects: dict, subject: str) -> dict[str, An
         crit: dict[str, Any] = {
             "type": "exclusion" if CP + "ExclusionCriterion" in cp_.get(_TYPE, [])
             else "inclusion", "text": _one(cp_, "criterionText"), **_place_of(cp_)}
-        if _one(cp_, "parentAgeBelow") is not None:
-            crit["parent_age_below"] = _one(cp_, "parentAgeBelow")
-        concerns = sorted(_ident(v) for v in cp_.get(CP + "forConcern", []))
-        if concerns:
-            crit["concerns"] = concerns
+        stages = _window_texts(graph, subjects, node)
+        if stages:
+            crit["stages"] = stages
+        for key, local in (("concerns", "forConcern"), ("severity", "atSeverity")):
+            values = sorted(_ident(v) for v in cp_.get(CP + local, []))
+            if values:
+                crit[key] = values
+        for key, local in (("parent_age_below", "parentAgeBelow"),
+                           ("parent_age_from", "parentAgeFrom")):
+            if _one(cp_, local) is not None:
+                crit[key] = _one(cp_, local)
         discuss = sorted(_ident(v) for v in cp_.get(CP + "discussWith", []))
         if discuss:
             crit["discuss_with"] = discuss
@@ -446,16 +485,23 @@ def import_turtle(path: Path | str, out: Path | str, *, force: bool = False,
 def rdf_report(standard: str, model: Model) -> ExportReport:
     """What carepath's RDF (Turtle, JSON-LD) does not hold of the model, so that reading it
     back cannot give: the passages of a service's evidence, a source's publisher and the
-    passage of its version, the stage windows, severities and lower parent age of criteria,
-    the passages behind self-referral and hours, and the order of lists (RDF holds sets)."""
+    passage of its version, a criterion's stage window no stage text reads as (one starting
+    during pregnancy, not at a stage), the passages behind self-referral and hours, and the
+    order of lists (RDF holds sets). A criterion's windows, concerns, severities and parent
+    ages are held."""
     from carepath.standards.common import _criterion_conditions
+    from carepath.standards.graph_files import window_text
+    from carepath.standards.importing import vocabulary
 
     report = ExportReport(standard)
     report.hold("triples", ["every service, relation statement, area, source, overlap and "
                             "pathway cell, with its provenance (document, line, passage)"])
+    report.hold("criteria", ["each criterion's stage windows (in order, in weeks), concerns, "
+                             "severities and parent ages"])
     report.hold("lists", ["as sets: a service's aliases, stage texts, professions and "
                           "interventions, a statement's targets, an overlap's services and a "
-                          "cell's actions come back sorted (stage texts in timeline order)"])
+                          "cell's actions come back sorted (stage texts in timeline order); "
+                          "where that is not the data's order, 'order' lists it"])
     report.lose("evidence", [f"{s.id}: {len(s.evidence)} passage"
                              f"{'' if len(s.evidence) == 1 else 's'} (the documents are kept)"
                              for s in model.services.values() if s.evidence])
@@ -463,14 +509,16 @@ def rdf_report(standard: str, model: Model) -> ExportReport:
                             if s.publisher] + [f"{s.id}: the line and passage of its version"
                                                for s in model.sources.values()
                                                if s.version_provenance])
-    report.lose("criterion conditions", [
-        f"{s.id}: the stage windows, severities or lower parent age of {c.text[:60]!r} (its "
-        "concerns and upper parent age are kept)"
-        for s in model.services.values() for c in s.eligibility
-        if c.windows or c.severities or c.parent_age_from is not None],
+    report.lose("criterion windows", [
+        f"{s.id}: the window {w} of the {c.type} criterion {c.text[:60]!r} (no stage text "
+        "reads as it)"
+        for s in model.services.values() for c in s.eligibility for w in c.windows
+        if window_text(vocabulary(), w) is None],
         [("criterion-conditions", s.id, c.type, c.text, *_criterion_conditions(c))
          for s in model.services.values() for c in s.eligibility
-         if c.windows or c.severities or c.parent_age_from is not None])
+         if any(window_text(vocabulary(), w) is None for w in c.windows)])
+    lines, facts = _order_lost(model)
+    report.lose("order", lines, facts)
     report.lose("need notes", [f"{s.id}: {s.need_note}" for s in model.services.values()
                                if s.need_note is not None],
                 [("service", s.id, "need_note", s.need_note) for s in model.services.values()
@@ -482,3 +530,48 @@ def rdf_report(standard: str, model: Model) -> ExportReport:
                                                   ("part of", s.part_of_provenance))
                                if prov is not None])
     return report
+
+
+def _order_lost(model: Model) -> tuple[list[str], list[tuple]]:
+    """The lists whose order RDF does not keep (it holds sets): a service's aliases and stage
+    texts, a relation's stage texts, an overlap's services and a cell's actions that the
+    reader gives back in another order (sorted; stage texts in timeline order). A line per
+    service, overlap or cell, and the facts (:func:`~carepath.standards.common.model_facts`)
+    as the model states them."""
+    from carepath.standards.common import relation_fact, service_facts
+
+    staged: dict[tuple[str, ...], bool] = {}
+
+    def moved(texts: tuple[str, ...]) -> bool:
+        if texts not in staged:
+            staged[texts] = tuple(_stage_order(list(dict.fromkeys(texts)))) != texts
+        return staged[texts]
+
+    lines: list[str] = []
+    facts: list[tuple] = []
+    for svc in model.services.values():
+        lists = {}
+        if tuple(sorted(set(svc.aliases), key=str)) != tuple(svc.aliases):
+            lists["aliases"] = "aliases"
+        if svc.stage_texts and moved(tuple(svc.stage_texts)):
+            lists["stage_texts"] = "stage texts"
+        if lists:
+            lines.append(f"{svc.id}: the order of its {' and '.join(lists.values())}")
+            facts += [f for f in service_facts(svc) if f[0] == "service" and f[2] in lists]
+    for st in model.statements:
+        if st.stage_texts and moved(tuple(st.stage_texts)):
+            lines.append(f"statement {st.id}: the order of its stage texts")
+    facts += [relation_fact(rel) for rel in model.relations
+              if rel.stage_texts and moved(tuple(rel.stage_texts))]
+    for overlap in model.overlaps:
+        if tuple(sorted(set(overlap.services))) != tuple(overlap.services):
+            lines.append(f"the overlap of {', '.join(overlap.services)}: the order of its "
+                         "services")
+            facts.append(("overlap", tuple(overlap.services), overlap.note))
+    for cell in model.pathway:
+        if tuple(sorted(set(cell.actions), key=str)) != tuple(cell.actions):
+            lines.append(f"the pathway cell of {cell.service} at {cell.stage_text!r}: the "
+                         "order of its actions")
+            facts.append(("pathway", cell.service, cell.stage_text, cell.level, cell.heading,
+                          cell.rationale, tuple(cell.actions)))
+    return lines, facts

@@ -208,3 +208,55 @@ def test_the_shapes_refuse_a_reading_without_its_passage(reference):
         Path(carepath.graph.rdf.__file__).parents[1] / "ontology" / "shapes.ttl")
     conforms, _, text = pyshacl.validate(data, shacl_graph=shapes)
     assert not conforms and "passage" in text
+
+
+def test_a_criterion_states_its_windows_severities_and_parent_ages(reference):
+    """Issue 27: a criterion's conditions are in the graph, so that it reads no broader than
+    its source: each window a numbered cp:AgeWindow with its weeks, in the source's order."""
+    store = to_store(reference, with_ontology=False)
+    rows = list(store.query(
+        "PREFIX cp: <" + CP + "> SELECT ?c ?w ?start ?end WHERE { ?s cp:hasCriterion ?c . "
+        "?c cp:hasWindow ?w . ?w a cp:AgeWindow ; cp:startWeek ?start ; cp:endWeek ?end }"))
+    got: dict[str, list] = {}
+    for r in sorted(rows, key=lambda r: int(r["w"].value.rsplit("/", 1)[1])):
+        got.setdefault(r["c"].value, []).append((int(r["start"].value), int(r["end"].value)))
+    want = {f"{iri(NodeKind.SERVICE, svc.id).value}/criterion/{n}":
+            [(w.start, w.end) for w in crit.windows]
+            for svc in reference.services.values()
+            for n, crit in enumerate(svc.eligibility, start=1) if crit.windows}
+    assert got == want and any(len(w) > 1 for w in want.values())
+    severities = list(store.query(
+        "PREFIX cp: <" + CP + "> SELECT ?c ?sev WHERE { ?s cp:hasCriterion ?c . "
+        "?c cp:atSeverity ?sev }"))
+    assert len(severities) == sum(len(c.severities) for s in reference.services.values()
+                                  for c in s.eligibility) > 0
+
+
+def test_a_criterion_states_its_lower_parent_age(reference):
+    svc = reference.services["dorset-pmmhs"]
+    first, *rest = svc.eligibility
+    model = dataclasses.replace(reference, services={
+        **reference.services,
+        svc.id: dataclasses.replace(svc, eligibility=(
+            dataclasses.replace(first, parent_age_from=16, parent_age_below=25), *rest))})
+    store = to_store(model, with_ontology=False)
+    crit = ox.NamedNode(iri(NodeKind.SERVICE, svc.id).value + "/criterion/1")
+    assert [o.value for o in _objects(store, crit, "parentAgeFrom")] == ["16"]
+    assert [o.value for o in _objects(store, crit, "parentAgeBelow")] == ["25"]
+
+
+def test_the_shapes_refuse_a_criterion_window_without_its_end(reference):
+    pyshacl = pytest.importorskip("pyshacl")
+    import rdflib
+
+    data = rdflib.Graph().parse(data=carepath.graph.rdf.to_turtle(reference, with_ontology=True),
+                                format="turtle")
+    window = next(data.subjects(rdflib.RDF.type, rdflib.URIRef(CP + "AgeWindow")))
+    data.remove((window, rdflib.URIRef(CP + "endWeek"), None))
+    shapes = rdflib.Graph().parse(
+        Path(carepath.graph.rdf.__file__).parents[1] / "ontology" / "shapes.ttl")
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes)
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    found = {(report.value(r, sh.focusNode), report.value(r, sh.resultPath))
+             for r in report.subjects(rdflib.RDF.type, sh.ValidationResult)}
+    assert not conforms and found == {(window, rdflib.URIRef(CP + "endWeek"))}

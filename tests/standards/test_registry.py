@@ -195,6 +195,10 @@ def test_round_trip_of_the_reference_loses_only_what_the_report_lists(fmt, tmp_p
         line.split(":")[0] for line in report.not_held["services"]} <= differing
 
 
+def _sorted_lists(fact: tuple) -> tuple:
+    return tuple(tuple(sorted(x, key=repr)) if isinstance(x, tuple) else x for x in fact)
+
+
 @pytest.mark.parametrize("fmt", IMPORTED, ids=lambda f: f.name)
 @pytest.mark.parametrize("data", ["tiny", "reference"])
 def test_an_import_brings_back_every_fact_but_those_the_report_lists(fmt, data, tiny, tmp_path):
@@ -206,7 +210,10 @@ def test_an_import_brings_back_every_fact_but_those_the_report_lists(fmt, data, 
     model = tiny if data == "tiny" else carepath.load_reference()
     got, report = _read_back(fmt, model, tmp_path)
     before, after = model_facts(model), model_facts(got)
-    assert sorted(after - before, key=repr)[:5] == []
+    # a list given back in another order (RDF holds sets) is no new fact: its order is lost
+    reordered = {_sorted_lists(f) for f in report.facts}
+    assert sorted((f for f in after - before if _sorted_lists(f) not in reordered),
+                  key=repr)[:5] == []
     assert sorted(before - after - report.facts, key=repr)[:5] == []
     assert sorted(report.facts - (before - after), key=repr)[:5] == []
 
