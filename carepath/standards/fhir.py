@@ -1068,8 +1068,7 @@ def write_ndjson(bundle: dict[str, Any], folder: Path | str) -> Path:
     """Write a Bundle's resources into ``folder`` as FHIR Bulk Data NDJSON (one file per
     resource type, ``{type}.ndjson``, and the Bulk Data ``manifest.json``), atomically; a
     folder carepath did not write is refused. Returns the folder."""
-    from carepath.files import atomic_dir
-    from carepath.outputs import check_target
+    from carepath.writing import atomic_dir, check_target
 
     folder = Path(folder)
     check_target(folder)

@@ -231,7 +231,7 @@ def test_cli_export_ndjson_and_import_it_back(reference, tmp_path):
 
 
 def test_ndjson_refuses_a_folder_it_did_not_write_and_writes_nothing(reference, tmp_path):
-    from carepath.outputs import OutputExistsError
+    from carepath.errors import OutputExistsError
     from carepath.standards.fhir import write_fhir
 
     (tmp_path / "nd").mkdir()
