@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
@@ -22,13 +23,15 @@ def atomic_path(path: Path | str) -> AbstractContextManager[Path]:
     return output_file(path, force=True)
 
 
-def atomic_dir(path: Path | str, *, force: bool = False) -> AbstractContextManager[Path]:
+def atomic_dir(path: Path | str, *, force: bool = False,
+               later: Sequence[str] = ()) -> AbstractContextManager[Path]:
     """Yield a temporary folder beside ``path``; its files go into ``path`` only on success.
 
     Follows carepath's rule for output folders (:mod:`carepath.outputs`): a folder holding
     files carepath did not write is refused unless ``force``, and even then those are kept.
+    ``later``: entries added after the commit (:func:`carepath.outputs.add_entries`).
     """
-    return output_dir(path, force=force)
+    return output_dir(path, force=force, later=later)
 
 
 def write_atomic(path: Path | str, content: str | bytes) -> Path:

@@ -41,7 +41,7 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -308,8 +308,10 @@ def _no_space(exc: BaseException, where: Path) -> bool:
         return False
 
 
-def _commit(tmp: Path, target: Path, *, force: bool) -> None:
-    """Move the finished ``tmp`` folder's entries into ``target`` (under the parent's lock)."""
+def _commit(tmp: Path, target: Path, *, force: bool, later: Sequence[str] = ()) -> None:
+    """Move the finished ``tmp`` folder's entries into ``target`` (under the parent's lock);
+    ``later`` names entries :func:`add_entries` will bring after: checked to be carepath's
+    (or absent) now, and last run's removed with the rest."""
     with _locked(target.parent):
         if not target.exists():
             (tmp / MANIFEST).write_text(_manifest_text(tmp), encoding="utf-8")
@@ -318,7 +320,7 @@ def _commit(tmp: Path, target: Path, *, force: bool) -> None:
         check_target(target, force=force)  # again: another run may have written meanwhile
         old = read_manifest(target) or {}
         new_entries = [e.name for e in tmp.iterdir()]
-        blocked = sorted(name for name in new_entries if (target / name).exists()
+        blocked = sorted(name for name in {*new_entries, *later} if (target / name).exists()
                          and not _owned(target / name, name, old))
         if blocked:
             raise OutputExistsError(
@@ -331,7 +333,7 @@ def _commit(tmp: Path, target: Path, *, force: bool) -> None:
         try:
             # carepath's own entries from the last run go (those it writes again, and those it
             # no longer writes); everything else stays
-            stale = {rel.split("/", 1)[0] for rel in old} | set(new_entries)
+            stale = {rel.split("/", 1)[0] for rel in old} | set(new_entries) | set(later)
             for name in sorted(stale):
                 entry = target / name
                 if (entry.exists() or entry.is_symlink()) and _owned(entry, name, old):
@@ -359,14 +361,28 @@ def _manifest_text(folder: Path, *, only: list[str] | None = None,
 
 
 @contextmanager
-def output_dir(path: Path | str, *, force: bool = False) -> Iterator[Path]:
+def output_dir(path: Path | str, *, force: bool = False,
+               later: Sequence[str] = ()) -> Iterator[Path]:
     """Yield a temporary folder beside ``path``; its files go into ``path`` only on success.
+
+    ``later``: names of entries that :func:`add_entries` will add to the folder after this
+    commit (a build's stores): a file of the user's by that name is refused now, before any
+    work, and carepath's own from the last run is removed with the rest of it.
 
     Raises :class:`OutputExistsError` if ``path`` holds files carepath did not write (unless
     ``force``; even then those files are kept and never replaced), and :class:`ExportError`
     ``no space left on ...`` on a full disk.
     """
     target = check_target(path, force=force)
+    if target.is_dir() and later:
+        old = read_manifest(target) or {}
+        blocked = sorted(name for name in later if (target / name).exists()
+                         and not _owned(target / name, name, old))
+        if blocked:
+            raise OutputExistsError(
+                f"{path} holds {', '.join(blocked[:_SHOWN])}, which carepath did not write "
+                "(or which was edited since); move it away first: carepath never replaces a "
+                "file it did not write")
     parent = target.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -377,7 +393,7 @@ def output_dir(path: Path | str, *, force: bool = False) -> Iterator[Path]:
     try:
         tmp.mkdir()  # honours the umask (tempfile.mkdtemp would make it 0700)
         yield tmp
-        _commit(tmp, target, force=force)
+        _commit(tmp, target, force=force, later=later)
     except BaseException as exc:
         error = _write_error(exc, parent)
         if error is not None:
@@ -385,6 +401,88 @@ def output_dir(path: Path | str, *, force: bool = False) -> Iterator[Path]:
         raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
+def later_dir(path: Path | str) -> Iterator[Path]:
+    """Yield a temporary folder beside the output folder ``path`` in which to make entries
+    that :func:`add_entries` then adds to it (removed afterwards; one left by a run that was
+    killed is removed by the next run, as :func:`output_dir`'s are)."""
+    target = _target(path)
+    tmp = _tmp_name(target)
+    try:
+        tmp.mkdir()
+        yield tmp
+    except BaseException as exc:
+        error = _write_error(exc, target.parent)
+        if error is not None:
+            raise error from None
+        raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def add_entries(path: Path | str, entries: Sequence[Path], *,
+                still: Callable[[Path], bool] | None = None) -> bool:
+    """Move the finished ``entries`` (files or folders made in a :func:`later_dir`) into the
+    carepath output folder ``path``, replacing carepath's own entries of those names, and
+    record them as carepath's. Returns False, moving nothing, if the folder is gone or no
+    longer carepath's, or if ``still(folder)`` says it is no longer the output these entries
+    belong to (another run wrote it meanwhile).
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "out"
+    >>> with output_dir(target, later=["store"]) as tmp:
+    ...     _ = (tmp / "a.txt").write_text("first")
+    >>> with later_dir(target) as tmp:
+    ...     (tmp / "store").mkdir()
+    ...     _ = (tmp / "store" / "data").write_text("later")
+    ...     add_entries(target, [tmp / "store"])
+    True
+    >>> sorted(read_manifest(target))
+    ['a.txt', 'store/data']
+
+    Raises:
+        OutputExistsError: ``path`` holds an entry of one of those names that carepath did
+            not write.
+    """
+    target = _target(path)
+    with _locked(target.parent):
+        old = read_manifest(target)
+        if old is None or (still is not None and not still(target)):
+            return False
+        names = [entry.name for entry in entries]
+        blocked = sorted(name for name in names if (target / name).exists()
+                         and not _owned(target / name, name, old))
+        if blocked:
+            raise OutputExistsError(
+                f"{target} holds {', '.join(blocked[:_SHOWN])}, which carepath did not write "
+                "(or which was edited since); move it away first: carepath never replaces a "
+                "file it did not write")
+        files = {rel: stamp for rel, stamp in old.items() if rel.split("/", 1)[0] not in names}
+        for entry in entries:  # a rename keeps each file's size and time: stamped before
+            if entry.is_dir() and not entry.is_symlink():
+                files.update({f"{entry.name}/{rel}": stamp
+                              for rel, stamp in _files(entry).items()})
+            else:
+                files[entry.name] = _stamp(entry)
+        trash = _tmp_name(target)
+        trash.mkdir()
+        try:
+            for name in names:
+                if (target / name).exists() or (target / name).is_symlink():
+                    (target / name).rename(trash / name)
+            record = trash / MANIFEST
+            record.write_text(json.dumps(
+                {"written_by": "carepath", "note": "carepath replaces only the files listed "
+                 "here, and only while unchanged", "files": files}, indent=1) + "\n",
+                encoding="utf-8")
+            for entry in entries:
+                entry.rename(target / entry.name)
+            record.rename(target / MANIFEST)
+        finally:
+            shutil.rmtree(trash, ignore_errors=True)
+    return True
 
 
 def check_new_file(path: Path | str, *, force: bool = False) -> Path:
