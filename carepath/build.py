@@ -166,7 +166,7 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
     ``carepath export networkx``.
     """
     from carepath.loaders import load_with_warnings
-    from carepath.outputs import add_entries, check_target, later_dir
+    from carepath.outputs import Previous, check_target
 
     started = time.monotonic()
     check_target(out, force=force)  # before the work: a folder of the user's files is refused
@@ -211,7 +211,8 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
 
     token = secrets.token_hex(8)  # this build's, to tell its folder from a later build's
     step("write the model snapshot (questions on the model can be asked once it is there)")
-    with atomic_dir(out, force=force, later=LATER_PARTS) as tmp:
+    previous = Previous()  # the folder's last build, put back if the stores fail
+    with atomic_dir(out, force=force, later=LATER_PARTS, previous=previous) as tmp:
         _write_first(model, tmp)
         ready(*FIRST_PARTS)
         write_manifest(tmp, {**manifest, "build_id": token, "builder_pid": os.getpid()},
@@ -224,6 +225,24 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
         except (OSError, ValueError):
             return False
         return isinstance(found, dict) and found.get("build_id") == token
+
+    try:
+        nodes, edges, triples = _add_stores(model, out, written, parts, ready, ours, step=step)
+    except BaseException:
+        previous.restore(still=ours)  # a failed build leaves the previous one as it was
+        raise
+    previous.drop()
+    if shacl:
+        warnings = [*warnings, shacl_skipped(triples, shacl_limit)]
+    return BuildResult(model, Path(out), warnings, triples, nodes, edges)
+
+
+def _add_stores(model: Model, out: Path | str, written: dict[str, Any],
+                parts: dict[str, float | None], ready: Callable[..., None],
+                ours: Callable[[Path], bool], *, step: Step) -> tuple[int, int, int]:
+    """The second step of a build: each store made beside the committed folder and added
+    to it with the manifest (``written``) saying it is ready (``ready`` fills ``parts``)."""
+    from carepath.outputs import add_entries, later_dir
 
     with later_dir(out) as tmp, paused_gc():
         def publish(*names: str) -> None:
@@ -240,9 +259,7 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
         nodes, edges, triples, store = _write_stores(model, tmp, step=step, ready=publish,
                                                      keep=0)
         del store
-    if shacl:
-        warnings = [*warnings, shacl_skipped(triples, shacl_limit)]
-    return BuildResult(model, Path(out), warnings, triples, nodes, edges)
+    return nodes, edges, triples
 
 
 def _triples_at_least(model: Model) -> int:

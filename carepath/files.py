@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from carepath.outputs import output_dir, output_file
+from carepath.outputs import Previous, output_dir, output_file
 
 
 def atomic_path(path: Path | str) -> AbstractContextManager[Path]:
@@ -23,15 +23,15 @@ def atomic_path(path: Path | str) -> AbstractContextManager[Path]:
     return output_file(path, force=True)
 
 
-def atomic_dir(path: Path | str, *, force: bool = False,
-               later: Sequence[str] = ()) -> AbstractContextManager[Path]:
+def atomic_dir(path: Path | str, *, force: bool = False, later: Sequence[str] = (),
+               previous: Previous | None = None) -> AbstractContextManager[Path]:
     """Yield a temporary folder beside ``path``; its files go into ``path`` only on success.
 
     Follows carepath's rule for output folders (:mod:`carepath.outputs`): a folder holding
     files carepath did not write is refused unless ``force``, and even then those are kept.
     ``later``: entries added after the commit (:func:`carepath.outputs.add_entries`).
     """
-    return output_dir(path, force=force, later=later)
+    return output_dir(path, force=force, later=later, previous=previous)
 
 
 def write_atomic(path: Path | str, content: str | bytes) -> Path:

@@ -308,14 +308,72 @@ def _no_space(exc: BaseException, where: Path) -> bool:
         return False
 
 
-def _commit(tmp: Path, target: Path, *, force: bool, later: Sequence[str] = ()) -> None:
+class Previous:
+    """What a commit in two steps replaced (:func:`output_dir` with ``previous=``): kept
+    beside the folder until the second step ends, then dropped, or put back if it fails, so
+    that a failed run leaves the previous output as it was."""
+
+    def __init__(self) -> None:
+        self.target: Path | None = None
+        self.folder: Path | None = None  # the old entries and their record, beside target
+        self.created = False  # the first step made the target folder
+
+    def drop(self) -> None:
+        """The second step is done: the previous output goes."""
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+
+    def restore(self, *, still: Callable[[Path], bool] | None = None) -> bool:
+        """The second step failed: carepath's entries of this run leave the folder and the
+        previous ones come back (a folder this run made is removed, if nothing else is in
+        it). Nothing changes, and False is returned, if ``still(folder)`` says another run
+        has written the folder since."""
+        target = self.target
+        if target is None or not (self.created or self.folder is not None):
+            return False
+        try:
+            with _locked(target.parent):
+                if not target.is_dir() or (still is not None and not still(target)):
+                    return False
+                now = read_manifest(target) or {}
+                trash = _tmp_name(target)
+                trash.mkdir()
+                try:
+                    for name in sorted({rel.split("/", 1)[0] for rel in now}):
+                        entry = target / name
+                        if (entry.exists() or entry.is_symlink()) and _owned(entry, name, now):
+                            entry.rename(trash / name)
+                    (target / MANIFEST).unlink(missing_ok=True)
+                    if self.folder is not None:
+                        for entry in self.folder.iterdir():
+                            if entry.name != MANIFEST:
+                                entry.rename(target / entry.name)
+                        if (self.folder / MANIFEST).exists():
+                            (self.folder / MANIFEST).rename(target / MANIFEST)
+                    elif not any(target.iterdir()):
+                        target.rmdir()
+                finally:
+                    shutil.rmtree(trash, ignore_errors=True)
+            return True
+        finally:
+            self.drop()
+
+
+def _commit(tmp: Path, target: Path, *, force: bool, later: Sequence[str] = (),
+            previous: Previous | None = None) -> None:
     """Move the finished ``tmp`` folder's entries into ``target`` (under the parent's lock);
     ``later`` names entries :func:`add_entries` will bring after: checked to be carepath's
-    (or absent) now, and last run's removed with the rest."""
+    (or absent) now, and last run's removed with the rest (into ``previous``, if given,
+    instead of deleted)."""
     with _locked(target.parent):
+        if previous is not None:
+            previous.target = target
         if not target.exists():
             (tmp / MANIFEST).write_text(_manifest_text(tmp), encoding="utf-8")
             tmp.rename(target)
+            if previous is not None:
+                previous.created = True
             return
         check_target(target, force=force)  # again: another run may have written meanwhile
         old = read_manifest(target) or {}
@@ -344,9 +402,14 @@ def _commit(tmp: Path, target: Path, *, force: bool, later: Sequence[str] = ()) 
                     if rel.split("/", 1)[0] not in stale}
             text = _manifest_text(target, only=[*new_entries], extra=kept)
             (tmp / MANIFEST).write_text(text, encoding="utf-8")
+            if previous is not None and (target / MANIFEST).is_file():
+                (target / MANIFEST).rename(trash / MANIFEST)  # the record of what it keeps
             (tmp / MANIFEST).rename(target / MANIFEST)
+            if previous is not None:
+                previous.folder, trash = trash, None
         finally:
-            shutil.rmtree(trash, ignore_errors=True)
+            if trash is not None:
+                shutil.rmtree(trash, ignore_errors=True)
 
 
 def _manifest_text(folder: Path, *, only: list[str] | None = None,
@@ -361,13 +424,14 @@ def _manifest_text(folder: Path, *, only: list[str] | None = None,
 
 
 @contextmanager
-def output_dir(path: Path | str, *, force: bool = False,
-               later: Sequence[str] = ()) -> Iterator[Path]:
+def output_dir(path: Path | str, *, force: bool = False, later: Sequence[str] = (),
+               previous: Previous | None = None) -> Iterator[Path]:
     """Yield a temporary folder beside ``path``; its files go into ``path`` only on success.
 
     ``later``: names of entries that :func:`add_entries` will add to the folder after this
     commit (a build's stores): a file of the user's by that name is refused now, before any
-    work, and carepath's own from the last run is removed with the rest of it.
+    work, and carepath's own from the last run is removed with the rest of it (or, given a
+    :class:`Previous`, kept in it until the second step drops or restores it).
 
     Raises :class:`OutputExistsError` if ``path`` holds files carepath did not write (unless
     ``force``; even then those files are kept and never replaced), and :class:`ExportError`
@@ -393,7 +457,7 @@ def output_dir(path: Path | str, *, force: bool = False,
     try:
         tmp.mkdir()  # honours the umask (tempfile.mkdtemp would make it 0700)
         yield tmp
-        _commit(tmp, target, force=force, later=later)
+        _commit(tmp, target, force=force, later=later, previous=previous)
     except BaseException as exc:
         error = _write_error(exc, parent)
         if error is not None:

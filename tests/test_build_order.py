@@ -125,3 +125,35 @@ def test_a_build_committed_meanwhile_is_kept_whole(tmp_path):
     count = "MATCH (s:Service) RETURN count(s)"
     assert opened.ladybug().execute(count).get_next()[0] == reference_services[0]
     assert all(t is not None for t in _parts(out).values())
+
+
+def _listing(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _fail_at_the_rdf_store(name: str) -> None:
+    if name.startswith("build the RDF store"):
+        raise OSError("the disk failed")
+
+
+def test_a_build_failing_in_its_second_step_leaves_the_previous_one_as_it_was(tmp_path):
+    out = tmp_path / "out"
+    before = build(out=out, shacl=False)
+    listing = _listing(out)
+    (out / "my-notes.txt").write_text("mine")  # a file of the user's, kept throughout
+    with pytest.raises(OSError, match="the disk failed"):
+        build([FIXTURES / "tiny"], out=out, shacl=False, step=_fail_at_the_rdf_store)
+    assert _listing(out) == {**listing, "my-notes.txt": _listing(out)["my-notes.txt"]}
+    assert len(open_build(out).model.services) == len(before.model.services)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no temporary folder left
+    build([FIXTURES / "tiny"], out=out, shacl=False)  # and the next build works
+    assert len(open_build(out).model.services) == 2
+    assert (out / "my-notes.txt").read_text() == "mine"
+
+
+def test_a_first_build_failing_in_its_second_step_leaves_no_folder(tmp_path):
+    with pytest.raises(OSError, match="the disk failed"):
+        build([FIXTURES / "tiny"], out=tmp_path / "out", shacl=False,
+              step=_fail_at_the_rdf_store)
+    assert list(tmp_path.iterdir()) == []
