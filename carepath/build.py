@@ -68,6 +68,8 @@ class BuildResult:
     triples: int = 0
     graph_nodes: int = 0
     graph_edges: int = 0
+    parts: dict[str, float | None] = field(default_factory=dict)
+    """Seconds from the start of the build at which each part was ready (as the manifest)."""
 
 
 def _noop(_: str) -> None:
@@ -207,7 +209,7 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
                 raise DataValidationError(problems)
             step("write outputs")
             write_manifest(tmp, manifest, loading_warnings, model=model, parts=parts)
-        return BuildResult(model, Path(out), warnings, triples, nodes, edges)
+        return BuildResult(model, Path(out), warnings, triples, nodes, edges, dict(parts))
 
     token = secrets.token_hex(8)  # this build's, to tell its folder from a later build's
     step("write the model snapshot (questions on the model can be asked once it is there)")
@@ -234,7 +236,7 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
     previous.drop()
     if shacl:
         warnings = [*warnings, shacl_skipped(triples, shacl_limit)]
-    return BuildResult(model, Path(out), warnings, triples, nodes, edges)
+    return BuildResult(model, Path(out), warnings, triples, nodes, edges, dict(parts))
 
 
 def _add_stores(model: Model, out: Path | str, written: dict[str, Any],
