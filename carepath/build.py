@@ -192,9 +192,8 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
         with atomic_dir(out, force=force) as tmp, paused_gc():
             step("write the model snapshot")
             _write_first(model, tmp)
-            ready(*FIRST_PARTS)
             nodes, edges, triples, store = _write_stores(
-                model, tmp, step=step, ready=ready, keep=shacl_limit or -1)
+                model, tmp, step=step, ready=_noop_ready, keep=shacl_limit or -1)
             problems = []
             if shacl_limit and triples > shacl_limit:
                 warnings = [*warnings, shacl_skipped(triples, shacl_limit)]
@@ -208,6 +207,7 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
             if problems:
                 raise DataValidationError(problems)
             step("write outputs")
+            ready(*parts)  # every part is there for questions when the folder is committed
             write_manifest(tmp, manifest, loading_warnings, model=model, parts=parts)
         return BuildResult(model, Path(out), warnings, triples, nodes, edges, dict(parts))
 
@@ -262,6 +262,10 @@ def _add_stores(model: Model, out: Path | str, written: dict[str, Any],
                                                      keep=0)
         del store
     return nodes, edges, triples
+
+
+def _noop_ready(*names: str) -> None:
+    pass
 
 
 def _triples_at_least(model: Model) -> int:

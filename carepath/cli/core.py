@@ -47,7 +47,7 @@ def build(
         result = run_build(data or [], out=out_dir, shacl=shacl, **limit, force=force,
                            step=lambda name: progress.update(task, description=name))
     print_problems(result.warnings)
-    if result.parts:
+    if result.parts and len(set(result.parts.values())) > 1:  # committed in two steps
         from carepath.build import FIRST_PARTS
 
         first = max(result.parts[p] or 0 for p in FIRST_PARTS)
