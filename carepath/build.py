@@ -171,7 +171,9 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
     from carepath.outputs import Previous, check_target
 
     started = time.monotonic()
-    check_target(out, force=force)  # before the work: a folder of the user's files is refused
+    # before the work: a folder of the user's files is refused, and a file of theirs named
+    # like a store
+    check_target(out, force=force, later=LATER_PARTS)
     from carepath.ontology import SHACL_LIMIT, shacl_problems, shacl_skipped
 
     shacl_limit = SHACL_LIMIT if shacl_limit is None else shacl_limit

@@ -224,8 +224,9 @@ def _foreign(target: Path) -> list[str]:
     return sorted(e.name for e in target.iterdir())
 
 
-def check_target(path: Path | str, *, force: bool = False) -> Path:
-    """Raise unless ``path`` may receive a carepath output folder; return it made absolute.
+def check_target(path: Path | str, *, force: bool = False, later: Sequence[str] = ()) -> Path:
+    """Raise unless ``path`` may receive a carepath output folder (and, later, the entries
+    named ``later``: see :func:`output_dir`); return it made absolute.
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -250,6 +251,15 @@ def check_target(path: Path | str, *, force: bool = False) -> Path:
         raise OutputExistsError(
             f"{path} is not empty and was not written by carepath (it holds {shown}); give a "
             "new or empty folder, or --force to write beside those files (they are kept)")
+    if target.is_dir() and later:
+        old = read_manifest(target) or {}
+        blocked = sorted(name for name in later if (target / name).exists()
+                         and not _owned(target / name, name, old))
+        if blocked:
+            raise OutputExistsError(
+                f"{path} holds {', '.join(blocked[:_SHOWN])}, which carepath did not write "
+                "(or which was edited since); move it away first: carepath never replaces a "
+                "file it did not write")
     return target
 
 
@@ -437,16 +447,7 @@ def output_dir(path: Path | str, *, force: bool = False, later: Sequence[str] = 
     ``force``; even then those files are kept and never replaced), and :class:`ExportError`
     ``no space left on ...`` on a full disk.
     """
-    target = check_target(path, force=force)
-    if target.is_dir() and later:
-        old = read_manifest(target) or {}
-        blocked = sorted(name for name in later if (target / name).exists()
-                         and not _owned(target / name, name, old))
-        if blocked:
-            raise OutputExistsError(
-                f"{path} holds {', '.join(blocked[:_SHOWN])}, which carepath did not write "
-                "(or which was edited since); move it away first: carepath never replaces a "
-                "file it did not write")
+    target = check_target(path, force=force, later=later)
     parent = target.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)

@@ -104,8 +104,10 @@ def test_a_users_file_named_like_a_store_is_refused_before_any_work(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / LADYBUG).write_text("my notes")
+    seen = []
     with pytest.raises(OutputExistsError, match=LADYBUG):
-        build([FIXTURES / "tiny"], out=out, shacl=False, force=True)
+        build([FIXTURES / "tiny"], out=out, shacl=False, force=True, step=seen.append)
+    assert seen == []  # not even loaded
     assert (out / LADYBUG).read_text() == "my notes"
     assert sorted(p.name for p in out.iterdir()) == [LADYBUG]
 
