@@ -34,7 +34,7 @@ def serve(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No access log.")] = False,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes answering "
                                          "at once, each opening the build read-only (about "
-                                         "1 GB each at national scale).")] = 1,
+                                         "1.4 GB each at national scale).")] = 1,
 ) -> None:
     """Serve the explorer (directory, service cards, routes, gaps, network, table, history)
     and the read-only /sparql and /cypher endpoints. Ctrl-C stops it."""
