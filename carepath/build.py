@@ -12,7 +12,10 @@ and a content hash of the source files. A folder written
 by another carepath version or for other model fields is refused with the reason, never read.
 
 The output folder is written atomically: a failed build leaves the previous one untouched,
-and a folder holding files carepath did not write is refused (:mod:`carepath.writing`).
+and a folder holding files carepath did not write is refused (:mod:`carepath.writing`). A
+large build is committed in two steps, the first answer first: the parts the analyses read,
+with a manifest listing the stores pending (``parts``, :meth:`Build.ready`), then each store
+as it is made. Asked of a store still pending, a question says so and what to do.
 
 >>> import tempfile, pathlib
 >>> result = build(out=pathlib.Path(tempfile.mkdtemp()) / "out")
@@ -29,6 +32,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import secrets
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -36,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from carepath.errors import BuildError, DataValidationError, Problem
-from carepath.graph.bulk import paused_gc
+from carepath.graph.bulk import give_back_memory, paused_gc
 from carepath.graph.model import Model
 from carepath.writing import atomic_dir, atomic_path
 
@@ -51,6 +56,9 @@ PARTS_INDEX = "index.json"  # as carepath.parts.INDEX
 OXIGRAPH = "rdf.oxigraph"
 LADYBUG = "graph.lbdb"
 ROUTES = "routes"  # the route graph as arrays (carepath.graph.routegraph)
+TURTLE = "carepath.ttl"
+ONTOLOGY_FILE = "ontology.ttl"
+SHAPES_FILE = "shapes.ttl"
 DATA_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
 VOCABULARY_FILE = "vocabularies.yaml"  # as carepath.loaders.VOCABULARY_FILE
 
@@ -63,6 +71,8 @@ class BuildResult:
     triples: int = 0
     graph_nodes: int = 0
     graph_edges: int = 0
+    parts: dict[str, float | None] = field(default_factory=dict)
+    """Seconds from the start of the build at which each part was ready (as the manifest)."""
 
 
 def _noop(_: str) -> None:
@@ -129,6 +139,13 @@ def manifest_for(data: Sequence[Path | str], files: list[Path] | None = None, *,
             "sources": [str(p) for p in files]}
 
 
+FIRST_PARTS = (SNAPSHOT, PARTS, ROUTES, ONTOLOGY_FILE, SHAPES_FILE)
+"""What a question on the model reads (the analyses, cards, search): written and committed
+first, so a build answers its first question within seconds at national scale."""
+LATER_PARTS = (LADYBUG, TURTLE, OXIGRAPH)
+"""Made after :data:`FIRST_PARTS`, one store at a time, each added to the folder when made."""
+
+
 def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build",
           shacl: bool = True, shacl_limit: int | None = None,
           step: Step = _noop, force: bool = False) -> BuildResult:
@@ -136,22 +153,36 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
 
     SHACL is skipped, with a warning, above ``shacl_limit`` triples (0: no limit).
     ``step`` is called with the name of each stage as it starts (for progress display).
-    The stores are built at the same time: two threads write the LadybugDB database and the
-    Oxigraph store (LadybugDB's ``COPY`` and Oxigraph's bulk loader release the GIL) while
-    this one writes the snapshot and the Turtle file. The networkx view is not written: it is
-    made from the model in a second (:func:`carepath.graph.networkx.to_networkx`), and its
-    node-link JSON is ``carepath export networkx``. Measured on the national preset (2 cores,
-    quiet): 84 s with the networkx JSON and Turtle dumped from the on-disk store, 34-39 s
-    this way; Turtle after the store in the RDF thread took 42 s (benchmarks/RESULTS.md).
+    The first answer comes first. The parts the analyses read (:data:`FIRST_PARTS`: the
+    model snapshot and its parts by area, the route graph, the ontology and shapes) are
+    written and the folder committed with a
+    manifest listing them ready and the stores pending; a question asked of the folder from
+    then on is answered. The stores follow one at a time (:data:`LATER_PARTS`: LadybugDB,
+    with the Turtle file written beside its ``COPY``, which releases the GIL; then Oxigraph),
+    each moved into the folder when made, with the manifest's ``parts`` (seconds from the
+    start of the build at which each part was ready, null while pending) updated in the same
+    step. One store at a time keeps their inputs apart: at national, LadybugDB's COPY and
+    Oxigraph's bulk load each add about 1.5 GB beside the 0.5 GB model.
+
+    A build whose RDF SHACL checks (at most ``shacl_limit`` triples; the model's size says
+    so before the stores are made) is committed in one step after the check, as a failed
+    check must leave the previous folder untouched.
+
+    The networkx view is not written: it is made from the model in a second
+    (:func:`carepath.graph.networkx.to_networkx`), and its node-link JSON is
+    ``carepath export networkx``.
 
     Raises:
         DataValidationError: with every problem, if the data or the RDF is invalid.
         OutputExistsError: ``out`` holds files carepath did not write (unless ``force``).
     """
     from carepath.loaders import load_with_warnings
-    from carepath.writing import check_target
+    from carepath.writing import Previous, check_target
 
-    check_target(out, force=force)  # before the work: a folder of the user's files is refused
+    started = time.monotonic()
+    # before the work: a folder of the user's files is refused, and a file of theirs named
+    # like a store
+    check_target(out, force=force, later=LATER_PARTS)
     from carepath.ontology import SHACL_LIMIT, shacl_problems, shacl_skipped
 
     shacl_limit = SHACL_LIMIT if shacl_limit is None else shacl_limit
@@ -159,47 +190,156 @@ def build(data: Sequence[Path | str] = (), *, out: Path | str = "carepath-build"
     files = source_files(data)
     manifest = manifest_for(data, files)
     model, warnings = load_with_warnings(*data)
+    give_back_memory()  # what loading made and dropped (the rows read, the records checked)
     loading_warnings = list(warnings)  # what every later question on the build repeats
-    step("build the stores: Cypher (LadybugDB) and RDF (Oxigraph) at once")
-    with (atomic_dir(out, force=force) as tmp, paused_gc(),
-          ThreadPoolExecutor(max_workers=2) as pool):
-        cypher = pool.submit(write_ladybug, model, tmp / LADYBUG)
-        keep = 0 if not shacl else (shacl_limit or -1)  # the store SHACL will check, if any
-        rdf = pool.submit(_write_rdf, model, tmp, keep)
-        write_snapshot(model, tmp / SNAPSHOT)
-        _write_files(model, tmp)
-        write_routes(model, tmp, manifest)
-        nodes, edges = cypher.result()
-        triples, store = rdf.result()
-        del rdf  # the future holds the store too: every reference goes before the commit
-        problems = []
-        if shacl and shacl_limit and triples > shacl_limit:
-            warnings = [*warnings, shacl_skipped(triples, shacl_limit)]
-        elif shacl:
-            step("check RDF against SHACL shapes")
-            problems = shacl_problems(store, limit=0)  # the store just written, not a new one
-        # closed here, not when the garbage is collected: an open store writes its LOG and
-        # MANIFEST after the folder's record of written files is made, and the next build
-        # would take them for files the user changed
+    parts: dict[str, float | None] = dict.fromkeys((*FIRST_PARTS, *LATER_PARTS))
+
+    def ready(*names: str) -> None:
+        for name in names:
+            parts[name] = round(time.monotonic() - started, 2)
+
+    if shacl and not (shacl_limit and _surely_more_triples(model, shacl_limit)):
+        # checked before anything is committed: one step, as before
+        with atomic_dir(out, force=force) as tmp, paused_gc():
+            step("write the model snapshot")
+            _write_first(model, tmp, manifest)
+            nodes, edges, triples, store = _write_stores(
+                model, tmp, step=step, ready=_noop_ready, keep=shacl_limit or -1)
+            problems = []
+            if shacl_limit and triples > shacl_limit:
+                warnings = [*warnings, shacl_skipped(triples, shacl_limit)]
+            else:
+                step("check RDF against SHACL shapes")
+                problems = shacl_problems(store, limit=0)  # the store just written
+            # closed here, not when the garbage is collected: an open store writes its LOG
+            # and MANIFEST after the folder's record of written files is made, and the next
+            # build would take them for files the user changed
+            del store
+            if problems:
+                raise DataValidationError(problems)
+            step("write outputs")
+            ready(*parts)  # every part is there for questions when the folder is committed
+            write_manifest(tmp, manifest, loading_warnings, model=model, parts=parts)
+        return BuildResult(model, Path(out), warnings, triples, nodes, edges, dict(parts))
+
+    token = secrets.token_hex(8)  # this build's, to tell its folder from a later build's
+    step("write the model snapshot (questions on the model can be asked once it is there)")
+    previous = Previous()  # the folder's last build, put back if the stores fail
+    with atomic_dir(out, force=force, later=LATER_PARTS, previous=previous) as tmp:
+        _write_first(model, tmp, manifest)
+        ready(*FIRST_PARTS)
+        write_manifest(tmp, {**manifest, "build_id": token, "builder_pid": os.getpid()},
+                       loading_warnings, model=model, parts=parts)
+        written = json.loads((tmp / MANIFEST).read_text(encoding="utf-8"))
+
+    def ours(folder: Path) -> bool:
+        try:
+            found = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        return isinstance(found, dict) and found.get("build_id") == token
+
+    try:
+        nodes, edges, triples = _add_stores(model, out, written, parts, ready, ours, step=step)
+    except BaseException:
+        previous.restore(still=ours)  # a failed build leaves the previous one as it was
+        raise
+    previous.drop()
+    if shacl:
+        warnings = [*warnings, shacl_skipped(triples, shacl_limit)]
+    return BuildResult(model, Path(out), warnings, triples, nodes, edges, dict(parts))
+
+
+def _add_stores(model: Model, out: Path | str, written: dict[str, Any],
+                parts: dict[str, float | None], ready: Callable[..., None],
+                ours: Callable[[Path], bool], *, step: Step) -> tuple[int, int, int]:
+    """The second step of a build: each store made beside the committed folder and added
+    to it with the manifest (``written``) saying it is ready (``ready`` fills ``parts``)."""
+    from carepath.writing import add_entries, later_dir
+
+    with later_dir(out) as tmp, paused_gc():
+        def publish(*names: str) -> None:
+            ready(*names)
+            written["parts"] = dict(parts)
+            if all(t is not None for t in parts.values()):
+                written.pop("builder_pid", None)
+            (tmp / MANIFEST).write_text(json.dumps(written, indent=2) + "\n",
+                                        encoding="utf-8")
+            if not add_entries(out, [*(tmp / n for n in names), tmp / MANIFEST], still=ours):
+                raise BuildError(f"{out} was written by another carepath build while this "
+                                 "one made its stores; that build's folder is kept")
+
+        nodes, edges, triples, store = _write_stores(model, tmp, step=step, ready=publish,
+                                                     keep=0)
         del store
-        if problems:
-            raise DataValidationError(problems)
-        step("write outputs")
-        write_manifest(tmp, manifest, loading_warnings, model=model)
-    return BuildResult(model, Path(out), warnings, triples, nodes, edges)
+    return nodes, edges, triples
+
+
+def _noop_ready(*names: str) -> None:
+    pass
+
+
+def _triples_at_least(model: Model) -> int:
+    """A lower bound of the model's RDF triples, known without making them: per relation a
+    ``cp:target`` and per statement a ``cp:source``."""
+    return model.relation_count + len(model.statements)
+
+
+def _surely_more_triples(model: Model, limit: int) -> bool:
+    return _triples_at_least(model) > limit
+
+
+def _write_first(model: Model, folder: Path, manifest: dict[str, Any]) -> None:
+    """:data:`FIRST_PARTS` into ``folder``: what the analyses read (the snapshot and its
+    parts by area, the route graph stamped with ``manifest``'s hashes)."""
+    from carepath.graph.rdf import ontology_turtle
+    from carepath.ontology import SHAPES_FILE as SHAPES_RESOURCE
+    from carepath.ontology import read_resource
+
+    write_snapshot(model, folder / SNAPSHOT)  # and parts/, the same model by area
+    write_routes(model, folder, manifest)
+    (folder / ONTOLOGY_FILE).write_text(ontology_turtle(), encoding="utf-8")
+    (folder / SHAPES_FILE).write_text(read_resource(SHAPES_RESOURCE), encoding="utf-8")
+
+
+def _write_stores(model: Model, folder: Path, *, step: Step, ready: Callable[..., None],
+                  keep: int) -> tuple[int, int, int, Any]:
+    """:data:`LATER_PARTS` into ``folder``, calling ``ready(name...)`` as each is made:
+    LadybugDB in a thread while this one writes the Turtle file (LadybugDB's ``COPY``
+    releases the GIL), then the Oxigraph store alone. Returns the database's node and edge
+    counts, the triple count and the store (see :func:`_write_rdf` for ``keep``)."""
+    from carepath.graph.rdf import write_turtle
+
+    step("build the Cypher store (LadybugDB) and write the Turtle file")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        cypher = pool.submit(write_ladybug, model, folder / LADYBUG)
+        write_turtle(model, folder / TURTLE)
+        ready(TURTLE)
+        nodes, edges = cypher.result()
+    ready(LADYBUG)
+    give_back_memory()  # at national 1.1 GB LadybugDB's COPY freed but the allocators kept
+    step("build the RDF store (Oxigraph)")
+    triples, store = _write_rdf(model, folder, keep)
+    give_back_memory()
+    ready(OXIGRAPH)  # (a store kept for SHACL is closed by the caller before its commit)
+    return nodes, edges, triples, store
 
 
 def write_manifest(folder: Path, manifest: dict[str, Any],
-                   warnings: Sequence[Problem] = (), *, model: Model | None = None) -> None:
+                   warnings: Sequence[Problem] = (), *, model: Model | None = None,
+                   parts: dict[str, float | None] | None = None) -> None:
     """``manifest.json`` in ``folder`` with the loading warnings, the snapshot's hash and
     (given the ``model``) its service ids, written last (atomically): its presence says the
-    parts beside it are complete."""
+    parts beside it are complete, except those ``parts`` lists as pending (None; else the
+    seconds from the start of the build at which the part was ready)."""
     from dataclasses import astuple
 
-    snapshot, parts = folder / SNAPSHOT, folder / PARTS / PARTS_INDEX
+    snapshot, parts_index = folder / SNAPSHOT, folder / PARTS / PARTS_INDEX
     manifest = {**manifest, "warnings": [list(astuple(w)) for w in warnings],
                 "snapshot_sha256": _file_hash(snapshot) if snapshot.exists() else None,
-                "parts_sha256": _file_hash(parts) if parts.exists() else None}
+                "parts_sha256": _file_hash(parts_index) if parts_index.exists() else None}
+    if parts is not None:
+        manifest["parts"] = dict(parts)
     if model is not None:  # a question naming a service by id then needs no model at all
         manifest["service_ids"] = sorted(model.services)
     with atomic_path(folder / MANIFEST) as tmp:
@@ -239,18 +379,6 @@ def _write_rdf(model: Model, folder: Path, keep: int) -> tuple[int, Any]:
     if keep == -1 or triples <= keep:
         return triples, store
     return triples, None
-
-
-def _write_files(model: Model, folder: Path) -> None:
-    """The files for people and other tools: the model's RDF as Turtle (written from the
-    triples as they are made, not read back from the store: 4.5 s against 29 s at national),
-    the ontology and the SHACL shapes."""
-    from carepath.graph.rdf import ontology_turtle, write_turtle
-    from carepath.ontology import SHAPES_FILE, read_resource
-
-    write_turtle(model, folder / "carepath.ttl")
-    (folder / "ontology.ttl").write_text(ontology_turtle(), encoding="utf-8")
-    (folder / "shapes.ttl").write_text(read_resource(SHAPES_FILE), encoding="utf-8")
 
 
 def write_oxigraph(model: Model, path: Path, *, with_ontology: bool = True) -> Any:
@@ -407,6 +535,34 @@ class Build:
     def has(self, part: str) -> bool:
         return (self.folder / part).exists()
 
+    def ready(self, part: str) -> bool:
+        """Whether ``part`` of this build is made: a folder whose manifest lists its parts
+        (a build committed in two steps) says so; an older one has every part or none.
+
+        >>> import tempfile, pathlib
+        >>> opened = open_build(build(out=pathlib.Path(tempfile.mkdtemp()) / "out").out)
+        >>> opened.ready(SNAPSHOT), opened.ready(OXIGRAPH)
+        (True, True)
+        """
+        parts = self.manifest.get("parts")
+        if isinstance(parts, dict) and part in parts:
+            return parts[part] is not None
+        return self.has(part)
+
+    def _not_ready(self, part: str, what: str) -> BuildError:
+        """The error for a store this build has not made (yet)."""
+        parts = self.manifest.get("parts")
+        if isinstance(parts, dict) and parts.get(part, 0) is None:
+            pid = self.manifest.get("builder_pid")
+            if isinstance(pid, int) and _running(pid):
+                return BuildError(f"build {self.folder}: its {what} ({part}) is still being "
+                                  f"made by carepath build (process {pid}); ask again when "
+                                  "that build has finished (questions on the model can be "
+                                  "asked now)")
+            return BuildError(f"build {self.folder}: its {what} ({part}) was never made (the "
+                              "build stopped before it); run carepath build again")
+        return BuildError(f"build {self.folder} has no {part}")
+
     def part(self, part: str) -> Path:
         """The path of a part of this build, checked to be its own: a part (or a file in
         it) that is a link, or resolves outside the folder, is refused; another build's
@@ -462,7 +618,7 @@ class Build:
 
         path = self.part(OXIGRAPH)
         if not path.is_dir():
-            raise BuildError(f"build {self.folder} has no {OXIGRAPH}")
+            raise self._not_ready(OXIGRAPH, "RDF store")
         try:
             store = ox.Store.read_only(str(path))
             if next(iter(store.quads_for_pattern(None, None, None)), None) is None:
@@ -480,7 +636,7 @@ class Build:
 
         path = self.part(LADYBUG)
         if not path.exists():
-            raise BuildError(f"build {self.folder} has no {LADYBUG}")
+            raise self._not_ready(LADYBUG, "Cypher database")
         try:
             conn = ladybug.Connection(ladybug.Database(str(path), read_only=True))
             tables = conn.execute("CALL show_tables() RETURN count(*)").get_next()[0]
@@ -493,6 +649,17 @@ class Build:
             raise BuildError(f"the LadybugDB database {path} is damaged (it holds no "
                              "tables); build it again with carepath build")
         return conn
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` still runs on this machine."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
 
 
 def read_snapshot(path: Path, sha256: str | None = None, *, statements: bool = True) -> Model:

@@ -44,7 +44,7 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -223,8 +223,9 @@ def _foreign(target: Path) -> list[str]:
     return sorted(e.name for e in target.iterdir())
 
 
-def check_target(path: Path | str, *, force: bool = False) -> Path:
-    """Raise unless ``path`` may receive a carepath output folder; return it made absolute.
+def check_target(path: Path | str, *, force: bool = False, later: Sequence[str] = ()) -> Path:
+    """Raise unless ``path`` may receive a carepath output folder (and, later, the entries
+    named ``later``: see :func:`output_dir`); return it made absolute.
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -250,6 +251,15 @@ def check_target(path: Path | str, *, force: bool = False) -> Path:
             f"{path} is not empty and was not written by carepath (it holds {shown}); give a "
             "new or empty folder, or `force=True` to write beside those files (they are kept)"),
             "force=True")
+    if target.is_dir() and later:
+        old = read_manifest(target) or {}
+        blocked = sorted(name for name in later if (target / name).exists()
+                         and not _owned(target / name, name, old))
+        if blocked:
+            raise OutputExistsError(
+                f"{path} holds {', '.join(blocked[:_SHOWN])}, which carepath did not write "
+                "(or which was edited since); move it away first: carepath never replaces a "
+                "file it did not write")
     return target
 
 
@@ -308,17 +318,77 @@ def _no_space(exc: BaseException, where: Path) -> bool:
         return False
 
 
-def _commit(tmp: Path, target: Path, *, force: bool) -> None:
-    """Move the finished ``tmp`` folder's entries into ``target`` (under the parent's lock)."""
+class Previous:
+    """What a commit in two steps replaced (:func:`output_dir` with ``previous=``): kept
+    beside the folder until the second step ends, then dropped, or put back if it fails, so
+    that a failed run leaves the previous output as it was."""
+
+    def __init__(self) -> None:
+        self.target: Path | None = None
+        self.folder: Path | None = None  # the old entries and their record, beside target
+        self.created = False  # the first step made the target folder
+
+    def drop(self) -> None:
+        """The second step is done: the previous output goes."""
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+
+    def restore(self, *, still: Callable[[Path], bool] | None = None) -> bool:
+        """The second step failed: carepath's entries of this run leave the folder and the
+        previous ones come back (a folder this run made is removed, if nothing else is in
+        it). Nothing changes, and False is returned, if ``still(folder)`` says another run
+        has written the folder since."""
+        target = self.target
+        if target is None or not (self.created or self.folder is not None):
+            return False
+        try:
+            with _locked(target.parent):
+                if not target.is_dir() or (still is not None and not still(target)):
+                    return False
+                now = read_manifest(target) or {}
+                trash = _tmp_name(target)
+                trash.mkdir()
+                try:
+                    for name in sorted({rel.split("/", 1)[0] for rel in now}):
+                        entry = target / name
+                        if (entry.exists() or entry.is_symlink()) and _owned(entry, name, now):
+                            entry.rename(trash / name)
+                    (target / MANIFEST).unlink(missing_ok=True)
+                    if self.folder is not None:
+                        for entry in self.folder.iterdir():
+                            if entry.name != MANIFEST:
+                                entry.rename(target / entry.name)
+                        if (self.folder / MANIFEST).exists():
+                            (self.folder / MANIFEST).rename(target / MANIFEST)
+                    elif not any(target.iterdir()):
+                        target.rmdir()
+                finally:
+                    shutil.rmtree(trash, ignore_errors=True)
+            return True
+        finally:
+            self.drop()
+
+
+def _commit(tmp: Path, target: Path, *, force: bool, later: Sequence[str] = (),
+            previous: Previous | None = None) -> None:
+    """Move the finished ``tmp`` folder's entries into ``target`` (under the parent's lock);
+    ``later`` names entries :func:`add_entries` will bring after: checked to be carepath's
+    (or absent) now, and last run's removed with the rest (into ``previous``, if given,
+    instead of deleted)."""
     with _locked(target.parent):
+        if previous is not None:
+            previous.target = target
         if not target.exists():
             (tmp / MANIFEST).write_text(_manifest_text(tmp), encoding="utf-8")
             tmp.rename(target)
+            if previous is not None:
+                previous.created = True
             return
         check_target(target, force=force)  # again: another run may have written meanwhile
         old = read_manifest(target) or {}
         new_entries = [e.name for e in tmp.iterdir()]
-        blocked = sorted(name for name in new_entries if (target / name).exists()
+        blocked = sorted(name for name in {*new_entries, *later} if (target / name).exists()
                          and not _owned(target / name, name, old))
         if blocked:
             raise OutputExistsError(
@@ -331,7 +401,7 @@ def _commit(tmp: Path, target: Path, *, force: bool) -> None:
         try:
             # carepath's own entries from the last run go (those it writes again, and those it
             # no longer writes); everything else stays
-            stale = {rel.split("/", 1)[0] for rel in old} | set(new_entries)
+            stale = {rel.split("/", 1)[0] for rel in old} | set(new_entries) | set(later)
             for name in sorted(stale):
                 entry = target / name
                 if (entry.exists() or entry.is_symlink()) and _owned(entry, name, old):
@@ -342,9 +412,14 @@ def _commit(tmp: Path, target: Path, *, force: bool) -> None:
                     if rel.split("/", 1)[0] not in stale}
             text = _manifest_text(target, only=[*new_entries], extra=kept)
             (tmp / MANIFEST).write_text(text, encoding="utf-8")
+            if previous is not None and (target / MANIFEST).is_file():
+                (target / MANIFEST).rename(trash / MANIFEST)  # the record of what it keeps
             (tmp / MANIFEST).rename(target / MANIFEST)
+            if previous is not None:
+                previous.folder, trash = trash, None
         finally:
-            shutil.rmtree(trash, ignore_errors=True)
+            if trash is not None:
+                shutil.rmtree(trash, ignore_errors=True)
 
 
 def _manifest_text(folder: Path, *, only: list[str] | None = None,
@@ -359,15 +434,21 @@ def _manifest_text(folder: Path, *, only: list[str] | None = None,
 
 
 @contextmanager
-def output_dir(path: Path | str, *, force: bool = False) -> Iterator[Path]:
+def output_dir(path: Path | str, *, force: bool = False, later: Sequence[str] = (),
+               previous: Previous | None = None) -> Iterator[Path]:
     """Yield a temporary folder beside ``path``; its files go into ``path`` only on success.
+
+    ``later``: names of entries that :func:`add_entries` will add to the folder after this
+    commit (a build's stores): a file of the user's by that name is refused now, before any
+    work, and carepath's own from the last run is removed with the rest of it (or, given a
+    :class:`Previous`, kept in it until the second step drops or restores it).
 
     Raises:
         OutputExistsError: ``path`` holds files carepath did not write (unless ``force``; even
             then those files are kept and never replaced).
         ExportError: ``no space left on ...`` on a full disk.
     """
-    target = check_target(path, force=force)
+    target = check_target(path, force=force, later=later)
     parent = target.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -378,7 +459,7 @@ def output_dir(path: Path | str, *, force: bool = False) -> Iterator[Path]:
     try:
         tmp.mkdir()  # honours the umask (tempfile.mkdtemp would make it 0700)
         yield tmp
-        _commit(tmp, target, force=force)
+        _commit(tmp, target, force=force, later=later, previous=previous)
     except BaseException as exc:
         error = _write_error(exc, parent)
         if error is not None:
@@ -386,6 +467,88 @@ def output_dir(path: Path | str, *, force: bool = False) -> Iterator[Path]:
         raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextmanager
+def later_dir(path: Path | str) -> Iterator[Path]:
+    """Yield a temporary folder beside the output folder ``path`` in which to make entries
+    that :func:`add_entries` then adds to it (removed afterwards; one left by a run that was
+    killed is removed by the next run, as :func:`output_dir`'s are)."""
+    target = _target(path)
+    tmp = _tmp_name(target)
+    try:
+        tmp.mkdir()
+        yield tmp
+    except BaseException as exc:
+        error = _write_error(exc, target.parent)
+        if error is not None:
+            raise error from None
+        raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def add_entries(path: Path | str, entries: Sequence[Path], *,
+                still: Callable[[Path], bool] | None = None) -> bool:
+    """Move the finished ``entries`` (files or folders made in a :func:`later_dir`) into the
+    carepath output folder ``path``, replacing carepath's own entries of those names, and
+    record them as carepath's. Returns False, moving nothing, if the folder is gone or no
+    longer carepath's, or if ``still(folder)`` says it is no longer the output these entries
+    belong to (another run wrote it meanwhile).
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "out"
+    >>> with output_dir(target, later=["store"]) as tmp:
+    ...     _ = (tmp / "a.txt").write_text("first")
+    >>> with later_dir(target) as tmp:
+    ...     (tmp / "store").mkdir()
+    ...     _ = (tmp / "store" / "data").write_text("later")
+    ...     add_entries(target, [tmp / "store"])
+    True
+    >>> sorted(read_manifest(target))
+    ['a.txt', 'store/data']
+
+    Raises:
+        OutputExistsError: ``path`` holds an entry of one of those names that carepath did
+            not write.
+    """
+    target = _target(path)
+    with _locked(target.parent):
+        old = read_manifest(target)
+        if old is None or (still is not None and not still(target)):
+            return False
+        names = [entry.name for entry in entries]
+        blocked = sorted(name for name in names if (target / name).exists()
+                         and not _owned(target / name, name, old))
+        if blocked:
+            raise OutputExistsError(
+                f"{target} holds {', '.join(blocked[:_SHOWN])}, which carepath did not write "
+                "(or which was edited since); move it away first: carepath never replaces a "
+                "file it did not write")
+        files = {rel: stamp for rel, stamp in old.items() if rel.split("/", 1)[0] not in names}
+        for entry in entries:  # a rename keeps each file's size and time: stamped before
+            if entry.is_dir() and not entry.is_symlink():
+                files.update({f"{entry.name}/{rel}": stamp
+                              for rel, stamp in _files(entry).items()})
+            else:
+                files[entry.name] = _stamp(entry)
+        trash = _tmp_name(target)
+        trash.mkdir()
+        try:
+            for name in names:
+                if (target / name).exists() or (target / name).is_symlink():
+                    (target / name).rename(trash / name)
+            record = trash / MANIFEST
+            record.write_text(json.dumps(
+                {"written_by": "carepath", "note": "carepath replaces only the files listed "
+                 "here, and only while unchanged", "files": files}, indent=1) + "\n",
+                encoding="utf-8")
+            for entry in entries:
+                entry.rename(target / entry.name)
+            record.rename(target / MANIFEST)
+        finally:
+            shutil.rmtree(trash, ignore_errors=True)
+    return True
 
 
 def check_new_file(path: Path | str, *, force: bool = False) -> Path:
@@ -455,11 +618,13 @@ def atomic_path(path: Path | str) -> contextlib.AbstractContextManager[Path]:
     return output_file(path, force=True)
 
 
-def atomic_dir(path: Path | str, *, force: bool = False) -> contextlib.AbstractContextManager[Path]:
+def atomic_dir(path: Path | str, *, force: bool = False, later: Sequence[str] = (),
+               previous: Previous | None = None) -> contextlib.AbstractContextManager[Path]:
     """Yield a temporary folder beside ``path``; its files go into ``path`` only on success.
 
     :func:`output_dir` under another name: a folder holding files carepath did not write is
-    refused unless ``force``, and even then those are kept.
+    refused unless ``force``, and even then those are kept. ``later``: entries added after
+    the commit (:func:`add_entries`).
 
     >>> import tempfile, pathlib
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "site"
@@ -468,7 +633,7 @@ def atomic_dir(path: Path | str, *, force: bool = False) -> contextlib.AbstractC
     >>> sorted(p.name for p in out.iterdir())
     ['.carepath-output.json', 'index.html']
     """
-    return output_dir(path, force=force)
+    return output_dir(path, force=force, later=later, previous=previous)
 
 
 def write_atomic(path: Path | str, content: str | bytes) -> Path:

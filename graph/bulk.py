@@ -30,3 +30,29 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def give_back_memory() -> None:
+    """Return the memory freed by a finished bulk step to the operating system.
+
+    A store's bulk load frees what it allocated, but the C allocator keeps the freed pages
+    for the threads that used them, and Arrow's pool keeps its own: after LadybugDB's COPY
+    at national the build held 1.1 GB it no longer used, and the Oxigraph store built next
+    came on top of it (3.3 GB peak). Arrow's pool releases its unused pages and glibc's
+    ``malloc_trim`` every arena's free pages (elsewhere, where there is no glibc, only
+    Arrow's, if it was imported).
+
+    >>> give_back_memory()
+    """
+    import ctypes
+    import ctypes.util
+    import sys
+
+    if "pyarrow" in sys.modules:
+        sys.modules["pyarrow"].default_memory_pool().release_unused()
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):  # another C library (musl): nothing to trim
+            pass
+

@@ -47,6 +47,13 @@ def build(
         result = run_build(data or [], out=out_dir, shacl=shacl, **limit, force=force,
                            step=lambda name: progress.update(task, description=name))
     print_problems(result.warnings)
+    if result.parts and len(set(result.parts.values())) > 1:  # committed in two steps
+        from carepath.build import FIRST_PARTS
+
+        first = max(result.parts[p] or 0 for p in FIRST_PARTS)
+        whole = max(t or 0 for t in result.parts.values())
+        err.print(f"questions on the model could be asked after {first:.1f} s; the stores "
+                  f"were ready after {whole:.1f} s", highlight=False)
     counts = result.model.counts()
     rows = [(k, v) for k, v in counts.items() if not k.startswith("relations:") or v]
     rows += [("RDF triples", result.triples), ("graph nodes", result.graph_nodes),

@@ -33,6 +33,9 @@ def serve(
     row_limit: Annotated[int, typer.Option(min=1, help="Rows a /sparql or /cypher answer "
                                            "keeps.")] = 10_000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No access log.")] = False,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes answering "
+                                         "at once, each opening the build read-only (about "
+                                         "1.4 GB each at national scale).")] = 1,
 ) -> None:
     """Serve the explorer (directory, service cards, routes, gaps, network, table, history)
     and the read-only /sparql and /cypher endpoints. Ctrl-C stops it."""
@@ -52,12 +55,19 @@ def serve(
     try:
         err.print(f"opening {graph or 'the build of the data (made once, then cached)'}...",
                   highlight=False)
-        the_graph = open_graph(data or [], graph=graph)
-        print_problems(the_graph.warnings)
         allowed = [*LOOPBACK_HOSTS, host] if is_loopback(host) else None
-        web = create_app(the_graph, token=token, cors=cors, timeout=timeout,
-                         row_limit=row_limit, allowed_hosts=allowed,
-                         history=_history(data, graph))
+        options = {"token": token, "cors": cors, "timeout": timeout, "row_limit": row_limit,
+                   "allowed_hosts": allowed, "history": _history(data, graph)}
+        folder = _whole_build(data or [], graph) if workers > 1 else None
+        if workers > 1 and folder is None:
+            err.print("carepath serve: the cache cannot hold the build's stores, so one "
+                      "process answers (--workers needs a build on disk: carepath build)",
+                      highlight=False, soft_wrap=True)
+            workers = 1
+        if workers == 1:
+            the_graph = open_graph(data or [], graph=graph)
+            print_problems(the_graph.warnings)
+            web = create_app(the_graph, **options)
         if not quiet:
             logging.basicConfig(stream=sys.stderr, format="%(message)s")
             logging.getLogger("carepath.serve").setLevel(logging.INFO)
@@ -80,15 +90,38 @@ def serve(
                     err.print(f"carepath serve: no browser found to open; open {url} in one "
                               "yourself", highlight=False, soft_wrap=True)
 
-        try:
-            run_server(web, sock, on_ready=ready)
-        except KeyboardInterrupt:  # uvicorn raises Ctrl-C again once it has shut down
-            pass
-        finally:
-            the_graph.close()
+        if workers > 1:
+            from carepath.serve.graph import source_label
+            from carepath.serve.workers import WorkerSpec, serve_workers
+
+            spec = WorkerSpec(folder[0], source_label(data or [], graph=graph), options,
+                              quiet=quiet)
+            print_problems(folder[1])
+            serve_workers(spec, sock, count=workers, on_ready=ready)
+        else:
+            try:
+                run_server(web, sock, on_ready=ready)
+            except KeyboardInterrupt:  # uvicorn raises Ctrl-C again once it has shut down
+                pass
+            finally:
+                the_graph.close()
     finally:
         sock.close()
     print("carepath serve: stopped", flush=True)
+
+
+def _whole_build(data: list[Path], graph: Path | None) -> tuple[Path, list] | None:
+    """The build folder the workers open, with its stores made (the cached build of
+    ``data`` gets them now, once, rather than in every worker), and its warnings; None if
+    the cache cannot hold the stores."""
+    from carepath.cache import open_source
+
+    build = open_source(data, graph=graph)
+    build.oxigraph()  # checked (a build folder) or made (the cache): then closed again
+    build.ladybug().close()
+    if getattr(build, "problem", None) is not None:
+        return None
+    return build.folder, list(build.warnings)
 
 
 def _history(data: list[Path] | None, graph: Path | None) -> tuple[Path, str] | None:

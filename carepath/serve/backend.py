@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from carepath.errors import CarepathError, Problem
 from carepath.graph.model import Model
 
-__all__ = ["Graph", "build_label", "open_graph"]
+__all__ = ["Graph", "build_label", "open_graph", "source_label"]
 
 
 @dataclass
@@ -128,14 +128,10 @@ def open_graph(data: Sequence[Path | str] = (), *, graph: Path | str | None = No
     if model is not None:
         return _from_model(model, ", ".join(str(p) for p in data)
                            or "the bundled reference data")
-    from carepath.build import is_build
     from carepath.cache import open_source
 
     build = open_source(list(data), graph=graph)
-    if graph is not None or (len(data) == 1 and is_build(data[0])):
-        label = build_label(graph if graph is not None else data[0])
-    else:
-        label = ", ".join(str(p) for p in data) or "the bundled reference data"
+    label = source_label(data, graph=graph)
     model = build.model
     store = build.oxigraph()  # read-only: Oxigraph refuses every update itself
     first = build.ladybug()  # a connection to the database, opened read-only
@@ -147,6 +143,19 @@ def open_graph(data: Sequence[Path | str] = (), *, graph: Path | str | None = No
     the_graph._local.conn = first
     the_graph._connections.append(first)
     return the_graph
+
+
+def source_label(data: Sequence[Path | str] = (), *, graph: Path | str | None = None) -> str:
+    """How the pages name what :func:`open_graph` opens from ``data`` or ``graph``.
+
+    >>> source_label(), source_label(["a", "b"]), source_label(graph="build")
+    ('the bundled reference data', 'a, b', 'the graph built in build/')
+    """
+    from carepath.build import is_build
+
+    if graph is not None or (len(data) == 1 and is_build(data[0])):
+        return build_label(graph if graph is not None else data[0])
+    return ", ".join(str(p) for p in data) or "the bundled reference data"
 
 
 def build_label(folder: Path | str) -> str:
