@@ -91,7 +91,7 @@ def serve(
                               "yourself", highlight=False, soft_wrap=True)
 
         if workers > 1:
-            from carepath.serve.graph import source_label
+            from carepath.serve.backend import source_label
             from carepath.serve.workers import WorkerSpec, serve_workers
 
             spec = WorkerSpec(folder[0], source_label(data or [], graph=graph), options,

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from carepath.errors import ExportError, QueryError
+from carepath.errors import ExportError, QueryError, plain
 from carepath.graph.model import Model
 from carepath.html import conformance, gaps, network, pathway, stepped_care, table, timeline
 from carepath.html._page import NavLink, Selection, render_page, select
@@ -181,7 +181,7 @@ def _network_fits(sel: Selection, left_out: dict[str, str]) -> bool:
     try:
         network.check_size(sel)
     except ExportError as exc:
-        left_out["network"] = str(exc)
+        left_out["network"] = plain(exc)  # a page names options bare, as the server's do
         return False
     return True
 

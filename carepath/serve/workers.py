@@ -62,7 +62,7 @@ def _worker(spec: WorkerSpec, sock: Any, ready: Any) -> None:
     """One worker process: open the build, then serve ``sock`` until told to stop."""
     try:
         from carepath.serve.app import create_app
-        from carepath.serve.graph import open_graph
+        from carepath.serve.backend import open_graph
         from carepath.serve.server import make_server
 
         if not spec.quiet:

@@ -188,14 +188,15 @@ def test_a_graph_of_thousands_of_services_is_drawn_in_groups_that_expand(
 
 def test_a_graph_too_large_to_draw_is_refused_with_how_to_filter(reference, tmp_path):
     huge = synthetic(reference, areas=6, per_area=1000)
-    with pytest.raises(ExportError, match=r"6,001 nodes.*at most 5,000.*--area \(one of: "
+    with pytest.raises(ExportError, match=r"6,001 nodes.*at most 5,000.*`area` \(one of: "
                                           r"synth-00, synth-01"):
         to_html(huge, "network")
     assert MAX_NODES == 5_000
     site = write_site(huge, tmp_path / "site")
     assert not (site / "network.html").exists()
     index = (site / "index.html").read_text(encoding="utf-8")
-    assert "Network</strong> (not drawn)" in index and "export part of it with --area" in index
+    assert "Network</strong> (not drawn)" in index
+    assert "export part of it with area (one of" in index
     assert to_html(huge, "network", area="synth-02").count('"kind": "service"') == 1000
 
 
