@@ -183,7 +183,9 @@ def _questions(data: Path, build: Path) -> list[dict]:
     ]
     if plain_routes.exists():
         qs.append(Question("plain-routes", "plain networkx script: shortest family -> "
-                           "inpatient", ["python", str(plain_routes), d], repeat=None))
+                           "inpatient (CSV read, graph built)",
+                           ["python", str(plain_routes), d, "family", "inpatient",
+                            "--shortest"]))
     return [asdict(q) for q in qs]
 
 

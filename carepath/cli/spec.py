@@ -56,9 +56,11 @@ EVERY = tuple(SHARED)
 #: what of a build a question reads (:mod:`carepath.reading`): ``model``, the whole model;
 #: ``area``, the part of its ``--area`` (the whole model without one); ``nodes``, the parts
 #: of the services :attr:`Question.nodes` picks from its options (and of its ``--area``);
-#: ``routes``, the names and the route graph (:attr:`carepath.build.Build.names`). Each
-#: answers with the rows of the whole model (tests/test_parts.py, test_routes_graph.py).
-Reads = Literal["model", "area", "nodes", "routes"]
+#: ``names``, the model without its relation statements, with the route graph
+#: (:attr:`carepath.build.Build.names`: the route searches read the route graph, not the
+#: relations). Each answers with the rows of the whole model (tests/test_parts.py,
+#: test_routes_graph.py, tests/cli/test_spec.py).
+Reads = Literal["model", "area", "nodes", "names"]
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ class Asked:
             reads = self.question.reads
             if reads == "model":
                 self._model = load(self.data, self.graph)
-            elif reads == "routes":
+            elif reads == "names":
                 self._model = self.built.names
             elif reads == "area":
                 self._model = (self.built.model_of(areas=[self._area]) if self._area
