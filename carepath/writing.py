@@ -252,15 +252,25 @@ def check_target(path: Path | str, *, force: bool = False, later: Sequence[str] 
             "new or empty folder, or `force=True` to write beside those files (they are kept)"),
             "force=True")
     if target.is_dir() and later:
-        old = read_manifest(target) or {}
-        blocked = sorted(name for name in later if (target / name).exists()
-                         and not _owned(target / name, name, old))
-        if blocked:
-            raise OutputExistsError(
-                f"{path} holds {', '.join(blocked[:_SHOWN])}, which carepath did not write "
-                "(or which was edited since); move it away first: carepath never replaces a "
-                "file it did not write")
+        _refuse_foreign(path, target, later, read_manifest(target) or {})
     return target
+
+
+def _refuse_foreign(path: Path | str, target: Path, names: Sequence[str],
+                    old: dict) -> None:
+    """Refuse to replace an entry of ``names`` in ``target`` that carepath did not write (or
+    that was edited since), as its last record ``old`` says.
+
+    Raises:
+        OutputExistsError: naming the entries, for the user to move away first.
+    """
+    blocked = sorted(name for name in names if (target / name).exists()
+                     and not _owned(target / name, name, old))
+    if blocked:
+        raise OutputExistsError(
+            f"{path} holds {', '.join(blocked[:_SHOWN])}, which carepath did not write "
+            "(or which was edited since); move it away first: carepath never replaces a "
+            "file it did not write")
 
 
 @contextmanager
@@ -518,13 +528,7 @@ def add_entries(path: Path | str, entries: Sequence[Path], *,
         if old is None or (still is not None and not still(target)):
             return False
         names = [entry.name for entry in entries]
-        blocked = sorted(name for name in names if (target / name).exists()
-                         and not _owned(target / name, name, old))
-        if blocked:
-            raise OutputExistsError(
-                f"{target} holds {', '.join(blocked[:_SHOWN])}, which carepath did not write "
-                "(or which was edited since); move it away first: carepath never replaces a "
-                "file it did not write")
+        _refuse_foreign(target, target, names, old)
         files = {rel: stamp for rel, stamp in old.items() if rel.split("/", 1)[0] not in names}
         for entry in entries:  # a rename keeps each file's size and time: stamped before
             if entry.is_dir() and not entry.is_symlink():

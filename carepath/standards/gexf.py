@@ -166,17 +166,8 @@ def parse_gexf(path: Path | str) -> GraphFile:
         label_is_name(found.data, edge=cls == "edge")
         return found
 
-    for node in xml_graph.iterfind(f"{q}nodes/{q}node"):
-        found = element(node, "node")
-        ident = node.get("id")
-        if not ident or ident in graph.nodes:
-            graph.problem(found, "bad-id", "id", f"node id {ident!r} is "
-                          + ("missing" if not ident else "used twice") + "; node left out")
-            continue
-        graph.nodes[ident] = found
-    for edge in xml_graph.iterfind(f"{q}edges/{q}edge"):
-        graph.edges.append((edge.get("source", ""), edge.get("target", ""),
-                            element(edge, "edge")))
+    graph.add_xml(xml_graph.iterfind(f"{q}nodes/{q}node"),
+                  xml_graph.iterfind(f"{q}edges/{q}edge"), element)
     return graph
 
 

@@ -95,6 +95,22 @@ class GraphFile:
         where = element or Element({}, self.path, None)
         self.problems.append(Problem(level, code, where.file, where.line, fld, message))
 
+    def add_xml(self, nodes: Any, edges: Any, element: Any) -> None:
+        """Add the XML ``nodes`` and ``edges`` (GraphML's and GEXF's share their shape: an
+        ``id``, a ``source`` and a ``target``), each made an :class:`Element` by
+        ``element(xml, "node" | "edge")``; a node without an id, or with one already used,
+        is a problem and left out."""
+        for node in nodes:
+            found = element(node, "node")
+            ident = node.get("id")
+            if not ident or ident in self.nodes:
+                self.problem(found, "bad-id", "id", f"node id {ident!r} is "
+                             + ("missing" if not ident else "used twice") + "; node left out")
+                continue
+            self.nodes[ident] = found
+        self.edges.extend((edge.get("source", ""), edge.get("target", ""),
+                           element(edge, "edge")) for edge in edges)
+
 
 @dataclass(slots=True)
 class GraphRead:

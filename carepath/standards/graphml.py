@@ -137,17 +137,7 @@ def parse_graphml(path: Path | str) -> GraphFile:
         return found
 
     for xml in root.iterfind(f"{{{NS}}}graph"):
-        for node in xml.iterfind(f"{{{NS}}}node"):
-            found = element(node, "node")
-            ident = node.get("id")
-            if not ident or ident in graph.nodes:
-                graph.problem(found, "bad-id", "id", f"node id {ident!r} is "
-                              + ("missing" if not ident else "used twice") + "; node left out")
-                continue
-            graph.nodes[ident] = found
-        for edge in xml.iterfind(f"{{{NS}}}edge"):
-            graph.edges.append((edge.get("source", ""), edge.get("target", ""),
-                                element(edge, "edge")))
+        graph.add_xml(xml.iterfind(f"{{{NS}}}node"), xml.iterfind(f"{{{NS}}}edge"), element)
     return graph
 
 
