@@ -24,7 +24,7 @@ from carepath.errors import ExportError, QueryError, plain
 from carepath.graph.model import Model
 from carepath.html import conformance, gaps, network, pathway, stepped_care, table, timeline
 from carepath.html._page import NavLink, Selection, render_page, select
-from carepath.html.images import IMAGES, screenshot, to_image, write_image
+from carepath.html.images import IMAGES, clean_svg, screenshot, to_image, write_image
 from carepath.writing import atomic_dir, check_target, write_atomic
 
 
@@ -166,7 +166,7 @@ def write_site(model: Model, folder: Path | str, *, area: str | None = None,
     for name, draw in IMAGES.items():
         if step:
             step(f"{name}.svg")
-        files[f"{name}.svg"] = draw(sel)
+        files[f"{name}.svg"] = clean_svg(draw(sel))
     files[SITE_INDEX] = render_page(
         "index.html.j2", model=model, title="carepath: services map", selection=sel,
         nav=nav(SITE_INDEX), views=drawn, left_out=left_out, images=list(IMAGES),

@@ -456,11 +456,15 @@ def render_page(template: str, *, model: Model, title: str, selection: Selection
             raise ExportError("an inlined script contains '</script'")
     csp = ("default-src 'none'; script-src " + " ".join(script_hash(s) for s in scripts)
            + "; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'")
+    from carepath.standards.common import clean_text
+
     sources = sorted(model.sources.values(), key=lambda s: s.id)
-    return environment().get_template(template).render(
+    # the data's control characters (a model made in code; the loaders refuse them) are not
+    # written: a browser shows nothing for them, and an XML reader refuses the page
+    return clean_text(environment().get_template(template).render(
         title=title, model=model, selection=selection, nav=list(nav), csp=csp,
         css=Markup(static("page.css")), scripts=[Markup(s) for s in scripts],
         data=data, sources=sources, version=carepath.__version__,
         step_codes=step_codes(model), tier_colours=tier_colours(model),
         no_tier_colour=NO_TIER_COLOUR, **context,
-    )
+    ))

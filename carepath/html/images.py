@@ -49,7 +49,19 @@ def to_image(model: Model, view: str, *, area: str | None = None, stage: str | N
     except KeyError:
         raise QueryError(f"no picture of view {view!r}; expected one of: "
                          f"{', '.join(IMAGES)}") from None
-    return draw(select(model, area=area, stage=stage, tier=tier, concern=concern))
+    return clean_svg(draw(select(model, area=area, stage=stage, tier=tier, concern=concern)))
+
+
+def clean_svg(svg: str) -> str:
+    """``svg`` without the characters XML cannot hold (the data's control characters, in a
+    model made in code: the loaders refuse them), so that every XML reader takes it.
+
+    >>> clean_svg("<svg><text>a\x0bb</text></svg>")
+    '<svg><text>ab</text></svg>'
+    """
+    from carepath.standards.common import clean_text
+
+    return clean_text(svg)
 
 
 def chromium_path() -> str | None:

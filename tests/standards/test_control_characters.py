@@ -21,16 +21,12 @@ SUFFIXES = {"image": "svg", "fhir": "json"}
 VIEWS = {"html": {"view": "table"}, "image": {"view": "stepped-care"}}
 
 
-FOUND = pytest.mark.xfail(strict=True, reason="the views and pictures write the data's control "
-                          "characters as they are (an SVG with one is not well-formed XML); "
-                          "found when issue 27 put them in the registry: carepath.html to clean")
 # neo4j-csv is written exactly, as neo4j-admin must read the data (see formula_cells)
 EXACT = ("neo4j-csv",)
 
 
 @pytest.mark.parametrize("name", [
-    pytest.param(n, marks=FOUND) if n in ("html", "image") else n for n in sorted(FORMATS)
-    if FORMATS[n].target != "SERVER" and n not in EXACT])
+    n for n in sorted(FORMATS) if FORMATS[n].target != "SERVER" and n not in EXACT])
 def test_every_export_of_text_with_control_characters_is_well_formed(dirty, tmp_path, name):
     target = tmp_path / (name if FORMATS[name].target == "FOLDER"
                          else f"out.{SUFFIXES.get(name, name)}")
