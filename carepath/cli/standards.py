@@ -50,15 +50,29 @@ def _import_command(fmt: Format) -> None:
     ) -> None:
         result = fmt.importer()(path, out_dir, prefix=prefix, mapping=mapping,
                                 area_name=area_name, force=force, together=data or ())
-        print_problems(result.warnings)
-        out.print(f"imported {len(result.services)} services in {len(result.areas)} areas "
-                  f"({len(result.organisations)} organisations) into {out_dir}; "
-                  f"{len(result.to_fill)} services need a tier or stages: see "
-                  f"{out_dir / 'IMPORT-REPORT.md'}", highlight=False, soft_wrap=True)
+        _imported(result, out_dir)
 
-    command.__doc__ = (f"{fmt.import_help}\n\nWith --data, the new folder must also load "
-                       "beside that data (no clashing ids).")
-    import_app.command(fmt.name)(command)
+    def carried(  # a format carrying carepath's own ids: no ids to make, no terms to map
+        path: Annotated[Path, typer.Argument(help="The file or folder to read.")],
+        out_dir: OutOpt,
+        force: ForceOpt = False,
+        data: DataOpt = None,
+        graph: GraphDirOpt = None,
+    ) -> None:
+        _imported(fmt.importer()(path, out_dir, force=force, together=data or ()), out_dir)
+
+    chosen = command if fmt.new_ids else carried
+    chosen.__doc__ = (f"{fmt.import_help}\n\nWith --data, the new folder must also load "
+                      "beside that data (no clashing ids).")
+    import_app.command(fmt.name)(chosen)
+
+
+def _imported(result: Any, out_dir: Path) -> None:
+    print_problems(result.warnings)
+    out.print(f"imported {len(result.services)} services in {len(result.areas)} areas "
+              f"({len(result.organisations)} organisations) into {out_dir}; "
+              f"{len(result.to_fill)} services need a tier or stages: see "
+              f"{out_dir / 'IMPORT-REPORT.md'}", highlight=False, soft_wrap=True)
 
 
 def _export_command(fmt: Format) -> None:

@@ -85,6 +85,7 @@ class Format:
     import_help: str = ""
     options: tuple[Option, ...] = ()
     loads: bool = False  # carepath.load reads what the writer writes (carepath's own formats)
+    new_ids: bool = False  # its import makes carepath ids (and maps terms): a directory standard
     module_name: str = ""
     command: str = ""
     positional: bool = True
@@ -135,7 +136,7 @@ _FORCE_FOLDER = Option("--force", "force", "Replace FOLDER even if it holds file
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("hsds", "Open Referral HSDS 3",
            "An Open Referral HSDS 3 data package, and a report of what HSDS cannot hold.",
-           "FOLDER", can_import=True,
+           "FOLDER", can_import=True, new_ids=True,
            import_help="Open Referral HSDS 3 / UK services (a package folder, its "
                        "datapackage.json, or an API response .json) into carepath data files.",
            options=(Option("--schemas", "schemas", "Folder of the HSDS 3 JSON Schemas: "
@@ -148,7 +149,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("fhir", "FHIR R4",
            "A FHIR R4 Bundle (.json, or .xml for XML) of Organization, Location, "
            "HealthcareService and PlanDefinition (the pathway) resources.", "FILE",
-           can_import=True,
+           can_import=True, new_ids=True,
            import_help="FHIR R4 HealthcareService and PlanDefinition resources (.json or "
                        ".xml, single or Bundle, a folder of them, or Bulk Data NDJSON: a "
                        "folder or its manifest.json) into carepath data files.",

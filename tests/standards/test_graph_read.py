@@ -299,11 +299,19 @@ def test_the_cli_lists_every_problem_of_an_edited_gexf(tiny, tmp_path):
 
 
 def test_a_taxonomy_mapping_is_refused(tiny, tmp_path):
+    """The graph imports offer no --map (their terms are carepath's own), and the library
+    refuses a mapping given in code, writing nothing."""
+    from carepath.errors import DataValidationError
+    from carepath.standards.graphml import import_graphml
+
     path = write("graphml", tiny, tmp_path)
     done = cli("import", "graphml", str(path), "-o", str(tmp_path / "out"), "--map",
                str(tmp_path / "map.csv"))
-    assert done.returncode == 1 and "Traceback" not in done.stderr
-    assert "a taxonomy mapping does not apply" in done.stderr
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "No such option" in done.stderr
+    with pytest.raises(DataValidationError, match="a taxonomy mapping does not apply"):
+        import_graphml(path, tmp_path / "out", mapping=tmp_path / "map.csv")
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("bad", [[1], "text", 3, [{"line": 5}]], ids=["list-of-numbers",

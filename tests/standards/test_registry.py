@@ -251,3 +251,17 @@ def test_each_export_command_offers_the_registry_options(fmt):
     for opt in fmt.options:
         assert opt.flag in ran.stdout, opt.flag
     assert "--data" in ran.stdout and "--graph" in ran.stdout
+
+
+@pytest.mark.parametrize("fmt", [f for f in FORMATS.values() if f.can_import],
+                         ids=lambda f: f.name)
+def test_an_import_offers_id_and_term_options_only_where_it_makes_ids(fmt):
+    """HSDS and FHIR make carepath ids and map a standard's terms (--prefix, --map,
+    --area-name); carepath's own graph files carry its ids, where those options did nothing."""
+    from tests.conftest import cli
+
+    ran = cli("import", fmt.name, "--help", columns=200)
+    assert ran.returncode == 0, ran.stderr
+    for flag in ("--prefix", "--map", "--area-name"):
+        assert (flag in ran.stdout) == fmt.new_ids, flag
+    assert "--force" in ran.stdout and "--data" in ran.stdout
