@@ -40,15 +40,21 @@ class GapBasis(StrEnum):
     not_mentioned = "not-mentioned"
 
 
-def _conditions(df):
-    """One readable ``conditions`` column from a relation table's condition columns."""
+def _conditions(table):
+    """One readable ``conditions`` column from a relation table's condition columns (plain
+    :class:`~carepath.rows.Rows` or a DataFrame, given back as it came)."""
+    from carepath.rows import Rows
+
+    records = table.records() if isinstance(table, Rows) else table.to_dict("records")
     parts = []
-    for row in df.itertuples(index=False):
-        bits = [getattr(row, "stage_text", ""), ", ".join(getattr(row, "concerns", []) or []),
-                "/".join(getattr(row, "severity", []) or []), getattr(row, "urgency", ""),
-                f"within {row.response_time}" if getattr(row, "response_time", "") else ""]
+    for row in records:
+        bits = [row.get("stage_text") or "", ", ".join(row.get("concerns") or []),
+                "/".join(row.get("severity") or []), row.get("urgency") or "",
+                f"within {row['response_time']}" if row.get("response_time") else ""]
         parts.append("; ".join(b for b in bits if b))
-    return df.assign(conditions=parts)
+    if isinstance(table, Rows):
+        return Rows(list(table.columns) + ["conditions"], [*table.values, parts])
+    return table.assign(conditions=parts)
 
 
 BirthsOpt = Annotated[int | None, typer.Option(
@@ -76,7 +82,7 @@ def _refers(
 ) -> None:
     """Who refers to whom, incoming and outgoing, filtered by stage, concern and urgency."""
     from carepath.queries.referrals import (
-        referrals,
+        referral_rows,
         self_referral_statements,
         self_referrals,
     )
@@ -93,7 +99,7 @@ def _refers(
                          area=area)
         target = resolve(model, target, NODE, role="service, profession or family",
                          area=area)
-        df = referrals(model, source=source, target=target, week=week(at, model),
+        df = referral_rows(model, source=source, target=target, week=week(at, model),
                        stage=resolve_term(model, stage, "stage"),
                        concern=resolve_term(model, concern, "concern"),
                        severity=resolve_term(model, severity, "severity"),

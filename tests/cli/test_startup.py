@@ -68,6 +68,9 @@ def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     pytest.param(("pathway", "--at", "4m"), id="pathway-cells-at-an-age"),
     pytest.param(("pathway", "--heading", "death of baby", "--format", "csv"),
                  id="pathway-cells-as-csv"),
+    pytest.param(("refers", "--to", "dorset-pmmhs"), id="who-refers-to-a-service"),
+    pytest.param(("refers", "--from", "gp", "--at", "10w", "--format", "json"),
+                 id="referrals-from-a-profession-at-an-age-as-json"),
 ])
 def test_no_table_library_before_an_answer_needs_one(args: tuple[str, ...]) -> None:
     code, heavy, printed = run(*args)

@@ -6,6 +6,7 @@ import pytest
 
 import carepath
 from carepath import QueryError
+from carepath.graph.model import RelationKind
 from carepath.queries.referrals import COLUMNS, referrals, self_referrals
 
 TOWN = Path(__file__).parents[1] / "data" / "analysis" / "referrals-town.yaml"
@@ -161,3 +162,17 @@ def test_bad_arguments_name_the_valid_choices(reference, options, message):
         referrals(reference, **options)
     assert message in str(info.value)
     assert isinstance(info.value, ValueError)
+
+
+def test_plain_rows_are_the_table_row_for_row(reference):
+    """``referral_rows`` (the command line's, without pandas) gives the rows of
+    ``referrals``, in its order, for every service, both directions, at an age and for every
+    relation kind."""
+    from carepath.queries.referrals import referral_rows, referrals
+
+    every_kind = tuple(k.value for k in RelationKind)
+    for service in [*reference.services, "gp", "family"]:
+        for asked in ({"target": service}, {"source": service},
+                      {"target": service, "week": 10.0}, {"source": service, "kinds": every_kind}):
+            assert (referral_rows(reference, **asked).records()
+                    == referrals(reference, **asked).to_dict("records")), (service, asked)
