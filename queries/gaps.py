@@ -96,7 +96,6 @@ from carepath.queries.scope import (
     area_source_list,
     outside_scope_reason,
     scope_evidence,
-    sources_kept,
     within_scope,
 )
 from carepath.rows import Rows
@@ -275,7 +274,7 @@ def find_gaps(model: Model, areas: list[AreaId], kinds: list[str], *,
 def _find(model: Model, areas: list[AreaId], kinds: list[str], *,
           concerns: dict[AreaId, set[str]] | None = None) -> list[dict]:
     """:func:`find_gaps` as a list of rows (dicts), ordered (see :func:`gaps`)."""
-    with paused_gc(), sources_kept(model):  # a million relations regrouped: see paused_gc
+    with paused_gc():  # a million relations regrouped: see paused_gc
         by_area, inbound = _area_relations(model, set(areas))
         rows: list[dict] = []
         for area_id in areas:
@@ -424,7 +423,8 @@ class _AreaFacts:
         self.covered = {s.id: set(model.stages_covered(s)) for s in self.services}
         self.source_list = area_source_list(model, area)  # once: every cell asks of it
         self.sources = area_sources(model, area)
-        self.scope_evidence = scope_evidence(model, area) or list(self.sources)
+        self.scope_evidence = (scope_evidence(model, area, sources=self.source_list)
+                               or list(self.sources))
         self.mentioned = _mentioned_concerns(model, self.services, relations)
         self._routes: _Reach | None = None
         self._entries: list[NodeId] | None = None

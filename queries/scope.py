@@ -20,37 +20,9 @@ False
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-
 from carepath.graph.model import AreaId, Model, Source
 
 OUTSIDE_SCOPE_TEXT = "not stated (outside the source's scope)"
-_KEPT: ContextVar[tuple[Model, dict[AreaId, list[Source]]] | None] = ContextVar(
-    "area_sources", default=None)
-
-
-@contextmanager
-def sources_kept(model: Model) -> Iterator[None]:
-    """Within the block, each area's sources (:func:`area_source_list`) are found once for
-    ``model``, not again at every question about its scope (each looks through every
-    service of the model: 2,300 times for the national preset's gaps). For an analysis that
-    does not change ``model`` while it runs.
-
-    >>> from carepath import load_reference
-    >>> model = load_reference()
-    >>> with sources_kept(model):
-    ...     [s.id for s in area_source_list(model, "dorset")]
-    ['doc-002']
-    """
-    token = _KEPT.set((model, {}))
-    try:
-        yield
-    finally:
-        _KEPT.reset(token)
-
-
 def area_source_list(model: Model, area: AreaId) -> list[Source]:
     """The sources the area's data comes from (its own and its services' provenance), by id.
 
@@ -58,15 +30,8 @@ def area_source_list(model: Model, area: AreaId) -> list[Source]:
     >>> [s.id for s in area_source_list(load_reference(), "dorset")]
     ['doc-002']
     """
-    kept = _KEPT.get()
-    if kept is not None and kept[0] is model and area in kept[1]:
-        return kept[1][area]
     provs = [model.areas[area].provenance, *(s.provenance for s in model.services_in(area))]
-    found = [model.sources[i] for i in sorted({p.source for p in provs})
-             if i in model.sources]
-    if kept is not None and kept[0] is model:
-        kept[1][area] = found
-    return found
+    return [model.sources[i] for i in sorted({p.source for p in provs}) if i in model.sources]
 
 
 def within_scope(model: Model, area: AreaId, *, tier: str | None = None,
@@ -109,16 +74,18 @@ def within_scope(model: Model, area: AreaId, *, tier: str | None = None,
                for src in sources)
 
 
-def scope_evidence(model: Model, area: AreaId) -> list[str]:
+def scope_evidence(model: Model, area: AreaId, *,
+                   sources: list[Source] | None = None) -> list[str]:
     """``"source:line"`` of the passages that state the area's sources' scope (the source id
-    alone where a scope has no line).
+    alone where a scope has no line); ``sources``: the area's :func:`area_source_list`, if
+    already made.
 
     >>> from carepath import load_reference
     >>> scope_evidence(load_reference(), "cheshire-merseyside")
     ['doc-000:10']
     """
     out = []
-    for src in area_source_list(model, area):
+    for src in area_source_list(model, area) if sources is None else sources:
         if src.scope is not None:
             prov = src.scope.provenance
             ref = prov.ref if prov is not None else src.id

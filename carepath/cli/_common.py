@@ -264,20 +264,6 @@ def load(data: list[Path] | None, graph: Path | None = None,
     return model
 
 
-def load_area(data: list[Path] | None, graph: Path | None, area: str | None,
-              ) -> tuple[Model, str | None]:
-    """The model a question about ``--area`` needs (only that area's part of the build:
-    :func:`carepath.reading.model_for_area`; no area: the whole model) and the area's id;
-    loading warnings printed. An analysis asked about one area answers from it with the
-    rows of the whole model."""
-    from carepath.reading import model_for_area
-
-    built = open_data(data, graph)
-    found = model_for_area(built, area)
-    print_problems(built.warnings)
-    return found
-
-
 def load_nodes(data: list[Path] | None, graph: Path | None, nodes: Sequence[str | None],
                area: str | None = None) -> tuple[Model, str | None]:
     """The model a question about ``nodes`` (``--from``, ``--to``, a card's id) and ``--area``

@@ -32,6 +32,7 @@ from carepath.cli._common import (
     LimitOpt,
     app,
     load,
+    load_routes,
     open_data,
     out,
     print_problems,
@@ -97,7 +98,7 @@ class Asked:
     _model: Model | None = field(default=None, repr=False)
     _built: Any = field(default=None, repr=False)
     _area: str | None = field(default=None, repr=False)
-    _nodes: list[str | None] = field(default_factory=list, repr=False)
+    nodes: list[str | None] = field(default_factory=list)  # the services asked about
 
     @property
     def built(self) -> Any:
@@ -113,18 +114,17 @@ class Asked:
         """What the question reads of ``--data`` or ``--graph`` (:attr:`Question.reads`),
         read once."""
         if self._model is None:
-            from carepath.reading import model_for_nodes
+            from carepath.reading import model_for_area, model_for_nodes
 
             reads = self.question.reads
             if reads == "model":
                 self._model = load(self.data, self.graph)
             elif reads == "names":
-                self._model = self.built.names
+                self._model = load_routes(self.data, self.graph)
             elif reads == "area":
-                self._model = (self.built.model_of(areas=[self._area]) if self._area
-                               else self.built.model)
+                self._model, _ = model_for_area(self.built, self._area)
             else:
-                self._model = model_for_nodes(self.built, self._nodes, area=self._area)
+                self._model = model_for_nodes(self.built, self.nodes, area=self._area)
         return self._model
 
     @property
@@ -163,9 +163,8 @@ def register(question: Question) -> Callable[..., None]:
     names = {p.name for p in own}
 
     def command(**options: Any) -> None:
-        asked = Asked(question, **{name: options.pop(name) for name in question.shared})
-        if question.nodes is not None:
-            asked._nodes = question.nodes(options)
+        asked = Asked(question, **{name: options.pop(name) for name in question.shared},
+                      nodes=question.nodes(options) if question.nodes else [])
         if question.area and options.get("area") is not None:
             options["area"] = asked.area(options["area"])
         found = question.answer(asked, **{k: v for k, v in options.items() if k in names})
