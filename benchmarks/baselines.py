@@ -26,9 +26,6 @@ import os
 import sys
 from pathlib import Path
 
-# this folder holds html.py, which would hide the standard library's html from rdflib
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
 LIBRARY = Path(__file__).resolve().parent.parent / "queries" / "library"
 ID = "https://w3id.org/carepath/id/service/"
 GROUP_SPARQL = ("PREFIX cp: <https://w3id.org/carepath/ontology#> SELECT ?b (COUNT(*) AS ?n) "

@@ -18,11 +18,7 @@ import csv
 import sys
 from pathlib import Path
 
-# run as a script, this folder comes first on the path, and its html.py would hide the
-# standard library's html (which networkx imports)
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
-import networkx as nx  # noqa: E402
+import networkx as nx
 
 
 def read_graph(data: Path) -> tuple[nx.DiGraph, dict[str, str]]:

@@ -547,7 +547,7 @@ def publish(results: dict[str, Any], json_path: Path, markdown_path: Path | None
 
         text = markdown(results)
         old = markdown_path.read_text(encoding="utf-8") if markdown_path.exists() else ""
-        if "<!-- html:start -->" in old:  # benchmarks/html.py's section stays
+        if "<!-- html:start -->" in old:  # benchmarks/pages.py's section stays
             text = text.rstrip("\n") + "\n\n" + old[old.index("<!-- html:start -->"):]
         block = kept_block(markdown_path)
         if block.strip() and block.strip() not in text:

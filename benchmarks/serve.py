@@ -26,9 +26,6 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-if sys.path and Path(sys.path[0] or ".").resolve() == HERE:
-    sys.path.pop(0)  # benchmarks/html.py would hide the standard library's html
 START, END = "<!-- serve:start -->", "<!-- serve:end -->"
 NOTE = ("Reading it: first answers show what a request costs alone once what it reuses is "
         "made (the table's rows are made in a background thread at start-up, an area's gaps "

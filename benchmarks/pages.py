@@ -1,7 +1,7 @@
 """The exported HTML pages at region scale, measured in a real headless Chromium.
 
-    python benchmarks/html.py                         # region preset, print the table
-    python benchmarks/html.py --markdown benchmarks/RESULTS.md
+    python benchmarks/pages.py                         # region preset, print the table
+    python benchmarks/pages.py --markdown benchmarks/RESULTS.md
 
 For each page (network, table, and the focus view of the busiest service), the export time and
 file size, then in Chromium (Debian's, driven by Playwright, every request outside the file
@@ -158,7 +158,7 @@ def markdown(results: dict[str, Any], preset: str) -> str:
         rows.append((f"{view}: size / open / elements", f"{o['size_mb']:.1f} MB / "
                      f"{o['load_s']:.1f} s / {o['elements']:,}", "", None))
     lines = [START, f"## Exported HTML pages ({preset} preset)", "",
-             f"Measured by `python benchmarks/html.py --preset {preset}` in headless Chromium "
+             f"Measured by `python benchmarks/pages.py --preset {preset}` in headless Chromium "
              f"at 1400x900 on {platform.machine()} ({os.cpu_count()} cores, shared), "
              f"{time.strftime('%Y-%m-%d %H:%M')}, load average "
              f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} after the run.", "",
